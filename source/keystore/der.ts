@@ -1,0 +1,126 @@
+import { KeystoreError } from '../errors.js';
+
+/**
+ * A minimal DER reader: enough to walk EncryptedPrivateKeyInfo, PKCS#8 and certificates without loading a
+ * full ASN.1 library on the fast path. Every length is checked against the bytes that are actually there,
+ * so a length field that claims gigabytes is an error, never an allocation.
+ */
+export interface DerNode {
+  tag: number;
+  /** Offset of the tag byte in the buffer the node was read from. */
+  start: number;
+  /** Offset of the first content byte. */
+  contentStart: number;
+  /** Offset one past the last content byte. */
+  end: number;
+  buffer: Buffer;
+}
+
+export const DER = {
+  INTEGER: 0x02,
+  BIT_STRING: 0x03,
+  OCTET_STRING: 0x04,
+  NULL: 0x05,
+  OID: 0x06,
+  SEQUENCE: 0x30,
+  SET: 0x31,
+} as const;
+
+function corrupt(what: string): KeystoreError {
+  return new KeystoreError('corrupt', `the file is damaged: ${what}`);
+}
+
+export function readDerNode(buffer: Buffer, offset: number, limit = buffer.length): DerNode {
+  if (offset + 2 > limit) throw corrupt('a DER structure is cut short');
+  const tag = buffer[offset]!;
+  if ((tag & 0x1f) === 0x1f) throw corrupt('a DER tag uses the long form, which keystores never do');
+  let length = buffer[offset + 1]!;
+  let contentStart = offset + 2;
+  if (length & 0x80) {
+    const count = length & 0x7f;
+    if (count === 0 || count > 4) throw corrupt('a DER length is indefinite or too large');
+    if (contentStart + count > limit) throw corrupt('a DER length is cut short');
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + buffer[contentStart + i]!;
+    contentStart += count;
+  }
+  const end = contentStart + length;
+  if (end > limit) throw corrupt(`a DER value claims ${length} bytes but only ${limit - contentStart} remain`);
+  return { tag, start: offset, contentStart, end, buffer };
+}
+
+export function derContent(node: DerNode): Buffer {
+  return node.buffer.subarray(node.contentStart, node.end);
+}
+
+export function derWhole(node: DerNode): Buffer {
+  return node.buffer.subarray(node.start, node.end);
+}
+
+/** The children of a constructed node (SEQUENCE, SET, or a constructed context tag). */
+export function derChildren(node: DerNode): DerNode[] {
+  const children: DerNode[] = [];
+  let offset = node.contentStart;
+  while (offset < node.end) {
+    const child = readDerNode(node.buffer, offset, node.end);
+    children.push(child);
+    offset = child.end;
+  }
+  return children;
+}
+
+export function expectTag(node: DerNode | undefined, tag: number, what: string): DerNode {
+  if (!node || node.tag !== tag) throw corrupt(`${what} is not where it should be`);
+  return node;
+}
+
+/** Dotted form of an OBJECT IDENTIFIER's content. */
+export function derOid(node: DerNode): string {
+  const bytes = derContent(expectTag(node, DER.OID, 'an object identifier'));
+  if (bytes.length === 0) throw corrupt('an empty object identifier');
+  const parts: number[] = [];
+  const first = bytes[0]!;
+  let value = 0;
+  let started = false;
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i]!;
+    value = value * 128 + (byte & 0x7f);
+    if (!(byte & 0x80)) {
+      if (!started) {
+        // The first sub-identifier packs the first two arcs.
+        const arc0 = first < 80 ? Math.floor(value / 40) : 2;
+        parts.push(arc0, value - arc0 * 40);
+        started = true;
+      } else {
+        parts.push(value);
+      }
+      value = 0;
+    }
+  }
+  return parts.join('.');
+}
+
+/** DER encoding helpers for the writers. */
+export function derEncode(tag: number, ...contents: Buffer[]): Buffer {
+  const body = Buffer.concat(contents);
+  const length = body.length;
+  let header: Buffer;
+  if (length < 0x80) header = Buffer.from([tag, length]);
+  else {
+    const bytes: number[] = [];
+    for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
+    header = Buffer.from([tag, 0x80 | bytes.length, ...bytes]);
+  }
+  return Buffer.concat([header, body]);
+}
+
+export function derOidEncode(dotted: string): Buffer {
+  const arcs = dotted.split('.').map((part) => Number(part));
+  const bytes: number[] = [arcs[0]! * 40 + arcs[1]!];
+  for (const arc of arcs.slice(2)) {
+    const chunk: number[] = [arc & 0x7f];
+    for (let n = Math.floor(arc / 128); n > 0; n = Math.floor(n / 128)) chunk.unshift((n & 0x7f) | 0x80);
+    bytes.push(...chunk);
+  }
+  return derEncode(DER.OID, Buffer.from(bytes));
+}
