@@ -1,0 +1,57 @@
+import packageJson from '../package.json' with { type: 'json' };
+import type { CommandContext } from './cli/context.js';
+import { processContext } from './cli/context.js';
+import { MAIN_HELP } from './cli/help.js';
+import { isUserError, UserError } from './errors.js';
+
+/**
+ * argv -> command. Each command is imported only when chosen, so `inspect` and `status` never load Ink,
+ * React or node-forge unless they need them.
+ */
+export async function runCli(argv: string[], context: CommandContext): Promise<number> {
+  const [first, ...rest] = argv;
+  switch (first) {
+    case '--version':
+    case '-v':
+      context.stdout.write(`${packageJson.version}\n`);
+      return 0;
+    case '--help':
+    case '-h':
+    case 'help':
+      context.stdout.write(MAIN_HELP);
+      return 0;
+    case 'inspect':
+      return (await import('./commands/inspect.js')).inspectCommand(rest, context);
+    case 'status':
+      return (await import('./commands/status.js')).statusCommand(rest, context);
+    case undefined:
+      throw new UserError(
+        'The interactive wizard is not built yet. Use `ei-keystore status` or `ei-keystore inspect FILE`; see `ei-keystore --help`.',
+        'usage',
+      );
+    default:
+      throw new UserError(`unknown command '${first}'. See 'ei-keystore --help'.`, 'usage');
+  }
+}
+
+export async function main(): Promise<void> {
+  const context = processContext();
+  let code: number;
+  try {
+    code = await runCli(process.argv.slice(2), context);
+  } catch (error) {
+    code = reportError(error, context);
+  }
+  process.exitCode = code;
+}
+
+function reportError(error: unknown, context: CommandContext): number {
+  if (isUserError(error)) {
+    context.stderr.write(`ei-keystore: ${error.message}\n`);
+    return error.exitCode;
+  }
+  // Not the user's mistake: a bug. Say so, and keep the stack for the report.
+  const detail = error instanceof Error ? (context.env.EI_KEYSTORE_DEBUG ? error.stack : error.message) : String(error);
+  context.stderr.write(`ei-keystore: internal error: ${detail}\nThis is a bug in ei-keystore; set EI_KEYSTORE_DEBUG=1 for details and report it.\n`);
+  return 1;
+}

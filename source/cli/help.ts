@@ -1,0 +1,41 @@
+export const MAIN_HELP = `ei-keystore: configure the keystores of a WSO2 Enterprise Integrator / Micro Integrator server
+
+Usage:
+  ei-keystore [--home DIR] [--plain]          the wizard (not built yet: use the commands below)
+  ei-keystore status [--home DIR] [--json]    what the configuration points at, and what is wrong with it
+  ei-keystore inspect FILE [--password-env NAME] [--json]
+                                              the entries of one keystore (JKS, JCEKS or PKCS#12)
+  ei-keystore --help | --version
+
+The home is --home, else $EI_HOME, else $MI_HOME, else the current directory when it holds
+conf/ei.toml or conf/deployment.toml.
+
+Passwords never go on the command line: name an environment variable that holds them
+(--password-env NAME), or type them at the masked prompt on a terminal.
+
+Exit codes: 0 done; 1 problems found or failed; 2 bad input or usage, nothing written; 130 cancelled.
+`;
+
+export const COMMAND_HELP: Record<string, string> = {
+  inspect: `Usage: ei-keystore inspect FILE [--password-env NAME] [--json]
+
+Lists every entry of a keystore: alias, kind, subject, issuer, validity, key, signature algorithm,
+SHA-256 fingerprint and SANs; expired and soon-expiring certificates are marked.
+The format (JKS, JCEKS, PKCS#12) is told from the file's bytes, not its name.
+
+  --password-env NAME   read the store password from environment variable NAME
+                        (without it: a masked prompt on a terminal)
+  --json                one JSON document on stdout
+`,
+  status: `Usage: ei-keystore status [--home DIR] [--json]
+
+For the primary keystore, the internal keystore and the truststore: the file the configuration points at,
+whether it opens with the configured password, holds the alias as a key entry whose key matches its
+certificate, and what needs attention (expiry, weak keys, shipped defaults, tables the product ignores).
+
+  --home DIR   the WSO2 home (default: $EI_HOME, $MI_HOME, or the current directory)
+  --json       one JSON document on stdout
+
+Exit codes: 0 no errors; 1 errors found; 2 the configuration cannot be read.
+`,
+};

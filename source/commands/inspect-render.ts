@@ -1,0 +1,112 @@
+import { colonHex } from '../keystore/certificate.js';
+import type { DescribedCertificate, DescribedEntry, DescribedKeystore } from '../keystore/describe.js';
+import type { Style } from '../cli/style.js';
+
+const KIND_LABEL: Record<DescribedEntry['kind'], string> = {
+  'private-key': 'private key',
+  'trusted-certificate': 'trusted certificate',
+  'secret-key': 'secret key',
+};
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** Breaks a long value into lines no wider than `width`, at ", " or ":" where it can. */
+function wrapValue(value: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = value;
+  while (rest.length > width) {
+    let cut = Math.max(rest.lastIndexOf(', ', width - 1), rest.lastIndexOf(':', width - 1));
+    if (cut <= 0) cut = width - 1;
+    lines.push(rest.slice(0, cut + 1).trimEnd());
+    rest = rest.slice(cut + 1).trimStart();
+  }
+  lines.push(rest);
+  return lines;
+}
+
+function field(label: string, value: string, width: number): string[] {
+  const indent = '    ';
+  const head = `  ${label.padEnd(9)} `;
+  const wrapped = wrapValue(value, Math.max(20, width - head.length));
+  return wrapped.map((line, index) => (index === 0 ? head : indent + ' '.repeat(head.length - indent.length)) + line);
+}
+
+function expiryNote(certificate: DescribedCertificate, style: Style): string {
+  switch (certificate.expiry) {
+    case 'expired':
+      return style.red(`EXPIRED ${-certificate.daysLeft} days ago`);
+    case 'expiring-soon':
+      return style.yellow(`EXPIRES in ${certificate.daysLeft} days`);
+    case 'not-yet-valid':
+      return style.yellow('NOT YET VALID');
+    case 'valid':
+      return `${certificate.daysLeft} days left`;
+  }
+}
+
+function certificateLines(certificate: DescribedCertificate, position: string, style: Style, width: number): string[] {
+  const key = [certificate.keyAlgorithm, certificate.keySize ? String(certificate.keySize) : certificate.curve].filter(Boolean).join(' ');
+  const lines = [
+    ...(position ? [`  ${style.dim(position)}`] : []),
+    ...field('subject', certificate.subject || '(empty)', width),
+    ...field('issuer', certificate.selfIssued ? '(self-signed)' : certificate.issuer, width),
+    ...field('valid', `${day(certificate.notBefore)} to ${day(certificate.notAfter)}, ${expiryNote(certificate, style)}`, width),
+    ...field('key', `${key}, signed ${certificate.signatureAlgorithm}`, width),
+    ...field('sha-256', colonHex(certificate.sha256), width),
+  ];
+  if (certificate.subjectAltNames.length > 0) lines.push(...field('SANs', certificate.subjectAltNames.join(', '), width));
+  return lines;
+}
+
+export function renderInspect(file: string, described: DescribedKeystore, style: Style, width = 80): string {
+  const counts = new Map<string, number>();
+  for (const entry of described.entries) counts.set(entry.kind, (counts.get(entry.kind) ?? 0) + 1);
+  const summary = [...counts].map(([kind, count]) => `${count} ${KIND_LABEL[kind as DescribedEntry['kind']]}${count === 1 ? '' : 's'}`).join(', ');
+  const out = [`${style.bold(file)}`, `${described.format}, ${described.entries.length} entries${summary ? ` (${summary})` : ''}`];
+  for (const entry of described.entries) {
+    out.push('');
+    const chain = entry.kind === 'private-key' ? `, chain of ${entry.certificates.length}` : '';
+    const algorithm = entry.secretKeyAlgorithm ? ` (${entry.secretKeyAlgorithm})` : '';
+    out.push(`${style.bold(entry.alias)}  ${KIND_LABEL[entry.kind]}${chain}${algorithm}`);
+    entry.certificates.forEach((certificate, index) => {
+      const position = entry.certificates.length > 1 ? `[${index + 1}/${entry.certificates.length}]` : '';
+      out.push(...certificateLines(certificate, position, style, width));
+    });
+  }
+  const expired = described.entries.filter((entry) => entry.certificates.some((c) => c.expiry === 'expired')).length;
+  const expiring = described.entries.filter((entry) => entry.certificates.some((c) => c.expiry === 'expiring-soon')).length;
+  if (expired || expiring) {
+    out.push('');
+    if (expired) out.push(style.red(`${expired} ${expired === 1 ? 'entry has' : 'entries have'} an expired certificate.`));
+    if (expiring) out.push(style.yellow(`${expiring} ${expiring === 1 ? 'entry expires' : 'entries expire'} within 30 days.`));
+  }
+  return out.join('\n') + '\n';
+}
+
+/** --json form: dates as ISO strings, fingerprints as plain upper-case hex. */
+export function inspectJson(file: string, described: DescribedKeystore): unknown {
+  return {
+    file,
+    format: described.format,
+    entries: described.entries.map((entry) => ({
+      alias: entry.alias,
+      kind: entry.kind,
+      created: entry.created?.toISOString() ?? null,
+      ...(entry.secretKeyAlgorithm ? { secretKeyAlgorithm: entry.secretKeyAlgorithm } : {}),
+      certificates: entry.certificates.map((c) => ({
+        subject: c.subject,
+        issuer: c.issuer,
+        notBefore: c.notBefore.toISOString(),
+        notAfter: c.notAfter.toISOString(),
+        expiry: c.expiry,
+        daysLeft: c.daysLeft,
+        keyAlgorithm: c.keyAlgorithm,
+        keySize: c.keySize ?? null,
+        signatureAlgorithm: c.signatureAlgorithm,
+        sha256: c.sha256,
+        subjectAltNames: c.subjectAltNames,
+        isCA: c.isCA,
+      })),
+    })),
+  };
+}

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { parseCommandArgs } from '../cli/args.js';
+import type { CommandContext } from '../cli/context.js';
+import { COMMAND_HELP } from '../cli/help.js';
+import { obtainPassword } from '../cli/prompt-secret.js';
+import { colourEnabled, makeStyle } from '../cli/style.js';
+import { UserError } from '../errors.js';
+import { describeKeystore } from '../keystore/describe.js';
+import { openKeystoreFile } from '../keystore/open.js';
+import { inspectJson, renderInspect } from './inspect-render.js';
+
+export async function inspectCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('inspect', args, {
+    'password-env': { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    context.stdout.write(COMMAND_HELP.inspect!);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UserError(`inspect takes one keystore file, got ${positionals.length}. See 'ei-keystore inspect --help'.`, 'usage');
+  }
+  const file = path.resolve(context.cwd, positionals[0]!);
+  const password = await obtainPassword({
+    envName: values['password-env'],
+    what: file,
+    env: context.env,
+    stdin: context.stdin,
+    stderr: context.stderr as NodeJS.WriteStream,
+  });
+  const { keystore } = await openKeystoreFile(file, password);
+  const described = describeKeystore(keystore, context.now);
+  if (values.json) {
+    context.stdout.write(JSON.stringify(inspectJson(file, described), null, 2) + '\n');
+  } else {
+    const style = makeStyle(colourEnabled(context.stdout, context.env));
+    const width = Math.min(100, 'columns' in context.stdout && context.stdout.columns ? context.stdout.columns : 80);
+    context.stdout.write(renderInspect(file, described, style, width));
+  }
+  return 0;
+}

@@ -1,0 +1,44 @@
+import { daysLeft, expiryState, summarizeCertificate, type CertificateSummary, type ExpiryState } from './certificate.js';
+import type { EntryKind, Keystore, KeystoreFormat } from './model.js';
+
+/** A keystore described for people and for --json: every entry with its certificates summarised. */
+export interface DescribedCertificate extends CertificateSummary {
+  expiry: ExpiryState;
+  daysLeft: number;
+}
+
+export interface DescribedEntry {
+  alias: string;
+  kind: EntryKind;
+  created?: Date;
+  /** Leaf first for a private-key entry; one for a trusted certificate; none for a secret key. */
+  certificates: DescribedCertificate[];
+  secretKeyAlgorithm?: string;
+}
+
+export interface DescribedKeystore {
+  format: KeystoreFormat;
+  entries: DescribedEntry[];
+}
+
+export function describeCertificate(der: Buffer, now: Date): DescribedCertificate {
+  const summary = summarizeCertificate(der);
+  return { ...summary, expiry: expiryState(summary, now), daysLeft: daysLeft(summary.notAfter, now) };
+}
+
+export function describeKeystore(keystore: Keystore, now: Date): DescribedKeystore {
+  return {
+    format: keystore.format,
+    entries: keystore.entries.map((entry): DescribedEntry => {
+      const base = { alias: entry.alias, kind: entry.kind, created: entry.created };
+      switch (entry.kind) {
+        case 'private-key':
+          return { ...base, certificates: entry.chain.map((der) => describeCertificate(der, now)) };
+        case 'trusted-certificate':
+          return { ...base, certificates: [describeCertificate(entry.certificate, now)] };
+        case 'secret-key':
+          return { ...base, certificates: [], secretKeyAlgorithm: entry.algorithm };
+      }
+    }),
+  };
+}

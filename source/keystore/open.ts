@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import { KeystoreError, UserError } from '../errors.js';
+import type { Keystore, KeystoreFormat } from './model.js';
+
+/**
+ * Tells a keystore's format from its first bytes. The file name and the configured type are never trusted:
+ * newer WSO2 kernels ship PKCS#12 bytes in files named `.jks`.
+ */
+export function detectFormat(bytes: Buffer): KeystoreFormat | null {
+  if (bytes.length >= 4) {
+    const magic = bytes.readUInt32BE(0);
+    if (magic === 0xfeedfeed) return 'JKS';
+    if (magic === 0xcececece) return 'JCEKS';
+  }
+  return looksLikePkcs12(bytes) ? 'PKCS12' : null;
+}
+
+/** PFX ::= SEQUENCE { version INTEGER (3), ... }: check the outer SEQUENCE and the version that follows it. */
+function looksLikePkcs12(bytes: Buffer): boolean {
+  if (bytes.length < 5 || bytes[0] !== 0x30) return false;
+  const lengthByte = bytes[1]!;
+  const headerLength = lengthByte < 0x80 ? 2 : lengthByte === 0x80 ? 2 : 2 + (lengthByte & 0x7f);
+  return bytes[headerLength] === 0x02 && bytes[headerLength + 1] === 0x01 && bytes[headerLength + 2] === 0x03;
+}
+
+function notAKeystore(bytes: Buffer): KeystoreError {
+  const head = bytes.subarray(0, 64).toString('latin1');
+  if (head.startsWith('-----BEGIN')) {
+    return new KeystoreError(
+      'not-a-keystore',
+      'this is a PEM file (a certificate or key), not a keystore; import certificates with the truststore procedure',
+    );
+  }
+  if (bytes.length === 0) return new KeystoreError('not-a-keystore', 'the file is empty; it is not a keystore');
+  const magic = bytes.subarray(0, 4).toString('hex').toUpperCase();
+  return new KeystoreError(
+    'not-a-keystore',
+    `not a keystore: it starts with ${magic}, where a JKS starts with FEEDFEED, a JCEKS with CECECECE and a PKCS#12 with a DER sequence; check the path`,
+  );
+}
+
+/** Reads a keystore of any supported format. Decoders for PKCS#12 load node-forge, so they load only when needed. */
+export async function readKeystore(bytes: Buffer, storePassword: string): Promise<Keystore> {
+  const format = detectFormat(bytes);
+  switch (format) {
+    case 'JKS': {
+      const { readJks } = await import('./jks.js');
+      return readJks(bytes, storePassword);
+    }
+    case 'JCEKS': {
+      const { readJceks } = await import('./jceks.js');
+      return readJceks(bytes, storePassword);
+    }
+    case 'PKCS12': {
+      const { readPkcs12 } = await import('./pkcs12.js');
+      return readPkcs12(bytes, storePassword);
+    }
+    default:
+      throw notAKeystore(bytes);
+  }
+}
+
+export async function readKeystoreBytes(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code);
+    throw new UserError(`${file}: cannot read the keystore (${reason}); check the path`, 'file-missing');
+  }
+}
+
+/** Reads and decodes a keystore file; every error names the file. */
+export async function openKeystoreFile(file: string, storePassword: string): Promise<{ keystore: Keystore; bytes: Buffer }> {
+  const bytes = await readKeystoreBytes(file);
+  try {
+    return { keystore: await readKeystore(bytes, storePassword), bytes };
+  } catch (error) {
+    if (error instanceof KeystoreError) throw error.withFile(file);
+    throw error;
+  }
+}

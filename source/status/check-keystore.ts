@@ -1,0 +1,209 @@
+import { X509Certificate, type KeyObject } from 'node:crypto';
+import { KeystoreError } from '../errors.js';
+import { describeCertificate, type DescribedCertificate } from '../keystore/describe.js';
+import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model.js';
+import { detectFormat, readKeystore, readKeystoreBytes } from '../keystore/open.js';
+import type { Finding, FindingCode, RoleName } from './finding.js';
+
+/** A password the configuration gives, or why it cannot be had (an unset $env{}, a $secret{} with no terminal). */
+export type PasswordInput = { value: string } | { unavailable: string };
+
+/** What the configuration says one role is. */
+export interface RoleTarget {
+  role: RoleName;
+  table: string;
+  file: string;
+  configuredType: string;
+  password: PasswordInput;
+  /** Absent for the truststore. */
+  alias?: string;
+  keyPassword?: PasswordInput;
+}
+
+/** What was found on disk for one role: every field the --json output and the wizard's home screen show. */
+export interface RoleReport {
+  role: RoleName;
+  table: string;
+  file: string;
+  exists: boolean;
+  configuredType: string;
+  format?: KeystoreFormat;
+  opened: boolean;
+  entryCount?: number;
+  alias?: string;
+  aliasFound?: boolean;
+  isKeyEntry?: boolean;
+  keyRecovered?: boolean;
+  keyMatchesCertificate?: boolean;
+  /** The key entry's chain, leaf first (keystore roles). */
+  chain?: DescribedCertificate[];
+}
+
+export interface RoleCheck {
+  report: RoleReport;
+  findings: Finding[];
+  keystore?: Keystore;
+  keyEntry?: PrivateKeyEntry;
+  privateKey?: KeyObject;
+}
+
+const OPEN_ERROR_CODES: Record<string, FindingCode> = {
+  'wrong-password': 'wrong-password',
+  corrupt: 'keystore-corrupt',
+  'not-a-keystore': 'not-a-keystore',
+  unsupported: 'keystore-corrupt',
+};
+
+const MIN_RSA_BITS = 2048;
+const MIN_EC_BITS = 256;
+
+export async function checkKeystoreRole(target: RoleTarget, now: Date): Promise<RoleCheck> {
+  const findings: Finding[] = [];
+  const say = (level: Finding['level'], code: FindingCode, message: string) => findings.push({ level, code, role: target.role, message });
+  const report: RoleReport = {
+    role: target.role,
+    table: target.table,
+    file: target.file,
+    exists: false,
+    configuredType: target.configuredType,
+    opened: false,
+    alias: target.alias,
+  };
+  const where = `[${target.table}] file_name`;
+
+  let bytes: Buffer;
+  try {
+    bytes = await readKeystoreBytes(target.file);
+  } catch {
+    say('error', 'file-missing', `${target.file} does not exist or cannot be read. Fix ${where}, or put the keystore there.`);
+    return { report, findings };
+  }
+  report.exists = true;
+  const format = detectFormat(bytes);
+  if (format) {
+    report.format = format;
+    checkType(target, format, say);
+  }
+
+  if ('unavailable' in target.password) {
+    say('warning', 'password-unavailable', `The ${target.role} keystore password cannot be checked: ${target.password.unavailable}.`);
+    return { report, findings };
+  }
+
+  let keystore: Keystore;
+  try {
+    keystore = await readKeystore(bytes, target.password.value);
+  } catch (error) {
+    if (!(error instanceof KeystoreError)) throw error;
+    const code = OPEN_ERROR_CODES[error.keystoreCode] ?? 'keystore-corrupt';
+    const advice =
+      code === 'wrong-password'
+        ? `Set [${target.table}] password to the keystore's store password.`
+        : `Point ${where} at a JKS or PKCS#12 keystore, or replace the file.`;
+    say('error', code, `${target.file}: ${error.detail}. ${advice}`);
+    return { report, findings };
+  }
+  report.opened = true;
+  report.entryCount = keystore.entries.length;
+  const result: RoleCheck = { report, findings, keystore };
+  if (target.role === 'truststore') {
+    checkTruststoreEntries(keystore, now, say);
+    return result;
+  }
+
+  const alias = target.alias ?? '';
+  const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
+  report.aliasFound = entry !== undefined;
+  if (!entry) {
+    const keyAliases = keystore.entries.filter((e) => e.kind === 'private-key').map((e) => e.alias);
+    const hint = keyAliases.length > 0 ? `The key entries there are: ${keyAliases.join(', ')}.` : 'The file holds no key entry.';
+    say('error', 'alias-missing', `${target.file} has no entry "${alias}". ${hint} Set [${target.table}] alias to one of them.`);
+    return result;
+  }
+  report.isKeyEntry = entry.kind === 'private-key';
+  if (entry.kind !== 'private-key') {
+    say('error', 'not-a-key-entry', `"${alias}" in ${target.file} is a ${entry.kind.replace('-', ' ')}, not a key pair. The ${target.role} keystore needs a private key entry: set [${target.table}] alias to one.`);
+    return result;
+  }
+  result.keyEntry = entry;
+  report.chain = entry.chain.map((der) => describeCertificate(der, now));
+  checkChainCertificates(target, report.chain, say);
+
+  const keyPassword = target.keyPassword ?? target.password;
+  if ('unavailable' in keyPassword) {
+    say('warning', 'password-unavailable', `The key password of "${alias}" cannot be checked: ${keyPassword.unavailable}.`);
+    return result;
+  }
+  try {
+    result.privateKey = entry.key.recover(keyPassword.value);
+    report.keyRecovered = true;
+  } catch (error) {
+    if (!(error instanceof KeystoreError)) throw error;
+    report.keyRecovered = false;
+    say('error', 'wrong-key-password', `The key password does not open "${alias}" in ${target.file}. Set [${target.table}] key_password to the key's password.`);
+    return result;
+  }
+  const leaf = entry.chain[0];
+  report.keyMatchesCertificate = leaf !== undefined && keyMatchesLeaf(result.privateKey, leaf);
+  if (!report.keyMatchesCertificate) {
+    say('error', 'key-cert-mismatch', `The private key of "${alias}" in ${target.file} does not match its certificate. Re-import the right certificate for this key, or use another keystore.`);
+  }
+  return result;
+}
+
+function keyMatchesLeaf(privateKey: KeyObject, leafDer: Buffer): boolean {
+  try {
+    return new X509Certificate(leafDer).checkPrivateKey(privateKey);
+  } catch {
+    return false;
+  }
+}
+
+type Say = (level: Finding['level'], code: FindingCode, message: string) => void;
+
+function checkType(target: RoleTarget, format: KeystoreFormat, say: Say): void {
+  const configured = target.configuredType.toUpperCase();
+  if (configured === format) return;
+  const swappable = (configured === 'JKS' || configured === 'PKCS12') && (format === 'JKS' || format === 'PKCS12');
+  if (swappable) {
+    say('warning', 'type-mismatch', `${target.file} is a ${format} file but [${target.table}] type says ${target.configuredType}. Java 9+ loads it anyway, but other tools may not: set type = "${format}".`);
+  } else {
+    say('error', 'type-mismatch', `${target.file} is a ${format} file but [${target.table}] type says ${target.configuredType}; the server will not load it. Set type = "${format === 'JCEKS' ? 'JCEKS' : format}" or convert the keystore to JKS or PKCS12.`);
+  }
+}
+
+function checkChainCertificates(target: RoleTarget, chain: DescribedCertificate[], say: Say): void {
+  const leaf = chain[0];
+  if (!leaf) return;
+  const alias = target.alias ?? '';
+  for (const [index, certificate] of chain.entries()) {
+    const which = index === 0 ? `The certificate of "${alias}"` : `Certificate ${index + 1} of the chain of "${alias}" (${certificate.subject})`;
+    const day = certificate.notAfter.toISOString().slice(0, 10);
+    if (certificate.expiry === 'expired') {
+      const level = target.role === 'primary' ? 'error' : 'warning';
+      const effect = target.role === 'primary' ? 'clients will refuse TLS connections' : 'tools that check validity will refuse it';
+      say(level, 'expired', `${which} in the ${target.role} keystore expired on ${day}: ${effect}. Replace it (ei-keystore apply ${target.role}).`);
+    } else if (certificate.expiry === 'expiring-soon') {
+      say('warning', 'expiring-soon', `${which} in the ${target.role} keystore expires on ${day} (in ${certificate.daysLeft} days). Renew it before then.`);
+    }
+  }
+  const bits = leaf.keySize ?? 0;
+  const weak = (leaf.keyAlgorithm === 'RSA' || leaf.keyAlgorithm === 'DSA') ? bits < MIN_RSA_BITS : leaf.keyAlgorithm === 'EC' && bits < MIN_EC_BITS;
+  if (weak) {
+    say('warning', 'weak-key', `The ${target.role} key "${alias}" is ${leaf.keyAlgorithm} ${bits} bits; use RSA 2048 or more, or EC 256 or more.`);
+  }
+  if (/^(SHA1|MD5|MD2)with/i.test(leaf.signatureAlgorithm)) {
+    say('warning', 'weak-signature', `The certificate of "${alias}" is signed with ${leaf.signatureAlgorithm}, which clients reject; get one signed with SHA-256.`);
+  }
+}
+
+function checkTruststoreEntries(keystore: Keystore, now: Date, say: Say): void {
+  let expired = 0;
+  for (const entry of keystore.entries) {
+    if (entry.kind !== 'trusted-certificate') continue;
+    if (describeCertificate(entry.certificate, now).expiry === 'expired') expired++;
+  }
+  if (expired > 0) {
+    say('info', 'truststore-expired-certificates', `${expired} of ${keystore.entries.length} certificates in the truststore have expired; they are harmless but can be removed.`);
+  }
+}
