@@ -2,7 +2,7 @@ export const MAIN_HELP = `ei-keystore: configure the keystores of a WSO2 Enterpr
 
 Usage:
   ei-keystore [--home DIR] [--plain]          the wizard (not built yet: use the commands below)
-  ei-keystore status [--home DIR] [--json]    what the configuration points at, and what is wrong with it
+  ei-keystore status [--home DIR] [--profile P] [--json]    what the configuration points at, and what is wrong with it
   ei-keystore inspect FILE [--password-env NAME] [--json]
                                               the entries of one keystore (JKS, JCEKS or PKCS#12)
   ei-keystore --help | --version
@@ -27,14 +27,15 @@ The format (JKS, JCEKS, PKCS#12) is told from the file's bytes, not its name.
                         (without it: a masked prompt on a terminal)
   --json                one JSON document on stdout
 `,
-  status: `Usage: ei-keystore status [--home DIR] [--json]
+  status: `Usage: ei-keystore status [--home DIR] [--profile P] [--json]
 
 For the primary keystore, the internal keystore and the truststore: the file the configuration points at,
 whether it opens with the configured password, holds the alias as a key entry whose key matches its
 certificate, and what needs attention (expiry, weak keys, shipped defaults, tables the product ignores).
 
-  --home DIR   the WSO2 home (default: $EI_HOME, $MI_HOME, or the current directory)
-  --json       one JSON document on stdout
+  --home DIR     the WSO2 home (default: $EI_HOME, $MI_HOME, or the current directory)
+  --profile P    the product layout, when detection cannot tell: ei-7 | mi-1.1 | mi-1.2 | mi-4
+  --json         one JSON document on stdout
 
 Exit codes: 0 no errors; 1 errors found; 2 the configuration cannot be read.
 `,

@@ -71,7 +71,7 @@ export function crossRoleFindings(
         level: 'warning',
         code: 'default-password',
         role,
-        message: `The ${role} ${role === 'truststore' ? 'truststore' : 'keystore'} uses the shipped password "wso2carbon", which everyone knows. Set a new one when you replace it.`,
+        message: `The ${role === 'truststore' ? 'truststore' : `${role} keystore`} uses the shipped password "wso2carbon", which everyone knows. Set a new one when you replace it.`,
       });
     }
   }

@@ -1,0 +1,107 @@
+import path from 'node:path';
+import { listBackups, type BackupSummary } from '../apply/backups.js';
+import { faultPlanFromEnv } from '../apply/faults.js';
+import { backupsDir } from '../apply/layout.js';
+import { restoreBackup } from '../apply/restore.js';
+import { parseCommandArgs } from '../cli/args.js';
+import type { CommandContext } from '../cli/context.js';
+import { colourEnabled, makeStyle, type Style } from '../cli/style.js';
+import { locateHome } from '../config/locate.js';
+import { UserError } from '../errors.js';
+
+export const RESTORE_HELP = `Usage: ei-keystore restore [--home DIR] [--list | ID] [--json]
+
+Every change ei-keystore makes first backs up the files it replaces, in <home>/.ei-keystore/backups/ID.
+Restoring puts each file back to its old bytes and mode and removes the files that change created.
+The restore is a change of its own: it backs up the current files first, so it can be undone the same way.
+
+  --list       the backups, newest first: id, when, what, state, files
+  ID           restore that backup
+  --home DIR   the WSO2 home (default: $EI_HOME, $MI_HOME, or the current directory)
+  --json       one JSON document on stdout
+
+A backup in state 'in-progress' belongs to a change that was interrupted: restoring it puts back every file.
+
+Exit codes: 0 done; 1 failed, everything put back; 2 bad input or usage, nothing written.
+`;
+
+function when(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function fileNames(backup: BackupSummary): string {
+  return backup.files.map((file) => path.basename(file.path)).join(', ');
+}
+
+function stateText(state: BackupSummary['state'], style: Style): string {
+  if (state === 'in-progress') return style.yellow('interrupted');
+  if (state === 'rolled-back') return style.dim('rolled back');
+  return state;
+}
+
+export function renderBackupList(home: string, backups: BackupSummary[], style: Style): string {
+  if (backups.length === 0) return `No backups in ${backupsDir(home)} yet: nothing has been changed by ei-keystore in this home.\n`;
+  const rows = backups.map((backup) => [backup.id, when(backup.createdAt), backup.label, stateText(backup.state, style), fileNames(backup)]);
+  const header = ['ID', 'WHEN', 'WHAT', 'STATE', 'FILES'];
+  // Widths from the plain text: colour codes take no columns.
+  const plain = (text: string) => text.replace(/\u001b\[\d+m/g, '');
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => plain(row[column] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - plain(cell).length))).join('  ').trimEnd();
+  const out = [`Backups in ${backupsDir(home)}, newest first:`, style.bold(line(header)), ...rows.map(line)];
+  const interrupted = backups.filter((backup) => backup.state === 'in-progress');
+  if (interrupted.length) {
+    out.push('', `Interrupted: ${interrupted.map((backup) => backup.id).join(', ')}. 'ei-keystore restore ID' puts its files back.`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export async function restoreCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('restore', args, {
+    home: { type: 'string' },
+    list: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    context.stdout.write(RESTORE_HELP);
+    return 0;
+  }
+  const usage = "See 'ei-keystore restore --help'.";
+  if (values.list && positionals.length > 0) throw new UserError(`restore takes --list or a backup ID, not both. ${usage}`, 'usage');
+  if (!values.list && positionals.length !== 1) {
+    throw new UserError(
+      positionals.length === 0 ? `restore needs a backup ID, or --list to see them. ${usage}` : `restore takes one backup ID, got ${positionals.length}. ${usage}`,
+      'usage',
+    );
+  }
+  const faults = faultPlanFromEnv(context.env);
+  const { home } = locateHome({ ...(values.home !== undefined ? { home: values.home } : {}), env: context.env, cwd: context.cwd });
+  const style = makeStyle(!values.json && colourEnabled(context.stdout, context.env));
+
+  if (values.list) {
+    const backups = await listBackups(home);
+    if (values.json) context.stdout.write(JSON.stringify({ home, backups }, null, 2) + '\n');
+    else context.stdout.write(renderBackupList(home, backups, style));
+    return 0;
+  }
+
+  const id = positionals[0]!;
+  const result = await restoreBackup(home, id, {
+    ...(faults ? { faults } : {}),
+    onWarning: (message) => context.stderr.write(`ei-keystore: warning: ${message}\n`),
+  });
+  if (values.json) {
+    context.stdout.write(JSON.stringify({ home, restored: result.restoredId, backupId: result.backupId, files: result.files, warnings: result.warnings }, null, 2) + '\n');
+    return 0;
+  }
+  const lines = [`Restored backup ${result.restoredId} in ${home}:`];
+  for (const file of result.files) {
+    const note = file.action === 'removed' ? `${file.role}, created by that change` : file.role;
+    lines.push(`  ${file.action === 'removed' ? 'removed ' : 'put back'}  ${file.path} (${note})`);
+  }
+  lines.push(`The files as they were before this restore are in backup ${result.backupId}: undo with 'ei-keystore restore ${result.backupId}'.`);
+  context.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}

@@ -1,0 +1,44 @@
+import { parseCommandArgs } from '../cli/args.js';
+import type { CommandContext } from '../cli/context.js';
+import { COMMAND_HELP } from '../cli/help.js';
+import { promptSecret } from '../cli/prompt-secret.js';
+import { colourEnabled, makeStyle } from '../cli/style.js';
+import { locateHome } from '../config/locate.js';
+import { isProfileId } from '../core/profiles.js';
+import { UserError } from '../errors.js';
+import { gatherStatus, type AskSecret } from '../status/gather.js';
+import { renderStatus, statusJson } from './status-render.js';
+
+export async function statusCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('status', args, {
+    home: { type: 'string' },
+    profile: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    context.stdout.write(COMMAND_HELP.status!);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UserError(`status takes no arguments (got '${positionals[0]}'); use --home DIR. See 'ei-keystore status --help'.`, 'usage');
+  if (values.profile !== undefined && !isProfileId(values.profile)) {
+    throw new UserError(`--profile ${values.profile}: not a profile; use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
+  }
+  try {
+    const located = locateHome({ home: values.home, env: context.env, cwd: context.cwd });
+    const interactive = !values.json && Boolean(context.stdin.isTTY) && Boolean(context.stderr.isTTY);
+    const ask: AskSecret | undefined = interactive
+      ? (question) => promptSecret(`Password for ${question} (Enter to skip): `, context.stdin, context.stderr as NodeJS.WriteStream).then((v) => (v === '' ? undefined : v))
+      : undefined;
+    const report = await gatherStatus({ located, env: context.env, now: context.now, ask, profile: values.profile as never });
+    if (values.json) context.stdout.write(JSON.stringify(statusJson(report), null, 2) + '\n');
+    else context.stdout.write(renderStatus(report, makeStyle(colourEnabled(context.stdout, context.env)), 80));
+    return report.findings.some((finding) => finding.level === 'error') ? 1 : 0;
+  } catch (error) {
+    // --json promises one document on stdout, even when the configuration cannot be read.
+    if (values.json && error instanceof UserError && error.exitCode === 2) {
+      context.stdout.write(JSON.stringify({ error: { code: error.code, message: error.message }, findings: [{ level: 'error', code: error.code === 'config-invalid' ? 'config-invalid' : error.code, message: error.message }] }, null, 2) + '\n');
+    }
+    throw error;
+  }
+}
