@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { listBackups, type BackupSummary } from '../apply/backups.js';
+import { interruptedTransactions, listBackups, type BackupSummary } from '../apply/backups.js';
 import { faultPlanFromEnv } from '../apply/faults.js';
 import { backupsDir } from '../apply/layout.js';
 import { restoreBackup } from '../apply/restore.js';
@@ -34,15 +34,16 @@ function fileNames(backup: BackupSummary): string {
   return backup.files.map((file) => path.basename(file.path)).join(', ');
 }
 
-function stateText(state: BackupSummary['state'], style: Style): string {
-  if (state === 'in-progress') return style.yellow('interrupted');
+function stateText(backup: BackupSummary, interrupted: ReadonlySet<string>, style: Style): string {
+  const state = backup.state;
+  if (state === 'in-progress') return interrupted.has(backup.id) ? style.yellow('interrupted') : 'running';
   if (state === 'rolled-back') return style.dim('rolled back');
   return state;
 }
 
-export function renderBackupList(home: string, backups: BackupSummary[], style: Style): string {
+export function renderBackupList(home: string, backups: BackupSummary[], interruptedIds: ReadonlySet<string>, style: Style): string {
   if (backups.length === 0) return `No backups in ${backupsDir(home)} yet: nothing has been changed by ei-keystore in this home.\n`;
-  const rows = backups.map((backup) => [backup.id, when(backup.createdAt), backup.label, stateText(backup.state, style), fileNames(backup)]);
+  const rows = backups.map((backup) => [backup.id, when(backup.createdAt), backup.label, stateText(backup, interruptedIds, style), fileNames(backup)]);
   const header = ['ID', 'WHEN', 'WHAT', 'STATE', 'FILES'];
   // Widths from the plain text: colour codes take no columns.
   const plain = (text: string) => text.replace(/\u001b\[\d+m/g, '');
@@ -50,7 +51,7 @@ export function renderBackupList(home: string, backups: BackupSummary[], style: 
   const line = (cells: string[]) =>
     cells.map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - plain(cell).length))).join('  ').trimEnd();
   const out = [`Backups in ${backupsDir(home)}, newest first:`, style.bold(line(header)), ...rows.map(line)];
-  const interrupted = backups.filter((backup) => backup.state === 'in-progress');
+  const interrupted = backups.filter((backup) => interruptedIds.has(backup.id));
   if (interrupted.length) {
     out.push('', `Interrupted: ${interrupted.map((backup) => backup.id).join(', ')}. 'ei-keystore restore ID' puts its files back.`);
   }
@@ -83,7 +84,10 @@ export async function restoreCommand(args: string[], context: CommandContext): P
   if (values.list) {
     const backups = await listBackups(home);
     if (values.json) context.stdout.write(JSON.stringify({ home, backups }, null, 2) + '\n');
-    else context.stdout.write(renderBackupList(home, backups, style));
+    else {
+      const interrupted = new Set((await interruptedTransactions(home)).map((backup) => backup.id));
+      context.stdout.write(renderBackupList(home, backups, interrupted, style));
+    }
     return 0;
   }
 

@@ -1,0 +1,232 @@
+import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { UserError } from '../errors.js';
+import { fsyncDir, tempPathFor, writeDurable } from './atomic-write.js';
+import { backupNameFor } from './backups.js';
+import type { Change, ExpectedFile, StagedFile, Target, TransactionOptions, TransactionResult } from './changes.js';
+import { reachPoint, type StepName } from './faults.js';
+import { backupDir, backupsDir, ensurePrivateDir } from './layout.js';
+import { acquireHomeLock } from './lock.js';
+import { isValidBackupId, newBackupId, writeManifest, type Manifest } from './manifest.js';
+import { rollBack, type RunState } from './rollback.js';
+import { directoryOwner, readCurrent, resolveWriteTarget, runningAsRoot, sha256 } from './targets.js';
+import { TransactionFailed } from './transaction-error.js';
+
+export type { FileWrite, ExpectedFile, StagedFile, TransactionOptions, TransactionResult } from './changes.js';
+export { TRANSACTION_STEPS, type StepName, type FaultPlan, type FaultPoint } from './faults.js';
+
+/**
+ * The only way ei-keystore writes to a home: lock, check, back up, stage every file under a temporary name,
+ * verify, rename each into place, unlock. On any failure after the backup started every file is put back, so
+ * the home ends old or new, never half-changed; a crash leaves each file old or new and a manifest to restore.
+ */
+export async function applyTransaction(options: TransactionOptions): Promise<TransactionResult> {
+  return runChanges({ ...options, changes: options.writes });
+}
+
+export interface ChangeOptions extends Omit<TransactionOptions, 'writes'> {
+  changes: Change[];
+  /** Runs under the lock once the manifest is complete; a failure there is only a warning. */
+  afterCommit?: () => Promise<void>;
+}
+
+function checkCallerInput(options: ChangeOptions, id: string): void {
+  // Mistakes of the calling code, not of the user: plain errors.
+  if (!isValidBackupId(id)) throw new Error(`applyTransaction: bad backup id ${JSON.stringify(id)}`);
+  for (const change of options.changes) {
+    if (!path.isAbsolute(change.path)) throw new Error(`applyTransaction: path must be absolute: ${change.path}`);
+  }
+}
+
+export async function runChanges(options: ChangeOptions): Promise<TransactionResult> {
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const id = options.id ?? newBackupId(new Date());
+  checkCallerInput(options, id);
+  const run: RunState = { id, dir: backupDir(options.home, id), targets: [], dirCreated: false, manifest: undefined };
+  let step: StepName = 'lock';
+  const enter = (name: StepName) => {
+    step = name;
+    options.onStep?.(name);
+  };
+
+  enter('lock');
+  const lock = await acquireHomeLock(options.home, { label: options.label, id }, warn);
+  try {
+    reachPoint(options.faults, 'lock');
+    enter('check');
+    run.targets = await inspectTargets(options.changes, id);
+    await checkExpected(options.expected ?? []);
+    reachPoint(options.faults, 'check');
+    enter('backup');
+    await backUp(options, run);
+    reachPoint(options.faults, 'backup');
+    enter('stage');
+    const staged = await stage(run.targets);
+    reachPoint(options.faults, 'stage');
+    enter('verify');
+    await options.verify?.(staged);
+    reachPoint(options.faults, 'verify');
+    enter('commit');
+    await commit(options, run);
+    enter('unlock');
+    reachPoint(options.faults, 'unlock');
+  } catch (error) {
+    throw await failed(options, run, step, error, lock.release, warn);
+  }
+  await lock.release();
+  const changed = run.targets.filter((target) => target.entry.sha256Before !== target.entry.sha256After).map((target) => target.change.path);
+  return { backupId: id, backupDir: run.dir, changed, warnings };
+}
+
+async function inspectTargets(changes: Change[], id: string): Promise<Target[]> {
+  const targets: Target[] = [];
+  const seen = new Map<string, string>();
+  for (const [index, change] of changes.entries()) {
+    const writtenPath = await resolveWriteTarget(change.path);
+    const twin = seen.get(writtenPath);
+    if (twin !== undefined) {
+      throw new UserError(`${twin} and ${change.path} are the same file (${writtenPath}); it cannot be written twice in one change. Nothing was written.`, 'bad-target');
+    }
+    seen.set(writtenPath, change.path);
+    const current = await readCurrent(writtenPath);
+    const content = change.delete ? undefined : change.content;
+    targets.push({
+      change,
+      writtenPath,
+      current,
+      staged: false,
+      applied: false,
+      entry: {
+        path: change.path,
+        writtenPath,
+        role: change.role,
+        existed: current !== undefined,
+        mode: current?.mode ?? null,
+        uid: current?.owner.uid ?? null,
+        gid: current?.owner.gid ?? null,
+        sha256Before: current?.sha256 ?? null,
+        sha256After: content ? sha256(content) : null,
+        backupName: current ? backupNameFor(index, writtenPath) : null,
+        tempPath: content ? tempPathFor(writtenPath, id) : null,
+      },
+    });
+  }
+  return targets;
+}
+
+async function checkExpected(expected: ExpectedFile[]): Promise<void> {
+  for (const file of expected) {
+    const current = await readCurrent(await resolveWriteTarget(file.path));
+    const actual = current?.sha256 ?? null;
+    if (actual !== file.sha256) {
+      const how = actual === null ? 'was removed' : file.sha256 === null ? 'was created' : 'changed';
+      throw new UserError(`${file.path} ${how} since it was read (by another program?); nothing was written; run again.`, 'changed-since-read');
+    }
+  }
+}
+
+async function backUp(options: ChangeOptions, run: RunState): Promise<void> {
+  await ensurePrivateDir(backupsDir(options.home));
+  // Not recursive: an existing directory of that id is someone else's backup and must not be touched.
+  await mkdir(run.dir, { mode: 0o700 });
+  run.dirCreated = true;
+  await chmod(run.dir, 0o700);
+  for (const target of run.targets) {
+    if (target.current && target.entry.backupName) {
+      await writeDurable(path.join(run.dir, target.entry.backupName), target.current.bytes, 0o600);
+    }
+  }
+  await fsyncDir(run.dir);
+  const manifest: Manifest = {
+    id: run.id,
+    label: options.label,
+    createdAt: new Date().toISOString(),
+    state: 'in-progress',
+    files: run.targets.map((target) => target.entry),
+  };
+  // Written only once every copy is on disk: a manifest present means the backup is whole.
+  await writeManifest(run.dir, manifest);
+  run.manifest = manifest;
+  await fsyncDir(backupsDir(options.home));
+}
+
+async function stage(targets: Target[]): Promise<StagedFile[]> {
+  const root = runningAsRoot();
+  const staged: StagedFile[] = [];
+  for (const target of targets) {
+    const { change, current, entry } = target;
+    if (change.delete || entry.tempPath === null) continue;
+    const mode = change.mode ?? current?.mode ?? 0o600;
+    // As root, a new file would belong to root and the server's user could not read it: keep the old owner,
+    // or take the directory's for a new file.
+    const owner = root ? (change.owner ?? current?.owner ?? (await directoryOwner(target.writtenPath))) : undefined;
+    await writeDurable(entry.tempPath, change.content, mode, owner);
+    target.staged = true;
+    staged.push({ path: change.path, tempPath: entry.tempPath });
+  }
+  return staged;
+}
+
+/** Another program may have written a target since it was read: renaming over that would lose its change. */
+async function checkUnchanged(targets: Target[]): Promise<void> {
+  for (const target of targets) {
+    const now = await readCurrent(target.writtenPath);
+    if ((now?.sha256 ?? null) !== target.entry.sha256Before) {
+      throw new UserError(`${target.change.path} changed while this change was being prepared (by another program?)`, 'changed-since-read');
+    }
+  }
+}
+
+async function commit(options: ChangeOptions, run: RunState): Promise<void> {
+  await checkUnchanged(run.targets);
+  let renames = 0;
+  reachPoint(options.faults, 'commit', renames);
+  for (const target of run.targets) {
+    if (target.change.delete) {
+      await rm(target.writtenPath, { force: true });
+    } else if (target.entry.tempPath !== null) {
+      await rename(target.entry.tempPath, target.writtenPath);
+    }
+    target.applied = true;
+    renames++;
+    reachPoint(options.faults, 'commit', renames);
+  }
+  for (const dir of new Set(run.targets.map((target) => path.dirname(target.writtenPath)))) await fsyncDir(dir);
+  reachPoint(options.faults, 'commit');
+  if (run.manifest) {
+    run.manifest.state = 'complete';
+    await writeManifest(run.dir, run.manifest);
+  }
+  if (options.afterCommit) {
+    await options.afterCommit().catch((error: unknown) => {
+      options.onWarning?.(`after the change: ${(error as Error).message}`);
+    });
+  }
+}
+
+async function failed(
+  options: ChangeOptions,
+  run: RunState,
+  step: StepName,
+  error: unknown,
+  release: () => Promise<void>,
+  warn: (message: string) => void,
+): Promise<Error> {
+  if (!run.dirCreated) {
+    // Nothing was written: errors of the user's making (a changed file, a bad target) pass through as they are.
+    await release();
+    if (error instanceof UserError && !(error instanceof TransactionFailed)) return error;
+    return new TransactionFailed(options.label, step, error, undefined, [], 'Nothing was written.');
+  }
+  options.onStep?.('rollback');
+  const notRestored = await rollBack(run, warn);
+  await release();
+  const outcome = notRestored.length
+    ? `Rolling back failed for: ${notRestored.join('; ')}. The files as they were are in ${run.dir}; put them back with 'ei-keystore restore ${run.id}'.`
+    : `Every file was put back as it was; nothing was changed (backup ${run.id}).`;
+  return new TransactionFailed(options.label, step, error, run.id, notRestored, outcome);
+}
