@@ -1,0 +1,100 @@
+import { UserError } from '../../errors.js';
+import type { KeyPairSpec } from '../../keystore/generate.js';
+import { parseDname } from '../../keystore/dname.js';
+import { parseSubjectAltName } from '../../keystore/san.js';
+import { readFileName, readPath } from './common-fields.js';
+import { NO_SECRET, type TableReader } from './fields.js';
+import { DEFAULTS, DEFAULT_SECRET_ENV_NAMES, KEY_SIZES, STORE_TYPES, VALIDITY_DAYS } from './schema.js';
+import type { ExistingKeystoreAnswers, GenerateAnswers, KeystoreAnswers, Procedure } from './types.js';
+import { reportUnknownKeys } from './unknown-keys.js';
+
+
+const EXAMPLE_NAMES: Readonly<Record<Procedure, string>> = { primary: 'ei-primary', internal: 'ei-internal', truststore: 'ei-truststore' };
+
+/** `[keystore]` of the primary and internal procedures, with `[keystore.generate]` or `[keystore.existing]`. */
+export function readKeystore(root: TableReader, procedure: Procedure): KeystoreAnswers {
+  const reader = root.table('keystore');
+  reportUnknownKeys(reader, procedure);
+  const name = EXAMPLE_NAMES[procedure];
+  const rawSource = reader.data.source;
+  const source = reader.choice('source', ['generate', 'existing'] as const);
+  const fileName = readFileName(reader, `"${name}.jks"`, 'keystore.existing');
+  const type = reader.choice('type', STORE_TYPES, DEFAULTS.type);
+  const alias = reader.requiredString('alias', `"${name}"`);
+  const password = reader.secret('password', `{ env = "${DEFAULT_SECRET_ENV_NAMES.keystorePassword}" }`) ?? NO_SECRET;
+  const common = {
+    fileName,
+    type,
+    alias,
+    password,
+    keyPassword: reader.secret('key_password') ?? password,
+    overwrite: reader.boolean('overwrite', DEFAULTS.overwrite),
+  };
+  // Without a valid source, still check whichever sub-table is there, but require neither.
+  const known = rawSource === 'generate' || rawSource === 'existing';
+  if (!known) {
+    const generate = reader.has('generate') ? readGenerate(reader.table('generate'), procedure) : undefined;
+    if (reader.has('existing')) readExisting(reader.table('existing'), procedure);
+    // A placeholder: the missing or wrong source is a problem, so validation throws before this is used.
+    return { ...common, source: 'generate', generate: generate ?? { dname: '', subjectAltNames: [], keyPair: { algorithm: 'RSA', size: 2048 }, validityDays: 0 } };
+  }
+  if (source === 'generate') {
+    refuseUnused(reader, 'existing', 'generate');
+    return { ...common, source, generate: readGenerate(reader.table('generate'), procedure) };
+  }
+  refuseUnused(reader, 'generate', 'existing');
+  return { ...common, source, existing: readExisting(reader.table('existing'), procedure) };
+}
+
+/** A sub-table the chosen source ignores is most likely a mistake: say so rather than silently drop it. */
+function refuseUnused(reader: TableReader, unused: 'generate' | 'existing', source: 'generate' | 'existing'): void {
+  if (!reader.has(unused)) return;
+  reader.problemAt(
+    `[keystore.${unused}]`,
+    `is given, but source = "${source}" does not read it; remove it, or set source = "${unused}"`,
+  );
+}
+
+function readGenerate(reader: TableReader, procedure: Procedure): GenerateAnswers {
+  reportUnknownKeys(reader, procedure);
+  const dname = reader.requiredString('dname', '"CN=ei.example.com, OU=Integration, O=Example, C=LK"');
+  if (dname !== '') checkWith(reader, 'dname', () => parseDname(dname));
+  const subjectAltNames = reader.stringArray('subject_alt_names');
+  for (const entry of subjectAltNames) checkWith(reader, 'subject_alt_names', () => parseSubjectAltName(entry));
+  const validityDays = reader.integer('validity_days') ?? DEFAULTS.validityDays;
+  if (validityDays < VALIDITY_DAYS.min || validityDays > VALIDITY_DAYS.max) {
+    reader.problem('validity_days', `${validityDays} is out of range; use ${VALIDITY_DAYS.min} to ${VALIDITY_DAYS.max} days (100 years)`);
+  }
+  return { dname, subjectAltNames, keyPair: readKeyPair(reader), validityDays };
+}
+
+function readKeyPair(reader: TableReader): KeyPairSpec {
+  const algorithm = reader.choice('key_algorithm', ['RSA', 'EC'] as const, DEFAULTS.keyAlgorithm);
+  const size = reader.integer('key_size');
+  const sizes: readonly number[] = KEY_SIZES[algorithm];
+  if (size !== undefined && !sizes.includes(size)) {
+    const hint = algorithm === 'EC' ? ' (P-256 or P-384)' : '';
+    reader.problem('key_size', `${size} is not offered for ${algorithm} keys; use ${sizes.join(' or ')}${hint}`);
+  }
+  if (algorithm === 'EC') return { algorithm, size: size === 384 ? 384 : DEFAULTS.keySize.EC };
+  return { algorithm, size: size === 3072 || size === 4096 ? size : DEFAULTS.keySize.RSA };
+}
+
+function readExisting(reader: TableReader, procedure: Procedure): ExistingKeystoreAnswers {
+  reportUnknownKeys(reader, procedure);
+  const path = readPath(reader, 'path', '"/path/to/server.p12"');
+  const password = reader.secret('password', `{ env = "${DEFAULT_SECRET_ENV_NAMES.existingPassword}" }`) ?? NO_SECRET;
+  const keyPassword = reader.secret('key_password') ?? password;
+  const alias = reader.optionalString('alias');
+  return alias === undefined ? { path, password, keyPassword } : { path, password, keyPassword, alias };
+}
+
+/** Runs another module's parser and records its UserError as a problem of this field. */
+function checkWith(reader: TableReader, key: string, parse: () => unknown): void {
+  try {
+    parse();
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    reader.problem(key, error.message);
+  }
+}

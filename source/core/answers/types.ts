@@ -1,0 +1,107 @@
+import type { KeyPairSpec } from '../../keystore/generate.js';
+
+/**
+ * The answers that `ei-keystore apply <procedure> --answers FILE` reads: a contract automation depends on.
+ * These are the validated, defaulted forms; the TOML keys are snake_case (`key_password`), the fields here
+ * camelCase (`keyPassword`). Paths are as written in the file until `readAnswersFile` makes them absolute.
+ */
+export type Procedure = 'primary' | 'internal' | 'truststore';
+export const PROCEDURES: readonly Procedure[] = ['primary', 'internal', 'truststore'];
+
+/** Where a secret comes from. In TOML: `{ env = "NAME" }`, `{ file = "PATH" }`, or a plain string (a literal). */
+export type SecretRef = { env: string } | { file: string } | { literal: string };
+
+export type StoreType = 'JKS' | 'PKCS12';
+export type KeystoreSource = 'generate' | 'existing';
+export type TruststoreSource = 'copy-current' | 'existing';
+
+/** `[keystore.generate]`: a new key pair and self-signed certificate. */
+export interface GenerateAnswers {
+  /** As written; its syntax is checked with parseDname. */
+  dname: string;
+  /** As written ("DNS:host", "IP:10.0.0.1"); checked with parseSubjectAltNames. */
+  subjectAltNames: string[];
+  keyPair: KeyPairSpec;
+  validityDays: number;
+}
+
+/** `[keystore.existing]`: a keystore the user already has (e.g. from a CA), copied in. */
+export interface ExistingKeystoreAnswers {
+  path: string;
+  password: SecretRef;
+  /** The private key's password in that file; defaults to its store password. */
+  keyPassword: SecretRef;
+  /** Optional when the file holds exactly one key entry (checked when the file is read). */
+  alias?: string;
+}
+
+interface KeystoreCommon {
+  /** A bare file name, placed in the profile's security directory. */
+  fileName: string;
+  type: StoreType;
+  alias: string;
+  password: SecretRef;
+  /** Defaults to `password`. */
+  keyPassword: SecretRef;
+  /** Whether an existing file of that name in the security directory may be replaced. */
+  overwrite: boolean;
+}
+
+export type KeystoreAnswers = KeystoreCommon &
+  ({ source: 'generate'; generate: GenerateAnswers } | { source: 'existing'; existing: ExistingKeystoreAnswers });
+
+/**
+ * What to do with `[secrets]` encrypted by the key being replaced: re-encrypt them with the new certificate,
+ * or keep the old key pair as the internal keystore (primary only).
+ */
+export type SecretsStrategy = 're-encrypt' | 'keep-old-key-as-internal';
+
+export interface PrimaryAnswers {
+  procedure: 'primary';
+  keystore: KeystoreAnswers;
+  truststore: { importCertificate: boolean };
+  /** Absent when the file has no `[secrets]`: the plan must then refuse if the configuration holds encrypted secrets. */
+  secrets?: { strategy: SecretsStrategy };
+}
+
+export interface InternalAnswers {
+  procedure: 'internal';
+  keystore: KeystoreAnswers;
+  /** Only re-encryption: keeping the old key as the internal keystore is what this procedure replaces. */
+  secrets?: { strategy: 're-encrypt' };
+}
+
+export interface TruststoreImport {
+  alias: string;
+  /** A PEM or DER certificate file. */
+  file: string;
+}
+
+/** `[truststore.existing]`: start from a truststore file the user has, instead of the current one. */
+export interface ExistingTruststoreAnswers {
+  path: string;
+  /** Defaults to the new truststore's password. */
+  password: SecretRef;
+}
+
+interface TruststoreCommon {
+  fileName: string;
+  type: StoreType;
+  password: SecretRef;
+  /** Remove WSO2's shipped `wso2carbon` certificate (production guidance once it is replaced). */
+  removeDefaultCertificate: boolean;
+  overwrite: boolean;
+  imports: TruststoreImport[];
+}
+
+export type TruststoreSettings = TruststoreCommon &
+  ({ source: 'copy-current' } | { source: 'existing'; existing: ExistingTruststoreAnswers });
+
+export interface TruststoreAnswers {
+  procedure: 'truststore';
+  truststore: TruststoreSettings;
+}
+
+export type Answers = PrimaryAnswers | InternalAnswers | TruststoreAnswers;
+
+export type AnswersFor<P extends Procedure> = Extract<Answers, { procedure: P }>;
