@@ -27,6 +27,11 @@ export interface TrustedCertificateEntry {
   created?: Date;
   /** DER certificate. */
   certificate: Buffer;
+  /**
+   * PKCS#12 only: false when Java will not load this certificate as a trusted entry, because its cert bag lacks
+   * Oracle's trusted-key-usage attribute (OpenSSL writes such files). Undefined means Java sees it.
+   */
+  javaVisible?: false;
 }
 
 export interface SecretKeyEntry {

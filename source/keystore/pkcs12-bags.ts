@@ -1,0 +1,172 @@
+import { KeystoreError } from '../errors.js';
+import {
+  type Asn1,
+  bmpString,
+  corrupt,
+  explicit,
+  isContextTag,
+  octets,
+  oid,
+  parseBer,
+  sequence,
+  set,
+  smallInteger,
+  stringBytes,
+  toDerBuffer,
+} from './pkcs12-asn1.js';
+import { verifyMac, wrongPassword } from './pkcs12-mac.js';
+import { PbeFailure, pbeDecrypt } from './pkcs12-pbe.js';
+
+/**
+ * Reads a PFX down to its safe bags (RFC 7292): checks the MAC with the store password, decrypts encrypted
+ * SafeContents with it, and keeps shrouded keys encrypted so that each can be opened later with its own
+ * password. node-forge's pkcs12FromAsn1 is not used: it decrypts every key with one password up front,
+ * drops attributes it does not know (Oracle's trusted-key-usage, which tells a trusted certificate apart),
+ * and throws on secret-key bags.
+ */
+export interface BagAttributes {
+  friendlyName?: string;
+  localKeyId?: Buffer;
+  /** Oracle's trusted-key-usage attribute: keytool's mark of a trustedCertEntry. */
+  trusted: boolean;
+}
+
+export interface EncryptedKey {
+  algorithm: Asn1;
+  data: Buffer;
+}
+
+export type Pkcs12Bag =
+  | { type: 'key'; attributes: BagAttributes; encrypted?: EncryptedKey; plain?: Buffer }
+  | { type: 'certificate'; attributes: BagAttributes; der: Buffer }
+  | { type: 'secret'; attributes: BagAttributes };
+
+export const OID = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  envelopedData: '1.2.840.113549.1.7.3',
+  encryptedData: '1.2.840.113549.1.7.6',
+  keyBag: '1.2.840.113549.1.12.10.1.1',
+  shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
+  certBag: '1.2.840.113549.1.12.10.1.3',
+  secretBag: '1.2.840.113549.1.12.10.1.5',
+  safeContentsBag: '1.2.840.113549.1.12.10.1.6',
+  x509Certificate: '1.2.840.113549.1.9.22.1',
+  friendlyName: '1.2.840.113549.1.9.20',
+  localKeyId: '1.2.840.113549.1.9.21',
+  oracleTrustedKeyUsage: '2.16.840.1.113894.746875.1.1',
+  anyExtendedKeyUsage: '2.5.29.37.0',
+} as const;
+
+const MAX_NESTING = 4;
+
+function unsupported(detail: string): KeystoreError {
+  return new KeystoreError('unsupported', `${detail}; convert it with keytool -importkeystore into a password-protected PKCS12 or JKS file`);
+}
+
+function readAttributes(node: Asn1 | undefined): BagAttributes {
+  const attributes: BagAttributes = { trusted: false };
+  if (!node) return attributes;
+  for (const attribute of set(node, 'the bag attributes')) {
+    const [idNode, valuesNode] = sequence(attribute, 'a bag attribute');
+    const id = oid(idNode, 'a bag attribute type');
+    const values = set(valuesNode, 'a bag attribute value');
+    if (id === OID.friendlyName && values[0]) attributes.friendlyName = bmpString(values[0], 'the friendlyName');
+    else if (id === OID.localKeyId && values[0]) attributes.localKeyId = octets(values[0], 'the localKeyId');
+    else if (id === OID.oracleTrustedKeyUsage) attributes.trusted = true;
+  }
+  return attributes;
+}
+
+function readSafeContents(bytes: Buffer, bags: Pkcs12Bag[]): void {
+  readBags(sequence(parseBer(bytes, 'a SafeContents'), 'a SafeContents'), bags, 0);
+}
+
+function readBags(safeBags: Asn1[], bags: Pkcs12Bag[], depth: number): void {
+  for (const safeBag of safeBags) {
+    const [idNode, valueNode, attributesNode] = sequence(safeBag, 'a safe bag');
+    const id = oid(idNode, 'a safe bag type');
+    const value = explicit(valueNode, 0, 'a safe bag value');
+    const attributes = readAttributes(attributesNode);
+    switch (id) {
+      case OID.keyBag:
+        bags.push({ type: 'key', attributes, plain: toDerBuffer(value) });
+        break;
+      case OID.shroudedKeyBag: {
+        const [algorithm, data] = sequence(value, 'an encrypted private key');
+        if (!algorithm) throw corrupt('an encrypted private key has no algorithm');
+        bags.push({ type: 'key', attributes, encrypted: { algorithm, data: octets(data, 'an encrypted private key') } });
+        break;
+      }
+      case OID.certBag: {
+        const [certIdNode, certValue] = sequence(value, 'a certificate bag');
+        // SDSI certificates are unheard of in keystores; Java skips them too.
+        if (oid(certIdNode, 'a certificate type') !== OID.x509Certificate) break;
+        bags.push({ type: 'certificate', attributes, der: octets(explicit(certValue, 0, 'a certificate'), 'a certificate') });
+        break;
+      }
+      case OID.secretBag:
+        bags.push({ type: 'secret', attributes });
+        break;
+      case OID.safeContentsBag:
+        if (depth >= MAX_NESTING) throw corrupt('safe bags are nested too deeply');
+        readBags(sequence(value, 'nested safe contents'), bags, depth + 1);
+        break;
+      default:
+        // CRL bags and unknown bag types carry nothing a keystore entry needs.
+        break;
+    }
+  }
+}
+
+function decryptContents(encryptedData: Asn1, password: string): Buffer {
+  const [versionNode, contentInfo] = sequence(encryptedData, 'an encrypted content');
+  smallInteger(versionNode, 'the encrypted content version');
+  const [typeNode, algorithm, content] = sequence(contentInfo, 'an encrypted content');
+  if (oid(typeNode, 'the encrypted content type') !== OID.data) throw corrupt('an encrypted content does not hold data');
+  // [0] IMPLICIT OCTET STRING: primitive, or constructed from chunks in BER.
+  if (!content || !isContextTag(content, 0)) return Buffer.alloc(0);
+  const encrypted = stringBytes(content, 'the encrypted content');
+  try {
+    return pbeDecrypt(algorithm, password, encrypted);
+  } catch (error) {
+    if (error instanceof PbeFailure) throw wrongPassword();
+    throw error;
+  }
+}
+
+function readContentInfo(contentInfo: Asn1, password: string, bags: Pkcs12Bag[]): void {
+  const [typeNode, contentNode] = sequence(contentInfo, 'a content info');
+  const type = oid(typeNode, 'a content type');
+  if (type === OID.data) {
+    readSafeContents(octets(explicit(contentNode, 0, 'a data content'), 'a data content'), bags);
+  } else if (type === OID.encryptedData) {
+    const plain = decryptContents(explicit(contentNode, 0, 'an encrypted content'), password);
+    if (plain.length > 0) readSafeContents(plain, bags);
+  } else if (type === OID.envelopedData) {
+    throw unsupported('the PKCS#12 file is encrypted to a public key, not with a password');
+  } else {
+    throw corrupt(`a content of unknown type ${type}`);
+  }
+}
+
+/** All bags of the file, in file order. Throws KeystoreError for every problem. */
+export function readPfx(bytes: Buffer, password: string): Pkcs12Bag[] {
+  if (bytes[0] !== 0x30) {
+    throw new KeystoreError('not-a-keystore', 'not a PKCS#12 file: it does not start with a DER SEQUENCE');
+  }
+  const [versionNode, authSafeNode, macNode] = sequence(parseBer(bytes, 'the file', false), 'the PFX');
+  const version = smallInteger(versionNode, 'the PFX version');
+  if (version !== 3) throw corrupt(`the PFX version is ${version}, where PKCS#12 says 3`);
+  const [typeNode, contentNode] = sequence(authSafeNode, 'the authenticated safe');
+  const type = oid(typeNode, 'the authenticated safe type');
+  if (type === OID.signedData) throw unsupported('the PKCS#12 file is protected by a signature, not a password');
+  if (type !== OID.data) throw corrupt(`the authenticated safe has the unknown type ${type}`);
+  const authSafe = octets(explicit(contentNode, 0, 'the authenticated safe'), 'the authenticated safe');
+  if (macNode) verifyMac(macNode, password, authSafe);
+  const bags: Pkcs12Bag[] = [];
+  for (const contentInfo of sequence(parseBer(authSafe, 'the authenticated safe'), 'the authenticated safe')) {
+    readContentInfo(contentInfo, password, bags);
+  }
+  return bags;
+}

@@ -1,0 +1,20 @@
+import type { Keystore } from './model.js';
+import { asKeystoreError } from './pkcs12-asn1.js';
+import { readPfx } from './pkcs12-bags.js';
+import { buildEntries } from './pkcs12-entries.js';
+
+/**
+ * The PKCS#12 codec. Reads what Java 17's keytool writes (PBES2 AES-256 + HMAC-SHA256), its legacy format
+ * (3DES / RC2-40 + HMAC-SHA1), and OpenSSL 3's files; writes what Java 17 reads as its own. This module and
+ * its pkcs12-* helpers are the only ones that load node-forge: open.ts imports it only for PKCS#12 bytes.
+ */
+export { writePkcs12, type Pkcs12EntryToWrite } from './pkcs12-write.js';
+
+export function readPkcs12(bytes: Buffer, storePassword: string): Keystore {
+  try {
+    const bags = readPfx(bytes, storePassword);
+    return { format: 'PKCS12', entries: buildEntries(bags, storePassword) };
+  } catch (error) {
+    throw asKeystoreError(error);
+  }
+}
