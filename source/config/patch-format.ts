@@ -1,0 +1,79 @@
+/** How the patcher writes values and keys: TOML 1.0 literals that every TOML 1.0 reader parses back exactly. */
+import { UserError } from '../errors.js';
+
+export type TomlScalar = string | number | boolean;
+
+const NAMED_ESCAPES: Readonly<Record<number, string>> = {
+  0x08: '\\b',
+  0x09: '\\t',
+  0x0a: '\\n',
+  0x0c: '\\f',
+  0x0d: '\\r',
+  0x22: '\\"',
+  0x5c: '\\\\',
+};
+
+const BARE_KEY = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * A basic string: quote, backslash and control characters escaped, everything else (non-ASCII included) as is.
+ * `what` names the value in the error (never the value itself: it may be a password).
+ */
+export function basicString(value: string, what: string): string {
+  const parts: string[] = ['"'];
+  let plainFrom = 0;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    let escaped: string | undefined;
+    if (code < 0x20 || code === 0x22 || code === 0x5c || code === 0x7f) {
+      escaped = NAMED_ESCAPES[code] ?? `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    } else if (code >= 0xd800 && code <= 0xdfff) {
+      const next = value.charCodeAt(i + 1);
+      const paired = code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
+      if (!paired) {
+        throw new UserError(
+          `The value for ${what} contains a broken Unicode character (an unpaired surrogate) that a TOML file ` +
+            'cannot hold. Enter it again.',
+          'bad-input',
+        );
+      }
+      i++;
+      continue;
+    }
+    if (escaped !== undefined) {
+      parts.push(value.slice(plainFrom, i), escaped);
+      plainFrom = i + 1;
+    }
+  }
+  parts.push(value.slice(plainFrom), '"');
+  return parts.join('');
+}
+
+export function formatValue(value: TomlScalar, what: string): string {
+  if (typeof value === 'string') return basicString(value, what);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Number.isNaN(value)) return 'nan';
+  if (value === Infinity) return 'inf';
+  if (value === -Infinity) return '-inf';
+  if (Object.is(value, -0)) return '-0.0';
+  if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21) {
+    // Written as an integer literal it would come back as a different (exact) integer.
+    throw new UserError(`The number for ${what} is too large to write exactly; use a string.`, 'bad-input');
+  }
+  // String(n) gives TOML-valid literals: "8243", "0.5", "1e+21", "5e-324".
+  return String(value);
+}
+
+/** One key segment: bare where TOML allows it, else a basic string. */
+export function formatKey(name: string): string {
+  return BARE_KEY.test(name) ? name : basicString(name, 'a key name');
+}
+
+export function formatDottedKey(path: readonly string[]): string {
+  return path.map(formatKey).join('.');
+}
+
+/** A path for messages, e.g. keystore.primary.password. */
+export function describePath(path: readonly string[]): string {
+  return path.length === 0 ? '(the top level)' : formatDottedKey(path);
+}
