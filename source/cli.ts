@@ -24,6 +24,10 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
       return (await import('./commands/inspect.js')).inspectCommand(rest, context);
     case 'status':
       return (await import('./commands/status.js')).statusCommand(rest, context);
+    case 'apply':
+      return (await import('./commands/apply.js')).applyCommand(rest, context);
+    case 'restore':
+      return (await import('./commands/restore.js')).restoreCommand(rest, context);
     case undefined:
       throw new UserError(
         'The interactive wizard is not built yet. Use `ei-keystore status` or `ei-keystore inspect FILE`; see `ei-keystore --help`.',

@@ -5,6 +5,11 @@ Usage:
   ei-keystore status [--home DIR] [--profile P] [--json]    what the configuration points at, and what is wrong with it
   ei-keystore inspect FILE [--password-env NAME] [--json]
                                               the entries of one keystore (JKS, JCEKS or PKCS#12)
+  ei-keystore apply primary|internal|truststore --answers FILE [--home DIR] [--dry-run] [--keytool] [--json]
+                                              run one procedure from an answers file (templates/answers/)
+  ei-keystore restore [--home DIR] [--list | ID]
+                                              put back the files a change replaced
+  ei-keystore COMMAND --help                  the options of one command
   ei-keystore --help | --version
 
 The home is --home, else $EI_HOME, else $MI_HOME, else the current directory when it holds

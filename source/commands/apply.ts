@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { applyTransaction } from '../apply/transaction.js';
+import { faultPlanFromEnv } from '../apply/faults.js';
+import { parseCommandArgs } from '../cli/args.js';
+import type { CommandContext } from '../cli/context.js';
+import { colourEnabled, makeStyle } from '../cli/style.js';
+import { readAnswersFile } from '../config/answers-file.js';
+import { unifiedDiff } from '../config/diff.js';
+import { locateHome } from '../config/locate.js';
+import type { Procedure } from '../core/answers/types.js';
+import { isProfileId, type ProfileId } from '../core/profiles.js';
+import { UserError } from '../errors.js';
+import { crossCheckWithKeytool, requireKeytool } from '../keytool/cross-check.js';
+import { loadHomeFacts } from '../procedures/facts.js';
+import { prepareKeystoreProcedure } from '../procedures/keystore-procedure.js';
+import { planJson, renderPlan } from '../procedures/plan-render.js';
+import type { PreparedChange } from '../procedures/prepared.js';
+import { prepareTruststoreProcedure } from '../procedures/truststore-procedure.js';
+import { verifyStaged } from '../procedures/verify.js';
+import { gatherStatus } from '../status/gather.js';
+import type { Finding } from '../status/finding.js';
+
+export const APPLY_HELP = `Usage: ei-keystore apply primary|internal|truststore --answers FILE [--home DIR] [--dry-run] [--keytool] [--json]
+
+Runs one procedure of the source document from an answers file (see templates/answers/ and README):
+  primary      change the primary keystore ([keystore.tls] or [keystore.primary], by product version)
+  internal     separate the internal keystore that encrypts secrets ([keystore.internal])
+  truststore   change the truststore and import certificates ([truststore])
+
+  --answers FILE   the answers (TOML); secrets as { env = "NAME" }, { file = "PATH" } or a literal
+  --home DIR       the server home (default: $EI_HOME, $MI_HOME, or the current directory)
+  --profile P      the product layout when detection cannot tell: ei-7 | mi-1.1 | mi-1.2 | mi-4
+  --dry-run        print the plan and the configuration diff (passwords masked); write nothing
+  --keytool        after our own checks, have keytool list every keystore written and compare
+  --json           one JSON document on stdout: { changed, backup, files, findings }
+
+Every file replaced is backed up first (ei-keystore restore --list). Running the same answers twice changes
+nothing the second time. Exit codes: 0 done or nothing to change; 1 failed and rolled back; 2 bad input,
+nothing written; 130 interrupted.
+`;
+
+const PROCEDURES: readonly Procedure[] = ['primary', 'internal', 'truststore'];
+
+export async function applyCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('apply', args, {
+    answers: { type: 'string' },
+    home: { type: 'string' },
+    profile: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    keytool: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    context.stdout.write(APPLY_HELP);
+    return 0;
+  }
+  const procedure = positionals[0] as Procedure | undefined;
+  if (!procedure || !PROCEDURES.includes(procedure) || positionals.length > 1) {
+    throw new UserError(`apply needs one procedure: primary, internal or truststore${procedure && !PROCEDURES.includes(procedure) ? ` (got '${procedure}')` : ''}. See 'ei-keystore apply --help'.`, 'usage');
+  }
+  if (!values.answers) throw new UserError(`apply ${procedure} needs --answers FILE; examples are in templates/answers/. See 'ei-keystore apply --help'.`, 'usage');
+  if (values.profile !== undefined && !isProfileId(values.profile)) throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
+
+  const log = (message: string) => {
+    context.stderr.write(`${message}\n`);
+  };
+  const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
+  const answersFile = path.resolve(context.cwd, values.answers);
+  const loaded = await readAnswersFile(answersFile, procedure, context.env);
+  if (values.keytool) await requireKeytool();
+
+  const prepared: PreparedChange =
+    loaded.answers.procedure === 'truststore'
+      ? await prepareTruststoreProcedure(facts, loaded.answers, loaded.secrets as never)
+      : await prepareKeystoreProcedure(facts, loaded.answers, loaded.secrets as never);
+  const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
+  const style = makeStyle(colourEnabled(context.stdout, context.env));
+  if (!values.json) log(`${facts.profile.id}: ${facts.document.profileEvidence}`);
+
+  if (prepared.unchanged) {
+    if (values.json) writeJson(context, { changed: false, backup: null, files: [], findings: await findingsAfter(context, facts.located.home, values.profile) });
+    else context.stdout.write(`${prepared.unchanged}\n`);
+    return 0;
+  }
+  if (values['dry-run']) {
+    if (values.json) {
+      writeJson(context, { changed: false, dryRun: true, backup: null, files: prepared.writes.map((write) => write.path), plan: planJson(prepared), diff, findings: [] });
+    } else {
+      context.stdout.write(renderPlan(prepared));
+      context.stdout.write(diff ? `\n${diff}` : '\nThe configuration file does not change.\n');
+      context.stdout.write(`\n${style.bold('Dry run: nothing was written.')}\n`);
+    }
+    return 0;
+  }
+
+  let interrupted = false;
+  const onInterrupt = () => {
+    interrupted = true;
+    log('Interrupted: finishing the change (or rolling it back) before exiting...');
+  };
+  process.on('SIGINT', onInterrupt);
+  let result;
+  try {
+    result = await applyTransaction({
+      home: facts.located.home,
+      label: `apply ${procedure}`,
+      writes: prepared.writes,
+      expected: prepared.expected,
+      faults: faultPlanFromEnv(context.env),
+      onStep: (step) => {
+        if (!values.json) log(`  ${step}`);
+      },
+      onWarning: log,
+      verify: async (staged) => {
+        await verifyStaged(prepared, facts, staged);
+        if (values.keytool) {
+          const tempOf = new Map(staged.map((file) => [file.path, file.tempPath]));
+          await crossCheckWithKeytool(prepared.keystores.map((keystore) => ({ label: path.relative(facts.located.home, keystore.path), tempPath: tempOf.get(keystore.path)!, storePassword: keystore.storePassword })));
+        }
+      },
+    });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  const findings = await findingsAfter(context, facts.located.home, values.profile);
+  if (values.json) {
+    writeJson(context, { changed: result.changed.length > 0, backup: result.backupId, files: result.changed, findings });
+  } else {
+    context.stdout.write(renderPlan(prepared));
+    if (diff) context.stdout.write(`\n${diff}`);
+    context.stdout.write(`\n${style.green('Done.')} Backup ${result.backupId}. To undo: ei-keystore restore --home ${quoteIfNeeded(facts.located.home)} ${result.backupId}\n`);
+    context.stdout.write('Restart the server for the change to take effect.\n');
+    const errors = findings.filter((finding) => finding.level === 'error');
+    if (errors.length > 0) context.stdout.write(`status still reports ${errors.length} error(s); run ei-keystore status --home ${quoteIfNeeded(facts.located.home)}\n`);
+  }
+  return interrupted ? 130 : 0;
+}
+
+function writeJson(context: CommandContext, document: unknown): void {
+  context.stdout.write(JSON.stringify(document, null, 2) + '\n');
+}
+
+function quoteIfNeeded(value: string): string {
+  return /^[\w./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+async function findingsAfter(context: CommandContext, home: string, profile: string | undefined): Promise<Finding[]> {
+  try {
+    const located = locateHome({ home, env: context.env, cwd: context.cwd });
+    return (await gatherStatus({ located, env: context.env, now: context.now, profile: profile as ProfileId | undefined })).findings;
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,65 @@
+import { createHash, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { ResolvedKeystore } from '../config/resolve.js';
+import type { SecretValue } from '../config/placeholders.js';
+import { KeystoreError, UserError } from '../errors.js';
+import type { Keystore, PrivateKeyEntry } from '../keystore/model.js';
+import { detectFormat, readKeystore } from '../keystore/open.js';
+
+export function sha256Hex(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A configured password's value, when the tool can know it. */
+export function knownSecret(secret: SecretValue | undefined): string | undefined {
+  if (!secret) return undefined;
+  if (secret.kind === 'literal') return secret.value;
+  if (secret.kind === 'env') return secret.value;
+  return undefined;
+}
+
+export async function fileBytesOrUndefined(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new UserError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code}); check its permissions.`, 'file-unreadable');
+  }
+}
+
+/** The keystore a role points at today, opened with the configured password; errors say which setting to fix. */
+export async function openConfiguredKeystore(role: ResolvedKeystore, why: string): Promise<{ keystore: Keystore; bytes: Buffer; password: string }> {
+  const password = knownSecret(role.password);
+  if (password === undefined) {
+    throw new UserError(
+      `To ${why}, the current ${role.role} keystore (${role.file}) must be opened, but its password in [${role.table}] is not available here (${role.password.kind === 'env' ? `$env{${role.password.name}} is not set` : `it is ${role.password.kind === 'secret' ? `$secret{${role.password.alias}}` : role.password.kind}`}). Make it available and run again.`,
+      'password-unavailable',
+    );
+  }
+  const bytes = await fileBytesOrUndefined(role.file);
+  if (!bytes) throw new UserError(`To ${why}, the current ${role.role} keystore is needed, but ${role.file} does not exist. Fix [${role.table}] file_name first.`, 'file-missing');
+  try {
+    return { keystore: await readKeystore(bytes, password), bytes, password };
+  } catch (error) {
+    if (error instanceof KeystoreError) throw new UserError(`To ${why}: ${role.file}: ${error.detail}. Check [${role.table}].`, error.keystoreCode);
+    throw error;
+  }
+}
+
+/** The current key pair of a keystore role (for re-encryption, or to keep it as the internal keystore). */
+export async function currentKeyPair(role: ResolvedKeystore, why: string): Promise<{ entry: PrivateKeyEntry; privateKey: KeyObject; storePassword: string; keyPassword: string; format: 'JKS' | 'PKCS12' }> {
+  const { keystore, bytes, password } = await openConfiguredKeystore(role, why);
+  const alias = role.alias ?? '';
+  const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
+  if (!entry || entry.kind !== 'private-key') {
+    throw new UserError(`To ${why}, the key "${alias}" of ${role.file} is needed, but it is not a key entry there. Fix [${role.table}] alias.`, 'alias-missing');
+  }
+  const keyPassword = knownSecret(role.keyPassword) ?? password;
+  try {
+    const format = detectFormat(bytes) === 'PKCS12' ? 'PKCS12' : 'JKS';
+    return { entry, privateKey: entry.key.recover(keyPassword), storePassword: password, keyPassword, format };
+  } catch (error) {
+    if (error instanceof KeystoreError) throw new UserError(`To ${why}, the key "${alias}" of ${role.file} must be opened, but [${role.table}] key_password does not open it.`, 'wrong-key-password');
+    throw error;
+  }
+}

@@ -1,0 +1,153 @@
+import path from 'node:path';
+import type { ExpectedFile, FileWrite } from '../apply/changes.js';
+import type { KeystoreSecrets } from '../core/answers/secret-fields.js';
+import type { InternalAnswers, KeystoreAnswers, PrimaryAnswers } from '../core/answers/types.js';
+import { fileNameFor } from '../core/profiles.js';
+import { patchToml, type TomlChange } from '../config/patch.js';
+import { UserError } from '../errors.js';
+import { encodeKeystore } from '../keystore/write.js';
+import { checkGenerateAnswers, obtainKeyMaterial, type KeyMaterial } from './key-material.js';
+import { fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
+import type { HomeFacts } from './facts.js';
+import { alreadyInPlace } from './idempotence.js';
+import type { KeystoreExpectation, PlanAction, PreparedChange } from './prepared.js';
+import { guardSecrets } from './secrets-guard.js';
+import { importIntoTruststore } from './truststore-import.js';
+
+/**
+ * Procedures 1 and 2 of the source document: put a key pair in a keystore in the security directory and point
+ * the role's table at it. Everything is computed in memory; `apply` writes it in one transaction.
+ */
+export async function prepareKeystoreProcedure(
+  facts: HomeFacts,
+  answers: PrimaryAnswers | InternalAnswers,
+  secrets: KeystoreSecrets,
+  options: { onProgress?: (message: string) => void } = {},
+): Promise<PreparedChange> {
+  const role = answers.procedure;
+  const { profile, located } = facts;
+  if (role === 'internal' && !profile.internalConfigurable) {
+    throw new UserError(
+      `${profile.label} does not read [keystore.internal]: ${profile.internalNote} Separating the internal keystore needs Micro Integrator 4 (or the EI 7 layout of the source document). ` +
+        `To change the key that encrypts secrets here, change the primary keystore (ei-keystore apply primary) with [secrets] strategy = "re-encrypt".`,
+      'profile-unsupported',
+    );
+  }
+  const keystore = answers.keystore;
+  checkGenerateAnswers(keystore);
+  checkPasswords(keystore, secrets);
+  const table = profile.tables[role];
+  const tablePath = table.split('.');
+  const target = path.join(located.home, profile.securityDir, keystore.fileName);
+  const changes: TomlChange[] = [
+    { table: tablePath, key: 'file_name', value: fileNameFor(profile, keystore.fileName) },
+    { table: tablePath, key: 'type', value: keystore.type },
+    { table: tablePath, key: 'password', value: secrets.password },
+    { table: tablePath, key: 'alias', value: keystore.alias },
+    { table: tablePath, key: 'key_password', value: secrets.keyPassword },
+  ];
+  const notes: string[] = [];
+  const configRelative = profile.configFile;
+
+  const existingTarget = await fileBytesOrUndefined(target);
+  const inPlace = await alreadyInPlace({
+    facts,
+    role,
+    answers: keystore,
+    secrets,
+    target,
+    targetBytes: existingTarget,
+    changes,
+    importCertificate: answers.procedure === 'primary' ? answers.truststore.importCertificate : undefined,
+  });
+  if (inPlace) {
+    return {
+      procedure: role,
+      home: located.home,
+      unchanged: inPlace,
+      actions: [],
+      writes: [],
+      expected: [],
+      keystores: [],
+      config: { path: located.config.path, relative: configRelative, before: facts.configText, after: facts.configText, changes: [] },
+      notes,
+    };
+  }
+  if (existingTarget && !keystore.overwrite) {
+    throw new UserError(
+      `${target} already exists. Set overwrite = true under [keystore] in the answers file to replace it (the old file is backed up and can be restored), or choose another file_name.`,
+      'file-exists',
+    );
+  }
+  if (keystore.type === 'PKCS12') notes.push('WSO2 marks PKCS12 "not tested" for the Micro Integrator; JKS is the safe default.');
+
+  options.onProgress?.(keystore.source === 'generate' ? 'Generating the key pair' : `Reading ${keystore.source === 'existing' ? keystore.existing.path : ''}`);
+  const material: KeyMaterial = await obtainKeyMaterial(keystore, secrets, facts.now);
+  const leaf = material.chain[0]!;
+  const actions: PlanAction[] = [{ kind: material.generated ? 'generate' : 'take', what: material.origin }];
+  const keystoreBytes = await encodeKeystore(
+    keystore.type,
+    [{ kind: 'private-key', alias: keystore.alias, key: material.privateKey, keyPassword: secrets.keyPassword, chain: material.chain }],
+    secrets.password,
+    facts.now,
+  );
+  const writes: FileWrite[] = [{ path: target, content: keystoreBytes, mode: 0o600, role: `${role} keystore` }];
+  const keystores: KeystoreExpectation[] = [
+    {
+      path: target,
+      storePassword: secrets.password,
+      format: keystore.type,
+      keyEntries: [{ alias: keystore.alias.toLowerCase(), keyPassword: secrets.keyPassword, leafSha256: sha256Hex(leaf) }],
+      trustedSha256: [],
+    },
+  ];
+  actions.push({ kind: 'write-keystore', path: target, role: `${role} keystore`, format: keystore.type, created: !existingTarget, entries: `key "${keystore.alias.toLowerCase()}"` });
+
+  if (answers.procedure === 'primary' && answers.truststore.importCertificate) {
+    const imported = await importIntoTruststore(facts, [{ alias: keystore.alias.toLowerCase(), certificate: leaf }]);
+    writes.push(...imported.writes);
+    keystores.push(...imported.keystores);
+    actions.push(...imported.actions);
+  }
+
+  const guarded = await guardSecrets({ facts, procedure: role, strategy: answers.secrets?.strategy, newLeaf: leaf });
+  changes.push(...guarded.changes);
+  writes.push(...guarded.writes);
+  keystores.push(...guarded.keystores);
+  actions.push(...guarded.actions);
+  notes.push(...guarded.notes);
+
+  for (const ignored of facts.resolved.ignoredTables) {
+    notes.push(`[${ignored.table}] stays as it is in ${configRelative}: ${ignored.reason}.`);
+  }
+  const after = patchToml(facts.configText, changes, { file: located.config.path });
+  writes.push({ path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' });
+  actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
+
+  const expected: ExpectedFile[] = [{ path: located.config.path, sha256: facts.configSha256 }];
+  for (const write of writes) {
+    if (write.path === located.config.path) continue;
+    const current = write.path === target ? existingTarget : await fileBytesOrUndefined(write.path);
+    expected.push({ path: write.path, sha256: current ? sha256Hex(current) : null });
+  }
+  actions.push({ kind: 'backup', paths: writes.map((write) => write.path) });
+  return {
+    procedure: role,
+    home: located.home,
+    actions,
+    writes,
+    expected,
+    keystores,
+    config: { path: located.config.path, relative: configRelative, before: facts.configText, after, changes },
+    notes,
+  };
+}
+
+function checkPasswords(keystore: KeystoreAnswers, secrets: KeystoreSecrets): void {
+  if (secrets.password.length < 6) {
+    throw new UserError('[keystore] password: Java needs a keystore password of at least 6 characters.', 'answers-invalid');
+  }
+  if (keystore.type === 'PKCS12' && secrets.keyPassword !== secrets.password) {
+    throw new UserError('[keystore] key_password: a PKCS12 keystore has one password, so key_password must equal password (or be left out).', 'answers-invalid');
+  }
+}

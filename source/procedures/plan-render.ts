@@ -1,0 +1,45 @@
+import path from 'node:path';
+import type { PlanAction, PreparedChange } from './prepared.js';
+
+function relative(home: string, file: string): string {
+  const rel = path.relative(home, file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+function actionLine(action: PlanAction, home: string): string {
+  switch (action.kind) {
+    case 'generate':
+      return `generate ${action.what}`;
+    case 'take':
+      return `take ${action.what}`;
+    case 'write-keystore':
+      return `${action.created ? 'create' : 'replace'} ${relative(home, action.path)} (${action.format}, ${action.entries})`;
+    case 'import-certificate':
+      return `import ${action.subject} into ${relative(home, action.path)} as "${action.alias}"`;
+    case 'already-trusted':
+      return `${relative(home, action.path)} already trusts that certificate (as "${action.alias}"): not added twice`;
+    case 'remove-certificate':
+      return `remove "${action.alias}" from ${relative(home, action.path)}`;
+    case 're-encrypt':
+      return `re-encrypt [secrets] ${action.aliases.join(', ')} with the new certificate`;
+    case 'patch-config':
+      return `set ${action.keys.join(', ')} in ${relative(home, action.path)}`;
+    case 'backup':
+      return `back up ${action.paths.map((file) => relative(home, file)).join(', ')} under .ei-keystore/backups/`;
+  }
+}
+
+/** The plan as a dry run prints it: numbered steps, then notes. Never a secret. */
+export function renderPlan(prepared: PreparedChange): string {
+  const lines = [`Plan for "apply ${prepared.procedure}" on ${prepared.home}:`];
+  prepared.actions.forEach((action, index) => lines.push(`  ${index + 1}. ${actionLine(action, prepared.home)}`));
+  if (prepared.notes.length > 0) {
+    lines.push('Notes:');
+    for (const note of prepared.notes) lines.push(`  - ${note}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function planJson(prepared: PreparedChange): unknown {
+  return prepared.actions.map((action) => ({ ...action }));
+}

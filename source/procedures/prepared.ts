@@ -1,0 +1,38 @@
+import type { ExpectedFile, FileWrite } from '../apply/changes.js';
+import type { TomlChange } from '../config/patch.js';
+
+/** One line of the plan a dry run prints and the wizard reviews. */
+export type PlanAction =
+  | { kind: 'generate'; what: string }
+  | { kind: 'take'; what: string }
+  | { kind: 'write-keystore'; path: string; role: string; format: string; created: boolean; entries: string }
+  | { kind: 'import-certificate'; path: string; alias: string; sha256: string; subject: string }
+  | { kind: 'already-trusted'; path: string; alias: string; sha256: string }
+  | { kind: 'remove-certificate'; path: string; alias: string }
+  | { kind: 're-encrypt'; aliases: string[] }
+  | { kind: 'patch-config'; path: string; keys: string[] }
+  | { kind: 'backup'; paths: string[] };
+
+/** A keystore the verification re-opens from its staged bytes before anything is renamed into place. */
+export interface KeystoreExpectation {
+  path: string;
+  storePassword: string;
+  format: 'JKS' | 'PKCS12';
+  keyEntries: Array<{ alias: string; keyPassword: string; leafSha256: string }>;
+  trustedSha256: string[];
+}
+
+/** Everything `apply` needs to write, computed in memory: nothing has touched the disk yet. */
+export interface PreparedChange {
+  procedure: 'primary' | 'internal' | 'truststore';
+  home: string;
+  /** Set when the home already is as the answers want it: nothing to write, and why. */
+  unchanged?: string;
+  actions: PlanAction[];
+  writes: FileWrite[];
+  expected: ExpectedFile[];
+  keystores: KeystoreExpectation[];
+  config: { path: string; relative: string; before: string; after: string; changes: TomlChange[] };
+  /** Things the user should know (ignored tables, a PKCS12 note, what to restart). */
+  notes: string[];
+}

@@ -1,0 +1,111 @@
+import path from 'node:path';
+import type { SecretsStrategy } from '../core/answers/types.js';
+import type { TomlChange } from '../config/patch.js';
+import type { Profile } from '../core/profiles.js';
+import { fileNameFor } from '../core/profiles.js';
+import { UserError } from '../errors.js';
+import { classifySecretValue, reencryptSecrets } from '../keystore/cipher-tool.js';
+import { encodeKeystore } from '../keystore/write.js';
+import type { FileWrite } from '../apply/changes.js';
+import { currentKeyPair, fileBytesOrUndefined } from './current-keystore.js';
+import type { HomeFacts } from './facts.js';
+import type { KeystoreExpectation, PlanAction } from './prepared.js';
+import { sha256Hex } from './current-keystore.js';
+
+/** The values of `[secrets]` as strings (the cipher tool only writes strings there). */
+export function secretsTable(facts: HomeFacts): Record<string, string> {
+  const table = facts.document.data.secrets;
+  if (!table || typeof table !== 'object' || Array.isArray(table)) return {};
+  return Object.fromEntries(Object.entries(table as Record<string, unknown>).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])));
+}
+
+export interface SecretsOutcome {
+  changes: TomlChange[];
+  writes: FileWrite[];
+  keystores: KeystoreExpectation[];
+  actions: PlanAction[];
+  notes: string[];
+}
+
+/**
+ * When the key that encrypts `[secrets]` is about to change and some values are encrypted, the answers must say
+ * what to do; otherwise every secret would become undecryptable at the next start-up.
+ */
+export async function guardSecrets(options: {
+  facts: HomeFacts;
+  procedure: 'primary' | 'internal';
+  strategy: SecretsStrategy | undefined;
+  newLeaf: Buffer;
+}): Promise<SecretsOutcome> {
+  const { facts, procedure, strategy, newLeaf } = options;
+  const outcome: SecretsOutcome = { changes: [], writes: [], keystores: [], actions: [], notes: [] };
+  const internal = facts.resolved.roles.internal;
+  const keyChanges = procedure === 'internal' || internal.sameAsPrimary;
+  if (!keyChanges) return outcome;
+  const values = secretsTable(facts);
+  const encrypted = Object.keys(values).filter((alias) => classifySecretValue(values[alias]!) === 'encrypted');
+  if (encrypted.length === 0) {
+    outcome.notes.push(
+      `The ${procedure === 'internal' ? 'internal' : 'primary (also internal)'} key changes: data the server encrypted with the old key elsewhere (user stores, registries) becomes unreadable.`,
+    );
+    return outcome;
+  }
+  const table = facts.profile.configFile;
+  if (!strategy) {
+    const choices =
+      procedure === 'primary' && facts.profile.internalConfigurable
+        ? '"re-encrypt" (encrypt them again with the new certificate) or "keep-old-key-as-internal" (keep the old key pair as the internal keystore)'
+        : '"re-encrypt" (encrypt them again with the new certificate)';
+    throw new UserError(
+      `${encrypted.length} value${encrypted.length === 1 ? '' : 's'} in [secrets] of ${table} (${encrypted.join(', ')}) ${encrypted.length === 1 ? 'is' : 'are'} encrypted with the key this change replaces; the server could no longer decrypt them. ` +
+        `Add to the answers file:\n[secrets]\nstrategy = ${choices.startsWith('"re-encrypt" (encrypt them again with the new certificate) or') ? '"re-encrypt"   # or "keep-old-key-as-internal"' : '"re-encrypt"'}\nChoices: ${choices}. Nothing was written.`,
+      'secrets-strategy-needed',
+    );
+  }
+  if (strategy === 'keep-old-key-as-internal') {
+    if (procedure !== 'primary') throw new UserError('[secrets] strategy "keep-old-key-as-internal" is for the primary procedure only.', 'answers-invalid');
+    if (!facts.profile.internalConfigurable) {
+      throw new UserError(
+        `[secrets] strategy "keep-old-key-as-internal" needs a separate [keystore.internal], which ${facts.profile.label} does not read (${facts.profile.internalNote}) Use strategy = "re-encrypt".`,
+        'profile-unsupported',
+      );
+    }
+    return keepOldKeyAsInternal(facts, outcome, encrypted);
+  }
+  // re-encrypt: decrypt with the key that encrypted them (the internal keystore's, today's), encrypt with the new certificate.
+  const old = await currentKeyPair(internal, 're-encrypt [secrets]');
+  const reencrypted = reencryptSecrets(Object.fromEntries(encrypted.map((alias) => [alias, values[alias]!])), old.privateKey, newLeaf);
+  for (const alias of encrypted) outcome.changes.push({ table: ['secrets'], key: alias, value: reencrypted[alias]! });
+  outcome.actions.push({ kind: 're-encrypt', aliases: encrypted });
+  return outcome;
+}
+
+async function keepOldKeyAsInternal(facts: HomeFacts, outcome: SecretsOutcome, encrypted: string[]): Promise<SecretsOutcome> {
+  const primary = facts.resolved.roles.primary;
+  const old = await currentKeyPair(primary, 'keep the old key pair as the internal keystore');
+  const extension = old.format === 'PKCS12' ? '.p12' : '.jks';
+  const bareName = `${path.basename(primary.file).replace(/\.[^.]+$/, '')}-internal${extension}`;
+  const target = path.join(facts.located.home, facts.profile.securityDir, bareName);
+  if (await fileBytesOrUndefined(target)) {
+    throw new UserError(`To keep the old key as the internal keystore, ${target} would be written, but it already exists. Move it away and run again.`, 'file-exists');
+  }
+  const alias = old.entry.alias;
+  // PKCS#12 has one password; the copy keeps the store password for both.
+  const keyPassword = old.format === 'PKCS12' ? old.storePassword : old.keyPassword;
+  const bytes = await encodeKeystore(old.format, [{ kind: 'private-key', alias, key: old.privateKey, keyPassword, chain: old.entry.chain }], old.storePassword);
+  outcome.writes.push({ path: target, content: bytes, mode: 0o600, role: 'internal keystore' });
+  outcome.keystores.push({ path: target, storePassword: old.storePassword, format: old.format, keyEntries: [{ alias, keyPassword, leafSha256: sha256Hex(old.entry.chain[0]!) }], trustedSha256: [] });
+  const table = facts.profile.tables.internal.split('.');
+  outcome.changes.push(
+    { table, key: 'file_name', value: fileNameFor(facts.profile, bareName) },
+    { table, key: 'type', value: old.format },
+    { table, key: 'password', value: old.storePassword },
+    { table, key: 'alias', value: alias },
+    { table, key: 'key_password', value: keyPassword },
+  );
+  outcome.actions.push({ kind: 'take', what: `the old key pair "${alias}" kept as the internal keystore, so the ${encrypted.length} encrypted [secrets] value(s) stay readable` });
+  outcome.actions.push({ kind: 'write-keystore', path: target, role: 'internal keystore', format: old.format, created: true, entries: `key "${alias}" (the old primary key)` });
+  return outcome;
+}
+
+export type { Profile };

@@ -1,0 +1,132 @@
+import path from 'node:path';
+import type { ExpectedFile } from '../apply/changes.js';
+import type { TruststoreSecrets } from '../core/answers/secret-fields.js';
+import type { TruststoreAnswers } from '../core/answers/types.js';
+import { fileNameFor } from '../core/profiles.js';
+import { patchToml, type TomlChange } from '../config/patch.js';
+import { KeystoreError, UserError } from '../errors.js';
+import { readCertificateFile } from '../keystore/certificate-file.js';
+import type { Keystore } from '../keystore/model.js';
+import { openKeystoreFile, readKeystore } from '../keystore/open.js';
+import { encodeKeystore } from '../keystore/write.js';
+import { fileBytesOrUndefined, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
+import type { HomeFacts } from './facts.js';
+import type { PlanAction, PreparedChange } from './prepared.js';
+import { editTruststore, type CertificateToTrust } from './truststore-import.js';
+
+const DEFAULT_ALIAS = 'wso2carbon';
+
+/**
+ * Procedure 3: a new truststore that starts as a copy of the current one (an empty one breaks TLS) or of a file the
+ * user has, with certificates imported and optionally the shipped wso2carbon certificate removed; `[truststore]`
+ * then points at it, its `alias` and `algorithm` lines left as they are.
+ */
+export async function prepareTruststoreProcedure(facts: HomeFacts, answers: TruststoreAnswers, secrets: TruststoreSecrets): Promise<PreparedChange> {
+  const settings = answers.truststore;
+  const { profile, located } = facts;
+  const current = facts.resolved.roles.truststore;
+  const target = path.join(located.home, profile.securityDir, settings.fileName);
+  if (secrets.password.length < 6) throw new UserError('[truststore] password: Java needs a keystore password of at least 6 characters.', 'answers-invalid');
+
+  const actions: PlanAction[] = [];
+  let base: Keystore;
+  if (settings.source === 'copy-current') {
+    base = (await openConfiguredKeystore(current, 'start the new truststore as a copy of the current one')).keystore;
+    actions.push({ kind: 'take', what: `the ${base.entries.length} entries of the current truststore ${current.file}` });
+  } else {
+    const sourcePassword = secrets.existingPassword ?? secrets.password;
+    try {
+      base = (await openKeystoreFile(settings.existing.path, sourcePassword)).keystore;
+    } catch (error) {
+      if (error instanceof KeystoreError && error.keystoreCode === 'wrong-password') {
+        throw new UserError(`[truststore.existing] ${settings.existing.path}: the password does not open it; check [truststore.existing] password.`, 'existing-keystore-invalid');
+      }
+      throw error;
+    }
+    actions.push({ kind: 'take', what: `the ${base.entries.length} entries of ${settings.existing.path}` });
+  }
+
+  const additions: CertificateToTrust[] = [];
+  for (const item of settings.imports) {
+    const certificates = await readCertificateFile(item.file);
+    certificates.forEach((certificate, index) => additions.push({ alias: index === 0 ? item.alias : `${item.alias}-${index + 1}`, certificate }));
+  }
+  const edit = editTruststore(base, additions, {
+    storePassword: settings.source === 'copy-current' ? (await openConfiguredKeystore(current, 'copy the current truststore')).password : (secrets.existingPassword ?? secrets.password),
+    file: settings.source === 'copy-current' ? current.file : settings.existing.path,
+    remove: settings.removeDefaultCertificate ? (alias) => alias.toLowerCase() === DEFAULT_ALIAS : undefined,
+  });
+  for (const present of edit.alreadyPresent) actions.push({ kind: 'already-trusted', path: target, alias: present.presentAs, sha256: present.sha256 });
+  for (const added of edit.added) actions.push({ kind: 'import-certificate', path: target, alias: added.alias, sha256: added.sha256, subject: added.subject });
+  for (const alias of edit.removed) actions.push({ kind: 'remove-certificate', path: target, alias });
+  const notes: string[] = [];
+  if (settings.removeDefaultCertificate && edit.removed.length === 0) notes.push(`There is no "${DEFAULT_ALIAS}" certificate to remove.`);
+  if (edit.removed.length > 0 && facts.resolved.roles.primary.alias?.toLowerCase() === DEFAULT_ALIAS) {
+    notes.push('The primary keystore still uses the wso2carbon key: with its certificate removed, the server cannot call its own HTTPS endpoints. Replace the primary keystore too (ei-keystore apply primary).');
+  }
+  if (edit.entries.length === 0) {
+    throw new UserError('The new truststore would be empty, and Java refuses an empty truststore ("trustAnchors parameter must be non-empty"). Import at least one certificate.', 'truststore-empty');
+  }
+  if (settings.type === 'PKCS12') notes.push('WSO2 marks PKCS12 "not tested" for the Micro Integrator; JKS is the safe default.');
+
+  const table = profile.tables.truststore.split('.');
+  const changes: TomlChange[] = [
+    { table, key: 'file_name', value: fileNameFor(profile, settings.fileName) },
+    { table, key: 'type', value: settings.type },
+    { table, key: 'password', value: secrets.password },
+  ];
+  const after = patchToml(facts.configText, changes, { file: located.config.path });
+  const wanted = new Set(edit.entries.map((entry) => (entry.kind === 'trusted-certificate' ? sha256Hex(entry.certificate) : `key:${entry.alias}`)));
+  const existingTarget = await fileBytesOrUndefined(target);
+  const config = { path: located.config.path, relative: profile.configFile, before: facts.configText, after, changes };
+
+  if (existingTarget && after === facts.configText && (await holdsExactly(existingTarget, secrets.password, wanted))) {
+    return {
+      procedure: 'truststore',
+      home: located.home,
+      unchanged: `${profile.configFile} already points [truststore] at ${target}, which holds exactly these certificates. Nothing to change.`,
+      actions: [],
+      writes: [],
+      expected: [],
+      keystores: [],
+      config: { ...config, after: facts.configText, changes: [] },
+      notes,
+    };
+  }
+  const replacingCurrent = target === current.file && settings.source === 'copy-current';
+  if (existingTarget && !settings.overwrite && !replacingCurrent) {
+    throw new UserError(`${target} already exists. Set overwrite = true under [truststore] in the answers file to replace it (the old file is backed up), or choose another file_name.`, 'file-exists');
+  }
+
+  const content = await encodeKeystore(settings.type, edit.entries, secrets.password, facts.now);
+  actions.push({ kind: 'write-keystore', path: target, role: 'truststore', format: settings.type, created: !existingTarget, entries: `${edit.entries.length} certificates` });
+  actions.push({ kind: 'patch-config', path: located.config.path, keys: changes.map((change) => `[${change.table.join('.')}] ${change.key}`) });
+  actions.push({ kind: 'backup', paths: [target, located.config.path] });
+  const expected: ExpectedFile[] = [
+    { path: located.config.path, sha256: facts.configSha256 },
+    { path: target, sha256: existingTarget ? sha256Hex(existingTarget) : null },
+  ];
+  return {
+    procedure: 'truststore',
+    home: located.home,
+    actions,
+    writes: [
+      { path: target, content, mode: 0o600, role: 'truststore' },
+      { path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' },
+    ],
+    expected,
+    keystores: [{ path: target, storePassword: secrets.password, format: settings.type, keyEntries: [], trustedSha256: [...wanted].filter((print) => !print.startsWith('key:')) }],
+    config,
+    notes,
+  };
+}
+
+async function holdsExactly(bytes: Buffer, password: string, wanted: Set<string>): Promise<boolean> {
+  try {
+    const keystore = await readKeystore(bytes, password);
+    const have = new Set(keystore.entries.map((entry) => (entry.kind === 'trusted-certificate' ? sha256Hex(entry.certificate) : `key:${entry.alias}`)));
+    return have.size === wanted.size && [...wanted].every((print) => have.has(print));
+  } catch {
+    return false;
+  }
+}

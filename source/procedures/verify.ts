@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import type { StagedFile } from '../apply/changes.js';
+import { parseConfigText } from '../config/read.js';
+import { resolveConfig } from '../config/resolve.js';
+import { UserError } from '../errors.js';
+import { keyMatchesCertificate } from '../keystore/chain.js';
+import { detectFormat, readKeystore } from '../keystore/open.js';
+import { sha256Hex } from './current-keystore.js';
+import type { HomeFacts } from './facts.js';
+import type { KeystoreExpectation, PreparedChange } from './prepared.js';
+
+/**
+ * Before anything is renamed into place: re-open every staged keystore from its bytes on disk with the passwords the
+ * configuration will give, and re-read the staged configuration to check each role points where intended.
+ * Any surprise throws, and the transaction puts every file back.
+ */
+export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, staged: StagedFile[]): Promise<void> {
+  const tempOf = new Map(staged.map((file) => [file.path, file.tempPath]));
+  for (const expectation of prepared.keystores) {
+    const tempPath = tempOf.get(expectation.path);
+    if (!tempPath) throw new Error(`verify: ${expectation.path} was not staged`);
+    await verifyKeystore(expectation, await readFile(tempPath));
+  }
+  const configTemp = tempOf.get(prepared.config.path);
+  if (configTemp) {
+    const text = (await readFile(configTemp, 'utf8')).replace(/^\uFEFF/, '');
+    const data = parseConfigText(text, prepared.config.path);
+    const resolved = resolveConfig({ home: facts.document.home, profile: facts.profile.id, data, defaults: facts.document.defaults, env: facts.env });
+    if (prepared.procedure !== 'truststore') {
+      const role = resolved.roles[prepared.procedure];
+      const intended = prepared.keystores[0]!;
+      if (role.file !== intended.path) {
+        throw new UserError(`verification: the patched configuration points the ${prepared.procedure} keystore at ${role.file}, not ${intended.path}.`, 'verify-failed', 1);
+      }
+      if ((role.alias ?? '').toLowerCase() !== intended.keyEntries[0]!.alias) {
+        throw new UserError(`verification: the patched configuration names alias ${role.alias}, not ${intended.keyEntries[0]!.alias}.`, 'verify-failed', 1);
+      }
+    } else {
+      const role = resolved.roles.truststore;
+      const intended = prepared.keystores.find((keystore) => keystore.path === role.file);
+      if (!intended) throw new UserError(`verification: the patched configuration points the truststore at ${role.file}, which this change did not write.`, 'verify-failed', 1);
+    }
+  }
+}
+
+async function verifyKeystore(expectation: KeystoreExpectation, bytes: Buffer): Promise<void> {
+  const fail = (what: string) => new UserError(`verification of ${expectation.path} failed: ${what}`, 'verify-failed', 1);
+  if (detectFormat(bytes) !== expectation.format) throw fail(`it is not a ${expectation.format} file`);
+  const keystore = await readKeystore(bytes, expectation.storePassword).catch((error: unknown) => {
+    throw fail(error instanceof Error ? error.message : String(error));
+  });
+  for (const wanted of expectation.keyEntries) {
+    const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === wanted.alias.toLowerCase());
+    if (!entry || entry.kind !== 'private-key') throw fail(`no key entry "${wanted.alias}"`);
+    const leaf = entry.chain[0];
+    if (!leaf || sha256Hex(leaf) !== wanted.leafSha256) throw fail(`the certificate of "${wanted.alias}" is not the intended one`);
+    if (!keyMatchesCertificate(entry.key.recover(wanted.keyPassword), leaf)) throw fail(`the key of "${wanted.alias}" does not match its certificate`);
+  }
+  const trusted = new Set(keystore.entries.flatMap((entry) => (entry.kind === 'trusted-certificate' ? [sha256Hex(entry.certificate)] : [])));
+  for (const print of expectation.trustedSha256) if (!trusted.has(print)) throw fail(`a certificate to trust (${print.slice(0, 16)}...) is missing`);
+}
