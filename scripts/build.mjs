@@ -12,5 +12,6 @@ await build({
   // Some dependencies still call require(); give the ESM bundle one.
   banner: { js: "import { createRequire as __eikCreateRequire } from 'node:module'; const require = __eikCreateRequire(import.meta.url);" },
   legalComments: 'none',
+  loader: { '.toml': 'text' }, // sandbox config templates, inlined as strings
   logLevel: 'warning',
 });
