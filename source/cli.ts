@@ -26,6 +26,8 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
       return (await import('./commands/status.js')).statusCommand(rest, context);
     case 'apply':
       return (await import('./commands/apply.js')).applyCommand(rest, context);
+    case 'sandbox':
+      return (await import('./commands/sandbox.js')).sandboxCommand(rest, context);
     case 'restore':
       return (await import('./commands/restore.js')).restoreCommand(rest, context);
     case undefined:

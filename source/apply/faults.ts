@@ -21,6 +21,8 @@ export class InjectedFault extends Error {
 }
 
 export const CRASH_ENV = 'EIK_CRASH_AT';
+/** Like EIK_CRASH_AT, but the step fails with an error instead (the rollback path, testable in-process). */
+export const FAIL_ENV = 'EIK_FAIL_AT';
 
 export function isStepName(value: string): value is StepName {
   return (TRANSACTION_STEPS as readonly string[]).includes(value);
@@ -35,12 +37,19 @@ export function describeFaultPoint(point: FaultPoint): string {
  * Called by the command layer with its environment; the transaction itself never reads the environment.
  */
 export function faultPlanFromEnv(env: NodeJS.ProcessEnv): FaultPlan | undefined {
-  const value = env[CRASH_ENV];
+  const crashAt = faultPointFromEnv(env, CRASH_ENV);
+  const failAt = faultPointFromEnv(env, FAIL_ENV);
+  if (crashAt === undefined && failAt === undefined) return undefined;
+  return { ...(crashAt === undefined ? {} : { crashAt }), ...(failAt === undefined ? {} : { failAt }) };
+}
+
+function faultPointFromEnv(env: NodeJS.ProcessEnv, name: string): FaultPoint | undefined {
+  const value = env[name];
   if (value === undefined || value === '') return undefined;
-  if (isStepName(value)) return { crashAt: value };
+  if (isStepName(value)) return value;
   const renames = /^commit:(\d+)$/.exec(value);
-  if (renames) return { crashAt: { step: 'commit', afterRenames: Number(renames[1]) } };
-  throw new UserError(`${CRASH_ENV}=${value} is not a step: use one of ${TRANSACTION_STEPS.join(', ')} or commit:N.`, 'usage');
+  if (renames) return { step: 'commit', afterRenames: Number(renames[1]) };
+  throw new UserError(`${name}=${value} is not a step: use one of ${TRANSACTION_STEPS.join(', ')} or commit:N.`, 'usage');
 }
 
 function matches(point: FaultPoint | undefined, step: StepName, renames: number | undefined): boolean {

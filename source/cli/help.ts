@@ -9,6 +9,9 @@ Usage:
                                               run one procedure from an answers file (templates/answers/)
   ei-keystore restore [--home DIR] [--list | ID]
                                               put back the files a change replaced
+  ei-keystore sandbox DIR [--profile P] [--json]
+                                              create a sandbox home to try the tool on
+                                              (P: ei-7 | mi-1.1 | mi-1.2 | mi-4; default mi-4)
   ei-keystore COMMAND --help                  the options of one command
   ei-keystore --help | --version
 
