@@ -1,5 +1,6 @@
 import type { ProfileId } from '../core/profiles.js';
 import { PROFILES } from '../core/profiles.js';
+import { interruptedTransactions } from '../apply/backups.js';
 import type { LocatedHome } from '../config/locate.js';
 import { readConfig } from '../config/read.js';
 import { resolveConfig, type ResolvedKeystore, type SecretReport } from '../config/resolve.js';
@@ -79,6 +80,13 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
       level: 'warning',
       code: 'table-ignored',
       message: `[${ignored.table}] is in ${document.config.relative} but ${ignored.reason}. Move its values to the table this version reads.`,
+    });
+  }
+  for (const interrupted of await interruptedTransactions(document.home)) {
+    findings.push({
+      level: 'error',
+      code: 'interrupted-transaction',
+      message: `The change "${interrupted.label}" (backup ${interrupted.id}) was interrupted before it finished; every file is either old or new. Put the old ones back with: ei-keystore restore --home ${document.home} ${interrupted.id}`,
     });
   }
   const encrypted = resolved.secrets.filter((secret) => secret.state === 'encrypted').length;

@@ -206,7 +206,8 @@ describeWithFixtures('status on shipped WSO2 homes', () => {
 
   it('mi-4.0.0 with the 4.10.x PKCS#12 files behind .jks names: type mismatch, still opened', async () => {
     const home = homeFromFixtures(tempDir(), { config: 'mi-4.0.0', kernel: 'carbon-kernel-v4.9.26' });
-    for (const [from, to] of [['wso2carbon.p12', 'wso2carbon.jks'], ['client-truststore.p12', 'client-truststore.jks']]) {
+    const swaps: Array<[string, string]> = [['wso2carbon.p12', 'wso2carbon.jks'], ['client-truststore.p12', 'client-truststore.jks']];
+    for (const [from, to] of swaps) {
       copyFileSync(fixturePath('wso2', 'keystores', 'carbon-kernel-4.10.x', from), path.join(home, SECURITY, to));
     }
     const { document, codes } = await statusJson(home, new Date('2026-11-26T00:00:00Z'));
