@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { applyTransaction } from '../apply/transaction.js';
 import { faultPlanFromEnv } from '../apply/faults.js';
 import { parseCommandArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
@@ -10,13 +9,12 @@ import { locateHome } from '../config/locate.js';
 import type { Procedure } from '../core/answers/types.js';
 import { isProfileId, type ProfileId } from '../core/profiles.js';
 import { UserError } from '../errors.js';
-import { crossCheckWithKeytool, requireKeytool } from '../keytool/cross-check.js';
+import { requireKeytool } from '../keytool/cross-check.js';
+import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts } from '../procedures/facts.js';
-import { prepareKeystoreProcedure } from '../procedures/keystore-procedure.js';
+import { prepareChange } from '../procedures/prepare.js';
 import { planJson, renderPlan } from '../procedures/plan-render.js';
 import type { PreparedChange } from '../procedures/prepared.js';
-import { prepareTruststoreProcedure } from '../procedures/truststore-procedure.js';
-import { verifyStaged } from '../procedures/verify.js';
 import { gatherStatus } from '../status/gather.js';
 import type { Finding } from '../status/finding.js';
 
@@ -70,10 +68,7 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
   const loaded = await readAnswersFile(answersFile, procedure, context.env);
   if (values.keytool) await requireKeytool();
 
-  const prepared: PreparedChange =
-    loaded.answers.procedure === 'truststore'
-      ? await prepareTruststoreProcedure(facts, loaded.answers, loaded.secrets as never)
-      : await prepareKeystoreProcedure(facts, loaded.answers, loaded.secrets as never);
+  const prepared: PreparedChange = await prepareChange(facts, loaded.answers, loaded.secrets);
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   const style = makeStyle(colourEnabled(context.stdout, context.env));
   if (!values.json) log(`${facts.profile.id}: ${facts.document.profileEvidence}`);
@@ -102,23 +97,13 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
   process.on('SIGINT', onInterrupt);
   let result;
   try {
-    result = await applyTransaction({
-      home: facts.located.home,
-      label: `apply ${procedure}`,
-      writes: prepared.writes,
-      expected: prepared.expected,
+    result = await executePrepared(prepared, facts, {
+      keytool: Boolean(values.keytool),
       faults: faultPlanFromEnv(context.env),
       onStep: (step) => {
         if (!values.json) log(`  ${step}`);
       },
       onWarning: log,
-      verify: async (staged) => {
-        await verifyStaged(prepared, facts, staged);
-        if (values.keytool) {
-          const tempOf = new Map(staged.map((file) => [file.path, file.tempPath]));
-          await crossCheckWithKeytool(prepared.keystores.map((keystore) => ({ label: path.relative(facts.located.home, keystore.path), tempPath: tempOf.get(keystore.path)!, storePassword: keystore.storePassword })));
-        }
-      },
     });
   } finally {
     process.removeListener('SIGINT', onInterrupt);

@@ -1,0 +1,221 @@
+import type { Field, FieldContext, ProcedureDefinition } from './types.js';
+import {
+  splitList,
+  text,
+  validAlias,
+  validCountry,
+  validDnValue,
+  validFileName,
+  validInteger,
+  validNewPassword,
+  validSans,
+} from './common-validators.js';
+
+const isGenerate = ({ values }: FieldContext) => values['source'] !== 'existing';
+const isExisting = ({ values }: FieldContext) => values['source'] === 'existing';
+const isJks = ({ values }: FieldContext) => values['type'] !== 'PKCS12';
+
+function keystoreFields(role: 'primary' | 'internal'): Field[] {
+  const defaultName = role === 'primary' ? 'ei-primary' : 'ei-internal';
+  return [
+    {
+      id: 'source',
+      label: 'Where does the key pair come from?',
+      kind: 'choice',
+      why:
+        role === 'primary'
+          ? 'A CA-signed certificate is recommended for the primary keystore: it faces external parties.'
+          : 'The internal keystore needs no CA-signed certificate: it is not used with external parties.',
+      choices: () => [
+        { value: 'generate', label: 'Generate a new key pair', hint: 'a self-signed certificate, made here' },
+        { value: 'existing', label: 'Use a keystore I have', hint: 'JKS, PKCS12 or JCEKS, e.g. from your CA' },
+      ],
+      default: () => 'generate',
+    },
+    {
+      id: 'existing.path',
+      label: 'Path of the keystore to use',
+      kind: 'text',
+      when: isExisting,
+      placeholder: '/path/to/server.p12',
+      validate: (value) => (text(value).trim() === '' ? 'Give the path of the keystore file.' : undefined),
+    },
+    {
+      id: 'existing.password',
+      label: 'Its store password',
+      kind: 'secret',
+      when: isExisting,
+      check: (value, { values }, io) => io.checkExistingKeystore({ path: text(values['existing.path']), password: text(value), needKey: false }),
+    },
+    {
+      id: 'existing.alias',
+      label: 'Alias of its key entry (empty when it holds exactly one)',
+      kind: 'text',
+      optional: true,
+      when: isExisting,
+    },
+    {
+      id: 'existing.key_password',
+      label: 'Its key password (empty: the same as its store password)',
+      kind: 'secret',
+      optional: true,
+      when: isExisting,
+      check: (value, { values }, io) =>
+        io.checkExistingKeystore({
+          path: text(values['existing.path']),
+          password: text(values['existing.password']),
+          alias: text(values['existing.alias']) || undefined,
+          keyPassword: text(value) || text(values['existing.password']),
+          needKey: true,
+        }),
+    },
+    {
+      id: 'file_name',
+      label: 'File name of the new keystore',
+      kind: 'text',
+      why: 'It goes in repository/resources/security (the document says repository/security: a known error).',
+      default: () => `${defaultName}.jks`,
+      validate: validFileName,
+    },
+    {
+      id: 'overwrite',
+      label: 'That file exists. Replace it? (the old one is backed up)',
+      kind: 'confirm',
+      when: ({ facts, values }) => facts.securityFiles.includes(text(values['file_name']).trim()),
+      default: () => false,
+      validate: (value) => (value === true ? undefined : 'Choose another file name (Esc), or answer yes.'),
+    },
+    {
+      id: 'type',
+      label: 'Keystore type',
+      kind: 'choice',
+      choices: () => [
+        { value: 'JKS', label: 'JKS', hint: 'recommended: what WSO2 ships and tests' },
+        { value: 'PKCS12', label: 'PKCS12', hint: 'accepted; WSO2 marks it "not tested" for the Micro Integrator' },
+      ],
+      default: ({ values }) => (/\.(p12|pfx)$/i.test(text(values['file_name'])) ? 'PKCS12' : 'JKS'),
+    },
+    {
+      id: 'alias',
+      label: 'Alias of the key entry',
+      kind: 'text',
+      default: () => defaultName,
+      validate: validAlias,
+    },
+    { id: 'password', label: 'Password of the new keystore', kind: 'new-secret', validate: validNewPassword },
+    {
+      id: 'key_password',
+      label: 'Password of the private key (empty: the same as the keystore password)',
+      kind: 'new-secret',
+      optional: true,
+      when: isJks,
+      validate: (value) => (text(value) === '' ? undefined : validNewPassword(value)),
+    },
+    {
+      id: 'dname.cn',
+      label: 'Common name (CN): the host name clients connect to',
+      kind: 'text',
+      when: isGenerate,
+      default: ({ facts }) => facts.hostname,
+      validate: (value) => validDnValue('CN', value, false),
+    },
+    { id: 'dname.ou', label: 'Organisational unit (OU)', kind: 'text', optional: true, when: isGenerate, validate: (v) => validDnValue('OU', v, true) },
+    { id: 'dname.o', label: 'Organisation (O)', kind: 'text', optional: true, when: isGenerate, validate: (v) => validDnValue('O', v, true) },
+    { id: 'dname.l', label: 'City or locality (L)', kind: 'text', optional: true, when: isGenerate, validate: (v) => validDnValue('L', v, true) },
+    { id: 'dname.st', label: 'State or province (ST)', kind: 'text', optional: true, when: isGenerate, validate: (v) => validDnValue('ST', v, true) },
+    { id: 'dname.c', label: 'Country code (C), two letters', kind: 'text', optional: true, when: isGenerate, validate: validCountry },
+    {
+      id: 'subject_alt_names',
+      label: 'Subject alternative names (comma-separated DNS:name or IP:address)',
+      kind: 'text',
+      optional: true,
+      when: isGenerate,
+      why: 'Clients check the name they connected to against these; include every name and address used.',
+      default: ({ values, facts }) => `DNS:${text(values['dname.cn']).trim() || facts.hostname}`,
+      validate: validSans,
+    },
+    {
+      id: 'key_algorithm',
+      label: 'Key algorithm',
+      kind: 'choice',
+      when: isGenerate,
+      choices: ({ facts }) => [
+        { value: 'RSA', label: 'RSA', hint: 'works everywhere; needed for encrypted [secrets]' },
+        {
+          value: 'EC',
+          label: 'EC',
+          hint: role === 'internal' || facts.internalIsPrimary ? 'smaller and faster, but the cipher tool cannot encrypt secrets with it' : 'smaller and faster keys',
+        },
+      ],
+      default: () => 'RSA',
+    },
+    {
+      id: 'key_size',
+      label: 'Key size',
+      kind: 'choice',
+      when: isGenerate,
+      choices: ({ values }) =>
+        values['key_algorithm'] === 'EC'
+          ? [
+              { value: '256', label: 'P-256', hint: 'recommended' },
+              { value: '384', label: 'P-384' },
+            ]
+          : [
+              { value: '2048', label: '2048 bits', hint: 'the common choice' },
+              { value: '3072', label: '3072 bits' },
+              { value: '4096', label: '4096 bits', hint: 'slower handshakes' },
+            ],
+      default: ({ values }) => (values['key_algorithm'] === 'EC' ? '256' : '2048'),
+    },
+    {
+      id: 'validity_days',
+      label: 'Validity of the certificate, in days',
+      kind: 'integer',
+      when: isGenerate,
+      why: 'keytool defaults to 90 days without -validity; a year is a common choice.',
+      default: () => 365,
+      validate: validInteger(1, 36500),
+    },
+    ...(role === 'primary'
+      ? [
+          {
+            id: 'import_certificate',
+            label: 'Add the new certificate to the truststore?',
+            kind: 'confirm',
+            why: 'Needed when the server or its peers call its own HTTPS ports, and for self-signed certificates.',
+            default: () => true,
+          } satisfies Field,
+        ]
+      : []),
+    {
+      id: 'secrets_strategy',
+      label: 'Encrypted [secrets] use the key being replaced. What should happen to them?',
+      kind: 'choice',
+      why: 'Replacing the key that encrypted them makes them unreadable at the next start-up.',
+      when: ({ facts }) => facts.encryptedSecrets > 0 && (role === 'internal' || facts.internalIsPrimary),
+      choices: ({ facts }) => [
+        { value: 're-encrypt', label: 'Re-encrypt them with the new certificate', hint: 'needs an RSA key' },
+        ...(role === 'primary' && facts.internalConfigurable
+          ? [{ value: 'keep-old-key-as-internal', label: 'Keep the old key pair as the internal keystore', hint: 'the secrets stay as they are' }]
+          : []),
+      ],
+      default: () => 're-encrypt',
+    },
+  ];
+}
+
+export const PRIMARY_PROCEDURE: ProcedureDefinition = {
+  id: 'primary',
+  title: 'Change the primary keystore',
+  intro: 'The primary keystore holds the key pair the server uses for TLS and for signing messages to external parties.',
+  fields: keystoreFields('primary'),
+};
+
+export const INTERNAL_PROCEDURE: ProcedureDefinition = {
+  id: 'internal',
+  title: 'Separate the internal keystore',
+  intro: 'The internal keystore encrypts secrets and internal data. Keeping it apart lets the primary certificate rotate without making encrypted data unreadable.',
+  fields: keystoreFields('internal'),
+};
+
+export { splitList };

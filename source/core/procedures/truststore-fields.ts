@@ -1,0 +1,76 @@
+import { text, validFileName, validNewPassword } from './common-validators.js';
+import type { ProcedureDefinition } from './types.js';
+
+export const TRUSTSTORE_PROCEDURE: ProcedureDefinition = {
+  id: 'truststore',
+  title: 'Change the truststore',
+  intro: 'The truststore holds the certificates the server trusts for TLS. A new one starts from the current one: an empty truststore breaks TLS.',
+  fields: [
+    {
+      id: 'source',
+      label: 'Start the new truststore from',
+      kind: 'choice',
+      choices: ({ facts }) => [
+        { value: 'copy-current', label: 'A copy of the current truststore', hint: `${facts.currentTruststoreFile}: keeps the public CAs` },
+        { value: 'existing', label: 'A truststore file I have' },
+      ],
+      default: () => 'copy-current',
+    },
+    {
+      id: 'existing.path',
+      label: 'Path of the truststore to start from',
+      kind: 'text',
+      when: ({ values }) => values['source'] === 'existing',
+      validate: (value) => (text(value).trim() === '' ? 'Give the path of the truststore file.' : undefined),
+    },
+    {
+      id: 'existing.password',
+      label: 'Its password',
+      kind: 'secret',
+      when: ({ values }) => values['source'] === 'existing',
+      check: (value, { values }, io) => io.checkExistingKeystore({ path: text(values['existing.path']), password: text(value), needKey: false }),
+    },
+    {
+      id: 'file_name',
+      label: 'File name of the new truststore',
+      kind: 'text',
+      why: 'It goes in repository/resources/security.',
+      default: () => 'ei-truststore.jks',
+      validate: validFileName,
+    },
+    {
+      id: 'overwrite',
+      label: 'That file exists. Replace it? (the old one is backed up)',
+      kind: 'confirm',
+      when: ({ facts, values }) => facts.securityFiles.includes(text(values['file_name']).trim()) && text(values['file_name']).trim() !== facts.currentTruststoreFile,
+      default: () => false,
+      validate: (value) => (value === true ? undefined : 'Choose another file name (Esc), or answer yes.'),
+    },
+    {
+      id: 'type',
+      label: 'Truststore type',
+      kind: 'choice',
+      choices: () => [
+        { value: 'JKS', label: 'JKS', hint: 'recommended' },
+        { value: 'PKCS12', label: 'PKCS12', hint: 'accepted; "not tested" for the Micro Integrator' },
+      ],
+      default: ({ values }) => (/\.(p12|pfx)$/i.test(text(values['file_name'])) ? 'PKCS12' : 'JKS'),
+    },
+    { id: 'password', label: 'Password of the new truststore', kind: 'new-secret', validate: validNewPassword },
+    {
+      id: 'imports',
+      label: 'Certificates to import (type a path; empty line to finish)',
+      kind: 'certificates',
+      optional: true,
+      why: 'Each file is read and its subject and expiry shown before it is accepted; a bundle gets one alias per certificate.',
+      default: () => [],
+    },
+    {
+      id: 'remove_default_certificate',
+      label: 'Remove the shipped "wso2carbon" certificate?',
+      kind: 'confirm',
+      why: 'Production guidance, once the default keystore is replaced.',
+      default: () => false,
+    },
+  ],
+};

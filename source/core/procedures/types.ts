@@ -1,0 +1,87 @@
+import type { ProfileId } from '../profiles.js';
+
+/**
+ * The three procedures as data. Every front end (the Ink wizard, the plain prompts) walks the same fields, so a
+ * new question is one change here, not one per front end. Nothing here does I/O: checks that need the disk
+ * (does this keystore open? is this a certificate?) go through `ProcedureIO`, which the front end supplies.
+ */
+export type FieldKind =
+  | 'choice' // one of `choices`
+  | 'text' // one line
+  | 'secret' // a password that exists already (typed once, masked)
+  | 'new-secret' // a new password (typed twice, masked)
+  | 'integer'
+  | 'confirm' // yes / no
+  | 'certificates'; // a list of certificate files to import, each read and shown before it is accepted
+
+export interface CertificateImportValue {
+  alias: string;
+  file: string;
+  /** Shown when accepted: "CN=..., expires 2027-01-01". */
+  summary: string;
+}
+
+export type FieldValue = string | number | boolean | CertificateImportValue[];
+export type FieldValues = Readonly<Record<string, FieldValue | undefined>>;
+
+/** What the fields need to know about the home: plain data, built by the front end from the real home. */
+export interface WizardFacts {
+  profile: ProfileId;
+  profileLabel: string;
+  internalConfigurable: boolean;
+  /** `[server] hostname`, for the default CN and SAN. */
+  hostname: string;
+  /** Bare file names already in the security directory (to offer overwrite). */
+  securityFiles: readonly string[];
+  /** Encrypted values in `[secrets]`. */
+  encryptedSecrets: number;
+  /** The internal keystore is the primary one (so changing the primary changes the secrets key). */
+  internalIsPrimary: boolean;
+  currentTruststoreFile: string;
+}
+
+export interface Choice {
+  value: string;
+  label: string;
+  hint?: string;
+}
+
+export interface FieldContext {
+  facts: WizardFacts;
+  values: FieldValues;
+}
+
+/** Checks that read files. Each answers undefined when the value is fine, else a sentence saying what to do. */
+export interface ProcedureIO {
+  /** The keystore at `path` opens with `password` and (when given) holds `alias` as a usable key entry. */
+  checkExistingKeystore(input: { path: string; password: string; alias?: string; keyPassword?: string; needKey: boolean }): Promise<string | undefined>;
+  /** Reads a PEM or DER certificate file: its certificates summarised, or a problem. */
+  readCertificates(path: string): Promise<{ summaries: string[] } | { problem: string }>;
+}
+
+export interface Field {
+  id: string;
+  label: string;
+  kind: FieldKind;
+  /** One line that says why, in the source document's terms. */
+  why?: string | ((context: FieldContext) => string | undefined);
+  choices?: (context: FieldContext) => Choice[];
+  default?: (context: FieldContext) => FieldValue | undefined;
+  /** Asked only when this holds; otherwise the field keeps no value. */
+  when?: (context: FieldContext) => boolean;
+  /** Empty input is accepted (the answer is then the default, or absent). */
+  optional?: boolean;
+  placeholder?: string;
+  /** Immediate, pure validation of a typed value (before Enter is accepted). */
+  validate?: (value: FieldValue, context: FieldContext) => string | undefined;
+  /** A check that reads files, run when the value is submitted. */
+  check?: (value: FieldValue, context: FieldContext, io: ProcedureIO) => Promise<string | undefined>;
+}
+
+export interface ProcedureDefinition {
+  id: 'primary' | 'internal' | 'truststore';
+  title: string;
+  /** One or two sentences from the source document: what this does and why. */
+  intro: string;
+  fields: readonly Field[];
+}

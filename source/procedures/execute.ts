@@ -1,0 +1,45 @@
+import path from 'node:path';
+import { applyTransaction, type TransactionResult } from '../apply/transaction.js';
+import type { FaultPlan } from '../apply/faults.js';
+import { crossCheckWithKeytool } from '../keytool/cross-check.js';
+import type { HomeFacts } from './facts.js';
+import type { PreparedChange } from './prepared.js';
+import { verifyStaged } from './verify.js';
+
+export interface ExecuteOptions {
+  keytool: boolean;
+  faults?: FaultPlan;
+  onStep?: (step: string) => void;
+  onWarning?: (message: string) => void;
+}
+
+/**
+ * Writes a prepared change in one transaction: backup, stage, verify (our own re-read, then keytool when asked),
+ * rename. The only path from a plan to the disk, shared by `apply` and the wizard.
+ */
+export async function executePrepared(prepared: PreparedChange, facts: HomeFacts, options: ExecuteOptions): Promise<TransactionResult> {
+  return applyTransaction({
+    home: facts.located.home,
+    label: `apply ${prepared.procedure}`,
+    writes: prepared.writes,
+    expected: prepared.expected,
+    faults: options.faults,
+    onStep: options.onStep,
+    onWarning: options.onWarning,
+    verify: async (staged) => {
+      options.onStep?.('verify-own');
+      await verifyStaged(prepared, facts, staged);
+      if (options.keytool) {
+        options.onStep?.('verify-keytool');
+        const tempOf = new Map(staged.map((file) => [file.path, file.tempPath]));
+        await crossCheckWithKeytool(
+          prepared.keystores.map((keystore) => ({
+            label: path.relative(facts.located.home, keystore.path),
+            tempPath: tempOf.get(keystore.path)!,
+            storePassword: keystore.storePassword,
+          })),
+        );
+      }
+    },
+  });
+}
