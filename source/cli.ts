@@ -30,12 +30,9 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
       return (await import('./commands/sandbox.js')).sandboxCommand(rest, context);
     case 'restore':
       return (await import('./commands/restore.js')).restoreCommand(rest, context);
-    case undefined:
-      throw new UserError(
-        'The interactive wizard is not built yet. Use `ei-keystore status` or `ei-keystore inspect FILE`; see `ei-keystore --help`.',
-        'usage',
-      );
     default:
+      // No command, or only options (--home, --plain, --sandbox): the wizard.
+      if (first === undefined || first.startsWith('-')) return (await import('./commands/wizard.js')).wizardCommand(argv, context);
       throw new UserError(`unknown command '${first}'. See 'ei-keystore --help'.`, 'usage');
   }
 }

@@ -1,7 +1,10 @@
 export const MAIN_HELP = `ei-keystore: configure the keystores of a WSO2 Enterprise Integrator / Micro Integrator server
 
 Usage:
-  ei-keystore [--home DIR] [--plain]          the wizard (not built yet: use the commands below)
+  ei-keystore [--home DIR] [--plain] [--dry-run]
+                                              the wizard: the three procedures, screen by screen
+                                              (--plain: line-by-line prompts; --dry-run: review only)
+  ei-keystore --sandbox [DIR]                 the wizard on a sandbox home, created on first use
   ei-keystore status [--home DIR] [--profile P] [--json]    what the configuration points at, and what is wrong with it
   ei-keystore inspect FILE [--password-env NAME] [--json]
                                               the entries of one keystore (JKS, JCEKS or PKCS#12)

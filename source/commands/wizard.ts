@@ -1,0 +1,93 @@
+import os from 'node:os';
+import path from 'node:path';
+import { parseCommandArgs } from '../cli/args.js';
+import type { CommandContext } from '../cli/context.js';
+import { MAIN_HELP } from '../cli/help.js';
+import { UserError } from '../errors.js';
+
+/** Below this the full-screen wizard does not fit: plain prompts instead. */
+export const MIN_COLUMNS = 60;
+export const MIN_ROWS = 15;
+
+export function defaultSandboxDir(env: NodeJS.ProcessEnv): string {
+  return path.join(env.HOME ?? os.homedir(), '.ei-keystore', 'sandbox');
+}
+
+/**
+ * `ei-keystore [--home DIR] [--plain] [--sandbox [DIR]] [--dry-run]`: the wizard. Decides the front end before
+ * any UI module loads: no terminal is an error pointing at `apply --answers`; --plain, TERM=dumb and small
+ * terminals get line-by-line prompts; everything else the Ink screens.
+ */
+export async function wizardCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('wizard', args, {
+    home: { type: 'string' },
+    plain: { type: 'boolean' },
+    sandbox: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  if (values.help) {
+    context.stdout.write(MAIN_HELP);
+    return 0;
+  }
+  if (positionals.length > (values.sandbox ? 1 : 0)) {
+    throw new UserError(`unknown command '${positionals[0]}'. See 'ei-keystore --help'.`, 'usage');
+  }
+  const stdout = context.stdout as NodeJS.WriteStream;
+  if (!context.stdin.isTTY || !stdout.isTTY) {
+    throw new UserError(
+      'The wizard needs a terminal, and this session has none (stdin or stdout is not a terminal). For scripts use `ei-keystore apply primary|internal|truststore --answers FILE` (examples in templates/answers/).',
+      'no-terminal',
+    );
+  }
+  let home = values.home;
+  let sandbox = false;
+  if (values.sandbox) {
+    const { createSandbox } = await import('../sandbox/create-sandbox.js');
+    const made = await createSandbox(path.resolve(context.cwd, positionals[0] ?? defaultSandboxDir(context.env)));
+    home = made.home;
+    sandbox = true;
+  }
+  const plain = values.plain || context.env.TERM === 'dumb' || (stdout.columns ?? 80) < MIN_COLUMNS || (stdout.rows ?? 24) < MIN_ROWS;
+  const dryRun = Boolean(values['dry-run']);
+  const keytoolAvailable = await keytoolOnPath(context.env);
+  if (plain) {
+    const [{ runPlain }, { inquirerPrompts }] = await Promise.all([import('../plain/run-plain.js'), import('../plain/prompts.js')]);
+    try {
+      return await runPlain({
+        home,
+        env: context.env,
+        cwd: context.cwd,
+        now: context.now,
+        dryRun,
+        keytoolAvailable,
+        sandbox: sandbox || (await isSandbox(home, context)),
+        prompts: inquirerPrompts({ input: context.stdin, output: stdout }),
+        write: (text) => stdout.write(text),
+      });
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ExitPromptError') {
+        context.stderr.write('Cancelled, nothing was written.\n');
+        return 130;
+      }
+      throw error;
+    }
+  }
+  // chalk reads NO_COLOR only through FORCE_COLOR, and only when it loads: set it before Ink does.
+  if (context.env.NO_COLOR !== undefined && context.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
+  const { runInkWizard } = await import('../ui/run-ink-wizard.js');
+  return runInkWizard({ home, env: context.env, cwd: context.cwd, now: context.now, dryRun, keytoolAvailable, sandbox: sandbox || (await isSandbox(home, context)), stdin: context.stdin, stdout, stderr: context.stderr as NodeJS.WriteStream });
+}
+
+async function isSandbox(home: string | undefined, context: CommandContext): Promise<boolean> {
+  const { existsSync } = await import('node:fs');
+  const { SANDBOX_MARKER } = await import('../sandbox/create-sandbox.js');
+  const dir = home ?? context.env.EI_HOME ?? context.env.MI_HOME ?? context.cwd;
+  return existsSync(path.join(path.resolve(context.cwd, dir), SANDBOX_MARKER));
+}
+
+async function keytoolOnPath(env: NodeJS.ProcessEnv): Promise<boolean> {
+  const { existsSync } = await import('node:fs');
+  const candidates = [env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'keytool') : undefined, ...(env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'keytool'))];
+  return candidates.some((candidate) => candidate !== undefined && existsSync(candidate));
+}

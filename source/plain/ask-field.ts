@@ -1,0 +1,86 @@
+import { valueOrDefault, whyOf } from '../core/procedures/index.js';
+import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../core/procedures/types.js';
+import type { PlainPrompts } from './prompts.js';
+
+const asText = (value: FieldValue | undefined) => (value === undefined ? undefined : String(value));
+
+/**
+ * Asks one field until its answer is valid: the same validation and file checks as the Ink wizard, from the same
+ * field definition. A check that reads files asks again with its message.
+ */
+export async function askField(field: Field, context: FieldContext, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<FieldValue | undefined> {
+  const why = whyOf(field, context);
+  if (why) say(`  (${why})`);
+  for (;;) {
+    const value = await askOnce(field, context, io, prompts, say);
+    const problem = value === undefined ? undefined : field.check ? await field.check(value, context, io) : undefined;
+    if (!problem) return value;
+    say(`  ✗ ${problem}`);
+  }
+}
+
+async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<FieldValue | undefined> {
+  const validate = (raw: string): string | true => {
+    if (raw === '' && !field.optional && field.default?.(context) === undefined) return 'An answer is needed.';
+    const value = valueOrDefault(field, raw, context);
+    if (value === undefined || value === '') return true;
+    return field.validate?.(value, context) ?? true;
+  };
+  switch (field.kind) {
+    case 'choice': {
+      const choices = field.choices?.(context) ?? [];
+      return prompts.select(field.label, choices, asText(field.default?.(context)));
+    }
+    case 'confirm': {
+      for (;;) {
+        const answer = await prompts.confirm(field.label, field.default?.(context) === true);
+        const problem = field.validate?.(answer, context);
+        if (!problem) return answer;
+        say(`  ✗ ${problem}`);
+      }
+    }
+    case 'secret':
+      return valueOrDefault(field, await prompts.password(field.label, { validate }), context);
+    case 'new-secret': {
+      for (;;) {
+        const first = await prompts.password(field.label, { validate });
+        if (first === '' && field.optional) return '';
+        const second = await prompts.password('Type it again', {});
+        if (first === second) return first;
+        say('  ✗ The passwords do not match; type them again.');
+      }
+    }
+    case 'integer':
+    case 'text':
+      return valueOrDefault(field, await prompts.input(field.label, { default: asText(field.default?.(context)), validate }), context);
+    case 'certificates':
+      return askCertificates(field, io, prompts, say);
+  }
+}
+
+async function askCertificates(field: Field, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<CertificateImportValue[]> {
+  const accepted: CertificateImportValue[] = [];
+  say(`  ${field.label}`);
+  for (;;) {
+    const file = (await prompts.input('Certificate file (empty to finish)', {})).trim();
+    if (file === '') return accepted;
+    const read = await io.readCertificates(file);
+    if ('problem' in read) {
+      say(`  ✗ ${read.problem}`);
+      continue;
+    }
+    for (const summary of read.summaries) say(`    ${summary}`);
+    const suggested = suggestAlias(read.summaries[0] ?? file, accepted);
+    const alias = (await prompts.input('Alias for it in the truststore', { default: suggested, validate: (value) => (value.trim() === '' ? 'Give an alias.' : accepted.some((item) => item.alias === value.trim()) ? 'That alias is taken.' : true) })).trim();
+    accepted.push({ alias, file, summary: read.summaries.join('; ') });
+  }
+}
+
+/** A readable alias from the certificate's CN ("CN=Partner CA, O=..." -> "partner-ca"). */
+export function suggestAlias(summary: string, taken: readonly CertificateImportValue[]): string {
+  const cn = /CN=([^,]+)/.exec(summary)?.[1] ?? 'certificate';
+  const base = cn.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'certificate';
+  let alias = base;
+  for (let n = 2; taken.some((item) => item.alias === alias); n++) alias = `${base}-${n}`;
+  return alias;
+}

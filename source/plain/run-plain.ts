@@ -1,0 +1,113 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PROCEDURE_DEFINITIONS, visibleFields } from '../core/procedures/index.js';
+import type { FieldValue, ProcedureDefinition } from '../core/procedures/types.js';
+import { serializeAnswers } from '../core/answers/serialize.js';
+import { UserError } from '../errors.js';
+import { executePrepared } from '../procedures/execute.js';
+import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { renderPlan } from '../procedures/plan-render.js';
+import { diskProcedureIO, reviewChange, wizardFactsOf } from '../procedures/session.js';
+import { gatherStatus } from '../status/gather.js';
+import { askField } from './ask-field.js';
+import type { PlainPrompts } from './prompts.js';
+
+export interface PlainOptions {
+  home?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: Date;
+  dryRun: boolean;
+  keytoolAvailable: boolean;
+  sandbox: boolean;
+  prompts: PlainPrompts;
+  write: (text: string) => void;
+}
+
+/**
+ * The wizard line by line (--plain, TERM=dumb, screen readers, small terminals): the same procedures, fields and
+ * checks as the Ink screens, asked with @inquirer/prompts. Returns the exit code.
+ */
+export async function runPlain(options: PlainOptions): Promise<number> {
+  const say = (line: string) => options.write(`${line}\n`);
+  const facts = loadHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now });
+  const report = await gatherStatus({ located: facts.located, env: options.env, now: options.now });
+  say(`ei-keystore${options.sandbox ? ' (SANDBOX)' : ''}: ${facts.located.home}`);
+  say(`${facts.profile.id}: ${facts.document.profileEvidence}`);
+  for (const role of report.roles) {
+    const leaf = role.chain?.[0];
+    say(`  ${role.role.padEnd(10)} ${path.relative(facts.located.home, role.file)}${role.alias && role.role !== 'truststore' ? ` (${role.alias})` : ''}${leaf ? `, to ${leaf.notAfter.toISOString().slice(0, 10)}` : ''}`);
+  }
+  const errors = report.findings.filter((finding) => finding.level === 'error').length;
+  if (report.findings.length > 0) say(`  ${errors} error(s), ${report.findings.length - errors} other finding(s): ei-keystore status shows them all.`);
+
+  const choice = await options.prompts.select('What do you want to do?', [
+    { value: 'primary', label: PROCEDURE_DEFINITIONS.primary.title },
+    { value: 'internal', label: PROCEDURE_DEFINITIONS.internal.title, hint: facts.profile.internalConfigurable ? undefined : `not read by ${facts.profile.label}` },
+    { value: 'truststore', label: PROCEDURE_DEFINITIONS.truststore.title },
+    { value: 'quit', label: 'Quit' },
+  ]);
+  if (choice === 'quit') return 0;
+  const definition = PROCEDURE_DEFINITIONS[choice as ProcedureDefinition['id']];
+  if (definition.id === 'internal' && !facts.profile.internalConfigurable) {
+    say(`${facts.profile.label} does not read [keystore.internal]: ${facts.profile.internalNote}`);
+    return 0;
+  }
+  return runProcedure(definition, facts, options, say);
+}
+
+async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, options: PlainOptions, say: (line: string) => void): Promise<number> {
+  say('');
+  say(`${definition.title}: ${definition.intro}`);
+  const wizardFacts = wizardFactsOf(facts);
+  const io = diskProcedureIO(options.cwd, options.now);
+  const values: Record<string, FieldValue | undefined> = {};
+  for (let index = 0; ; index++) {
+    const fields = visibleFields(definition, { facts: wizardFacts, values });
+    const field = fields[index];
+    if (!field) break;
+    say(`[${index + 1}/${fields.length}]`);
+    values[field.id] = await askField(field, { facts: wizardFacts, values }, io, options.prompts, say);
+  }
+
+  say('Planning...');
+  const review = await reviewChange(facts, definition.id, values, options.cwd);
+  if (review.prepared.unchanged) {
+    say(review.prepared.unchanged);
+    return 0;
+  }
+  say(renderPlan(review.prepared).trimEnd());
+  say(review.diff ? review.diff.trimEnd() : 'The configuration file does not change.');
+  for (;;) {
+    const next = await options.prompts.select(options.dryRun ? 'Dry run: nothing will be written.' : 'Apply this change?', [
+      ...(options.dryRun ? [] : [{ value: 'apply', label: 'Apply it' }]),
+      { value: 'save', label: 'Save the answers to a file', hint: 'passwords saved as { env = "..." } references' },
+      { value: 'cancel', label: options.dryRun ? 'Quit' : 'Cancel (nothing is written)' },
+    ]);
+    if (next === 'cancel') {
+      say(options.dryRun ? 'Dry run: nothing was written.' : 'Cancelled, nothing was written.');
+      return options.dryRun ? 0 : 130;
+    }
+    if (next === 'save') {
+      const file = await options.prompts.input('Save the answers as', { default: `${definition.id}-answers.toml` });
+      await writeFile(path.resolve(options.cwd, file), serializeAnswers(definition.id, review.answers), { mode: 0o600 });
+      say(`Saved ${path.resolve(options.cwd, file)}. Export the passwords it names, then: ei-keystore apply ${definition.id} --answers ${file}`);
+      continue;
+    }
+    let keytool = false;
+    if (options.keytoolAvailable) keytool = await options.prompts.confirm('Cross-check the result with keytool?', true);
+    const result = await executePrepared(review.prepared, facts, {
+      keytool,
+      onStep: (step) => say(`  ${step}...`),
+      onWarning: (message) => say(`  ! ${message}`),
+    }).catch((error: unknown) => {
+      if (error instanceof UserError) say(`✗ ${error.message}`);
+      throw error;
+    });
+    say(`✓ Done. Backup ${result.backupId}.`);
+    say(`  To undo: ei-keystore restore --home ${facts.located.home} ${result.backupId}`);
+    say('  Restart the server for the change to take effect.');
+    if (definition.id !== 'truststore') say('  Secrets typed in plaintext brackets in [secrets]: run the cipher tool again.');
+    return 0;
+  }
+}
