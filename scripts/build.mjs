@@ -1,10 +1,30 @@
 // Bundles the tool into one file, dist/ei-keystore.mjs, which bin/ei-keystore.js runs.
-// One file starts faster than hundreds of modules and can be copied to a server alone.
+// One file starts faster than hundreds of modules and can be copied to a server alone: it must need nothing
+// but Node (no node_modules, no templates on disk). test/bundle/single-file.test.ts holds it to that.
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { inkIncrementalFix } from './build/ink-incremental-fix.mjs';
 
-await build({
-  entryPoints: ['source/main.ts'],
-  outfile: 'dist/ei-keystore.mjs',
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// Ink imports react-devtools-core only when DEV=true, and the package is not installed. Left external, esbuild
+// would hoist its import to the top of the bundle and every start would fail; instead it becomes a module that
+// fails as a missing one does, which Ink reports with its own hint.
+const withoutReactDevtools = {
+  name: 'without-react-devtools',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'eik-absent' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'eik-absent' }, () => ({
+      contents: "const error = new Error('react-devtools-core is not part of the ei-keystore bundle'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;",
+      loader: 'js',
+    }));
+  },
+};
+
+/** The bundle's esbuild options, without the output file: the bundle test builds with them into a temporary folder. */
+export const bundleOptions = {
+  entryPoints: [path.join(root, 'source/main.ts')],
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -13,5 +33,16 @@ await build({
   banner: { js: "import { createRequire as __eikCreateRequire } from 'node:module'; const require = __eikCreateRequire(import.meta.url);" },
   legalComments: 'none',
   loader: { '.toml': 'text' }, // sandbox config templates, inlined as strings
+  // React's production build: smaller and faster than the development one it picks by default.
+  define: { 'process.env.NODE_ENV': '"production"' },
+  plugins: [withoutReactDevtools, inkIncrementalFix],
   logLevel: 'warning',
-});
+};
+
+export async function buildBundle(outfile = path.join(root, 'dist/ei-keystore.mjs')) {
+  return build({ ...bundleOptions, outfile });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  await buildBundle();
+}

@@ -1,0 +1,177 @@
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import { Confirm, PasswordInput, Select, TextInput } from '../components/index.js';
+import { valueOrDefault } from '../../core/procedures/index.js';
+import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../../core/procedures/types.js';
+import { suggestAlias } from '../../plain/ask-field.js';
+import { truncate } from './layout.js';
+
+export interface FieldInputProps {
+  field: Field;
+  context: FieldContext;
+  /** What was typed before (going back keeps it). */
+  previous: FieldValue | undefined;
+  io: ProcedureIO;
+  width: number;
+  onSubmit: (value: FieldValue | undefined) => void;
+  onBack: () => void;
+  /** A file check is running (the input is inert until it answers). */
+  busy: boolean;
+}
+
+/** The one input a field needs, by kind; validation is the field's own, shown as the user types. */
+export function FieldInput({ field, context, previous, io, width, onSubmit, onBack, busy }: FieldInputProps) {
+  const active = !busy;
+  const fallback = field.default?.(context);
+  const validate = (raw: string): string | undefined => {
+    if (raw === '' && !field.optional && fallback === undefined) return 'An answer is needed.';
+    const value = valueOrDefault(field, raw, context);
+    if (value === undefined || value === '') return undefined;
+    return field.validate?.(value, context);
+  };
+  switch (field.kind) {
+    case 'choice': {
+      const choices = field.choices?.(context) ?? [];
+      return (
+        <Select<string>
+          key={field.id}
+          options={choices}
+          defaultValue={String(previous ?? fallback ?? choices[0]?.value)}
+          onSelect={(value) => onSubmit(value)}
+          onCancel={onBack}
+          isActive={active}
+          width={width}
+        />
+      );
+    }
+    case 'confirm':
+      return (
+        <ConfirmField
+          key={field.id}
+          field={field}
+          context={context}
+          defaultValue={previous === undefined ? fallback === true : previous === true}
+          onSubmit={onSubmit}
+          onBack={onBack}
+          active={active}
+        />
+      );
+    case 'secret':
+      return <PasswordInput key={field.id} onSubmit={(value) => onSubmit(valueOrDefault(field, value, context))} onCancel={onBack} validate={validate} isActive={active} width={width} />;
+    case 'new-secret':
+      return (
+        <PasswordInput
+          key={field.id}
+          confirm
+          onSubmit={(value) => onSubmit(valueOrDefault(field, value, context))}
+          onCancel={onBack}
+          validate={validate}
+          isActive={active}
+          width={width}
+          placeholder={field.optional ? 'Enter: the same as before' : undefined}
+        />
+      );
+    case 'integer':
+    case 'text':
+      return (
+        <TextInput
+          key={field.id}
+          initialValue={previous !== undefined ? String(previous) : fallback !== undefined ? String(fallback) : ''}
+          placeholder={field.placeholder}
+          validate={validate}
+          onSubmit={(value) => onSubmit(valueOrDefault(field, value, context))}
+          onCancel={onBack}
+          isActive={active}
+          width={width}
+        />
+      );
+    case 'certificates':
+      return <CertificatesInput key={field.id} io={io} width={width} initial={(previous as CertificateImportValue[] | undefined) ?? []} onSubmit={onSubmit} onBack={onBack} active={active} />;
+  }
+}
+
+function ConfirmField(props: { field: Field; context: FieldContext; defaultValue: boolean; onSubmit: (value: boolean) => void; onBack: () => void; active: boolean }) {
+  const [problem, setProblem] = useState<string | undefined>();
+  return (
+    <Box flexDirection="column">
+      <Confirm
+        message="(y/n)"
+        defaultValue={props.defaultValue}
+        isActive={props.active}
+        onCancel={props.onBack}
+        onSubmit={(answer) => {
+          const message = props.field.validate?.(answer, props.context);
+          setProblem(message);
+          if (!message) props.onSubmit(answer);
+        }}
+      />
+      <Text color="red">{problem ?? ' '}</Text>
+    </Box>
+  );
+}
+
+/** Certificates to import: a path, read and shown (subject, expiry) before an alias is asked; empty path finishes. */
+function CertificatesInput(props: { io: ProcedureIO; width: number; initial: CertificateImportValue[]; onSubmit: (value: CertificateImportValue[]) => void; onBack: () => void; active: boolean }) {
+  const [accepted, setAccepted] = useState<CertificateImportValue[]>(props.initial);
+  const [pending, setPending] = useState<{ file: string; summaries: string[] } | undefined>();
+  const [problem, setProblem] = useState<string | undefined>();
+  const [reading, setReading] = useState(false);
+  const shown = accepted.slice(-4);
+  return (
+    <Box flexDirection="column">
+      {accepted.length > shown.length ? <Text dimColor>{`... ${accepted.length - shown.length} more`}</Text> : null}
+      {shown.map((item) => (
+        <Text key={item.alias}>{truncate(`✓ ${item.alias}: ${item.summary}`, props.width)}</Text>
+      ))}
+      {pending ? (
+        <>
+          {pending.summaries.slice(0, 3).map((summary, index) => (
+            <Text key={index} color="cyan">
+              {truncate(`  ${summary}`, props.width)}
+            </Text>
+          ))}
+          <Text>Alias for it in the truststore:</Text>
+          <TextInput
+            key={`alias-${pending.file}`}
+            initialValue={suggestAlias(pending.summaries[0] ?? pending.file, accepted)}
+            validate={(value) => (value.trim() === '' ? 'Give an alias.' : accepted.some((item) => item.alias === value.trim()) ? 'That alias is taken.' : undefined)}
+            onSubmit={(alias) => {
+              setAccepted([...accepted, { alias: alias.trim(), file: pending.file, summary: pending.summaries.join('; ') }]);
+              setPending(undefined);
+            }}
+            onCancel={() => setPending(undefined)}
+            isActive={props.active}
+            width={props.width}
+          />
+        </>
+      ) : (
+        <>
+          <Text>{accepted.length === 0 ? 'Certificate file (PEM or DER), or Enter for none:' : 'Another certificate file, or Enter to finish:'}</Text>
+          <TextInput
+            key={`path-${accepted.length}`}
+            placeholder="/path/to/partner-ca.pem"
+            isActive={props.active && !reading}
+            width={props.width}
+            onCancel={props.onBack}
+            onSubmit={(file) => {
+              if (file.trim() === '') {
+                props.onSubmit(accepted);
+                return;
+              }
+              setReading(true);
+              void props.io.readCertificates(file.trim()).then((read) => {
+                setReading(false);
+                if ('problem' in read) setProblem(read.problem);
+                else {
+                  setProblem(undefined);
+                  setPending({ file: file.trim(), summaries: read.summaries });
+                }
+              });
+            }}
+          />
+          {reading ? <Text dimColor>Reading...</Text> : problem ? <Text color="red">{truncate(problem, props.width)}</Text> : null}
+        </>
+      )}
+    </Box>
+  );
+}

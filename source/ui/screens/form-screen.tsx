@@ -1,0 +1,66 @@
+import { Box, Text } from 'ink';
+import { useState } from 'react';
+import { Header, KeyHints } from '../components/index.js';
+import { visibleFields, whyOf } from '../../core/procedures/index.js';
+import type { FieldValue, FieldValues, ProcedureDefinition, ProcedureIO, WizardFacts } from '../../core/procedures/types.js';
+import { FieldInput } from './field-input.js';
+import { useTerminalSize, wrapText } from './layout.js';
+
+export interface FormScreenProps {
+  definition: ProcedureDefinition;
+  facts: WizardFacts;
+  values: FieldValues;
+  index: number;
+  io: ProcedureIO;
+  tag?: string;
+  onAnswer: (id: string, value: FieldValue | undefined, visibleCount: number) => void;
+  onBack: () => void;
+}
+
+/** One question of a procedure: step counter, the question, why it matters, and its input. */
+export function FormScreen({ definition, facts, values, index, io, tag, onAnswer, onBack }: FormScreenProps) {
+  const { columns } = useTerminalSize();
+  const [checking, setChecking] = useState(false);
+  const [problem, setProblem] = useState<{ field: string; message: string } | undefined>();
+  const context = { facts, values };
+  const fields = visibleFields(definition, context);
+  const field = fields[Math.min(index, fields.length - 1)];
+  if (!field) return null;
+  const why = whyOf(field, context);
+
+  const submit = (value: FieldValue | undefined) => {
+    const after = { ...values, [field.id]: value };
+    const count = visibleFields(definition, { facts, values: after }).length;
+    if (!field.check || value === undefined) {
+      setProblem(undefined);
+      onAnswer(field.id, value, count);
+      return;
+    }
+    setChecking(true);
+    void field.check(value, context, io).then((message) => {
+      setChecking(false);
+      if (message) setProblem({ field: field.id, message });
+      else {
+        setProblem(undefined);
+        onAnswer(field.id, value, count);
+      }
+    });
+  };
+  const back = () => {
+    setProblem(undefined);
+    onBack();
+  };
+  return (
+    <Box flexDirection="column">
+      <Header title={definition.title} tag={tag} step={{ current: index + 1, total: fields.length }} width={columns} />
+      {index === 0 ? wrapText(definition.intro, columns).slice(0, 2).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
+      <Box marginTop={1} flexDirection="column">
+        <Text bold>{field.label}</Text>
+        {why ? wrapText(why, columns).slice(0, 2).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
+      </Box>
+      <FieldInput key={`${field.id}-${index}`} field={field} context={context} previous={values[field.id]} io={io} width={columns} onSubmit={submit} onBack={back} busy={checking} />
+      {checking ? <Text dimColor>Checking...</Text> : problem?.field === field.id ? wrapText(problem.message, columns).slice(0, 3).map((line, n) => <Text key={n} color="red">{line}</Text>) : null}
+      <KeyHints hints={[{ key: 'Enter', label: 'next' }, { key: 'Esc', label: 'back' }, { key: 'Ctrl-C', label: 'quit' }]} width={columns} />
+    </Box>
+  );
+}

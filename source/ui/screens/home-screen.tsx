@@ -1,0 +1,86 @@
+import { Box, Text } from 'ink';
+import path from 'node:path';
+import { Header, KeyHints, Select } from '../components/index.js';
+import type { StatusReport } from '../../status/gather.js';
+import { sortFindings } from '../../status/finding.js';
+import type { ProcedureId } from '../state/wizard-state.js';
+import { truncate, useTerminalSize } from './layout.js';
+
+export type HomeChoice = ProcedureId | 'status' | 'quit';
+
+export interface HomeScreenProps {
+  report: StatusReport | undefined;
+  sandbox: boolean;
+  dryRun: boolean;
+  onChoose: (choice: HomeChoice) => void;
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The home, its profile and config; one line per role with its worst finding; then what to do. */
+export function HomeScreen({ report, sandbox, dryRun, onChoose }: HomeScreenProps) {
+  const { columns } = useTerminalSize();
+  const tag = [sandbox ? 'SANDBOX' : undefined, dryRun ? 'DRY RUN' : undefined].filter(Boolean).join(' ');
+  if (!report) {
+    return (
+      <Box flexDirection="column">
+        <Header title="ei-keystore" tag={tag || undefined} width={columns} />
+        <Text dimColor>Reading the configuration and keystores...</Text>
+      </Box>
+    );
+  }
+  const roleLine = (role: StatusReport['roles'][number]) => {
+    const worst = sortFindings(report.findings.filter((finding) => finding.role === role.role))[0];
+    const file = role.role === 'internal' && role.sameAsPrimary ? '(the primary keystore)' : path.relative(report.home, role.file);
+    const leaf = role.role === 'internal' && role.sameAsPrimary ? undefined : role.chain?.[0];
+    const facts = [file, role.alias && role.role !== 'truststore' && !(role.role === 'internal' && role.sameAsPrimary) ? role.alias : undefined, leaf ? `to ${day(leaf.notAfter)}` : undefined]
+      .filter(Boolean)
+      .join('  ');
+    return { role: role.role, facts, worst };
+  };
+  const errors = report.findings.filter((finding) => finding.level === 'error').length;
+  const warnings = report.findings.filter((finding) => finding.level === 'warning').length;
+  return (
+    <Box flexDirection="column">
+      <Header title="ei-keystore" tag={tag || undefined} width={columns} />
+      <Text>{truncate(`Home     ${report.home}`, columns)}</Text>
+      <Text>{truncate(`Profile  ${report.profile}: ${report.profileLabel}`, columns)}</Text>
+      <Text>{truncate(`Config   ${path.relative(report.home, report.configFile)}`, columns)}</Text>
+      <Box flexDirection="column" marginTop={1}>
+        {report.roles.map(roleLine).map(({ role, facts, worst }) => (
+          <Box key={role}>
+            <Text bold>{role.padEnd(11)}</Text>
+            <Text>{truncate(facts, columns - 11 - (worst ? 26 : 0))}</Text>
+            {worst ? (
+              <Text color={worst.level === 'error' ? 'red' : worst.level === 'warning' ? 'yellow' : undefined} dimColor={worst.level === 'info'}>
+                {`  ${worst.level === 'error' ? '✗' : worst.level === 'warning' ? '!' : 'i'} ${truncate(worst.code, 21)}`}
+              </Text>
+            ) : (
+              <Text color="green">  ✓</Text>
+            )}
+          </Box>
+        ))}
+        <Text dimColor>{`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`}</Text>
+      </Box>
+      <Box marginTop={1} flexDirection="column">
+        <Select<HomeChoice>
+          options={[
+            { value: 'primary', label: 'Change the primary keystore', hint: 'TLS and message signing: a CA-signed certificate is recommended' },
+            {
+              value: 'internal',
+              label: 'Separate the internal keystore',
+              hint: report.roles[1]?.sameAsPrimary ? 'secrets are encrypted with the primary key today' : 'the key that encrypts secrets',
+            },
+            { value: 'truststore', label: 'Change the truststore', hint: 'start from the current one and import certificates' },
+            { value: 'status', label: 'Full status', hint: 'every finding, with what to do' },
+            { value: 'quit', label: 'Quit' },
+          ]}
+          onSelect={onChoose}
+          onCancel={() => onChoose('quit')}
+          width={columns}
+        />
+      </Box>
+      <KeyHints hints={[{ key: '↑↓', label: 'move' }, { key: 'Enter', label: 'choose' }, { key: 'Esc', label: 'quit' }]} width={columns} />
+    </Box>
+  );
+}
