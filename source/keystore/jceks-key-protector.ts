@@ -1,5 +1,6 @@
-import { createDecipheriv, createHash, type KeyObject } from 'node:crypto';
+import { createDecipheriv, type KeyObject } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
+import { iteratedMd5 } from './iterated-md5.js';
 import { DER, derChildren, derContent, expectTag, type DerNode } from './der.js';
 import { loadPkcs8, parseEncryptedPrivateKeyInfo } from './jks-encrypted-key.js';
 import { wrongKeyPassword } from './sun-key-protector.js';
@@ -58,11 +59,7 @@ export function deriveTripleDesKeyAndIv(
     const [a, b, c, d] = halves[0];
     halves[0].set(equalHalves === 'reversed' ? [d!, c!, b!, a!] : [d!, a!, b!, d!]);
   }
-  const derived = halves.map((half) => {
-    let block: Buffer = half;
-    for (let i = 0; i < iterations; i++) block = createHash('md5').update(block).update(passwordBytes).digest();
-    return block;
-  });
+  const derived = halves.map((half) => iteratedMd5(half, passwordBytes, iterations));
   const all = Buffer.concat(derived);
   return { key: all.subarray(0, 24), iv: all.subarray(24, 32) };
 }
