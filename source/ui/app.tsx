@@ -18,6 +18,7 @@ import { FormScreen } from './screens/form-screen.js';
 import { HomeScreen } from './screens/home-screen.js';
 import { ApplyScreen, DoneScreen, FailedScreen, StatusScreen } from './screens/outcome-screens.js';
 import { ReviewScreen, SaveScreen } from './screens/review-screen.js';
+import { useTerminalSize, wrapText } from './screens/layout.js';
 import { initialWizardState, wizardReducer, type StepView } from './state/wizard-state.js';
 
 export interface WizardAppProps {
@@ -59,6 +60,9 @@ export function WizardApp(props: WizardAppProps) {
   const applyingRef = useRef(false);
   const interruptedRef = useRef(false);
   const io = useRef(diskProcedureIO(props.cwd, props.now)).current;
+  const { columns } = useTerminalSize();
+  const columnsRef = useRef(columns);
+  columnsRef.current = columns;
   const tag = [props.sandbox ? 'SANDBOX' : undefined, props.dryRun ? 'DRY RUN' : undefined].filter(Boolean).join(' ') || undefined;
 
   const loadHome = async () => {
@@ -93,7 +97,10 @@ export function WizardApp(props: WizardAppProps) {
         dispatch({
           type: 'planned',
           review: {
-            planLines: renderPlan(review.prepared).trimEnd().split('\n'),
+            planLines: renderPlan(review.prepared)
+              .trimEnd()
+              .split('\n')
+              .flatMap((line) => hangingWrap(line, columnsRef.current)),
             diffLines: review.diff ? review.diff.trimEnd().split('\n') : [],
             unchanged: review.prepared.unchanged,
           },
@@ -238,4 +245,11 @@ export function WizardApp(props: WizardAppProps) {
     }
   })();
   return <Box flexDirection="column">{view}</Box>;
+}
+
+/** Wraps a plan line to the width, continuation lines indented under the text, so nothing is cut off. */
+function hangingWrap(line: string, width: number): string[] {
+  const indent = /^(\s*(?:\d+\.|-)?\s*)/.exec(line)?.[1] ?? '';
+  const [first, ...rest] = wrapText(line.slice(indent.length), Math.max(20, width - indent.length));
+  return [indent + (first ?? ''), ...rest.map((part) => ' '.repeat(indent.length) + part)];
 }

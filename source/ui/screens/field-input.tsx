@@ -95,7 +95,7 @@ function ConfirmField(props: { field: Field; context: FieldContext; defaultValue
   return (
     <Box flexDirection="column">
       <Confirm
-        message="(y/n)"
+        message="Your answer"
         defaultValue={props.defaultValue}
         isActive={props.active}
         onCancel={props.onBack}

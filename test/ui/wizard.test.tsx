@@ -1,0 +1,195 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { act } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WizardApp } from '../../source/ui/app.js';
+import { createSandbox } from '../../source/sandbox/create-sandbox.js';
+import { genKeyPair, keytool } from '../support/keytool.js';
+import { tempDir } from '../support/tmp.js';
+import { snapshotTree } from '../support/tree.js';
+import { keys, renderInk, stripAnsi, unmountAll, type RenderedInk } from './support/ink.js';
+
+afterEach(() => unmountAll());
+
+const SECRET = 'Zebra-Quokka-917';
+
+async function until(ink: RenderedInk, test: (frame: string) => boolean, what: string, timeout = 15_000): Promise<string> {
+  const start = Date.now();
+  for (;;) {
+    const frame = ink.frame();
+    if (test(frame)) return frame;
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+  }
+}
+
+async function wizardOn(profile: 'ei-7' | 'mi-1.1' | 'mi-1.2' | 'mi-4', options: { dryRun?: boolean } = {}) {
+  const { home } = await createSandbox(path.join(tempDir(), 'home'), profile);
+  const exits: Array<{ code: number; message?: string }> = [];
+  const ink = renderInk(
+    <WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={options.dryRun ?? false} keytoolAvailable={false} sandbox onExit={(code, message) => exits.push({ code, message })} />,
+  );
+  await until(ink, (frame) => frame.includes('Change the primary keystore') && frame.includes('Profile'), 'the home screen');
+  return { home, ink, exits };
+}
+
+/** Answers the current question: typed text (if any) then Enter, and waits for the step counter to move. */
+async function answer(ink: RenderedInk, text?: string) {
+  const before = /step (\d+) of/.exec(ink.frame())?.[1];
+  if (text !== undefined) await ink.press(text);
+  await ink.press(keys.enter);
+  await until(ink, (frame) => /step (\d+) of/.exec(frame)?.[1] !== before || frame.includes('Review:') || frame.includes('Planning'), 'the next question');
+}
+
+function noFrameHolds(ink: RenderedInk, secret: string) {
+  for (const frame of ink.frames) expect(stripAnsi(frame)).not.toContain(secret);
+}
+
+describe('the wizard (ink-testing-library)', () => {
+  it('home screen: profile, roles with their worst finding, the procedures', async () => {
+    const { ink } = await wizardOn('mi-1.2');
+    const frame = ink.frame();
+    expect(frame).toContain('SANDBOX');
+    expect(frame).toContain('mi-1.2');
+    expect(frame).toMatch(/primary\s+repository\/resources\/security\/wso2carbon/);
+    expect(frame).toMatch(/default-keystore/);
+    expect(frame).toContain('Change the truststore');
+    for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('primary: the happy path to the review, with a masked diff that scrolls, and a password in no frame', async () => {
+    const { ink, home } = await wizardOn('mi-4');
+    const before = snapshotTree(home);
+    await answer(ink); // home: primary
+    expect(ink.frame()).toContain('step 1 of');
+    expect(ink.frame()).toMatch(/CA-signed certificate is recommended/);
+    await answer(ink); // generate
+    await answer(ink); // file name
+    await answer(ink); // JKS
+    await answer(ink, 'node-a'); // alias
+    await ink.press(SECRET, keys.enter, SECRET);
+    await answer(ink); // password twice
+    await ink.press(keys.enter);
+    await answer(ink); // key password: the same
+    await answer(ink, '\u0015node-a.example.com'); // CN (Ctrl-U clears the default)
+    for (let i = 0; i < 10; i++) await answer(ink);
+    const review = await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    expect(review).toMatch(/generate a new RSA 2048 key pair/);
+    expect(review).toMatch(/lines 1-\d+ of \d+/);
+    await ink.press(keys.pageDown);
+    const scrolled = ink.frame();
+    expect(scrolled).not.toEqual(review);
+    expect(scrolled).toMatch(/password = \*{8}/);
+    noFrameHolds(ink, SECRET);
+    // Nothing is written before apply.
+    expect(snapshotTree(home)).toEqual(before);
+  });
+
+  it('Esc goes back one step and keeps what was typed; validation shows inline and blocks Enter', async () => {
+    const { ink } = await wizardOn('ei-7');
+    await answer(ink); // primary
+    await answer(ink); // generate
+    await ink.press('\u0015', '../escape.jks', keys.enter);
+    expect(ink.frame()).toMatch(/A file name only/);
+    expect(ink.frame()).toContain('step 2 of');
+    await ink.press('\u0015');
+    await answer(ink, 'kept-name.jks');
+    expect(ink.frame()).toContain('step 3 of');
+    await ink.press(keys.escape);
+    await until(ink, (frame) => frame.includes('step 2 of'), 'the previous question');
+    expect(ink.frame()).toContain('kept-name.jks');
+    await ink.press(keys.escape);
+    await until(ink, (frame) => frame.includes('step 1 of'), 'the first question');
+    await ink.press(keys.escape);
+    await until(ink, (frame) => frame.includes('Full status'), 'home');
+  });
+
+  it('passwords: too short and mismatched confirmations are refused', async () => {
+    const { ink } = await wizardOn('mi-4');
+    for (let i = 0; i < 5; i++) await answer(ink); // primary, generate, file, type, alias
+    await ink.press('abc', keys.enter);
+    expect(ink.frame()).toMatch(/6 characters/);
+    await ink.press(keys.backspace, keys.backspace, keys.backspace, 'first-secret', keys.enter, 'other-secret', keys.enter);
+    expect(ink.frame()).toMatch(/do not match/);
+    noFrameHolds(ink, 'first-secret');
+    noFrameHolds(ink, 'other-secret');
+  });
+
+  it('internal on mi-1.2 explains the product does not read it; cancel at the review writes nothing and exits 130', async () => {
+    const { ink, home, exits } = await wizardOn('mi-1.2');
+    await ink.press(keys.down, keys.enter);
+    await answer(ink); // source
+    await answer(ink); // file name
+    await answer(ink); // type
+    await answer(ink); // alias
+    await ink.press('internal-pass', keys.enter, 'internal-pass');
+    await answer(ink);
+    await ink.press(keys.enter);
+    await answer(ink);
+    for (let i = 0; i < 10; i++) await answer(ink);
+    const failed = await until(ink, (frame) => frame.includes('Not done'), 'the refusal');
+    expect(failed).toMatch(/does not read \[keystore\.internal\]/);
+    await ink.press(keys.escape);
+    await until(ink, (frame) => frame.includes('step'), 'back to the questions');
+
+    const before = snapshotTree(home);
+    await ink.press('\u0003');
+    expect(exits).toEqual([{ code: 130, message: 'Cancelled, nothing was written.' }]);
+    expect(snapshotTree(home)).toEqual(before);
+  });
+
+  it('truststore: a certificate file is read and its subject shown before it is accepted; save writes env references only', async () => {
+    const { ink, home } = await wizardOn('ei-7');
+    const dir = tempDir();
+    await genKeyPair({ file: path.join(dir, 'p.p12'), alias: 'partner', storePassword: 'whatever', storeType: 'PKCS12', dname: 'CN=Partner CA, O=Partner' });
+    await keytool(['-exportcert', '-rfc', '-keystore', path.join(dir, 'p.p12'), '-alias', 'partner', '-file', path.join(dir, 'partner.pem'), '-storepass:env', 'P'], { P: 'whatever' });
+    writeFileSync(path.join(dir, 'junk.pem'), 'not a certificate');
+    await ink.press(keys.down, keys.down, keys.enter);
+    await until(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');
+    await answer(ink); // copy-current
+    await answer(ink); // file name
+    await answer(ink); // type
+    await ink.press('trust-secret', keys.enter, 'trust-secret');
+    await answer(ink);
+    await ink.press(path.join(dir, 'junk.pem'), keys.enter);
+    await until(ink, (frame) => frame.includes('neither PEM nor DER') || frame.includes('no certificate block'), 'the file error');
+    await ink.press('\u0015', path.join(dir, 'partner.pem'), keys.enter);
+    await until(ink, (frame) => frame.includes('CN=Partner CA'), 'the certificate summary');
+    expect(ink.frame()).toMatch(/Alias for it/);
+    await ink.press(keys.enter);
+    await until(ink, (frame) => frame.includes('✓ partner-ca'), 'the accepted certificate');
+    await answer(ink); // finish the list
+    await answer(ink); // keep wso2carbon
+    await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    expect(ink.frame()).toMatch(/import CN=Partner CA/);
+    await ink.press('s');
+    await until(ink, (frame) => frame.includes('Save the answers'), 'the save screen');
+    await ink.press(keys.enter);
+    await until(ink, (frame) => frame.includes('Saved'), 'the saved notice');
+    const saved = readFileSync(path.join(home, 'truststore-answers.toml'), 'utf8');
+    expect(saved).toContain('password = { env = "EI_TRUSTSTORE_PASSWORD" }');
+    expect(saved).not.toContain('trust-secret');
+    noFrameHolds(ink, 'trust-secret');
+    expect(existsSync(path.join(home, 'repository/resources/security/ei-truststore.jks'))).toBe(false);
+  });
+
+  it('dry run: the review offers no apply, and quitting exits 0', async () => {
+    const { ink, exits } = await wizardOn('mi-1.1', { dryRun: true });
+    expect(ink.frame()).toContain('DRY RUN');
+    await answer(ink);
+    for (let i = 0; i < 4; i++) await answer(ink);
+    await ink.press('dry-run-pass', keys.enter, 'dry-run-pass');
+    await answer(ink);
+    await ink.press(keys.enter);
+    await answer(ink);
+    for (let i = 0; i < 11; i++) await answer(ink);
+    const review = await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    expect(review).not.toMatch(/a apply/);
+    await ink.press('a');
+    expect(ink.frame()).toContain('Review:');
+    await ink.press('c');
+    expect(exits).toEqual([{ code: 0, message: 'Dry run: nothing was written.' }]);
+  });
+});
