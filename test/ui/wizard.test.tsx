@@ -53,7 +53,7 @@ describe('the wizard (ink-testing-library)', () => {
     const frame = ink.frame();
     expect(frame).toContain('SANDBOX');
     expect(frame).toContain('mi-1.2');
-    expect(frame).toMatch(/primary\s+repository\/resources\/security\/wso2carbon/);
+    expect(frame).toMatch(/primary\s+wso2carbon\.jks\s+wso2carbon\s+to \d{4}-\d\d-\d\d/);
     expect(frame).toMatch(/default-keystore/);
     expect(frame).toContain('Change the truststore');
     for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(100);

@@ -31,7 +31,10 @@ export function HomeScreen({ report, sandbox, dryRun, onChoose }: HomeScreenProp
   }
   const roleLine = (role: StatusReport['roles'][number]) => {
     const worst = sortFindings(report.findings.filter((finding) => finding.role === role.role))[0];
-    const file = role.role === 'internal' && role.sameAsPrimary ? '(the primary keystore)' : path.relative(report.home, role.file);
+    // Keystores live in the security directory: the file name is enough there, and leaves room for alias and expiry.
+    const relative = path.relative(report.home, role.file);
+    const shown = path.dirname(relative) === 'repository/resources/security' ? path.basename(relative) : relative;
+    const file = role.role === 'internal' && role.sameAsPrimary ? '(the primary keystore)' : role.exists ? shown : `${shown} (missing)`;
     const leaf = role.role === 'internal' && role.sameAsPrimary ? undefined : role.chain?.[0];
     const facts = [file, role.alias && role.role !== 'truststore' && !(role.role === 'internal' && role.sameAsPrimary) ? role.alias : undefined, leaf ? `to ${day(leaf.notAfter)}` : undefined]
       .filter(Boolean)
@@ -50,7 +53,7 @@ export function HomeScreen({ report, sandbox, dryRun, onChoose }: HomeScreenProp
         {report.roles.map(roleLine).map(({ role, facts, worst }) => (
           <Box key={role}>
             <Text bold>{role.padEnd(11)}</Text>
-            <Text>{truncate(facts, columns - 11 - (worst ? 26 : 0))}</Text>
+            <Text>{truncate(facts, columns - 11 - 26).padEnd(columns - 11 - 26)}</Text>
             {worst ? (
               <Text color={worst.level === 'error' ? 'red' : worst.level === 'warning' ? 'yellow' : undefined} dimColor={worst.level === 'info'}>
                 {`  ${worst.level === 'error' ? '✗' : worst.level === 'warning' ? '!' : 'i'} ${truncate(worst.code, 21)}`}
