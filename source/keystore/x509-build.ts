@@ -43,7 +43,7 @@ const OID = {
   clientAuth: '1.3.6.1.5.5.7.3.2',
 } as const;
 
-interface SignatureScheme {
+export interface SignatureScheme {
   digest: 'sha256' | 'sha384';
   algorithmIdentifier: Buffer;
   /** keyUsage bits: digitalSignature (0) with keyEncipherment (2) for RSA, keyAgreement (4) for EC. */
@@ -86,7 +86,8 @@ export function createSelfSignedCertificate(options: SelfSignedOptions): Buffer 
   return derEncode(DER.SEQUENCE, tbs, scheme.algorithmIdentifier, derBitString(signature));
 }
 
-function signatureScheme(privateKey: KeyObject): SignatureScheme {
+/** The signature algorithm a key signs with here (shared with certificate signing requests). */
+export function signatureScheme(privateKey: KeyObject): SignatureScheme {
   if (privateKey.type !== 'private') throw new UserError('A certificate must be signed with a private key.', 'bad-key');
   const keyType = privateKey.asymmetricKeyType;
   if (keyType === 'rsa') {
@@ -128,7 +129,7 @@ function serialNumber(given: Buffer | undefined): Buffer {
   return given.subarray(firstNonZero);
 }
 
-function extension(oid: string, critical: boolean, value: Buffer): Buffer {
+export function extension(oid: string, critical: boolean, value: Buffer): Buffer {
   const flag = critical ? [derEncode(0x01, Buffer.from([0xff]))] : [];
   return derEncode(DER.SEQUENCE, derOidEncode(oid), ...flag, derEncode(DER.OCTET_STRING, value));
 }
