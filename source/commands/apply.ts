@@ -60,11 +60,32 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
   if (!values.answers) throw new UserError(`apply ${procedure} needs --answers FILE; examples are in templates/answers/. See 'ei-keystore apply --help'.`, 'usage');
   if (values.profile !== undefined && !isProfileId(values.profile)) throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
 
+  try {
+    return await runApply(procedure, values, context);
+  } catch (error) {
+    // --json promises one document on stdout, failures included, so automation can read what went wrong.
+    if (values.json && error instanceof UserError) {
+      writeJson(context, { changed: false, backup: null, files: [], findings: [], error: { code: error.code, exitCode: error.exitCode, message: error.message } });
+    }
+    throw error;
+  }
+}
+
+interface ApplyFlags {
+  answers?: string;
+  home?: string;
+  profile?: string;
+  'dry-run'?: boolean;
+  keytool?: boolean;
+  json?: boolean;
+}
+
+async function runApply(procedure: Procedure, values: ApplyFlags, context: CommandContext): Promise<number> {
   const log = (message: string) => {
     context.stderr.write(`${message}\n`);
   };
   const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
-  const answersFile = path.resolve(context.cwd, values.answers);
+  const answersFile = path.resolve(context.cwd, values.answers!);
   const loaded = await readAnswersFile(answersFile, procedure, context.env);
   if (values.keytool) await requireKeytool();
 

@@ -39,7 +39,7 @@ ${extra.secrets ? `[secrets]\nstrategy = "${extra.secrets}"` : ''}
 
 async function apply(home: string, procedure: string, answers: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const run = await runCliCaptured(['apply', procedure, '--answers', answers, '--home', home, '--json', ...args], { env: { ...PASSWORDS, ...env } });
-  const document = run.stdout ? (JSON.parse(run.stdout) as { changed: boolean; backup: string | null; files: string[]; findings: Array<{ level: string; code: string; role?: string }> }) : undefined;
+  const document = run.stdout ? (JSON.parse(run.stdout) as { changed: boolean; backup: string | null; files: string[]; findings: Array<{ level: string; code: string; role?: string }>; error?: { code: string } }) : undefined;
   return { run, document };
 }
 
@@ -166,6 +166,8 @@ ${secrets}`);
     const exists = await apply(home, 'primary', primaryAnswers(dir, { fileName: 'wso2carbon.jks' }));
     expect(exists.run.code).toBe(2);
     expect(exists.run.stderr).toMatch(/overwrite = true/);
+    // --json still prints one document, with the error in it.
+    expect(exists.document).toMatchObject({ changed: false, backup: null, error: { code: 'file-exists', exitCode: 2 } });
     const misspelt = path.join(dir, 'bad.toml');
     writeFileSync(misspelt, readFileSync(primaryAnswers(dir), 'utf8').replace('password = {', 'passwrd = {'));
     const bad = await apply(home, 'primary', misspelt);
