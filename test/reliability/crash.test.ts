@@ -29,7 +29,7 @@ function harness(args: string[]): Promise<{ code: number; stdout: string; stderr
 
 describe('crash injection (scripts/crash-harness.mjs, a fixed-seed sample)', () => {
   it('30 SIGKILLs at step boundaries and random instants of real applies: no file torn, status, restore and the next apply right', { timeout: 180_000 }, async () => {
-    const run = await harness(['--trials', '30', '--seed', '5', '--jobs', '2', '--json']);
+    const run = await harness(['--trials', '30', '--seed', '5', '--jobs', '2', '--copy-sandboxes', '--json']);
     const figures = JSON.parse(run.stdout) as CrashFigures;
     expect(run.code, run.stderr).toBe(0);
     expect(figures.trials).toBe(30);
