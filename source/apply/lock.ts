@@ -56,21 +56,40 @@ export async function readLock(home: string): Promise<LockInfo | undefined> {
   }
 }
 
-async function tryCreate(file: string, text: string): Promise<boolean> {
-  let handle;
-  try {
-    handle = await open(file, 'wx', 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new UserError(`cannot create the lock file ${file}: ${(error as Error).message}. Nothing was written.`, 'lock-failed');
-  }
+async function writeExclusive(file: string, text: string): Promise<void> {
+  const handle = await open(file, 'wx', 0o600);
   try {
     await handle.writeFile(text);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return true;
+}
+
+/**
+ * Writes the lock under a private name, then links it into place (link fails if the lock exists, as O_EXCL
+ * would): the lock appears complete, never empty, so a process killed at any instant leaves a lock whose pid
+ * tells that it is stale.
+ */
+async function tryCreate(file: string, text: string): Promise<boolean> {
+  const draft = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.new`;
+  try {
+    await writeExclusive(draft, text);
+    try {
+      await link(draft, file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // A file system without hard links: create the lock directly (a kill mid-write leaves it empty; see below).
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw error;
+      await writeExclusive(file, text);
+    }
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new UserError(`cannot create the lock file ${file}: ${(error as Error).message}. Nothing was written.`, 'lock-failed');
+  } finally {
+    await rm(draft, { force: true });
+  }
 }
 
 /**
