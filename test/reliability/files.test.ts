@@ -85,7 +85,7 @@ describe('stale locks', () => {
     const answers = keystoreAnswers(tempDir(), 'ei-primary');
     const lock = path.join(home, '.ei-keystore', 'lock');
     mkdirSync(path.dirname(lock), { recursive: true, mode: 0o700 });
-    writeFileSync(lock, ''); // what a kill between the lock's creation and its first write leaves
+    writeFileSync(lock, ''); // a damaged lock, or one cut short on a file system without hard links
     const fresh = await runBundle(['apply', 'primary', '--answers', answers, '--home', home], env);
     expect(fresh.code).toBe(2);
     expect(fresh.stderr).toMatch(/is being written by another ei-keystore or is damaged.*delete/);
