@@ -18,13 +18,16 @@ const OID = {
 export interface CsrOptions {
   privateKey: KeyObject;
   publicKey: KeyObject;
-  dname: string;
+  /** The subject as users write it; or `subject`, a Name already in DER (a renewal keeps the certificate's own). */
+  dname?: string;
+  subject?: Buffer;
   subjectAltNames?: readonly string[];
 }
 
 export function createCertificateRequest(options: CsrOptions): Buffer {
   const scheme = signatureScheme(options.privateKey);
-  const subject = encodeDname(parseDname(options.dname));
+  if (options.dname === undefined && options.subject === undefined) throw new Error('createCertificateRequest: a dname or a subject is needed');
+  const subject = options.dname !== undefined ? encodeDname(parseDname(options.dname)) : options.subject!;
   const sans = parseSubjectAltNames(options.subjectAltNames ?? []);
   const spki = options.publicKey.export({ type: 'spki', format: 'der' });
   const attributes =

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { applyTransaction, type TransactionResult } from '../apply/transaction.js';
+import { ensurePrivateDir } from '../apply/layout.js';
+import { runChanges, type TransactionResult } from '../apply/transaction.js';
 import type { FaultPlan } from '../apply/faults.js';
 import { crossCheckWithKeytool } from '../keytool/cross-check.js';
 import type { HomeFacts } from './facts.js';
@@ -18,10 +19,12 @@ export interface ExecuteOptions {
  * rename. The only path from a plan to the disk, shared by `apply` and the wizard.
  */
 export async function executePrepared(prepared: PreparedChange, facts: HomeFacts, options: ExecuteOptions): Promise<TransactionResult> {
-  return applyTransaction({
+  // Parents first (the state directory, then pending/): each is created or tightened to 0700.
+  for (const dir of prepared.privateDirs ?? []) await ensurePrivateDir(dir);
+  return runChanges({
     home: facts.located.home,
-    label: `apply ${prepared.procedure}`,
-    writes: prepared.writes,
+    label: `apply ${prepared.procedure}${prepared.request ? ' (certificate signing request)' : ''}`,
+    changes: [...prepared.writes, ...(prepared.removals ?? []).map((file) => ({ path: file, delete: true as const, role: 'pending request' }))],
     expected: prepared.expected,
     faults: options.faults,
     onStep: options.onStep,

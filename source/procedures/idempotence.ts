@@ -10,6 +10,7 @@ import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/san.js';
 import { knownSecret, sha256Hex, fileBytesOrUndefined } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import { keyFromExistingKeystore } from './key-material.js';
+import { readCaReplyFile } from '../keystore/ca-reply-file.js';
 
 /**
  * Running the same answers twice must change nothing the second time. The home is "already in place" when the
@@ -39,12 +40,14 @@ export async function alreadyInPlace(options: {
   if (patched !== facts.configText) return undefined;
 
   let leaf: Buffer | undefined;
+  let entryChain: Buffer[] = [];
   try {
     const keystore = await readKeystore(targetBytes, secrets.password);
     const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === answers.alias.toLowerCase());
     if (!entry || entry.kind !== 'private-key') return undefined;
     const key = entry.key.recover(secrets.keyPassword);
     leaf = entry.chain[0];
+    entryChain = entry.chain;
     if (!leaf || !new X509Certificate(leaf).checkPrivateKey(key)) return undefined;
   } catch {
     return undefined;
@@ -62,13 +65,23 @@ export async function alreadyInPlace(options: {
     const spec = answers.generate.keyPair;
     const bits = spec.algorithm === 'RSA' ? details.modulusLength : details.namedCurve === 'prime256v1' ? 256 : details.namedCurve === 'secp384r1' ? 384 : undefined;
     if (certificate.publicKey.asymmetricKeyType !== spec.algorithm.toLowerCase() || bits !== spec.size) return undefined;
-  } else {
+  } else if (answers.source === 'ca-reply') {
+    // The reply was installed already when the keystore's leaf is one of its certificates.
+    try {
+      const reply = await readCaReplyFile(answers.reply);
+      if (!reply.some((certificate) => sha256Hex(certificate) === sha256Hex(leaf!))) return undefined;
+    } catch {
+      return undefined;
+    }
+  } else if (answers.source === 'existing') {
     try {
       const source = await keyFromExistingKeystore(answers.existing.path, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.password, facts.now);
       if (sha256Hex(source.chain[0]!) !== sha256Hex(leaf)) return undefined;
     } catch {
       return undefined;
     }
+  } else {
+    return undefined;
   }
 
   const truststore = facts.resolved.roles.truststore;
@@ -78,7 +91,8 @@ export async function alreadyInPlace(options: {
     if (bytes) {
       try {
         const trusted = await readKeystore(bytes, trustPassword);
-        const print = sha256Hex(leaf);
+        // A CA-signed chain is trusted through its root (see prepareKeystoreProcedure).
+        const print = sha256Hex(answers.source === 'ca-reply' ? entryChain[entryChain.length - 1]! : leaf);
         const present = trusted.entries.some((entry) => entry.kind === 'trusted-certificate' && sha256Hex(entry.certificate) === print);
         if (!present) return undefined;
       } catch {

@@ -47,6 +47,7 @@ export async function obtainKeyMaterial(answers: KeystoreAnswers, secrets: Keyst
       generated: true,
     };
   }
+  if (answers.source !== 'existing') throw new Error(`obtainKeyMaterial: source "${answers.source}" is prepared elsewhere`);
   return keyFromExistingKeystore(answers.existing.path, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.existingPassword ?? secrets.password, now);
 }
 

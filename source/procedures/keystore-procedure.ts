@@ -11,6 +11,8 @@ import { fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import { alreadyInPlace } from './idempotence.js';
 import type { KeystoreExpectation, PlanAction, PreparedChange } from './prepared.js';
+import { prepareCsrRequest } from './csr-procedure.js';
+import { keyFromCaReply, type ReplyMaterial } from './reply-material.js';
 import { guardSecrets } from './secrets-guard.js';
 import { importIntoTruststore } from './truststore-import.js';
 
@@ -36,6 +38,7 @@ export async function prepareKeystoreProcedure(
   const keystore = answers.keystore;
   checkGenerateAnswers(keystore);
   checkPasswords(keystore, secrets);
+  if (keystore.source === 'csr') return prepareCsrRequest(facts, answers, secrets);
   const table = profile.tables[role];
   const tablePath = table.split('.');
   const target = path.join(located.home, profile.securityDir, keystore.fileName);
@@ -81,13 +84,21 @@ export async function prepareKeystoreProcedure(
   }
   if (keystore.type === 'PKCS12') notes.push('WSO2 marks PKCS12 "not tested" for the Micro Integrator; JKS is the safe default.');
 
-  options.onProgress?.(keystore.source === 'generate' ? 'Generating the key pair' : `Reading ${keystore.source === 'existing' ? keystore.existing.path : ''}`);
-  const material: KeyMaterial = await obtainKeyMaterial(keystore, secrets, facts.now);
+  options.onProgress?.(keystore.source === 'generate' ? 'Generating the key pair' : `Reading ${keystore.source === 'existing' ? keystore.existing.path : keystore.source === 'ca-reply' ? keystore.reply : ''}`);
+  // A CA's reply completes the pending request's key; anything else comes from generate or an existing keystore.
+  const reply: ReplyMaterial | undefined = keystore.source === 'ca-reply' ? await keyFromCaReply(facts, role, keystore.reply, secrets) : undefined;
+  const material: KeyMaterial = reply ? { privateKey: reply.privateKey, chain: reply.chain, origin: reply.origin, generated: false } : await obtainKeyMaterial(keystore, secrets, facts.now);
   const leaf = material.chain[0]!;
   const actions: PlanAction[] = [{ kind: material.generated ? 'generate' : 'take', what: material.origin }];
+  if (reply) {
+    notes.push(...reply.notes);
+    if (reply.pending.meta.renewal) {
+      actions.push({ kind: 'take', what: `the other ${reply.carried.length} entr${reply.carried.length === 1 ? 'y' : 'ies'} of ${reply.pending.meta.renewal.keystore} (a renewal goes into a copy of that keystore)` });
+    }
+  }
   const keystoreBytes = await encodeKeystore(
     keystore.type,
-    [{ kind: 'private-key', alias: keystore.alias, key: material.privateKey, keyPassword: secrets.keyPassword, chain: material.chain }],
+    [{ kind: 'private-key', alias: keystore.alias, key: material.privateKey, keyPassword: secrets.keyPassword, chain: material.chain }, ...(reply?.carried ?? [])],
     secrets.password,
     facts.now,
   );
@@ -104,7 +115,9 @@ export async function prepareKeystoreProcedure(
   actions.push({ kind: 'write-keystore', path: target, role: `${role} keystore`, format: keystore.type, created: !existingTarget, entries: `key "${keystore.alias.toLowerCase()}"` });
 
   if (answers.procedure === 'primary' && answers.truststore.importCertificate) {
-    const imported = await importIntoTruststore(facts, [{ alias: keystore.alias.toLowerCase(), certificate: leaf }]);
+    // A CA-signed chain is trusted through its root; a self-signed or copied certificate through itself.
+    const toTrust = reply ? { alias: `${keystore.alias.toLowerCase()}-ca`, certificate: reply.root } : { alias: keystore.alias.toLowerCase(), certificate: leaf };
+    const imported = await importIntoTruststore(facts, [toTrust]);
     writes.push(...imported.writes);
     keystores.push(...imported.keystores);
     actions.push(...imported.actions);
@@ -124,13 +137,15 @@ export async function prepareKeystoreProcedure(
   writes.push({ path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' });
   actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
 
+  const removals = reply ? [reply.pending.keystorePath, reply.pending.metaPath] : [];
+  if (reply) actions.push({ kind: 'remove-pending', paths: removals });
   const expected: ExpectedFile[] = [{ path: located.config.path, sha256: facts.configSha256 }];
-  for (const write of writes) {
-    if (write.path === located.config.path) continue;
-    const current = write.path === target ? existingTarget : await fileBytesOrUndefined(write.path);
-    expected.push({ path: write.path, sha256: current ? sha256Hex(current) : null });
+  for (const file of [...writes.map((write) => write.path), ...removals]) {
+    if (file === located.config.path) continue;
+    const current = file === target ? existingTarget : await fileBytesOrUndefined(file);
+    expected.push({ path: file, sha256: current ? sha256Hex(current) : null });
   }
-  actions.push({ kind: 'backup', paths: writes.map((write) => write.path) });
+  actions.push({ kind: 'backup', paths: [...writes.map((write) => write.path), ...removals] });
   return {
     procedure: role,
     home: located.home,
@@ -140,6 +155,7 @@ export async function prepareKeystoreProcedure(
     keystores,
     config: { path: located.config.path, relative: configRelative, before: facts.configText, after, changes },
     notes,
+    ...(removals.length > 0 ? { removals } : {}),
   };
 }
 

@@ -22,6 +22,10 @@ function actionLine(action: PlanAction, home: string): string {
       return `remove "${action.alias}" from ${relative(home, action.path)}`;
     case 're-encrypt':
       return `re-encrypt [secrets] ${action.aliases.join(', ')} with the new certificate`;
+    case 'write-request':
+      return `write the certificate signing request for ${action.subject}${action.subjectAltNames.length > 0 ? ` (${action.subjectAltNames.join(', ')})` : ''} to ${relative(home, action.path)}`;
+    case 'remove-pending':
+      return `remove the pending request ${action.paths.map((file) => relative(home, file)).join(', ')} (its key is now installed)`;
     case 'patch-config':
       return `set ${action.keys.join(', ')} in ${relative(home, action.path)}`;
     case 'backup':

@@ -10,6 +10,8 @@ export type PlanAction =
   | { kind: 'already-trusted'; path: string; alias: string; sha256: string }
   | { kind: 'remove-certificate'; path: string; alias: string }
   | { kind: 're-encrypt'; aliases: string[] }
+  | { kind: 'write-request'; path: string; subject: string; subjectAltNames: string[] }
+  | { kind: 'remove-pending'; paths: string[] }
   | { kind: 'patch-config'; path: string; keys: string[] }
   | { kind: 'backup'; paths: string[] };
 
@@ -35,4 +37,20 @@ export interface PreparedChange {
   config: { path: string; relative: string; before: string; after: string; changes: TomlChange[] };
   /** Things the user should know (ignored tables, a PKCS12 note, what to restart). */
   notes: string[];
+  /** Files the change removes (a pending request once its reply is installed); backed up like the rest. */
+  removals?: string[];
+  /** Directories, private to the owner (0700), that must exist before the files are written. */
+  privateDirs?: string[];
+  /** Set for a certificate signing request: what to send to the CA and how to resume. No configuration changes. */
+  request?: RequestSummary;
+}
+
+export interface RequestSummary {
+  csrFile: string;
+  subject: string;
+  subjectAltNames: string[];
+  pendingKeystore: string;
+  renewal: boolean;
+  /** The sentence that says how to import the reply. */
+  resume: string;
 }

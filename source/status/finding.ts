@@ -24,7 +24,8 @@ export type FindingCode =
   | 'truststore-expired-certificates'
   | 'table-ignored'
   | 'secrets-encrypted'
-  | 'interrupted-transaction';
+  | 'interrupted-transaction'
+  | 'pending-request';
 
 export type RoleName = 'primary' | 'internal' | 'truststore';
 

@@ -8,6 +8,7 @@ import type { SecretValue } from '../config/placeholders.js';
 import { checkKeystoreRole, type PasswordInput, type RoleCheck, type RoleReport } from './check-keystore.js';
 import { crossRoleFindings } from './cross-checks.js';
 import { sortFindings, type Finding } from './finding.js';
+import { listPending } from '../procedures/pending.js';
 
 /** Asks for a value the configuration only names ($secret{}, $sys{}); undefined when nobody can be asked. */
 export type AskSecret = (question: string) => Promise<string | undefined>;
@@ -23,6 +24,17 @@ export interface StatusReport {
   roles: Array<RoleReport & { configured: boolean; sameAsPrimary: boolean; passwordFrom: string }>;
   secrets: SecretReport[];
   findings: Finding[];
+  /** Certificate signing requests waiting for the CA's reply (see procedures/pending.ts). */
+  pending: PendingSummary[];
+}
+
+export interface PendingSummary {
+  role: 'primary' | 'internal';
+  subject: string;
+  subjectAltNames: string[];
+  csrFile: string;
+  createdAt: string;
+  renewal: boolean;
 }
 
 export interface GatherOptions {
@@ -89,6 +101,22 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
       message: `The change "${interrupted.label}" (backup ${interrupted.id}) was interrupted before it finished; every file is either old or new. Put the old ones back with: ei-keystore restore --home ${document.home} ${interrupted.id}`,
     });
   }
+  const pending = (await listPending(document.home)).map(({ meta }): PendingSummary => ({
+    role: meta.role,
+    subject: meta.subject,
+    subjectAltNames: meta.subjectAltNames,
+    csrFile: meta.csrFile,
+    createdAt: meta.createdAt,
+    renewal: Boolean(meta.renewal),
+  }));
+  for (const request of pending) {
+    findings.push({
+      level: 'info',
+      code: 'pending-request',
+      role: request.role,
+      message: `A certificate signing request${request.renewal ? ' (a renewal)' : ''} for ${request.subject} has waited for the CA's reply since ${request.createdAt.slice(0, 10)} (${request.csrFile}). Import the reply with ei-keystore apply ${request.role} and [keystore] source = "ca-reply", or from the wizard's home screen.`,
+    });
+  }
   const encrypted = resolved.secrets.filter((secret) => secret.state === 'encrypted').length;
   if (encrypted > 0) {
     findings.push({
@@ -110,6 +138,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     roles: (['primary', 'internal', 'truststore'] as const).map((role) => roleSummary(resolved.roles[role], checks[role].report)),
     secrets: resolved.secrets,
     findings: sortFindings(findings),
+    pending,
   };
 }
 

@@ -17,6 +17,8 @@ export function resolveAnswerPaths<A extends Answers>(answers: A, baseDir: strin
 function keystorePaths(keystore: KeystoreAnswers, file: (value: string) => string, secret: (ref: SecretRef) => SecretRef): KeystoreAnswers {
   const common = { ...keystore, password: secret(keystore.password), keyPassword: secret(keystore.keyPassword) };
   if (keystore.source === 'generate') return { ...common, source: 'generate', generate: keystore.generate };
+  if (keystore.source === 'csr') return { ...common, source: 'csr', csrFile: file(keystore.csrFile), csr: keystore.csr };
+  if (keystore.source === 'ca-reply') return { ...common, source: 'ca-reply', reply: file(keystore.reply) };
   const { existing } = keystore;
   return {
     ...common,

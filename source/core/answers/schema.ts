@@ -7,7 +7,8 @@ import type { Procedure, SecretsStrategy, StoreType } from './types.js';
  */
 export type TableKeys = Readonly<Record<string, readonly string[]>>;
 
-const KEYSTORE_KEYS = ['source', 'file_name', 'type', 'alias', 'password', 'key_password', 'overwrite', 'generate', 'existing'];
+const KEYSTORE_KEYS = ['source', 'file_name', 'type', 'alias', 'password', 'key_password', 'overwrite', 'csr_file', 'reply', 'generate', 'existing', 'csr'];
+const CSR_KEYS = ['key', 'dname', 'subject_alt_names', 'key_algorithm', 'key_size', 'replace_pending'];
 const GENERATE_KEYS = ['dname', 'subject_alt_names', 'key_algorithm', 'key_size', 'validity_days'];
 const EXISTING_KEYSTORE_KEYS = ['path', 'password', 'key_password', 'alias'];
 const SECRETS_KEYS = ['strategy'];
@@ -18,6 +19,7 @@ export const ANSWER_TABLES: Readonly<Record<Procedure, TableKeys>> = {
     keystore: KEYSTORE_KEYS,
     'keystore.generate': GENERATE_KEYS,
     'keystore.existing': EXISTING_KEYSTORE_KEYS,
+    'keystore.csr': CSR_KEYS,
     truststore: ['import_certificate'],
     secrets: SECRETS_KEYS,
   },
@@ -26,6 +28,7 @@ export const ANSWER_TABLES: Readonly<Record<Procedure, TableKeys>> = {
     keystore: KEYSTORE_KEYS,
     'keystore.generate': GENERATE_KEYS,
     'keystore.existing': EXISTING_KEYSTORE_KEYS,
+    'keystore.csr': CSR_KEYS,
     secrets: SECRETS_KEYS,
   },
   truststore: {

@@ -1,6 +1,6 @@
 import { DEFAULT_SECRET_ENV_NAMES, type SecretEnvNames } from './schema.js';
 import { tomlString, tomlStringArray } from './toml-text.js';
-import type { Answers, KeystoreAnswers, Procedure, SecretRef, TruststoreSettings } from './types.js';
+import type { Answers, CsrAnswers, KeystoreAnswers, Procedure, SecretRef, TruststoreSettings } from './types.js';
 
 /**
  * Writes answers as a commented TOML file (the wizard's "save answers") that validateAnswers reads back.
@@ -61,7 +61,8 @@ function keystoreLines(keystore: KeystoreAnswers, secret: SecretWriter): string[
   const lines = [
     '',
     '[keystore]',
-    '# "generate" a new key pair and self-signed certificate, or bring in an "existing" keystore.',
+    '# "generate" a new key pair and self-signed certificate, bring in an "existing" keystore, make a',
+    '# certificate signing request ("csr"), or import the CA\'s reply to the pending request ("ca-reply").',
     `source = ${tomlString(keystore.source)}`,
     '# File name of the new keystore, placed in the product\'s security directory (repository/resources/security).',
     `file_name = ${tomlString(keystore.fileName)}`,
@@ -91,6 +92,11 @@ function keystoreLines(keystore: KeystoreAnswers, secret: SecretWriter): string[
       '# How long the certificate is valid, in days (1 to 36500).',
       `validity_days = ${generate.validityDays}`,
     );
+  } else if (keystore.source === 'csr') {
+    lines.splice(lines.indexOf(`source = ${tomlString(keystore.source)}`) + 1, 0, '# Where the request is written (PEM); send this file to your CA.', `csr_file = ${tomlString(keystore.csrFile)}`);
+    lines.push(...csrLines(keystore.csr));
+  } else if (keystore.source === 'ca-reply') {
+    lines.splice(lines.indexOf(`source = ${tomlString(keystore.source)}`) + 1, 0, '# The CA\'s reply: its certificate (PEM or DER), a PKCS#7 .p7b chain, or a PEM bundle.', `reply = ${tomlString(keystore.reply)}`);
   } else {
     const { existing } = keystore;
     lines.push(
@@ -107,6 +113,24 @@ function keystoreLines(keystore: KeystoreAnswers, secret: SecretWriter): string[
       lines.push('# The key entry to use (may be left out when the file holds exactly one).', `alias = ${tomlString(existing.alias)}`);
     }
   }
+  return lines;
+}
+
+function csrLines(csr: CsrAnswers): string[] {
+  const lines = [
+    '',
+    '[keystore.csr]',
+    '# "new": a new key pair; "current": renew with the key the keystore holds now (same key, new certificate).',
+    `key = ${tomlString(csr.key)}`,
+  ];
+  if (csr.dname !== undefined) lines.push('# Subject of the request.', `dname = ${tomlString(csr.dname)}`);
+  if (csr.subjectAltNames !== undefined) {
+    lines.push('# Host names and addresses clients use to reach the server: "DNS:name" or "IP:address".', `subject_alt_names = ${tomlStringArray(csr.subjectAltNames)}`);
+  }
+  if (csr.key === 'new') {
+    lines.push('# "RSA" (2048, 3072 or 4096 bits) or "EC" (256 or 384).', `key_algorithm = ${tomlString(csr.keyPair.algorithm)}`, `key_size = ${csr.keyPair.size}`);
+  }
+  if (csr.replacePending) lines.push('# Replace a request that is still pending (its key is backed up).', 'replace_pending = true');
   return lines;
 }
 

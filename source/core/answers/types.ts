@@ -12,7 +12,7 @@ export const PROCEDURES: readonly Procedure[] = ['primary', 'internal', 'trustst
 export type SecretRef = { env: string } | { file: string } | { literal: string };
 
 export type StoreType = 'JKS' | 'PKCS12';
-export type KeystoreSource = 'generate' | 'existing';
+export type KeystoreSource = 'generate' | 'existing' | 'csr' | 'ca-reply';
 export type TruststoreSource = 'copy-current' | 'existing';
 
 /** `[keystore.generate]`: a new key pair and self-signed certificate. */
@@ -35,6 +35,15 @@ export interface ExistingKeystoreAnswers {
   alias?: string;
 }
 
+/**
+ * `[keystore.csr]`: a certificate signing request. The key pair waits in `<home>/.ei-keystore/pending/` until the
+ * CA's reply is imported with source = "ca-reply". `key = "current"` renews: the request is made with the key of
+ * the keystore the role uses now (same key, new certificate), and the reply goes into a copy of that keystore.
+ */
+export type CsrAnswers =
+  | { key: 'new'; dname: string; subjectAltNames: string[]; keyPair: KeyPairSpec; replacePending: boolean }
+  | { key: 'current'; dname?: string; subjectAltNames?: string[]; replacePending: boolean };
+
 interface KeystoreCommon {
   /** A bare file name, placed in the profile's security directory. */
   fileName: string;
@@ -48,7 +57,14 @@ interface KeystoreCommon {
 }
 
 export type KeystoreAnswers = KeystoreCommon &
-  ({ source: 'generate'; generate: GenerateAnswers } | { source: 'existing'; existing: ExistingKeystoreAnswers });
+  (
+    | { source: 'generate'; generate: GenerateAnswers }
+    | { source: 'existing'; existing: ExistingKeystoreAnswers }
+    /** `csrFile`: where the request is written as PEM (relative to the answers file). */
+    | { source: 'csr'; csrFile: string; csr: CsrAnswers }
+    /** `reply`: the CA's reply (PEM, DER, PKCS#7 or a bundle) to the pending request. */
+    | { source: 'ca-reply'; reply: string }
+  );
 
 /**
  * What to do with `[secrets]` encrypted by the key being replaced: re-encrypt them with the new certificate,

@@ -1,0 +1,205 @@
+import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
+import path from 'node:path';
+import type { ExpectedFile, FileWrite } from '../apply/changes.js';
+import { stateDir } from '../apply/layout.js';
+import type { KeystoreSecrets } from '../core/answers/secret-fields.js';
+import type { CsrAnswers, InternalAnswers, KeystoreAnswers, PrimaryAnswers } from '../core/answers/types.js';
+import { UserError } from '../errors.js';
+import { summarizeCertificate } from '../keystore/certificate.js';
+import { certificateRequestPem, createCertificateRequest, readCertificateRequest } from '../keystore/csr.js';
+import { derChildren, derWhole, readDerNode } from '../keystore/der.js';
+import { describeKeyPairSpec, generateKeyPair } from '../keystore/generate.js';
+import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/san.js';
+import { encodeKeystore } from '../keystore/write.js';
+import { createSelfSignedCertificate } from '../keystore/x509-build.js';
+import { currentKeyPair, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
+import type { HomeFacts } from './facts.js';
+import { pendingDir, pendingPaths, readPending, resumeHint, type PendingMeta } from './pending.js';
+import type { PlanAction, PreparedChange } from './prepared.js';
+
+/**
+ * The first half of a CA-signed certificate: a key pair (new, or the current one for a renewal) kept in a pending
+ * keystore under `<home>/.ei-keystore/pending/`, and a PKCS#10 request written where the user said. The
+ * configuration does not change until the CA's reply is imported (source = "ca-reply").
+ */
+export async function prepareCsrRequest(facts: HomeFacts, answers: PrimaryAnswers | InternalAnswers, secrets: KeystoreSecrets): Promise<PreparedChange> {
+  const keystore = answers.keystore as Extract<KeystoreAnswers, { source: 'csr' }>;
+  const role = answers.procedure;
+  const home = facts.located.home;
+  const { keystorePath, metaPath } = pendingPaths(home, role);
+  const request = await requestKey(facts, role, keystore.csr);
+  const sans = parseSubjectAltNames(request.subjectAltNames).map(formatSubjectAltName);
+  const publicKey = createPublicKey(request.privateKey);
+  const csr = createCertificateRequest({ privateKey: request.privateKey, publicKey, subject: request.subject, subjectAltNames: sans });
+  const pem = certificateRequestPem(csr);
+  const publicKeySha256 = sha256Hex(publicKey.export({ type: 'spki', format: 'der' }));
+  const subjectText = request.subjectText;
+  const meta: PendingMeta = {
+    version: 1,
+    role,
+    alias: keystore.alias.toLowerCase(),
+    subject: subjectText,
+    subjectAltNames: sans,
+    csrFile: keystore.csrFile,
+    createdAt: facts.now.toISOString(),
+    publicKeySha256,
+    ...(request.renewal ? { renewal: request.renewal } : {}),
+  };
+  const summary = {
+    csrFile: keystore.csrFile,
+    subject: subjectText,
+    subjectAltNames: sans,
+    pendingKeystore: keystorePath,
+    renewal: Boolean(request.renewal),
+    resume: resumeHint(meta),
+  };
+  const config = { path: facts.located.config.path, relative: facts.profile.configFile, before: facts.configText, after: facts.configText, changes: [] };
+
+  const existing = await readPending(home, role);
+  const csrBytes = await fileBytesOrUndefined(keystore.csrFile);
+  if (existing && !keystore.csr.replacePending) {
+    if (await samePendingRequest(existing.meta, meta, csrBytes, request.renewal !== undefined)) {
+      return {
+        procedure: role,
+        home,
+        unchanged: `A request for ${subjectText} is already pending since ${existing.meta.createdAt.slice(0, 10)}, written to ${keystore.csrFile}. Nothing to change. Send that file to your CA. ${resumeHint(existing.meta)}`,
+        actions: [],
+        writes: [],
+        expected: [],
+        keystores: [],
+        config,
+        notes: [],
+        request: { ...summary, subject: existing.meta.subject },
+      };
+    }
+    throw new UserError(
+      `A request for the ${role} keystore is already pending (${existing.meta.subject}, made ${existing.meta.createdAt.slice(0, 10)}, written to ${existing.meta.csrFile}). ` +
+        `Import its reply first (source = "ca-reply"), or set replace_pending = true under [keystore.csr] to make a new one (the pending key is backed up, and a reply to the old request can no longer be imported).`,
+      'request-pending',
+    );
+  }
+  if (csrBytes && !looksLikeRequest(csrBytes)) {
+    throw new UserError(`${keystore.csrFile} exists and is not a certificate signing request; choose another csr_file. Nothing was written.`, 'file-exists');
+  }
+
+  // A JKS key entry needs a certificate: the current chain for a renewal, else a self-signed stand-in, as keytool does.
+  const chain = request.chain ?? [
+    createSelfSignedCertificate({ privateKey: request.privateKey, publicKey, dname: keystore.csr.dname ?? 'CN=pending', subjectAltNames: sans, validityDays: 365, now: facts.now }),
+  ];
+  const pendingBytes = await encodeKeystore('JKS', [{ kind: 'private-key', alias: meta.alias, key: request.privateKey, keyPassword: secrets.keyPassword, chain }], secrets.password, facts.now);
+  const writes: FileWrite[] = [
+    { path: keystorePath, content: pendingBytes, mode: 0o600, role: 'pending request key' },
+    { path: metaPath, content: Buffer.from(`${JSON.stringify(meta, null, 2)}\n`), mode: 0o600, role: 'pending request' },
+    // A request holds no secret: readable like any certificate file.
+    { path: keystore.csrFile, content: Buffer.from(pem), mode: 0o644, role: 'certificate signing request' },
+  ];
+  const actions: PlanAction[] = [
+    request.renewal ? { kind: 'take', what: `the key "${request.renewal.alias}" of ${request.renewal.keystore} (a renewal: same key, new certificate)` } : { kind: 'generate', what: request.origin },
+    { kind: 'write-keystore', path: keystorePath, role: 'pending request key', format: 'JKS', created: !existing, entries: `key "${meta.alias}", waiting for the CA's reply` },
+    { kind: 'write-request', path: keystore.csrFile, subject: subjectText, subjectAltNames: sans },
+  ];
+  const expected: ExpectedFile[] = [];
+  for (const write of writes) {
+    const current = write.path === keystore.csrFile ? csrBytes : await fileBytesOrUndefined(write.path);
+    expected.push({ path: write.path, sha256: current ? sha256Hex(current) : null });
+  }
+  if (expected.some((file) => file.sha256 !== null)) actions.push({ kind: 'backup', paths: writes.map((write) => write.path) });
+  return {
+    procedure: role,
+    home,
+    actions,
+    writes,
+    expected,
+    keystores: [{ path: keystorePath, storePassword: secrets.password, format: 'JKS', keyEntries: [{ alias: meta.alias, keyPassword: secrets.keyPassword, leafSha256: sha256Hex(chain[0]!) }], trustedSha256: [] }],
+    config,
+    notes: [
+      `The configuration does not change until the CA's reply is imported; the server keeps its current ${role} keystore meanwhile.`,
+      `The pending key is kept in ${path.relative(home, keystorePath)} with the keystore password of these answers: keep using the same password for the reply.`,
+    ],
+    privateDirs: [stateDir(home), pendingDir(home)],
+    request: summary,
+  };
+}
+
+interface RequestKey {
+  privateKey: KeyObject;
+  subject: Buffer;
+  subjectText: string;
+  subjectAltNames: string[];
+  origin: string;
+  chain?: Buffer[];
+  renewal?: { keystore: string; alias: string };
+}
+
+async function requestKey(facts: HomeFacts, role: 'primary' | 'internal', csr: CsrAnswers): Promise<RequestKey> {
+  if (csr.key === 'new') {
+    const { encodeDname, parseDname } = await import('../keystore/dname.js');
+    const subject = encodeDname(parseDname(csr.dname));
+    parseSubjectAltNames(csr.subjectAltNames);
+    const pair = await generateKeyPair(csr.keyPair);
+    return { privateKey: pair.privateKey, subject, subjectText: csr.dname, subjectAltNames: csr.subjectAltNames, origin: `a new ${describeKeyPairSpec(csr.keyPair)} key pair for the request` };
+  }
+  const target = facts.resolved.roles[role];
+  const current = await currentKeyPair(target, `renew the certificate of the ${role} keystore with its own key`);
+  const leaf = current.entry.chain[0];
+  if (!leaf) throw new UserError(`The key "${current.entry.alias}" of ${target.file} has no certificate to renew.`, 'alias-missing');
+  const certificate = new X509Certificate(leaf);
+  let subject: Buffer;
+  let subjectText: string;
+  if (csr.dname !== undefined) {
+    const { encodeDname, parseDname } = await import('../keystore/dname.js');
+    subject = encodeDname(parseDname(csr.dname));
+    subjectText = csr.dname;
+  } else {
+    subject = certificateSubject(leaf);
+    subjectText = summarizeCertificate(leaf).subject;
+  }
+  const sans = csr.subjectAltNames ?? currentSans(certificate);
+  return {
+    privateKey: current.privateKey,
+    subject,
+    subjectText,
+    subjectAltNames: sans,
+    origin: `the current key "${current.entry.alias}"`,
+    chain: current.entry.chain,
+    renewal: { keystore: target.file, alias: current.entry.alias.toLowerCase() },
+  };
+}
+
+/** The names a renewal keeps: DNS and IP entries of the current certificate (other kinds cannot be requested here). */
+function currentSans(certificate: X509Certificate): string[] {
+  return (certificate.subjectAltName ?? '')
+    .split(', ')
+    .filter(Boolean)
+    .map((name) => name.replace(/^IP Address:/, 'IP:'))
+    .filter((name) => name.startsWith('DNS:') || name.startsWith('IP:'));
+}
+
+function certificateSubject(der: Buffer): Buffer {
+  const tbs = derChildren(readDerNode(der, 0))[0]!;
+  const fields = derChildren(tbs);
+  const offset = fields[0]?.tag === 0xa0 ? 1 : 0;
+  return Buffer.from(derWhole(fields[offset + 4]!));
+}
+
+function looksLikeRequest(bytes: Buffer): boolean {
+  try {
+    readCertificateRequest(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Running the same request answers again: the same subject, names, file and kind of key, and the request still there. */
+async function samePendingRequest(have: PendingMeta, want: PendingMeta, csrBytes: Buffer | undefined, renewal: boolean): Promise<boolean> {
+  if (!csrBytes || have.csrFile !== want.csrFile || have.alias !== want.alias || have.subject !== want.subject) return false;
+  if ([...have.subjectAltNames].sort().join('\n').toLowerCase() !== [...want.subjectAltNames].sort().join('\n').toLowerCase()) return false;
+  if (Boolean(have.renewal) !== renewal) return false;
+  if (renewal && have.publicKeySha256 !== want.publicKeySha256) return false;
+  try {
+    return sha256Hex(readCertificateRequest(csrBytes).publicKey) === have.publicKeySha256;
+  } catch {
+    return false;
+  }
+}
