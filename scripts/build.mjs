@@ -8,17 +8,25 @@ import { inkIncrementalFix } from './build/ink-incremental-fix.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-// Ink imports react-devtools-core only when DEV=true, and the package is not installed. Left external, esbuild
-// would hoist its import to the top of the bundle and every start would fail; instead it becomes a module that
-// fails as a missing one does, which Ink reports with its own hint.
-const withoutReactDevtools = {
-  name: 'without-react-devtools',
+// Start-up time is the time to compile this one file (see scripts/bench.mjs): what no command uses stays out.
+// - Ink loads its React DevTools bridge (react-devtools-core, ws) only when DEV=true, and react-devtools-core is
+//   not installed: left external, esbuild would hoist its import to the top and every start would fail. It
+//   becomes a module that fails as a missing one does, which Ink reports with its own hint.
+// - @inquirer/prompts re-exports the editor prompt, which plain mode never asks, and which brings iconv-lite and
+//   chardet (~650 KB): it becomes a prompt that says it is not bundled.
+const ABSENT = [
+  { filter: /^\.\/devtools\.js$/, importer: /[\\/]ink[\\/]build[\\/]reconciler\.js$/, contents: "const error = new Error('React DevTools (DEV=true) are not part of the ei-keystore bundle'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;" },
+  { filter: /^react-devtools-core$/, importer: /./, contents: "const error = new Error('react-devtools-core is not part of the ei-keystore bundle'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;" },
+  { filter: /^@inquirer\/editor$/, importer: /./, contents: "export default function editor() { throw new Error('the editor prompt is not part of the ei-keystore bundle'); }" },
+];
+
+const leaveOutUnused = {
+  name: 'leave-out-unused',
   setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'eik-absent' }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'eik-absent' }, () => ({
-      contents: "const error = new Error('react-devtools-core is not part of the ei-keystore bundle'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;",
-      loader: 'js',
-    }));
+    ABSENT.forEach((absent, index) => {
+      pluginBuild.onResolve({ filter: absent.filter }, (args) => (absent.importer.test(args.importer) ? { path: String(index), namespace: 'eik-absent' } : undefined));
+    });
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'eik-absent' }, (args) => ({ contents: ABSENT[Number(args.path)].contents, loader: 'js' }));
   },
 };
 
@@ -35,7 +43,7 @@ export const bundleOptions = {
   loader: { '.toml': 'text' }, // sandbox config templates, inlined as strings
   // React's production build: smaller and faster than the development one it picks by default.
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [withoutReactDevtools, inkIncrementalFix],
+  plugins: [leaveOutUnused, inkIncrementalFix],
   logLevel: 'warning',
 };
 
