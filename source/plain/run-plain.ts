@@ -6,7 +6,7 @@ import { serializeAnswers } from '../core/answers/serialize.js';
 import { UserError } from '../errors.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
-import { renderPlan } from '../procedures/plan-render.js';
+import { renderPlan, requestMessage } from '../procedures/plan-render.js';
 import { diskProcedureIO, reviewChange, wizardFactsOf } from '../procedures/session.js';
 import { gatherStatus } from '../status/gather.js';
 import { askField } from './ask-field.js';
@@ -104,6 +104,12 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, o
       if (error instanceof UserError) say(`✗ ${error.message}`);
       throw error;
     });
+    const request = review.prepared.request;
+    if (request) {
+      say(`✓ Request written (backup ${result.backupId}).`);
+      for (const line of requestMessage(request).split('\n')) say(`  ${line}`);
+      return 0;
+    }
     say(`✓ Done. Backup ${result.backupId}.`);
     say(`  To undo: ei-keystore restore --home ${facts.located.home} ${result.backupId}`);
     say('  Restart the server for the change to take effect.');

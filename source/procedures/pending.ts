@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stateDir } from '../apply/layout.js';
@@ -57,6 +58,17 @@ export async function readPending(home: string, role: PendingRole): Promise<Pend
   }
   try {
     const meta: unknown = JSON.parse(text);
+    return isMeta(meta, role) ? { ...paths, meta } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The same, synchronously: for the wizard's facts, which are read in one go. */
+export function readPendingSync(home: string, role: PendingRole): PendingRequest | undefined {
+  const paths = pendingPaths(home, role);
+  try {
+    const meta: unknown = JSON.parse(readFileSync(paths.metaPath, 'utf8'));
     return isMeta(meta, role) ? { ...paths, meta } : undefined;
   } catch {
     return undefined;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { PlanAction, PreparedChange } from './prepared.js';
+import type { PlanAction, PreparedChange, RequestSummary } from './prepared.js';
 
 function relative(home: string, file: string): string {
   const rel = path.relative(home, file);
@@ -46,4 +46,13 @@ export function renderPlan(prepared: PreparedChange): string {
 
 export function planJson(prepared: PreparedChange): unknown {
   return prepared.actions.map((action) => ({ ...action }));
+}
+
+/** What to send to the CA and how to come back with its reply. */
+export function requestMessage(request: RequestSummary): string {
+  return [
+    `Send ${request.csrFile} to your certificate authority (it holds the request for ${request.subject}${request.subjectAltNames.length > 0 ? `, ${request.subjectAltNames.join(', ')}` : ''}; no secret).`,
+    `The ${request.renewal ? 'current key (a renewal)' : 'new key'} waits in ${request.pendingKeystore}; the configuration is unchanged until the reply is imported.`,
+    request.resume,
+  ].join('\n');
 }

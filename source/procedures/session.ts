@@ -11,6 +11,7 @@ import { describeCertificate } from '../keystore/describe.js';
 import { openKeystoreFile } from '../keystore/open.js';
 import type { HomeFacts } from './facts.js';
 import { keyFromExistingKeystore } from './key-material.js';
+import { readPendingSync } from './pending.js';
 import { prepareChange } from './prepare.js';
 import type { PreparedChange } from './prepared.js';
 import { secretsTable } from './secrets-guard.js';
@@ -37,6 +38,12 @@ export function wizardFactsOf(facts: HomeFacts): WizardFacts {
     encryptedSecrets: Object.values(secrets).filter((value) => classifySecretValue(value) === 'encrypted').length,
     internalIsPrimary: Boolean(facts.resolved.roles.internal.sameAsPrimary),
     currentTruststoreFile: path.basename(facts.resolved.roles.truststore.file),
+    pendingRequests: Object.fromEntries(
+      (['primary', 'internal'] as const).flatMap((role) => {
+        const pending = readPendingSync(facts.located.home, role);
+        return pending ? [[role, { subject: pending.meta.subject, csrFile: pending.meta.csrFile, createdAt: pending.meta.createdAt }]] : [];
+      }),
+    ),
   };
 }
 
@@ -90,7 +97,10 @@ export function answersFromValues(procedure: 'primary' | 'internal' | 'truststor
     return result;
   }
   const result = keystoreAnswersFrom(procedure, effective);
-  if (result.answers.keystore.source === 'existing') result.answers.keystore.existing.path = path.resolve(cwd, result.answers.keystore.existing.path);
+  const keystore = result.answers.keystore;
+  if (keystore.source === 'existing') keystore.existing.path = path.resolve(cwd, keystore.existing.path);
+  if (keystore.source === 'csr') keystore.csrFile = path.resolve(cwd, keystore.csrFile);
+  if (keystore.source === 'ca-reply') keystore.reply = path.resolve(cwd, keystore.reply);
   return result;
 }
 

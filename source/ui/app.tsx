@@ -168,6 +168,10 @@ export function WizardApp(props: WizardAppProps) {
             onChoose={(choice) => {
               if (choice === 'quit') props.onExit(0);
               else if (choice === 'status') dispatch({ type: 'show-status' });
+              else if (choice === 'reply-primary' || choice === 'reply-internal') {
+                // Straight to the reply's path: the source question is answered by the choice.
+                dispatch({ type: 'open', procedure: choice === 'reply-primary' ? 'primary' : 'internal', preset: { source: 'ca-reply' }, index: 1 });
+              }
               else dispatch({ type: 'open', procedure: choice });
             }}
           />
@@ -214,6 +218,25 @@ export function WizardApp(props: WizardAppProps) {
         return <ApplyScreen title={PROCEDURE_DEFINITIONS[screen.procedure].title} tag={tag} steps={screen.steps} />;
       case 'done': {
         const facts = home!.facts;
+        const request = reviewRef.current?.prepared.request;
+        if (request) {
+          return (
+            <DoneScreen
+              title={`request written (${screen.procedure} keystore)`}
+              tag={tag}
+              steps={screen.steps}
+              backupId={screen.backupId}
+              restoreCommand={`ei-keystore restore --home ${facts.located.home} ${screen.backupId}`}
+              next={[
+                `Request for ${request.subject}${request.subjectAltNames.length > 0 ? ` (${request.subjectAltNames.join(', ')})` : ''}.`,
+                `Written to ${request.csrFile}: send this file to your CA.`,
+                `The ${request.renewal ? 'current' : 'new'} key waits in ${path.relative(facts.located.home, request.pendingKeystore)}; the configuration is unchanged.`,
+                `To resume: start ei-keystore again and choose "Import the CA's reply", or run ei-keystore apply ${screen.procedure} --answers reply.toml with source = "ca-reply".`,
+              ]}
+              onExit={() => props.onExit(0)}
+            />
+          );
+        }
         const plaintext = facts.resolved.secrets.filter((secret) => secret.state === 'plaintext').length;
         return (
           <DoneScreen

@@ -11,8 +11,13 @@ import {
   validSans,
 } from './common-validators.js';
 
-const isGenerate = ({ values }: FieldContext) => values['source'] !== 'existing';
-const isExisting = ({ values }: FieldContext) => values['source'] === 'existing';
+const source = ({ values }: FieldContext) => String(values['source'] ?? 'generate');
+const isGenerate = (context: FieldContext) => source(context) === 'generate';
+const isExisting = (context: FieldContext) => source(context) === 'existing';
+const isCsr = (context: FieldContext) => source(context) === 'csr';
+const isReply = (context: FieldContext) => source(context) === 'ca-reply';
+/** A subject and a key are asked for a self-signed certificate and for a request with a new key. */
+const asksSubject = (context: FieldContext) => isGenerate(context) || (isCsr(context) && context.values['csr.key'] !== 'current');
 const isJks = ({ values }: FieldContext) => values['type'] !== 'PKCS12';
 
 function keystoreFields(role: 'primary' | 'internal'): Field[] {
@@ -26,11 +31,52 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
         role === 'primary'
           ? 'A CA-signed certificate is recommended for the primary keystore: it faces external parties.'
           : 'The internal keystore needs no CA-signed certificate: it is not used with external parties.',
-      choices: () => [
+      choices: ({ facts }) => [
+        ...(facts.pendingRequests?.[role]
+          ? [{ value: 'ca-reply', label: "Import the CA's reply to my pending request", hint: facts.pendingRequests[role]!.subject }]
+          : []),
         { value: 'generate', label: 'Generate a new key pair', hint: 'a self-signed certificate, made here' },
+        { value: 'csr', label: 'Create a certificate signing request', hint: 'for a CA-signed certificate; the key waits here for the reply' },
         { value: 'existing', label: 'Use a keystore I have', hint: 'JKS, PKCS12 or JCEKS, e.g. from your CA' },
       ],
-      default: () => 'generate',
+      default: ({ facts }) => (facts.pendingRequests?.[role] ? 'ca-reply' : 'generate'),
+    },
+    {
+      id: 'csr.key',
+      label: 'Which key should the request certify?',
+      kind: 'choice',
+      when: isCsr,
+      why: 'Renewing keeps the key the server uses now and asks the CA for a new certificate for it.',
+      choices: () => [
+        { value: 'new', label: 'A new key pair', hint: 'made here' },
+        { value: 'current', label: `The current ${role} key (renewal)`, hint: 'same key, new certificate; subject and names from the current one' },
+      ],
+      default: () => 'new',
+    },
+    {
+      id: 'replace_pending',
+      label: 'A request is already pending. Replace it? (a reply to it could no longer be imported)',
+      kind: 'confirm',
+      when: (context) => isCsr(context) && Boolean(context.facts.pendingRequests?.[role]),
+      default: () => false,
+      validate: (value) => (value === true ? undefined : "Go back (Esc) and choose \"Import the CA's reply\", or answer yes."),
+    },
+    {
+      id: 'csr_file',
+      label: 'Where to write the request (PEM), to send to the CA',
+      kind: 'text',
+      when: isCsr,
+      default: () => `${defaultName}.csr`,
+      validate: (value) => (text(value).trim() === '' ? 'Give a file path for the request.' : undefined),
+    },
+    {
+      id: 'reply',
+      label: "Path of the CA's reply (PEM, DER, .p7b or a bundle)",
+      kind: 'text',
+      when: isReply,
+      why: 'The chain is completed from the reply and the truststore, ordered, and checked before anything is written.',
+      placeholder: '/path/to/reply.p7b',
+      validate: (value) => (text(value).trim() === '' ? "Give the path of the CA's reply." : undefined),
     },
     {
       id: 'existing.path',
@@ -115,21 +161,21 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       id: 'dname.cn',
       label: 'Common name (CN): the host name clients connect to',
       kind: 'text',
-      when: isGenerate,
+      when: asksSubject,
       default: ({ facts }) => facts.hostname,
       validate: (value) => validDnValue('CN', value, false),
     },
-    { id: 'dname.ou', label: 'Organisational unit (OU)', kind: 'text', optional: true, when: isGenerate, validate: (v) => validDnValue('OU', v, true) },
-    { id: 'dname.o', label: 'Organisation (O)', kind: 'text', optional: true, when: isGenerate, validate: (v) => validDnValue('O', v, true) },
-    { id: 'dname.l', label: 'City or locality (L)', kind: 'text', optional: true, when: isGenerate, validate: (v) => validDnValue('L', v, true) },
-    { id: 'dname.st', label: 'State or province (ST)', kind: 'text', optional: true, when: isGenerate, validate: (v) => validDnValue('ST', v, true) },
-    { id: 'dname.c', label: 'Country code (C), two letters', kind: 'text', optional: true, when: isGenerate, validate: validCountry },
+    { id: 'dname.ou', label: 'Organisational unit (OU)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('OU', v, true) },
+    { id: 'dname.o', label: 'Organisation (O)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('O', v, true) },
+    { id: 'dname.l', label: 'City or locality (L)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('L', v, true) },
+    { id: 'dname.st', label: 'State or province (ST)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('ST', v, true) },
+    { id: 'dname.c', label: 'Country code (C), two letters', kind: 'text', optional: true, when: asksSubject, validate: validCountry },
     {
       id: 'subject_alt_names',
       label: 'Subject alternative names (comma-separated DNS:name or IP:address)',
       kind: 'text',
       optional: true,
-      when: isGenerate,
+      when: asksSubject,
       why: 'Clients check the name they connected to against these; include every name and address used.',
       default: ({ values, facts }) => `DNS:${text(values['dname.cn']).trim() || facts.hostname}`,
       validate: validSans,
@@ -138,7 +184,7 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       id: 'key_algorithm',
       label: 'Key algorithm',
       kind: 'choice',
-      when: isGenerate,
+      when: asksSubject,
       choices: ({ facts }) => [
         { value: 'RSA', label: 'RSA', hint: 'works everywhere; needed for encrypted [secrets]' },
         {
@@ -153,7 +199,7 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       id: 'key_size',
       label: 'Key size',
       kind: 'choice',
-      when: isGenerate,
+      when: asksSubject,
       choices: ({ values }) =>
         values['key_algorithm'] === 'EC'
           ? [
@@ -182,6 +228,8 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
             id: 'import_certificate',
             label: 'Add the new certificate to the truststore?',
             kind: 'confirm',
+            // A request changes nothing yet; for a CA's reply the root CA is what gets trusted.
+            when: (context: FieldContext) => !isCsr(context),
             why: 'Needed when the server or its peers call its own HTTPS ports, and for self-signed certificates.',
             default: () => true,
           } satisfies Field,
@@ -192,7 +240,7 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       label: 'Encrypted [secrets] use the key being replaced. What should happen to them?',
       kind: 'choice',
       why: 'Replacing the key that encrypted them makes them unreadable at the next start-up.',
-      when: ({ facts }) => facts.encryptedSecrets > 0 && (role === 'internal' || facts.internalIsPrimary),
+      when: (context) => !isCsr(context) && context.facts.encryptedSecrets > 0 && (role === 'internal' || context.facts.internalIsPrimary),
       choices: ({ facts }) => [
         { value: 're-encrypt', label: 'Re-encrypt them with the new certificate', hint: 'needs an RSA key' },
         ...(role === 'primary' && facts.internalConfigurable

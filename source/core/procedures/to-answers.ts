@@ -1,4 +1,5 @@
 import type { KeystoreSecrets, TruststoreSecrets } from '../answers/secret-fields.js';
+import type { KeyPairSpec } from '../../keystore/generate.js';
 import { DEFAULT_SECRET_ENV_NAMES } from '../answers/schema.js';
 import type { InternalAnswers, KeystoreAnswers, PrimaryAnswers, SecretRef, TruststoreAnswers } from '../answers/types.js';
 import { escapeDnValue, splitList, text } from './common-validators.js';
@@ -39,16 +40,27 @@ export function keystoreAnswersFrom(procedure: 'primary' | 'internal', values: F
     };
     secrets.existingPassword = text(values['existing.password']);
     secrets.existingKeyPassword = ownExistingKey ? text(values['existing.key_password']) : secrets.existingPassword;
+  } else if (values['source'] === 'ca-reply') {
+    keystore = { ...common, source: 'ca-reply', reply: text(values['reply']).trim() };
+  } else if (values['source'] === 'csr') {
+    const replacePending = values['replace_pending'] === true;
+    keystore = {
+      ...common,
+      source: 'csr',
+      csrFile: text(values['csr_file']).trim(),
+      csr:
+        values['csr.key'] === 'current'
+          ? { key: 'current', replacePending }
+          : { key: 'new', dname: dnameFrom(values), subjectAltNames: splitList(values['subject_alt_names']), keyPair: keyPairFrom(values), replacePending },
+    };
   } else {
-    const algorithm = values['key_algorithm'] === 'EC' ? 'EC' : 'RSA';
-    const size = Number(values['key_size'] ?? (algorithm === 'EC' ? 256 : 2048));
     keystore = {
       ...common,
       source: 'generate',
       generate: {
         dname: dnameFrom(values),
         subjectAltNames: splitList(values['subject_alt_names']),
-        keyPair: algorithm === 'EC' ? { algorithm, size: size as 256 | 384 } : { algorithm, size: size as 2048 | 3072 | 4096 },
+        keyPair: keyPairFrom(values),
         validityDays: Number(values['validity_days'] ?? 365),
       },
     };
@@ -65,6 +77,12 @@ export function keystoreAnswersFrom(procedure: 'primary' | 'internal', values: F
   }
   const answers: InternalAnswers = { procedure, keystore, ...(strategy === 're-encrypt' ? { secrets: { strategy } } : {}) };
   return { answers, secrets };
+}
+
+function keyPairFrom(values: FieldValues): KeyPairSpec {
+  const algorithm = values['key_algorithm'] === 'EC' ? 'EC' : 'RSA';
+  const size = Number(values['key_size'] ?? (algorithm === 'EC' ? 256 : 2048));
+  return algorithm === 'EC' ? { algorithm, size: size as 256 | 384 } : { algorithm, size: size as 2048 | 3072 | 4096 };
 }
 
 export function dnameFrom(values: FieldValues): string {

@@ -38,6 +38,14 @@ export interface WizardFacts {
   /** The internal keystore is the primary one (so changing the primary changes the secrets key). */
   internalIsPrimary: boolean;
   currentTruststoreFile: string;
+  /** Certificate signing requests waiting for the CA's reply, by role (absent: none). */
+  pendingRequests?: Readonly<Partial<Record<'primary' | 'internal', PendingRequestFacts>>>;
+}
+
+export interface PendingRequestFacts {
+  subject: string;
+  csrFile: string;
+  createdAt: string;
 }
 
 export interface Choice {

@@ -6,7 +6,7 @@ import { sortFindings } from '../../status/finding.js';
 import type { ProcedureId } from '../state/wizard-state.js';
 import { truncate, useTerminalSize } from './layout.js';
 
-export type HomeChoice = ProcedureId | 'status' | 'quit';
+export type HomeChoice = ProcedureId | 'reply-primary' | 'reply-internal' | 'status' | 'quit';
 
 export interface HomeScreenProps {
   report: StatusReport | undefined;
@@ -63,11 +63,22 @@ export function HomeScreen({ report, sandbox, dryRun, onChoose }: HomeScreenProp
             )}
           </Box>
         ))}
+        {report.pending.map((request) => (
+          <Box key={`pending-${request.role}`}>
+            <Text bold>{'pending'.padEnd(11)}</Text>
+            <Text color="cyan">{truncate(`${request.role} request ${request.subject} since ${request.createdAt.slice(0, 10)}`, columns - 11)}</Text>
+          </Box>
+        ))}
         <Text dimColor>{`${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`}</Text>
       </Box>
       <Box marginTop={1} flexDirection="column">
         <Select<HomeChoice>
           options={[
+            ...report.pending.map((request) => ({
+              value: `reply-${request.role}` as const,
+              label: `Import the CA's reply to the pending ${request.role} request`,
+              hint: `${request.subject}, written to ${path.basename(request.csrFile)}`,
+            })),
             { value: 'primary', label: 'Change the primary keystore', hint: 'TLS and message signing: a CA-signed certificate is recommended' },
             {
               value: 'internal',

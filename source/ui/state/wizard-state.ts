@@ -35,7 +35,8 @@ export interface WizardState {
 }
 
 export type WizardAction =
-  | { type: 'open'; procedure: ProcedureId }
+  /** `preset`: answers given by the choice that opened the procedure (the home screen's "import the CA's reply"). */
+  | { type: 'open'; procedure: ProcedureId; preset?: FieldValues; index?: number }
   | { type: 'show-status' }
   | { type: 'home' }
   | { type: 'answer'; id: string; value: FieldValue | undefined; visibleCount: number }
@@ -57,7 +58,10 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
   const screen = state.screen;
   switch (action.type) {
     case 'open':
-      return { ...state, screen: { name: 'form', procedure: action.procedure, index: 0 } };
+      return {
+        values: action.preset ? { ...state.values, [action.procedure]: { ...state.values[action.procedure], ...action.preset } } : state.values,
+        screen: { name: 'form', procedure: action.procedure, index: action.index ?? 0 },
+      };
     case 'show-status':
       return { ...state, screen: { name: 'status' } };
     case 'home':
