@@ -18,6 +18,8 @@ export interface KeyMaterial {
   /** One line for the plan: where the key comes from. */
   origin: string;
   generated: boolean;
+  /** From an existing keystore: the file as it is, so an identical target can be copied byte for byte. */
+  source?: { bytes: Buffer; format: string; alias: string; entryCount: number; storePassword: string; keyPassword: string };
 }
 
 /** Checks what can be checked without doing the work (for dry runs and early errors): DN and SAN syntax. */
@@ -58,8 +60,9 @@ export async function obtainKeyMaterial(answers: KeystoreAnswers, secrets: Keyst
 export async function keyFromExistingKeystore(file: string, alias: string | undefined, storePassword: string, keyPassword: string, now: Date): Promise<KeyMaterial> {
   const refuse = (message: string) => new UserError(`[keystore.existing] ${file}: ${message}`, 'existing-keystore-invalid');
   let keystore;
+  let bytes: Buffer;
   try {
-    ({ keystore } = await openKeystoreFile(file, storePassword));
+    ({ keystore, bytes } = await openKeystoreFile(file, storePassword));
   } catch (error) {
     if (error instanceof KeystoreError && error.keystoreCode === 'wrong-password') {
       throw refuse('the password does not open it (or the file is damaged); check [keystore.existing] password.');
@@ -104,5 +107,6 @@ export async function keyFromExistingKeystore(file: string, alias: string | unde
     chain: chosen.chain,
     origin: `key "${chosen.alias}" from ${file} (${described.subject}, valid to ${described.notAfter.toISOString().slice(0, 10)})`,
     generated: false,
+    source: { bytes, format: keystore.format, alias: chosen.alias, entryCount: keystore.entries.length, storePassword, keyPassword },
   };
 }

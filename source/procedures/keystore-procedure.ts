@@ -96,7 +96,18 @@ export async function prepareKeystoreProcedure(
       actions.push({ kind: 'take', what: `the other ${reply.carried.length} entr${reply.carried.length === 1 ? 'y' : 'ies'} of ${reply.pending.meta.renewal.keystore} (a renewal goes into a copy of that keystore)` });
     }
   }
-  const keystoreBytes = await encodeKeystore(
+  // A source keystore that already is what the target should be (same format, one entry under the same alias, same
+  // passwords) is copied byte for byte: re-encoding would give every node of a cluster a different file (random salts).
+  const copyAsIs =
+    material.source !== undefined &&
+    material.source.format === keystore.type &&
+    material.source.entryCount === 1 &&
+    material.source.alias.toLowerCase() === keystore.alias.toLowerCase() &&
+    material.source.storePassword === secrets.password &&
+    material.source.keyPassword === secrets.keyPassword;
+  const keystoreBytes = copyAsIs
+    ? material.source!.bytes
+    : await encodeKeystore(
     keystore.type,
     [{ kind: 'private-key', alias: keystore.alias, key: material.privateKey, keyPassword: secrets.keyPassword, chain: material.chain }, ...(reply?.carried ?? [])],
     secrets.password,

@@ -270,6 +270,27 @@ password = "source-pass"
     expect(status.findings.map((f) => f.code)).not.toContain('internal-not-separated');
   });
 
+  it('an existing keystore that already matches the target is copied byte for byte (identical files across a cluster)', async () => {
+    const dir = tempDir();
+    const source = path.join(dir, 'shared-internal.jks');
+    await genKeyPair({ file: source, alias: 'ei-internal', storePassword: PASSWORDS.EI_KEYSTORE_PASSWORD });
+    const answers = path.join(dir, 'internal.toml');
+    writeFileSync(answers, `[keystore]
+source = "existing"
+file_name = "ei-internal.jks"
+alias = "ei-internal"
+password = { env = "EI_KEYSTORE_PASSWORD" }
+[keystore.existing]
+path = "shared-internal.jks"
+password = { env = "EI_KEYSTORE_PASSWORD" }
+`);
+    for (const home of [await eiHomeWithDefaults(tempDir()), await eiHomeWithDefaults(tempDir())]) {
+      const { run } = await apply(home, 'internal', answers);
+      expect(run.code, run.stderr).toBe(0);
+      expect(readFileSync(path.join(home, SECURITY, 'ei-internal.jks')).equals(readFileSync(source))).toBe(true);
+    }
+  });
+
   it('truststore: copies the current one, imports a PEM bundle once, removes wso2carbon, keeps alias and algorithm', async () => {
     const home = await eiHomeWithDefaults(tempDir());
     const dir = tempDir();
