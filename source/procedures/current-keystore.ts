@@ -63,3 +63,11 @@ export async function currentKeyPair(role: ResolvedKeystore, why: string): Promi
     throw error;
   }
 }
+
+/**
+ * The mode for a keystore write: a new file is 0600 (it holds private keys); a file being replaced keeps its own
+ * mode and owner (left to the transaction), so a group-readable truststore stays readable by the server.
+ */
+export function newFileMode(existing: Buffer | undefined): number | undefined {
+  return existing ? undefined : 0o600;
+}

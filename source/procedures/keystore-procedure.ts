@@ -7,7 +7,7 @@ import { patchToml, type TomlChange } from '../config/patch.js';
 import { UserError } from '../errors.js';
 import { encodeKeystore } from '../keystore/write.js';
 import { checkGenerateAnswers, obtainKeyMaterial, type KeyMaterial } from './key-material.js';
-import { fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
+import { newFileMode, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import { alreadyInPlace } from './idempotence.js';
 import type { KeystoreExpectation, PlanAction, PreparedChange } from './prepared.js';
@@ -113,7 +113,7 @@ export async function prepareKeystoreProcedure(
     secrets.password,
     facts.now,
   );
-  const writes: FileWrite[] = [{ path: target, content: keystoreBytes, mode: 0o600, role: `${role} keystore` }];
+  const writes: FileWrite[] = [{ path: target, content: keystoreBytes, mode: newFileMode(existingTarget), role: `${role} keystore` }];
   const keystores: KeystoreExpectation[] = [
     {
       path: target,

@@ -82,7 +82,8 @@ export async function importIntoTruststore(facts: HomeFacts, additions: Certific
   const content = await encodeKeystore(format, edit.entries, password, facts.now);
   for (const added of edit.added) actions.push({ kind: 'import-certificate', path: role.file, alias: added.alias, sha256: added.sha256, subject: added.subject });
   return {
-    writes: [{ path: role.file, content, mode: 0o600, role: 'truststore' }],
+    // Replaced in place: the transaction keeps its mode and owner (the server's group may need to read it).
+    writes: [{ path: role.file, content, role: 'truststore' }],
     keystores: [{ path: role.file, storePassword: password, format, keyEntries: [], trustedSha256: [...edit.added.map((a) => a.sha256)] }],
     actions,
   };

@@ -9,7 +9,7 @@ import { readCertificateFile } from '../keystore/certificate-file.js';
 import type { Keystore } from '../keystore/model.js';
 import { openKeystoreFile, readKeystore } from '../keystore/open.js';
 import { encodeKeystore } from '../keystore/write.js';
-import { fileBytesOrUndefined, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
+import { newFileMode, fileBytesOrUndefined, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import type { PlanAction, PreparedChange } from './prepared.js';
 import { editTruststore, type CertificateToTrust } from './truststore-import.js';
@@ -111,7 +111,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     home: located.home,
     actions,
     writes: [
-      { path: target, content, mode: 0o600, role: 'truststore' },
+      { path: target, content, mode: newFileMode(existingTarget), role: 'truststore' },
       { path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' },
     ],
     expected,
