@@ -13,7 +13,7 @@ import { requireKeytool } from '../keytool/cross-check.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts } from '../procedures/facts.js';
 import { prepareChange } from '../procedures/prepare.js';
-import { planJson, renderPlan } from '../procedures/plan-render.js';
+import { planJson, renderPlan, requestMessage } from '../procedures/plan-render.js';
 import type { PreparedChange } from '../procedures/prepared.js';
 import { gatherStatus } from '../status/gather.js';
 import type { Finding } from '../status/finding.js';
@@ -31,6 +31,10 @@ Runs one procedure of the source document from an answers file (see templates/an
   --dry-run        print the plan and the configuration diff (passwords masked); write nothing
   --keytool        after our own checks, have keytool list every keystore written and compare
   --json           one JSON document on stdout: { changed, backup, files, findings }
+
+A CA-signed certificate takes two runs: [keystore] source = "csr" writes a certificate signing request (the
+key waits in <home>/.ei-keystore/pending/, the configuration is unchanged); source = "ca-reply" with
+reply = FILE installs the CA's answer (PEM, DER, .p7b or a bundle) and continues as for an existing keystore.
 
 Every file replaced is backed up first (ei-keystore restore --list). Running the same answers twice changes
 nothing the second time. Exit codes: 0 done or nothing to change; 1 failed and rolled back; 2 bad input,
@@ -95,7 +99,7 @@ async function runApply(procedure: Procedure, values: ApplyFlags, context: Comma
   if (!values.json) log(`${facts.profile.id}: ${facts.document.profileEvidence}`);
 
   if (prepared.unchanged) {
-    if (values.json) writeJson(context, { changed: false, backup: null, files: [], findings: await findingsAfter(context, facts.located.home, values.profile) });
+    if (values.json) writeJson(context, { changed: false, backup: null, files: [], findings: await findingsAfter(context, facts.located.home, values.profile), ...(prepared.request ? { request: prepared.request } : {}) });
     else context.stdout.write(`${prepared.unchanged}\n`);
     return 0;
   }
@@ -131,7 +135,10 @@ async function runApply(procedure: Procedure, values: ApplyFlags, context: Comma
   }
   const findings = await findingsAfter(context, facts.located.home, values.profile);
   if (values.json) {
-    writeJson(context, { changed: result.changed.length > 0, backup: result.backupId, files: result.changed, findings });
+    writeJson(context, { changed: result.changed.length > 0, backup: result.backupId, files: result.changed, findings, ...(prepared.request ? { request: prepared.request } : {}) });
+  } else if (prepared.request) {
+    context.stdout.write(renderPlan(prepared));
+    context.stdout.write(`\n${style.green('Request written.')} ${requestMessage(prepared.request)}\n`);
   } else {
     context.stdout.write(renderPlan(prepared));
     if (diff) context.stdout.write(`\n${diff}`);

@@ -158,6 +158,35 @@ describe('CA-signed certificates: request, then the CA reply', () => {
     expect(listing).toMatch(/Signature algorithm name: SHA256withRSA[\s\S]*Subject Public Key Algorithm: 256-bit EC/);
   });
 
+  it('renewal: a request from the key of the current primary keystore (same key, its subject), the reply goes into a copy of that keystore', async () => {
+    const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
+    const dir = tempDir();
+    const current = await readKeystore(readFileSync(path.join(home, SECURITY, 'wso2carbon.jks')), 'wso2carbon');
+    const oldEntry = current.entries.find((entry) => entry.alias === 'wso2carbon');
+    if (oldEntry?.kind !== 'private-key') throw new Error('the sandbox has no wso2carbon key');
+    const oldLeaf = new X509Certificate(oldEntry.chain[0]!);
+    const request = await apply(home, answers(dir, 'renew', `source = "csr"\ncsr_file = "renew.csr"\n[keystore.csr]\nkey = "current"\n`));
+    expect(request.code, request.stderr).toBe(0);
+    expect(request.stdout).toMatch(/take the key "wso2carbon" of .*wso2carbon\.jks \(a renewal/);
+    const csr = readFileSync(path.join(dir, 'renew.csr'), 'utf8');
+    const printed = await execa('openssl', ['req', '-in', path.join(dir, 'renew.csr'), '-noout', '-pubkey'], { all: true });
+    expect(printed.stdout.trim()).toBe(oldLeaf.publicKey.export({ type: 'spki', format: 'pem' }).toString().trim());
+
+    const ca = makeTestCa();
+    writeFileSync(path.join(dir, 'reply.pem'), [ca.sign(csr), ca.intermediate, ca.root].map(pem).join(''));
+    const run = await apply(home, replyAnswers(dir, 'reply.pem'));
+    expect(run.code, run.stderr).toBe(0);
+    const renewed = await readKeystore(readFileSync(path.join(home, SECURITY, 'ei-primary.jks')), env.EI_KEYSTORE_PASSWORD);
+    const entry = renewed.entries.find((candidate) => candidate.alias === 'ei-primary');
+    if (entry?.kind !== 'private-key') throw new Error('no renewed key');
+    const newLeaf = new X509Certificate(entry.chain[0]!);
+    expect(entry.chain).toHaveLength(3);
+    expect(newLeaf.subject).toBe(oldLeaf.subject);
+    expect(newLeaf.publicKey.export({ type: 'spki', format: 'der' }).equals(oldLeaf.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
+    expect(newLeaf.fingerprint256).not.toBe(oldLeaf.fingerprint256);
+    expect(renewed.entries.length).toBe(current.entries.length);
+  });
+
   describe('refusals: clear errors, nothing written', () => {
     async function refused(reply: Buffer | string, expected: RegExp, setup?: (home: string) => Promise<void>) {
       const { home, dir } = await requested();

@@ -128,7 +128,7 @@ strategy = "rotate"
       expect.arrayContaining([
         '[keystore] key_sise: unknown key; did you mean key_size in [keystore.generate]?',
         '[keystor]: unknown table; did you mean [keystore]?',
-        '[keystore] source: "generated" is not valid; use "generate" or "existing"',
+        '[keystore] source: "generated" is not valid; use "generate" or "existing" or "csr" or "ca-reply"',
         expect.stringMatching(/^\[keystore\] file_name: "\.\.\/etc\/ei\.jks" must be a bare file name/),
         '[keystore] type: "jks" must be written "JKS"',
         '[keystore] alias: is empty',
@@ -152,7 +152,7 @@ strategy = "rotate"
 
   it('lists every missing required field of an empty file', () => {
     expect(problemsOf('primary', '')).toEqual([
-      '[keystore] source: required; write source = "generate" or "existing"',
+      '[keystore] source: required; write source = "generate" or "existing" or "csr" or "ca-reply"',
       '[keystore] file_name: required; for example file_name = "ei-primary.jks"',
       '[keystore] alias: required; for example alias = "ei-primary"',
       '[keystore] password: required; for example password = { env = "EI_KEYSTORE_PASSWORD" }',
