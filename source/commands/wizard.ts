@@ -48,7 +48,14 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
     home = made.home;
     sandbox = true;
   }
-  const plain = values.plain || context.env.TERM === 'dumb' || (stdout.columns ?? 80) < MIN_COLUMNS || (stdout.rows ?? 24) < MIN_ROWS;
+  // Screen readers read line-by-line prompts far better than a redrawn screen (Ink's own switch for them is
+  // INK_SCREEN_READER=true).
+  const plain =
+    values.plain ||
+    context.env.TERM === 'dumb' ||
+    context.env.INK_SCREEN_READER === 'true' ||
+    (stdout.columns ?? 80) < MIN_COLUMNS ||
+    (stdout.rows ?? 24) < MIN_ROWS;
   const dryRun = Boolean(values['dry-run']);
   const keytoolAvailable = await keytoolOnPath(context.env);
   if (plain) {

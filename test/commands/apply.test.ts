@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
@@ -177,6 +178,24 @@ ${secrets}`);
     const unset = await runCliCaptured(['apply', 'primary', '--answers', primaryAnswers(dir), '--home', home], { env: {} });
     expect(unset.code).toBe(2);
     expect(unset.stderr).toMatch(/EI_KEYSTORE_PASSWORD/);
+    expect(snapshotTree(home)).toEqual(before);
+  });
+
+  it('--keytool without keytool: exit 2 naming JAVA_HOME and PATH, nothing written', async () => {
+    const home = await eiHomeWithDefaults(tempDir());
+    const before = snapshotTree(home);
+    const bundle = path.resolve(__dirname, '../../dist/ei-keystore.mjs');
+    // PATH holds a folder with node alone: no keytool anywhere, and no JAVA_HOME.
+    const bin = tempDir();
+    symlinkSync(process.execPath, path.join(bin, 'node'));
+    const run = spawnSync(process.execPath, [bundle, 'apply', 'primary', '--answers', primaryAnswers(tempDir()), '--home', home, '--keytool'], {
+      encoding: 'utf8',
+      env: { ...PASSWORDS, PATH: bin },
+    });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/JAVA_HOME/);
+    expect(run.stderr).toMatch(/PATH/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(snapshotTree(home)).toEqual(before);
   });
 

@@ -175,6 +175,31 @@ describe('the wizard (ink-testing-library)', () => {
     expect(existsSync(path.join(home, 'repository/resources/security/ei-truststore.jks'))).toBe(false);
   });
 
+  it('internal on mi-4: the happy path to the review writes [keystore.internal] in the diff; Esc from the review keeps the answers', async () => {
+    const { ink } = await wizardOn('mi-4');
+    await ink.press(keys.down, keys.enter);
+    await until(ink, (frame) => frame.includes('Separate the internal keystore') && frame.includes('step 1 of'), 'the internal procedure');
+    expect(ink.frame()).toMatch(/needs no CA-signed certificate/);
+    await answer(ink); // generate
+    await answer(ink); // file name
+    await answer(ink); // type
+    await answer(ink, '\u0015cluster-internal'); // alias
+    await ink.press('internal-pass-1', keys.enter, 'internal-pass-1');
+    await answer(ink);
+    await ink.press(keys.enter);
+    await answer(ink);
+    for (let i = 0; i < 10; i++) await answer(ink);
+    await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    await ink.press(keys.pageDown);
+    expect(ink.frame()).toMatch(/\+\[keystore\.internal\]|keystore\.internal/);
+    await ink.press(keys.escape);
+    await until(ink, (frame) => frame.includes('Validity'), 'the last question');
+    for (let i = 0; i < 12; i++) await ink.press(keys.escape);
+    await until(ink, (frame) => frame.includes('Alias of the key entry'), 'the alias question');
+    expect(ink.frame()).toContain('cluster-internal');
+    noFrameHolds(ink, 'internal-pass-1');
+  });
+
   it('dry run: the review offers no apply, and quitting exits 0', async () => {
     const { ink, exits } = await wizardOn('mi-1.1', { dryRun: true });
     expect(ink.frame()).toContain('DRY RUN');
