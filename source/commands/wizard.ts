@@ -4,6 +4,7 @@ import { parseCommandArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
 import { MAIN_HELP } from '../cli/help.js';
 import { UserError } from '../errors.js';
+import type { WizardSessionOptions } from '../procedures/session.js';
 
 /** Below this the full-screen wizard does not fit: plain prompts instead. */
 export const MIN_COLUMNS = 60;
@@ -57,18 +58,20 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
     (stdout.columns ?? 80) < MIN_COLUMNS ||
     (stdout.rows ?? 24) < MIN_ROWS;
   const dryRun = Boolean(values['dry-run']);
-  const keytoolAvailable = await keytoolOnPath(context.env);
+  const session: WizardSessionOptions = {
+    home,
+    env: context.env,
+    cwd: context.cwd,
+    now: context.now,
+    dryRun,
+    keytoolAvailable: await keytoolOnPath(context.env),
+    sandbox: sandbox || (await isSandbox(home, context)),
+  };
   if (plain) {
     const [{ runPlain }, { inquirerPrompts }] = await Promise.all([import('../plain/run-plain.js'), import('../plain/prompts.js')]);
     try {
       return await runPlain({
-        home,
-        env: context.env,
-        cwd: context.cwd,
-        now: context.now,
-        dryRun,
-        keytoolAvailable,
-        sandbox: sandbox || (await isSandbox(home, context)),
+        ...session,
         prompts: inquirerPrompts({ input: context.stdin, output: stdout }),
         write: (text) => stdout.write(text),
       });
@@ -83,7 +86,7 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
   // chalk reads NO_COLOR only through FORCE_COLOR, and only when it loads: set it before Ink does.
   if (context.env.NO_COLOR !== undefined && context.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
   const { runInkWizard } = await import('../ui/run-ink-wizard.js');
-  return runInkWizard({ home, env: context.env, cwd: context.cwd, now: context.now, dryRun, keytoolAvailable, sandbox: sandbox || (await isSandbox(home, context)), stdin: context.stdin, stdout, stderr: context.stderr as NodeJS.WriteStream });
+  return runInkWizard({ ...session, stdin: context.stdin, stdout, stderr: context.stderr as NodeJS.WriteStream });
 }
 
 async function isSandbox(home: string | undefined, context: CommandContext): Promise<boolean> {

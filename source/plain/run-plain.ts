@@ -7,19 +7,12 @@ import { UserError } from '../errors.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { renderPlan, requestMessage } from '../procedures/plan-render.js';
-import { diskProcedureIO, reviewChange, wizardFactsOf } from '../procedures/session.js';
+import { diskProcedureIO, reviewChange, wizardFactsOf, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus } from '../status/gather.js';
 import { askField } from './ask-field.js';
 import type { PlainPrompts } from './prompts.js';
 
-export interface PlainOptions {
-  home?: string;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  now: Date;
-  dryRun: boolean;
-  keytoolAvailable: boolean;
-  sandbox: boolean;
+export interface PlainOptions extends WizardSessionOptions {
   prompts: PlainPrompts;
   write: (text: string) => void;
 }

@@ -17,6 +17,21 @@ import type { PreparedChange } from './prepared.js';
 import { secretsTable } from './secrets-guard.js';
 import { classifySecretValue } from '../keystore/cipher-tool.js';
 
+/** What every wizard front end (Ink or plain prompts) starts from. */
+export interface WizardSessionOptions {
+  /** --home; otherwise EI_HOME, MI_HOME or the current directory. */
+  home?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: Date;
+  /** Review only: nothing is written. */
+  dryRun: boolean;
+  /** keytool was found, so the cross-check is offered. */
+  keytoolAvailable: boolean;
+  /** The home is a sandbox (said in the header). */
+  sandbox: boolean;
+}
+
 /** The plain facts the procedure fields need, read from a real home. */
 export function wizardFactsOf(facts: HomeFacts): WizardFacts {
   const securityDir = path.join(facts.located.home, facts.profile.securityDir);

@@ -11,7 +11,7 @@ import { makeStyle } from '../cli/style.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { renderPlan } from '../procedures/plan-render.js';
-import { diskProcedureIO, reviewChange, wizardFactsOf, type Review } from '../procedures/session.js';
+import { diskProcedureIO, reviewChange, wizardFactsOf, type Review, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus, type StatusReport } from '../status/gather.js';
 import { useKeys } from './components/index.js';
 import { FormScreen } from './screens/form-screen.js';
@@ -21,14 +21,7 @@ import { ReviewScreen, SaveScreen } from './screens/review-screen.js';
 import { useTerminalSize, wrapText } from './screens/layout.js';
 import { initialWizardState, wizardReducer, type StepView } from './state/wizard-state.js';
 
-export interface WizardAppProps {
-  home?: string;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  now: Date;
-  dryRun: boolean;
-  keytoolAvailable: boolean;
-  sandbox: boolean;
+export interface WizardAppProps extends WizardSessionOptions {
   /** Ends the wizard: the runner unmounts Ink, then prints `message` (if any) and exits with `code`. */
   onExit: (code: number, message?: string) => void;
 }

@@ -1,14 +1,8 @@
 import { render } from 'ink';
+import type { WizardSessionOptions } from '../procedures/session.js';
 import { WizardApp } from './app.js';
 
-export interface InkWizardOptions {
-  home?: string;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  now: Date;
-  dryRun: boolean;
-  keytoolAvailable: boolean;
-  sandbox: boolean;
+export interface InkWizardOptions extends WizardSessionOptions {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
