@@ -15,11 +15,19 @@ const NAMED_ESCAPES: Readonly<Record<number, string>> = {
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
+/** What an error message calls a value: the name, or how to make it. */
+export type Naming = string | (() => string);
+
+function named(what: Naming): string {
+  return typeof what === 'string' ? what : what();
+}
+
 /**
  * A basic string: quote, backslash and control characters escaped, everything else (non-ASCII included) as is.
- * `what` names the value in the error (never the value itself: it may be a password).
+ * `what` names the value in the error (never the value itself: it may be a password); a function is called only
+ * then, so that naming costs nothing when all is well.
  */
-export function basicString(value: string, what: string): string {
+export function basicString(value: string, what: Naming): string {
   const parts: string[] = ['"'];
   let plainFrom = 0;
   for (let i = 0; i < value.length; i++) {
@@ -32,7 +40,7 @@ export function basicString(value: string, what: string): string {
       const paired = code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
       if (!paired) {
         throw new UserError(
-          `The value for ${what} contains a broken Unicode character (an unpaired surrogate) that a TOML file ` +
+          `The value for ${named(what)} contains a broken Unicode character (an unpaired surrogate) that a TOML file ` +
             'cannot hold. Enter it again.',
           'bad-input',
         );
@@ -49,7 +57,7 @@ export function basicString(value: string, what: string): string {
   return parts.join('');
 }
 
-export function formatValue(value: TomlScalar, what: string): string {
+export function formatValue(value: TomlScalar, what: Naming): string {
   if (typeof value === 'string') return basicString(value, what);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Number.isNaN(value)) return 'nan';
@@ -58,7 +66,7 @@ export function formatValue(value: TomlScalar, what: string): string {
   if (Object.is(value, -0)) return '-0.0';
   if (Number.isInteger(value) && !Number.isSafeInteger(value) && Math.abs(value) < 1e21) {
     // Written as an integer literal it would come back as a different (exact) integer.
-    throw new UserError(`The number for ${what} is too large to write exactly; use a string.`, 'bad-input');
+    throw new UserError(`The number for ${named(what)} is too large to write exactly; use a string.`, 'bad-input');
   }
   // String(n) gives TOML-valid literals: "8243", "0.5", "1e+21", "5e-324".
   return String(value);

@@ -49,6 +49,10 @@ export interface Section {
   readonly array: boolean;
   /** Offsets of the header line; absent for the root. */
   readonly header?: { readonly lineStart: number; readonly lineEnd: number };
+  /** Where the section's text ends: the start of the next header's line, or the end of the text. */
+  end: number;
+  /** Whether `entries` were collected (else they were stepped over and `entries` is empty). */
+  readonly recording: boolean;
   readonly entries: KeyValue[];
 }
 
@@ -59,19 +63,32 @@ const BARE_KEY = charClass('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 const SCALAR = charClass('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+.:');
 const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Scans a whole document into its sections (the root first), in document order. */
-export function scanToml(text: string): Section[] {
-  return new Scanner(text).document();
+/**
+ * What a caller needs of a section, by its path: its key-values, only where it lies in the text, or nothing.
+ * Sections needed for less are stepped over without building anything for what is not needed.
+ */
+export type SectionNeed = 'entries' | 'place' | 'none';
+
+/**
+ * Scans a whole document into its sections (the root first), in document order. With `need`, only the sections
+ * it asks for are returned, and only those it asks 'entries' of have their key-values: on a large file the patcher
+ * needs a few tables, and objects for every key and header would cost more than the scan itself.
+ */
+export function scanToml(text: string, need?: (path: readonly string[]) => SectionNeed): Section[] {
+  return new Scanner(text, need).document();
 }
 
 class Scanner {
   private pos = 0;
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly need: ((path: readonly string[]) => SectionNeed) | undefined,
+  ) {}
 
   document(): Section[] {
-    let section: Section = { kind: 'section', path: [], array: false, entries: [] };
-    const sections = [section];
+    const sections: Section[] = [];
+    let section: Section | undefined = this.open(sections, [], false, undefined);
     while (this.pos < this.text.length) {
       const lineStart = this.pos;
       this.skipSpaces();
@@ -86,15 +103,36 @@ class Scanner {
         this.skipSpaces();
         this.expect(array ? ']]' : ']');
         const lineEnd = this.finishLine();
-        section = { kind: 'section', path: key.map((k) => k.name), array, header: { lineStart, lineEnd }, entries: [] };
-        sections.push(section);
-      } else {
+        if (section) section.end = lineStart;
+        section = this.open(sections, key.map((k) => k.name), array, { lineStart, lineEnd });
+      } else if (section?.recording) {
         const entry = this.keyValue(section, lineStart);
         entry.lineEnd = this.finishLine();
         section.entries.push(entry);
+      } else {
+        this.skipKeyValue();
+        this.finishLine();
       }
     }
+    if (section) section.end = this.text.length;
     return sections;
+  }
+
+  /** A new section, added to `sections` unless it is not needed. */
+  private open(
+    sections: Section[],
+    path: readonly string[],
+    array: boolean,
+    header: Section['header'],
+  ): Section | undefined {
+    const need = this.need?.(path) ?? 'entries';
+    if (need === 'none') return undefined;
+    const recording = need === 'entries';
+    const section: Section = header
+      ? { kind: 'section', path, array, header, entries: [], end: -1, recording }
+      : { kind: 'section', path, array, entries: [], end: -1, recording };
+    sections.push(section);
+    return section;
   }
 
   /** `key = value`, positioned at the key. */
@@ -107,6 +145,31 @@ class Scanner {
     const valueStart = this.pos;
     const inline = this.value(path);
     return { container, key, path, lineStart, valueStart, valueEnd: this.pos, lineEnd: this.pos, inline };
+  }
+
+  /** Steps over `key = value` exactly as keyValue reads it, building nothing. */
+  private skipKeyValue(): void {
+    for (;;) {
+      this.skipSpaces();
+      this.skipKeySegment();
+      this.skipSpaces();
+      if (this.text.charCodeAt(this.pos) !== 0x2e) break; // '.'
+      this.pos++;
+    }
+    this.expect('=');
+    this.skipSpaces();
+    this.value(undefined);
+  }
+
+  private skipKeySegment(): void {
+    const start = this.pos;
+    const c = this.text[start];
+    if (c === '"') this.pos = this.basicStringEnd(start + 1);
+    else if (c === "'") this.pos = this.closing("'", start + 1) + 1;
+    else {
+      while (BARE_KEY[this.text.charCodeAt(this.pos)] === 1) this.pos++;
+      if (this.pos === start) this.fail('a key');
+    }
   }
 
   /** A bare, quoted or dotted key; stops after its last segment. */
@@ -171,8 +234,15 @@ class Scanner {
     this.pos++;
   }
 
-  /** Inside an array an inline table has no path of its own: it cannot be a patch target. */
+  /**
+   * Inside an array an inline table has no path of its own: it cannot be a patch target. Neither can one in a
+   * section that is only skipped over. Such tables are stepped over without building anything.
+   */
   private inlineTable(path: readonly string[] | undefined): InlineTable | undefined {
+    if (path === undefined) {
+      this.skipInlineTable();
+      return undefined;
+    }
     const table: InlineTable = { kind: 'inline', path: path ?? [], open: this.pos, close: -1, entries: [] };
     this.pos++;
     for (;;) {
@@ -186,7 +256,20 @@ class Scanner {
     }
     table.close = this.pos;
     this.pos++;
-    return path ? table : undefined;
+    return table;
+  }
+
+  private skipInlineTable(): void {
+    this.pos++;
+    for (;;) {
+      this.skipBlank();
+      if (this.text[this.pos] === '}') break;
+      this.skipKeyValue();
+      this.skipBlank();
+      if (this.text[this.pos] === ',') this.pos++;
+      else if (this.text[this.pos] !== '}') this.fail("',' or '}'");
+    }
+    this.pos++;
   }
 
   /** Numbers, booleans, dates and times. A local date may be followed by a space and a time. */

@@ -38,6 +38,8 @@ export interface IntendedValue {
 /** The original data with each intended value set; tables on the way are copied, never the original mutated. */
 export function intendedData(original: TomlTable, changes: readonly IntendedValue[]): TomlTable {
   const root = copyTable(original);
+  // Each table is copied once, however many changes go through it.
+  const copies = new Set<TomlTable>([root]);
   for (const { path, value } of changes) {
     let table = root;
     for (const [index, name] of path.slice(0, -1).entries()) {
@@ -49,7 +51,12 @@ export function intendedData(original: TomlTable, changes: readonly IntendedValu
           'patch-conflict',
         );
       }
+      if (next !== undefined && copies.has(next)) {
+        table = next;
+        continue;
+      }
       const copy = copyTable(next);
+      copies.add(copy);
       table[name] = copy;
       table = copy;
     }
@@ -90,8 +97,11 @@ export function verifyPatched(patched: string, intended: TomlTable, changed: rea
   }
 }
 
-/** The path of the first value that differs, or undefined when both are equal (dates and NaN included). */
-export function firstDifference(a: TomlValue, b: TomlValue): string[] | undefined {
+/**
+ * The path of the first value that differs, or undefined when both are equal (dates and NaN included). With
+ * `partOf`, tables of `b` may hold keys that `a` lacks: whether `a` is a part of `b`.
+ */
+export function firstDifference(a: TomlValue, b: TomlValue, partOf = false): string[] | undefined {
   // Paths are built only on the way back from a difference: a large equal document allocates nothing.
   if (a instanceof Date || b instanceof Date) {
     const same =
@@ -104,7 +114,7 @@ export function firstDifference(a: TomlValue, b: TomlValue): string[] | undefine
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return [];
     for (let i = 0; i < a.length; i++) {
-      const found = firstDifference(a[i] as TomlValue, b[i] as TomlValue);
+      const found = firstDifference(a[i] as TomlValue, b[i] as TomlValue, partOf);
       if (found) return [String(i), ...found];
     }
     return undefined;
@@ -115,10 +125,10 @@ export function firstDifference(a: TomlValue, b: TomlValue): string[] | undefine
     for (const key of keys) {
       const right = b[key];
       if (right === undefined) return [key];
-      const found = firstDifference(a[key] as TomlValue, right);
+      const found = firstDifference(a[key] as TomlValue, right, partOf);
       if (found) return [key, ...found];
     }
-    if (Object.keys(b).length !== keys.length) return [Object.keys(b).find((key) => a[key] === undefined) ?? ''];
+    if (!partOf && Object.keys(b).length !== keys.length) return [Object.keys(b).find((key) => a[key] === undefined) ?? ''];
     return undefined;
   }
   return Object.is(a, b) ? undefined : [];
@@ -126,7 +136,10 @@ export function firstDifference(a: TomlValue, b: TomlValue): string[] | undefine
 
 /** Null-prototype copies, like smol-toml's own tables: a key named __proto__ stays an ordinary key. */
 function copyTable(table: TomlTable | undefined): TomlTable {
-  return Object.assign(Object.create(null) as TomlTable, table);
+  const copy = Object.create(null) as TomlTable;
+  // A loop rather than Object.assign, which takes a slow path for prototype-less tables.
+  for (const key in table) copy[key] = table[key] as TomlValue;
+  return copy;
 }
 
 function kindOf(value: TomlValue): string {

@@ -8,9 +8,10 @@ import type { TomlScalar } from './patch-format.js';
 import { indexToml, pathKey } from './patch-index.js';
 import type { TomlIndex } from './patch-index.js';
 import { scanToml } from './patch-scan.js';
-import type { KeyValue } from './patch-scan.js';
+import type { KeyValue, Section, SectionNeed } from './patch-scan.js';
 import { intendedData, parseConfig, verifyPatched } from './patch-verify.js';
 import type { IntendedValue } from './patch-verify.js';
+import { verifiedInSections } from './patch-verify-window.js';
 
 export interface TomlChange {
   /** The table holding the key, e.g. ['keystore', 'primary']; [] for the top level. */
@@ -28,14 +29,42 @@ export interface PatchOptions {
 export function patchToml(text: string, changes: readonly TomlChange[], options: PatchOptions = {}): string {
   const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
   const body = bom ? text.slice(1) : text;
-  const original = parseConfig(body, options.file);
   const targets = latestPerPath(changes);
-  if (targets.length === 0) return text;
+  // The text is scanned and patched before it is parsed, so that the parsed data of a large file is not kept
+  // alive through that work (the garbage collector would copy it again). Errors of that work wait until the
+  // parse and the conflict check have had their say: they come first, and the scanner expects valid TOML.
+  const prepared = targets.length > 0 ? attempt(() => prepare(body, targets)) : undefined;
+  const original = parseConfig(body, options.file);
+  if (!prepared) return text;
   const intended = intendedData(original, targets);
-  const edits = planEdits(body, indexToml(scanToml(body)), targets);
-  const patched = applyEdits(body, edits);
-  verifyPatched(patched, intended, targets.map((t) => t.path));
+  if (!prepared.ok) throw prepared.error;
+  const { sections, edits, patched } = prepared.value;
+  // The cheap check can only accept; whatever it cannot vouch for is checked on the whole file.
+  if (!verifiedInSections(body, edits, sections, original, targets)) {
+    verifyPatched(patched, intended, targets.map((t) => t.path));
+  }
   return bom + patched;
+}
+
+interface Prepared {
+  readonly sections: readonly Section[];
+  /** In order of position. */
+  readonly edits: readonly Edit[];
+  readonly patched: string;
+}
+
+function prepare(body: string, targets: readonly IntendedValue[]): Prepared {
+  const sections = scanToml(body, sectionNeeds(targets));
+  const edits = planEdits(body, indexToml(sections), targets).sort((a, b) => a.at - b.at);
+  return { sections, edits, patched: applyEdits(body, edits) };
+}
+
+function attempt<T>(work: () => T): { ok: true; value: T } | { ok: false; error: unknown } {
+  try {
+    return { ok: true, value: work() };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 /** One change per path; a later change to the same key wins. */
@@ -46,6 +75,27 @@ function latestPerPath(changes: readonly TomlChange[]): IntendedValue[] {
     byPath.set(pathKey(path), { path, value: change.value });
   }
   return [...byPath.values()];
+}
+
+/**
+ * What the patch needs of each section. The planner looks up target paths and their tables' prefixes, which only
+ * a section on the way to a target (its path a proper prefix of one) can define: their entries. The verification
+ * re-parses every section that can define or conflict with a target (its path a prefix of a target's, or a
+ * target's a prefix of it): their place. No other section can change the meaning of a target or be changed by one.
+ */
+function sectionNeeds(targets: readonly IntendedValue[]): (section: readonly string[]) => SectionNeed {
+  return (section) => {
+    let need: SectionNeed = 'none';
+    for (const { path } of targets) {
+      const shorter = Math.min(section.length, path.length);
+      let i = 0;
+      while (i < shorter && section[i] === path[i]) i++;
+      if (i < shorter) continue;
+      if (section.length < path.length) return 'entries';
+      need = 'place';
+    }
+    return need;
+  };
 }
 
 interface Edit {
@@ -79,7 +129,7 @@ function planEdits(body: string, index: TomlIndex, targets: readonly IntendedVal
   };
 
   for (const { path, value } of targets) {
-    const written = formatValue(value, describePath(path));
+    const written = formatValue(value, () => describePath(path));
     const existing = index.values.get(pathKey(path));
     if (existing) {
       edits.push({ at: existing.valueStart, remove: existing.valueEnd - existing.valueStart, text: written });
@@ -206,12 +256,11 @@ function firstLineEnding(body: string): string {
   return newline > 0 && body[newline - 1] === '\r' ? '\r\n' : '\n';
 }
 
-/** One pass over the text, edits in order of position (stable, so inserts at one offset keep their order). */
+/** One pass over the text, edits in order of position (sorted stably, so inserts at one offset keep their order). */
 function applyEdits(body: string, edits: readonly Edit[]): string {
-  const ordered = [...edits].sort((a, b) => a.at - b.at);
   const chunks: string[] = [];
   let cursor = 0;
-  for (const edit of ordered) {
+  for (const edit of edits) {
     chunks.push(body.slice(cursor, edit.at), edit.text);
     cursor = edit.at + edit.remove;
   }
