@@ -85,6 +85,9 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
   }
   // chalk reads NO_COLOR only through FORCE_COLOR, and only when it loads: set it before Ink does.
   if (context.env.NO_COLOR !== undefined && context.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
+  // A terminal is attached (checked above). With CI set, Ink draws nothing until it exits: an interactive session
+  // inside a CI-flavoured environment (a CI job's debug shell, a test) would sit on a blank screen.
+  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
   const { runInkWizard } = await import('../ui/run-ink-wizard.js');
   return runInkWizard({ ...session, stdin: context.stdin, stdout, stderr: context.stderr as NodeJS.WriteStream });
 }
