@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { inkIncrementalFix } from './build/ink-incremental-fix.mjs';
+import { startUpFixes } from './build/start-up-fixes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -43,7 +44,7 @@ export const bundleOptions = {
   loader: { '.toml': 'text' }, // sandbox config templates, inlined as strings
   // React's production build: smaller and faster than the development one it picks by default.
   define: { 'process.env.NODE_ENV': '"production"' },
-  plugins: [leaveOutUnused, inkIncrementalFix],
+  plugins: [leaveOutUnused, inkIncrementalFix, startUpFixes(root)],
   logLevel: 'warning',
 };
 

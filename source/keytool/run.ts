@@ -1,4 +1,3 @@
-import { execa } from 'execa';
 import { UserError } from '../errors.js';
 
 /**
@@ -13,6 +12,8 @@ export interface KeytoolResult {
 
 export async function runKeytool(args: string[], secrets: Record<string, string> = {}): Promise<KeytoolResult> {
   const command = keytoolCommand();
+  // execa loads on first use: most commands (and the wizard's first frame) never start keytool.
+  const { execa } = await import('execa');
   try {
     const result = await execa(command, ['-J-Duser.language=en', '-J-Duser.country=US', ...args], {
       env: { ...secrets },
