@@ -199,6 +199,16 @@ function checkChainCertificates(target: RoleTarget, chain: DescribedCertificate[
 
 function checkTruststoreEntries(keystore: Keystore, now: Date, say: Say): void {
   let expired = 0;
+  // A PKCS#12 certificate bag without Oracle's trusted-key-usage attribute (as OpenSSL writes them) is invisible to
+  // Java: the server would trust none of those certificates.
+  const invisible = keystore.entries.filter((entry) => entry.kind === 'trusted-certificate' && entry.javaVisible === false).length;
+  if (invisible > 0) {
+    say(
+      'warning',
+      'truststore-invisible-certificates',
+      `${invisible} certificate${invisible === 1 ? '' : 's'} in the truststore lack the attribute Java needs to trust a PKCS#12 certificate (files made by openssl pkcs12 -nokeys), so the server ignores ${invisible === 1 ? 'it' : 'them'}. Rebuild the truststore with ei-keystore apply truststore.`,
+    );
+  }
   for (const entry of keystore.entries) {
     if (entry.kind !== 'trusted-certificate') continue;
     if (describeCertificate(entry.certificate, now).expiry === 'expired') expired++;

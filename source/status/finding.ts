@@ -22,6 +22,7 @@ export type FindingCode =
   | 'internal-not-separated'
   | 'primary-not-trusted'
   | 'truststore-expired-certificates'
+  | 'truststore-invisible-certificates'
   | 'table-ignored'
   | 'secrets-encrypted'
   | 'interrupted-transaction'

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -149,6 +150,19 @@ describe('status on a healthy home of the source document (ei-7)', () => {
     const set = await statusJson(home, undefined, { EIK_TEST_PASS: 'storepass' });
     expect(set.codes).not.toContain('warning:password-unavailable:primary');
     expect(set.document.roles[0]).toMatchObject({ opened: true, passwordFrom: '$env{EIK_TEST_PASS}' });
+  });
+
+  it('warns when a PKCS#12 truststore holds certificates Java cannot see (openssl pkcs12 -nokeys)', async () => {
+    const home = tempDir();
+    const { keystore, truststore } = await eiHomeWithKeystore(home);
+    const pem = path.join(home, 'primary.pem');
+    await keytool(['-exportcert', '-rfc', '-keystore', keystore, '-alias', 'ei-primary', '-file', pem, '-storepass:env', 'P'], { P: 'storepass' });
+    const made = spawnSync('openssl', ['pkcs12', '-export', '-nokeys', '-in', pem, '-out', truststore, '-passout', 'env:TP'], { env: { ...process.env, TP: 'trustpass' } });
+    expect(made.status, made.stderr?.toString()).toBe(0);
+    const config = path.join(home, 'conf', 'ei.toml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('file_name = "client-truststore.jks"\ntype = "JKS"', 'file_name = "client-truststore.jks"\ntype = "PKCS12"'));
+    const { codes } = await statusJson(home);
+    expect(codes).toContain('warning:truststore-invisible-certificates:truststore');
   });
 
   it('exits 2 with line and column when the configuration does not parse, and names the file', async () => {
