@@ -11,6 +11,8 @@ import { readJks } from '../../source/keystore/jks.js';
 import type { Keystore, PrivateKeyEntry } from '../../source/keystore/model.js';
 import { keytoolList, runKeytool, type KeytoolListing } from '../../source/keytool/run.js';
 import { tempDir } from '../support/tmp.js';
+import { sha256, expectKeystoreError, ourListing, privateKeyEntry } from '../support/keystore-assertions.js';
+import { keytool } from '../support/keytool.js';
 
 const STORE_PASSWORD = 'store-pass-1';
 /** JCEKS key passwords must be printable ASCII (Java's PBEKey refuses anything else). */
@@ -18,45 +20,6 @@ const RSA_KEY_PASSWORD = 'rsa-key-pass';
 const EC_KEY_PASSWORD = 'ec-key-pass!';
 const LEAF_ALIAS = 'clé-ünïcødé';
 const EMOJI_ALIAS = 'emoji 🔑 ec';
-
-function sha256(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex').toUpperCase();
-}
-
-async function keytool(args: string[], secrets: Record<string, string>): Promise<void> {
-  const result = await runKeytool(args, secrets);
-  if (result.exitCode !== 0) throw new Error(`keytool ${args[0]} failed: ${result.stdout}\n${result.stderr}`);
-}
-
-function expectKeystoreError(action: () => unknown, ...codes: KeystoreErrorCode[]): KeystoreError {
-  let error: unknown;
-  try {
-    action();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(KeystoreError);
-  expect(codes).toContain((error as KeystoreError).keystoreCode);
-  return error as KeystoreError;
-}
-
-function ourListing(keystore: Keystore): KeytoolListing[] {
-  return keystore.entries
-    .map((entry): KeytoolListing => {
-      if (entry.kind === 'private-key') {
-        return { alias: entry.alias, kind: entry.kind, sha256: sha256(entry.chain[0]!), chainLength: entry.chain.length };
-      }
-      if (entry.kind === 'trusted-certificate') return { alias: entry.alias, kind: entry.kind, sha256: sha256(entry.certificate) };
-      return { alias: entry.alias, kind: entry.kind };
-    })
-    .sort((a, b) => a.alias.localeCompare(b.alias));
-}
-
-function privateKeyEntry(keystore: Keystore, alias: string): PrivateKeyEntry {
-  const entry = keystore.entries.find((candidate) => candidate.alias === alias);
-  if (entry?.kind !== 'private-key') throw new Error(`no private key entry "${alias}"`);
-  return entry;
-}
 
 interface MadeStore {
   bytes: Buffer;

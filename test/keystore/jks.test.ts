@@ -11,21 +11,14 @@ import type { Keystore, PrivateKeyEntry } from '../../source/keystore/model.js';
 import { keytoolList, runKeytool, type KeytoolListing } from '../../source/keytool/run.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
 import { tempDir } from '../support/tmp.js';
+import { sha256, expectKeystoreError, ourListing, privateKeyEntry } from '../support/keystore-assertions.js';
+import { keytool } from '../support/keytool.js';
 
 const STORE_PASSWORD = 'store-pass-1';
 const KEY_PASSWORD = 'key-pass-2';
 const CA_KEY_PASSWORD = 'ca-pass-3';
 /** Non-ASCII: JKS feeds passwords to SHA-1 as UTF-16BE, so this proves the high byte of each char is right. */
 const UNICODE_KEY_PASSWORD = 'ключ-пароль-🔑';
-
-function sha256(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex').toUpperCase();
-}
-
-async function keytool(args: string[], secrets: Record<string, string>): Promise<void> {
-  const result = await runKeytool(args, secrets);
-  if (result.exitCode !== 0) throw new Error(`keytool ${args[0]} failed: ${result.stdout}\n${result.stderr}`);
-}
 
 function thrown(action: () => unknown): unknown {
   try {
@@ -36,34 +29,8 @@ function thrown(action: () => unknown): unknown {
   return undefined;
 }
 
-function expectKeystoreError(action: () => unknown, ...codes: KeystoreErrorCode[]): KeystoreError {
-  const error = thrown(action);
-  expect(error).toBeInstanceOf(KeystoreError);
-  expect(codes).toContain((error as KeystoreError).keystoreCode);
-  return error as KeystoreError;
-}
-
-/** What both our reader and keytool can say about each entry, in a comparable order. */
-function ourListing(keystore: Keystore): KeytoolListing[] {
-  return keystore.entries
-    .map((entry): KeytoolListing => {
-      if (entry.kind === 'private-key') {
-        return { alias: entry.alias, kind: entry.kind, sha256: sha256(entry.chain[0]!), chainLength: entry.chain.length };
-      }
-      if (entry.kind === 'trusted-certificate') return { alias: entry.alias, kind: entry.kind, sha256: sha256(entry.certificate) };
-      return { alias: entry.alias, kind: entry.kind };
-    })
-    .sort((a, b) => a.alias.localeCompare(b.alias));
-}
-
 function sortedListing(listing: KeytoolListing[]): KeytoolListing[] {
   return [...listing].sort((a, b) => a.alias.localeCompare(b.alias));
-}
-
-function privateKeyEntry(keystore: Keystore, alias: string): PrivateKeyEntry {
-  const entry = keystore.entries.find((candidate) => candidate.alias === alias);
-  if (entry?.kind !== 'private-key') throw new Error(`no private key entry "${alias}"`);
-  return entry;
 }
 
 function expectKeyMatchesLeaf(entry: PrivateKeyEntry, key: KeyObject): void {

@@ -1,6 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKeystore } from '../../source/keystore/open.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
@@ -8,23 +7,13 @@ import { WizardApp } from '../../source/ui/app.js';
 import { SECURITY } from '../support/homes.js';
 import { makeTestCa, pem } from '../support/test-ca.js';
 import { tempDir } from '../support/tmp.js';
-import { keys, renderInk, stripAnsi, unmountAll, type RenderedInk } from './support/ink.js';
+import { keys, renderInk, stripAnsi, unmountAll, untilFrame, type RenderedInk } from './support/ink.js';
 
 afterEach(() => unmountAll());
 
 const SECRET = 'Pending-Key-Pass-42';
 
-async function until(ink: RenderedInk, test: (frame: string) => boolean, what: string, timeout = 20_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const frame = ink.frame();
-    if (test(frame)) return frame;
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    });
-  }
-}
+const until = untilFrame;
 
 async function answer(ink: RenderedInk, text?: string) {
   const before = /step (\d+) of/.exec(ink.frame())?.[1];

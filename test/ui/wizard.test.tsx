@@ -1,29 +1,18 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WizardApp } from '../../source/ui/app.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { genKeyPair, keytool } from '../support/keytool.js';
 import { tempDir } from '../support/tmp.js';
 import { snapshotTree } from '../support/tree.js';
-import { keys, renderInk, stripAnsi, unmountAll, type RenderedInk } from './support/ink.js';
+import { keys, renderInk, stripAnsi, unmountAll, untilFrame, type RenderedInk } from './support/ink.js';
 
 afterEach(() => unmountAll());
 
 const SECRET = 'Zebra-Quokka-917';
 
-async function until(ink: RenderedInk, test: (frame: string) => boolean, what: string, timeout = 15_000): Promise<string> {
-  const start = Date.now();
-  for (;;) {
-    const frame = ink.frame();
-    if (test(frame)) return frame;
-    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
-    await act(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    });
-  }
-}
+const until = untilFrame;
 
 async function wizardOn(profile: 'ei-7' | 'mi-1.1' | 'mi-1.2' | 'mi-4', options: { dryRun?: boolean } = {}) {
   const { home } = await createSandbox(path.join(tempDir(), 'home'), profile);

@@ -88,3 +88,16 @@ export function renderInk(tree: ReactElement): RenderedInk {
 export function unmountAll(): void {
   for (const unmount of mounted.splice(0)) unmount();
 }
+
+/** Waits (inside act) until the last frame passes `test`; the error shows the frame it was left on. */
+export async function untilFrame(ink: RenderedInk, test: (frame: string) => boolean, what: string, timeout = 20_000): Promise<string> {
+  const start = Date.now();
+  for (;;) {
+    const frame = ink.frame();
+    if (test(frame)) return frame;
+    if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}; last frame:\n${frame}`);
+    await act(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    });
+  }
+}
