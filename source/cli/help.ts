@@ -5,7 +5,8 @@ Usage:
                                               the wizard: the three procedures, screen by screen
                                               (--plain: line-by-line prompts; --dry-run: review only)
   ei-keystore --sandbox [DIR]                 the wizard on a sandbox home, created on first use
-  ei-keystore status [--home DIR] [--profile P] [--json]    what the configuration points at, and what is wrong with it
+  ei-keystore status [--home DIR] [--profile P] [--json]
+                                              what the configuration points at, and what is wrong
   ei-keystore inspect FILE [--password-env NAME] [--json]
                                               the entries of one keystore (JKS, JCEKS or PKCS#12)
   ei-keystore apply primary|internal|truststore --answers FILE [--home DIR] [--dry-run] [--keytool] [--json]
