@@ -18,27 +18,40 @@ import type { PreparedChange } from '../procedures/prepared.js';
 import { gatherStatus } from '../status/gather.js';
 import type { Finding } from '../status/finding.js';
 
-export const APPLY_HELP = `Usage: ei-keystore apply primary|internal|truststore --answers FILE [--home DIR] [--dry-run] [--keytool] [--json]
+export const APPLY_HELP = `Usage: ei-keystore apply primary|internal|truststore --answers FILE
+       [--home DIR] [--dry-run] [--keytool] [--json]
 
-Runs one procedure of the source document from an answers file (see templates/answers/ and README):
-  primary      change the primary keystore ([keystore.tls] or [keystore.primary], by product version)
-  internal     separate the internal keystore that encrypts secrets ([keystore.internal])
+Runs one procedure of the source document from an answers file (see
+templates/answers/ and README):
+  primary      change the primary keystore ([keystore.tls] or
+               [keystore.primary], by product version)
+  internal     separate the internal keystore that encrypts secrets
+               ([keystore.internal])
   truststore   change the truststore and import certificates ([truststore])
 
-  --answers FILE   the answers (TOML); secrets as { env = "NAME" }, { file = "PATH" } or a literal
-  --home DIR       the server home (default: $EI_HOME, $MI_HOME, or the current directory)
-  --profile P      the product layout when detection cannot tell: ei-7 | mi-1.1 | mi-1.2 | mi-4
-  --dry-run        print the plan and the configuration diff (passwords masked); write nothing
-  --keytool        after our own checks, have keytool list every keystore written and compare
-  --json           one JSON document on stdout: { changed, backup, files, findings }
+  --answers FILE   the answers (TOML); secrets as { env = "NAME" }, { file =
+                   "PATH" } or a literal
+  --home DIR       the server home (default: $EI_HOME, $MI_HOME, or the current
+                   directory)
+  --profile P      the product layout when detection cannot tell: ei-7 | mi-1.1
+                   | mi-1.2 | mi-4
+  --dry-run        print the plan and the configuration diff (passwords masked);
+                   write nothing
+  --keytool        after our own checks, have keytool list every keystore
+                   written and compare
+  --json           one JSON document on stdout: { changed, backup, files,
+                   findings }
 
-A CA-signed certificate takes two runs: [keystore] source = "csr" writes a certificate signing request (the
-key waits in <home>/.ei-keystore/pending/, the configuration is unchanged); source = "ca-reply" with
-reply = FILE installs the CA's answer (PEM, DER, .p7b or a bundle) and continues as for an existing keystore.
+A CA-signed certificate takes two runs: [keystore] source = "csr" writes a
+certificate signing request (the key waits in <home>/.ei-keystore/pending/, the
+configuration is unchanged); source = "ca-reply" with reply = FILE installs the
+CA's answer (PEM, DER, .p7b or a bundle) and continues as for an existing
+keystore.
 
-Every file replaced is backed up first (ei-keystore restore --list). Running the same answers twice changes
-nothing the second time. Exit codes: 0 done or nothing to change; 1 failed and rolled back; 2 bad input,
-nothing written; 130 interrupted.
+Every file replaced is backed up first (ei-keystore restore --list). Running the
+same answers twice changes nothing the second time. Exit codes: 0 done or
+nothing to change; 1 failed and rolled back; 2 bad input, nothing written; 130
+interrupted.
 `;
 
 const PROCEDURES: readonly Procedure[] = ['primary', 'internal', 'truststore'];

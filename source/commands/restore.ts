@@ -11,18 +11,22 @@ import { UserError } from '../errors.js';
 
 export const RESTORE_HELP = `Usage: ei-keystore restore [--home DIR] [--list | ID] [--json]
 
-Every change ei-keystore makes first backs up the files it replaces, in <home>/.ei-keystore/backups/ID.
-Restoring puts each file back to its old bytes and mode and removes the files that change created.
-The restore is a change of its own: it backs up the current files first, so it can be undone the same way.
+Every change ei-keystore makes first backs up the files it replaces, in
+<home>/.ei-keystore/backups/ID. Restoring puts each file back to its old bytes
+and mode and removes the files that change created. The restore is a change of
+its own: it backs up the current files first, so it can be undone the same way.
 
   --list       the backups, newest first: id, when, what, state, files
   ID           restore that backup
-  --home DIR   the WSO2 home (default: $EI_HOME, $MI_HOME, or the current directory)
+  --home DIR   the WSO2 home (default: $EI_HOME, $MI_HOME, or the current
+               directory)
   --json       one JSON document on stdout
 
-A backup in state 'in-progress' belongs to a change that was interrupted: restoring it puts back every file.
+A backup in state 'in-progress' belongs to a change that was interrupted:
+restoring it puts back every file.
 
-Exit codes: 0 done; 1 failed, everything put back; 2 bad input or usage, nothing written.
+Exit codes: 0 done; 1 failed, everything put back; 2 bad input or usage, nothing
+written.
 `;
 
 function when(iso: string): string {

@@ -9,14 +9,18 @@ import { SANDBOX_ALIAS, SANDBOX_KEYSTORE, SANDBOX_PASSWORD, SANDBOX_TRUSTSTORE, 
 
 export const SANDBOX_HELP = `Usage: ei-keystore sandbox DIR [--profile P] [--json]
 
-Makes DIR a stand-in for a WSO2 server home, to try ei-keystore on without touching a real server:
-the configuration file of the chosen version with the keystore settings it ships, the keystore keys of
-its repository/resources/conf/default.json, and new keystores under the shipped names, alias and password
-(wso2carbon.jks: a fresh self-signed key pair "wso2carbon"; client-truststore.jks: its certificate).
+Makes DIR a stand-in for a WSO2 server home, to try ei-keystore on without
+touching a real server: the configuration file of the chosen version with the
+keystore settings it ships, the keystore keys of its
+repository/resources/conf/default.json, and new keystores under the shipped
+names, alias and password (wso2carbon.jks: a fresh self-signed key pair
+"wso2carbon"; client-truststore.jks: its certificate).
 
-  DIR            created if missing. An existing directory must be empty, or a sandbox made earlier
-                 (it holds ${SANDBOX_MARKER}), which is left as it is.
-  --profile P    the product layout: ${PROFILE_IDS.join(' | ')} (default ${DEFAULT_SANDBOX_PROFILE})
+  DIR            created if missing. An existing directory must be empty, or a
+                 sandbox made earlier (it holds ${SANDBOX_MARKER}), which is
+                 left as it is.
+  --profile P    the product layout: ${PROFILE_IDS.join(' | ')}
+                 (default ${DEFAULT_SANDBOX_PROFILE})
   --json         one JSON document on stdout: { home, profile, files, created }
 
 Exit codes: 0 made, or already there; 2 bad input or usage, nothing written.
