@@ -189,6 +189,27 @@ describe('the wizard (ink-testing-library)', () => {
     noFrameHolds(ink, 'internal-pass-1');
   });
 
+  it('Ctrl-C during apply lets the change finish, then exits 130 saying so', async () => {
+    const { ink, home, exits } = await wizardOn('mi-4');
+    await answer(ink);
+    for (let i = 0; i < 4; i++) await answer(ink);
+    await ink.press('during-apply', keys.enter, 'during-apply');
+    await answer(ink);
+    await ink.press(keys.enter);
+    await answer(ink);
+    for (let i = 0; i < 11; i++) await answer(ink);
+    await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    await ink.pressTogether('a', '\u0003');
+    const start = Date.now();
+    while (exits.length === 0 && Date.now() - start < 20_000) await ink.press('');
+    expect(exits).toHaveLength(1);
+    expect(exits[0]!.code).toBe(130);
+    expect(exits[0]!.message).toMatch(/Interrupted after the change was completed\. Backup \S+; to undo: ei-keystore restore/);
+    // Finished, not half-done: the new keystore is in place and the configuration names it.
+    expect(existsSync(path.join(home, 'repository/resources/security/ei-primary.jks'))).toBe(true);
+    expect(readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8')).toContain('ei-primary.jks');
+  });
+
   it('dry run: the review offers no apply, and quitting exits 0', async () => {
     const { ink, exits } = await wizardOn('mi-1.1', { dryRun: true });
     expect(ink.frame()).toContain('DRY RUN');
