@@ -1,5 +1,6 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
+import { readCertificateFields } from './certificate-der.js';
 import { derChildren, derOid, readDerNode } from './der.js';
 
 /** What a person (or --json) needs to know about one certificate. */
@@ -72,7 +73,33 @@ export function parseCertificate(der: Buffer): X509Certificate {
   }
 }
 
+/** Read from the DER when it is sure to match what OpenSSL would say (see certificate-der.ts), else from OpenSSL. */
 export function summarizeCertificate(der: Buffer): CertificateSummary {
+  return summarizeFromDer(der) ?? summarizeWithX509(der);
+}
+
+/** The fast path alone; undefined when the certificate holds something it leaves to OpenSSL. */
+export function summarizeFromDer(der: Buffer): CertificateSummary | undefined {
+  const fields = readCertificateFields(der);
+  if (!fields) return undefined;
+  // Same keys in the same order as summarizeWithX509: --json prints them in this order.
+  return {
+    subject: fields.subject,
+    issuer: fields.issuer,
+    selfIssued: fields.selfIssued,
+    notBefore: fields.notBefore,
+    notAfter: fields.notAfter,
+    keyAlgorithm: fields.keyAlgorithm,
+    keySize: fields.keySize,
+    curve: fields.curve,
+    signatureAlgorithm: safeSignatureAlgorithm(der),
+    sha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
+    subjectAltNames: fields.subjectAltNames,
+    isCA: fields.isCA,
+  };
+}
+
+export function summarizeWithX509(der: Buffer): CertificateSummary {
   const certificate = parseCertificate(der);
   const publicKey = certificate.publicKey;
   const details = publicKey.asymmetricKeyDetails ?? {};
