@@ -1,33 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { applyTransaction } from '../../source/apply/transaction.js';
-import type { CommandContext } from '../../source/cli/context.js';
 import { RESTORE_HELP, restoreCommand } from '../../source/commands/restore.js';
-import { UserError } from '../../source/errors.js';
 import { expectNewState, expectOldState, makeHome } from '../apply/apply-home.js';
+import { captureContext, usageError } from '../support/command-context.js';
 
-function context(cwd: string, env: NodeJS.ProcessEnv = {}) {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CommandContext = {
-    env,
-    cwd,
-    stdin: process.stdin,
-    stdout: { write: (text: string) => (stdout += text), isTTY: false },
-    stderr: { write: (text: string) => (stderr += text) },
-    now: new Date('2026-11-26T18:31:04Z'),
-  };
-  return { ctx, out: () => stdout, err: () => stderr };
-}
-
-async function usageError(promise: Promise<unknown>): Promise<UserError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  expect((error as UserError).exitCode).toBe(2);
-  return error as UserError;
-}
+const NOW = new Date('2026-11-26T18:31:04Z');
+const context = (cwd: string, env: NodeJS.ProcessEnv = {}) => captureContext(cwd, { env, now: NOW });
 
 describe('ei-keystore restore', () => {
   it('--list prints the backups newest first, as a table or JSON', async () => {

@@ -3,37 +3,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import type { CommandContext } from '../../source/cli/context.js';
 import { SANDBOX_HELP, sandboxCommand } from '../../source/commands/sandbox.js';
 import { statusCommand } from '../../source/commands/status.js';
-import { UserError } from '../../source/errors.js';
 import { tempDir } from '../support/tmp.js';
+import { captureContext, usageError } from '../support/command-context.js';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '..', '..');
 
-function context(cwd: string) {
-  let stdout = '';
-  let stderr = '';
-  const ctx: CommandContext = {
-    env: {},
-    cwd,
-    stdin: process.stdin,
-    stdout: { write: (text: string) => (stdout += text), isTTY: false },
-    stderr: { write: (text: string) => (stderr += text) },
-    now: new Date('2026-11-26T12:00:00Z'),
-  };
-  return { ctx, out: () => stdout, err: () => stderr };
-}
-
-async function usageError(promise: Promise<unknown>): Promise<UserError> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UserError);
-  expect((error as UserError).exitCode).toBe(2);
-  return error as UserError;
-}
+const NOW = new Date('2026-11-26T12:00:00Z');
+const context = (cwd: string) => captureContext(cwd, { now: NOW });
 
 type SandboxCommand = typeof sandboxCommand;
 

@@ -1,27 +1,15 @@
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText, readConfig } from '../../source/config/read.js';
 import { reportSecrets, resolveConfig, type ResolveInput } from '../../source/config/resolve.js';
 import type { ProfileId } from '../../source/core/profiles.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
+import { shippedConfigHome, type ShippedConfig } from '../support/homes.js';
 import { tempDir } from '../support/tmp.js';
 
-type Shipped = 'mi-1.1.0' | 'mi-1.2.0' | 'mi-4.0.0';
-
-function shippedHome(version: Shipped, withDefaults: boolean): string {
-  const home = tempDir();
-  mkdirSync(path.join(home, 'conf'));
-  copyFileSync(fixturePath('wso2', 'configs', version, 'deployment.toml'), path.join(home, 'conf', 'deployment.toml'));
-  if (withDefaults) {
-    mkdirSync(path.join(home, 'repository', 'resources', 'conf'), { recursive: true });
-    copyFileSync(
-      fixturePath('wso2', 'configs', version, 'default.json'),
-      path.join(home, 'repository', 'resources', 'conf', 'default.json'),
-    );
-  }
-  return home;
-}
+type Shipped = ShippedConfig;
+const shippedHome = (version: Shipped, withDefaults: boolean): string => shippedConfigHome(tempDir(), version, withDefaults);
 
 const HOME = '/opt/wso2/mi';
 const SECURITY = `${HOME}/repository/resources/security`;
