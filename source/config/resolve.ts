@@ -12,6 +12,7 @@ import {
   type SecretValue,
 } from './placeholders.js';
 import type { DefaultsMap } from './read.js';
+import { classifySecretValue } from '../keystore/cipher-tool.js';
 
 export type RoleKey = 'file_name' | 'type' | 'password' | 'alias' | 'key_password';
 /** Where a value came from: the file, default.json, this tool's shipped defaults, or (key_password) the password. */
@@ -267,8 +268,6 @@ function keystorePath(profile: Profile, home: string, fileName: string, table: s
   return path.join(home, profile.securityDir, fileName);
 }
 
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
-
 /** The [secrets] table: which values still wait for the cipher tool and which are ciphertext. Values stay out. */
 export function reportSecrets(data: Readonly<Record<string, unknown>>): SecretReport[] {
   const table = data.secrets;
@@ -276,11 +275,9 @@ export function reportSecrets(data: Readonly<Record<string, unknown>>): SecretRe
   return Object.entries(table).map(([alias, value]) => ({ alias, state: secretState(value) }));
 }
 
+/** One definition of "encrypted" for status and for the secrets guard of apply: the cipher tool's. */
 function secretState(value: unknown): SecretState {
   if (typeof value !== 'string') return 'unrecognised';
-  const trimmed = value.trim();
-  if (trimmed.startsWith('[') && trimmed.endsWith(']')) return 'plaintext';
-  // RSA ciphertext is at least 64 bytes; shorter Base64-looking strings are more likely ordinary words.
-  if (trimmed.length >= 64 && trimmed.length % 4 === 0 && BASE64.test(trimmed)) return 'encrypted';
-  return 'unrecognised';
+  const kind = classifySecretValue(value.trim());
+  return kind === 'other' ? 'unrecognised' : kind;
 }

@@ -14,8 +14,6 @@ import { keyFromExistingKeystore } from './key-material.js';
 import { readPendingSync } from './pending.js';
 import { prepareChange } from './prepare.js';
 import type { PreparedChange } from './prepared.js';
-import { secretsTable } from './secrets-guard.js';
-import { classifySecretValue } from '../keystore/cipher-tool.js';
 
 /** What every wizard front end (Ink or plain prompts) starts from. */
 export interface WizardSessionOptions {
@@ -43,14 +41,13 @@ export function wizardFactsOf(facts: HomeFacts): WizardFacts {
   }
   const server = facts.document.data.server as Record<string, unknown> | undefined;
   const hostname = typeof server?.hostname === 'string' && server.hostname.trim() !== '' ? server.hostname : 'localhost';
-  const secrets = secretsTable(facts);
   return {
     profile: facts.profile.id,
     profileLabel: facts.profile.label,
     internalConfigurable: facts.profile.internalConfigurable,
     hostname,
     securityFiles,
-    encryptedSecrets: Object.values(secrets).filter((value) => classifySecretValue(value) === 'encrypted').length,
+    encryptedSecrets: facts.resolved.secrets.filter((secret) => secret.state === 'encrypted').length,
     internalIsPrimary: Boolean(facts.resolved.roles.internal.sameAsPrimary),
     currentTruststoreFile: path.basename(facts.resolved.roles.truststore.file),
     pendingRequests: Object.fromEntries(
