@@ -1,5 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
+import { describeName } from './chain.js';
 import { readCertificateFields } from './certificate-der.js';
 import { derChildren, derOid, readDerNode } from './der.js';
 
@@ -46,15 +47,6 @@ const SIGNATURE_ALGORITHMS: Record<string, string> = {
 };
 
 const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, secp256k1: 256 };
-
-/** Node's subject strings list RDNs one per line, root-most first; Java and keytool print them most specific first. */
-function javaStyleName(nodeName: string): string {
-  return nodeName
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .reverse()
-    .join(', ');
-}
 
 function signatureAlgorithmOf(der: Buffer): string {
   const certificate = readDerNode(der, 0);
@@ -106,8 +98,8 @@ export function summarizeWithX509(der: Buffer): CertificateSummary {
   const keyType = publicKey.asymmetricKeyType ?? 'unknown';
   const curve = details.namedCurve;
   const keySize = details.modulusLength ?? (curve ? CURVE_BITS[curve] : undefined);
-  const subject = javaStyleName(certificate.subject);
-  const issuer = javaStyleName(certificate.issuer);
+  const subject = describeName(certificate.subject);
+  const issuer = describeName(certificate.issuer);
   return {
     subject,
     issuer,

@@ -19,9 +19,16 @@ export function keyMatchesCertificate(privateKey: KeyObject, certificateDer: Buf
   return certificate.checkPrivateKey(privateKey);
 }
 
-/** A subject or issuer as one line, most specific first, as users write distinguished names. */
+/**
+ * A subject or issuer as one line, most specific first, as users write distinguished names (Node lists the RDNs one
+ * per line, root-most first; keytool prints them the other way round).
+ */
 export function describeName(multiline: string): string {
-  return multiline.split('\n').reverse().join(', ');
+  return multiline
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .reverse()
+    .join(', ');
 }
 
 export type ChainCheck = { ok: true } | { ok: false; reason: string };
