@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ResolvedKeystore } from '../config/resolve.js';
 import type { SecretValue } from '../config/placeholders.js';
@@ -6,9 +6,8 @@ import { KeystoreError, UserError } from '../errors.js';
 import type { Keystore, PrivateKeyEntry } from '../keystore/model.js';
 import { detectFormat, readKeystore } from '../keystore/open.js';
 
-export function sha256Hex(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
+/** Hex SHA-256, the same digest the transaction's `expected` hashes and manifests use. */
+export { sha256 as sha256Hex } from '../apply/targets.js';
 
 /** A configured password's value, when the tool can know it. */
 export function knownSecret(secret: SecretValue | undefined): string | undefined {

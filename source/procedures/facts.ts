@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../apply/targets.js';
 import { readFileSync } from 'node:fs';
 import { locateHome, type LocatedHome } from '../config/locate.js';
 import { readConfig, type ConfigDocument } from '../config/read.js';
@@ -34,7 +34,7 @@ export function loadHomeFacts(options: { home?: string; env: NodeJS.ProcessEnv; 
     resolved,
     profile: PROFILES[document.profile],
     configText,
-    configSha256: createHash('sha256').update(raw).digest('hex'),
+    configSha256: sha256(raw),
     env: options.env,
     now: options.now,
   };

@@ -1,16 +1,14 @@
 import path from 'node:path';
 import type { SecretsStrategy } from '../core/answers/types.js';
 import type { TomlChange } from '../config/patch.js';
-import type { Profile } from '../core/profiles.js';
 import { fileNameFor } from '../core/profiles.js';
 import { UserError } from '../errors.js';
 import { classifySecretValue, reencryptSecrets } from '../keystore/cipher-tool.js';
 import { encodeKeystore } from '../keystore/write.js';
 import type { FileWrite } from '../apply/changes.js';
-import { currentKeyPair, fileBytesOrUndefined } from './current-keystore.js';
+import { currentKeyPair, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import type { KeystoreExpectation, PlanAction } from './prepared.js';
-import { sha256Hex } from './current-keystore.js';
 
 /** The values of `[secrets]` as strings (the cipher tool only writes strings there). */
 export function secretsTable(facts: HomeFacts): Record<string, string> {
@@ -108,4 +106,3 @@ async function keepOldKeyAsInternal(facts: HomeFacts, outcome: SecretsOutcome, e
   return outcome;
 }
 
-export type { Profile };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '../apply/targets.js';
 import type { Profile } from '../core/profiles.js';
 import type { RoleCheck } from './check-keystore.js';
 import type { Finding } from './finding.js';
@@ -79,6 +79,4 @@ export function crossRoleFindings(
 }
 
 
-function fingerprint(der: Buffer): string {
-  return createHash('sha256').update(der).digest('hex');
-}
+const fingerprint = sha256;
