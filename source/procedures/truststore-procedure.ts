@@ -30,11 +30,14 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
 
   const actions: PlanAction[] = [];
   let base: Keystore;
+  // The password that opens the starting truststore also opens any key entry carried over from it.
+  let basePassword: string;
   if (settings.source === 'copy-current') {
-    base = (await openConfiguredKeystore(current, 'start the new truststore as a copy of the current one')).keystore;
+    ({ keystore: base, password: basePassword } = await openConfiguredKeystore(current, 'start the new truststore as a copy of the current one'));
     actions.push({ kind: 'take', what: `the ${base.entries.length} entries of the current truststore ${current.file}` });
   } else {
     const sourcePassword = secrets.existingPassword ?? secrets.password;
+    basePassword = sourcePassword;
     try {
       base = (await openKeystoreFile(settings.existing.path, sourcePassword)).keystore;
     } catch (error) {
@@ -52,7 +55,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     certificates.forEach((certificate, index) => additions.push({ alias: index === 0 ? item.alias : `${item.alias}-${index + 1}`, certificate }));
   }
   const edit = editTruststore(base, additions, {
-    storePassword: settings.source === 'copy-current' ? (await openConfiguredKeystore(current, 'copy the current truststore')).password : (secrets.existingPassword ?? secrets.password),
+    storePassword: basePassword,
     file: settings.source === 'copy-current' ? current.file : settings.existing.path,
     remove: settings.removeDefaultCertificate ? (alias) => alias.toLowerCase() === DEFAULT_ALIAS : undefined,
   });
