@@ -1,5 +1,18 @@
+/**
+ * The server's view of a home: for every key of every keystore role, the value the product will use and where it
+ * came from. The product's rule (its config mapper) is: a key the configuration sets wins; every other key comes
+ * from `repository/resources/conf/default.json`; `$ref{}` placeholders are then followed to the end. Homes without
+ * a default.json of their own use the table embedded per profile (core/product-defaults.ts), taken from the
+ * shipped files. There is no other rule: a missing `key_password` is whatever default.json says (`wso2carbon`, or
+ * on MI 4 the primary's through `$ref`), never "the same as this table's password".
+ *
+ * The same rule also finds the keys outside the three tables whose defaults `$ref` a role (transport listeners and
+ * senders, the management API): set explicitly in the configuration, they make a listener open another file.
+ */
 import path from 'node:path';
+import { PRODUCT_DEFAULTS } from '../core/product-defaults.js';
 import { PROFILES, type IgnoredTable, type KeystoreRole, type Profile, type ProfileId } from '../core/profiles.js';
+import { classifySecretValue } from '../keystore/cipher-tool.js';
 import {
   classifySecret,
   expandRefs,
@@ -8,17 +21,50 @@ import {
   lookupDotted,
   scalarText,
   substituteText,
-  type RefLookup,
+  tokenize,
   type SecretValue,
 } from './placeholders.js';
 import type { DefaultsMap } from './read.js';
-import { classifySecretValue } from '../keystore/cipher-tool.js';
+import { keyLines } from './key-lines.js';
 
 export type RoleKey = 'file_name' | 'type' | 'password' | 'alias' | 'key_password';
-/** Where a value came from: the file, default.json, this tool's shipped defaults, or (key_password) the password. */
-export type ValueSource = 'config' | 'default.json' | 'built-in' | 'password';
+export const ROLE_KEYS: readonly RoleKey[] = ['file_name', 'type', 'password', 'alias', 'key_password'];
+const TRUSTSTORE_KEYS: readonly RoleKey[] = ['file_name', 'type', 'password'];
 
-export interface ResolvedKeystore {
+/** Where a raw value was found: a line of the configuration, the home's default.json, or the embedded table. */
+export type Origin =
+  | { kind: 'config'; file: string; line?: number }
+  | { kind: 'default.json'; file: string }
+  | { kind: 'built-in'; profile: ProfileId };
+
+/** One key as the server resolves it. `text` keeps `$env{}`, `$sys{}` and `$secret{}`; only `$ref{}` is followed. */
+export interface ResolvedSetting {
+  /** The flat key, e.g. `keystore.internal.key_password`. */
+  key: string;
+  origin?: Origin;
+  /** Each `$ref{}` followed, in order, with where its value came from. */
+  via: Array<{ key: string; origin?: Origin }>;
+  /** After `$ref` expansion; undefined when nothing gives a value or a `$ref` cannot be followed. */
+  text?: string;
+}
+
+/** One place the product opens a keystore from: a role's table, or a key family that defaults to a role. */
+interface KeystoreOpening {
+  /** Absolute path of the file the product opens. */
+  file: string;
+  type: string;
+  password: SecretValue;
+  /** Absent for truststores: the product reads no alias there. */
+  alias?: string;
+  keyPassword?: SecretValue;
+  settings: Partial<Record<RoleKey, ResolvedSetting>>;
+  /** Sentences about values that will not work as written (never containing a password). */
+  problems: string[];
+  /** A `$ref` that could not be followed safely (too deep, too long): the configuration is unusable as it is. */
+  invalid?: boolean;
+}
+
+export interface ResolvedKeystore extends KeystoreOpening {
   role: KeystoreRole;
   /** The TOML table the values came from (the primary's table when the internal keystore is the primary). */
   table: string;
@@ -26,19 +72,31 @@ export interface ResolvedKeystore {
   configured: boolean;
   /** Whether the product lets this role be configured separately (false for internal on mi-1.1 / mi-1.2). */
   configurable: boolean;
-  /** Absolute path of the keystore file the product opens. */
-  file: string;
   /** `file_name` as the file writes it, or the default in the configuration's form when the file does not. */
   fileNameAsWritten: string;
-  type: string;
-  password: SecretValue;
-  alias?: string;
-  keyPassword?: SecretValue;
   /** Internal keystore that resolves to the primary's file and alias. */
   sameAsPrimary?: boolean;
-  sources: Partial<Record<RoleKey, ValueSource>>;
-  /** Sentences about values that will not work as written (never containing a password). */
-  problems: string[];
+}
+
+/**
+ * A key family outside the role tables whose shipped defaults `$ref` a role (e.g. `transport.http.listener.keystore`
+ * refs `keystore.primary.*`), with at least one key set explicitly in the configuration.
+ */
+export interface KeystoreReference extends KeystoreOpening {
+  /** The dotted table of the family, e.g. `transport.http.listener.keystore`. */
+  prefix: string;
+  /** The role its defaults follow. */
+  role: KeystoreRole;
+  /** For each role key, the family's own key name (`location` for `file_name` on MI 1.2 and 4). */
+  keyNames: Partial<Record<RoleKey, string>>;
+  /** Role keys the configuration sets for this family. */
+  explicit: RoleKey[];
+}
+
+/** A dynamic SSL profile file the configuration names (`...ssl_profile.file_path`). */
+export interface SslProfileFile {
+  key: string;
+  file: string;
 }
 
 export type SecretState = 'plaintext' | 'encrypted' | 'unrecognised';
@@ -51,6 +109,8 @@ export interface SecretReport {
 export interface ResolvedConfig {
   profile: ProfileId;
   roles: Record<KeystoreRole, ResolvedKeystore>;
+  references: KeystoreReference[];
+  sslProfiles: SslProfileFile[];
   /** Tables in the file that this product does not read, and why. */
   ignoredTables: IgnoredTable[];
   secrets: SecretReport[];
@@ -60,104 +120,94 @@ export interface ResolveInput {
   home: string;
   profile: ProfileId;
   data: Readonly<Record<string, unknown>>;
+  /** The home's own default.json, when it has one. */
   defaults?: DefaultsMap;
+  defaultsPath?: string;
+  /** The configuration's text and path, for the line numbers of explicit values. */
+  text?: string;
+  configPath?: string;
   env: NodeJS.ProcessEnv;
 }
 
-const KEYSTORE_KEYS: readonly RoleKey[] = ['file_name', 'type', 'password', 'alias', 'key_password'];
-const TRUSTSTORE_KEYS: readonly RoleKey[] = ['file_name', 'type', 'password'];
-
-interface Raw {
-  raw?: unknown;
-  source: ValueSource;
-}
-
-/** Everything needed to look up one effective raw value; built once per resolution. */
+/** Everything needed to look up one raw value; built once per resolution. */
 class Sources {
   readonly profile: Profile;
-  private readonly builtIn: Record<string, string>;
-  private readonly readTables: Set<string>;
+  private readonly embedded: Readonly<Record<string, string>>;
+  private lines?: Map<string, number>;
 
   constructor(private readonly input: ResolveInput) {
     this.profile = PROFILES[input.profile];
-    this.builtIn = builtInDefaults(this.profile);
-    const tables = this.profile.tables;
-    this.readTables = new Set([tables.primary, tables.truststore]);
-    if (this.profile.internalConfigurable) this.readTables.add(tables.internal);
+    this.embedded = PRODUCT_DEFAULTS[input.profile];
   }
 
-  configured(table: string): boolean {
-    return this.readTables.has(table) && hasTable(this.input.data, table);
+  /** The key's raw value and its origin, before placeholders: the configuration, else default.json. */
+  raw(key: string): { raw: unknown; origin: Origin } | undefined {
+    const own = lookupDotted(this.input.data, key);
+    if (own !== undefined) return { raw: own, origin: this.configOrigin(key) };
+    const fromHome = this.input.defaults?.[key];
+    if (fromHome !== undefined) return { raw: fromHome, origin: { kind: 'default.json', file: this.input.defaultsPath ?? 'default.json' } };
+    const embedded = this.embedded[key];
+    if (embedded !== undefined) return { raw: embedded, origin: { kind: 'built-in', profile: this.profile.id } };
+    return undefined;
   }
 
-  /** The value the product would use for `table.key`, before placeholders are expanded. */
-  effective(table: string, key: RoleKey): Raw {
-    const own = this.configured(table) ? lookupDotted(this.input.data, table) : undefined;
-    if (isTable(own) && Object.hasOwn(own, key)) return { raw: own[key], source: 'config' };
-    // A configured table without key_password uses its own password (the document's examples set both).
-    if (key === 'key_password' && own !== undefined) return this.passwordFallback(table);
-    const flat = `${table}.${key}`;
-    const fromJson = this.input.defaults?.[flat];
-    if (fromJson !== undefined) return { raw: fromJson, source: 'default.json' };
-    const builtIn = this.builtIn[flat];
-    if (builtIn !== undefined) return { raw: builtIn, source: 'built-in' };
-    if (key === 'key_password') return this.passwordFallback(table);
-    return { source: 'built-in' };
+  isExplicit(key: string): boolean {
+    const value = lookupDotted(this.input.data, key);
+    return value !== undefined && !isTable(value);
   }
 
-  private passwordFallback(table: string): Raw {
-    return { raw: this.effective(table, 'password').raw, source: 'password' };
+  /** Every flat key of the defaults (the home's and the embedded table's). */
+  defaultKeys(): Iterable<[string, string]> {
+    const merged = new Map<string, string>(Object.entries(this.embedded));
+    for (const [key, value] of Object.entries(this.input.defaults ?? {})) merged.set(key, String(value));
+    return merged;
   }
 
-  /** $ref lookup: the keystore tables as the product sees them, then the file, then the defaults. */
-  readonly lookup: RefLookup = (key) => {
-    const dot = key.lastIndexOf('.');
-    const table = key.slice(0, dot);
-    const name = key.slice(dot + 1) as RoleKey;
-    if (dot > 0 && this.readTables.has(table) && KEYSTORE_KEYS.includes(name)) {
-      return this.effective(table, name).raw;
+  private configOrigin(key: string): Origin {
+    const file = this.input.configPath ?? 'configuration';
+    if (this.input.text === undefined) return { kind: 'config', file };
+    this.lines ??= keyLines(this.input.text);
+    const line = this.lines.get(key);
+    return line === undefined ? { kind: 'config', file } : { kind: 'config', file, line };
+  }
+
+  /** Expands one key's value the product's way, recording each `$ref` it follows. */
+  setting(key: string): ResolvedSetting & { problems: string[]; fatal?: boolean } {
+    const found = this.raw(key);
+    const setting: ResolvedSetting & { problems: string[]; fatal?: boolean } = { key, via: [], problems: [] };
+    if (!found) return setting;
+    setting.origin = found.origin;
+    const text = scalarText(found.raw);
+    if (text === undefined) {
+      setting.problems.push('is not a string value');
+      return setting;
     }
-    return lookupDotted(this.input.data, key) ?? this.input.defaults?.[key] ?? this.builtIn[key];
-  };
-}
-
-/** The shipped defaults as default.json would spell them, for homes without one (and ei.toml homes). */
-function builtInDefaults(profile: Profile): Record<string, string> {
-  const flat: Record<string, string> = {};
-  const put = (table: string, values: Partial<Record<RoleKey, string | undefined>>): void => {
-    for (const [key, value] of Object.entries(values)) if (value !== undefined) flat[`${table}.${key}`] = value;
-  };
-  const { primary, truststore } = profile.defaults;
-  put(profile.tables.primary, {
-    file_name: primary.fileName,
-    type: primary.type,
-    password: primary.password,
-    alias: primary.alias,
-    key_password: primary.keyPassword,
-  });
-  put(profile.tables.truststore, {
-    file_name: truststore.fileName,
-    type: truststore.type,
-    password: truststore.password,
-  });
-  // Where [keystore.internal] is read, each missing key falls back to the primary's (MI 4's default.json does
-  // exactly this; the document says the primary is used by default).
-  if (profile.internalConfigurable) {
-    const refs: Partial<Record<RoleKey, string>> = {};
-    for (const key of KEYSTORE_KEYS) refs[key] = `$ref{${profile.tables.primary}.${key}}`;
-    put(profile.tables.internal, refs);
+    const expansion = expandRefs(
+      text,
+      (ref) => {
+        const target = this.raw(ref);
+        setting.via.push({ key: ref, ...(target ? { origin: target.origin } : {}) });
+        return target?.raw;
+      },
+      [key],
+    );
+    setting.problems.push(...expansion.problems);
+    if ((expansion as { fatal?: boolean }).fatal) setting.fatal = true;
+    if (expansion.value !== undefined) setting.text = expansion.value;
+    return setting;
   }
-  return flat;
 }
 
 export function resolveConfig(input: ResolveInput): ResolvedConfig {
   const sources = new Sources(input);
   const profile = sources.profile;
-  const primary = resolveTable(sources, input, 'primary', profile.tables.primary);
-  const truststore = resolveTable(sources, input, 'truststore', profile.tables.truststore);
+  const primary = resolveRole(sources, input, 'primary', profile.tables.primary);
+  const truststore = resolveRole(sources, input, 'truststore', profile.tables.truststore);
   return {
     profile: profile.id,
     roles: { primary, internal: resolveInternal(sources, input, primary), truststore },
+    references: resolveReferences(sources, input),
+    sslProfiles: sslProfileFiles(input),
     ignoredTables: profile.tablesIgnored.filter((ignored) => hasTable(input.data, ignored.table)),
     secrets: reportSecrets(input.data),
   };
@@ -169,7 +219,7 @@ function resolveInternal(sources: Sources, input: ResolveInput, primary: Resolve
     // The product hard-codes the primary keystore for internal encryption.
     return { ...primary, role: 'internal', configured: false, configurable: false, sameAsPrimary: true };
   }
-  const internal = resolveTable(sources, input, 'internal', profile.tables.internal);
+  const internal = resolveRole(sources, input, 'internal', profile.tables.internal);
   const same =
     internal.file === primary.file && (internal.alias ?? '').toLowerCase() === (primary.alias ?? '').toLowerCase();
   internal.sameAsPrimary = same;
@@ -177,29 +227,48 @@ function resolveInternal(sources: Sources, input: ResolveInput, primary: Resolve
   return internal;
 }
 
-function resolveTable(sources: Sources, input: ResolveInput, role: KeystoreRole, table: string): ResolvedKeystore {
+function resolveRole(sources: Sources, input: ResolveInput, role: KeystoreRole, table: string): ResolvedKeystore {
+  const keyNames = Object.fromEntries((role === 'truststore' ? TRUSTSTORE_KEYS : ROLE_KEYS).map((key) => [key, key])) as Partial<Record<RoleKey, string>>;
+  const opening = resolveOpening(sources, input, table, keyNames, (fileName, problems) => keystorePath(sources.profile, input.home, fileName, table, problems));
+  const fileSetting = opening.settings.file_name;
+  const writtenRaw = fileSetting?.origin?.kind === 'config' ? scalarText(lookupDotted(input.data, `${table}.file_name`)) : undefined;
+  return {
+    ...opening,
+    role,
+    table,
+    configured: hasTable(input.data, table),
+    configurable: role !== 'internal' || sources.profile.internalConfigurable,
+    fileNameAsWritten: writtenRaw ?? fileSetting?.text ?? '',
+  };
+}
+
+/** Resolves one family of keys (a role's table or a reference) into the keystore the product opens. */
+function resolveOpening(
+  sources: Sources,
+  input: ResolveInput,
+  table: string,
+  keyNames: Partial<Record<RoleKey, string>>,
+  toPath: (fileName: string, problems: string[]) => string,
+): KeystoreOpening {
   const problems: string[] = [];
-  const sourcesOf: Partial<Record<RoleKey, ValueSource>> = {};
+  const settings: Partial<Record<RoleKey, ResolvedSetting>> = {};
   const sys = { 'carbon.home': input.home };
+  let invalid = false;
 
   const expanded = (key: RoleKey): string | undefined => {
-    const { raw, source } = sources.effective(table, key);
-    if (raw === undefined) return undefined;
-    sourcesOf[key] = source;
-    const text = scalarText(raw);
-    if (text === undefined) {
-      problems.push(`[${table}] ${key} is not a string value`);
-      return undefined;
-    }
-    const result = expandRefs(text, sources.lookup, [`${table}.${key}`]);
-    problems.push(...result.problems.map((problem) => `[${table}] ${key}: ${problem}`));
-    return result.value;
+    const name = keyNames[key];
+    if (name === undefined) return undefined;
+    const { problems: found, fatal, ...setting } = sources.setting(`${table}.${name}`);
+    settings[key] = setting;
+    problems.push(...found.map((problem) => `[${table}] ${name}${problem.startsWith('is ') ? ' ' : ': '}${problem}`));
+    if (fatal) invalid = true;
+    return setting.text;
   };
   const plain = (key: RoleKey): string | undefined => {
     const value = expanded(key);
     if (value === undefined) return undefined;
     const result = substituteText(value, input.env, sys);
-    problems.push(...result.problems.map((problem) => `[${table}] ${key}: ${problem}`));
+    problems.push(...result.problems.map((problem) => `[${table}] ${keyNames[key]}: ${problem}`));
     return result.value;
   };
   const secret = (key: RoleKey): SecretValue => {
@@ -207,43 +276,20 @@ function resolveTable(sources: Sources, input: ResolveInput, role: KeystoreRole,
     return value === undefined ? { kind: 'missing' } : classifySecret(value, input.env);
   };
 
-  const fileRaw = sources.effective(table, 'file_name');
   const fileName = plain('file_name') ?? '';
-  const fileNameAsWritten = fileRaw.source === 'config' ? (scalarText(fileRaw.raw) ?? '') : fileName;
-  const file = keystorePath(sources.profile, input.home, fileName, table, problems);
-  let type = plain('type');
-  if (type === undefined) {
-    type = 'JKS';
-    sourcesOf.type = 'built-in';
-  }
-  const password = secret('password');
-  const resolved: ResolvedKeystore = {
-    role,
-    table,
-    configured: sources.configured(table),
-    configurable: role !== 'internal' || sources.profile.internalConfigurable,
-    file,
-    fileNameAsWritten,
-    type,
-    password,
-    sources: sourcesOf,
-    problems,
-  };
-  if (role !== 'truststore') {
+  const file = toPath(fileName, problems);
+  const type = plain('type') ?? 'JKS';
+  const opening: KeystoreOpening = { file, type, password: secret('password'), settings, problems };
+  if (keyNames.alias !== undefined) {
     const alias = plain('alias');
-    if (alias !== undefined) resolved.alias = alias;
-    // Reuse the password rather than expanding it twice, which would report its problems twice.
-    if (sources.effective(table, 'key_password').source === 'password') {
-      sourcesOf.key_password = 'password';
-      resolved.keyPassword = password;
-    } else {
-      resolved.keyPassword = secret('key_password');
-    }
+    if (alias !== undefined) opening.alias = alias;
   }
-  return resolved;
+  if (keyNames.key_password !== undefined) opening.keyPassword = secret('key_password');
+  if (invalid) opening.invalid = true;
+  return opening;
 }
 
-/** Where the product looks for the file: bare names under the security directory, paths relative to the home. */
+/** Where the product looks for a role's file: bare names under the security directory, paths relative to the home. */
 function keystorePath(profile: Profile, home: string, fileName: string, table: string, problems: string[]): string {
   if (fileName === '') {
     problems.push(`[${table}] file_name is empty`);
@@ -268,6 +314,70 @@ function keystorePath(profile: Profile, home: string, fileName: string, table: s
   return path.join(home, profile.securityDir, fileName);
 }
 
+/** A reference's `location` is a path the server opens relative to its home (the defaults spell it so). */
+function referencePath(home: string, location: string, table: string, problems: string[]): string {
+  if (location === '') {
+    problems.push(`[${table}] location is empty`);
+    return home;
+  }
+  return path.resolve(home, location);
+}
+
+const REF = /\$ref\{([^}]*)\}/;
+
+/**
+ * Every key family whose defaults `$ref` a role key, found in the defaults themselves (so a newer default.json
+ * brings its own), and kept when the configuration sets at least one of its keys.
+ */
+function resolveReferences(sources: Sources, input: ResolveInput): KeystoreReference[] {
+  const profile = sources.profile;
+  const roleOfTable = new Map<string, KeystoreRole>([
+    [profile.tables.primary, 'primary'],
+    [profile.tables.truststore, 'truststore'],
+  ]);
+  if (profile.internalConfigurable) roleOfTable.set(profile.tables.internal, 'internal');
+  const families = new Map<string, { role: KeystoreRole; keyNames: Partial<Record<RoleKey, string>> }>();
+  for (const [key, value] of sources.defaultKeys()) {
+    const ref = REF.exec(value)?.[1]?.trim();
+    if (!ref) continue;
+    const dot = ref.lastIndexOf('.');
+    const role = roleOfTable.get(ref.slice(0, dot));
+    const roleKey = ref.slice(dot + 1) as RoleKey;
+    if (!role || !ROLE_KEYS.includes(roleKey)) continue;
+    const split = key.lastIndexOf('.');
+    const prefix = key.slice(0, split);
+    if (roleOfTable.has(prefix) || prefix === profile.tables.internal) continue;
+    const family = families.get(prefix) ?? { role, keyNames: {} };
+    family.keyNames[roleKey] = key.slice(split + 1);
+    families.set(prefix, family);
+  }
+  const references: KeystoreReference[] = [];
+  for (const [prefix, family] of families) {
+    const explicit = (Object.entries(family.keyNames) as Array<[RoleKey, string]>).filter(([, name]) => sources.isExplicit(`${prefix}.${name}`)).map(([key]) => key);
+    if (explicit.length === 0) continue;
+    const opening = resolveOpening(sources, input, prefix, family.keyNames, (location, problems) => referencePath(input.home, location, prefix, problems));
+    references.push({ ...opening, prefix, role: family.role, keyNames: family.keyNames, explicit });
+  }
+  return references.sort((a, b) => a.prefix.localeCompare(b.prefix));
+}
+
+/** Dynamic SSL profiles (`listener.ssl_profile.file_path` and the like): XML files that name keystores too. */
+function sslProfileFiles(input: ResolveInput): SslProfileFile[] {
+  const found: SslProfileFile[] = [];
+  const walk = (node: Record<string, unknown>, prefix: string): void => {
+    for (const [name, value] of Object.entries(node)) {
+      const key = prefix ? `${prefix}.${name}` : name;
+      if (isTable(value)) walk(value, key);
+      else if (key.endsWith('ssl_profile.file_path') && typeof value === 'string') {
+        const text = substituteText(value, input.env, { 'carbon.home': input.home }).value;
+        if (!tokenize(text).some((token) => token.kind !== 'text')) found.push({ key, file: path.resolve(input.home, text) });
+      }
+    }
+  };
+  walk(input.data as Record<string, unknown>, '');
+  return found;
+}
+
 /** The [secrets] table: which values still wait for the cipher tool and which are ciphertext. Values stay out. */
 export function reportSecrets(data: Readonly<Record<string, unknown>>): SecretReport[] {
   const table = data.secrets;
@@ -280,4 +390,35 @@ function secretState(value: unknown): SecretState {
   if (typeof value !== 'string') return 'unrecognised';
   const kind = classifySecretValue(value.trim());
   return kind === 'other' ? 'unrecognised' : kind;
+}
+
+/** For messages and --json: where a setting's value comes from, in words (`conf/deployment.toml:12`, ...). */
+export function describeOrigin(origin: Origin | undefined, home: string): string {
+  if (!origin) return 'nowhere (no default)';
+  switch (origin.kind) {
+    case 'config':
+      return `${path.relative(home, origin.file) || origin.file}${origin.line ? `:${origin.line}` : ''}`;
+    case 'default.json':
+      return path.relative(home, origin.file) || origin.file;
+    case 'built-in':
+      return `the shipped default.json of ${PROFILES[origin.profile].label} (built in)`;
+  }
+}
+
+/** Resolves a configuration document as read (or `data` standing in for it, e.g. the configuration after a change). */
+export function resolveDocument(
+  document: { home: string; profile: ProfileId; data: Readonly<Record<string, unknown>>; text?: string; config: { path: string }; defaults?: DefaultsMap; defaultsPath?: string },
+  env: NodeJS.ProcessEnv,
+  after?: { data: Readonly<Record<string, unknown>>; text?: string },
+): ResolvedConfig {
+  return resolveConfig({
+    home: document.home,
+    profile: document.profile,
+    data: after?.data ?? document.data,
+    text: after ? after.text : document.text,
+    configPath: document.config.path,
+    ...(document.defaults ? { defaults: document.defaults } : {}),
+    ...(document.defaultsPath ? { defaultsPath: document.defaultsPath } : {}),
+    env,
+  });
 }

@@ -2,7 +2,7 @@ import { sha256 } from '../apply/targets.js';
 import { readFileSync } from 'node:fs';
 import { locateHome, type LocatedHome } from '../config/locate.js';
 import { readConfig, type ConfigDocument } from '../config/read.js';
-import { resolveConfig, type ResolvedConfig } from '../config/resolve.js';
+import { resolveDocument, type ResolvedConfig } from '../config/resolve.js';
 import { PROFILES, type Profile, type ProfileId } from '../core/profiles.js';
 import { UserError } from '../errors.js';
 
@@ -27,7 +27,7 @@ export function loadHomeFacts(options: { home?: string; env: NodeJS.ProcessEnv; 
   if ((configText.startsWith('\uFEFF') ? configText.slice(1) : configText) !== document.text) {
     throw new UserError(`${located.config.path} changed while it was being read; nothing was written. Run again.`, 'config-changed');
   }
-  const resolved = resolveConfig({ home: document.home, profile: document.profile, data: document.data, defaults: document.defaults, env: options.env });
+  const resolved = resolveDocument(document, options.env);
   return {
     located,
     document,

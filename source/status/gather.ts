@@ -3,7 +3,7 @@ import { PROFILES } from '../core/profiles.js';
 import { interruptedTransactions } from '../apply/backups.js';
 import type { LocatedHome } from '../config/locate.js';
 import { readConfig } from '../config/read.js';
-import { resolveConfig, type ResolvedKeystore, type SecretReport } from '../config/resolve.js';
+import { resolveDocument, type ResolvedKeystore, type SecretReport } from '../config/resolve.js';
 import type { SecretValue } from '../config/placeholders.js';
 import { checkKeystoreRole, type PasswordInput, type RoleCheck, type RoleReport } from './check-keystore.js';
 import { crossRoleFindings } from './cross-checks.js';
@@ -49,13 +49,7 @@ export interface GatherOptions {
 /** Reads the configuration and every keystore it names, and says what is wrong. Writes nothing. */
 export async function gatherStatus(options: GatherOptions): Promise<StatusReport> {
   const document = readConfig(options.located.home, { config: options.located.config, profile: options.profile });
-  const resolved = resolveConfig({
-    home: document.home,
-    profile: document.profile,
-    data: document.data,
-    defaults: document.defaults,
-    env: options.env,
-  });
+  const resolved = resolveDocument(document, options.env);
   const profile = PROFILES[document.profile];
   const asked = new Map<string, string | undefined>();
   const toInput = async (secret: SecretValue | undefined, what: string): Promise<PasswordInput | undefined> => {

@@ -52,7 +52,7 @@ describeWithFixtures('resolution of the shipped configurations', () => {
     expect(resolved.ignoredTables.map((t) => t.table)).toEqual(['keystore.tls']);
     expect(resolved.ignoredTables[0]?.reason).toMatch(/edits there have no effect/);
     expect(resolved.roles.primary.configured).toBe(false);
-    expect(resolved.roles.primary.sources.file_name).toBe('default.json');
+    expect(resolved.roles.primary.settings.file_name?.origin?.kind).toBe('default.json');
     expect(resolved.roles.internal.configurable).toBe(false);
   });
 
@@ -67,10 +67,10 @@ describeWithFixtures('resolution of the shipped configurations', () => {
     const { primary, internal, truststore } = resolveConfig({ ...readConfig(home), env: {} }).roles;
     expect(primary.file).toBe(path.join(home, 'repository/resources/security/site.jks'));
     expect(primary.password).toEqual({ kind: 'literal', value: 'sitepass' });
-    expect(primary.sources.password).toBe('default.json');
-    // Keys default.json does not name come from the built-in defaults.
+    expect(primary.settings.password?.origin).toEqual({ kind: 'default.json', file: defaults });
+    // Keys default.json does not name come from the shipped table built into the tool.
     expect(primary.alias).toBe('wso2carbon');
-    expect(primary.sources.alias).toBe('built-in');
+    expect(primary.settings.alias?.origin).toEqual({ kind: 'built-in', profile: 'mi-4' });
     expect(truststore.fileNameAsWritten).toBe('repository/resources/security/client-truststore.jks');
     // The internal keystore falls back to the primary key by key.
     expect(internal).toMatchObject({ configured: true, table: 'keystore.internal', sameAsPrimary: false });
@@ -105,24 +105,50 @@ describe('resolution rules', () => {
       table: 'keystore.internal',
       configured: true,
       sameAsPrimary: false,
-      keyPassword: { kind: 'literal', value: 'p2' },
+      // Not this table's password: the document's default for a missing key is the primary's key password.
+      keyPassword: { kind: 'literal', value: 'wso2carbon' },
     });
   });
 
-  it('falls back to the password for a missing key_password and to JKS for a missing type', () => {
+  it('a missing key_password is the shipped default (wso2carbon), never the table\'s own password', () => {
     const { primary } = resolveText('mi-4', '[keystore.primary]\nfile_name = "repository/resources/security/a.jks"\npassword = "$env{P}"\n', {
       env: { P: 'from-env' },
     }).roles;
     expect(primary.type).toBe('JKS');
-    expect(primary.keyPassword).toEqual({ kind: 'env', name: 'P', value: 'from-env' });
-    expect(primary.sources.key_password).toBe('password');
+    expect(primary.password).toEqual({ kind: 'env', name: 'P', value: 'from-env' });
+    expect(primary.keyPassword).toEqual({ kind: 'literal', value: 'wso2carbon' });
+    expect(primary.settings.key_password?.origin).toEqual({ kind: 'built-in', profile: 'mi-4' });
   });
 
-  it('mi-4: internal left out follows the primary through $ref, including its key_password fallback', () => {
+  it('mi-4: a configured [keystore.internal] without key_password uses the primary\'s key password through $ref', () => {
+    const toml = [
+      '[keystore.primary]',
+      'file_name = "repository/resources/security/p.jks"',
+      'password = "p-store"',
+      'key_password = "p-key"',
+      '[keystore.internal]',
+      'file_name = "repository/resources/security/i.jks"',
+      'password = "intern-Pw-9"',
+      'alias = "int"',
+      '',
+    ].join('\n');
+    const { internal } = resolveConfig({ home: HOME, profile: 'mi-4', data: parseConfigText(toml, 'x'), text: toml, configPath: `${HOME}/conf/deployment.toml`, env: {} }).roles;
+    expect(internal.password).toEqual({ kind: 'literal', value: 'intern-Pw-9' });
+    expect(internal.keyPassword).toEqual({ kind: 'literal', value: 'p-key' });
+    expect(internal.settings.key_password).toEqual({
+      key: 'keystore.internal.key_password',
+      origin: { kind: 'built-in', profile: 'mi-4' },
+      via: [{ key: 'keystore.primary.key_password', origin: { kind: 'config', file: `${HOME}/conf/deployment.toml`, line: 4 } }],
+      text: 'p-key',
+    });
+  });
+
+  it('mi-4: internal left out follows the primary through $ref, key by key', () => {
     const { primary, internal } = resolveText('mi-4', '[keystore.primary]\nfile_name = "/etc/keys/site.p12"\ntype = "PKCS12"\npassword = "pw"\nalias = "site"\n').roles;
     expect(primary.file).toBe('/etc/keys/site.p12');
     expect(internal).toMatchObject({ file: '/etc/keys/site.p12', type: 'PKCS12', alias: 'site', sameAsPrimary: true, configured: false });
-    expect(internal.keyPassword).toEqual({ kind: 'literal', value: 'pw' });
+    expect(internal.keyPassword).toEqual({ kind: 'literal', value: 'wso2carbon' });
+    expect(internal.password).toEqual({ kind: 'literal', value: 'pw' });
   });
 
   it('mi-1.1 and mi-1.2: [keystore.internal] is ignored and the primary is used', () => {

@@ -31,9 +31,10 @@ describeWithFixtures('sandbox templates against the shipped files', () => {
     expect(ours).not.toContain('Following are set of example configs');
   });
 
-  it.each(Object.entries(SHIPPED))('%s: default.json has exactly the shipped keystore keys and values (%s)', (profile, folder) => {
+  it.each(Object.entries(SHIPPED))('%s: default.json has exactly the shipped keystore keys and values, references included (%s)', (profile, folder) => {
     const shipped = JSON.parse(readFileSync(fixturePath('wso2', 'configs', folder, 'default.json'), 'utf8')) as Record<string, unknown>;
-    const keystoreKeys = Object.fromEntries(Object.entries(shipped).filter(([key]) => /^(keystore|truststore)\./.test(key)));
+    const refersToRole = (value: unknown) => typeof value === 'string' && /\$ref\{(keystore|truststore)\./.test(value);
+    const keystoreKeys = Object.fromEntries(Object.entries(shipped).filter(([key, value]) => /^(keystore|truststore)\./.test(key) || refersToRole(value)));
     expect(sandboxDefaults(profile as keyof typeof SHIPPED)).toEqual(keystoreKeys);
   });
 });
