@@ -3,7 +3,8 @@ import type { ExpectedFile, FileWrite } from '../apply/changes.js';
 import type { KeystoreSecrets } from '../core/answers/secret-fields.js';
 import type { InternalAnswers, KeystoreAnswers, PrimaryAnswers } from '../core/answers/types.js';
 import { fileNameFor } from '../core/profiles.js';
-import { patchToml, type TomlChange } from '../config/patch.js';
+import type { TomlChange } from '../config/patch.js';
+import { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { encodeKeystore } from '../keystore/write.js';
 import { checkGenerateAnswers, obtainKeyMaterial, type KeyMaterial } from './key-material.js';
@@ -15,6 +16,8 @@ import { prepareCsrRequest } from './csr-procedure.js';
 import { keyFromCaReply, type ReplyMaterial } from './reply-material.js';
 import { guardSecrets } from './secrets-guard.js';
 import { importIntoTruststore } from './truststore-import.js';
+import { refusePlaceholderPassword, settleAfterState } from './after-state.js';
+import { refuseAnotherRolesFile, replacedRole } from './role-files.js';
 
 /**
  * Procedures 1 and 2 of the source document: put a key pair in a keystore in the security directory and point
@@ -52,6 +55,7 @@ export async function prepareKeystoreProcedure(
   const notes: string[] = [];
   const configRelative = profile.configFile;
 
+  refuseAnotherRolesFile(facts, role, target);
   const existingTarget = await fileBytesOrUndefined(target);
   const inPlace = await alreadyInPlace({
     facts,
@@ -123,7 +127,7 @@ export async function prepareKeystoreProcedure(
       trustedSha256: [],
     },
   ];
-  actions.push({ kind: 'write-keystore', path: target, role: `${role} keystore`, format: keystore.type, created: !existingTarget, entries: `key "${keystore.alias.toLowerCase()}"` });
+  actions.push({ kind: 'write-keystore', path: target, role: `${role} keystore`, format: keystore.type, created: !existingTarget, entries: `key "${keystore.alias.toLowerCase()}"`, replaces: replacedRole(facts, target, existingTarget) });
 
   if (answers.procedure === 'primary' && answers.truststore.importCertificate) {
     // A CA-signed chain is trusted through its root; a self-signed or copied certificate through itself.
@@ -144,9 +148,24 @@ export async function prepareKeystoreProcedure(
   for (const ignored of facts.resolved.ignoredTables) {
     notes.push(`[${ignored.table}] stays as it is in ${configRelative}: ${ignored.reason}.`);
   }
-  const after = patchToml(facts.configText, changes, { file: located.config.path });
+  if (leafKeyAlgorithm(leaf) !== 'RSA' && (role === 'internal' || facts.resolved.roles.internal.sameAsPrimary)) {
+    notes.push(
+      `Warning: the new key is ${leafKeyAlgorithm(leaf)}, and this keystore is the one that encrypts [secrets]. The cipher tool and the server's RSA/ECB/OAEPwithSHA1andMGF1Padding need an RSA key: the next cipher tool run will fail. Use an RSA key unless no secret will ever be encrypted.`,
+    );
+  }
+  const settled = await settleAfterState({
+    facts,
+    changes,
+    roles: [
+      { role, file: target, type: keystore.type, password: secrets.password, alias: keystore.alias, keyPassword: secrets.keyPassword },
+      ...(guarded.moved ? [guarded.moved] : []),
+    ],
+    writes: new Map(writes.map((write) => [write.path, write.content])),
+  });
+  notes.push(...settled.notes);
+  const after = settled.after;
   writes.push({ path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' });
-  actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
+  actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
 
   const removals = reply ? [reply.pending.keystorePath, reply.pending.metaPath] : [];
   if (reply) actions.push({ kind: 'remove-pending', paths: removals });
@@ -164,17 +183,26 @@ export async function prepareKeystoreProcedure(
     writes,
     expected,
     keystores,
-    config: { path: located.config.path, relative: configRelative, before: facts.configText, after, changes },
+    config: { path: located.config.path, relative: configRelative, before: facts.configText, after, changes: settled.changes },
     notes,
+    startup: { before: settled.openedBefore, envOverlay: settled.envOverlay },
     ...(removals.length > 0 ? { removals } : {}),
   };
 }
 
 function checkPasswords(keystore: KeystoreAnswers, secrets: KeystoreSecrets): void {
+  refusePlaceholderPassword('[keystore] password', secrets.password);
+  refusePlaceholderPassword('[keystore] key_password', secrets.keyPassword);
   if (secrets.password.length < 6) {
     throw new UserError('[keystore] password: Java needs a keystore password of at least 6 characters.', 'answers-invalid');
   }
   if (keystore.type === 'PKCS12' && secrets.keyPassword !== secrets.password) {
     throw new UserError('[keystore] key_password: a PKCS12 keystore has one password, so key_password must equal password (or be left out).', 'answers-invalid');
   }
+}
+
+/** The key algorithm of a certificate's public key, as Java names it (RSA, EC, DSA, ...). */
+function leafKeyAlgorithm(leaf: Buffer): string {
+  const type = new X509Certificate(leaf).publicKey.asymmetricKeyType ?? 'unknown';
+  return type === 'rsa' || type === 'rsa-pss' ? 'RSA' : type.toUpperCase();
 }

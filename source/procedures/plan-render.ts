@@ -13,7 +13,7 @@ function actionLine(action: PlanAction, home: string): string {
     case 'take':
       return `take ${action.what}`;
     case 'write-keystore':
-      return `${action.created ? 'create' : 'replace'} ${relative(home, action.path)} (${action.format}, ${action.entries})`;
+      return `${action.created ? 'create' : 'replace'} ${relative(home, action.path)} (${action.replaces ? `${action.replaces}; ` : ''}${action.format}, ${action.entries})`;
     case 'import-certificate':
       return `import ${action.subject} into ${relative(home, action.path)} as "${action.alias}"`;
     case 'already-trusted':

@@ -1,11 +1,12 @@
 import type { ExpectedFile, FileWrite } from '../apply/changes.js';
 import type { TomlChange } from '../config/patch.js';
+import type { Opening } from './opens-at-startup.js';
 
 /** One line of the plan a dry run prints and the wizard reviews. */
 export type PlanAction =
   | { kind: 'generate'; what: string }
   | { kind: 'take'; what: string }
-  | { kind: 'write-keystore'; path: string; role: string; format: string; created: boolean; entries: string }
+  | { kind: 'write-keystore'; path: string; role: string; format: string; created: boolean; entries: string; replaces?: string }
   | { kind: 'import-certificate'; path: string; alias: string; sha256: string; subject: string }
   | { kind: 'already-trusted'; path: string; alias: string; sha256: string }
   | { kind: 'remove-certificate'; path: string; alias: string }
@@ -41,6 +42,11 @@ export interface PreparedChange {
   removals?: string[];
   /** Directories, private to the owner (0700), that must exist before the files are written. */
   privateDirs?: string[];
+  /**
+   * What the server opened before the change (the verification requires each to open after it too), and the
+   * `$env{}` values the plan asks the admin to set to the new passwords.
+   */
+  startup?: { before: Opening[]; envOverlay: Record<string, string> };
   /** Set for a certificate signing request: what to send to the CA and how to resume. No configuration changes. */
   request?: RequestSummary;
 }

@@ -9,6 +9,7 @@ import type { FileWrite } from '../apply/changes.js';
 import { currentKeyPair, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import type { KeystoreExpectation, PlanAction } from './prepared.js';
+import type { RoleAfter } from './after-state.js';
 
 /** The values of `[secrets]` as strings (the cipher tool only writes strings there). */
 export function secretsTable(facts: HomeFacts): Record<string, string> {
@@ -23,6 +24,8 @@ export interface SecretsOutcome {
   keystores: KeystoreExpectation[];
   actions: PlanAction[];
   notes: string[];
+  /** Set when the change also points the internal role at a new file (the old key kept as the internal keystore). */
+  moved?: RoleAfter;
 }
 
 /**
@@ -101,6 +104,7 @@ async function keepOldKeyAsInternal(facts: HomeFacts, outcome: SecretsOutcome, e
     { table, key: 'alias', value: alias },
     { table, key: 'key_password', value: keyPassword },
   );
+  outcome.moved = { role: 'internal', file: target, type: old.format, password: old.storePassword, alias, keyPassword };
   outcome.actions.push({ kind: 'take', what: `the old key pair "${alias}" kept as the internal keystore, so the ${encrypted.length} encrypted [secrets] value(s) stay readable` });
   outcome.actions.push({ kind: 'write-keystore', path: target, role: 'internal keystore', format: old.format, created: true, entries: `key "${alias}" (the old primary key)` });
   return outcome;

@@ -13,6 +13,8 @@ import { newFileMode, fileBytesOrUndefined, openConfiguredKeystore, sha256Hex } 
 import type { HomeFacts } from './facts.js';
 import type { PlanAction, PreparedChange } from './prepared.js';
 import { editTruststore, type CertificateToTrust } from './truststore-import.js';
+import { refusePlaceholderPassword, settleAfterState } from './after-state.js';
+import { refuseAnotherRolesFile, replacedRole } from './role-files.js';
 
 const DEFAULT_ALIAS = 'wso2carbon';
 
@@ -27,6 +29,8 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
   const current = facts.resolved.roles.truststore;
   const target = path.join(located.home, profile.securityDir, settings.fileName);
   if (secrets.password.length < 6) throw new UserError('[truststore] password: Java needs a keystore password of at least 6 characters.', 'answers-invalid');
+  refusePlaceholderPassword('[truststore] password', secrets.password);
+  refuseAnotherRolesFile(facts, 'truststore', target);
 
   const actions: PlanAction[] = [];
   let base: Keystore;
@@ -78,12 +82,10 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     { table, key: 'type', value: settings.type },
     { table, key: 'password', value: secrets.password },
   ];
-  const after = patchToml(facts.configText, changes, { file: located.config.path });
   const wanted = new Set(edit.entries.map((entry) => (entry.kind === 'trusted-certificate' ? sha256Hex(entry.certificate) : `key:${entry.alias}`)));
   const existingTarget = await fileBytesOrUndefined(target);
-  const config = { path: located.config.path, relative: profile.configFile, before: facts.configText, after, changes };
-
-  if (existingTarget && after === facts.configText && (await holdsExactly(existingTarget, secrets.password, wanted))) {
+  if (existingTarget && patchToml(facts.configText, changes, { file: located.config.path }) === facts.configText && (await holdsExactly(existingTarget, secrets.password, wanted))) {
+    const config = { path: located.config.path, relative: profile.configFile, before: facts.configText, after: facts.configText, changes: [] };
     return {
       procedure: 'truststore',
       home: located.home,
@@ -92,7 +94,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
       writes: [],
       expected: [],
       keystores: [],
-      config: { ...config, after: facts.configText, changes: [] },
+      config,
       notes,
     };
   }
@@ -102,8 +104,17 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
   }
 
   const content = await encodeKeystore(settings.type, edit.entries, secrets.password, facts.now);
-  actions.push({ kind: 'write-keystore', path: target, role: 'truststore', format: settings.type, created: !existingTarget, entries: `${edit.entries.length} certificates` });
-  actions.push({ kind: 'patch-config', path: located.config.path, keys: changes.map((change) => `[${change.table.join('.')}] ${change.key}`) });
+  const settled = await settleAfterState({
+    facts,
+    changes,
+    roles: [{ role: 'truststore', file: target, type: settings.type, password: secrets.password }],
+    writes: new Map([[target, content]]),
+  });
+  notes.push(...settled.notes);
+  const after = settled.after;
+  const config = { path: located.config.path, relative: profile.configFile, before: facts.configText, after, changes: settled.changes };
+  actions.push({ kind: 'write-keystore', path: target, role: 'truststore', format: settings.type, created: !existingTarget, entries: `${edit.entries.length} certificates`, replaces: replacedRole(facts, target, existingTarget) });
+  actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
   actions.push({ kind: 'backup', paths: [target, located.config.path] });
   const expected: ExpectedFile[] = [
     { path: located.config.path, sha256: facts.configSha256 },
@@ -121,6 +132,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     keystores: [{ path: target, storePassword: secrets.password, format: settings.type, keyEntries: [], trustedSha256: [...wanted].filter((print) => !print.startsWith('key:')) }],
     config,
     notes,
+    startup: { before: settled.openedBefore, envOverlay: settled.envOverlay },
   };
 }
 

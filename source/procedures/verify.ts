@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import type { StagedFile } from '../apply/changes.js';
 import { parseConfigText } from '../config/read.js';
-import { resolveConfig } from '../config/resolve.js';
+import { resolveDocument, type ResolvedConfig } from '../config/resolve.js';
+import { newlyBroken, opensAtStartup } from './opens-at-startup.js';
+import { secretsOf } from './after-state.js';
+import { fileBytesOrUndefined } from './current-keystore.js';
 import { UserError } from '../errors.js';
 import { keyMatchesCertificate } from '../keystore/chain.js';
 import { detectFormat, readKeystore } from '../keystore/open.js';
@@ -25,7 +28,9 @@ export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, s
   if (configTemp) {
     const text = (await readFile(configTemp, 'utf8')).replace(/^\uFEFF/, '');
     const data = parseConfigText(text, prepared.config.path);
-    const resolved = resolveConfig({ home: facts.document.home, profile: facts.profile.id, data, defaults: facts.document.defaults, env: facts.env });
+    const env = { ...facts.env, ...prepared.startup?.envOverlay };
+    const resolved = resolveDocument(facts.document, env, { data, text });
+    await verifyServerOpens(prepared, resolved, data, tempOf, env);
     if (prepared.procedure !== 'truststore') {
       const role = resolved.roles[prepared.procedure];
       const intended = prepared.keystores[0]!;
@@ -58,4 +63,31 @@ async function verifyKeystore(expectation: KeystoreExpectation, bytes: Buffer): 
   }
   const trusted = new Set(keystore.entries.flatMap((entry) => (entry.kind === 'trusted-certificate' ? [sha256Hex(entry.certificate)] : [])));
   for (const print of expectation.trustedSha256) if (!trusted.has(print)) throw fail(`a certificate to trust (${print.slice(0, 16)}...) is missing`);
+}
+
+/**
+ * Opens every role, reference and encrypted secret from the staged configuration as the server will at start-up
+ * (staged files where this change writes them, the disk elsewhere): whatever opened before the change must open.
+ */
+async function verifyServerOpens(
+  prepared: PreparedChange,
+  resolved: ResolvedConfig,
+  data: Readonly<Record<string, unknown>>,
+  tempOf: ReadonlyMap<string, string>,
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  if (!prepared.startup) return;
+  const read = async (file: string) => {
+    const staged = tempOf.get(file);
+    return staged ? await readFile(staged) : await fileBytesOrUndefined(file);
+  };
+  const after = await opensAtStartup(resolved, secretsOf(data), read, env);
+  const broken = newlyBroken(prepared.startup.before, after);
+  if (broken.length > 0) {
+    throw new UserError(
+      `verification: after this change the server could not open ${broken.map(({ after: now }) => `${now.label}: ${now.reason}`).join('; ')}.`,
+      'verify-failed',
+      1,
+    );
+  }
 }

@@ -1,0 +1,277 @@
+/**
+ * A change is planned against the configuration as it will be after it, not only against the table it edits.
+ * The product resolves every role again at start-up, and keys another role inherits through `$ref` change with
+ * the edited table; keys outside the role tables that name the replaced file must move with it; a password kept
+ * as `$env{}` must stay a placeholder. This module turns a procedure's own edits into the complete, safe set:
+ *
+ * 1. passwords written as a placeholder stay placeholders (the plan says what to set before restarting);
+ * 2. explicit references (transport listeners, the management API) that open the replaced file follow it;
+ * 3. values another role inherited and would lose are written into that role explicitly ("pinned");
+ * 4. everything the server opened before must still open after, or the change is refused, nothing written.
+ */
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import type { KeystoreRole } from '../core/profiles.js';
+import { patchToml, type TomlChange } from '../config/patch.js';
+import { parseConfigText } from '../config/read.js';
+import { resolveDocument, ROLE_KEYS, type KeystoreReference, type ResolvedConfig, type RoleKey } from '../config/resolve.js';
+import { lookupDotted, tokenize } from '../config/placeholders.js';
+import { sslProfileLocations } from '../config/ssl-profiles.js';
+import { UserError } from '../errors.js';
+import type { HomeFacts } from './facts.js';
+import { newlyBroken, opensAtStartup, type Opening } from './opens-at-startup.js';
+import { fileBytesOrUndefined } from './current-keystore.js';
+
+/** What the procedure sets its role to. Passwords are the new ones; undefined keys are not changed. */
+export interface RoleAfter {
+  role: KeystoreRole;
+  /** Absolute path of the role's keystore after the change. */
+  file: string;
+  type: string;
+  password: string;
+  alias?: string;
+  keyPassword?: string;
+}
+
+export interface SettleInput {
+  facts: HomeFacts;
+  /** The procedure's own edits (its role's table, [secrets], a kept internal keystore...). */
+  changes: readonly TomlChange[];
+  /** The roles this change points somewhere new (the procedure's role; the internal one when it keeps the old key). */
+  roles: readonly RoleAfter[];
+  /** Files the change writes, by absolute path: the server will find these bytes there. */
+  writes: ReadonlyMap<string, Buffer>;
+}
+
+export interface Settled {
+  changes: TomlChange[];
+  /** The configuration text after the change. */
+  after: string;
+  notes: string[];
+  /** `$env{}` names the plan asks the admin to set to the new passwords; the verification assumes they are. */
+  envOverlay: Record<string, string>;
+  /** What the server opened before the change: the verification compares the staged result with it. */
+  openedBefore: Opening[];
+  /** Keys written beyond the procedure's own table, each with why (shown in the plan). */
+  extraKeys: Array<{ key: string; why: string }>;
+}
+
+const PASSWORD_KEYS: readonly RoleKey[] = ['password', 'key_password'];
+
+/** Refuses a new password that the product would expand as a placeholder. */
+export function refusePlaceholderPassword(field: string, value: string): void {
+  if (/\$(env|sys|secret|ref)\{/.test(value)) {
+    throw new UserError(
+      `${field}: the new password contains "$env{", "$sys{", "$secret{" or "$ref{", which the product would expand as a placeholder instead of using it as written. Choose a password without that sequence.`,
+      'answers-invalid',
+    );
+  }
+}
+
+export async function settleAfterState(input: SettleInput): Promise<Settled> {
+  const { facts } = input;
+  const before = facts.resolved;
+  const notes: string[] = [];
+  const envOverlay: Record<string, string> = {};
+  const extraKeys: Settled['extraKeys'] = [];
+  const changes: TomlChange[] = [];
+  const env = () => ({ ...facts.env, ...envOverlay });
+
+  // 1. Placeholders stay placeholders.
+  for (const change of input.changes) {
+    const keep = keptPlaceholder(facts, change, envOverlay, notes);
+    if (!keep) changes.push(change);
+  }
+
+  // 2. References that open a replaced file follow it.
+  for (const roleAfter of input.roles) {
+    const old = before.roles[roleAfter.role];
+    for (const reference of before.references.filter((candidate) => candidate.role === roleAfter.role)) {
+      if (reference.file !== old.file) {
+        notes.push(`[${reference.prefix}] opens ${relative(facts, reference.file)}, not the ${roleAfter.role} keystore this change replaces: left as it is.`);
+        continue;
+      }
+      for (const change of followRole(facts, reference, roleAfter)) {
+        if (!keptPlaceholder(facts, change, envOverlay, notes)) {
+          changes.push(change);
+          extraKeys.push({ key: `[${change.table.join('.')}] ${change.key}`, why: `it opened the replaced ${roleAfter.role} keystore` });
+        }
+      }
+    }
+    notes.push(...(await sslProfileNotes(facts, old.file, roleAfter.role)));
+  }
+
+  // 3. Keys other roles inherited are written where they would otherwise change.
+  let after = patch(facts, changes);
+  let resolved = resolveAfter(facts, after, env());
+  const pins = inheritedPins(before, resolved, input.roles);
+  if (pins.length > 0) {
+    for (const pin of pins) {
+      changes.push(pin.change);
+      extraKeys.push({ key: `[${pin.change.table.join('.')}] ${pin.change.key}`, why: pin.why });
+      notes.push(`[${pin.change.table.join('.')}] ${pin.change.key} is written with the value it inherited until now, so ${pin.why}.`);
+    }
+    after = patch(facts, changes);
+    resolved = resolveAfter(facts, after, env());
+  }
+
+  // 4. Whatever opened before must open after.
+  const onDisk = (file: string) => fileBytesOrUndefined(file);
+  const planned = async (file: string) => input.writes.get(file) ?? (await fileBytesOrUndefined(file));
+  const openedBefore = await opensAtStartup(before, secretsOf(facts.document.data), onDisk, facts.env);
+  const openedAfter = await opensAtStartup(resolved, secretsOf(parseConfigText(after, facts.located.config.path)), planned, env());
+  const broken = newlyBroken(openedBefore, openedAfter);
+  if (broken.length > 0) {
+    throw new UserError(
+      `This change would leave the server unable to open ${broken.map(({ after: now }) => `${now.label}: ${now.reason}`).join('; ')}. Nothing was written. ` +
+        'Change the answers so that role keeps working, or change that role first.',
+      'breaks-other-role',
+    );
+  }
+  for (const name of Object.keys(envOverlay)) {
+    if (facts.env[name] === undefined) continue;
+    const stale = openedBefore.find((opening) => opening.outcome === 'fails' && input.roles.some((role) => opening.id === role.role));
+    if (stale) notes.push(`$env{${name}} is set in this shell but does not open the current ${stale.id} keystore (${stale.reason}); check what the server's environment sets.`);
+  }
+  return { changes, after, notes, envOverlay, openedBefore, extraKeys };
+}
+
+/**
+ * A password the configuration keeps as `$env{X}` or `$sys{x}` is left as it is (the admin sets X); `$secret{}` is
+ * refused until the tool can write the vault; a value mixing text and a placeholder cannot be kept and is refused.
+ * Returns true when the change is dropped because the line stays as it is.
+ */
+function keptPlaceholder(facts: HomeFacts, change: TomlChange, envOverlay: Record<string, string>, notes: string[]): boolean {
+  if (!PASSWORD_KEYS.includes(change.key as RoleKey) || typeof change.value !== 'string') return false;
+  const where = `[${change.table.join('.')}] ${change.key}`;
+  const current = lookupDotted(facts.document.data, [...change.table, change.key].join('.'));
+  if (typeof current !== 'string') return false;
+  const tokens = tokenize(current);
+  const placeholders = tokens.filter((token) => token.kind !== 'text');
+  if (placeholders.length === 0) return false;
+  const lone = tokens.length === 1 ? placeholders[0] : undefined;
+  if (!lone || lone.kind === 'ref') {
+    if (placeholders.every((token) => token.kind === 'ref')) return false; // a $ref is this tool's to replace
+    throw new UserError(
+      `${where} mixes text with a placeholder; the new password cannot be written in that form. Nothing was written. Make the line a single placeholder ($env{NAME}) or a plain value, and run again.`,
+      'placeholder-kept',
+    );
+  }
+  if (lone.kind === 'secret') {
+    throw new UserError(
+      `${where} is $secret{${lone.name}}, a secure-vault value. This version cannot write the vault, and will not write the new password in plain text over it. Nothing was written. ` +
+        `Either replace the line with $env{NAME} (or the plain password) and run again, then run the cipher tool; or change the password with the cipher tool yourself.`,
+      'vault-unsupported',
+    );
+  }
+  if (lone.kind === 'env') {
+    envOverlay[lone.name] = change.value;
+    notes.push(`${where} stays $env{${lone.name}}: set ${lone.name} to the new ${change.key === 'key_password' ? 'key' : 'store'} password in the server's environment before restarting it.`);
+  } else {
+    notes.push(`${where} stays $sys{${lone.name}}: set the Java system property ${lone.name} (-D${lone.name}=...) to the new ${change.key === 'key_password' ? 'key' : 'store'} password before restarting the server.`);
+  }
+  return true;
+}
+
+/** The reference's explicit keys, set to what the role becomes (keys it inherits follow the role by themselves). */
+function followRole(facts: HomeFacts, reference: KeystoreReference, role: RoleAfter): TomlChange[] {
+  const table = reference.prefix.split('.');
+  const value: Partial<Record<RoleKey, string | undefined>> = {
+    file_name: locationOf(facts, role.file),
+    type: role.type,
+    password: role.password,
+    alias: role.alias,
+    key_password: role.keyPassword ?? role.password,
+  };
+  return reference.explicit.flatMap((key) => {
+    const name = reference.keyNames[key];
+    const wanted = value[key];
+    return name !== undefined && wanted !== undefined ? [{ table, key: name, value: wanted }] : [];
+  });
+}
+
+/** A location as the shipped defaults write them: relative to the home when inside it. */
+function locationOf(facts: HomeFacts, file: string): string {
+  const rel = path.relative(facts.located.home, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+}
+
+function relative(facts: HomeFacts, file: string): string {
+  const rel = path.relative(facts.located.home, file);
+  return rel.startsWith('..') ? file : rel;
+}
+
+/**
+ * Values a configured role (or an explicit reference) inherits through `$ref` and that the change would alter,
+ * although that role keeps its own file: each is written into its own table with the value it had.
+ */
+function inheritedPins(before: ResolvedConfig, after: ResolvedConfig, moved: readonly RoleAfter[]): Array<{ change: TomlChange; why: string }> {
+  const pins: Array<{ change: TomlChange; why: string }> = [];
+  const movedRoles = new Set(moved.map((role) => role.role));
+  const consider = (
+    table: string,
+    keyNames: Partial<Record<RoleKey, string>>,
+    was: Partial<Record<RoleKey, { origin?: { kind: string }; text?: string }>>,
+    now: Partial<Record<RoleKey, { text?: string }>>,
+    why: string,
+  ): void => {
+    for (const key of ROLE_KEYS) {
+      const name = keyNames[key];
+      const old = was[key];
+      if (name === undefined || !old || old.origin?.kind === 'config' || old.text === undefined) continue;
+      if (now[key]?.text === old.text) continue;
+      pins.push({ change: { table: table.split('.'), key: name, value: old.text }, why });
+    }
+  };
+  for (const role of ['primary', 'internal', 'truststore'] as const) {
+    const was = before.roles[role];
+    if (movedRoles.has(role) || !was.configured || !was.configurable) continue;
+    // An internal keystore that is the primary (same file and alias) follows the primary by design.
+    if (role === 'internal' && was.sameAsPrimary && movedRoles.has('primary')) continue;
+    const keyNames = Object.fromEntries(ROLE_KEYS.map((key) => [key, key]));
+    consider(was.table, keyNames, was.settings, after.roles[role].settings, `the ${role} ${role === 'truststore' ? 'truststore' : 'key'} keeps opening`);
+  }
+  for (const reference of before.references) {
+    const now = after.references.find((candidate) => candidate.prefix === reference.prefix);
+    if (!now || now.file !== reference.file) continue;
+    consider(reference.prefix, reference.keyNames, reference.settings, now.settings, `[${reference.prefix}] keeps opening ${path.basename(reference.file)}`);
+  }
+  return pins;
+}
+
+function patch(facts: HomeFacts, changes: readonly TomlChange[]): string {
+  return patchToml(facts.configText, changes, { file: facts.located.config.path });
+}
+
+function resolveAfter(facts: HomeFacts, text: string, env: NodeJS.ProcessEnv): ResolvedConfig {
+  const body = text.replace(/^\uFEFF/, '');
+  return resolveDocument(facts.document, env, { data: parseConfigText(body, facts.located.config.path), text: body });
+}
+
+/** The `[secrets]` values as strings (the cipher tool only writes strings there). */
+export function secretsOf(data: Readonly<Record<string, unknown>>): Record<string, string> {
+  const table = data.secrets;
+  if (!table || typeof table !== 'object' || Array.isArray(table)) return {};
+  return Object.fromEntries(Object.entries(table as Record<string, unknown>).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])));
+}
+
+/** SSL profile files that name the replaced file: reported (file and line), never edited. */
+async function sslProfileNotes(facts: HomeFacts, replaced: string, role: KeystoreRole): Promise<string[]> {
+  const notes: string[] = [];
+  for (const profile of facts.resolved.sslProfiles) {
+    let xml: string;
+    try {
+      xml = await readFile(profile.file, 'utf8');
+    } catch {
+      continue; // status reports a missing profile file; the plan only cares about files that name ours
+    }
+    for (const location of sslProfileLocations(xml, facts.located.home)) {
+      if (location.file !== replaced) continue;
+      notes.push(
+        `${relative(facts, profile.file)}:${location.line} (${profile.key}) names the ${role} keystore's current file in its <${location.element}>: ` +
+          'this tool does not edit SSL profiles; point it at the new file (and its password) by hand before the server reloads it.',
+      );
+    }
+  }
+  return notes;
+}
