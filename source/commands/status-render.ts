@@ -119,7 +119,9 @@ export function statusJson(report: StatusReport): unknown {
           }
         : null,
       chainLength: role.chain?.length ?? null,
+      resolved: role.resolved,
     })),
+    references: report.references,
     secrets: report.secrets,
     findings: report.findings,
   };

@@ -26,7 +26,10 @@ export type FindingCode =
   | 'table-ignored'
   | 'secrets-encrypted'
   | 'interrupted-transaction'
-  | 'pending-request';
+  | 'pending-request'
+  | 'reference-overridden'
+  | 'reference-stale'
+  | 'secrets-key-not-rsa';
 
 export type RoleName = 'primary' | 'internal' | 'truststore';
 

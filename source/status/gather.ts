@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { ProfileId } from '../core/profiles.js';
+import { sslProfileLocations } from '../config/ssl-profiles.js';
 import { PROFILES } from '../core/profiles.js';
 import { interruptedTransactions } from '../apply/backups.js';
 import type { LocatedHome } from '../config/locate.js';
 import { readConfig } from '../config/read.js';
-import { resolveDocument, type ResolvedKeystore, type SecretReport } from '../config/resolve.js';
+import { describeOrigin, resolveDocument, type KeystoreReference, type ResolvedConfig, type ResolvedSetting, type RoleKey, type ResolvedKeystore, type SecretReport } from '../config/resolve.js';
 import type { SecretValue } from '../config/placeholders.js';
 import { checkKeystoreRole, type PasswordInput, type RoleCheck, type RoleReport } from './check-keystore.js';
 import { crossRoleFindings } from './cross-checks.js';
@@ -21,11 +25,25 @@ export interface StatusReport {
   profile: ProfileId;
   profileLabel: string;
   profileEvidence: string;
-  roles: Array<RoleReport & { configured: boolean; sameAsPrimary: boolean; passwordFrom: string }>;
+  roles: Array<RoleReport & { configured: boolean; sameAsPrimary: boolean; passwordFrom: string; resolved: ResolvedSettingsView }>;
+  /** Keys outside the role tables that open a keystore, set explicitly in the configuration. */
+  references: ReferenceView[];
   secrets: SecretReport[];
   findings: Finding[];
   /** Certificate signing requests waiting for the CA's reply (see procedures/pending.ts). */
   pending: PendingSummary[];
+}
+
+/** Each key of a role as the server resolves it: the value (passwords masked, placeholders shown) and its origin. */
+export type ResolvedSettingsView = Partial<Record<RoleKey, { value: string | null; from: string; via: string[] }>>;
+
+export interface ReferenceView {
+  prefix: string;
+  role: 'primary' | 'internal' | 'truststore';
+  file: string;
+  explicit: string[];
+  opens: boolean;
+  resolved: ResolvedSettingsView;
 }
 
 export interface PendingSummary {
@@ -74,13 +92,29 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     const target = resolved.roles[role];
     for (const problem of target.problems) {
-      findings.push({ level: 'warning', code: 'config-invalid', role, message: `[${target.table}]: ${problem}.` });
+      findings.push({ level: target.invalid ? 'error' : 'warning', code: 'config-invalid', role, message: `[${target.table}]: ${problem}.` });
     }
     // An internal keystore that is the primary one was already checked as the primary: say it once.
     if (role === 'internal' && target.sameAsPrimary) continue;
     findings.push(...checks[role].findings);
   }
   findings.push(...crossRoleFindings(checks, plainPasswords, profile));
+  const internalLeaf = checks.internal.report.chain?.[0];
+  if (internalLeaf && internalLeaf.keyAlgorithm !== 'RSA') {
+    findings.push({
+      level: 'warning',
+      code: 'secrets-key-not-rsa',
+      role: 'internal',
+      message: `The key that encrypts [secrets] ("${resolved.roles.internal.alias ?? ''}" in ${resolved.roles.internal.file}) is ${internalLeaf.keyAlgorithm}; the cipher tool and the server decrypt secrets with RSA-OAEP only, so no secret can be encrypted for it. Use an RSA key pair for the internal keystore (ei-keystore apply ${profile.internalConfigurable ? 'internal' : 'primary'}).`,
+    });
+  }
+  const references: ReferenceView[] = [];
+  for (const reference of resolved.references) {
+    const checked = await checkReference(reference, resolved, document.home, options, toInput);
+    references.push(checked.view);
+    findings.push(...checked.findings);
+  }
+  findings.push(...(await sslProfileFindings(resolved, document.home)));
   for (const ignored of resolved.ignoredTables) {
     findings.push({
       level: 'warning',
@@ -129,15 +163,122 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     profile: document.profile,
     profileLabel: profile.label,
     profileEvidence: document.profileEvidence,
-    roles: (['primary', 'internal', 'truststore'] as const).map((role) => roleSummary(resolved.roles[role], checks[role].report)),
+    roles: (['primary', 'internal', 'truststore'] as const).map((role) => roleSummary(resolved.roles[role], checks[role].report, document.home)),
+    references,
     secrets: resolved.secrets,
     findings: sortFindings(findings),
     pending,
   };
 }
 
-function roleSummary(target: ResolvedKeystore, report: RoleReport): StatusReport['roles'][number] {
-  return { ...report, configured: target.configured, sameAsPrimary: Boolean(target.sameAsPrimary), passwordFrom: describePasswordSource(target.password) };
+function roleSummary(target: ResolvedKeystore, report: RoleReport, home: string): StatusReport['roles'][number] {
+  return {
+    ...report,
+    configured: target.configured,
+    sameAsPrimary: Boolean(target.sameAsPrimary),
+    passwordFrom: describePasswordSource(target.password),
+    resolved: settingsView(target.settings, home),
+  };
+}
+
+const PASSWORD_KEYS = new Set<RoleKey>(['password', 'key_password']);
+
+/** Values with their origins for --json: passwords masked unless they are a placeholder (which says where they live). */
+function settingsView(settings: Partial<Record<RoleKey, ResolvedSetting>>, home: string): ResolvedSettingsView {
+  const view: ResolvedSettingsView = {};
+  for (const [key, setting] of Object.entries(settings) as Array<[RoleKey, ResolvedSetting]>) {
+    const text = setting.text;
+    const shown = text === undefined ? null : PASSWORD_KEYS.has(key) && !/^\$(env|sys|secret)\{[^}]*\}$/.test(text) ? '********' : text;
+    view[key] = {
+      value: shown,
+      from: describeOrigin(setting.origin, home),
+      via: setting.via.map((step) => `$ref{${step.key}} from ${describeOrigin(step.origin, home)}`),
+    };
+  }
+  return view;
+}
+
+/**
+ * An explicit reference (a listener or sender keystore set in the configuration) opened as the server opens it:
+ * `reference-overridden` when it opens the role's own file, `reference-stale` when it opens another file, a missing
+ * one, or cannot be opened with its settings.
+ */
+async function checkReference(
+  reference: KeystoreReference,
+  resolved: ResolvedConfig,
+  home: string,
+  options: GatherOptions,
+  toInput: (secret: SecretValue | undefined, what: string) => Promise<PasswordInput | undefined>,
+): Promise<{ view: ReferenceView; findings: Finding[] }> {
+  const role = resolved.roles[reference.role];
+  const keys = reference.explicit.map((key) => reference.keyNames[key]).join(', ');
+  const where = `[${reference.prefix}] (${keys} set explicitly)`;
+  const password = (await toInput(reference.password, `the password of [${reference.prefix}]`))!;
+  const keyPassword = reference.keyNames.key_password !== undefined ? await toInput(reference.keyPassword, `the key password of [${reference.prefix}]`) : undefined;
+  const needsKey = reference.keyNames.alias !== undefined || reference.keyNames.key_password !== undefined;
+  const check = await checkKeystoreRole(
+    {
+      role: needsKey ? 'primary' : 'truststore',
+      table: reference.prefix,
+      file: reference.file,
+      configuredType: reference.type,
+      password,
+      ...(needsKey ? { alias: reference.alias ?? role.alias, keyPassword } : {}),
+    },
+    options.now,
+  );
+  const failure = check.findings.find((finding) => finding.level === 'error' && finding.code !== 'expired');
+  const opens = check.report.opened && !failure;
+  const view: ReferenceView = { prefix: reference.prefix, role: reference.role, file: reference.file, explicit: reference.explicit.map((key) => reference.keyNames[key]!), opens, resolved: settingsView(reference.settings, home) };
+  const whose = `the ${reference.role} ${reference.role === 'truststore' ? 'truststore' : 'keystore'}`;
+  const findings: Finding[] = [];
+  if (reference.file !== role.file) {
+    findings.push({
+      level: 'error',
+      code: 'reference-stale',
+      role: reference.role,
+      message: `${where} opens ${reference.file}, not ${whose} (${role.file}): that endpoint ${reference.role === 'truststore' ? 'trusts another set of certificates' : 'serves another key'}. Remove those keys so it follows [${role.table}], or point them at the same file.`,
+    });
+  } else if (!opens) {
+    findings.push({
+      level: 'error',
+      code: 'reference-stale',
+      role: reference.role,
+      message: `${where} names ${whose}'s file, but its own settings do not open it${failure ? ` (${failure.message})` : ''}. Remove those keys so it follows [${role.table}], or correct them.`,
+    });
+  } else {
+    findings.push({
+      level: 'info',
+      code: 'reference-overridden',
+      role: reference.role,
+      message: `${where} opens ${whose}'s file today. It does not follow [${role.table}] by itself: ei-keystore apply updates it with the role; a change made by hand must update it too.`,
+    });
+  }
+  return { view, findings };
+}
+
+/** Keystore locations named in dynamic SSL profile files: reported, so a rotation does not forget them. */
+async function sslProfileFindings(resolved: ResolvedConfig, home: string): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const profileFile of resolved.sslProfiles) {
+    let xml: string;
+    try {
+      xml = await readFile(profileFile.file, 'utf8');
+    } catch {
+      findings.push({ level: 'error', code: 'reference-stale', message: `${profileFile.key} names ${profileFile.file}, which cannot be read. Fix the path or the file.` });
+      continue;
+    }
+    for (const location of sslProfileLocations(xml, home)) {
+      const roles = (['primary', 'internal', 'truststore'] as const).filter((role) => resolved.roles[role].file === location.file);
+      const at = `${path.relative(home, profileFile.file) || profileFile.file}:${location.line}`;
+      if (roles.length > 0) {
+        findings.push({ level: 'info', code: 'reference-overridden', role: roles[0], message: `${at} (<${location.element}>) names the ${roles.join(' and ')} keystore's file. ei-keystore does not edit SSL profiles: update it by hand whenever that keystore changes.` });
+      } else if (!existsSync(location.file)) {
+        findings.push({ level: 'error', code: 'reference-stale', message: `${at} (<${location.element}>) names ${location.file}, which does not exist. Point it at an existing keystore.` });
+      }
+    }
+  }
+  return findings;
 }
 
 function describePasswordSource(secret: SecretValue): string {
