@@ -10,7 +10,7 @@
  * senders, the management API): set explicitly in the configuration, they make a listener open another file.
  */
 import path from 'node:path';
-import { PRODUCT_DEFAULTS } from '../core/product-defaults.js';
+import { HARD_CODED_INTERNAL_KEYSTORE, PRODUCT_DEFAULTS } from '../core/product-defaults.js';
 import { PROFILES, type IgnoredTable, type KeystoreRole, type Profile, type ProfileId } from '../core/profiles.js';
 import { classifySecretValue } from '../keystore/cipher-tool.js';
 import {
@@ -35,7 +35,9 @@ const TRUSTSTORE_KEYS: readonly RoleKey[] = ['file_name', 'type', 'password'];
 export type Origin =
   | { kind: 'config'; file: string; line?: number }
   | { kind: 'default.json'; file: string }
-  | { kind: 'built-in'; profile: ProfileId };
+  | { kind: 'built-in'; profile: ProfileId }
+  /** A value the product's own templates write whatever the configuration says (MI 1.x's internal keystore). */
+  | { kind: 'hard-coded'; profile: ProfileId };
 
 /** One key as the server resolves it. `text` keeps `$env{}`, `$sys{}` and `$secret{}`; only `$ref{}` is followed. */
 export interface ResolvedSetting {
@@ -76,6 +78,11 @@ export interface ResolvedKeystore extends KeystoreOpening {
   fileNameAsWritten: string;
   /** Internal keystore that resolves to the primary's file and alias. */
   sameAsPrimary?: boolean;
+  /**
+   * Internal keystore that follows the primary by itself (its table is absent, so every key is `$ref` to the
+   * primary's): changing the primary changes it. False where the internal keystore is hard-coded (MI 1.x).
+   */
+  followsPrimary?: boolean;
 }
 
 /**
@@ -215,14 +222,40 @@ export function resolveConfig(input: ResolveInput): ResolvedConfig {
 
 function resolveInternal(sources: Sources, input: ResolveInput, primary: ResolvedKeystore): ResolvedKeystore {
   const profile = sources.profile;
-  if (!profile.internalConfigurable) {
-    // The product hard-codes the primary keystore for internal encryption.
-    return { ...primary, role: 'internal', configured: false, configurable: false, sameAsPrimary: true };
+  const fixed = HARD_CODED_INTERNAL_KEYSTORE[profile.id];
+  if (!profile.internalConfigurable && fixed) {
+    // MI 1.x: carbon.xml's <InternalKeyStore> is written with literal values, whatever the tables say.
+    const origin: Origin = { kind: 'hard-coded', profile: profile.id };
+    const setting = (key: RoleKey, text: string): ResolvedSetting => ({ key: `InternalKeyStore.${key}`, origin, via: [], text });
+    const file = path.resolve(input.home, fixed.path);
+    return {
+      role: 'internal',
+      table: primary.table,
+      configured: false,
+      configurable: false,
+      file,
+      fileNameAsWritten: fixed.path,
+      type: fixed.type,
+      password: { kind: 'literal', value: fixed.password },
+      alias: fixed.alias,
+      keyPassword: { kind: 'literal', value: fixed.keyPassword },
+      settings: {
+        file_name: setting('file_name', fixed.path),
+        type: setting('type', fixed.type),
+        password: setting('password', fixed.password),
+        alias: setting('alias', fixed.alias),
+        key_password: setting('key_password', fixed.keyPassword),
+      },
+      problems: [],
+      sameAsPrimary: file === primary.file && fixed.alias.toLowerCase() === (primary.alias ?? '').toLowerCase(),
+      followsPrimary: false,
+    };
   }
   const internal = resolveRole(sources, input, 'internal', profile.tables.internal);
   const same =
     internal.file === primary.file && (internal.alias ?? '').toLowerCase() === (primary.alias ?? '').toLowerCase();
   internal.sameAsPrimary = same;
+  internal.followsPrimary = !internal.configured;
   if (!internal.configured && same) internal.table = primary.table;
   return internal;
 }
@@ -402,6 +435,8 @@ export function describeOrigin(origin: Origin | undefined, home: string): string
       return path.relative(home, origin.file) || origin.file;
     case 'built-in':
       return `the shipped default.json of ${PROFILES[origin.profile].label} (built in)`;
+    case 'hard-coded':
+      return `hard-coded in the carbon.xml template of ${PROFILES[origin.profile].label}`;
   }
 }
 

@@ -64,7 +64,7 @@ function shippedDefaults(form: FileNameForm): Record<KeystoreRole, RoleDefaults>
   };
   return {
     primary: keystore,
-    // Every version falls back to the primary keystore for internal encryption.
+    // The shipped internal keystore is the shipped primary one (MI 4 by $ref; MI 1.x by a hard-coded carbon.xml).
     internal: { ...keystore },
     truststore: { fileName: configFileName(form, SHIPPED_TRUSTSTORE), type: 'JKS', password: SHIPPED_SECRET },
   };
@@ -97,13 +97,13 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     configFile: 'conf/deployment.toml',
     tables: { primary: TLS, internal: INTERNAL, truststore: 'truststore' },
     internalConfigurable: false,
-    internalNote: 'Not configurable in this version: the primary keystore ([keystore.tls]) is the internal keystore.',
+    internalNote: 'Not configurable in this version: carbon.xml hard-codes repository/resources/security/wso2carbon.jks (alias and passwords wso2carbon) as the internal keystore, whatever [keystore.tls] says.',
     fileNameForm: 'bare',
     securityDir: SECURITY_DIR,
     defaults: shippedDefaults('bare'),
     tablesIgnored: [
       { table: PRIMARY, reason: 'Micro Integrator 1.1 reads the primary keystore from [keystore.tls]' },
-      { table: INTERNAL, reason: 'Micro Integrator 1.1 does not read [keystore.internal]: the primary keystore is used' },
+      { table: INTERNAL, reason: 'Micro Integrator 1.1 does not read [keystore.internal]: its internal keystore is hard-coded (wso2carbon.jks)' },
     ],
   },
   'mi-1.2': {
@@ -112,7 +112,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     configFile: 'conf/deployment.toml',
     tables: { primary: PRIMARY, internal: INTERNAL, truststore: 'truststore' },
     internalConfigurable: false,
-    internalNote: 'Hard-coded in this version: the primary keystore ([keystore.primary]) is the internal keystore.',
+    internalNote: 'Not configurable in this version: carbon.xml hard-codes repository/resources/security/wso2carbon.jks (alias and passwords wso2carbon) as the internal keystore, whatever [keystore.primary] says.',
     fileNameForm: 'bare',
     securityDir: SECURITY_DIR,
     defaults: shippedDefaults('bare'),
@@ -121,7 +121,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
         table: TLS,
         reason: 'Micro Integrator 1.2 reads [keystore.primary]; the shipped [keystore.tls] is ignored, edits there have no effect',
       },
-      { table: INTERNAL, reason: 'Micro Integrator 1.2 does not read [keystore.internal]: the primary keystore is used' },
+      { table: INTERNAL, reason: 'Micro Integrator 1.2 does not read [keystore.internal]: its internal keystore is hard-coded (wso2carbon.jks)' },
     ],
   },
   'mi-4': {

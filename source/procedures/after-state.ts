@@ -226,8 +226,6 @@ function inheritedPins(before: ResolvedConfig, after: ResolvedConfig, moved: rea
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     const was = before.roles[role];
     if (movedRoles.has(role) || !was.configured || !was.configurable) continue;
-    // An internal keystore that is the primary (same file and alias) follows the primary by design.
-    if (role === 'internal' && was.sameAsPrimary && movedRoles.has('primary')) continue;
     const keyNames = Object.fromEntries(ROLE_KEYS.map((key) => [key, key]));
     consider(was.table, keyNames, was.settings, after.roles[role].settings, `the ${role} ${role === 'truststore' ? 'truststore' : 'key'} keeps opening`);
   }

@@ -33,8 +33,7 @@ export async function prepareKeystoreProcedure(
   const { profile, located } = facts;
   if (role === 'internal' && !profile.internalConfigurable) {
     throw new UserError(
-      `${profile.label} does not read [keystore.internal]: ${profile.internalNote} Separating the internal keystore needs Micro Integrator 4 (or the EI 7 layout of the source document). ` +
-        `To change the key that encrypts secrets here, change the primary keystore (ei-keystore apply primary) with [secrets] strategy = "re-encrypt".`,
+      `${profile.label} does not read [keystore.internal]: ${profile.internalNote} Separating the internal keystore needs Micro Integrator 4 (or the EI 7 layout of the source document). Nothing was written.`,
       'profile-unsupported',
     );
   }
@@ -138,7 +137,7 @@ export async function prepareKeystoreProcedure(
     actions.push(...imported.actions);
   }
 
-  const guarded = await guardSecrets({ facts, procedure: role, strategy: answers.secrets?.strategy, newLeaf: leaf });
+  const guarded = await guardSecrets({ facts, procedure: role, strategy: answers.secrets?.strategy, newLeaf: leaf, target });
   changes.push(...guarded.changes);
   writes.push(...guarded.writes);
   keystores.push(...guarded.keystores);
@@ -148,7 +147,11 @@ export async function prepareKeystoreProcedure(
   for (const ignored of facts.resolved.ignoredTables) {
     notes.push(`[${ignored.table}] stays as it is in ${configRelative}: ${ignored.reason}.`);
   }
-  if (leafKeyAlgorithm(leaf) !== 'RSA' && (role === 'internal' || facts.resolved.roles.internal.sameAsPrimary)) {
+  const internal = facts.resolved.roles.internal;
+  if (!profile.internalConfigurable && role === 'primary' && target !== internal.file) {
+    notes.push(`${profile.label} keeps encrypting [secrets] with its hard-coded internal keystore ${path.relative(located.home, internal.file)} (the shipped key, whose private key is public); this version cannot point it elsewhere.`);
+  }
+  if (leafKeyAlgorithm(leaf) !== 'RSA' && (role === 'internal' || internal.followsPrimary === true || target === internal.file)) {
     notes.push(
       `Warning: the new key is ${leafKeyAlgorithm(leaf)}, and this keystore is the one that encrypts [secrets]. The cipher tool and the server's RSA/ECB/OAEPwithSHA1andMGF1Padding need an RSA key: the next cipher tool run will fail. Use an RSA key unless no secret will ever be encrypted.`,
     );

@@ -37,11 +37,15 @@ export async function guardSecrets(options: {
   procedure: 'primary' | 'internal';
   strategy: SecretsStrategy | undefined;
   newLeaf: Buffer;
+  /** Where the new keystore is written. */
+  target: string;
 }): Promise<SecretsOutcome> {
   const { facts, procedure, strategy, newLeaf } = options;
   const outcome: SecretsOutcome = { changes: [], writes: [], keystores: [], actions: [], notes: [] };
   const internal = facts.resolved.roles.internal;
-  const keyChanges = procedure === 'internal' || internal.sameAsPrimary;
+  // The internal key changes when this procedure sets it, when it follows the primary, or when the new keystore
+  // is written over the internal keystore's own file.
+  const keyChanges = procedure === 'internal' || internal.followsPrimary === true || options.target === internal.file;
   if (!keyChanges) return outcome;
   const values = secretsTable(facts);
   const encrypted = Object.keys(values).filter((alias) => classifySecretValue(values[alias]!) === 'encrypted');

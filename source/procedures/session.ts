@@ -48,7 +48,7 @@ export function wizardFactsOf(facts: HomeFacts): WizardFacts {
     hostname,
     securityFiles,
     encryptedSecrets: facts.resolved.secrets.filter((secret) => secret.state === 'encrypted').length,
-    internalIsPrimary: Boolean(facts.resolved.roles.internal.sameAsPrimary),
+    internalIsPrimary: Boolean(facts.resolved.roles.internal.followsPrimary),
     currentTruststoreFile: path.basename(facts.resolved.roles.truststore.file),
     pendingRequests: Object.fromEntries(
       (['primary', 'internal'] as const).flatMap((role) => {

@@ -30,7 +30,7 @@ export function crossRoleFindings(
             level: 'info',
             code: 'internal-not-separated',
             role: 'internal',
-            message: `${profile.label} always uses the primary keystore for internal encryption (${profile.internalNote.replace(/\.$/, '')}). Re-encrypt secrets whenever the primary key changes.`,
+            message: `${profile.internalNote} Replacing wso2carbon.jks would replace the key that encrypts secrets: give the primary keystore another file name.`,
           },
     );
   }

@@ -151,13 +151,27 @@ describe('resolution rules', () => {
     expect(internal.password).toEqual({ kind: 'literal', value: 'pw' });
   });
 
-  it('mi-1.1 and mi-1.2: [keystore.internal] is ignored and the primary is used', () => {
+  it('mi-1.1 and mi-1.2: [keystore.internal] is ignored; the internal keystore is the hard-coded wso2carbon.jks, not the primary', () => {
     const toml = '[keystore.primary]\nfile_name = "p.jks"\n[keystore.tls]\nfile_name = "t.jks"\n[keystore.internal]\nfile_name = "i.jks"\n';
     const v12 = resolveText('mi-1.2', toml);
-    expect(v12.roles.internal).toMatchObject({ file: `${SECURITY}/p.jks`, configured: false, configurable: false, sameAsPrimary: true });
+    expect(v12.roles.primary.file).toBe(`${SECURITY}/p.jks`);
+    expect(v12.roles.internal).toMatchObject({
+      file: `${SECURITY}/wso2carbon.jks`,
+      alias: 'wso2carbon',
+      password: { kind: 'literal', value: 'wso2carbon' },
+      keyPassword: { kind: 'literal', value: 'wso2carbon' },
+      configured: false,
+      configurable: false,
+      sameAsPrimary: false,
+      followsPrimary: false,
+    });
+    expect(v12.roles.internal.settings.file_name?.origin).toEqual({ kind: 'hard-coded', profile: 'mi-1.2' });
     expect(v12.ignoredTables.map((t) => t.table)).toEqual(['keystore.tls', 'keystore.internal']);
     const v11 = resolveText('mi-1.1', toml);
-    expect(v11.roles.internal.file).toBe(`${SECURITY}/t.jks`);
+    expect(v11.roles.primary.file).toBe(`${SECURITY}/t.jks`);
+    expect(v11.roles.internal.file).toBe(`${SECURITY}/wso2carbon.jks`);
+    // While the primary is the shipped file, the two are the same keystore.
+    expect(resolveText('mi-1.2', '[server]\n').roles.internal.sameAsPrimary).toBe(true);
     expect(v11.ignoredTables.map((t) => t.table)).toEqual(['keystore.primary', 'keystore.internal']);
   });
 
