@@ -11,6 +11,7 @@ import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { keyMatchesCertificate } from '../keystore/chain.js';
 import { readKeystore } from '../keystore/open.js';
 import { KeystoreError } from '../errors.js';
+import { PROFILES } from '../core/profiles.js';
 
 /** One thing the server opens: a role, a reference outside the role tables, or the `[secrets]` values. */
 export interface Opening {
@@ -121,7 +122,7 @@ export async function opensAtStartup(
     } else {
       const failing = encrypted.filter(([, value]) => {
         try {
-          decryptSecret(internalOpened.privateKey!, value.trim());
+          decryptSecret(internalOpened.privateKey!, value.trim(), PROFILES[resolved.profile].secretsPadding);
           return false;
         } catch {
           return true;
