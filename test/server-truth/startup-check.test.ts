@@ -1,5 +1,5 @@
 import { constants, publicEncrypt, X509Certificate } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
 import { homeFromFixtures, SECURITY, type ShippedConfig } from '../support/homes.js';
 import { genKeyPair, keytool } from '../support/keytool.js';
-import { expectServerStarts, runStartupCheck, startupRole, type StartupProfile } from '../support/startup-check.js';
+import { compileStartupCheckInto, expectServerStarts, runStartupCheck, startupRole, type StartupProfile } from '../support/startup-check.js';
 import { makeTestCa } from '../support/test-ca.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -449,6 +449,18 @@ password = "not-the-password"
     // The roles are healthy; the listener serves listener.jks, whose certificate nobody trusts.
     for (const role of ['primary', 'internal', 'truststore'] as const) expect(startupRole(result, role).error).toBeNull();
     expect(result.tls).toMatchObject({ ok: false, keystore: path.join(home, SECURITY, 'listener.jks') });
+  });
+});
+
+describe('compiling the start-up check', () => {
+  it('two workers compiling at once both get the same complete classes, and leave no half-built directory', async () => {
+    const root = tempDir();
+    const [first, second] = await Promise.all([compileStartupCheckInto(root), compileStartupCheckInto(root)]);
+    expect(second).toBe(first);
+    expect(readdirSync(root)).toEqual([path.basename(first)]);
+    expect(readdirSync(first)).toContain('StartupCheck.class');
+    // A third caller finds it and compiles nothing.
+    expect(await compileStartupCheckInto(root)).toBe(first);
   });
 });
 

@@ -102,35 +102,39 @@ function javaCommand(tool: 'java' | 'javac'): string {
 
 let compiled: Promise<string> | undefined;
 
-/**
- * Compiles the check once per machine into a directory named by the source's hash. Workers racing to compile
- * each build into their own temporary directory and rename it into place; the loser's rename fails because the
- * directory exists, and it uses the winner's (identical) classes.
- */
+/** Compiles the check once per process, into the machine's temporary directory (see compileStartupCheckInto). */
 export function compileStartupCheck(): Promise<string> {
-  compiled ??= (async () => {
-    const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 16);
-    const target = path.join(os.tmpdir(), `ei-keystore-startup-check-${hash}`);
-    if (existsSync(path.join(target, `${MAIN_CLASS}.class`))) return target;
-    const staging = mkdtempSync(path.join(os.tmpdir(), `ei-keystore-startup-check-${hash}-building-`));
-    try {
-      const result = await execa(javaCommand('javac'), ['--release', '17', '-encoding', 'UTF-8', '-d', staging, SOURCE], { reject: false, stdin: 'ignore' });
-      if (result.exitCode !== 0) throw new Error(`javac failed on ${SOURCE}:\n${result.stdout}${result.stderr}`);
-      try {
-        renameSync(staging, target);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (!(code === 'EEXIST' || code === 'ENOTEMPTY') || !existsSync(path.join(target, `${MAIN_CLASS}.class`))) throw error;
-      }
-      return target;
-    } finally {
-      rmSync(staging, { recursive: true, force: true });
-    }
-  })();
+  compiled ??= compileStartupCheckInto(os.tmpdir());
   compiled.catch(() => {
     compiled = undefined;
   });
   return compiled;
+}
+
+/**
+ * Compiles the check into `root`, in a directory named by the source's hash, unless it is there already. Workers
+ * racing to compile each build into their own temporary directory and rename it into place; the loser's rename
+ * fails because the directory exists, and it uses the winner's (identical) classes. A directory only ever appears
+ * by that rename, so one that exists is complete.
+ */
+export async function compileStartupCheckInto(root: string): Promise<string> {
+  const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 16);
+  const target = path.join(root, `ei-keystore-startup-check-${hash}`);
+  if (existsSync(path.join(target, `${MAIN_CLASS}.class`))) return target;
+  const staging = mkdtempSync(path.join(root, `ei-keystore-startup-check-${hash}-building-`));
+  try {
+    const result = await execa(javaCommand('javac'), ['--release', '17', '-encoding', 'UTF-8', '-d', staging, SOURCE], { reject: false, stdin: 'ignore' });
+    if (result.exitCode !== 0) throw new Error(`javac failed on ${SOURCE}:\n${result.stdout}${result.stderr}`);
+    try {
+      renameSync(staging, target);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (!(code === 'EEXIST' || code === 'ENOTEMPTY') || !existsSync(path.join(target, `${MAIN_CLASS}.class`))) throw error;
+    }
+    return target;
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
 }
 
 /** Runs the check on a home: one JVM, about a second. */
