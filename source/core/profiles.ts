@@ -3,8 +3,6 @@
  * (see the shared spec `wso2-facts.md`); where the source document differs, the ei-7 profile is the document.
  */
 
-import type { SecretsPadding } from '../keystore/cipher-tool.js';
-
 export type ProfileId = 'ei-7' | 'mi-1.1' | 'mi-1.2' | 'mi-4';
 export type KeystoreRole = 'primary' | 'internal' | 'truststore';
 
@@ -46,8 +44,6 @@ export interface Profile {
   defaults: Record<KeystoreRole, RoleDefaults>;
   /** Tables a user may find or write in the file that this product does not read. */
   tablesIgnored: readonly IgnoredTable[];
-  /** The RSA padding of `[secrets]` values (see keystore/cipher-tool.ts): PKCS#1 v1.5 on MI 1.1, OAEP after. */
-  secretsPadding: SecretsPadding;
 }
 
 export const SECURITY_DIR = 'repository/resources/security';
@@ -85,7 +81,6 @@ const INTERNAL = 'keystore.internal';
 export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
   'ei-7': {
     id: 'ei-7',
-    secretsPadding: 'oaep-sha1',
     label: 'EI 7 layout of the source document (conf/ei.toml)',
     configFile: 'conf/ei.toml',
     tables: { primary: TLS, internal: INTERNAL, truststore: 'truststore' },
@@ -98,7 +93,6 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
   },
   'mi-1.1': {
     id: 'mi-1.1',
-    secretsPadding: 'pkcs1',
     label: 'Micro Integrator 1.1 (= EI 7.0.0)',
     configFile: 'conf/deployment.toml',
     tables: { primary: TLS, internal: INTERNAL, truststore: 'truststore' },
@@ -114,7 +108,6 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
   },
   'mi-1.2': {
     id: 'mi-1.2',
-    secretsPadding: 'oaep-sha1',
     label: 'Micro Integrator 1.2 (= EI 7.1.0)',
     configFile: 'conf/deployment.toml',
     tables: { primary: PRIMARY, internal: INTERNAL, truststore: 'truststore' },
@@ -133,7 +126,6 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
   },
   'mi-4': {
     id: 'mi-4',
-    secretsPadding: 'oaep-sha1',
     label: 'Micro Integrator 4.x',
     configFile: 'conf/deployment.toml',
     tables: { primary: PRIMARY, internal: INTERNAL, truststore: 'truststore' },

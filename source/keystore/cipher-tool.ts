@@ -7,15 +7,8 @@ import { UserError } from '../errors.js';
  * SHA-1 for both the label hash and MGF1, which is what Node's oaepHash 'sha1' does.
  */
 const OAEP = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' } as const;
-
-/**
- * The padding the product's cipher tool and secure vault use. MI 1.2 and later pass
- * `-Dorg.wso2.CipherTransformation=RSA/ECB/OAEPwithSHA1andMGF1Padding`; MI 1.1's ciphertool.sh passes none, so its
- * cipher tool and vault use Java's plain "RSA", which is PKCS#1 v1.5 (docs/wso2-rules.md).
- */
-export type SecretsPadding = 'oaep-sha1' | 'pkcs1';
-/** Bytes of the modulus each padding spends: OAEP with SHA-1 2 * 20 + 2, PKCS#1 v1.5 at least 11. */
-const OVERHEAD: Record<SecretsPadding, number> = { 'oaep-sha1': 42, pkcs1: 11 };
+/** OAEP with SHA-1 spends 2 * 20 + 2 bytes of the modulus on padding. */
+const OAEP_SHA1_OVERHEAD = 42;
 /** RSA moduli from 1024 to 8192 bits, in 256-bit steps: the ciphertext is exactly one modulus long. */
 const MIN_MODULUS_BYTES = 128;
 const MAX_MODULUS_BYTES = 1024;
@@ -50,34 +43,22 @@ function modulusBytes(key: KeyObject): number {
 }
 
 /** Encrypts one secret as the cipher tool does (without the "[...]" brackets of a plaintext value). */
-export function encryptSecret(publicKeyOrCertDer: KeyObject | Buffer, plaintext: string, padding: SecretsPadding = 'oaep-sha1'): string {
+export function encryptSecret(publicKeyOrCertDer: KeyObject | Buffer, plaintext: string): string {
   const key = publicKeyOf(publicKeyOrCertDer);
   needRsa(key, 'the certificate\'s key');
   const data = Buffer.from(plaintext, 'utf8');
-  const room = modulusBytes(key) - OVERHEAD[padding];
+  const room = modulusBytes(key) - OAEP_SHA1_OVERHEAD;
   if (data.length > room) {
     throw new UserError(
-      `A secret of ${data.length} bytes is too long for RSA ${padding === 'pkcs1' ? 'PKCS#1' : 'OAEP'} with this ${modulusBytes(key) * 8}-bit key (at most ${room} bytes).`,
+      `A secret of ${data.length} bytes is too long for RSA-OAEP with this ${modulusBytes(key) * 8}-bit key (at most ${room} bytes).`,
       'secret-too-long',
     );
   }
-  const options = padding === 'pkcs1' ? { padding: constants.RSA_PKCS1_PADDING } : OAEP;
-  return publicEncrypt({ key, ...options }, data).toString('base64');
-}
-
-/**
- * PKCS#1 v1.5 decryption by hand: Node 20 refuses RSA_PKCS1_PADDING for private decryption (a network padding
- * oracle, CVE-2023-46809), which does not apply to reading a configuration file. Raw RSA, then 00 02 PS 00 M.
- */
-function decryptPkcs1(privateKey: KeyObject, data: Buffer): Buffer {
-  const block = privateDecrypt({ key: privateKey, padding: constants.RSA_NO_PADDING }, data);
-  const separator = block.indexOf(0, 2);
-  if (block[0] !== 0 || block[1] !== 2 || separator < 10) throw new Error('not PKCS#1 v1.5 type 2 padding');
-  return block.subarray(separator + 1);
+  return publicEncrypt({ key, ...OAEP }, data).toString('base64');
 }
 
 /** Decrypts a cipher-tool value; one that this key cannot open was encrypted with another key. */
-export function decryptSecret(privateKey: KeyObject, base64: string, padding: SecretsPadding = 'oaep-sha1'): string {
+export function decryptSecret(privateKey: KeyObject, base64: string): string {
   needRsa(privateKey, 'the internal keystore\'s key');
   const compact = base64.replace(/\s+/g, '');
   const data = Buffer.from(compact, 'base64');
@@ -89,7 +70,7 @@ export function decryptSecret(privateKey: KeyObject, base64: string, padding: Se
   }
   let plain: Buffer;
   try {
-    plain = padding === 'pkcs1' ? decryptPkcs1(privateKey, data) : privateDecrypt({ key: privateKey, ...OAEP }, data);
+    plain = privateDecrypt({ key: privateKey, ...OAEP }, data);
   } catch {
     throw new UserError(
       'The secret cannot be decrypted: it was encrypted with another key than the one given (the old internal keystore\'s key is needed).',
@@ -122,7 +103,7 @@ export function classifySecretValue(value: string): SecretValueKind {
  * in one error, and nothing is returned half-done: a secret left under a key the configuration no longer names
  * would stop the server at start-up.
  */
-export function reencryptSecrets(values: Record<string, string>, oldKey: KeyObject, newCertDer: Buffer, padding: SecretsPadding = 'oaep-sha1'): Record<string, string> {
+export function reencryptSecrets(values: Record<string, string>, oldKey: KeyObject, newCertDer: Buffer): Record<string, string> {
   needRsa(oldKey, 'the old internal key');
   const newKey = publicKeyOf(newCertDer);
   needRsa(newKey, 'the new certificate\'s key');
@@ -140,7 +121,7 @@ export function reencryptSecrets(values: Record<string, string>, oldKey: KeyObje
       continue;
     }
     try {
-      result.push([alias, encryptSecret(newKey, decryptSecret(oldKey, value, padding), padding)]);
+      result.push([alias, encryptSecret(newKey, decryptSecret(oldKey, value))]);
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       problems.push(`  ${alias}: ${error.message}`);

@@ -11,7 +11,6 @@ import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { keyMatchesCertificate } from '../keystore/chain.js';
 import { readKeystore } from '../keystore/open.js';
 import { KeystoreError } from '../errors.js';
-import { PROFILES } from '../core/profiles.js';
 
 /** One thing the server opens: a role, a reference outside the role tables, or the `[secrets]` values. */
 export interface Opening {
@@ -122,7 +121,7 @@ export async function opensAtStartup(
     } else {
       const failing = encrypted.filter(([, value]) => {
         try {
-          decryptSecret(internalOpened.privateKey!, value.trim(), PROFILES[resolved.profile].secretsPadding);
+          decryptSecret(internalOpened.privateKey!, value.trim());
           return false;
         } catch {
           return true;

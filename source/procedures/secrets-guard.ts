@@ -79,7 +79,7 @@ export async function guardSecrets(options: {
   }
   // re-encrypt: decrypt with the key that encrypted them (the internal keystore's, today's), encrypt with the new certificate.
   const old = await currentKeyPair(internal, 're-encrypt [secrets]');
-  const reencrypted = reencryptSecrets(Object.fromEntries(encrypted.map((alias) => [alias, values[alias]!])), old.privateKey, newLeaf, facts.profile.secretsPadding);
+  const reencrypted = reencryptSecrets(Object.fromEntries(encrypted.map((alias) => [alias, values[alias]!])), old.privateKey, newLeaf);
   for (const alias of encrypted) outcome.changes.push({ table: ['secrets'], key: alias, value: reencrypted[alias]! });
   outcome.actions.push({ kind: 're-encrypt', aliases: encrypted });
   return outcome;

@@ -169,17 +169,3 @@ describe('reencryptSecrets', () => {
     expect(() => reencryptSecrets({}, oldId.privateKey, ecId.certDer)).toThrow(/cipher tool needs an RSA key/);
   });
 });
-
-describe('MI 1.1 secrets: RSA PKCS#1 v1.5, as its cipher tool writes them', () => {
-  it('a value encrypted with PKCS#1 v1.5 padding decrypts, ours reads back, and an OAEP reader refuses it', async () => {
-    const { generateKeyPairSync, publicEncrypt: encrypt, constants: c } = await import('node:crypto');
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    // PKCS#1 v1.5 is randomised: a value made by the public-key operation must read back through our padding code.
-    const fromJavaLike = encrypt({ key: publicKey, padding: c.RSA_PKCS1_PADDING }, Buffer.from('db-Pw-1.1')).toString('base64');
-    expect(decryptSecret(privateKey, fromJavaLike, 'pkcs1')).toBe('db-Pw-1.1');
-    const ours = encryptSecret(publicKey, 'round-trip', 'pkcs1');
-    expect(decryptSecret(privateKey, ours, 'pkcs1')).toBe('round-trip');
-    // The two paddings are not interchangeable: an OAEP reader refuses a PKCS#1 value.
-    expect(() => decryptSecret(privateKey, ours)).toThrow(/cannot be decrypted/);
-  });
-});
