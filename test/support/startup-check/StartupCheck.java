@@ -75,13 +75,7 @@ import javax.net.ssl.TrustManagerFactory;
 public final class StartupCheck {
 
     static final String SECURITY_DIR = "repository/resources/security";
-    /**
-     * The secure vault's transformation: MI 1.2+ ciphertool.sh passes -Dorg.wso2.CipherTransformation=
-     * RSA/ECB/OAEPwithSHA1andMGF1Padding; MI 1.1's (v1.1.0 distribution/src/conf/ciphertool.sh) passes none, so its
-     * cipher tool and vault use plain "RSA" (PKCS#1 v1.5).
-     */
     static final String SECRET_CIPHER = "RSA/ECB/OAEPwithSHA1andMGF1Padding";
-    static final String SECRET_CIPHER_MI_1_1 = "RSA";
     static final int MAX_REFERENCE_DEPTH = 32;
 
     public static void main(String[] args) {
@@ -584,7 +578,7 @@ public final class StartupCheck {
                 error = "the internal key cannot be opened: " + internal.json.get("error");
             } else {
                 try {
-                    decryptSecret(internal.privateKey, (String) value, secretCipher());
+                    decryptSecret(internal.privateKey, (String) value);
                     json.put("decrypts", true);
                     continue;
                 } catch (Exception e) {
@@ -597,13 +591,9 @@ public final class StartupCheck {
         return out;
     }
 
-    String secretCipher() {
-        return profile == Profile.MI_1_1 ? SECRET_CIPHER_MI_1_1 : SECRET_CIPHER;
-    }
-
-    static byte[] decryptSecret(PrivateKey key, String base64, String transformation) throws Exception {
+    static byte[] decryptSecret(PrivateKey key, String base64) throws Exception {
         byte[] cipherText = Base64.getDecoder().decode(base64.replaceAll("\\s+", ""));
-        Cipher cipher = Cipher.getInstance(transformation);
+        Cipher cipher = Cipher.getInstance(SECRET_CIPHER);
         cipher.init(Cipher.DECRYPT_MODE, key);
         return cipher.doFinal(cipherText);
     }
@@ -955,7 +945,7 @@ public final class StartupCheck {
             }
             PrivateKey privateKey = key(usedBy);
             try {
-                return new String(decryptSecret(privateKey, text, secretCipher()), StandardCharsets.UTF_8);
+                return new String(decryptSecret(privateKey, text), StandardCharsets.UTF_8);
             } catch (Exception e) {
                 throw new CheckException(usedBy + " is $secret{" + alias + "}, which does not decrypt: " + describe(e));
             }
