@@ -215,10 +215,6 @@ function opensMultiline(value: string): string | undefined {
   return undefined;
 }
 
-function closes(line: string, delimiter: string): boolean {
-  return line.includes(delimiter);
-}
-
 /** A key as written (`a."b.c".d`) split into its names, loosely: quotes removed, spaces trimmed. */
 function keySegments(key: string): string[] {
   const segments: string[] = [];

@@ -65,7 +65,7 @@ function protectedKey(bag: KeyBag, budget: KdfBudget): ProtectedKey {
           if (!(error instanceof KeystoreError)) throw error;
           outcome = { error };
         }
-        // A refusal of the budget is not the password's outcome: asked again, it is refused again anyway.
+        // A refusal by the budget is kept as well: asked again, it would be refused again.
         outcomes.set(keyPassword, outcome);
       }
       if ('error' in outcome) throw outcome.error;
