@@ -2,6 +2,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './cli/context.js';
 import { processContext } from './cli/context.js';
 import { MAIN_HELP } from './cli/help.js';
+import { printableLines } from './core/printable.js';
 import { isUserError, UserError } from './errors.js';
 
 /**
@@ -50,11 +51,12 @@ export async function main(): Promise<void> {
 
 function reportError(error: unknown, context: CommandContext): number {
   if (isUserError(error)) {
-    context.stderr.write(`ei-keystore: ${error.message}\n`);
+    // Messages quote aliases, names and paths from files a hostile home may have planted: never raw to the terminal.
+    context.stderr.write(`ei-keystore: ${printableLines(error.message)}\n`);
     return error.exitCode;
   }
   // Not the user's mistake: a bug. Say so, and keep the stack for the report.
   const detail = error instanceof Error ? (context.env.EI_KEYSTORE_DEBUG ? error.stack : error.message) : String(error);
-  context.stderr.write(`ei-keystore: internal error: ${detail}\nThis is a bug in ei-keystore; set EI_KEYSTORE_DEBUG=1 for details and report it.\n`);
+  context.stderr.write(`ei-keystore: internal error: ${printableLines(detail ?? '')}\nThis is a bug in ei-keystore; set EI_KEYSTORE_DEBUG=1 for details and report it.\n`);
   return 1;
 }

@@ -8,6 +8,7 @@ import { unifiedDiff } from '../config/diff.js';
 import { locateHome } from '../config/locate.js';
 import type { Procedure } from '../core/answers/types.js';
 import { isProfileId, type ProfileId } from '../core/profiles.js';
+import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
 import { requireKeytool } from '../keytool/cross-check.js';
 import { executePrepared } from '../procedures/execute.js';
@@ -98,8 +99,9 @@ interface ApplyFlags {
 }
 
 async function runApply(procedure: Procedure, values: ApplyFlags, context: CommandContext): Promise<number> {
+  // Steps and warnings quote paths, aliases and names from the home's files: never raw to the terminal.
   const log = (message: string) => {
-    context.stderr.write(`${message}\n`);
+    context.stderr.write(`${printableLines(message)}\n`);
   };
   const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
   const answersFile = path.resolve(context.cwd, values.answers!);
@@ -113,7 +115,7 @@ async function runApply(procedure: Procedure, values: ApplyFlags, context: Comma
 
   if (prepared.unchanged) {
     if (values.json) writeJson(context, { changed: false, backup: null, files: [], findings: await findingsAfter(context, facts.located.home, values.profile), ...(prepared.request ? { request: prepared.request } : {}) });
-    else context.stdout.write(`${prepared.unchanged}\n`);
+    else context.stdout.write(`${printableLines(prepared.unchanged)}\n`);
     return 0;
   }
   if (values['dry-run']) {
@@ -164,7 +166,7 @@ async function runApply(procedure: Procedure, values: ApplyFlags, context: Comma
 }
 
 function writeJson(context: CommandContext, document: unknown): void {
-  context.stdout.write(JSON.stringify(document, null, 2) + '\n');
+  context.stdout.write(jsonText(document) + '\n');
 }
 
 function quoteIfNeeded(value: string): string {

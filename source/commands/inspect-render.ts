@@ -1,6 +1,7 @@
 import { colonHex } from '../keystore/certificate.js';
 import type { DescribedCertificate, DescribedEntry, DescribedKeystore } from '../keystore/describe.js';
 import type { Style } from '../cli/style.js';
+import { printable } from '../core/printable.js';
 
 const KIND_LABEL: Record<DescribedEntry['kind'], string> = {
   'private-key': 'private key',
@@ -48,13 +49,13 @@ function certificateLines(certificate: DescribedCertificate, position: string, s
   const key = [certificate.keyAlgorithm, certificate.keySize ? String(certificate.keySize) : certificate.curve].filter(Boolean).join(' ');
   const lines = [
     ...(position ? [`  ${style.dim(position)}`] : []),
-    ...field('subject', certificate.subject || '(empty)', width),
-    ...field('issuer', certificate.selfIssued ? '(self-signed)' : certificate.issuer, width),
+    ...field('subject', printable(certificate.subject) || '(empty)', width),
+    ...field('issuer', certificate.selfIssued ? '(self-signed)' : printable(certificate.issuer), width),
     ...field('valid', `${day(certificate.notBefore)} to ${day(certificate.notAfter)}, ${expiryNote(certificate, style)}`, width),
     ...field('key', `${key}, signed ${certificate.signatureAlgorithm}`, width),
     ...field('sha-256', colonHex(certificate.sha256), width),
   ];
-  if (certificate.subjectAltNames.length > 0) lines.push(...field('SANs', certificate.subjectAltNames.join(', '), width));
+  if (certificate.subjectAltNames.length > 0) lines.push(...field('SANs', certificate.subjectAltNames.map(printable).join(', '), width));
   return lines;
 }
 
@@ -62,12 +63,13 @@ export function renderInspect(file: string, described: DescribedKeystore, style:
   const counts = new Map<string, number>();
   for (const entry of described.entries) counts.set(entry.kind, (counts.get(entry.kind) ?? 0) + 1);
   const summary = [...counts].map(([kind, count]) => `${count} ${KIND_LABEL[kind as DescribedEntry['kind']]}${count === 1 ? '' : 's'}`).join(', ');
-  const out = [`${style.bold(file)}`, `${described.format}, ${described.entries.length} entries${summary ? ` (${summary})` : ''}`];
+  const out = [`${style.bold(printable(file))}`, `${described.format}, ${described.entries.length} entries${summary ? ` (${summary})` : ''}`];
   for (const entry of described.entries) {
     out.push('');
     const chain = entry.kind === 'private-key' ? `, chain of ${entry.certificates.length}` : '';
-    const algorithm = entry.secretKeyAlgorithm ? ` (${entry.secretKeyAlgorithm})` : '';
-    out.push(`${style.bold(entry.alias)}  ${KIND_LABEL[entry.kind]}${chain}${algorithm}`);
+    const algorithm = entry.secretKeyAlgorithm ? ` (${printable(entry.secretKeyAlgorithm)})` : '';
+    // Aliases and names are the file's text: control characters in them are shown, never sent to the terminal.
+    out.push(`${style.bold(printable(entry.alias))}  ${KIND_LABEL[entry.kind]}${chain}${algorithm}`);
     entry.certificates.forEach((certificate, index) => {
       const position = entry.certificates.length > 1 ? `[${index + 1}/${entry.certificates.length}]` : '';
       out.push(...certificateLines(certificate, position, style, width));

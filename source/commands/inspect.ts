@@ -7,6 +7,7 @@ import { colourEnabled, makeStyle } from '../cli/style.js';
 import { UserError } from '../errors.js';
 import { describeKeystore } from '../keystore/describe.js';
 import { openKeystoreFile } from '../keystore/open.js';
+import { jsonText } from '../core/printable.js';
 import { inspectJson, renderInspect } from './inspect-render.js';
 
 export async function inspectCommand(args: string[], context: CommandContext): Promise<number> {
@@ -33,7 +34,7 @@ export async function inspectCommand(args: string[], context: CommandContext): P
   const { keystore } = await openKeystoreFile(file, password);
   const described = describeKeystore(keystore, context.now);
   if (values.json) {
-    context.stdout.write(JSON.stringify(inspectJson(file, described), null, 2) + '\n');
+    context.stdout.write(jsonText(inspectJson(file, described)) + '\n');
   } else {
     const style = makeStyle(colourEnabled(context.stdout, context.env));
     const width = Math.min(100, 'columns' in context.stdout && context.stdout.columns ? context.stdout.columns : 80);

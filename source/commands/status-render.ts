@@ -1,4 +1,5 @@
 import type { Style } from '../cli/style.js';
+import { printable } from '../core/printable.js';
 import type { Finding } from '../status/finding.js';
 import type { StatusReport } from '../status/gather.js';
 
@@ -25,7 +26,7 @@ function roleLines(role: StatusReport['roles'][number], style: Style, width: num
     const why = role.configured ? 'same file and alias as the primary' : 'no separate internal keystore is configured';
     return [`${style.bold(label)}the primary keystore (${why})`];
   }
-  const lines = [head, ...wrap(role.file, width, '           ')];
+  const lines = [head, ...wrap(printable(role.file), width, '           ')];
   if (!role.exists) return [...lines, `           ${style.red('missing')}`];
   const facts: string[] = [];
   facts.push(role.format ? `${role.format}${role.format !== role.configuredType.toUpperCase() ? ` (configured ${role.configuredType})` : ''}` : 'unknown format');
@@ -42,14 +43,14 @@ function roleLines(role: StatusReport['roles'][number], style: Style, width: num
             : role.keyMatchesCertificate
               ? 'key matches certificate'
               : 'key does NOT match certificate';
-    if (role.opened) facts.push(`alias ${role.alias}: ${key}`);
+    if (role.opened) facts.push(`alias ${printable(role.alias)}: ${key}`);
   }
   lines.push(...wrap(facts.join(', '), width, '           '));
   const leaf = role.chain?.[0];
   if (leaf) {
     const expiry =
       leaf.expiry === 'expired' ? style.red(`expired ${day(leaf.notAfter)}`) : leaf.expiry === 'expiring-soon' ? style.yellow(`expires ${day(leaf.notAfter)}`) : `valid to ${day(leaf.notAfter)}`;
-    lines.push(...wrap(`${leaf.subject}; ${leaf.keyAlgorithm} ${leaf.keySize ?? ''}; ${expiry}`, width, '           '));
+    lines.push(...wrap(`${printable(leaf.subject)}; ${leaf.keyAlgorithm} ${leaf.keySize ?? ''}; ${expiry}`, width, '           '));
   }
   return lines;
 }
@@ -59,10 +60,10 @@ const LEVEL_LABEL = (style: Style, finding: Finding) =>
 
 export function renderStatus(report: StatusReport, style: Style, width = 80): string {
   const out: string[] = [];
-  out.push(`${style.bold('Home')}       ${report.home} (from ${report.homeFrom})`);
-  out.push(`${style.bold('Config')}     ${report.configFile}`);
-  out.push(...wrap(`${report.profile}: ${report.profileEvidence}`, width, '           ').map((line, i) => (i === 0 ? style.bold('Profile') + line.slice(7) : line)));
-  if (report.configNote) out.push(...wrap(report.configNote, width, '           '));
+  out.push(`${style.bold('Home')}       ${printable(report.home)} (from ${report.homeFrom})`);
+  out.push(`${style.bold('Config')}     ${printable(report.configFile)}`);
+  out.push(...wrap(`${report.profile}: ${printable(report.profileEvidence)}`, width, '           ').map((line, i) => (i === 0 ? style.bold('Profile') + line.slice(7) : line)));
+  if (report.configNote) out.push(...wrap(printable(report.configNote), width, '           '));
   out.push('');
   for (const role of report.roles) out.push(...roleLines(role, style, width));
   out.push('');
@@ -71,7 +72,8 @@ export function renderStatus(report: StatusReport, style: Style, width = 80): st
   } else {
     for (const finding of report.findings) {
       out.push(`${LEVEL_LABEL(style, finding)} ${finding.code}`);
-      out.push(...wrap(finding.message, width, '        '));
+      // Findings quote aliases, names and paths from the home's files.
+      out.push(...wrap(printable(finding.message), width, '        '));
     }
     const errors = report.findings.filter((f) => f.level === 'error').length;
     const warnings = report.findings.filter((f) => f.level === 'warning').length;

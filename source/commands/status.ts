@@ -7,6 +7,7 @@ import { locateHome } from '../config/locate.js';
 import { isProfileId } from '../core/profiles.js';
 import { UserError } from '../errors.js';
 import { gatherStatus, type AskSecret } from '../status/gather.js';
+import { jsonText } from '../core/printable.js';
 import { renderStatus, statusJson } from './status-render.js';
 
 export async function statusCommand(args: string[], context: CommandContext): Promise<number> {
@@ -31,13 +32,13 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
       ? (question) => promptSecret(`Password for ${question} (Enter to skip): `, context.stdin, context.stderr as NodeJS.WriteStream).then((v) => (v === '' ? undefined : v))
       : undefined;
     const report = await gatherStatus({ located, env: context.env, now: context.now, ask, profile: values.profile as never });
-    if (values.json) context.stdout.write(JSON.stringify(statusJson(report), null, 2) + '\n');
+    if (values.json) context.stdout.write(jsonText(statusJson(report)) + '\n');
     else context.stdout.write(renderStatus(report, makeStyle(colourEnabled(context.stdout, context.env)), 80));
     return report.findings.some((finding) => finding.level === 'error') ? 1 : 0;
   } catch (error) {
     // --json promises one document on stdout, even when the configuration cannot be read.
     if (values.json && error instanceof UserError && error.exitCode === 2) {
-      context.stdout.write(JSON.stringify({ error: { code: error.code, message: error.message }, findings: [{ level: 'error', code: error.code === 'config-invalid' ? 'config-invalid' : error.code, message: error.message }] }, null, 2) + '\n');
+      context.stdout.write(jsonText({ error: { code: error.code, message: error.message }, findings: [{ level: 'error', code: error.code === 'config-invalid' ? 'config-invalid' : error.code, message: error.message }] }) + '\n');
     }
     throw error;
   }

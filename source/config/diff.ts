@@ -1,15 +1,17 @@
 /**
  * A unified diff of two versions of a configuration file, as `diff -u` prints it, with every secret value shown
- * as `********` on both sides. Lines are compared by their real text (a changed password still shows as a
- * changed line); only what is printed is masked.
+ * as `********` on both sides (see patch-mask.ts for what is secret: keys by their shape, placeholders shown).
+ * Lines are compared by their real text (a changed password still shows as a changed line); only what is
+ * printed is masked. Control characters in the file are printed as escapes, never sent to the terminal.
  */
-import { DEFAULT_SECRET_KEYS, maskedLines } from './patch-mask.js';
+import { printable } from '../core/printable.js';
+import { maskedLines } from './patch-mask.js';
 
 export interface DiffOptions {
   /** The file's name in the ---/+++ headers. */
   readonly path: string;
-  /** Key names whose values are masked (any key under [secrets] is masked regardless). */
-  readonly secretKeys?: readonly string[];
+  /** Tests only: show secret values in clear, to compare the diff itself with GNU diff. */
+  readonly unmasked?: boolean;
   /** Lines of context around each change; 3 by default. */
   readonly context?: number;
 }
@@ -35,24 +37,24 @@ interface Side {
 
 /** '' when the texts are equal. */
 export function unifiedDiff(oldText: string, newText: string, options: DiffOptions): string {
-  const secretKeys = options.secretKeys ?? DEFAULT_SECRET_KEYS;
+  const masked = options.unmasked !== true;
   const context = Math.max(0, options.context ?? 3);
-  const before = side(oldText, secretKeys);
-  const after = side(newText, secretKeys);
+  const before = side(oldText, masked);
+  const after = side(newText, masked);
   const steps = diffSteps(before.keys, after.keys);
   const out: string[] = [];
   for (const [start, end] of hunkRanges(steps, context)) {
-    if (out.length === 0) out.push(`--- a/${options.path}`, `+++ b/${options.path}`);
+    if (out.length === 0) out.push(`--- a/${printable(options.path)}`, `+++ b/${printable(options.path)}`);
     out.push(...renderHunk(steps.slice(start, end), before, after));
   }
   return out.length === 0 ? '' : `${out.join('\n')}\n`;
 }
 
-function side(text: string, secretKeys: readonly string[]): Side {
+function side(text: string, masked: boolean): Side {
   if (text.length === 0) return { keys: [], shown: [], unterminated: false };
   const unterminated = !text.endsWith('\n');
   const raw = (unterminated ? text : text.slice(0, -1)).split('\n');
-  const shown = maskedLines(text, secretKeys);
+  const shown = masked ? maskedLines(text) : text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
   const keys = raw.map((line, i) => (unterminated && i === raw.length - 1 ? line : `${line}\n`));
   return { keys, shown, unterminated };
 }
@@ -210,7 +212,7 @@ function renderHunk(steps: readonly Step[], before: Side, after: Side): string[]
     let text = fromOld ? shownOld : shownNew;
     // A context line masked on either side is shown masked.
     if (step.op === ' ' && shownOld === stripNewline(before.keys[step.oldAt])) text = shownNew;
-    lines.push(`${step.op}${text}`);
+    lines.push(`${step.op}${printableLine(text)}`);
     const lastOld = fromOld && before.unterminated && step.oldAt === before.keys.length - 1;
     const lastNew = step.op !== '-' && after.unterminated && step.newAt === after.keys.length - 1;
     if (lastOld || lastNew) lines.push('\\ No newline at end of file');
@@ -222,6 +224,11 @@ function renderHunk(steps: readonly Step[], before: Side, after: Side): string[]
 function range(linesBefore: number, count: number): string {
   if (count === 0) return `${linesBefore},0`;
   return count === 1 ? `${linesBefore + 1}` : `${linesBefore + 1},${count}`;
+}
+
+/** A tab is part of a line's layout; every other control character is shown as an escape. */
+function printableLine(text: string): string {
+  return text.includes('\t') ? text.split('\t').map(printable).join('\t') : printable(text);
 }
 
 function stripNewline(key: string | undefined): string {

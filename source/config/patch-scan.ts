@@ -30,6 +30,11 @@ export interface KeyValue {
   lineEnd: number;
   /** Set when the value is an inline table. */
   readonly inline?: InlineTable;
+  /**
+   * Inline tables anywhere inside an array value, in document order. Never patch targets (they have no path of
+   * their own); recorded so that the diff's masker sees their keys (`users = [{ password = "..." }]`).
+   */
+  readonly arrayTables?: readonly InlineTable[];
 }
 
 export interface InlineTable {
@@ -143,8 +148,10 @@ class Scanner {
     this.skipSpaces();
     const path = [...container.path, ...key.map((k) => k.name)];
     const valueStart = this.pos;
-    const inline = this.value(path);
-    return { container, key, path, lineStart, valueStart, valueEnd: this.pos, lineEnd: this.pos, inline };
+    const arrayTables: InlineTable[] = [];
+    const inline = this.value(path, arrayTables);
+    const entry = { container, key, path, lineStart, valueStart, valueEnd: this.pos, lineEnd: this.pos, inline };
+    return arrayTables.length > 0 ? { ...entry, arrayTables } : entry;
   }
 
   /** Steps over `key = value` exactly as keyValue reads it, building nothing. */
@@ -200,8 +207,11 @@ class Scanner {
     return { name: this.text.slice(start, this.pos), start, end: this.pos };
   }
 
-  /** Skips one value; returns its description when it is an inline table whose entries may be edited. */
-  private value(path: readonly string[] | undefined): InlineTable | undefined {
+  /**
+   * Skips one value; returns its description when it is an inline table whose entries may be edited. Inline
+   * tables inside an array value go to `arrayTables` (given only for a recorded key-value, whose `path` they take).
+   */
+  private value(path: readonly string[] | undefined, arrayTables?: InlineTable[]): InlineTable | undefined {
     const c = this.text[this.pos];
     if (c === '"') {
       this.pos = this.text.startsWith('"""', this.pos)
@@ -212,7 +222,7 @@ class Scanner {
         ? this.multilineEnd("'''", this.pos + 3)
         : this.closing("'", this.pos + 1) + 1;
     } else if (c === '[') {
-      this.array();
+      this.array(path === undefined ? undefined : { path, found: arrayTables ?? [] });
     } else if (c === '{') {
       return this.inlineTable(path);
     } else {
@@ -221,12 +231,13 @@ class Scanner {
     return undefined;
   }
 
-  private array(): void {
+  private array(record: { path: readonly string[]; found: InlineTable[] } | undefined): void {
     this.pos++;
     for (;;) {
       this.skipBlank();
       if (this.text[this.pos] === ']') break;
-      this.value(undefined);
+      const table = this.value(record?.path, record?.found);
+      if (table && record) record.found.push(table);
       this.skipBlank();
       if (this.text[this.pos] === ',') this.pos++;
       else if (this.text[this.pos] !== ']') this.fail("',' or ']'");
@@ -235,8 +246,8 @@ class Scanner {
   }
 
   /**
-   * Inside an array an inline table has no path of its own: it cannot be a patch target. Neither can one in a
-   * section that is only skipped over. Such tables are stepped over without building anything.
+   * An inline table in a section that is only skipped over cannot be a patch target: it is stepped over without
+   * building anything. (One inside an array is built, but only reaches `arrayTables`.)
    */
   private inlineTable(path: readonly string[] | undefined): InlineTable | undefined {
     if (path === undefined) {

@@ -21,8 +21,12 @@ function isPlaceholder(kind: PlaceholderKind): (token: Token) => token is Placeh
 
 const PLACEHOLDER = /\$(ref|env|secret|sys)\{([^}]*)\}/g;
 
-/** Beyond this depth a $ref chain is reported rather than followed. */
-const MAX_REF_DEPTH = 32;
+/**
+ * Bounds of one `$ref` expansion. Whoever owns a home writes its configuration, and eight lines that each refer
+ * to the previous one ten times expand to 10^8 characters: the expansion stops at either bound, at once.
+ */
+export const MAX_REF_DEPTH = 16;
+export const MAX_EXPANDED_LENGTH = 64 * 1024;
 
 export function tokenize(value: string): Token[] {
   const tokens: Token[] = [];
@@ -48,6 +52,13 @@ export interface Expansion {
   /** Undefined when a $ref could not be resolved (the problem says which). */
   value?: string;
   problems: string[];
+  /**
+   * Set when the expansion was abandoned at a bound (a chain deeper than MAX_REF_DEPTH, or a value longer than
+   * MAX_EXPANDED_LENGTH): not a value that is merely unknown here, but a configuration the product cannot use
+   * either. `problems` then holds that one problem, and the resolver refuses the configuration
+   * (`config-invalid`) instead of reporting the key as unresolved.
+   */
+  fatal?: true;
 }
 
 /** A TOML scalar as the product's configuration mapper sees it; tables, arrays and dates are not values here. */
@@ -57,41 +68,97 @@ export function scalarText(raw: unknown): string | undefined {
   return undefined;
 }
 
-/**
- * Replaces every `$ref{key}` with the value it names, recursively. `trail` holds the keys being expanded, so a
- * key that refers back to itself is reported instead of looping.
- */
-export function expandRefs(value: string, lookup: RefLookup, trail: readonly string[] = []): Expansion {
-  const problems: string[] = [];
-  let out = '';
-  let complete = true;
-  for (const token of tokenize(value)) {
-    if (token.kind === 'text') out += token.text;
-    else if (token.kind !== 'ref') out += `$${token.kind}{${token.name}}`;
-    else {
-      const resolved = expandOneRef(token.name, lookup, trail);
-      problems.push(...resolved.problems);
-      if (resolved.value === undefined) complete = false;
-      else out += resolved.value;
-    }
-  }
-  return complete ? { value: out, problems } : { problems };
+/** What one key expanded to, kept for the rest of the expansion: its value, and the longest $ref chain below it. */
+interface KeyExpansion {
+  value?: string;
+  problems: readonly string[];
+  height: number;
 }
 
-function expandOneRef(key: string, lookup: RefLookup, trail: readonly string[]): Expansion {
-  if (trail.includes(key)) {
-    return { problems: [`circular $ref: ${[...trail, key].join(' -> ')}`] };
+class BoundExceeded extends Error {}
+
+/**
+ * Replaces every `$ref{key}` with the value it names, recursively. `trail` holds the keys being expanded (the
+ * resolver passes the key whose value this is), so a key that refers back to itself is reported instead of
+ * looping. Each key is expanded once per call and its result reused, so the work is linear in the text read
+ * and written, and both bounds (MAX_REF_DEPTH, MAX_EXPANDED_LENGTH) end the expansion with `fatal`.
+ */
+export function expandRefs(value: string, lookup: RefLookup, trail: readonly string[] = []): Expansion {
+  const expander = new RefExpander(lookup, trail);
+  try {
+    const result = expander.text(value, trail, 0);
+    const problems = [...new Set(result.problems)];
+    return result.value === undefined ? { problems } : { value: result.value, problems };
+  } catch (error) {
+    if (error instanceof BoundExceeded) return { problems: [error.message], fatal: true };
+    throw error;
   }
-  if (trail.length >= MAX_REF_DEPTH) {
-    return { problems: [`$ref chain deeper than ${MAX_REF_DEPTH} at ${key}`] };
+}
+
+class RefExpander {
+  private readonly done = new Map<string, KeyExpansion>();
+
+  constructor(
+    private readonly lookup: RefLookup,
+    private readonly root: readonly string[],
+  ) {}
+
+  /** `text` with its refs replaced; `depth` is the number of $ref hops taken to reach it. */
+  text(text: string, trail: readonly string[], depth: number): KeyExpansion {
+    const problems: string[] = [];
+    let out = '';
+    let complete = true;
+    let height = 0;
+    for (const token of tokenize(text)) {
+      let piece: string | undefined;
+      if (token.kind === 'text') piece = token.text;
+      else if (token.kind !== 'ref') piece = `$${token.kind}{${token.name}}`;
+      else {
+        const resolved = this.ref(token.name, trail, depth + 1);
+        problems.push(...resolved.problems);
+        height = Math.max(height, resolved.height + 1);
+        piece = resolved.value;
+      }
+      if (piece === undefined) complete = false;
+      else if (complete) {
+        if (out.length + piece.length > MAX_EXPANDED_LENGTH) {
+          throw new BoundExceeded(`the $ref expansion of ${this.subject()} passes ${MAX_EXPANDED_LENGTH} characters${token.kind === 'ref' ? ` at $ref{${token.name}}` : ''}; the product cannot use such a value either: write the value out`);
+        }
+        out += piece;
+      }
+    }
+    return complete ? { value: out, problems, height } : { problems, height };
   }
-  const raw = lookup(key);
-  if (raw === undefined) {
-    return { problems: [`$ref{${key}} names a key that neither the configuration nor the defaults have`] };
+
+  private ref(key: string, trail: readonly string[], depth: number): KeyExpansion {
+    if (trail.includes(key)) return { problems: [`circular $ref: ${[...trail, key].join(' -> ')}`], height: 0 };
+    const known = this.done.get(key);
+    if (known) {
+      this.checkDepth(depth + known.height, [...trail, key]);
+      return known;
+    }
+    this.checkDepth(depth, [...trail, key]);
+    const raw = this.lookup(key);
+    let result: KeyExpansion;
+    if (raw === undefined) {
+      result = { problems: [`$ref{${key}} names a key that neither the configuration nor the defaults have`], height: 0 };
+    } else {
+      const text = scalarText(raw);
+      result = text === undefined ? { problems: [`$ref{${key}} names a table or array, not a value`], height: 0 } : this.text(text, [...trail, key], depth);
+    }
+    this.done.set(key, result);
+    return result;
   }
-  const text = scalarText(raw);
-  if (text === undefined) return { problems: [`$ref{${key}} names a table or array, not a value`] };
-  return expandRefs(text, lookup, [...trail, key]);
+
+  private checkDepth(depth: number, chain: readonly string[]): void {
+    if (depth <= MAX_REF_DEPTH) return;
+    const shown = chain.length > 8 ? [...chain.slice(0, 3), '...', ...chain.slice(-3)] : chain;
+    throw new BoundExceeded(`the $ref chain from ${this.subject()} is deeper than ${MAX_REF_DEPTH} (${shown.join(' -> ')}); shorten it`);
+  }
+
+  private subject(): string {
+    return this.root[0] ?? 'this value';
+  }
 }
 
 /**

@@ -14,8 +14,9 @@ import {
   stringBytes,
   toDerBuffer,
 } from './pkcs12-asn1.js';
-import { verifyMac, wrongPassword } from './pkcs12-mac.js';
-import { PbeFailure, pbeDecrypt } from './pkcs12-pbe.js';
+import type { KdfBudget, KdfWork } from './pkcs12-budget.js';
+import { MAC_PURPOSE, type MacData, readMacData, verifyMac, wrongPassword } from './pkcs12-mac.js';
+import { PbeFailure, pbeDecrypt, pbeIterations } from './pkcs12-pbe.js';
 
 /**
  * Reads a PFX down to its safe bags (RFC 7292): checks the MAC with the store password, decrypts encrypted
@@ -119,39 +120,74 @@ function readBags(safeBags: Asn1[], bags: Pkcs12Bag[], depth: number): void {
   }
 }
 
-function decryptContents(encryptedData: Asn1, password: string): Buffer {
+/** A SafeContents encrypted with the password: its algorithm, and its bytes (none when the content is absent). */
+interface EncryptedContents {
+  algorithm: Asn1 | undefined;
+  data?: Buffer;
+}
+
+/** One ContentInfo of the authenticated safe, read as far as it can be without the password. */
+type SafePart = { bags: Pkcs12Bag[] } | { encrypted: EncryptedContents };
+
+function readEncryptedContents(encryptedData: Asn1): EncryptedContents {
   const [versionNode, contentInfo] = sequence(encryptedData, 'an encrypted content');
   smallInteger(versionNode, 'the encrypted content version');
   const [typeNode, algorithm, content] = sequence(contentInfo, 'an encrypted content');
   if (oid(typeNode, 'the encrypted content type') !== OID.data) throw corrupt('an encrypted content does not hold data');
   // [0] IMPLICIT OCTET STRING: primitive, or constructed from chunks in BER.
-  if (!content || !isContextTag(content, 0)) return Buffer.alloc(0);
-  const encrypted = stringBytes(content, 'the encrypted content');
+  if (!content || !isContextTag(content, 0)) return { algorithm };
+  return { algorithm, data: stringBytes(content, 'the encrypted content') };
+}
+
+function decryptContents(encrypted: EncryptedContents, password: string, budget: KdfBudget, purpose: string): Buffer {
+  if (!encrypted.data) return Buffer.alloc(0);
   try {
-    return pbeDecrypt(algorithm, password, encrypted);
+    return pbeDecrypt(encrypted.algorithm, password, encrypted.data, budget, purpose);
   } catch (error) {
     if (error instanceof PbeFailure) throw wrongPassword();
     throw error;
   }
 }
 
-function readContentInfo(contentInfo: Asn1, password: string, bags: Pkcs12Bag[]): void {
+function readContentInfo(contentInfo: Asn1): SafePart {
   const [typeNode, contentNode] = sequence(contentInfo, 'a content info');
   const type = oid(typeNode, 'a content type');
   if (type === OID.data) {
+    const bags: Pkcs12Bag[] = [];
     readSafeContents(octets(explicit(contentNode, 0, 'a data content'), 'a data content'), bags);
-  } else if (type === OID.encryptedData) {
-    const plain = decryptContents(explicit(contentNode, 0, 'an encrypted content'), password);
-    if (plain.length > 0) readSafeContents(plain, bags);
-  } else if (type === OID.envelopedData) {
-    throw unsupported('the PKCS#12 file is encrypted to a public key, not with a password');
-  } else {
-    throw corrupt(`a content of unknown type ${type}`);
+    return { bags };
   }
+  if (type === OID.encryptedData) return { encrypted: readEncryptedContents(explicit(contentNode, 0, 'an encrypted content')) };
+  if (type === OID.envelopedData) throw unsupported('the PKCS#12 file is encrypted to a public key, not with a password');
+  throw corrupt(`a content of unknown type ${type}`);
 }
 
-/** All bags of the file, in file order. Throws KeystoreError for every problem. */
-export function readPfx(bytes: Buffer, password: string): Pkcs12Bag[] {
+/** The key derivations opening the file will take, as far as they can be seen without the password. */
+function visibleWork(mac: MacData | undefined, parts: readonly SafePart[]): KdfWork[] {
+  const work: KdfWork[] = mac ? [{ what: MAC_PURPOSE, iterations: mac.iterations }] : [];
+  let contents = 0;
+  let keys = 0;
+  for (const part of parts) {
+    if ('encrypted' in part) {
+      const what = `encrypted contents ${++contents}`;
+      if (part.encrypted.data) work.push({ what, iterations: pbeIterations(part.encrypted.algorithm, `the ${what}`) });
+      continue;
+    }
+    for (const bag of part.bags) {
+      if (bag.type !== 'key' || !bag.encrypted) continue;
+      const what = `private key ${++keys}`;
+      work.push({ what, iterations: pbeIterations(bag.encrypted.algorithm, `the ${what}`) });
+    }
+  }
+  return work;
+}
+
+/**
+ * All bags of the file, in file order. Throws KeystoreError for every problem. What needs no password is read
+ * first, so that a file asking for more key derivation than `budget` allows is refused before any is done;
+ * then the MAC is checked (a wrong password is told before anything is decrypted), then the contents decrypted.
+ */
+export function readPfx(bytes: Buffer, password: string, budget: KdfBudget): Pkcs12Bag[] {
   if (bytes[0] !== 0x30) {
     throw new KeystoreError('not-a-keystore', 'not a PKCS#12 file: it does not start with a DER SEQUENCE');
   }
@@ -163,10 +199,19 @@ export function readPfx(bytes: Buffer, password: string): Pkcs12Bag[] {
   if (type === OID.signedData) throw unsupported('the PKCS#12 file is protected by a signature, not a password');
   if (type !== OID.data) throw corrupt(`the authenticated safe has the unknown type ${type}`);
   const authSafe = octets(explicit(contentNode, 0, 'the authenticated safe'), 'the authenticated safe');
-  if (macNode) verifyMac(macNode, password, authSafe);
+  const mac = macNode ? readMacData(macNode) : undefined;
+  const parts = sequence(parseBer(authSafe, 'the authenticated safe'), 'the authenticated safe').map(readContentInfo);
+  budget.plan(visibleWork(mac, parts));
+  if (mac) verifyMac(mac, password, authSafe, budget);
   const bags: Pkcs12Bag[] = [];
-  for (const contentInfo of sequence(parseBer(authSafe, 'the authenticated safe'), 'the authenticated safe')) {
-    readContentInfo(contentInfo, password, bags);
+  let contents = 0;
+  for (const part of parts) {
+    if ('bags' in part) {
+      bags.push(...part.bags);
+      continue;
+    }
+    const plain = decryptContents(part.encrypted, password, budget, `the encrypted contents ${++contents}`);
+    if (plain.length > 0) readSafeContents(plain, bags);
   }
   return bags;
 }

@@ -4,6 +4,7 @@ import type { KeystoreEntry, ProtectedKey } from './model.js';
 import { asKeystoreError, corrupt } from './pkcs12-asn1.js';
 import type { Pkcs12Bag } from './pkcs12-bags.js';
 import { orderChain } from './pkcs12-chain.js';
+import type { KdfBudget } from './pkcs12-budget.js';
 import { PbeFailure, pbeDecrypt } from './pkcs12-pbe.js';
 
 /**
@@ -22,33 +23,53 @@ function wrongKeyPassword(): KeystoreError {
   );
 }
 
-function decryptKey(bag: KeyBag, password: string): Buffer {
+function decryptKey(bag: KeyBag, password: string, budget: KdfBudget): Buffer {
   if (bag.plain) return bag.plain;
   if (!bag.encrypted) throw corrupt('a key bag holds no key');
   try {
-    return pbeDecrypt(bag.encrypted.algorithm, password, bag.encrypted.data);
+    return pbeDecrypt(bag.encrypted.algorithm, password, bag.encrypted.data, budget, 'a private key');
   } catch (error) {
     if (error instanceof PbeFailure) throw wrongKeyPassword();
     throw error;
   }
 }
 
-function protectedKey(bag: KeyBag): ProtectedKey {
+/**
+ * The key of a bag, decrypted when asked for. Each password's outcome is kept: status, the procedures and the
+ * entry builder may ask for the same key more than once, and each try costs the file's key-derivation budget.
+ */
+function protectedKey(bag: KeyBag, budget: KdfBudget): ProtectedKey {
+  const outcomes = new Map<string, { key: KeyObject } | { error: KeystoreError }>();
+  const recover = (keyPassword: string): KeyObject => {
+    let der: Buffer;
+    try {
+      der = decryptKey(bag, keyPassword, budget);
+    } catch (error) {
+      throw asKeystoreError(error);
+    }
+    try {
+      return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    } catch {
+      // A wrong password passes the CBC padding check about once in 256 tries and yields garbage.
+      if (bag.encrypted) throw wrongKeyPassword();
+      throw corrupt('a private key cannot be decoded');
+    }
+  };
   return {
     recover(keyPassword: string): KeyObject {
-      let der: Buffer;
-      try {
-        der = decryptKey(bag, keyPassword);
-      } catch (error) {
-        throw asKeystoreError(error);
+      let outcome = outcomes.get(keyPassword);
+      if (!outcome) {
+        try {
+          outcome = { key: recover(keyPassword) };
+        } catch (error) {
+          if (!(error instanceof KeystoreError)) throw error;
+          outcome = { error };
+        }
+        // A refusal by the budget is kept as well: asked again, it would be refused again.
+        outcomes.set(keyPassword, outcome);
       }
-      try {
-        return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-      } catch {
-        // A wrong password passes the CBC padding check about once in 256 tries and yields garbage.
-        if (bag.encrypted) throw wrongKeyPassword();
-        throw corrupt('a private key cannot be decoded');
-      }
+      if ('error' in outcome) throw outcome.error;
+      return outcome.key;
     },
   };
 }
@@ -67,7 +88,7 @@ function samePublicKey(key: KeyObject, certificate: X509Certificate): boolean {
 }
 
 /** Index (into `certificates`) of the key's own certificate, or undefined. */
-function findLeaf(key: KeyBag, certificates: CertificateBag[], parsed: X509Certificate[], storePassword: string): number | undefined {
+function findLeaf(key: KeyBag, protectedKeys: Map<KeyBag, ProtectedKey>, certificates: CertificateBag[], parsed: X509Certificate[], storePassword: string): number | undefined {
   const { localKeyId, friendlyName } = key.attributes;
   if (localKeyId) {
     const index = certificates.findIndex((bag) => bag.attributes.localKeyId?.equals(localKeyId));
@@ -80,7 +101,7 @@ function findLeaf(key: KeyBag, certificates: CertificateBag[], parsed: X509Certi
   // Last resort, for files without either attribute: the store password normally opens the key.
   let privateKey: KeyObject;
   try {
-    privateKey = protectedKey(key).recover(storePassword);
+    privateKey = protectedKeys.get(key)!.recover(storePassword);
   } catch {
     return undefined;
   }
@@ -105,15 +126,16 @@ function aliasGenerator(bags: Pkcs12Bag[]): () => string {
   };
 }
 
-export function buildEntries(bags: Pkcs12Bag[], storePassword: string): KeystoreEntry[] {
+export function buildEntries(bags: Pkcs12Bag[], storePassword: string, budget: KdfBudget): KeystoreEntry[] {
   const certificates = bags.filter((bag): bag is CertificateBag => bag.type === 'certificate');
   const parsed = certificates.map(parseCertificate);
+  const protectedKeys = new Map(bags.filter((bag): bag is KeyBag => bag.type === 'key').map((bag) => [bag, protectedKey(bag, budget)]));
   const chains = new Map<KeyBag, Buffer[]>();
   // By content, not by bag: Java writes a CA that is both a key's certificate and in another key's chain twice.
   const inSomeChain = new Set<string>();
   for (const bag of bags) {
     if (bag.type !== 'key') continue;
-    const leaf = findLeaf(bag, certificates, parsed, storePassword);
+    const leaf = findLeaf(bag, protectedKeys, certificates, parsed, storePassword);
     const chain = (leaf === undefined ? [] : orderChain(leaf, parsed)).map((index) => certificates[index]!.der);
     for (const der of chain) inSomeChain.add(der.toString('base64'));
     chains.set(bag, chain);
@@ -124,7 +146,7 @@ export function buildEntries(bags: Pkcs12Bag[], storePassword: string): Keystore
   for (const bag of bags) {
     const alias = (): string => bag.attributes.friendlyName ?? nextAlias();
     if (bag.type === 'key') {
-      entries.push({ kind: 'private-key', alias: alias(), chain: chains.get(bag) ?? [], key: protectedKey(bag) });
+      entries.push({ kind: 'private-key', alias: alias(), chain: chains.get(bag) ?? [], key: protectedKeys.get(bag)! });
     } else if (bag.type === 'secret') {
       entries.push({ kind: 'secret-key', alias: alias() });
     } else {

@@ -12,6 +12,7 @@ import {
   oid,
   sequence,
 } from './pkcs12-asn1.js';
+import type { KdfBudget } from './pkcs12-budget.js';
 import { PKCS12_MAC_KEY, pkcs12Kdf, pkcs12PasswordBytes } from './pkcs12-kdf.js';
 import { iterationCount } from './pkcs12-pbe.js';
 
@@ -36,14 +37,17 @@ const SHA256_OID = '2.16.840.1.101.3.4.2.1';
 export const MAC_ITERATIONS = 10_000;
 const MAC_SALT_BYTES = 20;
 
-interface MacData {
+export const MAC_PURPOSE = 'the integrity check (MAC)';
+
+export interface MacData {
   hash: string;
   digest: Buffer;
   salt: Buffer;
   iterations: number;
 }
 
-function readMacData(node: Asn1): MacData {
+/** The MAC's parameters, read and checked (iteration cap included) without deriving anything. */
+export function readMacData(node: Asn1): MacData {
   const [digestInfo, saltNode, iterationsNode] = sequence(node, 'the MAC data');
   const [algorithm, digestNode] = sequence(digestInfo, 'the MAC digest');
   const digestOid = oid(sequence(algorithm, 'the MAC algorithm')[0], 'the MAC algorithm');
@@ -55,7 +59,7 @@ function readMacData(node: Asn1): MacData {
       `the PKCS#12 file's integrity check uses ${what}, which this tool cannot verify; re-export it with keytool or openssl's defaults`,
     );
   }
-  const iterations = iterationsNode === undefined ? 1 : iterationCount(iterationsNode, 'the MAC iteration count');
+  const iterations = iterationsNode === undefined ? 1 : iterationCount(iterationsNode, 'the MAC iteration count', MAC_PURPOSE);
   return { hash, digest: octets(digestNode, 'the MAC value'), salt: octets(saltNode, 'the MAC salt'), iterations };
 }
 
@@ -66,16 +70,16 @@ function hmac(mac: Omit<MacData, 'digest'>, passwordBytes: Buffer, content: Buff
 }
 
 /** Throws KeystoreError('wrong-password') unless the MAC over `content` verifies with `password`. */
-export function verifyMac(macNode: Asn1, password: string, content: Buffer): void {
-  const mac = readMacData(macNode);
+export function verifyMac(mac: MacData, password: string, content: Buffer, budget: KdfBudget): void {
+  if (mac.digest.length === 0) throw corrupt('the MAC value is empty');
   const candidates = [pkcs12PasswordBytes(password)];
   // OpenSSL writes an empty password either as a bare terminator or as nothing at all.
   if (password === '') candidates.push(pkcs12PasswordBytes('', true));
   for (const passwordBytes of candidates) {
+    budget.charge(mac.iterations, MAC_PURPOSE);
     const computed = hmac(mac, passwordBytes, content);
     if (computed.length === mac.digest.length && timingSafeEqual(computed, mac.digest)) return;
   }
-  if (mac.digest.length === 0) throw corrupt('the MAC value is empty');
   throw wrongPassword();
 }
 

@@ -2,6 +2,7 @@ import { createDecipheriv, pbkdf2Sync } from 'node:crypto';
 import forge from 'node-forge';
 import { KeystoreError } from '../errors.js';
 import { type Asn1, corrupt, octets, oid, sequence, smallInteger } from './pkcs12-asn1.js';
+import { checkOperationIterations, type KdfBudget } from './pkcs12-budget.js';
 import { PKCS12_IV, PKCS12_KEY_MATERIAL, pkcs12Kdf, pkcs12PasswordBytes } from './pkcs12-kdf.js';
 
 /**
@@ -15,9 +16,6 @@ import { PKCS12_IV, PKCS12_KEY_MATERIAL, pkcs12Kdf, pkcs12PasswordBytes } from '
 export class PbeFailure extends Error {
   override name = 'PbeFailure';
 }
-
-/** Java refuses more than this (PKCS12KeyStore's MAX_ITERATION_COUNT); it also bounds the work a hostile file can ask for. */
-export const MAX_ITERATIONS = 5_000_000;
 
 const PBES2 = '1.2.840.113549.1.5.13';
 const PBKDF2 = '1.2.840.113549.1.5.12';
@@ -62,10 +60,11 @@ function unsupported(what: string): KeystoreError {
   );
 }
 
-export function iterationCount(node: Asn1 | undefined, what: string): number {
+/** An iteration count of the file, refused above Java's cap for one operation (pkcs12-budget.ts). */
+export function iterationCount(node: Asn1 | undefined, what: string, purpose: string): number {
   const count = smallInteger(node, what);
   if (count < 1) throw corrupt(`${what} is zero`);
-  if (count > MAX_ITERATIONS) throw unsupported(`${count} iterations (more than Java accepts, ${MAX_ITERATIONS})`);
+  checkOperationIterations(count, purpose);
   return count;
 }
 
@@ -86,14 +85,22 @@ function rc2Decrypt(key: Buffer, iv: Buffer, data: Buffer): Buffer {
   return Buffer.from(decipher.output.getBytes(), 'latin1');
 }
 
-function pbes2(parameters: Asn1 | undefined, password: string, data: Buffer): Buffer {
+interface Pbes2Parameters {
+  salt: Buffer;
+  iterations: number;
+  hash: string;
+  cipher: (typeof PBES2_CIPHERS)[string];
+  iv: Buffer;
+}
+
+function pbes2Parameters(parameters: Asn1 | undefined, purpose: string): Pbes2Parameters {
   const [kdf, scheme] = sequence(parameters, 'the PBES2 parameters');
   const [kdfOid, kdfParameters] = sequence(kdf, 'the PBES2 key derivation');
   const kdfName = oid(kdfOid, 'the PBES2 key derivation algorithm');
   if (kdfName !== PBKDF2) throw unsupported(`the key derivation ${NAMES[kdfName] ?? kdfName}`);
   const fields = sequence(kdfParameters, 'the PBKDF2 parameters');
   const salt = octets(fields[0], 'the PBKDF2 salt');
-  const iterations = iterationCount(fields[1], 'the PBKDF2 iteration count');
+  const iterations = iterationCount(fields[1], 'the PBKDF2 iteration count', purpose);
   // keyLength INTEGER OPTIONAL, then prf AlgorithmIdentifier DEFAULT hmacWithSHA1.
   let prfNode = fields[2];
   if (prfNode && prfNode.type === forge.asn1.Type.INTEGER) prfNode = fields[3];
@@ -106,14 +113,28 @@ function pbes2(parameters: Asn1 | undefined, password: string, data: Buffer): Bu
   if (!cipher) throw unsupported(`the cipher ${NAMES[cipherName] ?? cipherName}`);
   const iv = octets(ivNode, 'the PBES2 IV');
   if (iv.length !== cipher.ivBytes) throw corrupt('the PBES2 IV has the wrong length');
+  return { salt, iterations, hash, cipher, iv };
+}
+
+function pbes2(parameters: Pbes2Parameters, password: string, data: Buffer): Buffer {
+  const { salt, iterations, hash, cipher, iv } = parameters;
   const key = pbkdf2Sync(Buffer.from(password, 'utf8'), salt, iterations, cipher.keyBytes, hash);
   return nodeDecrypt(cipher.name, key, iv, data);
 }
 
-function pkcs12Pbe(scheme: (typeof PKCS12_PBE)[string], parameters: Asn1 | undefined, password: string, data: Buffer): Buffer {
+interface Pkcs12PbeParameters {
+  scheme: (typeof PKCS12_PBE)[string];
+  salt: Buffer;
+  iterations: number;
+}
+
+function pkcs12PbeParameters(scheme: (typeof PKCS12_PBE)[string], parameters: Asn1 | undefined, purpose: string): Pkcs12PbeParameters {
   const [saltNode, countNode] = sequence(parameters, 'the PKCS#12 PBE parameters');
   const salt = octets(saltNode, 'the PKCS#12 PBE salt');
-  const iterations = iterationCount(countNode, 'the PKCS#12 PBE iteration count');
+  return { scheme, salt, iterations: iterationCount(countNode, 'the PKCS#12 PBE iteration count', purpose) };
+}
+
+function pkcs12Pbe({ scheme, salt, iterations }: Pkcs12PbeParameters, password: string, data: Buffer): Buffer {
   const passwordBytes = pkcs12PasswordBytes(password);
   const key = pkcs12Kdf('sha1', passwordBytes, salt, PKCS12_KEY_MATERIAL, iterations, scheme.keyBytes);
   const iv = pkcs12Kdf('sha1', passwordBytes, salt, PKCS12_IV, iterations, scheme.ivBytes);
@@ -121,15 +142,33 @@ function pkcs12Pbe(scheme: (typeof PKCS12_PBE)[string], parameters: Asn1 | undef
   return nodeDecrypt(scheme.cipher, key, iv, data);
 }
 
+type PbeParameters = { kind: 'pbes2'; parameters: Pbes2Parameters } | { kind: 'pkcs12'; parameters: Pkcs12PbeParameters };
+
 /**
- * Decrypts `data` under the AlgorithmIdentifier `algorithm`. Throws PbeFailure when the password does not
- * open it, KeystoreError('unsupported') for an algorithm this tool does not know, 'corrupt' for bad parameters.
+ * The parameters of a password-based encryption, read and checked without deriving anything. `purpose` names
+ * the data it protects in messages ("the encrypted certificates", "the private key").
  */
-export function pbeDecrypt(algorithm: Asn1 | undefined, password: string, data: Buffer): Buffer {
+function pbeParameters(algorithm: Asn1 | undefined, purpose: string): PbeParameters {
   const [algorithmOid, parameters] = sequence(algorithm, 'an encryption algorithm');
   const name = oid(algorithmOid, 'an encryption algorithm');
-  if (name === PBES2) return pbes2(parameters, password, data);
+  if (name === PBES2) return { kind: 'pbes2', parameters: pbes2Parameters(parameters, purpose) };
   const scheme = PKCS12_PBE[name];
-  if (scheme) return pkcs12Pbe(scheme, parameters, password, data);
+  if (scheme) return { kind: 'pkcs12', parameters: pkcs12PbeParameters(scheme, parameters, purpose) };
   throw unsupported(NAMES[name] ?? `the algorithm ${name}`);
+}
+
+/** The iterations a decryption under `algorithm` will cost (for the budget's plan); throws as pbeDecrypt would. */
+export function pbeIterations(algorithm: Asn1 | undefined, purpose: string): number {
+  return pbeParameters(algorithm, purpose).parameters.iterations;
+}
+
+/**
+ * Decrypts `data` under the AlgorithmIdentifier `algorithm`, charging its iterations to `budget` first. Throws
+ * PbeFailure when the password does not open it, KeystoreError('unsupported') for an algorithm this tool does
+ * not know or work past the budget, 'corrupt' for bad parameters.
+ */
+export function pbeDecrypt(algorithm: Asn1 | undefined, password: string, data: Buffer, budget: KdfBudget, purpose: string): Buffer {
+  const pbe = pbeParameters(algorithm, purpose);
+  budget.charge(pbe.parameters.iterations, purpose);
+  return pbe.kind === 'pbes2' ? pbes2(pbe.parameters, password, data) : pkcs12Pbe(pbe.parameters, password, data);
 }

@@ -1,6 +1,7 @@
 import type { Keystore } from './model.js';
 import { asKeystoreError } from './pkcs12-asn1.js';
 import { readPfx } from './pkcs12-bags.js';
+import { KdfBudget } from './pkcs12-budget.js';
 import { buildEntries } from './pkcs12-entries.js';
 
 /**
@@ -10,10 +11,11 @@ import { buildEntries } from './pkcs12-entries.js';
  */
 export { writePkcs12, type Pkcs12EntryToWrite } from './pkcs12-write.js';
 
-export function readPkcs12(bytes: Buffer, storePassword: string): Keystore {
+/** `budget` bounds the key derivation for the file: its opening and every key recovered from it later. */
+export function readPkcs12(bytes: Buffer, storePassword: string, budget = new KdfBudget()): Keystore {
   try {
-    const bags = readPfx(bytes, storePassword);
-    return { format: 'PKCS12', entries: buildEntries(bags, storePassword) };
+    const bags = readPfx(bytes, storePassword, budget);
+    return { format: 'PKCS12', entries: buildEntries(bags, storePassword, budget) };
   } catch (error) {
     throw asKeystoreError(error);
   }

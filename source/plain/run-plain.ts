@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PROCEDURE_DEFINITIONS, visibleFields } from '../core/procedures/index.js';
 import type { FieldValue, ProcedureDefinition } from '../core/procedures/types.js';
 import { serializeAnswers } from '../core/answers/serialize.js';
+import { printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
@@ -22,7 +23,8 @@ export interface PlainOptions extends WizardSessionOptions {
  * checks as the Ink screens, asked with @inquirer/prompts. Returns the exit code.
  */
 export async function runPlain(options: PlainOptions): Promise<number> {
-  const say = (line: string) => options.write(`${line}\n`);
+  // Everything said quotes text from the home's files (aliases, names, paths): control characters shown, never sent.
+  const say = (line: string) => options.write(`${printableLines(line)}\n`);
   const facts = loadHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now });
   const report = await gatherStatus({ located: facts.located, env: options.env, now: options.now });
   say(`ei-keystore${options.sandbox ? ' (SANDBOX)' : ''}: ${facts.located.home}`);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { printable } from '../core/printable.js';
 import type { PlanAction, PreparedChange, RequestSummary } from './prepared.js';
 
 function relative(home: string, file: string): string {
@@ -33,7 +34,10 @@ function actionLine(action: PlanAction, home: string): string {
   }
 }
 
-/** The plan as a dry run prints it: numbered steps, then notes. Never a secret. */
+/**
+ * The plan as a dry run prints it: numbered steps, then notes. Never a secret. Each line is made printable:
+ * steps and notes quote aliases, subjects and paths from keystores and a configuration the home's owner wrote.
+ */
 export function renderPlan(prepared: PreparedChange): string {
   const lines = [`Plan for "apply ${prepared.procedure}" on ${prepared.home}:`];
   prepared.actions.forEach((action, index) => lines.push(`  ${index + 1}. ${actionLine(action, prepared.home)}`));
@@ -41,7 +45,7 @@ export function renderPlan(prepared: PreparedChange): string {
     lines.push('Notes:');
     for (const note of prepared.notes) lines.push(`  - ${note}`);
   }
-  return lines.join('\n') + '\n';
+  return lines.map(printable).join('\n') + '\n';
 }
 
 export function planJson(prepared: PreparedChange): unknown {
@@ -54,5 +58,7 @@ export function requestMessage(request: RequestSummary): string {
     `Send ${request.csrFile} to your certificate authority (it holds the request for ${request.subject}${request.subjectAltNames.length > 0 ? `, ${request.subjectAltNames.join(', ')}` : ''}; no secret).`,
     `The ${request.renewal ? 'current key (a renewal)' : 'new key'} waits in ${request.pendingKeystore}; the configuration is unchanged until the reply is imported.`,
     request.resume,
-  ].join('\n');
+  ]
+    .map(printable)
+    .join('\n');
 }

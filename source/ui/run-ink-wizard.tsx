@@ -1,4 +1,5 @@
 import { render } from 'ink';
+import { printableLines } from '../core/printable.js';
 import type { WizardSessionOptions } from '../procedures/session.js';
 import { WizardApp } from './app.js';
 
@@ -45,6 +46,6 @@ export async function runInkWizard(options: InkWizardOptions): Promise<number> {
   if (options.stdin.isTTY) options.stdin.setRawMode(false);
   options.stdin.pause();
   options.stdout.write('\u001B[?25h');
-  if (result.message) (result.code === 0 ? options.stdout : options.stderr).write(`${result.message}\n`);
+  if (result.message) (result.code === 0 ? options.stdout : options.stderr).write(`${printableLines(result.message)}\n`);
   return result.code;
 }

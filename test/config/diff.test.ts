@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../source/config/diff.js';
 import { patchToml } from '../../source/config/patch.js';
@@ -124,7 +125,7 @@ describe('unifiedDiff: hunks', () => {
     const changed = (diff: string): number => diff.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l)).length;
     fc.assert(
       fc.property(text, text, (before, after) => {
-        const diff = unifiedDiff(before, after, { path: 'f', secretKeys: [] });
+        const diff = unifiedDiff(before, after, { path: 'f', unmasked: true });
         expect(applyDiff(before, diff)).toBe(after);
         expect(changed(diff)).toBe(changed(`--- a\n+++ b\n${gnuDiff(before, after)}`));
       }),
@@ -201,14 +202,6 @@ describe('unifiedDiff: secrets', () => {
     expect(diff).toContain('+alias = "shown"\n');
   });
 
-  it('takes other secret key names, and still masks what is under [secrets]', () => {
-    const text = '[a]\ntoken = "t1"\npassword = "visible"\n[secrets]\nk = "t2"\n';
-    const diff = unifiedDiff('', text, { path: 'x', secretKeys: ['token'] });
-    expect(diff).toContain('+token = ********\n');
-    expect(diff).toContain('+password = "visible"\n');
-    expect(diff).toContain('+k = ********\n');
-  });
-
   it('masks by lines when the text is not valid TOML', () => {
     const diff = unifiedDiff('', '[a\npassword = "s1" \n[secrets]\nx = "s2"\n', { path: 'x' });
     expect(diff).not.toMatch(/s[12]/);
@@ -222,6 +215,182 @@ describe('unifiedDiff: secrets', () => {
   });
 });
 
+describe('unifiedDiff: secrets by the shape of their keys', () => {
+  /** Every line of `text` as the diff shows it (all lines added). */
+  const shown = (text: string): string => unifiedDiff('', text, { path: 'x' });
+
+  it('masks keys that real configurations hold, whatever this tool writes: *password*, *passwd*, *pwd*, *secret*, *token*, *credential*, key_pass*', () => {
+    const text = [
+      '[database.shared_db]',
+      'connection_password = "v01"',
+      '[proxy]',
+      'proxy_password = "v02"',
+      'keyStorePassword = "v03"',
+      'KEYSTORE_PASSWD = "v04"',
+      'db_pwd = 5',
+      'client_secret = "v06"',
+      'Access_Token = "v07"',
+      'credentials = ["v08", "v09"]',
+      'key_pass_phrase = "v10"',
+      'user = "visible-user"',
+      'url = "https://visible.example"',
+      '',
+    ].join('\n');
+    const diff = shown(text);
+    expect(diff).not.toMatch(/v\d\d|= 5/);
+    for (const key of ['connection_password', 'proxy_password', 'keyStorePassword', 'KEYSTORE_PASSWD', 'db_pwd', 'client_secret', 'Access_Token', 'credentials', 'key_pass_phrase']) {
+      expect(diff).toContain(`+${key} = ********\n`);
+    }
+    expect(diff).toContain('+user = "visible-user"\n');
+    expect(diff).toContain('+url = "https://visible.example"\n');
+  });
+
+  it('masks every key form: quoted, escaped, dotted, inline tables, arrays of inline tables, tables named like secrets', () => {
+    const text = [
+      '"Keystore Password" = "v01"',
+      "'trust.password' = 'v02'",
+      '"pass\\u0077ord" = "v03"',
+      'a."b".db_password = "v04"',
+      'listener = { ssl = { keyStorePassword = "v05", alias = "shown-1" } }',
+      'users = [ { name = "shown-2", password = "v06" }, [ { token = "v07" } ] ]',
+      '[oauth.credentials]',
+      'user = "v08"',
+      '[[secret_stores]]',
+      'value = "v09"',
+      '[c]',
+      'client.secret.value = "v10"',
+      '[secrets]',
+      'admin = "[v11]"',
+      '',
+    ].join('\n');
+    const diff = shown(text);
+    expect(diff).not.toMatch(/v\d\d/);
+    expect(diff).toContain('+"Keystore Password" = ********\n');
+    expect(diff).toContain('+a."b".db_password = ********\n');
+    expect(diff).toContain('+listener = { ssl = { keyStorePassword = ********, alias = "shown-1" } }\n');
+    expect(diff).toContain('+users = [ { name = "shown-2", password = ******** }, [ { token = ******** } ] ]\n');
+    expect(diff).toContain('+user = ********\n');
+    expect(diff).toContain('+admin = ********\n');
+  });
+
+  it('masks commented-out assignments by their key, their table, or a commented-out header', () => {
+    const text = [
+      '[transport.http]',
+      '# keyStorePassword = "v01"',
+      '#listener.proxy_pwd="v02"',
+      '# comment that mentions no value',
+      '[secrets]',
+      'a = "[v03]"',
+      '# b = "[v04]"',
+      '[other]',
+      '# [secrets]',
+      '# c = "[v05]"',
+      '# alias = "shown"',
+      '',
+    ].join('\n');
+    const diff = shown(text);
+    expect(diff).not.toMatch(/v0\d/);
+    expect(diff).toContain('+# keyStorePassword = ********\n');
+    expect(diff).toContain('+# comment that mentions no value\n');
+  });
+
+  it('shows placeholders as themselves, so a reference turning into plaintext is visible; mixed text is masked', () => {
+    const before = [
+      '[keystore.primary]',
+      'password = "$env{MI_KS_PW}"',
+      "key_password = '$secret{keystore_key_password}'",
+      'internal_password = "$ref{keystore.primary.password}"',
+      'sys_password = "$sys{ks.pw}"',
+      'mixed_password = "v01-$env{SUFFIX}"',
+      'two_password = "$env{A}$env{B}"',
+      '',
+    ].join('\n');
+    const after = before.replace('"$env{MI_KS_PW}"', '"v02-plain"');
+    const diff = unifiedDiff(before, after, { path: 'x', context: 10 });
+    expect(diff).not.toMatch(/v0\d/);
+    expect(diff).toContain('-password = "$env{MI_KS_PW}"\n+password = ********\n');
+    expect(diff).toContain(" key_password = '$secret{keystore_key_password}'\n");
+    expect(diff).toContain(' internal_password = "$ref{keystore.primary.password}"\n');
+    expect(diff).toContain(' sys_password = "$sys{ks.pw}"\n');
+    expect(diff).toContain(' mixed_password = ********\n');
+    expect(diff).toContain(' two_password = "$env{A}$env{B}"\n');
+  });
+
+  it('masks by lines when the text is not valid TOML, with the same rules', () => {
+    const text = ['[a', 'connection_password = "v01" ', 'proxy_pwd = """', 'v02', '"""', 'x = { token = "v03" }', 'env_password = "$env{X}"', '[secrets]', 'y = "v04"', '[b]', 'alias = "shown"', ''].join('\n');
+    const diff = shown(text);
+    expect(diff).not.toMatch(/v0\d/);
+    expect(diff).toContain('+env_password = "$env{X}"\n');
+    expect(diff).toContain('+alias = "shown"\n');
+  });
+
+  it('prints control characters of the file as escapes: a planted line cannot clear the screen or set the title', () => {
+    const before = 'alias = "a"\n# \u001b[2J\u001b]0;owned\u0007 \u009b2J\u202e\n';
+    const after = before.replace('"a"', '"b"');
+    const diff = unifiedDiff(before, after, { path: 'conf/\u001bx.toml' });
+    expect(diff).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(diff).toContain(' # \\e[2J\\e]0;owned\\x07 \\x9b2J\\u202e\n');
+    expect(diff).toContain('--- a/conf/\\ex.toml\n');
+  });
+
+  it('property: no literal value of a secret-shaped key ever appears in a diff, in any key form or value form', () => {
+    const word = fc.constantFrom('password', 'passwd', 'pwd', 'secret', 'token', 'credential', 'key_pass');
+    const affix = fc.stringMatching(/^[a-z_]{0,6}$/);
+    // A secret-shaped name: some letters around one of the words, in any case.
+    const name = fc
+      .tuple(affix, word, affix, fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }))
+      .map(([before, w, after, upper]) => [...`${before}${w}${after}`].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join(''));
+    // A value no other text contains.
+    const literal = fc.stringMatching(/^[A-Za-z0-9]{8,16}$/).map((random) => `Qz${random}`);
+    const valueForm = fc.constantFrom(
+      (v: string) => `"${v}"`,
+      (v: string) => `'${v}'`,
+      (v: string) => `"""\n${v}\n"""`,
+      (v: string) => `'''${v}'''`,
+      (v: string) => `["${v}", 'x']`,
+      (v: string) => `"${v}$env{SUFFIX}"`,
+      (v: string) => `"$env{PREFIX}${v}"`,
+      (v: string) => `"${v}" # a comment`,
+    );
+    // An inline table holds neither newlines (TOML 1.0) nor comments.
+    const oneLine = (v: string): string => (/[\n#]/.test(v) ? '"one-line"' : v);
+    const keyForm = fc.constantFrom(
+      (n: string, v: string) => `${n} = ${v}`,
+      (n: string, v: string) => `"${n}" = ${v}`,
+      (n: string, v: string) => `'${n}' = ${v}`,
+      (n: string, v: string) => `outer.${n} = ${v}`,
+      (n: string, v: string) => `${n}.inner = ${v}`,
+      (n: string, v: string) => `table = { alias = "a", ${n} = ${oneLine(v)} }`,
+      (n: string, v: string) => `list = [ { ${n} = ${oneLine(v)} } ]`,
+      // Commented out, line by line.
+      (n: string, v: string) => `${n} = ${v}`.split('\n').map((line) => `# ${line}`).join('\n'),
+    );
+    const statement = fc.oneof(
+      fc.tuple(keyForm, name, valueForm, literal).map(([key, n, value, v]) => ({ header: (i: number) => `[t${i}]`, line: key(n, value(v)), secret: v })),
+      // The secret word in the table's name instead of the key's.
+      fc.tuple(fc.boolean(), name, valueForm, literal).map(([array, n, value, v]) => ({ header: (i: number) => (array ? `[[t${i}.${n}]]` : `[t${i}.${n}]`), line: `plain_key = ${value(v)}`, secret: v })),
+      fc.tuple(valueForm, literal).map(([value, v]) => ({ header: () => '[secrets]', line: `entry = ${value(v)}`, secret: v })),
+    );
+    fc.assert(
+      fc.property(fc.uniqueArray(statement, { minLength: 1, maxLength: 6, selector: (s) => s.header(0) === '[secrets]' }), fc.boolean(), (statements, broken) => {
+        // Each statement in a table of its own, so that the document is valid TOML.
+        const body = statements.map(({ header, line }, i) => `${header(i)}\n${line}\nalias = "shown-${i}"\n`).join('');
+        const text = (broken ? '[not valid TOML\n' : '') + body;
+        if (!broken) expect(() => parse(text)).not.toThrow();
+        const diffs = [
+          unifiedDiff('', text, { path: 'x' }),
+          unifiedDiff(text, `${text}[changed]\nalias = "new"\n`, { path: 'x', context: 1000 }),
+          unifiedDiff(`${text}[changed]\nalias = "old"\n`, text, { path: 'x', context: 1000 }),
+        ];
+        for (const diff of diffs) {
+          for (const { secret } of statements) expect(diff).not.toContain(secret);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describeWithFixtures('unifiedDiff of a patched WSO2 configuration', () => {
   it.each(readdirSync(fixturePath('wso2', 'configs')))('%s: shows only the intended lines, passwords masked', (version) => {
     const text = readFileSync(fixturePath('wso2', 'configs', version, 'deployment.toml'), 'utf8');
@@ -231,7 +400,7 @@ describeWithFixtures('unifiedDiff of a patched WSO2 configuration', () => {
       { table: ['keystore', 'internal'], key: 'password', value: 'n3w-internal' },
     ]);
     const diff = unifiedDiff(text, patched, { path: 'conf/deployment.toml' });
-    const unmasked = unifiedDiff(text, patched, { path: 'conf/deployment.toml', secretKeys: [] });
+    const unmasked = unifiedDiff(text, patched, { path: 'conf/deployment.toml', unmasked: true });
     expectSameModuloMask(body(unmasked), gnuDiff(text, patched));
     expect(diff).not.toMatch(/wso2carbon"|n3w-/);
     const changes = diff.split('\n').filter((l) => /^[-+](?![-+]{2} )/.test(l));

@@ -4,6 +4,8 @@ import {
   describeSecret,
   expandRefs,
   lookupDotted,
+  MAX_EXPANDED_LENGTH,
+  MAX_REF_DEPTH,
   substituteText,
   tokenize,
 } from '../../source/config/placeholders.js';
@@ -56,6 +58,73 @@ describe('expandRefs', () => {
 
   it('leaves other placeholders for later', () => {
     expect(expandRefs('$env{X}$ref{c.d}', lookup).value).toBe('$env{X}y');
+  });
+});
+
+describe('expandRefs: bounds (a hostile home writes its own configuration)', () => {
+  /** Eight keys, each referring to the previous one ten times: level n expands to 10^n characters. */
+  function bomb(levels: number, refsPerLevel = 10): { values: Map<string, string>; calls: () => number; lookup: (key: string) => string | undefined } {
+    const values = new Map<string, string>([['bomb.l0', 'x']]);
+    for (let level = 1; level <= levels; level++) values.set(`bomb.l${level}`, `$ref{bomb.l${level - 1}}`.repeat(refsPerLevel));
+    let calls = 0;
+    return {
+      values,
+      calls: () => calls,
+      lookup: (key) => {
+        calls++;
+        return values.get(key);
+      },
+    };
+  }
+
+  it('stops a length bomb (8 lines, 10 refs each, 7 levels) with one fatal problem naming the key, looking each key up once', () => {
+    const { lookup, calls } = bomb(7);
+    const result = expandRefs('$ref{bomb.l7}', lookup, ['keystore.primary.password']);
+    expect(result.value).toBeUndefined();
+    expect(result.fatal).toBe(true);
+    expect(result.problems).toEqual([expect.stringContaining(`the $ref expansion of keystore.primary.password passes ${MAX_EXPANDED_LENGTH} characters`)]);
+    // Linear work, not 10^7: every key is expanded once and its value reused.
+    expect(calls()).toBeLessThanOrEqual(8);
+  });
+
+  it('stops 2,000 refs in one value once the value passes 64 KB', () => {
+    const lookup = (key: string): string | undefined => (key === 'long.value' ? 'y'.repeat(100) : undefined);
+    const result = expandRefs('$ref{long.value}'.repeat(2000), lookup, ['keystore.tls.password']);
+    expect(result.fatal).toBe(true);
+    expect(result.problems[0]).toContain('keystore.tls.password');
+    expect(result.problems[0]).toContain('at $ref{long.value}');
+  });
+
+  it('expands right up to the bounds: 64 KB exactly, a chain of 16', () => {
+    const exact = expandRefs('$ref{a.b}'.repeat(64), (key) => (key === 'a.b' ? 'z'.repeat(1024) : undefined));
+    expect(exact).toEqual({ value: 'z'.repeat(MAX_EXPANDED_LENGTH), problems: [] });
+    const chain = (length: number) => (key: string) => {
+      const n = Number(key.slice(1));
+      return n < length ? `$ref{k${n + 1}}` : 'end';
+    };
+    expect(expandRefs('$ref{k1}', chain(MAX_REF_DEPTH))).toEqual({ value: 'end', problems: [] });
+    const deep = expandRefs('$ref{k1}', chain(MAX_REF_DEPTH + 1), ['keystore.internal.alias']);
+    expect(deep.fatal).toBe(true);
+    expect(deep.problems).toEqual([expect.stringMatching(/^the \$ref chain from keystore\.internal\.alias is deeper than 16 \(keystore\.internal\.alias -> k1 -> k2 -> \.\.\. -> k15 -> k16 -> k17\); shorten it$/)]);
+  });
+
+  it('counts depth through a key expanded earlier in the same value', () => {
+    // k1 is first reached directly (its chain of 15 fits), then again under two more hops: 17 in all.
+    const values: Record<string, string> = { 'x.1': '$ref{x.2}', 'x.2': '$ref{k1}' };
+    for (let n = 1; n < 15; n++) values[`k${n}`] = `$ref{k${n + 1}}`;
+    values.k15 = 'end';
+    const result = expandRefs('$ref{k1}$ref{x.1}', (key) => values[key]);
+    expect(result.fatal).toBe(true);
+    expect(result.problems[0]).toMatch(/deeper than 16/);
+  });
+
+  it('reuses a key expanded twice (a diamond) without reporting a cycle, and reports each problem once', () => {
+    const values: Record<string, string> = { top: '$ref{left}-$ref{right}', left: '$ref{base}', right: '$ref{base}$ref{gone}', base: 'b' };
+    const result = expandRefs('$ref{top}$ref{top}', (key) => values[key]);
+    expect(result.value).toBeUndefined();
+    expect(result.fatal).toBeUndefined();
+    expect(result.problems).toEqual(['$ref{gone} names a key that neither the configuration nor the defaults have']);
+    expect(expandRefs('$ref{left}/$ref{left}', (key) => values[key])).toEqual({ value: 'b/b', problems: [] });
   });
 });
 

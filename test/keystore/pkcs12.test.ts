@@ -3,10 +3,12 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
+import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
 import { KeystoreError } from '../../source/errors.js';
 import type { Keystore } from '../../source/keystore/model.js';
 import { readPkcs12, writePkcs12, type Pkcs12EntryToWrite } from '../../source/keystore/pkcs12.js';
+import { KdfBudget, MAX_ITERATIONS_PER_FILE, MAX_ITERATIONS_PER_OPERATION } from '../../source/keystore/pkcs12-budget.js';
 import { orderChain } from '../../source/keystore/pkcs12-chain.js';
 import { parseKeytoolList, runKeytool, type KeytoolListing } from '../../source/keytool/run.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
@@ -433,6 +435,108 @@ describe('readPkcs12 on bad input', () => {
     );
   });
 });
+
+/** A budget that records every derivation charged to it, in order. */
+class RecordingBudget extends KdfBudget {
+  readonly charged: string[] = [];
+  override charge(iterations: number, what: string): void {
+    this.charged.push(`${what} ${iterations}`);
+    super.charge(iterations, what);
+  }
+}
+
+describe('readPkcs12: the key-derivation budget of one file', () => {
+  let made: { normal: Buffer; bomb: Buffer } | undefined;
+  /** openssl's own files: one with its defaults (2048 iterations), one made with -iter 5000000 (MAC included). */
+  async function files(): Promise<{ normal: Buffer; bomb: Buffer }> {
+    if (made) return made;
+    const dir = tempDir();
+    const key = await selfSigned(dir, 'budget', 'P-256');
+    const normal = path.join(dir, 'normal.p12');
+    const bomb = path.join(dir, 'bomb.p12');
+    await mustOpenssl(['pkcs12', '-export', '-in', key.cert, '-inkey', key.key, '-name', 'budget', '-out', normal, '-passout', 'env:P12PASS']);
+    await mustOpenssl(['pkcs12', '-export', '-iter', '5000000', '-in', key.cert, '-inkey', key.key, '-name', 'budget', '-out', bomb, '-passout', 'env:P12PASS']);
+    made = { normal: readFileSync(normal), bomb: readFileSync(bomb) };
+    return made;
+  }
+
+  it('refuses a file made by openssl pkcs12 -export -iter 5000000 before deriving anything, with the right password or a wrong one', async () => {
+    const { bomb } = await files();
+    expect(bomb.length).toBeLessThan(3000);
+    for (const password of [STOREPASS, 'not-it']) {
+      const budget = new RecordingBudget();
+      const error = expectKeystoreError(() => readPkcs12(bomb, password, budget), ['unsupported']);
+      expect(error.message).toContain('asks for 15000000 key-derivation iterations to be opened (the integrity check (MAC) 5000000, encrypted contents 1 5000000, private key 1 5000000)');
+      expect(error.message).toContain(`at most ${MAX_ITERATIONS_PER_FILE} on one file`);
+      expect(budget.charged).toEqual([]);
+    }
+  });
+
+  it('counts every bag set of the file: two sets of 5000000-iteration contents are refused as 25000000', async () => {
+    const { bomb } = await files();
+    const doubled = withContentsTwice(bomb);
+    const budget = new RecordingBudget();
+    const error = expectKeystoreError(() => readPkcs12(doubled, STOREPASS, budget), ['unsupported']);
+    expect(error.message).toContain('asks for 25000000 key-derivation iterations to be opened (the integrity check (MAC) 5000000, encrypted contents 1 5000000, private key 1 5000000, encrypted contents 2 5000000, private key 2 5000000)');
+    expect(budget.charged).toEqual([]);
+  });
+
+  it('refuses one operation above Java\'s cap, naming its iteration count', async () => {
+    const { bomb } = await files();
+    // The MAC's iteration count is the file's last INTEGER: 5000000 (4C4B40) becomes 8388607 (7FFFFF).
+    const tail = Buffer.from('02034c4b40', 'hex');
+    expect(bomb.subarray(-tail.length).equals(tail)).toBe(true);
+    const capped = Buffer.concat([bomb.subarray(0, -3), Buffer.from('7fffff', 'hex')]);
+    const error = expectKeystoreError(() => readPkcs12(capped, STOREPASS, new RecordingBudget()), ['unsupported']);
+    expect(error.message).toContain(`asks for 8388607 iterations for the integrity check (MAC), more than Java accepts for one operation (${MAX_ITERATIONS_PER_OPERATION})`);
+  });
+
+  it('checks the password with the MAC before decrypting anything, and derives each key once per password', async () => {
+    const { normal } = await files();
+    const wrong = new RecordingBudget();
+    expectKeystoreError(() => readPkcs12(normal, 'not-it', wrong), ['wrong-password']);
+    expect(wrong.charged).toEqual(['the integrity check (MAC) 2048']);
+
+    const budget = new RecordingBudget();
+    const keystore = readPkcs12(normal, STOREPASS, budget);
+    expect(budget.charged).toEqual(['the integrity check (MAC) 2048', 'the encrypted contents 1 2048']);
+    const entry = keystore.entries.find((candidate) => candidate.kind === 'private-key');
+    if (entry?.kind !== 'private-key') throw new Error('openssl wrote no key entry');
+    entry.key.recover(STOREPASS);
+    entry.key.recover(STOREPASS);
+    expectKeystoreError(() => entry.key.recover('not-it'), ['wrong-key-password']);
+    expectKeystoreError(() => entry.key.recover('not-it'), ['wrong-key-password']);
+    expect(budget.charged.slice(2)).toEqual(['a private key 2048', 'a private key 2048']);
+  });
+
+  it('refuses the derivation that would pass the budget, key recoveries after the opening included', async () => {
+    const { normal } = await files();
+    // Room for the opening and one key recovery: the MAC, the certificates, the key.
+    const keystore = readPkcs12(normal, STOREPASS, new KdfBudget(3 * 2048));
+    const entry = keystore.entries.find((candidate) => candidate.kind === 'private-key');
+    if (entry?.kind !== 'private-key') throw new Error('openssl wrote no key entry');
+    entry.key.recover(STOREPASS);
+    const error = expectKeystoreError(() => entry.key.recover('another-password'), ['unsupported']);
+    expect(error.message).toContain('asks for 2048 more key-derivation iterations for a private key, after 6144 already spent on it');
+    expect(() => readPkcs12(normal, STOREPASS, new KdfBudget(3 * 2048 - 1))).toThrow(/asks for 6144 key-derivation iterations to be opened/);
+  });
+});
+
+/** The same PFX with its authenticated safe's ContentInfos twice over (the MAC no longer matches; the budget is checked first). */
+function withContentsTwice(pfx: Buffer): Buffer {
+  const asn1 = forge.asn1;
+  const root = asn1.fromDer(pfx.toString('latin1'));
+  const [version, authSafe, macData] = root.value as forge.asn1.Asn1[];
+  const content = ((authSafe!.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0]!;
+  const safe = asn1.fromDer(content.value as string);
+  const doubled = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [...(safe.value as forge.asn1.Asn1[]), ...(safe.value as forge.asn1.Asn1[])]);
+  const newAuthSafe = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    (authSafe!.value as forge.asn1.Asn1[])[0]!,
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, asn1.toDer(doubled).getBytes())]),
+  ]);
+  const out = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [version!, newAuthSafe, macData!]);
+  return Buffer.from(asn1.toDer(out).getBytes(), 'latin1');
+}
 
 describeWithFixtures('readPkcs12 on the PKCS#12 keystores WSO2 ships', () => {
   const root = fixturePath('wso2', 'keystores');

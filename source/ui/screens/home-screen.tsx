@@ -4,6 +4,7 @@ import { Header, KeyHints, Select } from '../components/index.js';
 import type { StatusReport } from '../../status/gather.js';
 import { sortFindings } from '../../status/finding.js';
 import type { ProcedureId } from '../state/wizard-state.js';
+import { printable } from '../../core/printable.js';
 import { truncate, useTerminalSize } from './layout.js';
 
 export type HomeChoice = ProcedureId | 'reply-primary' | 'reply-internal' | 'status' | 'quit';
@@ -77,7 +78,7 @@ export function HomeScreen({ report, sandbox, dryRun, onChoose }: HomeScreenProp
             ...report.pending.map((request) => ({
               value: `reply-${request.role}` as const,
               label: `Import the CA's reply to the pending ${request.role} request`,
-              hint: `${request.subject}, written to ${path.basename(request.csrFile)}`,
+              hint: printable(`${request.subject}, written to ${path.basename(request.csrFile)}`),
             })),
             { value: 'primary', label: 'Change the primary keystore', hint: 'TLS and message signing: a CA-signed certificate is recommended' },
             {

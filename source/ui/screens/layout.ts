@@ -1,4 +1,5 @@
 import { useStdout } from 'ink';
+import { printable, printableLines } from '../../core/printable.js';
 
 /** The terminal's size, never less than the wizard's minimum (smaller terminals get plain mode). */
 export function useTerminalSize(): { columns: number; rows: number } {
@@ -6,10 +7,13 @@ export function useTerminalSize(): { columns: number; rows: number } {
   return { columns: Math.max(60, Math.min(stdout.columns || 80, 120)), rows: Math.max(15, stdout.rows || 24) };
 }
 
-/** Breaks text into lines of at most `width` characters at spaces. */
+/**
+ * Breaks text into lines of at most `width` characters at spaces. Control characters (from an alias, a
+ * subject, a path of the home) are shown as escapes: in a frame they would move the cursor or clear the screen.
+ */
 export function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
+  for (const paragraph of printableLines(text).replaceAll('\t', ' ').split('\n')) {
     let line = '';
     for (const word of paragraph.split(' ')) {
       if (line && line.length + 1 + word.length > width) {
@@ -26,6 +30,8 @@ export function wrapText(text: string, width: number): string[] {
   return lines;
 }
 
+/** One line of at most `width` characters, control characters shown as escapes (see wrapText). */
 export function truncate(text: string, width: number): string {
-  return text.length <= width ? text : `${text.slice(0, Math.max(0, width - 1))}…`;
+  const shown = printable(text);
+  return shown.length <= width ? shown : `${shown.slice(0, Math.max(0, width - 1))}…`;
 }

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { symbols } from '../shared/symbols.js';
 import { useWidth } from '../shared/use-width.js';
+import { printable } from '../../../core/printable.js';
 import { useSpinner } from './use-spinner.js';
 
 export type StepState = 'pending' | 'running' | 'done' | 'failed';
@@ -29,8 +30,8 @@ export function StepList(props: StepListProps) {
     <Box flexDirection="column" width={width}>
       {props.steps.map((step, index) => (
         <Text key={index} wrap="truncate-end">
-          <Text color={colors[step.state]}>{marks[step.state]}</Text> <Text dimColor={step.state === 'pending'}>{step.label}</Text>
-          {step.detail ? <Text color={step.state === 'failed' ? 'red' : 'gray'}>{`  ${step.detail}`}</Text> : null}
+          <Text color={colors[step.state]}>{marks[step.state]}</Text> <Text dimColor={step.state === 'pending'}>{printable(step.label)}</Text>
+          {step.detail ? <Text color={step.state === 'failed' ? 'red' : 'gray'}>{`  ${printable(step.detail)}`}</Text> : null}
         </Text>
       ))}
     </Box>
