@@ -199,7 +199,7 @@ class Sources {
       [key],
     );
     setting.problems.push(...expansion.problems);
-    if ((expansion as { fatal?: boolean }).fatal) setting.fatal = true;
+    if (expansion.fatal) setting.fatal = true;
     if (expansion.value !== undefined) setting.text = expansion.value;
     return setting;
   }

@@ -122,6 +122,12 @@ describe('2. placeholders are kept', () => {
     const home = await mi4Home();
     const text = readFileSync(configOf(home), 'utf8').replace(/^(\[keystore\.primary\][^[]*?)password = "wso2carbon"/m, '$1password = "$env{MI_KS_PW}"');
     writeFileSync(configOf(home), text);
+    // The reviewer sees the placeholder as itself, and never the new password.
+    const dry = await apply(home, 'primary', primaryAnswers(), { MI_KS_PW: 'wso2carbon' }, ['--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^ password = "\$env\{MI_KS_PW\}"$/m);
+    expect(dry.stdout).toMatch(/^\+key_password = \*{8}$/m);
+    expect(dry.stdout + dry.stderr).not.toContain(NEW.NEW_STORE_PW);
     const run = await apply(home, 'primary', primaryAnswers(), { MI_KS_PW: 'wso2carbon' });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout + run.stderr).toMatch(/\[keystore\.primary\] password stays \$env\{MI_KS_PW\}: set MI_KS_PW to the new store password/);
