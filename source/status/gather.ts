@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProfileId } from '../core/profiles.js';
 import { sslProfileLocations } from '../config/ssl-profiles.js';
+import { isPlaceholderOnly, MASK } from '../config/patch-mask.js';
 import { PROFILES } from '../core/profiles.js';
 import { interruptedTransactions } from '../apply/backups.js';
 import type { LocatedHome } from '../config/locate.js';
@@ -188,7 +189,7 @@ function settingsView(settings: Partial<Record<RoleKey, ResolvedSetting>>, home:
   const view: ResolvedSettingsView = {};
   for (const [key, setting] of Object.entries(settings) as Array<[RoleKey, ResolvedSetting]>) {
     const text = setting.text;
-    const shown = text === undefined ? null : PASSWORD_KEYS.has(key) && !/^\$(env|sys|secret)\{[^}]*\}$/.test(text) ? '********' : text;
+    const shown = text === undefined ? null : PASSWORD_KEYS.has(key) && !isPlaceholderOnly(text) ? MASK : text;
     view[key] = {
       value: shown,
       from: describeOrigin(setting.origin, home),

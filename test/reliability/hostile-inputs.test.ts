@@ -155,11 +155,16 @@ describe('finding 6: a $ref expansion bomb in the configuration', () => {
     expectBounded(run, 'status');
     expect(run.stderr).not.toMatch(/internal error/);
     const report = JSON.parse(run.stdout) as { findings: Array<{ level: string; code: string; message: string }> };
-    // The finding's level is the resolver's to choose (an error once the role cannot be opened): the exit code follows it.
-    expect(run.code, run.stderr).toBe(report.findings.some((finding) => finding.level === 'error') ? 1 : 0);
-    const invalid = report.findings.filter((finding) => finding.code === 'config-invalid').map((finding) => finding.message);
+    // A role whose values cannot be resolved is an error: the server would not start either.
+    expect(run.code, run.stderr).toBe(1);
+    const invalid = report.findings.filter((finding) => finding.code === 'config-invalid' && finding.level === 'error').map((finding) => finding.message);
     expect(invalid).toContainEqual(expect.stringContaining('the $ref expansion of keystore.primary.password passes 65536 characters'));
     expect(invalid.join('\n')).toContain(where);
+    // No change is planned on top of it, not even a dry run.
+    const planned = await measuredRun(['apply', 'primary', '--answers', keystoreAnswers(tempDir(), 'ei-primary'), '--home', home, '--dry-run'], { NEW_PASS: 'New-Store-Pass-1' });
+    expectBounded(planned, 'apply --dry-run');
+    expect(planned.code, planned.stderr).toBe(2);
+    expect(planned.stderr).toMatch(/passes 65536 characters[\s\S]*nothing was written/);
   });
 
   it('a chain deeper than 16 is refused the same way, naming the chain', async () => {
