@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import type { StagedFile } from '../apply/changes.js';
 import { parseConfigText } from '../config/read.js';
 import { resolveConfig } from '../config/resolve.js';
@@ -19,11 +19,11 @@ export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, s
   for (const expectation of prepared.keystores) {
     const tempPath = tempOf.get(expectation.path);
     if (!tempPath) throw new Error(`verify: ${expectation.path} was not staged`);
-    await verifyKeystore(expectation, await readFile(tempPath));
+    await verifyKeystore(expectation, await readStaged(tempPath, 'keystore', facts.located.home));
   }
   const configTemp = tempOf.get(prepared.config.path);
   if (configTemp) {
-    const text = (await readFile(configTemp, 'utf8')).replace(/^\uFEFF/, '');
+    const text = (await readStaged(configTemp, 'configuration file', facts.located.home)).toString('utf8').replace(/^\uFEFF/, '');
     const data = parseConfigText(text, prepared.config.path);
     const resolved = resolveConfig({ home: facts.document.home, profile: facts.profile.id, data, defaults: facts.document.defaults, env: facts.env });
     if (prepared.procedure !== 'truststore') {
@@ -41,6 +41,11 @@ export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, s
       if (!intended) throw new UserError(`verification: the patched configuration points the truststore at ${role.file}, which this change did not write.`, 'verify-failed', 1);
     }
   }
+}
+
+/** A staged file is read back as the server will read it: through the checked reader, no link followed. */
+async function readStaged(file: string, what: string, home: string): Promise<Buffer> {
+  return (await readFileChecked(file, { what: `staged ${what}`, limit: READ_LIMITS.keystore, home })).bytes;
 }
 
 async function verifyKeystore(expectation: KeystoreExpectation, bytes: Buffer): Promise<void> {

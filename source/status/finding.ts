@@ -26,6 +26,8 @@ export type FindingCode =
   | 'table-ignored'
   | 'secrets-encrypted'
   | 'interrupted-transaction'
+  | 'backup-untrusted'
+  | 'keystore-world-readable'
   | 'pending-request';
 
 export type RoleName = 'primary' | 'internal' | 'truststore';
