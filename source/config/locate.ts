@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 
@@ -33,11 +33,20 @@ export interface LocateInput {
 
 const OPTIONS_HINT = 'Pass --home DIR, or set EI_HOME or MI_HOME, or run the tool from the server home';
 
+/**
+ * Whether a configuration file is at `file`. A directory of that name is not one; anything else is, so that a
+ * FIFO, a device or a dangling link is refused by the reader with its kind named instead of "has no configuration".
+ */
 function isFile(file: string): boolean {
   try {
-    return statSync(file).isFile();
+    if (lstatSync(file).isDirectory()) return false;
   } catch {
     return false;
+  }
+  try {
+    return !statSync(file).isDirectory();
+  } catch {
+    return true; // a dangling link
   }
 }
 
