@@ -91,16 +91,19 @@ interface Plan {
 async function planRead(file: string, request: ReadRequest): Promise<Plan> {
   const home = request.home;
   if (home === undefined || !isInsideLexically(home, file)) return { open: file, flags: FOLLOW };
+  // The folders first: a missing file behind a link out of the home is refused as that, not as missing.
+  try {
+    await checkWayInsideHome(home, file, 'reads files');
+  } catch (error) {
+    throw error instanceof FileRefused ? error : refusedFromErrno(error, file, request.what);
+  }
   let info: Stats;
   try {
     info = await lstat(file);
   } catch (error) {
     throw refusedFromErrno(error, file, request.what);
   }
-  if (!info.isSymbolicLink()) {
-    await checkWayInsideHome(home, file, 'reads files');
-    return { open: file, flags: NO_FOLLOW };
-  }
+  if (!info.isSymbolicLink()) return { open: file, flags: NO_FOLLOW };
   const written = await readlink(file).catch(() => '?');
   let real: string;
   try {
@@ -117,16 +120,18 @@ async function planRead(file: string, request: ReadRequest): Promise<Plan> {
 function planReadSync(file: string, request: ReadRequest): Plan {
   const home = request.home;
   if (home === undefined || !isInsideLexically(home, file)) return { open: file, flags: FOLLOW };
+  try {
+    checkWayInsideHomeSync(home, file, 'reads files');
+  } catch (error) {
+    throw error instanceof FileRefused ? error : refusedFromErrno(error, file, request.what);
+  }
   let info: Stats;
   try {
     info = lstatSync(file);
   } catch (error) {
     throw refusedFromErrno(error, file, request.what);
   }
-  if (!info.isSymbolicLink()) {
-    checkWayInsideHomeSync(home, file, 'reads files');
-    return { open: file, flags: NO_FOLLOW };
-  }
+  if (!info.isSymbolicLink()) return { open: file, flags: NO_FOLLOW };
   let written = '?';
   try {
     written = readlinkSync(file);
@@ -145,9 +150,9 @@ function planReadSync(file: string, request: ReadRequest): Plan {
   return { open: real, flags: NO_FOLLOW, linkTarget: real };
 }
 
-function openError(error: unknown, file: string, what: string): FileRefused {
+function openError(error: unknown, file: string, what: string, flags: number): FileRefused {
   // O_NOFOLLOW on a path checked a moment ago: a link was swapped in since.
-  if (errnoOf(error) === 'ELOOP') return new FileRefused(`${file} became a symbolic link while it was being read; ei-keystore does not use it. Check who changes that folder.`, 'symlink', file);
+  if (errnoOf(error) === 'ELOOP' && flags === NO_FOLLOW) return new FileRefused(`${file} became a symbolic link while it was being read; ei-keystore does not use it. Check who changes that folder.`, 'symlink', file);
   return refusedFromErrno(error, file, what);
 }
 
@@ -162,7 +167,7 @@ export async function readFileChecked(file: string, request: ReadRequest): Promi
   try {
     handle = await open(plan.open, plan.flags);
   } catch (error) {
-    throw openError(error, file, request.what);
+    throw openError(error, file, request.what, plan.flags);
   }
   try {
     const stats = await handle.stat();
@@ -192,7 +197,7 @@ export function readFileCheckedSync(file: string, request: ReadRequest): FileCon
   try {
     fd = openSync(plan.open, plan.flags);
   } catch (error) {
-    throw openError(error, file, request.what);
+    throw openError(error, file, request.what, plan.flags);
   }
   try {
     const stats = fstatSync(fd);

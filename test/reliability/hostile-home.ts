@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, onTestFinished } from 'vitest';
@@ -92,17 +92,24 @@ function decoySnapshot(decoy: string): Record<string, string> {
 
 /** The home's product files (its own state left out): what a refused run must leave exactly as it was. */
 export function productFiles(home: string): Record<string, string> {
-  // Not walked at all: a planted link in it may lead anywhere.
   const out: Record<string, string> = {};
-  for (const entry of readdirSync(home, { withFileTypes: true })) {
-    if (entry.name === '.ei-keystore') continue;
-    const full = path.join(home, entry.name);
-    if (entry.isDirectory()) {
-      for (const [file, value] of Object.entries(snapshotTree(full))) out[`${entry.name}/${file}`] = value;
-    } else if (!entry.isSymbolicLink()) {
-      out[entry.name] = `${(lstatSync(full).mode & 0o7777).toString(8)} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`;
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      const relative = path.relative(home, full);
+      // Not walked at all: a planted link in it may lead anywhere.
+      if (relative === '.ei-keystore') continue;
+      const info = lstatSync(full);
+      const mode = (info.mode & 0o7777).toString(8);
+      if (info.isSymbolicLink()) out[relative] = `link -> ${readlinkSync(full)}`;
+      else if (info.isDirectory()) {
+        out[`${relative}/`] = mode;
+        walk(full);
+      } else if (info.isFile()) out[relative] = `${mode} ${info.size} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`;
+      else out[relative] = `${mode} special`;
     }
-  }
+  };
+  walk(home);
   return out;
 }
 
