@@ -51,8 +51,9 @@ keystore.
 
 Every file replaced is backed up first (ei-keystore restore --list). Running the
 same answers twice changes nothing the second time. Exit codes: 0 done or
-nothing to change; 1 failed and rolled back; 2 bad input, nothing written; 130
-interrupted.
+nothing to change; 1 failed and rolled back; 2 bad input, nothing written; 130,
+143, 129 interrupted by SIGINT, SIGTERM, SIGHUP (the change is finished or
+rolled back first, and its backup id printed).
 `;
 
 const PROCEDURES: readonly Procedure[] = ['primary', 'internal', 'truststore'];

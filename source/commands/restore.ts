@@ -33,7 +33,7 @@ symbolic link, or naming files outside the home) is never restored; status
 reports it as backup-untrusted.
 
 Exit codes: 0 done; 1 failed, everything put back; 2 bad input or usage, nothing
-written.
+written; 130, 143, 129 interrupted by SIGINT, SIGTERM, SIGHUP (finished first).
 `;
 
 function when(iso: string): string {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { tempPathFor } from '../../source/apply/atomic-write.js';
 import { sha256 } from '../../source/apply/targets.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
@@ -17,7 +17,6 @@ import {
   runTool,
   SERVICE_GID,
   SERVICE_UID,
-  summarizeFigures,
   type Arena,
 } from './hostile-home.js';
 
@@ -75,10 +74,6 @@ function plantBackup(arena: Arena, id: string, manifest: string): string {
   writeFileSync(path.join(dir, '01-payload'), 'attacker bytes\n', { mode: 0o600 });
   return dir;
 }
-
-afterAll(() => {
-  console.log(`hostile-state: ${summarizeFigures()}`);
-});
 
 describeAsRoot('hostile homes: the tool\'s own state', () => {
   it('finding 1: a backup planted by the service account (state in-progress, a path outside the home, setuid 07777 mode, a foreign temp path) is refused by restore and reported as backup-untrusted, never as a restore command', async () => {
