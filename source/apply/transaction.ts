@@ -6,7 +6,7 @@ import { backupNameFor } from './backups.js';
 import type { Change, ExpectedFile, StagedFile, Target, TransactionOptions, TransactionResult } from './changes.js';
 import { reachPoint, type StepName } from './faults.js';
 import { backupDir, backupsDir, ensurePrivateDir } from './layout.js';
-import { acquireHomeLock } from './lock.js';
+import { acquireHomeLock, type HomeLock } from './lock.js';
 import { isValidBackupId, newBackupId, writeManifest, type Manifest } from './manifest.js';
 import { rollBack, type RunState } from './rollback.js';
 import { directoryOwner, readCurrent, resolveWriteTarget, runningAsRoot, sha256 } from './targets.js';
@@ -61,7 +61,7 @@ export async function runChanges(options: ChangeOptions): Promise<TransactionRes
   enter('lock');
   // Directories this run creates: a run that ends with nothing written removes them, so exit 2 leaves no trace.
   const created: string[] = [];
-  let lock;
+  let lock: HomeLock;
   try {
     lock = await acquireHomeLock(options.home, { label: options.label, id }, warn, created);
   } catch (error) {

@@ -2,7 +2,7 @@ import type { Stats } from 'node:fs';
 import { UserError } from '../errors.js';
 
 /** Why a file was not read (or not written): callers branch on this, messages are made here. */
-export type FileProblem = 'missing' | 'not-regular' | 'too-large' | 'symlink' | 'outside-home' | 'untrusted' | 'unreadable';
+export type FileProblem = 'missing' | 'not-regular' | 'too-large' | 'symlink' | 'outside-home' | 'untrusted' | 'unreadable' | 'exists' | 'unwritable';
 
 /**
  * A file of the home (or one the user named) that ei-keystore will not use. Always a user error: the message

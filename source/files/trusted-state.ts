@@ -1,5 +1,5 @@
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
-import { chmod, lstat, mkdir, readlink } from 'node:fs/promises';
+import { chmod, lstat, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoOf, explainErrno, FileRefused, kindOf } from './file-errors.js';
 
@@ -174,9 +174,4 @@ export async function ensureStateDir(dir: string): Promise<boolean> {
   checkDirectoryStats(dir, stats, linkOf(dir));
   if ((stats.mode & 0o7777) !== 0o700) await chmod(dir, 0o700);
   return created;
-}
-
-/** readlink for messages, async flavour. */
-export async function linkTargetOf(file: string): Promise<string> {
-  return readlink(file).catch(() => '?');
 }

@@ -12,15 +12,15 @@ export async function writeNewFile(file: string, text: string, mode: number): Pr
     handle = await open(file, 'wx', mode);
   } catch (error) {
     if (errnoOf(error) === 'EEXIST') {
-      throw new FileRefused(`${file} already exists; ei-keystore does not overwrite it. Choose another name, or move that file away first.`, 'unreadable', file, 'file-exists');
+      throw new FileRefused(`${file} already exists; ei-keystore does not overwrite it. Choose another name, or move that file away first.`, 'exists', file, 'file-exists');
     }
-    throw new FileRefused(`${file} cannot be written: ${explainErrno(error)}.`, 'unreadable', file, 'file-unwritable');
+    throw new FileRefused(`${file} cannot be written: ${explainErrno(error)}.`, 'unwritable', file, 'file-unwritable');
   }
   try {
     await handle.writeFile(text);
     await handle.sync();
   } catch (error) {
-    throw new FileRefused(`${file} could not be written completely: ${explainErrno(error)}.`, 'unreadable', file, 'file-unwritable');
+    throw new FileRefused(`${file} could not be written completely: ${explainErrno(error)}.`, 'unwritable', file, 'file-unwritable');
   } finally {
     await handle.close().catch(() => undefined);
   }
