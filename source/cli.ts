@@ -4,12 +4,52 @@ import { processContext } from './cli/context.js';
 import { MAIN_HELP } from './cli/help.js';
 import { printableLines } from './core/printable.js';
 import { isUserError, UserError } from './errors.js';
+import { fileSystemUserError, isFileSystemError } from './files/file-errors.js';
+
+/** `stream` with its writes noticed, everything else (isTTY, columns, ...) as it is. */
+function noticingWrites<T extends CommandContext['stdout']>(stream: T, onWrite: () => void): T {
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'write') {
+        return (...args: unknown[]) => {
+          onWrite();
+          return (target.write as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 /**
- * argv -> command. Each command is imported only when chosen, so `inspect` and `status` never load Ink,
- * React or node-forge unless they need them.
+ * argv -> command, with two promises kept for every command: an error a user or a file can cause (a file-system
+ * error that escaped its caller included) is a UserError, never "this is a bug"; and under --json stdout gets
+ * one JSON document even when the command fails before printing its own.
  */
 export async function runCli(argv: string[], context: CommandContext): Promise<number> {
+  const json = argv.includes('--json') && !argv.includes('--help') && !argv.includes('-h');
+  let printed = false;
+  const tracked: CommandContext = json ? { ...context, stdout: noticingWrites(context.stdout, () => (printed = true)) } : context;
+  try {
+    return await dispatch(argv, tracked);
+  } catch (caught) {
+    const error = isFileSystemError(caught) ? fileSystemUserError(caught) : caught;
+    if (json && !printed) {
+      const document = isUserError(error)
+        ? { error: { code: error.code, exitCode: error.exitCode, message: error.message } }
+        : { error: { code: 'internal-error', exitCode: 1, message: error instanceof Error ? error.message : String(error) } };
+      context.stdout.write(JSON.stringify(document, null, 2) + '\n');
+    }
+    throw error;
+  }
+}
+
+/**
+ * Each command is imported only when chosen, so `inspect` and `status` never load Ink, React or node-forge
+ * unless they need them.
+ */
+async function dispatch(argv: string[], context: CommandContext): Promise<number> {
   const [first, ...rest] = argv;
   switch (first) {
     case '--version':

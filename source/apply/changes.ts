@@ -12,6 +12,11 @@ export interface FileWrite {
   mode?: number;
   /** What the file is, for messages: 'primary keystore', 'config', 'truststore'. */
   role: string;
+  /**
+   * The user named this file (a certificate signing request's csr_file), so it may lie outside the home. Every
+   * other write must land inside the home; none may go through a symbolic link but the configuration file's.
+   */
+  mayBeOutsideHome?: boolean;
 }
 
 /** A file a restore removes because the transaction it undoes created it. */

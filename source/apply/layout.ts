@@ -1,6 +1,5 @@
-import { chmod, mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UserError } from '../errors.js';
+import { ensureStateDir } from '../files/trusted-state.js';
 
 /** Where ei-keystore keeps its own state inside a home: the lock and the backups. */
 export const STATE_DIR_NAME = '.ei-keystore';
@@ -22,18 +21,10 @@ export function backupDir(home: string, id: string): string {
 }
 
 /**
- * A directory only its owner can enter: backups hold keystores. An existing directory is tightened to 0700
- * too, since a copy made with a loose umask would otherwise expose every backup in it.
+ * A directory of ei-keystore's state, only its owner can enter (backups hold keystores): created 0700, or an
+ * existing one checked (a real directory, owned by this user or root, writable by no one else) and tightened to
+ * 0700. Returns whether it was created now.
  */
-export async function ensurePrivateDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { mode: 0o700 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    const info = await stat(dir);
-    if (!info.isDirectory()) {
-      throw new UserError(`${dir} exists but is not a directory; ei-keystore keeps its lock and backups there. Move it away and run again.`, 'state-dir');
-    }
-  }
-  await chmod(dir, 0o700);
+export async function ensurePrivateDir(dir: string): Promise<boolean> {
+  return ensureStateDir(dir);
 }

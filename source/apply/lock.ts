@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, open, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
 import { UserError } from '../errors.js';
+import { FileRefused } from '../files/file-errors.js';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
+import { checkStateDir, checkStateFile } from '../files/trusted-state.js';
 import { ensurePrivateDir, lockPath, stateDir } from './layout.js';
 
 /** What the lock file holds: enough to tell who holds it and whether that process still lives. */
@@ -47,10 +51,27 @@ function parseLock(text: string): LockInfo | undefined {
   }
 }
 
-/** The lock as it is now, or undefined when the home is not locked. */
+/**
+ * The lock file's text, or undefined when there is none. The lock must be a regular file owned by this user or
+ * root (a planted link, dangling or not, is refused as untrusted state: FileRefused).
+ */
+async function readLockText(file: string): Promise<string | undefined> {
+  if (!(await checkStateFile(file))) return undefined;
+  try {
+    // The state directory's parent is the home: a link on the way out of it is refused too.
+    return (await readFileChecked(file, { what: 'lock file', limit: READ_LIMITS.state, home: path.dirname(path.dirname(file)) })).bytes.toString('utf8');
+  } catch (error) {
+    if (error instanceof FileRefused && error.problem === 'missing') return undefined;
+    throw error;
+  }
+}
+
+/** The lock as it is now, or undefined when the home is not locked (or its lock cannot be trusted). */
 export async function readLock(home: string): Promise<LockInfo | undefined> {
   try {
-    return parseLock(await readFile(lockPath(home), 'utf8'));
+    if (!(await checkStateDir(stateDir(home)))) return undefined;
+    const text = await readLockText(lockPath(home));
+    return text === undefined ? undefined : parseLock(text);
   } catch {
     return undefined;
   }
@@ -104,7 +125,7 @@ async function clearStale(file: string, staleText: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw error;
   }
-  const moved = await readFile(aside, 'utf8').catch(() => staleText);
+  const moved = await readLockText(aside).catch(() => staleText);
   if (moved !== staleText) await link(aside, file).catch(() => undefined);
   await rm(aside, { force: true });
 }
@@ -125,20 +146,24 @@ export async function acquireHomeLock(
   home: string,
   what: { label: string; id?: string },
   warn: (message: string) => void,
+  /** Gets the state directory when this call created it, so a run that writes nothing can remove it again. */
+  created: string[] = [],
 ): Promise<HomeLock> {
   try {
-    await ensurePrivateDir(stateDir(home));
+    if (await ensurePrivateDir(stateDir(home))) created.push(stateDir(home));
   } catch (error) {
     if (error instanceof UserError) throw error;
     throw new UserError(`cannot create ${stateDir(home)}: ${(error as Error).message}. Nothing was written.`, 'lock-failed');
   }
   const file = lockPath(home);
+  // A planted link as the lock (dangling or not) is refused here with what to do, before it can be followed.
+  await checkStateFile(file);
   const info: LockInfo = { pid: process.pid, startedAt: new Date().toISOString(), label: what.label, ...(what.id ? { id: what.id } : {}) };
   // The exact text written identifies our lock at release, even against another lock of this same process.
   const ours = JSON.stringify({ ...info, nonce: randomBytes(4).toString('hex') }) + '\n';
   for (let attempt = 0; attempt < 5; attempt++) {
     if (await tryCreate(file, ours)) return { file, info, release: () => releaseLock(file, ours, warn) };
-    const text = await readFile(file, 'utf8').catch(() => undefined);
+    const text = await readLockText(file);
     if (text === undefined) continue; // released between our open and read: try again
     const holder = parseLock(text);
     if (holder) {
@@ -158,7 +183,7 @@ export async function acquireHomeLock(
 }
 
 async function releaseLock(file: string, ours: string, warn: (message: string) => void): Promise<void> {
-  const current = await readFile(file, 'utf8').catch(() => undefined);
+  const current = await readLockText(file).catch(() => undefined);
   if (current !== ours) {
     warn(`the lock file ${file} was removed or replaced by someone else while this change ran.`);
     return;

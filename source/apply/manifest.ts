@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { FileRefused } from '../files/file-errors.js';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
+import { firstInvalidUtf8Offset } from '../files/utf8.js';
 import { fsyncDir, replaceAtomically } from './atomic-write.js';
 
 export type BackupState = 'in-progress' | 'complete' | 'rolled-back';
@@ -36,6 +39,11 @@ export interface Manifest {
 }
 
 export const MANIFEST_NAME = 'manifest.json';
+/**
+ * A rolled-back transaction whose manifest could not be rewritten (a full disk) has it renamed to this instead:
+ * a rename needs no free space, and the name alone says "rolled back", so status reports no false interruption.
+ */
+export const ROLLED_BACK_MANIFEST_NAME = 'manifest.rolled-back.json';
 const STATES: readonly BackupState[] = ['in-progress', 'complete', 'rolled-back'];
 
 /** Sortable by time to the second, with a random tail so two in the same second differ. */
@@ -96,14 +104,37 @@ function parseFile(value: unknown, dir: string, index: number): ManifestFile {
   };
 }
 
+/** Marks a manifest rolled back without writing a byte: see ROLLED_BACK_MANIFEST_NAME. */
+export async function markRolledBackByRename(dir: string): Promise<void> {
+  await rename(path.join(dir, MANIFEST_NAME), path.join(dir, ROLLED_BACK_MANIFEST_NAME));
+}
+
+async function readManifestBytes(file: string): Promise<Buffer | undefined> {
+  try {
+    // Backups live in the state directory, under the home two levels up: no link is followed on the way.
+    return (await readFileChecked(file, { what: 'backup manifest', limit: READ_LIMITS.state, home: path.dirname(path.dirname(path.dirname(path.dirname(file)))) })).bytes;
+  } catch (error) {
+    if (error instanceof FileRefused && error.problem === 'missing') return undefined;
+    throw error;
+  }
+}
+
 /** Reads and checks a manifest: a restore must not act on a half-understood one. */
 export async function readManifest(dir: string): Promise<Manifest> {
-  let text;
+  let bytes: Buffer | undefined;
+  let renamedRolledBack = false;
   try {
-    text = await readFile(path.join(dir, MANIFEST_NAME), 'utf8');
+    bytes = await readManifestBytes(path.join(dir, MANIFEST_NAME));
+    if (bytes === undefined) {
+      bytes = await readManifestBytes(path.join(dir, ROLLED_BACK_MANIFEST_NAME));
+      renamedRolledBack = bytes !== undefined;
+    }
   } catch (error) {
     throw damaged(dir, (error as Error).message);
   }
+  if (bytes === undefined) throw damaged(dir, 'it does not exist');
+  if (firstInvalidUtf8Offset(bytes) !== undefined) throw damaged(dir, 'not UTF-8');
+  const text = bytes.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -116,5 +147,6 @@ export async function readManifest(dir: string): Promise<Manifest> {
   if (!isString(id) || !isString(label) || !isString(createdAt)) throw damaged(dir, 'id, label or createdAt missing');
   if (!isString(state) || !STATES.includes(state as BackupState)) throw damaged(dir, `unknown state ${String(state)}`);
   if (!Array.isArray(files)) throw damaged(dir, 'files is not a list');
-  return { id, label, createdAt, state: state as BackupState, files: files.map((file, index) => parseFile(file, dir, index)) };
+  const parsed = { id, label, createdAt, state: state as BackupState, files: files.map((file, index) => parseFile(file, dir, index)) };
+  return renamedRolledBack ? { ...parsed, state: 'rolled-back' } : parsed;
 }

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDir, replaceAtomically } from './atomic-write.js';
 import type { Target } from './changes.js';
-import { writeManifest, type Manifest } from './manifest.js';
+import { markRolledBackByRename, ROLLED_BACK_MANIFEST_NAME, writeManifest, type Manifest } from './manifest.js';
 import { runningAsRoot } from './targets.js';
 
 /** What a transaction has done so far, for the rollback to undo. */
@@ -50,8 +50,15 @@ export async function rollBack(run: RunState, warn: (message: string) => void): 
   }
   if (run.manifest) {
     run.manifest.state = 'rolled-back';
-    await writeManifest(run.dir, run.manifest).catch((error: unknown) => {
-      warn(`could not mark backup ${run.id} as rolled back: ${describe(error)}`);
+    await writeManifest(run.dir, run.manifest).catch(async (error: unknown) => {
+      // A full disk cannot take the rewritten manifest, but a rename needs no space: without either, status
+      // would report this finished rollback as an interrupted change.
+      try {
+        await markRolledBackByRename(run.dir);
+        warn(`could not rewrite the manifest of backup ${run.id} (${describe(error)}); renamed it to ${ROLLED_BACK_MANIFEST_NAME}, which marks it rolled back`);
+      } catch (renameError) {
+        warn(`could not mark backup ${run.id} as rolled back: ${describe(error)}; ${describe(renameError)}. status will call it interrupted until ${run.dir} is removed (or restored with 'ei-keystore restore ${run.id}') once the disk has room`);
+      }
     });
   } else if (run.dirCreated) {
     // Cut short before its manifest: no target was touched, and an unlabelled directory would only confuse.

@@ -1,4 +1,4 @@
-import { chmod, mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { fsyncDir, tempPathFor, writeDurable } from './atomic-write.js';
@@ -6,7 +6,7 @@ import { backupNameFor } from './backups.js';
 import type { Change, ExpectedFile, StagedFile, Target, TransactionOptions, TransactionResult } from './changes.js';
 import { reachPoint, type StepName } from './faults.js';
 import { backupDir, backupsDir, ensurePrivateDir } from './layout.js';
-import { acquireHomeLock } from './lock.js';
+import { acquireHomeLock, type HomeLock } from './lock.js';
 import { isValidBackupId, newBackupId, writeManifest, type Manifest } from './manifest.js';
 import { rollBack, type RunState } from './rollback.js';
 import { directoryOwner, readCurrent, resolveWriteTarget, runningAsRoot, sha256 } from './targets.js';
@@ -26,6 +26,11 @@ export async function applyTransaction(options: TransactionOptions): Promise<Tra
 
 export interface ChangeOptions extends Omit<TransactionOptions, 'writes'> {
   changes: Change[];
+  /**
+   * Directories of ei-keystore's state that must exist before the files are written (pending/), parents first:
+   * created 0700 under the lock, and removed again when the run ends without writing anything.
+   */
+  privateDirs?: string[];
   /** Runs under the lock once the manifest is complete; a failure there is only a warning. */
   afterCommit?: () => Promise<void>;
 }
@@ -54,15 +59,28 @@ export async function runChanges(options: ChangeOptions): Promise<TransactionRes
   };
 
   enter('lock');
-  const lock = await acquireHomeLock(options.home, { label: options.label, id }, warn);
+  // Directories this run creates: a run that ends with nothing written removes them, so exit 2 leaves no trace.
+  const created: string[] = [];
+  let lock: HomeLock;
+  try {
+    lock = await acquireHomeLock(options.home, { label: options.label, id }, warn, created);
+  } catch (error) {
+    await removeCreated(created);
+    throw error;
+  }
+  const release = async () => {
+    await lock.release();
+    if (!run.dirCreated) await removeCreated(created);
+  };
   try {
     reachPoint(options.faults, 'lock');
     enter('check');
-    run.targets = await inspectTargets(options.changes, id);
-    await checkExpected(options.expected ?? []);
+    for (const dir of options.privateDirs ?? []) if (await ensurePrivateDir(dir)) created.push(dir);
+    run.targets = await inspectTargets(options.changes, id, options.home);
+    await checkExpected(options.expected ?? [], options.home);
     reachPoint(options.faults, 'check');
     enter('backup');
-    await backUp(options, run);
+    await backUp(options, run, created);
     reachPoint(options.faults, 'backup');
     enter('stage');
     const staged = await stage(run.targets);
@@ -75,24 +93,30 @@ export async function runChanges(options: ChangeOptions): Promise<TransactionRes
     enter('unlock');
     reachPoint(options.faults, 'unlock');
   } catch (error) {
-    throw await failed(options, run, step, error, lock.release, warn);
+    throw await failed(options, run, step, error, release, warn);
   }
-  await lock.release();
+  await release();
   const changed = run.targets.filter((target) => target.entry.sha256Before !== target.entry.sha256After).map((target) => target.change.path);
   return { backupId: id, backupDir: run.dir, changed, warnings };
 }
 
-async function inspectTargets(changes: Change[], id: string): Promise<Target[]> {
+/** Removes the directories a run created, newest first, when they are still empty (rmdir refuses otherwise). */
+async function removeCreated(created: string[]): Promise<void> {
+  for (const dir of [...created].reverse()) await rmdir(dir).catch(() => undefined);
+  created.length = 0;
+}
+
+async function inspectTargets(changes: Change[], id: string, home: string): Promise<Target[]> {
   const targets: Target[] = [];
   const seen = new Map<string, string>();
   for (const [index, change] of changes.entries()) {
-    const writtenPath = await resolveWriteTarget(change.path);
+    const writtenPath = await resolveWriteTarget(change.path, { home, mayBeOutsideHome: !change.delete && change.mayBeOutsideHome === true });
     const twin = seen.get(writtenPath);
     if (twin !== undefined) {
       throw new UserError(`${twin} and ${change.path} are the same file (${writtenPath}); it cannot be written twice in one change. Nothing was written.`, 'bad-target');
     }
     seen.set(writtenPath, change.path);
-    const current = await readCurrent(writtenPath);
+    const current = await readCurrent(writtenPath, home);
     const content = change.delete ? undefined : change.content;
     targets.push({
       change,
@@ -118,9 +142,10 @@ async function inspectTargets(changes: Change[], id: string): Promise<Target[]> 
   return targets;
 }
 
-async function checkExpected(expected: ExpectedFile[]): Promise<void> {
+async function checkExpected(expected: ExpectedFile[], home: string): Promise<void> {
   for (const file of expected) {
-    const current = await readCurrent(await resolveWriteTarget(file.path));
+    // Outside the home only a file the user named can be expected (a CSR); the write itself is checked separately.
+    const current = await readCurrent(await resolveWriteTarget(file.path, { home, mayBeOutsideHome: true }), home);
     const actual = current?.sha256 ?? null;
     if (actual !== file.sha256) {
       const how = actual === null ? 'was removed' : file.sha256 === null ? 'was created' : 'changed';
@@ -129,15 +154,18 @@ async function checkExpected(expected: ExpectedFile[]): Promise<void> {
   }
 }
 
-async function backUp(options: ChangeOptions, run: RunState): Promise<void> {
-  await ensurePrivateDir(backupsDir(options.home));
+async function backUp(options: ChangeOptions, run: RunState, created: string[]): Promise<void> {
+  if (await ensurePrivateDir(backupsDir(options.home))) created.push(backupsDir(options.home));
   // Not recursive: an existing directory of that id is someone else's backup and must not be touched.
   await mkdir(run.dir, { mode: 0o700 });
   run.dirCreated = true;
   await chmod(run.dir, 0o700);
+  const root = runningAsRoot();
   for (const target of run.targets) {
     if (target.current && target.entry.backupName) {
-      await writeDurable(path.join(run.dir, target.entry.backupName), target.current.bytes, 0o600);
+      // As root the copy keeps the file's owner: a fact only root can make, so a restore can check the owner its
+      // manifest records against it (apply/manifest-trust.ts). The folder is root's 0700: nobody else reads it.
+      await writeDurable(path.join(run.dir, target.entry.backupName), target.current.bytes, 0o600, root ? target.current.owner : undefined);
     }
   }
   await fsyncDir(run.dir);
@@ -172,9 +200,9 @@ async function stage(targets: Target[]): Promise<StagedFile[]> {
 }
 
 /** Another program may have written a target since it was read: renaming over that would lose its change. */
-async function checkUnchanged(targets: Target[]): Promise<void> {
+async function checkUnchanged(targets: Target[], home: string): Promise<void> {
   for (const target of targets) {
-    const now = await readCurrent(target.writtenPath);
+    const now = await readCurrent(target.writtenPath, home);
     if ((now?.sha256 ?? null) !== target.entry.sha256Before) {
       throw new UserError(`${target.change.path} changed while this change was being prepared (by another program?)`, 'changed-since-read');
     }
@@ -182,7 +210,7 @@ async function checkUnchanged(targets: Target[]): Promise<void> {
 }
 
 async function commit(options: ChangeOptions, run: RunState): Promise<void> {
-  await checkUnchanged(run.targets);
+  await checkUnchanged(run.targets, options.home);
   let renames = 0;
   reachPoint(options.faults, 'commit', renames);
   for (const target of run.targets) {

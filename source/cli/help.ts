@@ -28,7 +28,9 @@ them (--password-env NAME, or { env = "NAME" } in answers files), or type them
 at the masked prompt on a terminal.
 
 Exit codes: 0 done; 1 problems found or failed, rolled back; 2 bad input or
-usage, nothing written; 130 cancelled.
+usage, nothing written; 130 cancelled. A change interrupted by SIGINT, SIGTERM
+or SIGHUP is finished (or rolled back) first, its backup id printed, then the
+exit code is 130, 143 or 129.
 `;
 
 export const COMMAND_HELP: Record<string, string> = {

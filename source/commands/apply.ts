@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { faultPlanFromEnv } from '../apply/faults.js';
+import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { parseCommandArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
 import { colourEnabled, makeStyle } from '../cli/style.js';
@@ -51,8 +52,9 @@ keystore.
 
 Every file replaced is backed up first (ei-keystore restore --list). Running the
 same answers twice changes nothing the second time. Exit codes: 0 done or
-nothing to change; 1 failed and rolled back; 2 bad input, nothing written; 130
-interrupted.
+nothing to change; 1 failed and rolled back; 2 bad input, nothing written; 130,
+143, 129 interrupted by SIGINT, SIGTERM, SIGHUP (the change is finished or
+rolled back first, and its backup id printed).
 `;
 
 const PROCEDURES: readonly Procedure[] = ['primary', 'internal', 'truststore'];
@@ -129,40 +131,44 @@ async function runApply(procedure: Procedure, values: ApplyFlags, context: Comma
     return 0;
   }
 
-  let interrupted = false;
-  const onInterrupt = () => {
-    interrupted = true;
-    log('Interrupted: finishing the change (or rolling it back) before exiting...');
-  };
-  process.on('SIGINT', onInterrupt);
-  let result;
+  // From here until the outcome is printed, SIGINT, SIGTERM and SIGHUP wait: the change finishes or rolls back,
+  // the lock is released and the backup id printed, then the exit code says which signal came (README: Exit codes).
+  const guard = holdInterrupts((signal) => log(`Interrupted (${signal}): finishing the change (or rolling it back) before exiting...`));
   try {
-    result = await executePrepared(prepared, facts, {
-      keytool: Boolean(values.keytool),
-      faults: faultPlanFromEnv(context.env),
-      onStep: (step) => {
-        if (!values.json) log(`  ${step}`);
-      },
-      onWarning: log,
-    });
+    let result;
+    try {
+      result = await executePrepared(prepared, facts, {
+        keytool: Boolean(values.keytool),
+        faults: faultPlanFromEnv(context.env),
+        onStep: (step) => {
+          if (!values.json) log(`  ${step}`);
+        },
+        onWarning: log,
+      });
+    } catch (error) {
+      if (guard.exitCode !== undefined && error instanceof UserError) throw new UserError(error.message, error.code, guard.exitCode);
+      throw error;
+    }
+    // Interrupted: report at once (no status pass), so the backup id is out before anyone sends a second signal.
+    const findings = guard.signal ? [] : await findingsAfter(context, facts.located.home, values.profile);
+    if (values.json) {
+      writeJson(context, { changed: result.changed.length > 0, backup: result.backupId, files: result.changed, findings, ...(prepared.request ? { request: prepared.request } : {}), ...(guard.signal ? { interrupted: guard.signal } : {}) });
+    } else if (prepared.request) {
+      context.stdout.write(renderPlan(prepared));
+      context.stdout.write(`\n${style.green('Request written.')} Backup ${result.backupId}. ${requestMessage(prepared.request)}\n`);
+    } else {
+      context.stdout.write(renderPlan(prepared));
+      if (diff) context.stdout.write(`\n${diff}`);
+      context.stdout.write(`\n${style.green('Done.')} Backup ${result.backupId}. To undo: ei-keystore restore --home ${quoteIfNeeded(facts.located.home)} ${result.backupId}\n`);
+      context.stdout.write('Restart the server for the change to take effect.\n');
+      const errors = findings.filter((finding) => finding.level === 'error');
+      if (errors.length > 0) context.stdout.write(`status still reports ${errors.length} error(s); run ei-keystore status --home ${quoteIfNeeded(facts.located.home)}\n`);
+    }
+    if (guard.signal) log(`Interrupted (${guard.signal}) after the change was completed: backup ${result.backupId}.`);
+    return guard.exitCode ?? 0;
   } finally {
-    process.removeListener('SIGINT', onInterrupt);
+    guard.release();
   }
-  const findings = await findingsAfter(context, facts.located.home, values.profile);
-  if (values.json) {
-    writeJson(context, { changed: result.changed.length > 0, backup: result.backupId, files: result.changed, findings, ...(prepared.request ? { request: prepared.request } : {}) });
-  } else if (prepared.request) {
-    context.stdout.write(renderPlan(prepared));
-    context.stdout.write(`\n${style.green('Request written.')} ${requestMessage(prepared.request)}\n`);
-  } else {
-    context.stdout.write(renderPlan(prepared));
-    if (diff) context.stdout.write(`\n${diff}`);
-    context.stdout.write(`\n${style.green('Done.')} Backup ${result.backupId}. To undo: ei-keystore restore --home ${quoteIfNeeded(facts.located.home)} ${result.backupId}\n`);
-    context.stdout.write('Restart the server for the change to take effect.\n');
-    const errors = findings.filter((finding) => finding.level === 'error');
-    if (errors.length > 0) context.stdout.write(`status still reports ${errors.length} error(s); run ei-keystore status --home ${quoteIfNeeded(facts.located.home)}\n`);
-  }
-  return interrupted ? 130 : 0;
 }
 
 function writeJson(context: CommandContext, document: unknown): void {

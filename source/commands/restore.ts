@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { interruptedTransactions, listBackups, type BackupSummary } from '../apply/backups.js';
+import { interruptedTransactions, surveyBackups, type BackupSummary, type UntrustedBackup } from '../apply/backups.js';
 import { faultPlanFromEnv } from '../apply/faults.js';
+import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { backupsDir } from '../apply/layout.js';
 import { restoreBackup } from '../apply/restore.js';
 import { parseCommandArgs } from '../cli/args.js';
@@ -9,7 +10,7 @@ import { colourEnabled, makeStyle, type Style } from '../cli/style.js';
 import { locateHome } from '../config/locate.js';
 import { UserError } from '../errors.js';
 
-export const RESTORE_HELP = `Usage: ei-keystore restore [--home DIR] [--list | ID] [--json]
+export const RESTORE_HELP = `Usage: ei-keystore restore [--home DIR] [--list | [--force] ID] [--json]
 
 Every change ei-keystore makes first backs up the files it replaces, in
 <home>/.ei-keystore/backups/ID. Restoring puts each file back to its old bytes
@@ -18,15 +19,21 @@ its own: it backs up the current files first, so it can be undone the same way.
 
   --list       the backups, newest first: id, when, what, state, files
   ID           restore that backup
+  --force      restore even files that changed after the backup was made
+               (without it such a restore is refused: it would discard those
+               changes; with it they are backed up first like the rest)
   --home DIR   the WSO2 home (default: $EI_HOME, $MI_HOME, or the current
                directory)
   --json       one JSON document on stdout
 
 A backup in state 'in-progress' belongs to a change that was interrupted:
-restoring it puts back every file.
+restoring it puts back every file. A backup whose folder or manifest could have
+been planted by another user (not owned by you or root, writable by others, a
+symbolic link, or naming files outside the home) is never restored; status
+reports it as backup-untrusted.
 
 Exit codes: 0 done; 1 failed, everything put back; 2 bad input or usage, nothing
-written.
+written; 130, 143, 129 interrupted by SIGINT, SIGTERM, SIGHUP (finished first).
 `;
 
 function when(iso: string): string {
@@ -45,8 +52,14 @@ function stateText(backup: BackupSummary, interrupted: ReadonlySet<string>, styl
   return state;
 }
 
-export function renderBackupList(home: string, backups: BackupSummary[], interruptedIds: ReadonlySet<string>, style: Style): string {
-  if (backups.length === 0) return `No backups in ${backupsDir(home)} yet: nothing has been changed by ei-keystore in this home.\n`;
+function untrustedLines(untrusted: readonly UntrustedBackup[]): string[] {
+  return untrusted.map((entry) => `Not trusted, never restored: ${entry.id ?? entry.path}: ${entry.reason}`);
+}
+
+export function renderBackupList(home: string, backups: BackupSummary[], interruptedIds: ReadonlySet<string>, style: Style, untrusted: readonly UntrustedBackup[] = []): string {
+  if (backups.length === 0) {
+    return [`No backups in ${backupsDir(home)} yet: nothing has been changed by ei-keystore in this home.`, ...untrustedLines(untrusted)].join('\n') + '\n';
+  }
   const rows = backups.map((backup) => [backup.id, when(backup.createdAt), backup.label, stateText(backup, interruptedIds, style), fileNames(backup)]);
   const header = ['ID', 'WHEN', 'WHAT', 'STATE', 'FILES'];
   // Widths from the plain text: colour codes take no columns.
@@ -59,6 +72,7 @@ export function renderBackupList(home: string, backups: BackupSummary[], interru
   if (interrupted.length) {
     out.push('', `Interrupted: ${interrupted.map((backup) => backup.id).join(', ')}. 'ei-keystore restore ID' puts its files back.`);
   }
+  if (untrusted.length) out.push('', ...untrustedLines(untrusted));
   return out.join('\n') + '\n';
 }
 
@@ -66,6 +80,7 @@ export async function restoreCommand(args: string[], context: CommandContext): P
   const { values, positionals } = parseCommandArgs('restore', args, {
     home: { type: 'string' },
     list: { type: 'boolean' },
+    force: { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -86,30 +101,43 @@ export async function restoreCommand(args: string[], context: CommandContext): P
   const style = makeStyle(!values.json && colourEnabled(context.stdout, context.env));
 
   if (values.list) {
-    const backups = await listBackups(home);
-    if (values.json) context.stdout.write(JSON.stringify({ home, backups }, null, 2) + '\n');
+    const survey = await surveyBackups(home);
+    if (values.json) context.stdout.write(JSON.stringify({ home, backups: survey.backups, untrusted: survey.untrusted }, null, 2) + '\n');
     else {
-      const interrupted = new Set((await interruptedTransactions(home)).map((backup) => backup.id));
-      context.stdout.write(renderBackupList(home, backups, interrupted, style));
+      const interrupted = new Set((await interruptedTransactions(home, survey)).map((backup) => backup.id));
+      context.stdout.write(renderBackupList(home, survey.backups, interrupted, style, survey.untrusted));
     }
     return 0;
   }
 
   const id = positionals[0]!;
-  const result = await restoreBackup(home, id, {
-    ...(faults ? { faults } : {}),
-    onWarning: (message) => context.stderr.write(`ei-keystore: warning: ${message}\n`),
-  });
-  if (values.json) {
-    context.stdout.write(JSON.stringify({ home, restored: result.restoredId, backupId: result.backupId, files: result.files, warnings: result.warnings }, null, 2) + '\n');
-    return 0;
+  // A restore is a change like any other: signals wait until it is finished (or rolled back) and reported.
+  const guard = holdInterrupts((signal) => context.stderr.write(`Interrupted (${signal}): finishing the restore (or rolling it back) before exiting...\n`));
+  try {
+    let result;
+    try {
+      result = await restoreBackup(home, id, {
+        ...(faults ? { faults } : {}),
+        force: Boolean(values.force),
+        onWarning: (message) => context.stderr.write(`ei-keystore: warning: ${message}\n`),
+      });
+    } catch (error) {
+      if (guard.exitCode !== undefined && error instanceof UserError) throw new UserError(error.message, error.code, guard.exitCode);
+      throw error;
+    }
+    if (values.json) {
+      context.stdout.write(JSON.stringify({ home, restored: result.restoredId, backupId: result.backupId, files: result.files, warnings: result.warnings }, null, 2) + '\n');
+      return guard.exitCode ?? 0;
+    }
+    const lines = [`Restored backup ${result.restoredId} in ${home}:`];
+    for (const file of result.files) {
+      const note = file.action === 'removed' ? `${file.role}, created by that change` : file.action === 'left' ? `${file.role}, outside the home: left as it is` : file.role;
+      lines.push(`  ${file.action === 'removed' ? 'removed ' : file.action === 'left' ? 'left    ' : 'put back'}  ${file.path} (${note})`);
+    }
+    lines.push(`The files as they were before this restore are in backup ${result.backupId}: undo with 'ei-keystore restore ${result.backupId}'.`);
+    context.stdout.write(lines.join('\n') + '\n');
+    return guard.exitCode ?? 0;
+  } finally {
+    guard.release();
   }
-  const lines = [`Restored backup ${result.restoredId} in ${home}:`];
-  for (const file of result.files) {
-    const note = file.action === 'removed' ? `${file.role}, created by that change` : file.role;
-    lines.push(`  ${file.action === 'removed' ? 'removed ' : 'put back'}  ${file.path} (${note})`);
-  }
-  lines.push(`The files as they were before this restore are in backup ${result.backupId}: undo with 'ei-keystore restore ${result.backupId}'.`);
-  context.stdout.write(lines.join('\n') + '\n');
-  return 0;
 }

@@ -61,7 +61,7 @@ const LEVEL_LABEL = (style: Style, finding: Finding) =>
 export function renderStatus(report: StatusReport, style: Style, width = 80): string {
   const out: string[] = [];
   out.push(`${style.bold('Home')}       ${printable(report.home)} (from ${report.homeFrom})`);
-  out.push(`${style.bold('Config')}     ${printable(report.configFile)}`);
+  out.push(`${style.bold('Config')}     ${printable(report.configFile)}${report.configRealPath ? ` (a link to ${printable(report.configRealPath)})` : ''}`);
   out.push(...wrap(`${report.profile}: ${printable(report.profileEvidence)}`, width, '           ').map((line, i) => (i === 0 ? style.bold('Profile') + line.slice(7) : line)));
   if (report.configNote) out.push(...wrap(printable(report.configNote), width, '           '));
   out.push('');
@@ -88,6 +88,7 @@ export function statusJson(report: StatusReport): unknown {
     home: report.home,
     homeFrom: report.homeFrom,
     configFile: report.configFile,
+    ...(report.configRealPath ? { configRealPath: report.configRealPath } : {}),
     profile: report.profile,
     profileLabel: report.profileLabel,
     profileEvidence: report.profileEvidence,

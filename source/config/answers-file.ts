@@ -1,7 +1,9 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { UserError } from '../errors.js';
+import { explainErrno, FileRefused } from '../files/file-errors.js';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
+import { describeOffset, firstInvalidUtf8Offset } from '../files/utf8.js';
 import { resolveAnswerPaths } from '../core/answers/paths.js';
 import { AnswersError, type AnswerProblem } from '../core/answers/problems.js';
 import {
@@ -17,10 +19,6 @@ import { validateAnswers } from '../core/answers/validate.js';
 export { serializeAnswers } from '../core/answers/serialize.js';
 export type { KeystoreSecrets, ResolvedSecrets, TruststoreSecrets } from '../core/answers/secret-fields.js';
 
-/** An answers file is a page of settings; anything this large is the wrong file. */
-const MAX_ANSWERS_BYTES = 1024 * 1024;
-/** A password file holds one password. */
-const MAX_SECRET_FILE_BYTES = 64 * 1024;
 
 export interface LoadedAnswers<P extends Procedure> {
   /** Validated, defaults filled in, every path absolute. */
@@ -48,19 +46,30 @@ export async function readAnswersFile<P extends Procedure>(file: string, procedu
   return { answers, secrets };
 }
 
+/**
+ * The answers file's text: a regular file (a FIFO or `<(...)` is refused, not waited on) of at most 1 MB, and
+ * valid UTF-8. A Latin-1 `ä` would otherwise become U+FFFD inside a DN or a password without a word.
+ */
 async function readAnswersText(file: string, absolute: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    const info = await stat(absolute);
-    if (!info.isFile()) throw new UserError(`The answers file ${file} is not a file.`, 'answers-unreadable');
-    if (info.size > MAX_ANSWERS_BYTES) {
-      throw new UserError(`The answers file ${file} is ${info.size} bytes; an answers file is a short TOML file. Is it the right file?`, 'answers-unreadable');
-    }
-    const text = await readFile(absolute, 'utf8');
-    return text.startsWith('\uFEFF') ? text.slice(1) : text;
+    bytes = (await readFileChecked(absolute, { what: 'answers file', limit: READ_LIMITS.answers })).bytes;
   } catch (error) {
-    if (error instanceof UserError) throw error;
-    throw new UserError(`The answers file ${file} cannot be read: ${describeFsError(error)}.`, 'answers-unreadable');
+    if (error instanceof FileRefused) {
+      const message = error.message.replace(absolute, file);
+      throw new UserError(message.charAt(0).toUpperCase() + message.slice(1), 'answers-unreadable');
+    }
+    throw error;
   }
+  const invalid = firstInvalidUtf8Offset(bytes);
+  if (invalid !== undefined) {
+    throw new UserError(
+      `The answers file ${file} is not valid UTF-8 at ${describeOffset(bytes, invalid)}. Save it as UTF-8 (iconv -f LATIN1 -t UTF-8, or your editor's encoding setting) and run again.`,
+      'answers-invalid',
+    );
+  }
+  const text = bytes.toString('utf8');
+  return text.startsWith('\uFEFF') ? text.slice(1) : text;
 }
 
 function parseAnswers(file: string, text: string): unknown {
@@ -124,22 +133,22 @@ async function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv): Promise<Se
   return readSecretFile(ref.file);
 }
 
+/**
+ * A password file: a regular file of at most 64 KB counted while reading (procfs files such as /proc/self/environ
+ * report size 0, and a FIFO or /dev/zero has no size at all).
+ */
 async function readSecretFile(file: string): Promise<SecretResult> {
   let bytes: Buffer;
   try {
-    const info = await stat(file);
-    if (!info.isFile()) return { problem: `the secret file ${file} is not a file` };
-    if (info.size > MAX_SECRET_FILE_BYTES) return { problem: `the secret file ${file} is ${info.size} bytes; it should hold one password` };
-    bytes = await readFile(file);
+    bytes = (await readFileChecked(file, { what: 'secret file', limit: READ_LIMITS.secret })).bytes;
   } catch (error) {
+    if (error instanceof FileRefused) return { problem: error.message.replace(/\.$/, '') };
     return { problem: `the secret file ${file} cannot be read: ${describeFsError(error)}` };
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { problem: `the secret file ${file} is not UTF-8 text` };
-  }
+  const invalid = firstInvalidUtf8Offset(bytes);
+  // The offset only: the bytes around it are part of a password.
+  if (invalid !== undefined) return { problem: `the secret file ${file} is not UTF-8 text (a bad byte at offset ${invalid}); save it as UTF-8` };
+  const text = bytes.toString('utf8');
   // `echo secret > file` adds one newline; only that one is dropped, so a password may still end in spaces.
   const value = text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
   if (value === '') return { problem: `the secret file ${file} is empty; a keystore password cannot be empty` };
@@ -147,9 +156,5 @@ async function readSecretFile(file: string): Promise<SecretResult> {
 }
 
 function describeFsError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'it is a folder';
-  return error instanceof Error ? error.message : String(error);
+  return explainErrno(error);
 }

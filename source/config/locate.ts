@@ -1,6 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { explainErrno } from '../files/file-errors.js';
 
 export type HomeSource = '--home' | 'EI_HOME' | 'MI_HOME' | 'cwd';
 
@@ -33,11 +34,20 @@ export interface LocateInput {
 
 const OPTIONS_HINT = 'Pass --home DIR, or set EI_HOME or MI_HOME, or run the tool from the server home';
 
+/**
+ * Whether a configuration file is at `file`. A directory of that name is not one; anything else is, so that a
+ * FIFO, a device or a dangling link is refused by the reader with its kind named instead of "has no configuration".
+ */
 function isFile(file: string): boolean {
   try {
-    return statSync(file).isFile();
+    if (lstatSync(file).isDirectory()) return false;
   } catch {
     return false;
+  }
+  try {
+    return !statSync(file).isDirectory();
+  } catch {
+    return true; // a dangling link
   }
 }
 
@@ -94,9 +104,20 @@ function namedHome(input: LocateInput): { value: string; from: HomeSource } | un
   return undefined;
 }
 
+/** Why a home shows no configuration: it is not there, or it cannot be looked into. */
+function whyNoConfig(home: string): string {
+  try {
+    readdirSync(path.join(home, 'conf'));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') return `cannot be read (${explainErrno(error)})`;
+  }
+  return existsSync(home) ? `has no ${EI_CONFIG} or ${MI_CONFIG}` : 'does not exist';
+}
+
 function missingConfig(home: string, from: HomeSource): UserError {
   const given = from === '--home' ? '--home' : `$${from}`;
-  const what = existsSync(home) ? `has no ${EI_CONFIG} or ${MI_CONFIG}` : 'does not exist';
+  const what = whyNoConfig(home);
   return new UserError(
     `The server home given by ${given} (${home}) ${what}. ${OPTIONS_HINT} ` +
       `(--home, EI_HOME, MI_HOME: the directory that contains conf/).`,

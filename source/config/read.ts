@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import type { TomlTable } from 'smol-toml';
 import { PROFILES, type ProfileId } from '../core/profiles.js';
 import { UserError } from '../errors.js';
+import { FileRefused } from '../files/file-errors.js';
+import { READ_LIMITS, readFileCheckedSync, readFileIfPresentSync } from '../files/read-file.js';
+import { describeOffset, firstInvalidUtf8Offset } from '../files/utf8.js';
 import { findConfig, type ConfigLocation } from './locate.js';
 import { hasTable, lookupDotted, scalarText } from './placeholders.js';
 
@@ -16,6 +18,10 @@ export type DefaultsMap = Record<string, string | number | boolean>;
 export interface ConfigDocument {
   home: string;
   config: ConfigLocation;
+  /** Set when the configuration file is a symbolic link (to a file inside the home): the file really read. */
+  configRealPath?: string;
+  /** The file's bytes exactly as read (BOM included): what the patch edits and the transaction expects. */
+  bytes: Buffer;
   /** The file's text without a leading BOM. */
   text: string;
   bom: boolean;
@@ -43,16 +49,19 @@ export function readConfig(home: string, options: ReadOptions = {}): ConfigDocum
       'config-missing',
     );
   }
-  const { text, bom } = decodeText(readBytes(config.path, 'config-unreadable'), config.path);
+  const { bytes, linkTarget } = readConfigBytes(config.path, home);
+  const { text, bom } = decodeText(bytes, config.path);
   const data = parseConfigText(text, config.path);
   const defaultsPath = path.join(home, DEFAULTS_FILE);
-  const defaults = readDefaults(defaultsPath);
+  const defaults = readDefaults(defaultsPath, home);
   const detected = options.profile
     ? { profile: options.profile, evidence: `${PROFILES[options.profile].label}: chosen by the user.` }
     : detectProfile({ kind: config.kind, data, defaults });
   return {
     home,
     config,
+    ...(linkTarget ? { configRealPath: linkTarget } : {}),
+    bytes,
     text,
     bom,
     data,
@@ -62,22 +71,26 @@ export function readConfig(home: string, options: ReadOptions = {}): ConfigDocum
   };
 }
 
-function readBytes(file: string, code: string): Buffer {
+/**
+ * The configuration's bytes through the one checked reader: at most 16 MB, a regular file, and a link (the one
+ * documented) followed only to a file inside the home; its real path is returned to be shown.
+ */
+function readConfigBytes(file: string, home: string): { bytes: Buffer; linkTarget?: string } {
   try {
-    return readFileSync(file);
+    const read = readFileCheckedSync(file, { what: 'configuration file', limit: READ_LIMITS.configuration, home, followLink: true });
+    return { bytes: read.bytes, ...(read.linkTarget ? { linkTarget: read.linkTarget } : {}) };
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'unknown error';
-    throw new UserError(`${file} cannot be read (${reason}). Check that it exists and that you may read it.`, code);
+    if (error instanceof FileRefused) throw new FileRefused(error.message, error.problem, error.file, 'config-unreadable');
+    throw error;
   }
 }
 
 function decodeText(bytes: Buffer, file: string): { text: string; bom: boolean } {
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new UserError(`${file} is not valid UTF-8. Save it as UTF-8 and run again.`, 'config-invalid');
+  const invalid = firstInvalidUtf8Offset(bytes);
+  if (invalid !== undefined) {
+    throw new UserError(`${file} is not valid UTF-8 at ${describeOffset(bytes, invalid)}. Save it as UTF-8 and run again.`, 'config-invalid');
   }
+  const text = bytes.toString('utf8');
   // TextDecoder drops a BOM by default; look at the bytes so the patcher can keep it.
   const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
   return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, bom };
@@ -103,15 +116,15 @@ export function parseConfigText(text: string, file: string): TomlTable {
   }
 }
 
-function readDefaults(file: string): DefaultsMap | undefined {
+function readDefaults(file: string, home: string): DefaultsMap | undefined {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file);
+    const read = readFileIfPresentSync(file, { what: 'defaults file', limit: READ_LIMITS.configuration, home });
+    if (!read) return undefined;
+    bytes = read.bytes;
   } catch (error) {
-    if (error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ENOTDIR')) {
-      return undefined;
-    }
-    throw new UserError(`${file} cannot be read. Check that you may read it.`, 'defaults-unreadable');
+    if (error instanceof FileRefused) throw new FileRefused(error.message, error.problem, error.file, 'defaults-unreadable');
+    throw error;
   }
   return parseDefaults(decodeText(bytes, file).text, file);
 }

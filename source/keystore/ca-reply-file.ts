@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { FileRefused } from '../files/file-errors.js';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import { DER, derChildren, derOid, derWhole, readDerNode, type DerNode } from './der.js';
 
 /**
@@ -88,10 +89,10 @@ function pkcs7Certificates(der: Buffer, file: string): Buffer[] {
 export async function readCaReplyFile(file: string): Promise<Buffer[]> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = (await readFileChecked(file, { what: "CA's reply", limit: READ_LIMITS.certificate })).bytes;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: cannot read the CA's reply (${code === 'ENOENT' ? 'no such file' : code}); check the path.`, 'reply-unreadable');
+    if (error instanceof FileRefused) throw new UserError(error.message, 'reply-unreadable');
+    throw error;
   }
   return parseCaReply(bytes, file);
 }

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { UserError } from '../errors.js';
+import { FileRefused } from '../files/file-errors.js';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 
 const PEM_BLOCK = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
 
@@ -32,13 +33,14 @@ export function parseCertificateFile(bytes: Buffer, file: string): Buffer[] {
   return certificates;
 }
 
+/** A certificate file the user named: a regular file of at most 16 MB (a FIFO or a device is refused, not read). */
 export async function readCertificateFile(file: string): Promise<Buffer[]> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = (await readFileChecked(file, { what: 'certificate file', limit: READ_LIMITS.certificate })).bytes;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UserError(`${file}: cannot read the certificate (${code === 'ENOENT' ? 'no such file' : code}); check the path.`, 'certificate-unreadable');
+    if (error instanceof FileRefused) throw new UserError(error.message, 'certificate-unreadable');
+    throw error;
   }
   return parseCertificateFile(bytes, file);
 }

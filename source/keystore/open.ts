@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { KeystoreError, UserError } from '../errors.js';
+import { FileRefused } from '../files/file-errors.js';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import type { Keystore, KeystoreFormat } from './model.js';
 
 /**
@@ -60,20 +61,29 @@ export async function readKeystore(bytes: Buffer, storePassword: string): Promis
   }
 }
 
-export async function readKeystoreBytes(file: string): Promise<Buffer> {
+export interface KeystoreFileOptions {
+  /** The home, when the file may be one of its files: links in it are then refused (see files/read-file.ts). */
+  home?: string;
+}
+
+/**
+ * A keystore's bytes through the one checked reader: a regular file (never a FIFO or a device), at most 16 MB.
+ * Errors are UserErrors naming the file; a missing one has code 'file-missing'.
+ */
+export async function readKeystoreBytes(file: string, options: KeystoreFileOptions = {}): Promise<Buffer> {
   try {
-    return await readFile(file);
+    return (await readFileChecked(file, { what: 'keystore', limit: READ_LIMITS.keystore, ...options })).bytes;
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : String(code);
-    throw new UserError(`${file}: cannot read the keystore (${reason}); check the path`, 'file-missing');
+    if (error instanceof FileRefused && error.problem === 'missing') {
+      throw new UserError(`${file}: cannot read the keystore (no such file); check the path`, 'file-missing');
+    }
+    throw error;
   }
 }
 
 /** Reads and decodes a keystore file; every error names the file. */
-export async function openKeystoreFile(file: string, storePassword: string): Promise<{ keystore: Keystore; bytes: Buffer }> {
-  const bytes = await readKeystoreBytes(file);
+export async function openKeystoreFile(file: string, storePassword: string, options: KeystoreFileOptions = {}): Promise<{ keystore: Keystore; bytes: Buffer }> {
+  const bytes = await readKeystoreBytes(file, options);
   try {
     return { keystore: await readKeystore(bytes, storePassword), bytes };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import { UserError } from '../errors.js';
 import { readKeystore } from '../keystore/open.js';
 import { keytoolList, runKeytool } from './run.js';
@@ -18,7 +18,7 @@ export async function requireKeytool(): Promise<void> {
  */
 export async function crossCheckWithKeytool(files: Array<{ label: string; tempPath: string; storePassword: string }>): Promise<void> {
   for (const file of files) {
-    const ours = await readKeystore(await readFile(file.tempPath), file.storePassword);
+    const ours = await readKeystore((await readFileChecked(file.tempPath, { what: 'staged keystore', limit: READ_LIMITS.keystore })).bytes, file.storePassword);
     const expected = ours.entries
       .map((entry) => {
         const der = entry.kind === 'private-key' ? entry.chain[0] : entry.kind === 'trusted-certificate' ? entry.certificate : undefined;

@@ -1,10 +1,11 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PROCEDURE_DEFINITIONS, visibleFields } from '../core/procedures/index.js';
 import type { FieldValue, ProcedureDefinition } from '../core/procedures/types.js';
 import { serializeAnswers } from '../core/answers/serialize.js';
 import { printableLines } from '../core/printable.js';
+import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
+import { writeNewFile } from '../files/write-new-file.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { renderPlan, requestMessage } from '../procedures/plan-render.js';
@@ -85,30 +86,44 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, o
     }
     if (next === 'save') {
       const file = await options.prompts.input('Save the answers as', { default: `${definition.id}-answers.toml` });
-      await writeFile(path.resolve(options.cwd, file), serializeAnswers(definition.id, review.answers), { mode: 0o600 });
+      // As the Ink wizard: never over an existing file; a problem (a folder, no permission) is said and asked again.
+      try {
+        await writeNewFile(path.resolve(options.cwd, file), serializeAnswers(definition.id, review.answers), 0o600);
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        say(`✗ ${error.message} Nothing was saved.`);
+        continue;
+      }
       say(`Saved ${path.resolve(options.cwd, file)}. Export the passwords it names, then: ei-keystore apply ${definition.id} --answers ${file}`);
       continue;
     }
     let keytool = false;
     if (options.keytoolAvailable) keytool = await options.prompts.confirm('Cross-check the result with keytool?', true);
-    const result = await executePrepared(review.prepared, facts, {
-      keytool,
-      onStep: (step) => say(`  ${step}...`),
-      onWarning: (message) => say(`  ! ${message}`),
-    }).catch((error: unknown) => {
-      if (error instanceof UserError) say(`✗ ${error.message}`);
-      throw error;
-    });
-    const request = review.prepared.request;
-    if (request) {
-      say(`✓ Request written (backup ${result.backupId}).`);
-      for (const line of requestMessage(request).split('\n')) say(`  ${line}`);
-      return 0;
+    // Signals wait while the change is written and reported (see apply/interrupt-guard.ts).
+    const guard = holdInterrupts((signal) => say(`Interrupted (${signal}): finishing the change (or rolling it back) before exiting...`));
+    try {
+      const result = await executePrepared(review.prepared, facts, {
+        keytool,
+        onStep: (step) => say(`  ${step}...`),
+        onWarning: (message) => say(`  ! ${message}`),
+      }).catch((error: unknown) => {
+        if (error instanceof UserError) say(`✗ ${error.message}`);
+        if (guard.exitCode !== undefined && error instanceof UserError) throw new UserError(error.message, error.code, guard.exitCode);
+        throw error;
+      });
+      const request = review.prepared.request;
+      if (request) {
+        say(`✓ Request written (backup ${result.backupId}).`);
+        for (const line of requestMessage(request).split('\n')) say(`  ${line}`);
+        return guard.exitCode ?? 0;
+      }
+      say(`✓ Done. Backup ${result.backupId}.`);
+      say(`  To undo: ei-keystore restore --home ${facts.located.home} ${result.backupId}`);
+      say('  Restart the server for the change to take effect.');
+      if (definition.id !== 'truststore') say('  Secrets typed in plaintext brackets in [secrets]: run the cipher tool again.');
+      return guard.exitCode ?? 0;
+    } finally {
+      guard.release();
     }
-    say(`✓ Done. Backup ${result.backupId}.`);
-    say(`  To undo: ei-keystore restore --home ${facts.located.home} ${result.backupId}`);
-    say('  Restart the server for the change to take effect.');
-    if (definition.id !== 'truststore') say('  Secrets typed in plaintext brackets in [secrets]: run the cipher tool again.');
-    return 0;
   }
 }

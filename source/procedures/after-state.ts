@@ -10,7 +10,7 @@
  * 4. everything the server opened before must still open after, or the change is refused, nothing written.
  */
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import type { KeystoreRole } from '../core/profiles.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { parseConfigText } from '../config/read.js';
@@ -116,8 +116,9 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
   }
 
   // 4. Whatever opened before must open after.
-  const onDisk = (file: string) => fileBytesOrUndefined(file);
-  const planned = async (file: string) => input.writes.get(file) ?? (await fileBytesOrUndefined(file));
+  const home = facts.located.home;
+  const onDisk = (file: string) => fileBytesOrUndefined(file, home);
+  const planned = async (file: string) => input.writes.get(file) ?? (await fileBytesOrUndefined(file, home));
   const openedBefore = await opensAtStartup(before, secretsOf(facts.document.data), onDisk, facts.env);
   const openedAfter = await opensAtStartup(resolved, secretsOf(parseConfigText(after, facts.located.config.path)), planned, env());
   const broken = newlyBroken(openedBefore, openedAfter);
@@ -259,9 +260,9 @@ async function sslProfileNotes(facts: HomeFacts, replaced: string, role: Keystor
   for (const profile of facts.resolved.sslProfiles) {
     let xml: string;
     try {
-      xml = await readFile(profile.file, 'utf8');
+      xml = (await readFileChecked(profile.file, { what: 'SSL profile', limit: READ_LIMITS.configuration, home: facts.located.home })).bytes.toString('utf8');
     } catch {
-      continue; // status reports a missing profile file; the plan only cares about files that name ours
+      continue; // status reports an unreadable profile file; the plan only cares about files that name ours
     }
     for (const location of sslProfileLocations(xml, facts.located.home)) {
       if (location.file !== replaced) continue;

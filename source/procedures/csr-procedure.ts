@@ -2,6 +2,7 @@ import { X509Certificate, createPublicKey, type KeyObject } from 'node:crypto';
 import path from 'node:path';
 import type { ExpectedFile, FileWrite } from '../apply/changes.js';
 import { stateDir } from '../apply/layout.js';
+import { CSR_ROLE } from '../apply/manifest-trust.js';
 import type { KeystoreSecrets } from '../core/answers/secret-fields.js';
 import type { CsrAnswers, InternalAnswers, KeystoreAnswers, PrimaryAnswers } from '../core/answers/types.js';
 import { UserError } from '../errors.js';
@@ -56,7 +57,7 @@ export async function prepareCsrRequest(facts: HomeFacts, answers: PrimaryAnswer
   const config = { path: facts.located.config.path, relative: facts.profile.configFile, before: facts.configText, after: facts.configText, changes: [] };
 
   const existing = await readPending(home, role);
-  const csrBytes = await fileBytesOrUndefined(keystore.csrFile);
+  const csrBytes = await fileBytesOrUndefined(keystore.csrFile, home);
   if (existing && !keystore.csr.replacePending) {
     if (await samePendingRequest(existing.meta, meta, csrBytes, request.renewal !== undefined)) {
       return {
@@ -91,7 +92,8 @@ export async function prepareCsrRequest(facts: HomeFacts, answers: PrimaryAnswer
     { path: keystorePath, content: pendingBytes, mode: 0o600, role: 'pending request key' },
     { path: metaPath, content: Buffer.from(`${JSON.stringify(meta, null, 2)}\n`), mode: 0o600, role: 'pending request' },
     // A request holds no secret: readable like any certificate file.
-    { path: keystore.csrFile, content: Buffer.from(pem), mode: 0o644, role: 'certificate signing request' },
+    // The one file a change may write outside the home: where the user asked for the request. Restore leaves it alone.
+    { path: keystore.csrFile, content: Buffer.from(pem), mode: 0o644, role: CSR_ROLE, mayBeOutsideHome: true },
   ];
   const actions: PlanAction[] = [
     request.renewal ? { kind: 'take', what: `the key "${request.renewal.alias}" of ${request.renewal.keystore} (a renewal: same key, new certificate)` } : { kind: 'generate', what: request.origin },
@@ -100,7 +102,7 @@ export async function prepareCsrRequest(facts: HomeFacts, answers: PrimaryAnswer
   ];
   const expected: ExpectedFile[] = [];
   for (const write of writes) {
-    const current = write.path === keystore.csrFile ? csrBytes : await fileBytesOrUndefined(write.path);
+    const current = write.path === keystore.csrFile ? csrBytes : await fileBytesOrUndefined(write.path, home);
     expected.push({ path: write.path, sha256: current ? sha256Hex(current) : null });
   }
   if (expected.some((file) => file.sha256 !== null)) actions.push({ kind: 'backup', paths: writes.map((write) => write.path) });
@@ -140,7 +142,7 @@ async function requestKey(facts: HomeFacts, role: 'primary' | 'internal', csr: C
     return { privateKey: pair.privateKey, subject, subjectText: csr.dname, subjectAltNames: csr.subjectAltNames, origin: `a new ${describeKeyPairSpec(csr.keyPair)} key pair for the request` };
   }
   const target = facts.resolved.roles[role];
-  const current = await currentKeyPair(target, `renew the certificate of the ${role} keystore with its own key`);
+  const current = await currentKeyPair(target, `renew the certificate of the ${role} keystore with its own key`, facts.located.home);
   const leaf = current.entry.chain[0];
   if (!leaf) throw new UserError(`The key "${current.entry.alias}" of ${target.file} has no certificate to renew.`, 'alias-missing');
   const certificate = new X509Certificate(leaf);

@@ -1,8 +1,8 @@
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { ResolvedKeystore } from '../config/resolve.js';
 import type { SecretValue } from '../config/placeholders.js';
 import { KeystoreError, UserError } from '../errors.js';
+import { READ_LIMITS, readFileIfPresent } from '../files/read-file.js';
 import type { Keystore, PrivateKeyEntry } from '../keystore/model.js';
 import { detectFormat, readKeystore } from '../keystore/open.js';
 
@@ -17,17 +17,16 @@ export function knownSecret(secret: SecretValue | undefined): string | undefined
   return undefined;
 }
 
-export async function fileBytesOrUndefined(file: string): Promise<Buffer | undefined> {
-  try {
-    return await readFile(file);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new UserError(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code}); check its permissions.`, 'file-unreadable');
-  }
+/**
+ * A file's bytes, or undefined when it does not exist, through the one checked reader: regular files only, at most
+ * 16 MB, and inside `home` no link followed (a planted one is refused naming both paths).
+ */
+export async function fileBytesOrUndefined(file: string, home: string): Promise<Buffer | undefined> {
+  return (await readFileIfPresent(file, { what: 'file', limit: READ_LIMITS.keystore, home }))?.bytes;
 }
 
 /** The keystore a role points at today, opened with the configured password; errors say which setting to fix. */
-export async function openConfiguredKeystore(role: ResolvedKeystore, why: string): Promise<{ keystore: Keystore; bytes: Buffer; password: string }> {
+export async function openConfiguredKeystore(role: ResolvedKeystore, why: string, home: string): Promise<{ keystore: Keystore; bytes: Buffer; password: string }> {
   const password = knownSecret(role.password);
   if (password === undefined) {
     throw new UserError(
@@ -35,7 +34,7 @@ export async function openConfiguredKeystore(role: ResolvedKeystore, why: string
       'password-unavailable',
     );
   }
-  const bytes = await fileBytesOrUndefined(role.file);
+  const bytes = await fileBytesOrUndefined(role.file, home);
   if (!bytes) throw new UserError(`To ${why}, the current ${role.role} keystore is needed, but ${role.file} does not exist. Fix [${role.table}] file_name first.`, 'file-missing');
   try {
     return { keystore: await readKeystore(bytes, password), bytes, password };
@@ -46,8 +45,8 @@ export async function openConfiguredKeystore(role: ResolvedKeystore, why: string
 }
 
 /** The current key pair of a keystore role (for re-encryption, or to keep it as the internal keystore). */
-export async function currentKeyPair(role: ResolvedKeystore, why: string): Promise<{ entry: PrivateKeyEntry; privateKey: KeyObject; storePassword: string; keyPassword: string; format: 'JKS' | 'PKCS12' }> {
-  const { keystore, bytes, password } = await openConfiguredKeystore(role, why);
+export async function currentKeyPair(role: ResolvedKeystore, why: string, home: string): Promise<{ entry: PrivateKeyEntry; privateKey: KeyObject; storePassword: string; keyPassword: string; format: 'JKS' | 'PKCS12' }> {
+  const { keystore, bytes, password } = await openConfiguredKeystore(role, why, home);
   const alias = role.alias ?? '';
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
   if (!entry || entry.kind !== 'private-key') {
@@ -63,9 +62,13 @@ export async function currentKeyPair(role: ResolvedKeystore, why: string): Promi
   }
 }
 
+/** The mode of every file holding a private key, whatever the mode of the file it replaces. */
+export const PRIVATE_KEY_MODE = 0o600;
+
 /**
- * The mode for a keystore write: a new file is 0600 (it holds private keys); a file being replaced keeps its own
- * mode and owner (left to the transaction), so a group-readable truststore stays readable by the server.
+ * The mode for a truststore write: a new file is 0600; a truststore being replaced keeps its own mode and owner
+ * (left to the transaction), so a group-readable truststore stays readable by the server. Keystores holding
+ * private keys use PRIVATE_KEY_MODE instead.
  */
 export function newFileMode(existing: Buffer | undefined): number | undefined {
   return existing ? undefined : 0o600;

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { ensurePrivateDir } from '../apply/layout.js';
 import { runChanges, type TransactionResult } from '../apply/transaction.js';
 import type { FaultPlan } from '../apply/faults.js';
 import { crossCheckWithKeytool } from '../keytool/cross-check.js';
@@ -19,9 +18,10 @@ export interface ExecuteOptions {
  * rename. The only path from a plan to the disk, shared by `apply` and the wizard.
  */
 export async function executePrepared(prepared: PreparedChange, facts: HomeFacts, options: ExecuteOptions): Promise<TransactionResult> {
-  // Parents first (the state directory, then pending/): each is created or tightened to 0700.
-  for (const dir of prepared.privateDirs ?? []) await ensurePrivateDir(dir);
   return runChanges({
+    // Parents first (the state directory, then pending/): each is created under the lock, or checked and tightened
+    // to 0700, and removed again if the run writes nothing.
+    privateDirs: prepared.privateDirs ?? [],
     home: facts.located.home,
     label: `apply ${prepared.procedure}${prepared.request ? ' (certificate signing request)' : ''}`,
     changes: [...prepared.writes, ...(prepared.removals ?? []).map((file) => ({ path: file, delete: true as const, role: 'pending request' }))],

@@ -87,7 +87,7 @@ export async function alreadyInPlace(options: {
   const truststore = facts.resolved.roles.truststore;
   const trustPassword = knownSecret(truststore.password);
   if (options.role === 'primary' && options.importCertificate !== false && trustPassword !== undefined) {
-    const bytes = await fileBytesOrUndefined(truststore.file);
+    const bytes = await fileBytesOrUndefined(truststore.file, facts.located.home);
     if (bytes) {
       try {
         const trusted = await readKeystore(bytes, trustPassword);

@@ -8,7 +8,7 @@ import { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { encodeKeystore } from '../keystore/write.js';
 import { checkGenerateAnswers, obtainKeyMaterial, type KeyMaterial } from './key-material.js';
-import { newFileMode, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
+import { PRIVATE_KEY_MODE, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import { alreadyInPlace } from './idempotence.js';
 import type { KeystoreExpectation, PlanAction, PreparedChange } from './prepared.js';
@@ -55,7 +55,7 @@ export async function prepareKeystoreProcedure(
   const configRelative = profile.configFile;
 
   refuseAnotherRolesFile(facts, role, target);
-  const existingTarget = await fileBytesOrUndefined(target);
+  const existingTarget = await fileBytesOrUndefined(target, located.home);
   const inPlace = await alreadyInPlace({
     facts,
     role,
@@ -116,7 +116,8 @@ export async function prepareKeystoreProcedure(
     secrets.password,
     facts.now,
   );
-  const writes: FileWrite[] = [{ path: target, content: keystoreBytes, mode: newFileMode(existingTarget), role: `${role} keystore` }];
+  // A private key is 0600 even when it replaces a looser file (the plan says so): the old mode is not kept.
+  const writes: FileWrite[] = [{ path: target, content: keystoreBytes, mode: PRIVATE_KEY_MODE, role: `${role} keystore` }];
   const keystores: KeystoreExpectation[] = [
     {
       path: target,
@@ -175,7 +176,7 @@ export async function prepareKeystoreProcedure(
   const expected: ExpectedFile[] = [{ path: located.config.path, sha256: facts.configSha256 }];
   for (const file of [...writes.map((write) => write.path), ...removals]) {
     if (file === located.config.path) continue;
-    const current = file === target ? existingTarget : await fileBytesOrUndefined(file);
+    const current = file === target ? existingTarget : await fileBytesOrUndefined(file, located.home);
     expected.push({ path: file, sha256: current ? sha256Hex(current) : null });
   }
   actions.push({ kind: 'backup', paths: [...writes.map((write) => write.path), ...removals] });

@@ -10,7 +10,7 @@ import type { SecretValue } from '../config/placeholders.js';
 import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { keyMatchesCertificate } from '../keystore/chain.js';
 import { readKeystore } from '../keystore/open.js';
-import { KeystoreError } from '../errors.js';
+import { KeystoreError, UserError } from '../errors.js';
 
 /** One thing the server opens: a role, a reference outside the role tables, or the `[secrets]` values. */
 export interface Opening {
@@ -64,7 +64,14 @@ async function openOne(
   const base = { id, label, file: target.file };
   const fail = (reason: string): Opened => ({ opening: { ...base, outcome: 'fails', reason } });
   if (target.invalid) return fail(target.problems.join('; '));
-  const bytes = await read(target.file);
+  let bytes: Buffer | undefined;
+  try {
+    bytes = await read(target.file);
+  } catch (error) {
+    // A file the file layer refuses (a link out of the home, a pipe, a huge file) is one the change cannot rely on.
+    if (error instanceof UserError) return fail(error.message);
+    throw error;
+  }
   if (!bytes) return fail(`${target.file} does not exist`);
   const password = known(target.password, env);
   if (password === undefined) return { opening: { ...base, outcome: 'unknown', reason: `its password cannot be checked: ${unknownWhy(target.password)}` } };

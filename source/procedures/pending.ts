@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stateDir } from '../apply/layout.js';
+import { READ_LIMITS, readFileIfPresent, readFileIfPresentSync } from '../files/read-file.js';
+import { checkStatePath, checkStatePathSync } from '../files/trusted-state.js';
 
 /**
  * A certificate signing request waiting for the CA's reply. Its key pair is kept in a JKS under
@@ -47,44 +47,46 @@ function isMeta(value: unknown, role: PendingRole): value is PendingMeta {
   return meta.version === 1 && meta.role === role && typeof meta.alias === 'string' && typeof meta.subject === 'string' && typeof meta.csrFile === 'string' && typeof meta.publicKeySha256 === 'string' && typeof meta.createdAt === 'string' && Array.isArray(meta.subjectAltNames);
 }
 
-/** The pending request of one role, or undefined. A damaged description counts as none (status says so). */
-export async function readPending(home: string, role: PendingRole): Promise<PendingRequest | undefined> {
-  const paths = pendingPaths(home, role);
-  let text: string;
+function parseMeta(bytes: Buffer | undefined, role: PendingRole, paths: { keystorePath: string; metaPath: string }): PendingRequest | undefined {
+  if (!bytes) return undefined;
   try {
-    text = await readFile(paths.metaPath, 'utf8');
-  } catch {
-    return undefined;
-  }
-  try {
-    const meta: unknown = JSON.parse(text);
+    const meta: unknown = JSON.parse(bytes.toString('utf8'));
     return isMeta(meta, role) ? { ...paths, meta } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** The same, synchronously: for the wizard's facts, which are read in one go. */
+/**
+ * The pending request of one role, or undefined. A damaged description counts as none (status says so). The
+ * state folders and both files must be trusted (files/trusted-state.ts): a planted request is refused
+ * (FileRefused), never used.
+ */
+export async function readPending(home: string, role: PendingRole): Promise<PendingRequest | undefined> {
+  const paths = pendingPaths(home, role);
+  await checkStatePath(stateDir(home), paths.metaPath, true);
+  await checkStatePath(stateDir(home), paths.keystorePath, true);
+  const read = await readFileIfPresent(paths.metaPath, { what: 'pending request', limit: READ_LIMITS.state, home });
+  return parseMeta(read?.bytes, role, paths);
+}
+
+/** The same, synchronously: for the wizard's facts, which are read in one go. Untrusted state counts as none here. */
 export function readPendingSync(home: string, role: PendingRole): PendingRequest | undefined {
   const paths = pendingPaths(home, role);
   try {
-    const meta: unknown = JSON.parse(readFileSync(paths.metaPath, 'utf8'));
-    return isMeta(meta, role) ? { ...paths, meta } : undefined;
+    checkStatePathSync(stateDir(home), paths.metaPath, true);
+    checkStatePathSync(stateDir(home), paths.keystorePath, true);
+    return parseMeta(readFileIfPresentSync(paths.metaPath, { what: 'pending request', limit: READ_LIMITS.state, home })?.bytes, role, paths);
   } catch {
     return undefined;
   }
 }
 
-/** Every pending request of the home, primary first. */
+/** Every pending request of the home, primary first; none when the state cannot be trusted (status says so). */
 export async function listPending(home: string): Promise<PendingRequest[]> {
-  try {
-    await readdir(pendingDir(home));
-  } catch {
-    return [];
-  }
   const found: PendingRequest[] = [];
   for (const role of ['primary', 'internal'] as const) {
-    const pending = await readPending(home, role);
+    const pending = await readPending(home, role).catch(() => undefined);
     if (pending) found.push(pending);
   }
   return found;

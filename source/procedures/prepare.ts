@@ -1,3 +1,5 @@
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
 import type { KeystoreSecrets, TruststoreSecrets } from '../core/answers/secret-fields.js';
 import type { Answers } from '../core/answers/types.js';
 import type { HomeFacts } from './facts.js';
@@ -24,7 +26,29 @@ function refuseUnusableConfiguration(facts: HomeFacts): void {
 /** Plans any procedure in memory: the one entry point for `apply`, the wizard and plain prompts. */
 export async function prepareChange(facts: HomeFacts, answers: Answers, secrets: KeystoreSecrets | TruststoreSecrets): Promise<PreparedChange> {
   refuseUnusableConfiguration(facts);
-  return answers.procedure === 'truststore'
-    ? prepareTruststoreProcedure(facts, answers, secrets as TruststoreSecrets)
-    : prepareKeystoreProcedure(facts, answers, secrets as KeystoreSecrets);
+  const prepared =
+    answers.procedure === 'truststore'
+      ? await prepareTruststoreProcedure(facts, answers, secrets as TruststoreSecrets)
+      : await prepareKeystoreProcedure(facts, answers, secrets as KeystoreSecrets);
+  if (prepared.unchanged) return prepared;
+  return { ...prepared, notes: [...prepared.notes, ...(await fileNotes(facts, prepared))] };
+}
+
+/** What the plan must say about the files themselves: a linked configuration's real path, modes tightened. */
+async function fileNotes(facts: HomeFacts, prepared: PreparedChange): Promise<string[]> {
+  const notes: string[] = [];
+  const home = facts.located.home;
+  const shown = (file: string) => (path.relative(home, file).startsWith('..') ? file : path.relative(home, file));
+  const real = facts.document.configRealPath;
+  if (real && prepared.writes.some((write) => write.path === facts.located.config.path)) {
+    notes.push(`${shown(facts.located.config.path)} is a symbolic link to ${real}: that file is edited (and backed up); the link stays.`);
+  }
+  for (const write of prepared.writes) {
+    if (write.mode !== 0o600) continue;
+    const info = await lstat(write.path).catch(() => undefined);
+    if (info?.isFile() && (info.mode & 0o077) !== 0) {
+      notes.push(`${shown(write.path)} is mode ${(info.mode & 0o777).toString(8).padStart(4, '0')} now; its replacement holds a private key and is written 0600 (owner only).`);
+    }
+  }
+  return notes;
 }

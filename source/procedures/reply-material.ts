@@ -39,7 +39,7 @@ export async function keyFromCaReply(facts: HomeFacts, role: 'primary' | 'intern
       'no-pending-request',
     );
   }
-  const entry = await pendingEntry(pending, secrets);
+  const entry = await pendingEntry(pending, secrets, facts.located.home);
   let privateKey: KeyObject;
   try {
     privateKey = entry.key.recover(secrets.keyPassword);
@@ -68,9 +68,9 @@ export async function keyFromCaReply(facts: HomeFacts, role: 'primary' | 'intern
   };
 }
 
-async function pendingEntry(pending: PendingRequest, secrets: KeystoreSecrets): Promise<PrivateKeyEntry> {
+async function pendingEntry(pending: PendingRequest, secrets: KeystoreSecrets, home: string): Promise<PrivateKeyEntry> {
   try {
-    const { keystore } = await openKeystoreFile(pending.keystorePath, secrets.password);
+    const { keystore } = await openKeystoreFile(pending.keystorePath, secrets.password, { home });
     const entry = keystore.entries.find((candidate): candidate is PrivateKeyEntry => candidate.kind === 'private-key');
     if (!entry) throw new UserError(`${pending.keystorePath} holds no key; make the request again (source = "csr", replace_pending = true).`, 'no-pending-request');
     return entry;
@@ -90,7 +90,7 @@ async function truststoreCertificates(facts: HomeFacts): Promise<Buffer[]> {
   const role = facts.resolved.roles.truststore;
   if (knownSecret(role.password) === undefined) return [];
   try {
-    const { keystore } = await openConfiguredKeystore(role, 'complete the chain');
+    const { keystore } = await openConfiguredKeystore(role, 'complete the chain', facts.located.home);
     return keystore.entries.flatMap((entry) => (entry.kind === 'trusted-certificate' ? [entry.certificate] : []));
   } catch {
     return [];
@@ -107,7 +107,7 @@ async function renewalEntries(facts: HomeFacts, role: 'primary' | 'internal', pe
   if (target.file !== renewal.keystore) {
     throw new UserError(`The request renews the key of ${renewal.keystore}, but the ${role} keystore is now ${target.file}. Make a new request (source = "csr", replace_pending = true).`, 'renewal-stale');
   }
-  const { keystore, password } = await openConfiguredKeystore(target, 'copy the keystore whose certificate is renewed');
+  const { keystore, password } = await openConfiguredKeystore(target, 'copy the keystore whose certificate is renewed', facts.located.home);
   const keyPassword = knownSecret(target.keyPassword) ?? password;
   const carried: EntryToWrite[] = [];
   for (const entry of keystore.entries) {

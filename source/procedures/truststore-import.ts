@@ -74,7 +74,7 @@ export function writableFormat(bytes: Buffer, file: string): 'JKS' | 'PKCS12' {
 /** Imports certificates into the truststore the configuration names, in place, in its own format. */
 export async function importIntoTruststore(facts: HomeFacts, additions: CertificateToTrust[]): Promise<{ writes: FileWrite[]; keystores: KeystoreExpectation[]; actions: PlanAction[] }> {
   const role = facts.resolved.roles.truststore;
-  const { keystore, bytes, password } = await openConfiguredKeystore(role, 'import the new certificate into the truststore (or set [truststore] import_certificate = false in the answers)');
+  const { keystore, bytes, password } = await openConfiguredKeystore(role, 'import the new certificate into the truststore (or set [truststore] import_certificate = false in the answers)', facts.located.home);
   const edit = editTruststore(keystore, additions, { storePassword: password, file: role.file });
   const actions: PlanAction[] = edit.alreadyPresent.map((present) => ({ kind: 'already-trusted', path: role.file, alias: present.presentAs, sha256: present.sha256 }));
   if (edit.added.length === 0) return { writes: [], keystores: [], actions };

@@ -37,7 +37,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
   // The password that opens the starting truststore also opens any key entry carried over from it.
   let basePassword: string;
   if (settings.source === 'copy-current') {
-    ({ keystore: base, password: basePassword } = await openConfiguredKeystore(current, 'start the new truststore as a copy of the current one'));
+    ({ keystore: base, password: basePassword } = await openConfiguredKeystore(current, 'start the new truststore as a copy of the current one', facts.located.home));
     actions.push({ kind: 'take', what: `the ${base.entries.length} entries of the current truststore ${current.file}` });
   } else {
     const sourcePassword = secrets.existingPassword ?? secrets.password;
@@ -83,7 +83,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     { table, key: 'password', value: secrets.password },
   ];
   const wanted = new Set(edit.entries.map((entry) => (entry.kind === 'trusted-certificate' ? sha256Hex(entry.certificate) : `key:${entry.alias}`)));
-  const existingTarget = await fileBytesOrUndefined(target);
+  const existingTarget = await fileBytesOrUndefined(target, facts.located.home);
   if (existingTarget && patchToml(facts.configText, changes, { file: located.config.path }) === facts.configText && (await holdsExactly(existingTarget, secrets.password, wanted))) {
     const config = { path: located.config.path, relative: profile.configFile, before: facts.configText, after: facts.configText, changes: [] };
     return {

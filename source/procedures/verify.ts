@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import type { StagedFile } from '../apply/changes.js';
 import { parseConfigText } from '../config/read.js';
 import { resolveDocument, type ResolvedConfig } from '../config/resolve.js';
@@ -22,15 +22,15 @@ export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, s
   for (const expectation of prepared.keystores) {
     const tempPath = tempOf.get(expectation.path);
     if (!tempPath) throw new Error(`verify: ${expectation.path} was not staged`);
-    await verifyKeystore(expectation, await readFile(tempPath));
+    await verifyKeystore(expectation, await readStaged(tempPath, 'keystore', facts.located.home));
   }
   const configTemp = tempOf.get(prepared.config.path);
   if (configTemp) {
-    const text = (await readFile(configTemp, 'utf8')).replace(/^\uFEFF/, '');
+    const text = (await readStaged(configTemp, 'configuration file', facts.located.home)).toString('utf8').replace(/^\uFEFF/, '');
     const data = parseConfigText(text, prepared.config.path);
     const env = { ...facts.env, ...prepared.startup?.envOverlay };
     const resolved = resolveDocument(facts.document, env, { data, text });
-    await verifyServerOpens(prepared, resolved, data, tempOf, env);
+    await verifyServerOpens(prepared, resolved, data, tempOf, env, facts.located.home);
     if (prepared.procedure !== 'truststore') {
       const role = resolved.roles[prepared.procedure];
       const intended = prepared.keystores[0]!;
@@ -46,6 +46,11 @@ export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, s
       if (!intended) throw new UserError(`verification: the patched configuration points the truststore at ${role.file}, which this change did not write.`, 'verify-failed', 1);
     }
   }
+}
+
+/** A staged file is read back as the server will read it: through the checked reader, no link followed. */
+async function readStaged(file: string, what: string, home: string): Promise<Buffer> {
+  return (await readFileChecked(file, { what: `staged ${what}`, limit: READ_LIMITS.keystore, home })).bytes;
 }
 
 async function verifyKeystore(expectation: KeystoreExpectation, bytes: Buffer): Promise<void> {
@@ -75,11 +80,12 @@ async function verifyServerOpens(
   data: Readonly<Record<string, unknown>>,
   tempOf: ReadonlyMap<string, string>,
   env: NodeJS.ProcessEnv,
+  home: string,
 ): Promise<void> {
   if (!prepared.startup) return;
   const read = async (file: string) => {
     const staged = tempOf.get(file);
-    return staged ? await readFile(staged) : await fileBytesOrUndefined(file);
+    return staged ? await readStaged(staged, 'keystore', home) : await fileBytesOrUndefined(file, home);
   };
   const after = await opensAtStartup(resolved, secretsOf(data), read, env);
   const broken = newlyBroken(prepared.startup.before, after);

@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULTS_FILE } from '../config/read.js';
 import { isProfileId, PROFILE_IDS, PROFILES, SECURITY_DIR, type ProfileId } from '../core/profiles.js';
 import { UserError } from '../errors.js';
+import { READ_LIMITS, readFileCheckedSync } from '../files/read-file.js';
 import { sandboxDefaults } from './default-json.js';
 import { makeSandboxKeystores, SANDBOX_KEYSTORE, SANDBOX_TRUSTSTORE } from './keystores.js';
 import { SANDBOX_CONFIG_TEMPLATES } from './templates.js';
@@ -65,7 +66,7 @@ function inspectDir(home: string): DirState {
   }
   if (entries.length === 0) return { kind: 'empty' };
   if (!entries.includes(SANDBOX_MARKER)) return { kind: 'occupied' };
-  const marked = readFileSync(path.join(home, SANDBOX_MARKER), 'utf8').trim();
+  const marked = readFileCheckedSync(path.join(home, SANDBOX_MARKER), { what: 'sandbox marker', limit: READ_LIMITS.state, home }).bytes.toString('utf8').trim();
   if (!isProfileId(marked)) {
     throw new UserError(
       `${home} has a ${SANDBOX_MARKER} file that names no profile ('${marked.slice(0, 40)}'). Remove the directory and run again.`,

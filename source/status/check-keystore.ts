@@ -1,5 +1,6 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import { KeystoreError } from '../errors.js';
+import { FileRefused } from '../files/file-errors.js';
 import { describeCertificate, type DescribedCertificate } from '../keystore/describe.js';
 import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model.js';
 import { detectFormat, readKeystore, readKeystoreBytes } from '../keystore/open.js';
@@ -18,6 +19,8 @@ export interface RoleTarget {
   /** Absent for the truststore. */
   alias?: string;
   keyPassword?: PasswordInput;
+  /** The home: a keystore inside it is read only if no link leads to (or out of) it. */
+  home?: string;
 }
 
 /** What was found on disk for one role: every field the --json output and the wizard's home screen show. */
@@ -73,9 +76,15 @@ export async function checkKeystoreRole(target: RoleTarget, now: Date): Promise<
 
   let bytes: Buffer;
   try {
-    bytes = await readKeystoreBytes(target.file);
-  } catch {
-    say('error', 'file-missing', `${target.file} does not exist or cannot be read. Fix ${where}, or put the keystore there.`);
+    bytes = await readKeystoreBytes(target.file, target.home === undefined ? {} : { home: target.home });
+  } catch (error) {
+    if (error instanceof FileRefused && error.problem !== 'missing') {
+      // It is there, but not something to open (a link, a FIFO, a device, far too large, unreadable): say why.
+      report.exists = true;
+      say('error', 'file-missing', `${error.message.replace(/\.$/, '')}. Fix ${where}, or put the keystore there.`);
+    } else {
+      say('error', 'file-missing', `${target.file} does not exist or cannot be read. Fix ${where}, or put the keystore there.`);
+    }
     return { report, findings };
   }
   report.exists = true;

@@ -29,7 +29,9 @@ export type FindingCode =
   | 'pending-request'
   | 'reference-overridden'
   | 'reference-stale'
-  | 'secrets-key-not-rsa';
+  | 'secrets-key-not-rsa'
+  | 'backup-untrusted'
+  | 'keystore-world-readable';
 
 export type RoleName = 'primary' | 'internal' | 'truststore';
 

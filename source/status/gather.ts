@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import path from 'node:path';
 import type { ProfileId } from '../core/profiles.js';
 import { sslProfileLocations } from '../config/ssl-profiles.js';
 import { isPlaceholderOnly, MASK } from '../config/patch-mask.js';
 import { PROFILES } from '../core/profiles.js';
-import { interruptedTransactions } from '../apply/backups.js';
+import { interruptedTransactions, surveyBackups } from '../apply/backups.js';
 import type { LocatedHome } from '../config/locate.js';
 import { readConfig } from '../config/read.js';
 import { describeOrigin, resolveDocument, type KeystoreReference, type ResolvedConfig, type ResolvedSetting, type RoleKey, type ResolvedKeystore, type SecretReport } from '../config/resolve.js';
@@ -14,6 +14,7 @@ import { checkKeystoreRole, type PasswordInput, type RoleCheck, type RoleReport 
 import { crossRoleFindings } from './cross-checks.js';
 import { sortFindings, type Finding } from './finding.js';
 import { listPending } from '../procedures/pending.js';
+import { permissionFindings } from './permissions.js';
 
 /** Asks for a value the configuration only names ($secret{}, $sys{}); undefined when nobody can be asked. */
 export type AskSecret = (question: string) => Promise<string | undefined>;
@@ -22,6 +23,8 @@ export interface StatusReport {
   home: string;
   homeFrom: string;
   configFile: string;
+  /** Set when the configuration file is a link (to a file inside the home): the file really read. */
+  configRealPath?: string;
   configNote?: string;
   profile: ProfileId;
   profileLabel: string;
@@ -84,7 +87,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     const keyPassword = await toInput(target.keyPassword, `the ${role} key password`);
     if (target.password.kind === 'literal') plainPasswords[role] = target.password.value;
     checks[role] = await checkKeystoreRole(
-      { role, table: target.table, file: target.file, configuredType: target.type, password, alias: target.alias, keyPassword },
+      { role, table: target.table, file: target.file, configuredType: target.type, password, alias: target.alias, keyPassword, home: document.home },
       options.now,
     );
   }
@@ -123,7 +126,23 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
       message: `[${ignored.table}] is in ${document.config.relative} but ${ignored.reason}. Move its values to the table this version reads.`,
     });
   }
-  for (const interrupted of await interruptedTransactions(document.home)) {
+  findings.push(
+    ...(await permissionFindings({
+      checks,
+      sameAsPrimary: new Set(resolved.roles.internal.sameAsPrimary ? (['internal'] as const) : []),
+      configFile: document.configRealPath ?? document.config.path,
+      plaintextPasswords: plaintextInConfig(resolved),
+    })),
+  );
+  const survey = await surveyBackups(document.home);
+  for (const untrusted of survey.untrusted) {
+    findings.push({
+      level: 'error',
+      code: 'backup-untrusted',
+      message: `${untrusted.id ? `Backup ${untrusted.id}` : `ei-keystore's state folder`} cannot be trusted and is never restored: ${untrusted.reason.replace(/ Nothing was written\.$/, '')}`,
+    });
+  }
+  for (const interrupted of await interruptedTransactions(document.home, survey)) {
     findings.push({
       level: 'error',
       code: 'interrupted-transaction',
@@ -160,6 +179,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     home: document.home,
     homeFrom: options.located.from,
     configFile: document.config.path,
+    ...(document.configRealPath ? { configRealPath: document.configRealPath } : {}),
     configNote: document.config.note,
     profile: document.profile,
     profileLabel: profile.label,
@@ -170,6 +190,18 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     findings: sortFindings(findings),
     pending,
   };
+}
+
+/** What the configuration file itself holds as a password in plain text: "[keystore.tls] password", "[secrets] alias". */
+function plaintextInConfig(resolved: ResolvedConfig): string[] {
+  const found = new Set<string>();
+  for (const role of ['primary', 'internal', 'truststore'] as const) {
+    const target = resolved.roles[role];
+    if (target.password.kind === 'literal' && target.settings.password?.origin?.kind === 'config') found.add(`[${target.table}] password`);
+    if (target.keyPassword?.kind === 'literal' && target.settings.key_password?.origin?.kind === 'config') found.add(`[${target.table}] key_password`);
+  }
+  for (const secret of resolved.secrets) if (secret.state === 'plaintext') found.add(`[secrets] ${secret.alias}`);
+  return [...found];
 }
 
 function roleSummary(target: ResolvedKeystore, report: RoleReport, home: string): StatusReport['roles'][number] {
@@ -264,7 +296,7 @@ async function sslProfileFindings(resolved: ResolvedConfig, home: string): Promi
   for (const profileFile of resolved.sslProfiles) {
     let xml: string;
     try {
-      xml = await readFile(profileFile.file, 'utf8');
+      xml = (await readFileChecked(profileFile.file, { what: 'SSL profile', limit: READ_LIMITS.configuration, home })).bytes.toString('utf8');
     } catch {
       findings.push({ level: 'error', code: 'reference-stale', message: `${profileFile.key} names ${profileFile.file}, which cannot be read. Fix the path or the file.` });
       continue;

@@ -1,11 +1,12 @@
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Box } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { PROCEDURE_DEFINITIONS } from '../core/procedures/index.js';
 import type { WizardFacts } from '../core/procedures/types.js';
 import { serializeAnswers } from '../core/answers/serialize.js';
+import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
+import { writeNewFile } from '../files/write-new-file.js';
 import { renderStatus } from '../commands/status-render.js';
 import { makeStyle } from '../cli/style.js';
 import { executePrepared } from '../procedures/execute.js';
@@ -121,18 +122,24 @@ export function WizardApp(props: WizardAppProps) {
       running = step;
       dispatch({ type: 'step', id: step, state: 'running' });
     };
+    // SIGTERM and SIGHUP wait like Ctrl-C (which Ink hands over as a key): finish or roll back, then exit.
+    const guard = holdInterrupts(() => {
+      interruptedRef.current = true;
+    });
     try {
       const result = await executePrepared(review.prepared, home.facts, { keytool, onStep: advance });
       if (running) dispatch({ type: 'step', id: running, state: 'done' });
       applyingRef.current = false;
-      if (interruptedRef.current) props.onExit(130, `Interrupted after the change was completed. Backup ${result.backupId}; to undo: ei-keystore restore --home ${home.facts.located.home} ${result.backupId}`);
+      if (interruptedRef.current) props.onExit(guard.exitCode ?? 130, `Interrupted after the change was completed. Backup ${result.backupId}; to undo: ei-keystore restore --home ${home.facts.located.home} ${result.backupId}`);
       else dispatch({ type: 'applied', backupId: result.backupId });
     } catch (error) {
       if (running) dispatch({ type: 'step', id: running, state: 'failed' });
       applyingRef.current = false;
       const message = error instanceof UserError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
-      if (interruptedRef.current) props.onExit(130, `Interrupted; the change was rolled back. ${message}`);
+      if (interruptedRef.current) props.onExit(guard.exitCode ?? 130, `Interrupted; the change was rolled back. ${message}`);
       else dispatch({ type: 'apply-failed', message });
+    } finally {
+      guard.release();
     }
   };
 
@@ -141,12 +148,12 @@ export function WizardApp(props: WizardAppProps) {
     if (!review || screen.name !== 'save') return;
     const target = path.resolve(props.cwd, file.trim());
     try {
-      await writeFile(target, serializeAnswers(screen.procedure, review.answers), { mode: 0o600, flag: 'wx' });
+      await writeNewFile(target, serializeAnswers(screen.procedure, review.answers), 0o600);
       setSaveProblem(undefined);
       dispatch({ type: 'saved', notice: `Saved ${target}: export the passwords it names, then ei-keystore apply ${screen.procedure} --answers ${file.trim()}` });
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      setSaveProblem(code === 'EEXIST' ? `${target} exists; choose another name.` : `${target}: cannot write it (${code}).`);
+      if (!(error instanceof UserError)) throw error;
+      setSaveProblem(error.message);
     }
   };
 

@@ -160,7 +160,7 @@ describe('applyTransaction', () => {
     mkdirSync(dir);
     const notFile = await rejection(applyTransaction({ home: h.home, label: 'apply', writes: [{ path: dir, content: NEW_CONFIG, role: 'config' }] }));
     expect(notFile.exitCode).toBe(2);
-    expect(notFile.message).toContain('is not a regular file');
+    expect(notFile.message).toContain('not a regular file');
     expect(expectOldState(h)).toEqual([]);
     expect(existsSync(backupsDir(h.home))).toBe(false);
   });

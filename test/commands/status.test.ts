@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
@@ -55,7 +55,10 @@ async function eiHomeWithKeystore(dir: string, options: { keySize?: number; vali
 describe('status on a healthy home of the source document (ei-7)', () => {
   it('exits 0 with no errors and says the internal keystore is not separated', async () => {
     const home = tempDir();
-    await eiHomeWithKeystore(home);
+    const { keystore } = await eiHomeWithKeystore(home);
+    // Healthy includes private: the key and the plaintext passwords readable by their owner only.
+    chmodSync(keystore, 0o600);
+    chmodSync(path.join(home, 'conf', 'ei.toml'), 0o600);
     const { run, document, codes } = await statusJson(home);
     expect(run.code).toBe(0);
     expect(document.profile).toBe('ei-7');

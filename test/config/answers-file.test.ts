@@ -111,7 +111,7 @@ describe('readAnswersFile', () => {
   it('refuses a missing answers file, a folder, and an unreadable secret file', async () => {
     const dir = tempDir();
     expect((await refusal(readAnswersFile(path.join(dir, 'none.toml'), 'primary', {}))).message).toMatch(/none\.toml cannot be read: no such file/);
-    expect((await refusal(readAnswersFile(dir, 'primary', {}))).message).toMatch(/is not a file/);
+    expect((await refusal(readAnswersFile(dir, 'primary', {}))).message).toMatch(/is a directory, not a regular file/);
     if (os.userInfo().uid !== 0) {
       mkdirSync(path.join(dir, 'secrets'));
       const secretFile = path.join(dir, 'secrets', 'key.pw');

@@ -106,7 +106,7 @@ describe('plain mode', () => {
     const code = await runPlain({ home, env: {}, cwd: home, now: new Date(), dryRun: false, keytoolAvailable: false, sandbox: true, prompts, write: (text) => (output += text) });
     expect(code).toBe(130);
     expect(output).toMatch(/do not match/);
-    expect(output).toMatch(/no-such-file\.pem: cannot read/);
+    expect(output).toMatch(/no-such-file\.pem cannot be read: no such file/);
     expect(output).toMatch(/Cancelled, nothing was written/);
     expect(readFileSync(path.join(home, 'conf/ei.toml'), 'utf8')).toBe(before);
   });

@@ -98,10 +98,11 @@ describe('stale locks', () => {
 });
 
 describe('awkward files and file systems', () => {
-  it('a config that is a symlink: the target is edited, the link kept; restore puts the target back', async () => {
+  it('a config that is a symlink to a file inside the home: the target is edited, the link kept; restore puts the target back', async () => {
     const home = await sandboxHome();
     const config = path.join(home, 'conf', 'deployment.toml');
-    const shared = path.join(tempDir(), 'shared config');
+    // Inside the home: a link out of it is refused (test/reliability/hostile-files.test.ts).
+    const shared = path.join(home, 'shared config');
     mkdirSync(shared);
     const target = path.join(shared, 'deployment.toml');
     renameSync(config, target);
