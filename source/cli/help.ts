@@ -46,6 +46,7 @@ file's bytes, not its name.
   --json                one JSON document on stdout
 `,
   status: `Usage: ei-keystore status [--home DIR] [--profile P] [--json]
+                          [--vault-password-env NAME]
 
 For the primary keystore, the internal keystore and the truststore: the file the
 configuration points at, whether it opens with the configured password, holds
@@ -57,6 +58,10 @@ attention (expiry, weak keys, shipped defaults, tables the product ignores).
   --profile P    the product layout, when detection cannot tell: ei-7 | mi-1.1 |
                  mi-1.2 | mi-4
   --json         one JSON document on stdout
+  --vault-password-env NAME
+                 the internal keystore's password, to check $secret{}
+                 passwords (else <home>/password-tmp or password-persist, or a
+                 prompt on a terminal)
 
 Exit codes: 0 no errors; 1 errors found; 2 the configuration cannot be read.
 `,

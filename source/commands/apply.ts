@@ -13,7 +13,8 @@ import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
 import { requireKeytool } from '../keytool/cross-check.js';
 import { executePrepared } from '../procedures/execute.js';
-import { loadHomeFacts } from '../procedures/facts.js';
+import { loadHomeFacts, unlockHomeVault } from '../procedures/facts.js';
+import { promptSecret } from '../cli/prompt-secret.js';
 import { prepareChange } from '../procedures/prepare.js';
 import { planJson, renderPlan, requestMessage } from '../procedures/plan-render.js';
 import type { PreparedChange } from '../procedures/prepared.js';
@@ -43,6 +44,11 @@ templates/answers/ and README):
                    written and compare
   --json           one JSON document on stdout: { changed, backup, files,
                    findings }
+  --vault-password-env NAME
+                   the internal keystore's password, for a home whose
+                   passwords are $secret{} values (else [vault] password in
+                   the answers, <home>/password-tmp or password-persist, or a
+                   prompt on a terminal)
 
 A CA-signed certificate takes two runs: [keystore] source = "csr" writes a
 certificate signing request (the key waits in <home>/.ei-keystore/pending/, the
@@ -67,6 +73,7 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
     'dry-run': { type: 'boolean' },
     keytool: { type: 'boolean' },
     json: { type: 'boolean' },
+    'vault-password-env': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -98,6 +105,7 @@ interface ApplyFlags {
   'dry-run'?: boolean;
   keytool?: boolean;
   json?: boolean;
+  'vault-password-env'?: string;
 }
 
 async function runApply(procedure: Procedure, values: ApplyFlags, context: CommandContext): Promise<number> {
@@ -109,6 +117,14 @@ async function runApply(procedure: Procedure, values: ApplyFlags, context: Comma
   const answersFile = path.resolve(context.cwd, values.answers!);
   const loaded = await readAnswersFile(answersFile, procedure, context.env);
   if (values.keytool) await requireKeytool();
+  const interactive = !values.json && Boolean(context.stdin.isTTY) && Boolean(context.stderr.isTTY);
+  await unlockHomeVault(facts, {
+    env: context.env,
+    ...(values['vault-password-env'] !== undefined ? { envName: values['vault-password-env'] } : {}),
+    ...(loaded.vaultPassword !== undefined ? { fromAnswers: loaded.vaultPassword } : {}),
+    ...(interactive ? { ask: (question: string) => promptSecret(`Password of ${question}: `, context.stdin, context.stderr as NodeJS.WriteStream) } : {}),
+    required: true,
+  });
 
   const prepared: PreparedChange = await prepareChange(facts, loaded.answers, loaded.secrets);
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });

@@ -15,6 +15,7 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
     home: { type: 'string' },
     profile: { type: 'string' },
     json: { type: 'boolean' },
+    'vault-password-env': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -31,7 +32,8 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
     const ask: AskSecret | undefined = interactive
       ? (question) => promptSecret(`Password for ${question} (Enter to skip): `, context.stdin, context.stderr as NodeJS.WriteStream).then((v) => (v === '' ? undefined : v))
       : undefined;
-    const report = await gatherStatus({ located, env: context.env, now: context.now, ask, profile: values.profile as never });
+    const vault = values['vault-password-env'];
+    const report = await gatherStatus({ located, env: context.env, now: context.now, ask, profile: values.profile as never, ...(vault !== undefined ? { vaultPasswordEnv: vault } : {}) });
     if (values.json) context.stdout.write(jsonText(statusJson(report)) + '\n');
     else context.stdout.write(renderStatus(report, makeStyle(colourEnabled(context.stdout, context.env)), 80));
     return report.findings.some((finding) => finding.level === 'error') ? 1 : 0;

@@ -24,6 +24,8 @@ export interface LoadedAnswers<P extends Procedure> {
   /** Validated, defaults filled in, every path absolute. */
   answers: AnswersFor<P>;
   secrets: SecretsFor<AnswersFor<P>>;
+  /** `[vault] password`, read: the internal keystore's password for a home whose passwords are $secret{} values. */
+  vaultPassword?: string;
 }
 
 /**
@@ -43,7 +45,12 @@ export async function readAnswersFile<P extends Procedure>(file: string, procedu
   answers = resolveAnswerPaths(answers, path.dirname(absolute));
   // The secrets' shape follows the procedure; resolveSecrets builds it from the same answers.
   const secrets = (await resolveSecrets(file, answers, env)) as SecretsFor<AnswersFor<P>>;
-  return { answers, secrets };
+  if (!answers.vault) return { answers, secrets };
+  const vault = await resolveSecret(answers.vault.password, env);
+  if ('problem' in vault) {
+    throw new AnswersError(answers.procedure, [{ field: '[vault] password', message: vault.problem }], file, 'answers-secret', `The secrets named by the answers file ${file} cannot be read:`);
+  }
+  return { answers, secrets, vaultPassword: vault.value };
 }
 
 /**

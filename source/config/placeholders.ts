@@ -7,7 +7,8 @@
 export type SecretValue =
   | { kind: 'literal'; value: string }
   | { kind: 'env'; name: string; value?: string }
-  | { kind: 'secret'; alias: string }
+  /** `value` once the secure vault is unlocked: the alias's `[secrets]` value, decrypted with the internal key. */
+  | { kind: 'secret'; alias: string; value?: string }
   | { kind: 'sys'; name: string }
   | { kind: 'missing' };
 
@@ -165,10 +166,14 @@ class RefExpander {
  * A password after $ref expansion. A lone placeholder keeps its kind so the UI can say where the secret
  * lives (and ask for it); mixed text is classified by the placeholder that decides whether its value is known.
  */
-export function classifySecret(expanded: string, env: NodeJS.ProcessEnv): SecretValue {
+export function classifySecret(expanded: string, env: NodeJS.ProcessEnv, vault?: ReadonlyMap<string, string>): SecretValue {
   const tokens = tokenize(expanded);
   const secret = tokens.find(isPlaceholder('secret'));
-  if (secret) return { kind: 'secret', alias: secret.name };
+  if (secret) {
+    // The product resolves a lone $secret{} through the vault; anything mixed with it stays unknown.
+    const value = tokens.length === 1 ? vault?.get(secret.name) : undefined;
+    return value === undefined ? { kind: 'secret', alias: secret.name } : { kind: 'secret', alias: secret.name, value };
+  }
   const sys = tokens.find(isPlaceholder('sys'));
   if (sys) return { kind: 'sys', name: sys.name };
   const first = tokens.find(isPlaceholder('env'));
@@ -222,6 +227,15 @@ function unresolvedText(kind: PlaceholderKind, name: string): string {
     case 'ref':
       return `$ref{${name}} is not resolved`;
   }
+}
+
+/** A configured password's value when this run can know it: literal, a set `$env{}`, an unlocked `$secret{}`. */
+export function knownSecretValue(secret: SecretValue | undefined, env?: NodeJS.ProcessEnv): string | undefined {
+  if (!secret) return undefined;
+  if (secret.kind === 'literal') return secret.value;
+  if (secret.kind === 'env') return env?.[secret.name] ?? secret.value;
+  if (secret.kind === 'secret') return secret.value;
+  return undefined;
 }
 
 /** For messages: what a secret is without revealing it. */

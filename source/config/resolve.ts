@@ -134,6 +134,8 @@ export interface ResolveInput {
   text?: string;
   configPath?: string;
   env: NodeJS.ProcessEnv;
+  /** The `[secrets]` values decrypted with the internal key, when the vault is unlocked. */
+  vault?: ReadonlyMap<string, string>;
 }
 
 /** Everything needed to look up one raw value; built once per resolution. */
@@ -306,7 +308,7 @@ function resolveOpening(
   };
   const secret = (key: RoleKey): SecretValue => {
     const value = expanded(key);
-    return value === undefined ? { kind: 'missing' } : classifySecret(value, input.env);
+    return value === undefined ? { kind: 'missing' } : classifySecret(value, input.env, input.vault);
   };
 
   const fileName = plain('file_name') ?? '';
@@ -418,6 +420,13 @@ export function reportSecrets(data: Readonly<Record<string, unknown>>): SecretRe
   return Object.entries(table).map(([alias, value]) => ({ alias, state: secretState(value) }));
 }
 
+/** The `[secrets]` values as strings (the cipher tool only writes strings there); values never leave memory. */
+export function secretsOf(data: Readonly<Record<string, unknown>>): Record<string, string> {
+  const table = data.secrets;
+  if (!isTable(table)) return {};
+  return Object.fromEntries(Object.entries(table).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])));
+}
+
 /** One definition of "encrypted" for status and for the secrets guard of apply: the cipher tool's. */
 function secretState(value: unknown): SecretState {
   if (typeof value !== 'string') return 'unrecognised';
@@ -445,6 +454,7 @@ export function resolveDocument(
   document: { home: string; profile: ProfileId; data: Readonly<Record<string, unknown>>; text?: string; config: { path: string }; defaults?: DefaultsMap; defaultsPath?: string },
   env: NodeJS.ProcessEnv,
   after?: { data: Readonly<Record<string, unknown>>; text?: string },
+  vault?: ReadonlyMap<string, string>,
 ): ResolvedConfig {
   return resolveConfig({
     home: document.home,
@@ -454,6 +464,7 @@ export function resolveDocument(
     configPath: document.config.path,
     ...(document.defaults ? { defaults: document.defaults } : {}),
     ...(document.defaultsPath ? { defaultsPath: document.defaultsPath } : {}),
+    ...(vault ? { vault } : {}),
     env,
   });
 }

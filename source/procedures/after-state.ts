@@ -14,10 +14,13 @@ import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import type { KeystoreRole } from '../core/profiles.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { parseConfigText } from '../config/read.js';
-import { resolveDocument, ROLE_KEYS, type KeystoreReference, type ResolvedConfig, type RoleKey } from '../config/resolve.js';
+import { resolveDocument, ROLE_KEYS, secretsOf, type KeystoreReference, type ResolvedConfig, type RoleKey } from '../config/resolve.js';
 import { lookupDotted, tokenize } from '../config/placeholders.js';
 import { sslProfileLocations } from '../config/ssl-profiles.js';
 import { UserError } from '../errors.js';
+import type { FileWrite } from '../apply/changes.js';
+import { encryptSecret } from '../keystore/cipher-tool.js';
+import { needsVault, secretAliasesInUse } from '../vault/unlock.js';
 import type { HomeFacts } from './facts.js';
 import { newlyBroken, opensAtStartup, type Opening } from './opens-at-startup.js';
 import { fileBytesOrUndefined } from './current-keystore.js';
@@ -31,6 +34,8 @@ export interface RoleAfter {
   password: string;
   alias?: string;
   keyPassword?: string;
+  /** The role's certificate after the change: for the internal role, what new `[secrets]` values are encrypted for. */
+  leaf?: Buffer;
 }
 
 export interface SettleInput {
@@ -54,6 +59,12 @@ export interface Settled {
   openedBefore: Opening[];
   /** Keys written beyond the procedure's own table, each with why (shown in the plan). */
   extraKeys: Array<{ key: string; why: string }>;
+  /** Files beyond the keystores and the configuration: the vault's password-persist when its password changes. */
+  writes: FileWrite[];
+  /** `$secret{}` aliases whose `[secrets]` value this change writes anew (plan: "re-encrypt"). */
+  vaultAliases: string[];
+  /** The vault's values as the server will decrypt them after the change (in memory only, for the verification). */
+  vaultAfter?: ReadonlyMap<string, string>;
 }
 
 const PASSWORD_KEYS: readonly RoleKey[] = ['password', 'key_password'];
@@ -76,10 +87,12 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
   const extraKeys: Settled['extraKeys'] = [];
   const changes: TomlChange[] = [];
   const env = () => ({ ...facts.env, ...envOverlay });
+  const placeholders = new PlaceholderKeeper(facts, internalLeafAfter(facts, input.roles), envOverlay, notes);
+  const keptPlaceholder = (_facts: HomeFacts, change: TomlChange): boolean => placeholders.keep(change, changes);
 
   // 1. Placeholders stay placeholders.
   for (const change of input.changes) {
-    const keep = keptPlaceholder(facts, change, envOverlay, notes);
+    const keep = keptPlaceholder(facts, change);
     if (!keep) changes.push(change);
   }
 
@@ -92,7 +105,7 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
         continue;
       }
       for (const change of followRole(facts, reference, roleAfter)) {
-        if (!keptPlaceholder(facts, change, envOverlay, notes)) {
+        if (!keptPlaceholder(facts, change)) {
           changes.push(change);
           extraKeys.push({ key: `[${change.table.join('.')}] ${change.key}`, why: `it opened the replaced ${roleAfter.role} keystore` });
         }
@@ -103,7 +116,7 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
 
   // 3. Keys other roles inherited are written where they would otherwise change.
   let after = patch(facts, changes);
-  let resolved = resolveAfter(facts, after, env());
+  let resolved = resolveAfter(facts, after, env(), placeholders.vaultAfter());
   const pins = inheritedPins(before, resolved, input.roles);
   if (pins.length > 0) {
     for (const pin of pins) {
@@ -112,7 +125,7 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
       notes.push(`[${pin.change.table.join('.')}] ${pin.change.key} is written with the value it inherited until now, so ${pin.why}.`);
     }
     after = patch(facts, changes);
-    resolved = resolveAfter(facts, after, env());
+    resolved = resolveAfter(facts, after, env(), placeholders.vaultAfter());
   }
 
   // 4. Whatever opened before must open after.
@@ -134,44 +147,128 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
     const stale = openedBefore.find((opening) => opening.outcome === 'fails' && input.roles.some((role) => opening.id === role.role));
     if (stale) notes.push(`$env{${name}} is set in this shell but does not open the current ${stale.id} keystore (${stale.reason}); check what the server's environment sets.`);
   }
-  return { changes, after, notes, envOverlay, openedBefore, extraKeys };
+  const writes = await vaultPasswordFile(facts, input.roles, notes);
+  const vaultAfter = placeholders.vaultAfter();
+  return { changes, after, notes, envOverlay, openedBefore, extraKeys, writes, vaultAliases: placeholders.rewritten, ...(vaultAfter ? { vaultAfter } : {}) };
 }
 
 /**
- * A password the configuration keeps as `$env{X}` or `$sys{x}` is left as it is (the admin sets X); `$secret{}` is
- * refused until the tool can write the vault; a value mixing text and a placeholder cannot be kept and is refused.
- * Returns true when the change is dropped because the line stays as it is.
+ * Passwords written as placeholders stay placeholders. `$env{X}` and `$sys{x}` lines are left as they are (the admin
+ * sets X); a `$secret{alias}` gets a new `[secrets]` value, encrypted for the internal key as it will be after the
+ * change (its own alias when another key shares the old one), once the vault is unlocked; a value mixing text and
+ * a placeholder cannot be kept and is refused.
  */
-function keptPlaceholder(facts: HomeFacts, change: TomlChange, envOverlay: Record<string, string>, notes: string[]): boolean {
-  if (!PASSWORD_KEYS.includes(change.key as RoleKey) || typeof change.value !== 'string') return false;
-  const where = `[${change.table.join('.')}] ${change.key}`;
-  const current = lookupDotted(facts.document.data, [...change.table, change.key].join('.'));
-  if (typeof current !== 'string') return false;
-  const tokens = tokenize(current);
-  const placeholders = tokens.filter((token) => token.kind !== 'text');
-  if (placeholders.length === 0) return false;
-  const lone = tokens.length === 1 ? placeholders[0] : undefined;
-  if (!lone || lone.kind === 'ref') {
-    if (placeholders.every((token) => token.kind === 'ref')) return false; // a $ref is this tool's to replace
-    throw new UserError(
-      `${where} mixes text with a placeholder; the new password cannot be written in that form. Nothing was written. Make the line a single placeholder ($env{NAME}) or a plain value, and run again.`,
-      'placeholder-kept',
-    );
+class PlaceholderKeeper {
+  readonly rewritten: string[] = [];
+  private readonly newValues = new Map<string, string>();
+  private readonly inUse: Map<string, string[]>;
+
+  constructor(
+    private readonly facts: HomeFacts,
+    private readonly internalLeaf: Buffer | undefined,
+    private readonly envOverlay: Record<string, string>,
+    private readonly notes: string[],
+  ) {
+    this.inUse = secretAliasesInUse(facts.resolved);
   }
-  if (lone.kind === 'secret') {
-    throw new UserError(
-      `${where} is $secret{${lone.name}}, a secure-vault value. This version cannot write the vault, and will not write the new password in plain text over it. Nothing was written. ` +
-        `Either replace the line with $env{NAME} (or the plain password) and run again, then run the cipher tool; or change the password with the cipher tool yourself.`,
-      'vault-unsupported',
-    );
+
+  /** The vault's values as the server will decrypt them after the change. */
+  vaultAfter(): ReadonlyMap<string, string> | undefined {
+    if (!this.facts.vault) return undefined;
+    return new Map([...this.facts.vault.values, ...this.newValues]);
   }
-  if (lone.kind === 'env') {
-    envOverlay[lone.name] = change.value;
-    notes.push(`${where} stays $env{${lone.name}}: set ${lone.name} to the new ${change.key === 'key_password' ? 'key' : 'store'} password in the server's environment before restarting it.`);
-  } else {
-    notes.push(`${where} stays $sys{${lone.name}}: set the Java system property ${lone.name} (-D${lone.name}=...) to the new ${change.key === 'key_password' ? 'key' : 'store'} password before restarting the server.`);
+
+  /** True when `change` is dropped because its line stays a placeholder; vault writes go into `changes`. */
+  keep(change: TomlChange, changes: TomlChange[]): boolean {
+    if (!PASSWORD_KEYS.includes(change.key as RoleKey) || typeof change.value !== 'string') return false;
+    const where = `[${change.table.join('.')}] ${change.key}`;
+    const current = lookupDotted(this.facts.document.data, [...change.table, change.key].join('.'));
+    if (typeof current !== 'string') return false;
+    const tokens = tokenize(current);
+    const placeholders = tokens.filter((token) => token.kind !== 'text');
+    if (placeholders.length === 0) return false;
+    const lone = tokens.length === 1 ? placeholders[0] : undefined;
+    if (!lone || lone.kind === 'ref') {
+      if (placeholders.every((token) => token.kind === 'ref')) return false; // a $ref is this tool's to replace
+      throw new UserError(
+        `${where} mixes text with a placeholder; the new password cannot be written in that form. Nothing was written. Make the line a single placeholder ($env{NAME}) or a plain value, and run again.`,
+        'placeholder-kept',
+      );
+    }
+    const which = change.key === 'key_password' ? 'key' : 'store';
+    if (lone.kind === 'secret') return this.keepSecret(where, change, change.value, lone.name, changes);
+    if (lone.kind === 'env') {
+      this.envOverlay[lone.name] = change.value;
+      this.notes.push(`${where} stays $env{${lone.name}}: set ${lone.name} to the new ${which} password in the server's environment before restarting it.`);
+    } else {
+      this.notes.push(`${where} stays $sys{${lone.name}}: set the Java system property ${lone.name} (-D${lone.name}=...) to the new ${which} password before restarting the server.`);
+    }
+    return true;
   }
-  return true;
+
+  private keepSecret(where: string, change: TomlChange, password: string, alias: string, changes: TomlChange[]): boolean {
+    if (!this.facts.vault || !this.internalLeaf) {
+      throw new UserError(
+        `${where} is $secret{${alias}}, a secure-vault value, and the vault is locked. Give the internal keystore's password (--vault-password-env NAME, [vault] password in the answers, or <home>/password-persist) and run again. Nothing was written.`,
+        'vault-locked',
+      );
+    }
+    const users = this.inUse.get(alias) ?? [];
+    let target = alias;
+    if (users.some((user) => user !== where)) {
+      // Another key shares this alias and keeps its password: this one gets an alias of its own.
+      const taken = new Set(Object.keys(secretsOf(this.facts.document.data)));
+      const base = `${alias}_${change.table.at(-1) ?? 'new'}_${change.key}`;
+      target = base;
+      for (let n = 2; taken.has(target); n++) target = `${base}_${n}`;
+      changes.push({ table: change.table, key: change.key, value: `$secret{${target}}` });
+      this.notes.push(`${where} moves to its own $secret{${target}}: $secret{${alias}} is also used by ${users.filter((user) => user !== where).join(', ')}, which keep their password.`);
+    } else {
+      this.notes.push(`${where} stays $secret{${alias}}: its [secrets] value is encrypted anew for the internal key, never written in plain text.`);
+    }
+    changes.push({ table: ['secrets'], key: target, value: encryptSecret(this.internalLeaf, password) });
+    this.newValues.set(target, password);
+    this.rewritten.push(target);
+    return true;
+  }
+}
+
+/** The internal key's certificate after the change: what new `[secrets]` values must be encrypted for. */
+function internalLeafAfter(facts: HomeFacts, roles: readonly RoleAfter[]): Buffer | undefined {
+  const internal = roles.find((role) => role.role === 'internal');
+  if (internal?.leaf) return internal.leaf;
+  const primary = roles.find((role) => role.role === 'primary');
+  const moves = primary !== undefined && (facts.resolved.roles.internal.followsPrimary || facts.resolved.roles.internal.file === primary.file);
+  if (moves && primary.leaf) return primary.leaf;
+  return facts.vault?.internalLeaf;
+}
+
+/**
+ * When the internal keystore's password changes and the server reads it from `<home>/password-persist`, that file
+ * is rewritten in the same transaction (0600, backed up); `password-tmp` is never written (the server deletes it),
+ * so the plan says what to do instead.
+ */
+async function vaultPasswordFile(facts: HomeFacts, roles: readonly RoleAfter[], notes: string[]): Promise<FileWrite[]> {
+  const internal = facts.resolved.roles.internal;
+  const changed =
+    roles.find((role) => role.role === 'internal') ??
+    roles.find((role) => role.role === 'primary' && (internal.followsPrimary || internal.file === role.file));
+  if (!changed) return [];
+  const home = facts.located.home;
+  const persist = path.join(home, 'password-persist');
+  const existing = await fileBytesOrUndefined(persist, home).catch(() => undefined);
+  const key = changed.keyPassword ?? changed.password;
+  if (existing) {
+    const content = key === changed.password ? `${changed.password}\n` : `${changed.password}\n${key}\n`;
+    notes.push(`password-persist is rewritten with the internal keystore's new password${key === changed.password ? '' : 's (line 2, the key password, is read only when the server starts with -Dkey.password=true)'}.`);
+    return [{ path: persist, content: Buffer.from(content, 'utf8'), mode: 0o600, role: 'vault password file' }];
+  }
+  if (await fileBytesOrUndefined(path.join(home, 'password-tmp'), home).catch(() => undefined)) {
+    notes.push('password-tmp holds the internal keystore\'s old password; write the new one there before restarting (the server deletes the file after reading it).');
+  } else if (facts.vault || needsVault(facts.resolved)) {
+    notes.push('At the next start the server asks for the internal keystore\'s new password (or reads it from password-tmp or password-persist).');
+  }
+  return [];
 }
 
 /** The reference's explicit keys, set to what the role becomes (keys it inherits follow the role by themselves). */
@@ -242,16 +339,9 @@ function patch(facts: HomeFacts, changes: readonly TomlChange[]): string {
   return patchToml(facts.configText, changes, { file: facts.located.config.path });
 }
 
-function resolveAfter(facts: HomeFacts, text: string, env: NodeJS.ProcessEnv): ResolvedConfig {
+function resolveAfter(facts: HomeFacts, text: string, env: NodeJS.ProcessEnv, vault?: ReadonlyMap<string, string>): ResolvedConfig {
   const body = text.replace(/^\uFEFF/, '');
-  return resolveDocument(facts.document, env, { data: parseConfigText(body, facts.located.config.path), text: body });
-}
-
-/** The `[secrets]` values as strings (the cipher tool only writes strings there). */
-export function secretsOf(data: Readonly<Record<string, unknown>>): Record<string, string> {
-  const table = data.secrets;
-  if (!table || typeof table !== 'object' || Array.isArray(table)) return {};
-  return Object.fromEntries(Object.entries(table as Record<string, unknown>).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])));
+  return resolveDocument(facts.document, env, { data: parseConfigText(body, facts.located.config.path), text: body }, vault);
 }
 
 /** SSL profile files that name the replaced file: reported (file and line), never edited. */

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { ResolvedKeystore } from '../config/resolve.js';
-import type { SecretValue } from '../config/placeholders.js';
+import { knownSecretValue, type SecretValue } from '../config/placeholders.js';
 import { KeystoreError, UserError } from '../errors.js';
 import { READ_LIMITS, readFileIfPresent } from '../files/read-file.js';
 import type { Keystore, PrivateKeyEntry } from '../keystore/model.js';
@@ -9,12 +9,9 @@ import { detectFormat, readKeystore } from '../keystore/open.js';
 /** Hex SHA-256, the same digest the transaction's `expected` hashes and manifests use. */
 export { sha256 as sha256Hex } from '../apply/targets.js';
 
-/** A configured password's value, when the tool can know it. */
+/** A configured password's value, when the tool can know it (an unlocked vault fills in `$secret{}`). */
 export function knownSecret(secret: SecretValue | undefined): string | undefined {
-  if (!secret) return undefined;
-  if (secret.kind === 'literal') return secret.value;
-  if (secret.kind === 'env') return secret.value;
-  return undefined;
+  return knownSecretValue(secret);
 }
 
 /**

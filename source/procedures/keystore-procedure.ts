@@ -161,13 +161,15 @@ export async function prepareKeystoreProcedure(
     facts,
     changes,
     roles: [
-      { role, file: target, type: keystore.type, password: secrets.password, alias: keystore.alias, keyPassword: secrets.keyPassword },
+      { role, file: target, type: keystore.type, password: secrets.password, alias: keystore.alias, keyPassword: secrets.keyPassword, leaf },
       ...(guarded.moved ? [guarded.moved] : []),
     ],
     writes: new Map(writes.map((write) => [write.path, write.content])),
   });
   notes.push(...settled.notes);
   const after = settled.after;
+  writes.push(...settled.writes);
+  if (settled.vaultAliases.length > 0) actions.push({ kind: 're-encrypt', aliases: settled.vaultAliases, why: 'the new passwords, for the secure vault' });
   writes.push({ path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' });
   actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
 
@@ -189,7 +191,7 @@ export async function prepareKeystoreProcedure(
     keystores,
     config: { path: located.config.path, relative: configRelative, before: facts.configText, after, changes: settled.changes },
     notes,
-    startup: { before: settled.openedBefore, envOverlay: settled.envOverlay },
+    startup: { before: settled.openedBefore, envOverlay: settled.envOverlay, ...(settled.vaultAfter ? { vault: settled.vaultAfter } : {}) },
     ...(removals.length > 0 ? { removals } : {}),
   };
 }

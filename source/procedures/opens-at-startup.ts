@@ -6,7 +6,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import type { KeystoreReference, ResolvedConfig, ResolvedKeystore } from '../config/resolve.js';
-import type { SecretValue } from '../config/placeholders.js';
+import { knownSecretValue, type SecretValue } from '../config/placeholders.js';
 import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { keyMatchesCertificate } from '../keystore/chain.js';
 import { readKeystore } from '../keystore/open.js';
@@ -29,10 +29,7 @@ export interface Opening {
 export type ReadFile = (file: string) => Promise<Buffer | undefined>;
 
 function known(secret: SecretValue | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (!secret) return undefined;
-  if (secret.kind === 'literal') return secret.value;
-  if (secret.kind === 'env') return env[secret.name] ?? secret.value;
-  return undefined;
+  return knownSecretValue(secret, env);
 }
 
 function unknownWhy(secret: SecretValue | undefined): string {

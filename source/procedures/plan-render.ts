@@ -22,7 +22,9 @@ function actionLine(action: PlanAction, home: string): string {
     case 'remove-certificate':
       return `remove "${action.alias}" from ${relative(home, action.path)}`;
     case 're-encrypt':
-      return `re-encrypt [secrets] ${action.aliases.join(', ')} with the new certificate`;
+      return action.why
+        ? `encrypt [secrets] ${action.aliases.join(', ')} (${action.why}) with the internal key's certificate`
+        : `re-encrypt [secrets] ${action.aliases.join(', ')} with the new certificate`;
     case 'write-request':
       return `write the certificate signing request for ${action.subject}${action.subjectAltNames.length > 0 ? ` (${action.subjectAltNames.join(', ')})` : ''} to ${relative(home, action.path)}`;
     case 'remove-pending':

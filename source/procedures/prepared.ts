@@ -10,7 +10,7 @@ export type PlanAction =
   | { kind: 'import-certificate'; path: string; alias: string; sha256: string; subject: string }
   | { kind: 'already-trusted'; path: string; alias: string; sha256: string }
   | { kind: 'remove-certificate'; path: string; alias: string }
-  | { kind: 're-encrypt'; aliases: string[] }
+  | { kind: 're-encrypt'; aliases: string[]; why?: string }
   | { kind: 'write-request'; path: string; subject: string; subjectAltNames: string[] }
   | { kind: 'remove-pending'; paths: string[] }
   | { kind: 'patch-config'; path: string; keys: string[] }
@@ -46,7 +46,7 @@ export interface PreparedChange {
    * What the server opened before the change (the verification requires each to open after it too), and the
    * `$env{}` values the plan asks the admin to set to the new passwords.
    */
-  startup?: { before: Opening[]; envOverlay: Record<string, string> };
+  startup?: { before: Opening[]; envOverlay: Record<string, string>; vault?: ReadonlyMap<string, string> };
   /** Set for a certificate signing request: what to send to the CA and how to resume. No configuration changes. */
   request?: RequestSummary;
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { SecretsStrategy } from '../core/answers/types.js';
 import type { TomlChange } from '../config/patch.js';
 import { fileNameFor } from '../core/profiles.js';
+import { secretsOf } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import { classifySecretValue, reencryptSecrets } from '../keystore/cipher-tool.js';
 import { encodeKeystore } from '../keystore/write.js';
@@ -10,13 +11,6 @@ import { currentKeyPair, fileBytesOrUndefined, sha256Hex } from './current-keyst
 import type { HomeFacts } from './facts.js';
 import type { KeystoreExpectation, PlanAction } from './prepared.js';
 import type { RoleAfter } from './after-state.js';
-
-/** The values of `[secrets]` as strings (the cipher tool only writes strings there). */
-export function secretsTable(facts: HomeFacts): Record<string, string> {
-  const table = facts.document.data.secrets;
-  if (!table || typeof table !== 'object' || Array.isArray(table)) return {};
-  return Object.fromEntries(Object.entries(table as Record<string, unknown>).flatMap(([key, value]) => (typeof value === 'string' ? [[key, value]] : [])));
-}
 
 export interface SecretsOutcome {
   changes: TomlChange[];
@@ -47,7 +41,7 @@ export async function guardSecrets(options: {
   // is written over the internal keystore's own file.
   const keyChanges = procedure === 'internal' || internal.followsPrimary === true || options.target === internal.file;
   if (!keyChanges) return outcome;
-  const values = secretsTable(facts);
+  const values = secretsOf(facts.document.data);
   const encrypted = Object.keys(values).filter((alias) => classifySecretValue(values[alias]!) === 'encrypted');
   if (encrypted.length === 0) {
     outcome.notes.push(
@@ -108,7 +102,7 @@ async function keepOldKeyAsInternal(facts: HomeFacts, outcome: SecretsOutcome, e
     { table, key: 'alias', value: alias },
     { table, key: 'key_password', value: keyPassword },
   );
-  outcome.moved = { role: 'internal', file: target, type: old.format, password: old.storePassword, alias, keyPassword };
+  outcome.moved = { role: 'internal', file: target, type: old.format, password: old.storePassword, alias, keyPassword, leaf: old.entry.chain[0]! };
   outcome.actions.push({ kind: 'take', what: `the old key pair "${alias}" kept as the internal keystore, so the ${encrypted.length} encrypted [secrets] value(s) stay readable` });
   outcome.actions.push({ kind: 'write-keystore', path: target, role: 'internal keystore', format: old.format, created: true, entries: `key "${alias}" (the old primary key)` });
   return outcome;

@@ -112,14 +112,19 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
   });
   notes.push(...settled.notes);
   const after = settled.after;
+  if (settled.vaultAliases.length > 0) actions.push({ kind: 're-encrypt', aliases: settled.vaultAliases, why: 'the new password, for the secure vault' });
   const config = { path: located.config.path, relative: profile.configFile, before: facts.configText, after, changes: settled.changes };
   actions.push({ kind: 'write-keystore', path: target, role: 'truststore', format: settings.type, created: !existingTarget, entries: `${edit.entries.length} certificates`, replaces: replacedRole(facts, target, existingTarget) });
   actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
-  actions.push({ kind: 'backup', paths: [target, located.config.path] });
+  actions.push({ kind: 'backup', paths: [target, located.config.path, ...settled.writes.map((write) => write.path)] });
   const expected: ExpectedFile[] = [
     { path: located.config.path, sha256: facts.configSha256 },
     { path: target, sha256: existingTarget ? sha256Hex(existingTarget) : null },
   ];
+  for (const write of settled.writes) {
+    const current = await fileBytesOrUndefined(write.path, located.home);
+    expected.push({ path: write.path, sha256: current ? sha256Hex(current) : null });
+  }
   return {
     procedure: 'truststore',
     home: located.home,
@@ -127,12 +132,13 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     writes: [
       { path: target, content, mode: newFileMode(existingTarget), role: 'truststore' },
       { path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' },
+      ...settled.writes,
     ],
     expected,
     keystores: [{ path: target, storePassword: secrets.password, format: settings.type, keyEntries: [], trustedSha256: [...wanted].filter((print) => !print.startsWith('key:')) }],
     config,
     notes,
-    startup: { before: settled.openedBefore, envOverlay: settled.envOverlay },
+    startup: { before: settled.openedBefore, envOverlay: settled.envOverlay, ...(settled.vaultAfter ? { vault: settled.vaultAfter } : {}) },
   };
 }
 

@@ -1,9 +1,8 @@
 import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import type { StagedFile } from '../apply/changes.js';
 import { parseConfigText } from '../config/read.js';
-import { resolveDocument, type ResolvedConfig } from '../config/resolve.js';
+import { resolveDocument, secretsOf, type ResolvedConfig } from '../config/resolve.js';
 import { newlyBroken, opensAtStartup } from './opens-at-startup.js';
-import { secretsOf } from './after-state.js';
 import { fileBytesOrUndefined } from './current-keystore.js';
 import { UserError } from '../errors.js';
 import { keyMatchesCertificate } from '../keystore/chain.js';
@@ -29,7 +28,7 @@ export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, s
     const text = (await readStaged(configTemp, 'configuration file', facts.located.home)).toString('utf8').replace(/^\uFEFF/, '');
     const data = parseConfigText(text, prepared.config.path);
     const env = { ...facts.env, ...prepared.startup?.envOverlay };
-    const resolved = resolveDocument(facts.document, env, { data, text });
+    const resolved = resolveDocument(facts.document, env, { data, text }, prepared.startup?.vault);
     await verifyServerOpens(prepared, resolved, data, tempOf, env, facts.located.home);
     if (prepared.procedure !== 'truststore') {
       const role = resolved.roles[prepared.procedure];

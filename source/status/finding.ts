@@ -31,7 +31,13 @@ export type FindingCode =
   | 'reference-stale'
   | 'secrets-key-not-rsa'
   | 'backup-untrusted'
-  | 'keystore-world-readable';
+  | 'keystore-world-readable'
+  | 'secret-undecryptable'
+  | 'secret-missing'
+  | 'secret-plaintext'
+  | 'password-plaintext'
+  | 'secret-conf-stale'
+  | 'vault-locked';
 
 export type RoleName = 'primary' | 'internal' | 'truststore';
 

@@ -1,14 +1,21 @@
 import { existsSync } from 'node:fs';
-import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
+import { READ_LIMITS, readFileChecked, readFileIfPresentSync } from '../files/read-file.js';
 import path from 'node:path';
 import type { ProfileId } from '../core/profiles.js';
 import { sslProfileLocations } from '../config/ssl-profiles.js';
 import { isPlaceholderOnly, MASK } from '../config/patch-mask.js';
+import { UserError } from '../errors.js';
+import type { ConfigDocument } from '../config/read.js';
+import { classifySecretValue, decryptSecret } from '../keystore/cipher-tool.js';
+import { SANDBOX_MARKER } from '../sandbox/create-sandbox.js';
+import { needsVault, secretAliasesInUse, unlockVault, type UnlockedVault } from '../vault/unlock.js';
+import { findVaultPassword } from '../vault/vault-password.js';
+import { parseProperties, SECRET_CONF } from '../vault/secret-conf.js';
 import { PROFILES } from '../core/profiles.js';
 import { interruptedTransactions, surveyBackups } from '../apply/backups.js';
 import type { LocatedHome } from '../config/locate.js';
 import { readConfig } from '../config/read.js';
-import { describeOrigin, resolveDocument, type KeystoreReference, type ResolvedConfig, type ResolvedSetting, type RoleKey, type ResolvedKeystore, type SecretReport } from '../config/resolve.js';
+import { describeOrigin, resolveDocument, secretsOf, type KeystoreReference, type ResolvedConfig, type ResolvedSetting, type RoleKey, type ResolvedKeystore, type SecretReport } from '../config/resolve.js';
 import type { SecretValue } from '../config/placeholders.js';
 import { checkKeystoreRole, type PasswordInput, type RoleCheck, type RoleReport } from './check-keystore.js';
 import { crossRoleFindings } from './cross-checks.js';
@@ -66,12 +73,15 @@ export interface GatherOptions {
   ask?: AskSecret;
   /** The user's profile choice beats detection. */
   profile?: ProfileId;
+  /** --vault-password-env NAME: the internal keystore's password, for $secret{} values. */
+  vaultPasswordEnv?: string;
 }
 
 /** Reads the configuration and every keystore it names, and says what is wrong. Writes nothing. */
 export async function gatherStatus(options: GatherOptions): Promise<StatusReport> {
   const document = readConfig(options.located.home, { config: options.located.config, profile: options.profile });
-  const resolved = resolveDocument(document, options.env);
+  const vaultFindings: Finding[] = [];
+  const { resolved, vault } = await openVault(document, options, vaultFindings);
   const profile = PROFILES[document.profile];
   const asked = new Map<string, string | undefined>();
   const toInput = async (secret: SecretValue | undefined, what: string): Promise<PasswordInput | undefined> => {
@@ -165,6 +175,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
       message: `A certificate signing request${request.renewal ? ' (a renewal)' : ''} for ${request.subject} has waited for the CA's reply since ${request.createdAt.slice(0, 10)} (${request.csrFile}). Import the reply with ei-keystore apply ${request.role} and [keystore] source = "ca-reply", or from the wizard's home screen.`,
     });
   }
+  findings.push(...vaultFindings, ...secretsFindings(document, resolved, vault, checks.internal));
   const encrypted = resolved.secrets.filter((secret) => secret.state === 'encrypted').length;
   if (encrypted > 0) {
     findings.push({
@@ -336,13 +347,126 @@ async function passwordInput(secret: SecretValue, what: string, ask: AskSecret |
     case 'env':
       return secret.value === undefined ? { unavailable: `$env{${secret.name}} is not set; export it and run again` } : { value: secret.value };
     case 'secret':
+      // Resolved through the unlocked vault; a locked vault is one finding (vault-locked), not a prompt per alias.
+      return secret.value !== undefined ? { value: secret.value } : { unavailable: `it is $secret{${secret.alias}}, and the secure vault is locked (give --vault-password-env NAME, or <home>/password-persist)` };
     case 'sys': {
-      const name = secret.kind === 'secret' ? `$secret{${secret.alias}}` : `$sys{${secret.name}}`;
+      const name = `$sys{${secret.name}}`;
       if (!asked.has(name)) asked.set(name, ask ? await ask(`${what} (${name})`) : undefined);
       const value = asked.get(name);
-      return value === undefined ? { unavailable: `it is ${name}, which only the server can resolve; run status on a terminal to type it` } : { value };
+      return value === undefined ? { unavailable: `it is ${name}, a Java system property only the server knows; run status on a terminal to type it` } : { value };
     }
     case 'missing':
       return { unavailable: 'the configuration gives none' };
   }
+}
+
+/**
+ * The secure vault, opened as the server opens it when anything needs it: the vault password from
+ * --vault-password-env, <home>/password-tmp or password-persist, or a prompt; then every $secret{} resolves.
+ */
+async function openVault(
+  document: ConfigDocument,
+  options: GatherOptions,
+  findings: Finding[],
+): Promise<{ resolved: ResolvedConfig; vault?: UnlockedVault }> {
+  const resolved = resolveDocument(document, options.env);
+  if (!needsVault(resolved) && options.vaultPasswordEnv === undefined) return { resolved };
+  const password = await findVaultPassword(document.home, {
+    env: options.env,
+    ...(options.vaultPasswordEnv !== undefined ? { envName: options.vaultPasswordEnv } : {}),
+    ...(options.ask ? { ask: options.ask } : {}),
+  });
+  if (!password) {
+    findings.push({
+      level: 'info',
+      code: 'vault-locked',
+      message: `The configuration keeps passwords in the secure vault ($secret{}), and the internal keystore's password was not available, so they were not checked. Give --vault-password-env NAME, or run status on a terminal to type it (the server reads ${document.home}/password-tmp or password-persist).`,
+    });
+    return { resolved };
+  }
+  try {
+    const vault = await unlockVault(document.home, resolved, secretsOf(document.data), password);
+    return { resolved: resolveDocument(document, options.env, undefined, vault.values), vault };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    findings.push({ level: 'error', code: 'vault-locked', role: 'internal', message: error.message.replace(' Nothing was written.', '') });
+    return { resolved };
+  }
+}
+
+/** What the server will make of [secrets]: values it cannot decrypt, aliases it cannot find, plaintext left. */
+function secretsFindings(document: ConfigDocument, resolved: ResolvedConfig, vault: UnlockedVault | undefined, internal: RoleCheck): Finding[] {
+  const findings: Finding[] = [];
+  const values = secretsOf(document.data);
+  for (const [alias, users] of secretAliasesInUse(resolved)) {
+    if (values[alias] === undefined) {
+      findings.push({ level: 'error', code: 'secret-missing', message: `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} $secret{${alias}}, but [secrets] has no "${alias}": the server will not start. Add it (ei-keystore apply secrets, or the cipher tool).` });
+    }
+  }
+  const key = vault?.internalKey ?? internal.privateKey;
+  if (key) {
+    const undecryptable = Object.entries(values).filter(([, value]) => classifySecretValue(value.trim()) === 'encrypted').filter(([, value]) => {
+      try {
+        decryptSecret(key, value.trim());
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    for (const [alias] of undecryptable) {
+      findings.push({ level: 'error', code: 'secret-undecryptable', role: 'internal', message: `[secrets] ${alias} does not decrypt with the internal keystore's key: it was encrypted for another key, and the server will not start. Encrypt it again for this key (put the plain value in brackets and run ei-keystore apply secrets).` });
+    }
+  }
+  const plaintext = resolved.secrets.filter((secret) => secret.state === 'plaintext').map((secret) => secret.alias);
+  if (plaintext.length > 0) {
+    findings.push({ level: 'warning', code: 'secret-plaintext', message: `[secrets] ${plaintext.join(', ')} ${plaintext.length === 1 ? 'is' : 'are'} still plain text in brackets. Encrypt them: ei-keystore apply secrets (or the wizard's "Encrypt passwords").` });
+  }
+  const literal = plaintextPasswordKeys(resolved);
+  if (literal.length > 0) {
+    const sandbox = existsSync(path.join(document.home, SANDBOX_MARKER));
+    findings.push({ level: sandbox ? 'info' : 'warning', code: 'password-plaintext', message: `${literal.join(', ')} ${literal.length === 1 ? 'is' : 'are'} written in plain text in ${path.basename(document.config.path)}. Move them into the secure vault: ei-keystore apply secrets.` });
+  }
+  findings.push(...secretConfFindings(document.home, resolved));
+  return findings;
+}
+
+/** Keystore passwords written as plain text in the configuration's own tables. */
+function plaintextPasswordKeys(resolved: ResolvedConfig): string[] {
+  const found: string[] = [];
+  for (const role of ['primary', 'internal', 'truststore'] as const) {
+    const target = resolved.roles[role];
+    if (!target.configurable && role === 'internal') continue;
+    for (const key of ['password', 'key_password'] as const) {
+      const setting = target.settings[key];
+      const value = key === 'password' ? target.password : target.keyPassword;
+      if (setting?.origin?.kind === 'config' && value?.kind === 'literal') found.push(`[${target.table}] ${key}`);
+    }
+  }
+  return [...new Set(found)];
+}
+
+/** conf/security/secret-conf.properties names the keystore the vault opens; it goes stale when the internal keystore moves. */
+function secretConfFindings(home: string, resolved: ResolvedConfig): Finding[] {
+  const file = path.join(home, SECRET_CONF);
+  let text: string;
+  try {
+    const content = readFileIfPresentSync(file, { what: 'secure vault configuration', limit: READ_LIMITS.configuration, home });
+    if (!content) return [];
+    text = content.bytes.toString('utf8');
+  } catch {
+    return [];
+  }
+  const properties = parseProperties(text);
+  const location = properties.get('keystore.identity.location');
+  if (location === undefined) return [];
+  const internal = resolved.roles.internal;
+  const named = path.resolve(home, location.replaceAll('${carbon.home}', home));
+  const alias = properties.get('keystore.identity.alias');
+  if (named === internal.file && (alias === undefined || alias.toLowerCase() === (internal.alias ?? '').toLowerCase())) return [];
+  return [{
+    level: 'error',
+    code: 'secret-conf-stale',
+    role: 'internal',
+    message: `${SECRET_CONF} names ${named}${alias ? ` (alias ${alias})` : ''} for the secure vault, but the internal keystore is ${internal.file} (alias ${internal.alias ?? ''}): the server would decrypt [secrets] with the wrong key. Point keystore.identity.location and keystore.identity.alias at the internal keystore.`,
+  }];
 }

@@ -12,30 +12,35 @@ const CSR_KEYS = ['key', 'dname', 'subject_alt_names', 'key_algorithm', 'key_siz
 const GENERATE_KEYS = ['dname', 'subject_alt_names', 'key_algorithm', 'key_size', 'validity_days'];
 const EXISTING_KEYSTORE_KEYS = ['path', 'password', 'key_password', 'alias'];
 const SECRETS_KEYS = ['strategy'];
+/** The secure vault's password (the internal keystore's), for homes whose passwords are $secret{} values. */
+const VAULT_KEYS = ['password'];
 
 export const ANSWER_TABLES: Readonly<Record<Procedure, TableKeys>> = {
   primary: {
-    '': ['keystore', 'truststore', 'secrets'],
+    '': ['keystore', 'truststore', 'secrets', 'vault'],
     keystore: KEYSTORE_KEYS,
     'keystore.generate': GENERATE_KEYS,
     'keystore.existing': EXISTING_KEYSTORE_KEYS,
     'keystore.csr': CSR_KEYS,
     truststore: ['import_certificate'],
     secrets: SECRETS_KEYS,
+    vault: VAULT_KEYS,
   },
   internal: {
-    '': ['keystore', 'secrets'],
+    '': ['keystore', 'secrets', 'vault'],
     keystore: KEYSTORE_KEYS,
     'keystore.generate': GENERATE_KEYS,
     'keystore.existing': EXISTING_KEYSTORE_KEYS,
     'keystore.csr': CSR_KEYS,
     secrets: SECRETS_KEYS,
+    vault: VAULT_KEYS,
   },
   truststore: {
-    '': ['truststore'],
+    '': ['truststore', 'vault'],
     truststore: ['source', 'file_name', 'type', 'password', 'remove_default_certificate', 'overwrite', 'existing', 'import'],
     'truststore.existing': ['path', 'password'],
     'truststore.import': ['alias', 'file'],
+    vault: VAULT_KEYS,
   },
 };
 

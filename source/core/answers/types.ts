@@ -74,6 +74,8 @@ export type SecretsStrategy = 're-encrypt' | 'keep-old-key-as-internal';
 
 export interface PrimaryAnswers {
   procedure: 'primary';
+  /** The secure vault's password (the internal keystore's), when the home's passwords are $secret{} values. */
+  vault?: { password: SecretRef };
   keystore: KeystoreAnswers;
   truststore: { importCertificate: boolean };
   /** Absent when the file has no `[secrets]`: the plan must then refuse if the configuration holds encrypted secrets. */
@@ -82,6 +84,8 @@ export interface PrimaryAnswers {
 
 export interface InternalAnswers {
   procedure: 'internal';
+  /** The secure vault's password (the internal keystore's), when the home's passwords are $secret{} values. */
+  vault?: { password: SecretRef };
   keystore: KeystoreAnswers;
   /** Only re-encryption: keeping the old key as the internal keystore is what this procedure replaces. */
   secrets?: { strategy: 're-encrypt' };
@@ -115,6 +119,8 @@ export type TruststoreSettings = TruststoreCommon &
 
 export interface TruststoreAnswers {
   procedure: 'truststore';
+  /** The secure vault's password (the internal keystore's), when the home's passwords are $secret{} values. */
+  vault?: { password: SecretRef };
   truststore: TruststoreSettings;
 }
 

@@ -19,6 +19,12 @@ export function validateAnswers(procedure: Procedure, data: unknown): Answers {
   const root = new TableReader(data, { table: '' }, problems);
   reportUnknownKeys(root, procedure);
   const answers = readProcedure(procedure, root);
+  if (root.has('vault')) {
+    const vault = root.table('vault');
+    reportUnknownKeys(vault, procedure);
+    const password = vault.secret('password', '{ env = "EI_VAULT_PASSWORD" }');
+    if (password) answers.vault = { password };
+  }
   problems.throwIfAny(procedure);
   return answers;
 }
