@@ -30,7 +30,7 @@ export function needsVault(resolved: ResolvedConfig): boolean {
 /** Every `$secret{}` alias the roles and references use, with what uses it. */
 export function secretAliasesInUse(resolved: ResolvedConfig): Map<string, string[]> {
   const used = new Map<string, string[]>();
-  const note = (alias: string, what: string) => used.set(alias, [...(used.get(alias) ?? []), what]);
+  const note = (alias: string, what: string) => used.set(alias, [...new Set([...(used.get(alias) ?? []), what])]);
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     const target = resolved.roles[role];
     if (target.password.kind === 'secret') note(target.password.alias, `[${target.table}] password`);
