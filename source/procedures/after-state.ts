@@ -87,7 +87,8 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
   const extraKeys: Settled['extraKeys'] = [];
   const changes: TomlChange[] = [];
   const env = () => ({ ...facts.env, ...envOverlay });
-  const placeholders = new PlaceholderKeeper(facts, internalLeafAfter(facts, input.roles), envOverlay, notes);
+  const changing = new Map(input.changes.map((change) => [`[${change.table.join('.')}] ${change.key}`, change.value]));
+  const placeholders = new PlaceholderKeeper(facts, internalLeafAfter(facts, input.roles), envOverlay, notes, changing);
   const keptPlaceholder = (_facts: HomeFacts, change: TomlChange): boolean => placeholders.keep(change, changes);
 
   // 1. Placeholders stay placeholders.
@@ -113,6 +114,8 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
     }
     notes.push(...(await sslProfileNotes(facts, old.file, roleAfter.role)));
   }
+
+  changes.push(...placeholders.secretChanges);
 
   // 3. Keys other roles inherited are written where they would otherwise change.
   let after = patch(facts, changes);
@@ -160,6 +163,8 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
  */
 class PlaceholderKeeper {
   readonly rewritten: string[] = [];
+  /** The new `[secrets]` values, to be applied after every other edit. */
+  readonly secretChanges: TomlChange[] = [];
   private readonly newValues = new Map<string, string>();
   private readonly inUse: Map<string, string[]>;
 
@@ -168,6 +173,8 @@ class PlaceholderKeeper {
     private readonly internalLeaf: Buffer | undefined,
     private readonly envOverlay: Record<string, string>,
     private readonly notes: string[],
+    /** What this change sets, by "[table] key": keys sharing an alias and set to the same value may keep sharing it. */
+    private readonly changing: ReadonlyMap<string, unknown>,
   ) {
     this.inUse = secretAliasesInUse(facts.resolved);
   }
@@ -214,19 +221,22 @@ class PlaceholderKeeper {
       );
     }
     const users = this.inUse.get(alias) ?? [];
+    const keepsOld = users.filter((user) => user !== where && this.changing.get(user) !== password);
     let target = alias;
-    if (users.some((user) => user !== where)) {
+    if (this.rewritten.includes(alias) && this.newValues.get(alias) === password) return true; // already written for a sharer
+    if (keepsOld.length > 0) {
       // Another key shares this alias and keeps its password: this one gets an alias of its own.
       const taken = new Set(Object.keys(secretsOf(this.facts.document.data)));
       const base = `${alias}_${change.table.at(-1) ?? 'new'}_${change.key}`;
       target = base;
       for (let n = 2; taken.has(target); n++) target = `${base}_${n}`;
       changes.push({ table: change.table, key: change.key, value: `$secret{${target}}` });
-      this.notes.push(`${where} moves to its own $secret{${target}}: $secret{${alias}} is also used by ${users.filter((user) => user !== where).join(', ')}, which keep their password.`);
+      this.notes.push(`${where} moves to its own $secret{${target}}: $secret{${alias}} is also used by ${keepsOld.join(', ')}, which keep their password.`);
     } else {
       this.notes.push(`${where} stays $secret{${alias}}: its [secrets] value is encrypted anew for the internal key, never written in plain text.`);
     }
-    changes.push({ table: ['secrets'], key: target, value: encryptSecret(this.internalLeaf, password) });
+    // Kept apart and written last: a re-encryption of the old [secrets] values must not overwrite the new one.
+    this.secretChanges.push({ table: ['secrets'], key: target, value: encryptSecret(this.internalLeaf, password) });
     this.newValues.set(target, password);
     this.rewritten.push(target);
     return true;

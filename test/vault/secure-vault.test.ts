@@ -1,0 +1,169 @@
+/**
+ * Hardened homes, as production servers run: keystore passwords are `$secret{}` values, encrypted in `[secrets]`
+ * with the internal key, and the internal keystore's own password reaches the server through password-persist or
+ * password-tmp. Every rotation must keep them encrypted, and the Java start-up check (which unlocks the vault from
+ * those files on its own) must open everything afterwards.
+ */
+import { X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import type { ProfileId } from '../../source/core/profiles.js';
+import { decryptSecret, encryptSecret } from '../../source/keystore/cipher-tool.js';
+import { readKeystore } from '../../source/keystore/open.js';
+import { createSandbox } from '../../source/sandbox/create-sandbox.js';
+import { SECURITY } from '../support/homes.js';
+import { keytool } from '../support/keytool.js';
+import { runCliCaptured } from '../support/run-cli.js';
+import { expectServerStarts, runStartupCheck } from '../support/startup-check.js';
+import { tempDir } from '../support/tmp.js';
+import { snapshotTree } from '../support/tree.js';
+
+const NEW = { NEW_STORE_PW: 'vault-Store-81', NEW_KEY_PW: 'vault-Store-81', NEW_TRUST_PW: 'vault-Trust-92', VAULT_PW: 'wso2carbon' };
+
+function configFile(home: string, profile: ProfileId): string {
+  return path.join(home, 'conf', profile === 'ei-7' ? 'ei.toml' : 'deployment.toml');
+}
+
+async function shippedCertificate(home: string): Promise<Buffer> {
+  const pem = await keytool(['-exportcert', '-rfc', '-keystore', path.join(home, SECURITY, 'wso2carbon.jks'), '-alias', 'wso2carbon', '-storepass:env', 'P'], { P: 'wso2carbon' });
+  return Buffer.from(new X509Certificate(pem).raw);
+}
+
+/** A sandbox hardened as the cipher tool leaves it: every keystore password a $secret{} value. */
+async function hardenedHome(profile: ProfileId, passwordFile: 'password-persist' | 'password-tmp' | undefined): Promise<string> {
+  const { home } = await createSandbox(path.join(tempDir(), 'home'), profile);
+  const certificate = await shippedCertificate(home);
+  const file = configFile(home, profile);
+  let text = readFileSync(file, 'utf8');
+  // MI 1.2 ships [keystore.tls], which it does not read: a hardened 1.2 server has [keystore.primary].
+  if (profile === 'mi-1.2') text = text.replace(/^\[keystore\.tls\]$/m, '[keystore.primary]');
+  text = text.replace(/^password = "wso2carbon"\nalias = "wso2carbon"\nkey_password = "wso2carbon"/m, 'password = "$secret{keystore_password}"\nalias = "wso2carbon"\nkey_password = "$secret{keystore_password}"');
+  text = text.replace(/^(\[truststore\][^[]*?)password = "wso2carbon"/m, '$1password = "$secret{truststore_password}"');
+  text += `\n[secrets]\nkeystore_password = "${encryptSecret(certificate, 'wso2carbon')}"\ntruststore_password = "${encryptSecret(certificate, 'wso2carbon')}"\n`;
+  writeFileSync(file, text);
+  if (passwordFile) writeFileSync(path.join(home, passwordFile), 'wso2carbon\n', { mode: 0o600 });
+  return home;
+}
+
+function answers(body: string): string {
+  const file = path.join(tempDir(), 'answers.toml');
+  writeFileSync(file, body);
+  return file;
+}
+
+const primaryAnswers = (extra = '') =>
+  answers(`[keystore]\nsource = "generate"\nfile_name = "site.jks"\ntype = "JKS"\nalias = "site"\npassword = { env = "NEW_STORE_PW" }\nkey_password = { env = "NEW_KEY_PW" }\n[keystore.generate]\ndname = "CN=localhost, O=Vault"\nsubject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]\n${extra}`);
+const truststoreAnswers = () => answers(`[truststore]\nsource = "copy-current"\nfile_name = "trust.jks"\ntype = "JKS"\npassword = { env = "NEW_TRUST_PW" }\n`);
+
+async function apply(home: string, procedure: string, file: string, args: string[] = []) {
+  return runCliCaptured(['apply', procedure, '--answers', file, '--home', home, ...args], { env: NEW });
+}
+
+function secretsOf(home: string, profile: ProfileId): Record<string, string> {
+  return (parse(readFileSync(configFile(home, profile), 'utf8')) as { secrets: Record<string, string> }).secrets;
+}
+
+/** No keystore password is left in plain text in the configuration. */
+function expectNoPlaintext(home: string, profile: ProfileId): void {
+  const text = readFileSync(configFile(home, profile), 'utf8');
+  for (const password of [NEW.NEW_STORE_PW, NEW.NEW_TRUST_PW]) expect(text).not.toContain(password);
+}
+
+describe.each(['mi-4', 'ei-7', 'mi-1.2'] as const)('a hardened %s home', (profile) => {
+  it('status unlocks the vault from password-persist and opens every role; a rotation of the primary keeps its password a $secret{}, and the server starts', async () => {
+    const home = await hardenedHome(profile, 'password-persist');
+    await expectServerStarts(home);
+    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }>; roles: Array<{ role: string; opened: boolean; keyRecovered: boolean | null }> };
+    expect(status.findings.map((finding) => finding.code)).not.toContain('password-unavailable');
+    expect(status.findings.map((finding) => finding.code)).not.toContain('vault-locked');
+    expect(status.roles.find((role) => role.role === 'primary')).toMatchObject({ opened: true, keyRecovered: true });
+
+    const internalFollows = profile !== 'mi-1.2';
+    const run = await apply(home, 'primary', primaryAnswers(internalFollows ? '[secrets]\nstrategy = "re-encrypt"\n' : ''));
+    expect(run.code, run.stderr).toBe(0);
+    const config = readFileSync(configFile(home, profile), 'utf8');
+    expect(config).toMatch(/password = "\$secret\{keystore_password\}"/);
+    expectNoPlaintext(home, profile);
+    // The new value decrypts, with the key the server will use, to the new password.
+    const internalFile = internalFollows ? path.join(home, SECURITY, 'site.jks') : path.join(home, SECURITY, 'wso2carbon.jks');
+    const internalPassword = internalFollows ? NEW.NEW_STORE_PW : 'wso2carbon';
+    const store = await readKeystore(readFileSync(internalFile), internalPassword);
+    const entry = store.entries.find((candidate) => candidate.kind === 'private-key')!;
+    if (entry.kind !== 'private-key') throw new Error('no key');
+    expect(decryptSecret(entry.key.recover(internalPassword), secretsOf(home, profile).keystore_password!)).toBe(NEW.NEW_STORE_PW);
+    // The vault's password file follows the internal keystore's password.
+    expect(readFileSync(path.join(home, 'password-persist'), 'utf8')).toBe(`${internalPassword}\n`);
+    await expectServerStarts(home);
+  });
+});
+
+describe('unlocking the vault each way', () => {
+  it('--vault-password-env: the truststore rotates; a shared alias is split so the other key keeps its password', async () => {
+    const home = await hardenedHome('mi-4', undefined);
+    // The truststore shares the primary's alias here, as in WSO2's own examples.
+    const file = configFile(home, 'mi-4');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('$secret{truststore_password}', '$secret{keystore_password}'));
+    const locked = await apply(home, 'truststore', truststoreAnswers());
+    expect(locked.code).toBe(2);
+    expect(locked.stderr).toMatch(/secure vault[\s\S]*--vault-password-env NAME/);
+    const run = await apply(home, 'truststore', truststoreAnswers(), ['--vault-password-env', 'VAULT_PW']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/\[truststore\] password moves to its own \$secret\{keystore_password_truststore_password\}/);
+    const data = parse(readFileSync(file, 'utf8')) as { truststore: { password: string }; keystore: { primary: { password: string } } };
+    expect(data.truststore.password).toBe('$secret{keystore_password_truststore_password}');
+    expect(data.keystore.primary.password).toBe('$secret{keystore_password}');
+    expectNoPlaintext(home, 'mi-4');
+    writeFileSync(path.join(home, 'password-tmp'), 'wso2carbon\n', { mode: 0o600 }); // what the admin gives the server
+    await expectServerStarts(home);
+  });
+
+  it('password-tmp is read and never changed; restore brings back every byte', async () => {
+    const home = await hardenedHome('mi-4', 'password-tmp');
+    const before = snapshotTree(home);
+    const tmp = readFileSync(path.join(home, 'password-tmp'));
+    const run = await apply(home, 'truststore', truststoreAnswers(), ['--json']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(readFileSync(path.join(home, 'password-tmp')).equals(tmp)).toBe(true);
+    await expectServerStarts(home);
+    const backup = (JSON.parse(run.stdout) as { backup: string }).backup;
+    const restored = await runCliCaptured(['restore', '--home', home, backup]);
+    expect(restored.code, restored.stderr).toBe(0);
+    const after = snapshotTree(home);
+    for (const [file, hash] of Object.entries(before)) if (!file.startsWith('.ei-keystore')) expect(after[file], file).toBe(hash);
+  });
+
+  it('a [vault] password in the answers file unlocks it too', async () => {
+    const home = await hardenedHome('mi-4', undefined);
+    const file = answers(`[truststore]\nsource = "copy-current"\nfile_name = "trust.jks"\ntype = "JKS"\npassword = { env = "NEW_TRUST_PW" }\n[vault]\npassword = { env = "VAULT_PW" }\n`);
+    const run = await apply(home, 'truststore', file);
+    expect(run.code, run.stderr).toBe(0);
+  });
+
+  it('a wrong vault password: exit 2 at once, nothing written', async () => {
+    const home = await hardenedHome('mi-4', undefined);
+    writeFileSync(path.join(home, 'password-persist'), 'not-the-password\n', { mode: 0o600 });
+    const before = snapshotTree(home);
+    const run = await apply(home, 'truststore', truststoreAnswers());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/The vault password \(from password-persist\) does not open the internal keystore/);
+    expect(snapshotTree(home)).toEqual(before);
+    expect(existsSync(path.join(home, '.ei-keystore'))).toBe(false);
+  });
+
+  it('a [secrets] value made for another key: status says secret-undecryptable, apply refuses', async () => {
+    const home = await hardenedHome('mi-4', 'password-persist');
+    const { publicKey } = await import('node:crypto').then((crypto) => crypto.generateKeyPairSync('rsa', { modulusLength: 2048 }));
+    const file = configFile(home, 'mi-4');
+    const foreign = encryptSecret(publicKey, 'wso2carbon');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^truststore_password = ".*"$/m, `truststore_password = "${foreign}"`));
+    const status = await runCliCaptured(['status', '--home', home, '--json']);
+    expect(status.code).toBe(1);
+    expect((JSON.parse(status.stdout) as { findings: Array<{ code: string; message: string }> }).findings.find((finding) => finding.code === 'secret-undecryptable')?.message).toMatch(/\[secrets\] truststore_password does not decrypt/);
+    const run = await apply(home, 'truststore', truststoreAnswers());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/\$secret\{truststore_password\} \(\[truststore\] password\): its \[secrets\] value is missing or not decryptable/);
+    expect((await runStartupCheck(home)).serverStarts).toBe(false);
+  });
+});
