@@ -16,12 +16,14 @@ import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts, unlockHomeVault } from '../procedures/facts.js';
 import { promptSecret } from '../cli/prompt-secret.js';
 import { prepareChange } from '../procedures/prepare.js';
+import { prepareHarden } from '../procedures/harden-procedure.js';
+import { readHardenAnswers } from '../vault/harden-answers.js';
 import { planJson, renderPlan, requestMessage } from '../procedures/plan-render.js';
 import type { PreparedChange } from '../procedures/prepared.js';
 import { gatherStatus } from '../status/gather.js';
 import type { Finding } from '../status/finding.js';
 
-export const APPLY_HELP = `Usage: ei-keystore apply primary|internal|truststore --answers FILE
+export const APPLY_HELP = `Usage: ei-keystore apply primary|internal|truststore|secrets --answers FILE
        [--home DIR] [--dry-run] [--keytool] [--json]
 
 Runs one procedure of the source document from an answers file (see
@@ -31,6 +33,8 @@ templates/answers/ and README):
   internal     separate the internal keystore that encrypts secrets
                ([keystore.internal])
   truststore   change the truststore and import certificates ([truststore])
+  secrets      encrypt passwords into the secure vault, as the cipher tool
+               does ([secrets], $secret{}; templates/answers/secrets.toml)
 
   --answers FILE   the answers (TOML); secrets as { env = "NAME" }, { file =
                    "PATH" } or a literal
@@ -63,7 +67,7 @@ nothing to change; 1 failed and rolled back; 2 bad input, nothing written; 130,
 rolled back first, and its backup id printed).
 `;
 
-const PROCEDURES: readonly Procedure[] = ['primary', 'internal', 'truststore'];
+const PROCEDURES: readonly (Procedure | 'secrets')[] = ['primary', 'internal', 'truststore', 'secrets'];
 
 export async function applyCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('apply', args, {
@@ -80,9 +84,9 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
     context.stdout.write(APPLY_HELP);
     return 0;
   }
-  const procedure = positionals[0] as Procedure | undefined;
+  const procedure = positionals[0] as Procedure | 'secrets' | undefined;
   if (!procedure || !PROCEDURES.includes(procedure) || positionals.length > 1) {
-    throw new UserError(`apply needs one procedure: primary, internal or truststore${procedure && !PROCEDURES.includes(procedure) ? ` (got '${procedure}')` : ''}. See 'ei-keystore apply --help'.`, 'usage');
+    throw new UserError(`apply needs one procedure: primary, internal, truststore or secrets${procedure && !PROCEDURES.includes(procedure) ? ` (got '${procedure}')` : ''}. See 'ei-keystore apply --help'.`, 'usage');
   }
   if (!values.answers) throw new UserError(`apply ${procedure} needs --answers FILE; examples are in templates/answers/. See 'ei-keystore apply --help'.`, 'usage');
   if (values.profile !== undefined && !isProfileId(values.profile)) throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
@@ -108,25 +112,26 @@ interface ApplyFlags {
   'vault-password-env'?: string;
 }
 
-async function runApply(procedure: Procedure, values: ApplyFlags, context: CommandContext): Promise<number> {
+async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, context: CommandContext): Promise<number> {
   // Steps and warnings quote paths, aliases and names from the home's files: never raw to the terminal.
   const log = (message: string) => {
     context.stderr.write(`${printableLines(message)}\n`);
   };
   const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
   const answersFile = path.resolve(context.cwd, values.answers!);
-  const loaded = await readAnswersFile(answersFile, procedure, context.env);
+  const loaded = procedure === 'secrets' ? await readHardenAnswers(answersFile) : await readAnswersFile(answersFile, procedure, context.env);
   if (values.keytool) await requireKeytool();
   const interactive = !values.json && Boolean(context.stdin.isTTY) && Boolean(context.stderr.isTTY);
+  const fromAnswers = 'vaultPassword' in loaded ? loaded.vaultPassword : 'data' in loaded ? vaultPasswordOf(loaded.data, context.env, answersFile) : undefined;
   await unlockHomeVault(facts, {
     env: context.env,
     ...(values['vault-password-env'] !== undefined ? { envName: values['vault-password-env'] } : {}),
-    ...(loaded.vaultPassword !== undefined ? { fromAnswers: loaded.vaultPassword } : {}),
+    ...(fromAnswers !== undefined ? { fromAnswers } : {}),
     ...(interactive ? { ask: (question: string) => promptSecret(`Password of ${question}: `, context.stdin, context.stderr as NodeJS.WriteStream) } : {}),
     required: true,
   });
 
-  const prepared: PreparedChange = await prepareChange(facts, loaded.answers, loaded.secrets);
+  const prepared: PreparedChange = 'data' in loaded ? await prepareHarden(facts, loaded.answers) : await prepareChange(facts, loaded.answers, loaded.secrets);
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   const style = makeStyle(colourEnabled(context.stdout, context.env));
   if (!values.json) log(`${facts.profile.id}: ${facts.document.profileEvidence}`);
@@ -202,4 +207,15 @@ async function findingsAfter(context: CommandContext, home: string, profile: str
   } catch {
     return [];
   }
+}
+
+/** `[vault] password` of an `apply secrets` answers file: a literal or `{ env = "NAME" }`. */
+function vaultPasswordOf(data: Record<string, unknown>, env: NodeJS.ProcessEnv, file: string): string | undefined {
+  const vault = data.vault as Record<string, unknown> | undefined;
+  const value = vault?.password;
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value !== '') return value;
+  const name = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).env : undefined;
+  if (typeof name === 'string' && env[name]) return env[name];
+  throw new UserError(`${file}: [vault] password must be a password or { env = "NAME" } naming a set variable. Nothing was written.`, 'answers-invalid');
 }

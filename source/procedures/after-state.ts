@@ -10,7 +10,8 @@
  * 4. everything the server opened before must still open after, or the change is refused, nothing written.
  */
 import path from 'node:path';
-import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
+import { READ_LIMITS, readFileChecked, readFileIfPresent } from '../files/read-file.js';
+import { SECRET_CONF, withIdentity } from '../vault/secret-conf.js';
 import type { KeystoreRole } from '../core/profiles.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { parseConfigText } from '../config/read.js';
@@ -46,6 +47,8 @@ export interface SettleInput {
   roles: readonly RoleAfter[];
   /** Files the change writes, by absolute path: the server will find these bytes there. */
   writes: ReadonlyMap<string, Buffer>;
+  /** `[secrets]` values the change itself encrypts (alias -> plaintext), for resolving the after-state. */
+  secretValues?: ReadonlyMap<string, string>;
 }
 
 export interface Settled {
@@ -89,6 +92,7 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
   const env = () => ({ ...facts.env, ...envOverlay });
   const changing = new Map(input.changes.map((change) => [`[${change.table.join('.')}] ${change.key}`, change.value]));
   const placeholders = new PlaceholderKeeper(facts, internalLeafAfter(facts, input.roles), envOverlay, notes, changing);
+  for (const [alias, value] of input.secretValues ?? []) placeholders.known(alias, value);
   const keptPlaceholder = (_facts: HomeFacts, change: TomlChange): boolean => placeholders.keep(change, changes);
 
   // 1. Placeholders stay placeholders.
@@ -116,6 +120,9 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
   }
 
   changes.push(...placeholders.secretChanges);
+  if (placeholders.plaintextWritten.length > 0) {
+    notes.push(`${[...new Set(placeholders.plaintextWritten)].join(', ')} ${placeholders.plaintextWritten.length === 1 ? 'is' : 'are'} written in plain text in ${path.basename(facts.located.config.path)}. To keep passwords out of the file, run ei-keystore apply secrets afterwards (templates/answers/secrets.toml).`);
+  }
 
   // 3. Keys other roles inherited are written where they would otherwise change.
   let after = patch(facts, changes);
@@ -163,6 +170,8 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
  */
 class PlaceholderKeeper {
   readonly rewritten: string[] = [];
+  /** Password keys this change writes in plain text (the plan suggests the vault). */
+  readonly plaintextWritten: string[] = [];
   /** The new `[secrets]` values, to be applied after every other edit. */
   readonly secretChanges: TomlChange[] = [];
   private readonly newValues = new Map<string, string>();
@@ -181,19 +190,37 @@ class PlaceholderKeeper {
 
   /** The vault's values as the server will decrypt them after the change. */
   vaultAfter(): ReadonlyMap<string, string> | undefined {
-    if (!this.facts.vault) return undefined;
-    return new Map([...this.facts.vault.values, ...this.newValues]);
+    if (!this.facts.vault && this.newValues.size === 0) return undefined;
+    return new Map([...(this.facts.vault?.values ?? []), ...this.newValues]);
+  }
+
+  /** A value the change encrypts itself (apply secrets). */
+  known(alias: string, value: string): void {
+    this.newValues.set(alias, value);
   }
 
   /** True when `change` is dropped because its line stays a placeholder; vault writes go into `changes`. */
   keep(change: TomlChange, changes: TomlChange[]): boolean {
     if (!PASSWORD_KEYS.includes(change.key as RoleKey) || typeof change.value !== 'string') return false;
     const where = `[${change.table.join('.')}] ${change.key}`;
-    const current = lookupDotted(this.facts.document.data, [...change.table, change.key].join('.'));
+    const explicit = lookupDotted(this.facts.document.data, [...change.table, change.key].join('.'));
+    if (explicit === undefined) {
+      // A key the table inherits from a vault value (MI 4's [keystore.internal] from the primary's $secret{}): the
+      // new password goes into the vault as well, under this key's own alias.
+      const inherited = this.inheritedText(change);
+      const lone = inherited === undefined ? undefined : tokenize(inherited);
+      if (lone?.length === 1 && lone[0]!.kind === 'secret') return this.keepSecret(where, change, change.value, lone[0]!.name, changes, aliasForKey(change));
+      this.plaintextWritten.push(where);
+      return false;
+    }
+    const current = explicit;
     if (typeof current !== 'string') return false;
     const tokens = tokenize(current);
     const placeholders = tokens.filter((token) => token.kind !== 'text');
-    if (placeholders.length === 0) return false;
+    if (placeholders.length === 0) {
+      this.plaintextWritten.push(where);
+      return false;
+    }
     const lone = tokens.length === 1 ? placeholders[0] : undefined;
     if (!lone || lone.kind === 'ref') {
       if (placeholders.every((token) => token.kind === 'ref')) return false; // a $ref is this tool's to replace
@@ -213,7 +240,18 @@ class PlaceholderKeeper {
     return true;
   }
 
-  private keepSecret(where: string, change: TomlChange, password: string, alias: string, changes: TomlChange[]): boolean {
+  /** The text a role's key resolves to today (after `$ref`), for a key its own table does not set. */
+  private inheritedText(change: TomlChange): string | undefined {
+    const table = change.table.join('.');
+    for (const role of ['primary', 'internal', 'truststore'] as const) {
+      const target = this.facts.resolved.roles[role];
+      // An internal role that is the primary reports the primary's table; the table it reads is the profile's.
+      if ((target.table === table || this.facts.profile.tables[role] === table) && target.configurable) return target.settings[change.key as RoleKey]?.text;
+    }
+    return undefined;
+  }
+
+  private keepSecret(where: string, change: TomlChange, password: string, alias: string, changes: TomlChange[], ownAlias?: string): boolean {
     if (!this.facts.vault || !this.internalLeaf) {
       throw new UserError(
         `${where} is $secret{${alias}}, a secure-vault value, and the vault is locked. Give the internal keystore's password (--vault-password-env NAME, [vault] password in the answers, or <home>/password-persist) and run again. Nothing was written.`,
@@ -224,14 +262,18 @@ class PlaceholderKeeper {
     const keepsOld = users.filter((user) => user !== where && this.changing.get(user) !== password);
     let target = alias;
     if (this.rewritten.includes(alias) && this.newValues.get(alias) === password) return true; // already written for a sharer
-    if (keepsOld.length > 0) {
+    if (ownAlias !== undefined || keepsOld.length > 0) {
       // Another key shares this alias and keeps its password: this one gets an alias of its own.
-      const taken = new Set(Object.keys(secretsOf(this.facts.document.data)));
-      const base = `${alias}_${change.table.at(-1) ?? 'new'}_${change.key}`;
+      const taken = new Set([...Object.keys(secretsOf(this.facts.document.data)), ...this.rewritten]);
+      const base = ownAlias ?? `${alias}_${change.table.at(-1) ?? 'new'}_${change.key}`;
       target = base;
       for (let n = 2; taken.has(target); n++) target = `${base}_${n}`;
       changes.push({ table: change.table, key: change.key, value: `$secret{${target}}` });
-      this.notes.push(`${where} moves to its own $secret{${target}}: $secret{${alias}} is also used by ${keepsOld.join(', ')}, which keep their password.`);
+      this.notes.push(
+        ownAlias !== undefined
+          ? `${where} is written as $secret{${target}}, encrypted for the internal key, as the value it inherited ($secret{${alias}}) was kept in the vault.`
+          : `${where} moves to its own $secret{${target}}: $secret{${alias}} is also used by ${keepsOld.join(', ')}, which keep their password.`,
+      );
     } else {
       this.notes.push(`${where} stays $secret{${alias}}: its [secrets] value is encrypted anew for the internal key, never written in plain text.`);
     }
@@ -265,20 +307,31 @@ async function vaultPasswordFile(facts: HomeFacts, roles: readonly RoleAfter[], 
     roles.find((role) => role.role === 'primary' && (internal.followsPrimary || internal.file === role.file));
   if (!changed) return [];
   const home = facts.located.home;
+  const writes: FileWrite[] = [];
+  // secret-conf.properties (the cipher tool's) names the keystore the vault opens: it follows the internal keystore.
+  const conf = await readFileIfPresent(path.join(home, SECRET_CONF), { what: 'secure vault configuration', limit: READ_LIMITS.configuration, home }).catch(() => undefined);
+  if (conf) {
+    const text = conf.bytes.toString('utf8');
+    const updated = withIdentity(text, { location: changed.file, type: changed.type, alias: changed.alias ?? '' });
+    if (updated !== text) {
+      writes.push({ path: path.join(home, SECRET_CONF), content: Buffer.from(updated, 'utf8'), role: 'secure vault configuration' });
+      notes.push(`${SECRET_CONF} is pointed at the new internal keystore.`);
+    }
+  }
   const persist = path.join(home, 'password-persist');
   const existing = await fileBytesOrUndefined(persist, home).catch(() => undefined);
   const key = changed.keyPassword ?? changed.password;
   if (existing) {
     const content = key === changed.password ? `${changed.password}\n` : `${changed.password}\n${key}\n`;
     notes.push(`password-persist is rewritten with the internal keystore's new password${key === changed.password ? '' : 's (line 2, the key password, is read only when the server starts with -Dkey.password=true)'}.`);
-    return [{ path: persist, content: Buffer.from(content, 'utf8'), mode: 0o600, role: 'vault password file' }];
+    return [...writes, { path: persist, content: Buffer.from(content, 'utf8'), mode: 0o600, role: 'vault password file' }];
   }
   if (await fileBytesOrUndefined(path.join(home, 'password-tmp'), home).catch(() => undefined)) {
     notes.push('password-tmp holds the internal keystore\'s old password; write the new one there before restarting (the server deletes the file after reading it).');
   } else if (facts.vault || needsVault(facts.resolved)) {
     notes.push('At the next start the server asks for the internal keystore\'s new password (or reads it from password-tmp or password-persist).');
   }
-  return [];
+  return writes;
 }
 
 /** The reference's explicit keys, set to what the role becomes (keys it inherits follow the role by themselves). */
@@ -373,4 +426,9 @@ async function sslProfileNotes(facts: HomeFacts, replaced: string, role: Keystor
     }
   }
   return notes;
+}
+
+/** A key's own vault alias: its path with underscores (`keystore.internal.password` -> `keystore_internal_password`). */
+function aliasForKey(change: TomlChange): string {
+  return [...change.table, change.key].join('_').replace(/[^A-Za-z0-9_]+/g, '_');
 }

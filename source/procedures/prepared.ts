@@ -27,7 +27,7 @@ export interface KeystoreExpectation {
 
 /** Everything `apply` needs to write, computed in memory: nothing has touched the disk yet. */
 export interface PreparedChange {
-  procedure: 'primary' | 'internal' | 'truststore';
+  procedure: 'primary' | 'internal' | 'truststore' | 'secrets';
   home: string;
   /** Set when the home already is as the answers want it: nothing to write, and why. */
   unchanged?: string;

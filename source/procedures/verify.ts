@@ -30,7 +30,9 @@ export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, s
     const env = { ...facts.env, ...prepared.startup?.envOverlay };
     const resolved = resolveDocument(facts.document, env, { data, text }, prepared.startup?.vault);
     await verifyServerOpens(prepared, resolved, data, tempOf, env, facts.located.home);
-    if (prepared.procedure !== 'truststore') {
+    if (prepared.procedure === 'secrets') {
+      // Only the vault changed: the server-opens check above decrypted every value with the internal key.
+    } else if (prepared.procedure !== 'truststore') {
       const role = resolved.roles[prepared.procedure];
       const intended = prepared.keystores[0]!;
       if (role.file !== intended.path) {

@@ -167,3 +167,69 @@ describe('unlocking the vault each way', () => {
     expect((await runStartupCheck(home)).serverStarts).toBe(false);
   });
 });
+
+describe.each(['mi-4', 'ei-7', 'mi-1.1', 'mi-1.2'] as const)('apply secrets ("Encrypt passwords") on a %s sandbox', (profile) => {
+  it('moves every keystore password into the vault and encrypts bracketed values; then every procedure rotates with the vault unlocked from password-persist; the server starts after each', async () => {
+    const { home } = await createSandbox(path.join(tempDir(), 'home'), profile);
+    const file = configFile(home, profile);
+    // MI 1.2 reads [keystore.primary], not the [keystore.tls] its file ships with.
+    if (profile === 'mi-1.2') writeFileSync(file, readFileSync(file, 'utf8').replace(/^\[keystore\.tls\]$/m, '[keystore.primary]'));
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n[secrets]\nadmin_password = "[admin-Pw-7]"\n`);
+    const hardenAnswers = answers('[secrets]\nencrypt_plaintext = true\nmove_keystore_passwords = true\n[vault]\npassword_file = "persist"\n');
+    const dry = await apply(home, 'secrets', hardenAnswers, ['--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).not.toContain('admin-Pw-7');
+    const run = await apply(home, 'secrets', hardenAnswers);
+    expect(run.code, run.stderr).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toMatch(/^\s*(password|key_password) = "wso2carbon"/m);
+    expect(text).not.toContain('admin-Pw-7');
+    expect(text).toMatch(/password = "\$secret\{truststore_password\}"/);
+    expect(readFileSync(path.join(home, 'password-persist'), 'utf8')).toBe('wso2carbon\n');
+    await expectServerStarts(home);
+    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }> };
+    expect(status.findings.map((finding) => finding.code)).not.toEqual(expect.arrayContaining(['password-plaintext']));
+    expect(status.findings.map((finding) => finding.code)).not.toContain('secret-plaintext');
+    // A second run has nothing left to do.
+    expect((await apply(home, 'secrets', hardenAnswers)).stdout).toMatch(/Nothing to change/);
+
+    const internalFollows = profile === 'mi-4' || profile === 'ei-7';
+    const rotated = await apply(home, 'primary', primaryAnswers(internalFollows ? '[secrets]\nstrategy = "re-encrypt"\n' : ''));
+    expect(rotated.code, rotated.stderr).toBe(0);
+    await expectServerStarts(home);
+    if (internalFollows) {
+      const internal = await apply(home, 'internal', answers('[keystore]\nsource = "generate"\nfile_name = "internal.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_TRUST_PW" }\n[keystore.generate]\ndname = "CN=internal"\n[secrets]\nstrategy = "re-encrypt"\n'));
+      expect(internal.code, internal.stderr).toBe(0);
+      expect(readFileSync(path.join(home, 'password-persist'), 'utf8')).toBe(`${NEW.NEW_TRUST_PW}\n`);
+      await expectServerStarts(home);
+    }
+    const trust = await apply(home, 'truststore', truststoreAnswers());
+    expect(trust.code, trust.stderr).toBe(0);
+    await expectServerStarts(home);
+    expectNoPlaintext(home, profile);
+  });
+});
+
+describe('conf/security/secret-conf.properties', () => {
+  it('status says when it names another keystore than the internal one; apply internal points it at the new one, keeping every other line', async () => {
+    const home = await hardenedHome('mi-4', 'password-persist');
+    const conf = path.join(home, 'conf', 'security', 'secret-conf.properties');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(path.dirname(conf), { recursive: true });
+    const lines = ['# written by the cipher tool', 'secVault.enabled=true', `keystore.identity.location=${path.join(home, SECURITY, 'wso2carbon.jks')}`, 'keystore.identity.type=JKS', 'keystore.identity.alias=wso2carbon', 'keystore.identity.store.password=identity.store.password', ''];
+    writeFileSync(conf, lines.join('\n'));
+    const healthy = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }> };
+    expect(healthy.findings.map((finding) => finding.code)).not.toContain('secret-conf-stale');
+    writeFileSync(conf, lines.join('\n').replace('wso2carbon.jks', 'elsewhere.jks'));
+    const stale = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string; level: string }> };
+    expect(stale.findings).toContainEqual(expect.objectContaining({ code: 'secret-conf-stale', level: 'error' }));
+
+    const run = await apply(home, 'internal', answers('[keystore]\nsource = "generate"\nfile_name = "internal.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_TRUST_PW" }\n[keystore.generate]\ndname = "CN=internal"\n[secrets]\nstrategy = "re-encrypt"\n'));
+    expect(run.code, run.stderr).toBe(0);
+    const after = readFileSync(conf, 'utf8').split('\n');
+    expect(after).toEqual(lines.map((line) => line.replace(/^keystore\.identity\.location=.*/, `keystore.identity.location=${path.join(home, SECURITY, 'internal.jks')}`).replace('keystore.identity.alias=wso2carbon', 'keystore.identity.alias=internal')));
+    const fixed = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }> };
+    expect(fixed.findings.map((finding) => finding.code)).not.toContain('secret-conf-stale');
+    await expectServerStarts(home);
+  });
+});
