@@ -58,7 +58,9 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
     (stdout.columns ?? 80) < MIN_COLUMNS ||
     (stdout.rows ?? 24) < MIN_ROWS;
   const dryRun = Boolean(values['dry-run']);
+  const vaultPassword = await askVaultPassword(home, context);
   const session: WizardSessionOptions = {
+    ...(vaultPassword !== undefined ? { vaultPassword } : {}),
     home,
     env: context.env,
     cwd: context.cwd,
@@ -103,4 +105,52 @@ async function keytoolOnPath(env: NodeJS.ProcessEnv): Promise<boolean> {
   const { existsSync } = await import('node:fs');
   const candidates = [env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'keytool') : undefined, ...(env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'keytool'))];
   return candidates.some((candidate) => candidate !== undefined && existsSync(candidate));
+}
+
+/**
+ * A home that keeps its keystore passwords in the secure vault needs the internal keystore's password before any
+ * screen can show or change them. Unless the server's own password files (or nothing) make it unnecessary, it is
+ * asked once, here, on its own, saying why; a wrong one is said at once. Enter goes on without it (locked).
+ */
+async function askVaultPassword(home: string | undefined, context: CommandContext): Promise<string | undefined> {
+  const [{ loadHomeFacts }, { needsVault, secretAliasesInUse, unlockVault }, { findVaultPassword }, { promptSecret }, { secretsOf }] = await Promise.all([
+    import('../procedures/facts.js'),
+    import('../vault/unlock.js'),
+    import('../vault/vault-password.js'),
+    import('../cli/prompt-secret.js'),
+    import('../config/resolve.js'),
+  ]);
+  let facts;
+  try {
+    facts = loadHomeFacts({ home, env: context.env, cwd: context.cwd, now: context.now });
+  } catch (error) {
+    if (error instanceof UserError) return undefined; // the wizard itself says what is wrong with the home
+    throw error;
+  }
+  if (!needsVault(facts.resolved) || (await findVaultPassword(facts.located.home, { env: context.env }))) return undefined;
+  const aliases = [...secretAliasesInUse(facts.resolved).keys()].map((alias) => `$secret{${alias}}`).join(', ');
+  const stderr = context.stderr as NodeJS.WriteStream;
+  const internalFile = path.relative(facts.located.home, facts.resolved.roles.internal.file);
+  // Short lines: this is read on an 80-column SSH terminal before any screen is drawn.
+  stderr.write(
+    [
+      'This server keeps its keystore passwords in the secure vault:',
+      `  ${aliases}`,
+      'To read and change them, type the internal keystore\'s password once',
+      `(${internalFile.startsWith('..') ? facts.resolved.roles.internal.file : internalFile}; kept in memory only).`,
+      '',
+    ].join('\n'),
+  );
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const typed = await promptSecret('Internal keystore password (Enter to go on without it): ', context.stdin, stderr);
+    if (typed === '') return undefined;
+    try {
+      await unlockVault(facts.located.home, facts.resolved, secretsOf(facts.document.data), { store: typed, key: typed, from: 'the prompt' });
+      return typed;
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      stderr.write(`${error.code === 'vault-password-wrong' ? 'That password does not open the internal keystore.' : error.message} Try again.\n`);
+    }
+  }
+  return undefined;
 }

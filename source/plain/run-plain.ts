@@ -7,7 +7,7 @@ import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
 import { writeNewFile } from '../files/write-new-file.js';
 import { executePrepared } from '../procedures/execute.js';
-import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { renderPlan, requestMessage } from '../procedures/plan-render.js';
 import { diskProcedureIO, reviewChange, wizardFactsOf, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus } from '../status/gather.js';
@@ -26,8 +26,8 @@ export interface PlainOptions extends WizardSessionOptions {
 export async function runPlain(options: PlainOptions): Promise<number> {
   // Everything said quotes text from the home's files (aliases, names, paths): control characters shown, never sent.
   const say = (line: string) => options.write(`${printableLines(line)}\n`);
-  const facts = loadHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now });
-  const report = await gatherStatus({ located: facts.located, env: options.env, now: options.now });
+  const facts = await loadWizardHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}) });
+  const report = await gatherStatus({ located: facts.located, env: options.env, now: options.now, ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}) });
   say(`ei-keystore${options.sandbox ? ' (SANDBOX)' : ''}: ${facts.located.home}`);
   say(`${facts.profile.id}: ${facts.document.profileEvidence}`);
   for (const role of report.roles) {

@@ -28,6 +28,8 @@ export interface WizardSessionOptions {
   keytoolAvailable: boolean;
   /** The home is a sandbox (said in the header). */
   sandbox: boolean;
+  /** The internal keystore's password, asked once before the screens when the home keeps passwords in the vault. */
+  vaultPassword?: string;
 }
 
 /** The plain facts the procedure fields need, read from a real home. */

@@ -75,6 +75,8 @@ export interface GatherOptions {
   profile?: ProfileId;
   /** --vault-password-env NAME: the internal keystore's password, for $secret{} values. */
   vaultPasswordEnv?: string;
+  /** The internal keystore's password, already asked (the wizard asks once, before its screens). */
+  vaultPassword?: string;
 }
 
 /** Reads the configuration and every keystore it names, and says what is wrong. Writes nothing. */
@@ -374,6 +376,7 @@ async function openVault(
   const password = await findVaultPassword(document.home, {
     env: options.env,
     ...(options.vaultPasswordEnv !== undefined ? { envName: options.vaultPasswordEnv } : {}),
+    ...(options.vaultPassword !== undefined ? { fromAnswers: options.vaultPassword } : {}),
     ...(options.ask ? { ask: options.ask } : {}),
   });
   if (!password) {

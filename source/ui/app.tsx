@@ -10,7 +10,7 @@ import { writeNewFile } from '../files/write-new-file.js';
 import { renderStatus } from '../commands/status-render.js';
 import { makeStyle } from '../cli/style.js';
 import { executePrepared } from '../procedures/execute.js';
-import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { renderPlan } from '../procedures/plan-render.js';
 import { diskProcedureIO, reviewChange, wizardFactsOf, type Review, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus, type StatusReport } from '../status/gather.js';
@@ -61,8 +61,8 @@ export function WizardApp(props: WizardAppProps) {
 
   const loadHome = async () => {
     try {
-      const facts = loadHomeFacts({ home: props.home, env: props.env, cwd: props.cwd, now: props.now });
-      const report = await gatherStatus({ located: facts.located, env: props.env, now: props.now });
+      const facts = await loadWizardHomeFacts({ home: props.home, env: props.env, cwd: props.cwd, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
+      const report = await gatherStatus({ located: facts.located, env: props.env, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
       setHome({ facts, wizard: wizardFactsOf(facts), report });
     } catch (error) {
       if (error instanceof UserError) props.onExit(error.exitCode, `ei-keystore: ${error.message}`);

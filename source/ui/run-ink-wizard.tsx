@@ -27,6 +27,7 @@ export async function runInkWizard(options: InkWizardOptions): Promise<number> {
       dryRun={options.dryRun}
       keytoolAvailable={options.keytoolAvailable}
       sandbox={options.sandbox}
+      {...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {})}
       onExit={(code, message) => finish({ code, message })}
     />,
     {

@@ -19,6 +19,8 @@ import { runCliCaptured } from '../support/run-cli.js';
 import { expectServerStarts, runStartupCheck } from '../support/startup-check.js';
 import { tempDir } from '../support/tmp.js';
 import { snapshotTree } from '../support/tree.js';
+import { haveTmux, TmuxPane } from '../support/tmux-pane.js';
+import { fileURLToPath } from 'node:url';
 
 const NEW = { NEW_STORE_PW: 'vault-Store-81', NEW_KEY_PW: 'vault-Store-81', NEW_TRUST_PW: 'vault-Trust-92', VAULT_PW: 'wso2carbon' };
 
@@ -231,5 +233,32 @@ describe('conf/security/secret-conf.properties', () => {
     const fixed = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }> };
     expect(fixed.findings.map((finding) => finding.code)).not.toContain('secret-conf-stale');
     await expectServerStarts(home);
+  });
+});
+
+const bundle = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/ei-keystore.mjs');
+// CI installs tmux (.ci/run); elsewhere its absence skips this test with a message.
+const describeTmux = haveTmux || process.env.CI === 'true' ? describe : describe.skip;
+if (!haveTmux) console.warn('skipped the wizard vault prompt test: tmux is not installed');
+
+describeTmux('the wizard on a hardened home without password files', () => {
+  it('asks the internal keystore password once, before any screen, says a wrong one at once, then shows the roles opened', async () => {
+    const home = await hardenedHome('mi-4', undefined);
+    const pane = new TmuxPane(`node ${bundle} --home ${home}`);
+    try {
+      await pane.until((screen) => screen.includes('Internal keystore password'), 'the vault prompt');
+      expect(pane.screen()).toContain('This server keeps its keystore passwords in the secure vault:\n  $secret{keystore_password}, $secret{truststore_password}');
+      pane.text('not-it');
+      pane.keys('Enter');
+      await pane.until((screen) => screen.includes('That password does not open the internal keystore'), 'the wrong-password message');
+      pane.text('wso2carbon');
+      pane.keys('Enter');
+      const homeScreen = await pane.until((screen) => screen.includes('Change the primary keystore'), 'the home screen');
+      expect(homeScreen).not.toMatch(/password-unavailable|vault-locked/);
+      expect(homeScreen).not.toContain('wso2carbon\n');
+      pane.keys('Escape');
+    } finally {
+      pane.kill();
+    }
   });
 });
