@@ -6,7 +6,7 @@ Usage:
       the wizard, screen by screen (--plain: line by line; --dry-run: no writes)
   ei-keystore --sandbox [DIR]
       the wizard on a sandbox home, created on first use
-  ei-keystore status [--home DIR] [--profile P] [--json]
+  ei-keystore status [--home DIR] [--profile P] [--json | --prometheus]
       what the configuration points at, and what is wrong with it
   ei-keystore inspect FILE [--password-env NAME] [--json]
       the entries of one keystore (JKS, JCEKS or PKCS#12)
@@ -45,7 +45,7 @@ file's bytes, not its name.
                         (without it: a masked prompt on a terminal)
   --json                one JSON document on stdout
 `,
-  status: `Usage: ei-keystore status [--home DIR] [--profile P] [--json]
+  status: `Usage: ei-keystore status [--home DIR] [--profile P] [--json | --prometheus]
 
 For the primary keystore, the internal keystore and the truststore: the file the
 configuration points at, whether it opens with the configured password, holds
@@ -57,6 +57,8 @@ attention (expiry, weak keys, shipped defaults, tables the product ignores).
   --profile P    the product layout, when detection cannot tell: ei-7 | mi-1.1 |
                  mi-1.2 | mi-4
   --json         one JSON document on stdout
+  --prometheus   node_exporter textfile-collector metrics on stdout (exit 0
+                 unless the configuration cannot be read)
 
 Exit codes: 0 no errors; 1 errors found; 2 the configuration cannot be read.
 `,
