@@ -2,10 +2,8 @@
 // executable application), for servers that have a JDK and no Node. Beside it, <name>.sha256 in `sha256sum -c` form.
 //
 // How it is made (Node 20's documented recipe, https://nodejs.org/docs/latest-v20.x/api/single-executable-applications.html):
-// 1. the bundle (scripts/build.mjs) turned into a CommonJS script: a single executable runs one CommonJS file,
-//    and esbuild cannot bundle straight to CommonJS because Ink and yoga-layout await at their top level. The ESM
-//    bundle has those awaits only inside esbuild's lazy module initialisers (async functions), so converting its
-//    `import ... from 'node:x'` lines to require() and its import.meta.url to the file's URL is all it takes;
+// 1. the CommonJS script inside dist/ei-keystore.mjs (scripts/build/script-form.mjs: a single executable runs
+//    one CommonJS file, and the .mjs holds the bundle in that form for its own code cache);
 // 2. `node --experimental-sea-config` writes the preparation blob, with useCodeCache: V8's compiled code goes in
 //    with the source, so the executable does not parse 2.5 MB of JavaScript at every start;
 // 3. a copy of the running `node` binary, with the blob injected by postject (a devDependency).
@@ -17,51 +15,18 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { transform } from 'esbuild';
 import { buildBundle } from './build.mjs';
+import { scriptFromModule } from './build/script-form.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 
 // The fuse Node's own binary carries for single executable applications (the same string in every Node 20).
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-const BUNDLE_REQUIRE_LINE = /^import \{ createRequire as __eikCreateRequire \}[^\n]*\n/;
 
 /** The executable's name for this platform and CPU: ei-keystore-linux-x64, ei-keystore-linux-arm64, ... */
 export function executableName(platform = process.platform, arch = process.arch) {
   return `ei-keystore-${platform}-${arch}`;
-}
-
-/**
- * The ESM bundle as a CommonJS script (see the top of this file). Checked, not assumed: a top-level await or an
- * import of anything but a Node built-in left in the bundle fails the conversion here rather than at a user's start.
- */
-export async function scriptFromBundle(bundleSource) {
-  if (!BUNDLE_REQUIRE_LINE.test(bundleSource)) throw new Error('build-exe: the bundle no longer starts with the createRequire banner of scripts/build.mjs');
-  const converted = await transform(bundleSource.replace(BUNDLE_REQUIRE_LINE, ''), {
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    // import('node:fs') inside the bundle becomes require(): a single executable's script has no module loader.
-    supported: { 'dynamic-import': false },
-    define: { 'import.meta.url': '__eikScriptUrl' },
-    charset: 'ascii',
-    legalComments: 'none',
-    logLevel: 'error',
-  });
-  const requires = [...converted.code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]);
-  const foreign = requires.filter((name) => !require('node:module').isBuiltin(name));
-  if (foreign.length > 0) throw new Error(`build-exe: the bundle requires modules that are not Node built-ins: ${[...new Set(foreign)].join(', ')}`);
-  // Each `import path from 'node:path'` of the bundle became its own __toESM(require('node:path')), a copy of
-  // every property of the module (44 of node:path, 20 of node:process: ~12 ms at each start). One per module is enough.
-  const code = converted.code.replaceAll('__toESM(require("node:', '__eikBuiltinESM(require("node:');
-  return `const __eikScriptUrl = require('node:url').pathToFileURL(__filename).href;
-const __eikBuiltinCopies = new Map();
-function __eikBuiltinESM(builtin) {
-  if (!__eikBuiltinCopies.has(builtin)) __eikBuiltinCopies.set(builtin, __toESM(builtin));
-  return __eikBuiltinCopies.get(builtin);
-}
-${code}`;
 }
 
 function sha256File(file) {
@@ -69,7 +34,8 @@ function sha256File(file) {
 }
 
 /**
- * Builds the executable into outDir (dist/ by default) from a fresh bundle. Returns { file, checksumFile, sha256, bytes }.
+ * Builds the executable into outDir (dist/ by default) from bundleFile (a .mjs that scripts/build.mjs made), or
+ * from a fresh bundle. Returns { file, checksumFile, sha256, bytes }.
  * nodeBinary is the Node the executable is made of: the running one unless told.
  */
 export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBinary = process.execPath, bundleFile } = {}) {
@@ -79,7 +45,7 @@ export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBi
     const bundle = bundleFile ?? path.join(work, 'ei-keystore.mjs');
     if (!bundleFile) await buildBundle(bundle);
     const script = path.join(work, 'ei-keystore.cjs');
-    writeFileSync(script, await scriptFromBundle(readFileSync(bundle, 'utf8')));
+    writeFileSync(script, scriptFromModule(readFileSync(bundle, 'latin1')), 'latin1');
     const blob = path.join(work, 'ei-keystore.blob');
     const config = path.join(work, 'sea-config.json');
     writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }, null, 2));
