@@ -3,8 +3,10 @@
 // but Node (no node_modules, no templates on disk). test/bundle/single-file.test.ts holds it to that.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFile } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { inkIncrementalFix } from './build/ink-incremental-fix.mjs';
+import { moduleFromScript, scriptFromEsmBundle } from './build/script-form.mjs';
 import { startUpFixes } from './build/start-up-fixes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,8 +50,15 @@ export const bundleOptions = {
   logLevel: 'warning',
 };
 
+/**
+ * dist/ei-keystore.mjs: the ESM bundle, made a CommonJS script, behind a loader that compiles it with V8's code
+ * cache (scripts/build/script-form.mjs says why and how).
+ */
 export async function buildBundle(outfile = path.join(root, 'dist/ei-keystore.mjs')) {
-  return build({ ...bundleOptions, outfile });
+  const result = await build({ ...bundleOptions, outfile, write: false });
+  const script = await scriptFromEsmBundle(result.outputFiles[0].text);
+  await writeFile(outfile, moduleFromScript(script));
+  return result;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

@@ -1,6 +1,6 @@
 import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './cli/context.js';
-import { processContext } from './cli/context.js';
+import { processContext, withStdout } from './cli/context.js';
 import { MAIN_HELP } from './cli/help.js';
 import { printableLines } from './core/printable.js';
 import { isUserError, UserError } from './errors.js';
@@ -30,7 +30,7 @@ function noticingWrites<T extends CommandContext['stdout']>(stream: T, onWrite: 
 export async function runCli(argv: string[], context: CommandContext): Promise<number> {
   const json = argv.includes('--json') && !argv.includes('--help') && !argv.includes('-h');
   let printed = false;
-  const tracked: CommandContext = json ? { ...context, stdout: noticingWrites(context.stdout, () => (printed = true)) } : context;
+  const tracked: CommandContext = json ? withStdout(context, noticingWrites(context.stdout, () => (printed = true))) : context;
   try {
     return await dispatch(argv, tracked);
   } catch (caught) {

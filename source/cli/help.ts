@@ -6,7 +6,7 @@ Usage:
       the wizard, screen by screen (--plain: line by line; --dry-run: no writes)
   ei-keystore --sandbox [DIR]
       the wizard on a sandbox home, created on first use
-  ei-keystore status [--home DIR] [--profile P] [--json]
+  ei-keystore status [--home DIR] [--profile P] [--json | --prometheus]
       what the configuration points at, and what is wrong with it
   ei-keystore inspect FILE [--password-env NAME] [--json]
       the entries of one keystore (JKS, JCEKS or PKCS#12)
@@ -45,7 +45,7 @@ file's bytes, not its name.
                         (without it: a masked prompt on a terminal)
   --json                one JSON document on stdout
 `,
-  status: `Usage: ei-keystore status [--home DIR] [--profile P] [--json]
+  status: `Usage: ei-keystore status [--home DIR] [--profile P] [--json | --prometheus]
                           [--vault-password-env NAME]
 
 For the primary keystore, the internal keystore and the truststore: the file the
@@ -58,6 +58,8 @@ attention (expiry, weak keys, shipped defaults, tables the product ignores).
   --profile P    the product layout, when detection cannot tell: ei-7 | mi-1.1 |
                  mi-1.2 | mi-4
   --json         one JSON document on stdout
+  --prometheus   node_exporter textfile-collector metrics on stdout (exit 0
+                 unless the configuration cannot be read)
   --vault-password-env NAME
                  the internal keystore's password, to check $secret{}
                  passwords (else <home>/password-tmp or password-persist, or a

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { keytoolList } from '../../source/keytool/run.js';
+// @ts-expect-error a build script in JavaScript, without types
+import { scriptFromModule } from '../../scripts/build/script-form.mjs';
 
 // The one-file install: the bundle that `npm run build` makes, copied ALONE to a folder with no node_modules
 // anywhere above it, must run every command there with nothing but Node.
@@ -67,6 +69,12 @@ describe('dist/ei-keystore.mjs copied alone to a folder', () => {
     expect(imported.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
     const required = [...text.matchAll(/\b__require\(["']([^"']+)["']\)/g)].map((match) => match[1]!);
     expect(required.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
+    // The tool itself is the script in the file's last comment (scripts/build/script-form.mjs): all it requires
+    // are built-ins too.
+    const script = (scriptFromModule as (text: string) => string)(text);
+    const scriptRequires = [...script.matchAll(/\brequire\(["']([^"']+)["']\)/g)].map((match) => match[1]!);
+    expect(scriptRequires.length).toBeGreaterThan(10);
+    expect(scriptRequires.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
   });
 
   it('prints its version', () => {

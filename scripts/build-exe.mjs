@@ -1,0 +1,90 @@
+// `npm run build:exe`: dist/ei-keystore-linux-<arch>, one executable holding Node and the bundle (a Node single
+// executable application), for servers that have a JDK and no Node. Beside it, <name>.sha256 in `sha256sum -c` form.
+//
+// How it is made (Node 20's documented recipe, https://nodejs.org/docs/latest-v20.x/api/single-executable-applications.html):
+// 1. the CommonJS script inside dist/ei-keystore.mjs (scripts/build/script-form.mjs: a single executable runs
+//    one CommonJS file, and the .mjs holds the bundle in that form for its own code cache);
+// 2. `node --experimental-sea-config` writes the preparation blob, with useCodeCache: V8's compiled code goes in
+//    with the source, so the executable does not parse 2.5 MB of JavaScript at every start;
+// 3. a copy of the running `node` binary, with the blob injected by postject (a devDependency).
+// The executable is for the platform and CPU of the Node that runs this script: a Node binary cannot be made for
+// another CPU from here (the code cache is CPU-specific), so linux-arm64 is made by running this on arm64.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildBundle } from './build.mjs';
+import { scriptFromModule } from './build/script-form.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+// The fuse Node's own binary carries for single executable applications (the same string in every Node 20).
+const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+
+/** The executable's name for this platform and CPU: ei-keystore-linux-x64, ei-keystore-linux-arm64, ... */
+export function executableName(platform = process.platform, arch = process.arch) {
+  return `ei-keystore-${platform}-${arch}`;
+}
+
+function sha256File(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
+}
+
+/**
+ * Builds the executable into outDir (dist/ by default) from bundleFile (a .mjs that scripts/build.mjs made), or
+ * from a fresh bundle. Returns { file, checksumFile, sha256, bytes }.
+ * nodeBinary is the Node the executable is made of: the running one unless told.
+ */
+export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBinary = process.execPath, bundleFile } = {}) {
+  mkdirSync(outDir, { recursive: true });
+  const work = mkdtempSync(path.join(outDir, '.sea-'));
+  try {
+    const bundle = bundleFile ?? path.join(work, 'ei-keystore.mjs');
+    if (!bundleFile) await buildBundle(bundle);
+    const script = path.join(work, 'ei-keystore.cjs');
+    writeFileSync(script, scriptFromModule(readFileSync(bundle, 'latin1')), 'latin1');
+    const blob = path.join(work, 'ei-keystore.blob');
+    const config = path.join(work, 'sea-config.json');
+    writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }, null, 2));
+    const prepared = spawnSync(nodeBinary, ['--experimental-sea-config', config], { encoding: 'utf8' });
+    if (prepared.status !== 0) throw new Error(`build-exe: ${nodeBinary} --experimental-sea-config failed:\n${prepared.stdout}${prepared.stderr}`);
+
+    const file = path.join(outDir, executableName());
+    const staged = path.join(work, executableName());
+    copyFileSync(nodeBinary, staged);
+    chmodSync(staged, 0o755);
+    const { inject } = require('postject');
+    // postject reports its progress, and LIEF's harmless "Can't find string offset for section name '.note.100'"
+    // (Node's documentation shows the same), on the console; a failed injection throws, and the build says what
+    // it made itself.
+    const quiet = { log: console.log, warn: console.warn, error: console.error };
+    Object.assign(console, { log() {}, warn() {}, error() {} });
+    try {
+      await inject(staged, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+    } finally {
+      Object.assign(console, quiet);
+    }
+    const ran = spawnSync(staged, ['--version'], { encoding: 'utf8', env: { PATH: '' } });
+    const expected = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
+    if (ran.status !== 0 || ran.stdout.trim() !== expected) throw new Error(`build-exe: the new executable's --version said ${JSON.stringify(ran.stdout + ran.stderr)}, not ${expected}`);
+    // Put in place whole: a reader of dist/ never sees half an executable.
+    rmSync(file, { force: true });
+    copyFileSync(staged, file);
+    chmodSync(file, 0o755);
+    const sha256 = sha256File(file);
+    const checksumFile = `${file}.sha256`;
+    writeFileSync(checksumFile, `${sha256}  ${path.basename(file)}\n`);
+    return { file, checksumFile, sha256, bytes: readFileSync(file).length };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const made = await buildExecutable();
+  process.stdout.write(`${path.relative(root, made.file)}: ${(made.bytes / 1024 / 1024).toFixed(1)} MB, sha256 ${made.sha256} (in ${path.relative(root, made.checksumFile)})\n`);
+  if (process.arch !== 'arm64') process.stdout.write('linux-arm64 is not made here: run `npm run build:exe` with an arm64 Node to make it.\n');
+}

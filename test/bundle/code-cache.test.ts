@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
+// @ts-expect-error a build script in JavaScript, without types
+import { moduleFromScript, scriptFromModule } from '../../scripts/build/script-form.mjs';
+import { tempDir } from '../support/tmp.js';
+
+// dist/ei-keystore.mjs is a loader and the tool as a script in a comment, compiled with V8's code cache kept under
+// $XDG_CACHE_HOME/ei-keystore. The cache is only a speed-up: stale, foreign or unwritable, the tool runs the same.
+
+const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const toScriptForm = moduleFromScript as (script: string) => string;
+const fromModule = scriptFromModule as (text: string) => string;
+
+let buildDir = '';
+let bundle = '';
+
+beforeAll(() => {
+  buildDir = mkdtempSync(path.join(os.tmpdir(), 'eik-code-cache-build-'));
+  bundle = path.join(buildDir, 'ei-keystore.mjs');
+  const built = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `const { buildBundle } = await import(${JSON.stringify(path.join(repositoryRoot, 'scripts/build.mjs'))}); await buildBundle(${JSON.stringify(bundle)});`],
+    { encoding: 'utf8' },
+  );
+  expect(built.status, built.stderr).toBe(0);
+});
+
+afterAll(() => {
+  if (buildDir) rmSync(buildDir, { recursive: true, force: true });
+});
+
+function run(args: string[], env: NodeJS.ProcessEnv) {
+  const result = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const cacheFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.v8')) : []);
+
+describe('the script form of the bundle', () => {
+  it('keeps a script holding `*/`, control characters and the marker itself, byte for byte, and runs it', () => {
+    const script = "const text = '*/ /*EIK-SCRIPT\\n \\u000e'; /* a comment */ process.stdout.write(JSON.stringify([text, '\x0e*/\x0f']));\n";
+    const made = toScriptForm(script);
+    expect(fromModule(made)).toBe(script);
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'm.mjs'), made);
+    const ran = spawnSync(process.execPath, [path.join(dir, 'm.mjs')], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir } });
+    expect(ran.stderr).toBe('');
+    expect(JSON.parse(ran.stdout)).toEqual(['*/ /*EIK-SCRIPT\n \u000e', '\x0e*/\x0f']);
+  });
+
+  it('refuses a .mjs that does not hold a script', () => {
+    expect(() => fromModule("console.log('hello')\n")).toThrow(/does not hold the script/);
+  });
+});
+
+describe('the V8 code cache of dist/ei-keystore.mjs', () => {
+  it('is written once per command in a private folder of the user, and used: the output is the same', () => {
+    const home = tempDir();
+    const cache = path.join(home, '.cache', 'ei-keystore');
+    const first = run(['--version'], { HOME: home });
+    expect(first).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+    const [written] = cacheFiles(cache);
+    expect(written).toMatch(new RegExp(`^code-[0-9a-f]{16}-${process.version}-${process.arch}-version\\.v8$`));
+    expect(statSync(cache).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(cache, written!)).mode & 0o777).toBe(0o600);
+    const bytes = readFileSync(path.join(cache, written!));
+    const second = run(['--version'], { HOME: home });
+    expect(second).toEqual(first);
+    // Accepted by V8, so not written again.
+    expect(readFileSync(path.join(cache, written!)).equals(bytes)).toBe(true);
+    const help = run(['status', '--help'], { HOME: home });
+    expect(help.code).toBe(0);
+    expect(cacheFiles(cache).sort()).toEqual([written!, written!.replace('-version.v8', '-status.v8')].sort());
+    expect(readdirSync(cache).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a cache V8 rejects (stale or damaged) is ignored and replaced', () => {
+    const home = tempDir();
+    const cache = path.join(home, '.cache', 'ei-keystore');
+    run(['--version'], { HOME: home });
+    const [written] = cacheFiles(cache);
+    writeFileSync(path.join(cache, written!), Buffer.alloc(4096, 7), { mode: 0o600 });
+    const damaged = run(['--version'], { HOME: home });
+    expect(damaged).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+    expect(readFileSync(path.join(cache, written!)).equals(Buffer.alloc(4096, 7))).toBe(false);
+  });
+
+  it('a cache file others may write is not used, and a cache folder others may write is not written', () => {
+    const home = tempDir();
+    const cache = path.join(home, '.cache', 'ei-keystore');
+    run(['--version'], { HOME: home });
+    const [written] = cacheFiles(cache);
+    chmodSync(path.join(cache, written!), 0o666);
+    expect(run(['--version'], { HOME: home }).stdout).toBe(`${packageJson.version}\n`);
+    // Not read, so written anew: the private file replaced the shared one.
+    expect(statSync(path.join(cache, written!)).mode & 0o777).toBe(0o600);
+
+    const shared = path.join(tempDir(), 'shared-cache');
+    mkdirSync(path.join(shared, 'ei-keystore'), { recursive: true });
+    chmodSync(path.join(shared, 'ei-keystore'), 0o777);
+    expect(run(['--version'], { HOME: home, XDG_CACHE_HOME: shared }).code).toBe(0);
+    expect(readdirSync(path.join(shared, 'ei-keystore'))).toEqual([]);
+  });
+
+  it('an unwritable cache, or EI_KEYSTORE_CODE_CACHE=off, changes nothing but speed', () => {
+    const home = tempDir();
+    const notADirectory = path.join(home, 'a-file');
+    writeFileSync(notADirectory, '');
+    expect(run(['--version'], { HOME: home, XDG_CACHE_HOME: notADirectory })).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+    const off = run(['--version'], { HOME: home, EI_KEYSTORE_CODE_CACHE: 'off' });
+    expect(off).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+    expect(existsSync(path.join(home, '.cache'))).toBe(false);
+  });
+});
