@@ -77,7 +77,7 @@ describe('plain mode', () => {
     expect(code, output).toBe(0);
     expect(output).toMatch(/SANDBOX/);
     expect(output).toMatch(/Done\. Backup \S+/);
-    expect(output).toMatch(/ei-keystore restore --home/);
+    expect(output).toMatch(/To undo:\n  \S.* restore --home \S+ \S+\n/);
     expect(output).not.toContain('plain-mode-pass');
     const [entry] = await keytoolList(path.join(home, 'repository/resources/security/ei-primary.jks'), 'plain-mode-pass');
     expect(entry).toMatchObject({ alias: 'node-1', kind: 'private-key' });
