@@ -61,7 +61,11 @@ export function FormScreen({ definition, facts, values, index, io, tag, onAnswer
       <Header title={definition.title} tag={tag} step={{ current: index + 1, total: fields.length }} width={columns} />
       {index === 0 ? wrapText(definition.intro, columns).slice(0, 2).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
       <Box marginTop={1} flexDirection="column">
-        <Text bold>{field.label}</Text>
+        {wrapText(field.label, columns).map((line, n) => (
+          <Text key={`label-${n}`} bold>
+            {line}
+          </Text>
+        ))}
         {why ? wrapText(why, columns).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
       </Box>
       <FieldInput key={`${field.id}-${index}`} field={field} context={context} previous={values[field.id]} io={io} width={columns} onSubmit={submit} onBack={back} busy={checking} onEdit={() => setProblem(undefined)} />
