@@ -119,4 +119,18 @@ describeTmux('the wizard at real terminal sizes (tmux)', () => {
       pane.kill();
     }
   });
+
+  it('item 15: `npm start -- --dry-run` keeps the sandbox', async () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+    const pane = new TmuxPane(`cd ${root} && node scripts/start.mjs --dry-run; echo EXIT=$?; sleep 60`);
+    try {
+      const screen = await atHome(pane);
+      expect(screen.split('\n')[0]).toMatch(/SANDBOX DRY RUN$/);
+      expect(screen).toContain(`Home     ${path.join(root, '.sandbox', 'home')}`);
+      pane.keys('Escape');
+      await pane.until((text) => text.includes('EXIT=0'), 'the exit');
+    } finally {
+      pane.kill();
+    }
+  });
 });
