@@ -201,7 +201,7 @@ function Wizard(props: WizardAppProps) {
           />
         );
       case 'status':
-        return home ? <StatusScreen tag={tag} lines={renderStatus(home.report, makeStyle(false), 80).trimEnd().split('\n')} onBack={() => dispatch({ type: 'back' })} /> : null;
+        return home ? <StatusScreen tag={tag} lines={renderStatus(home.report, makeStyle(false), Math.max(MIN_SCREEN.columns, Math.min(raw.columns, 120))).trimEnd().split('\n')} onBack={() => dispatch({ type: 'back' })} /> : null;
       case 'form':
         return home ? (
           <FormScreen

@@ -41,10 +41,13 @@ export function DoneScreen({ title, tag, steps, backupId, commands, next, onExit
         {commands.map(({ label, command }) => (
           <Box key={label} flexDirection="column">
             <Text>{`${label}:`}</Text>
-            <Text color="cyan" wrap="truncate-end">{`  ${command}`}</Text>
+            {/* Wrapped to be read whole here; printed again on one line on the shell's screen to be copied. */}
+            {wrapText(command, columns - 2).map((line, n) => (
+              <Text key={n} color="cyan">{`  ${line}`}</Text>
+            ))}
           </Box>
         ))}
-        {commands.some(({ command }) => command.length + 2 > columns) ? <Text dimColor>{wrapText('Too wide to show whole: Enter prints every command in full, one per line, to copy.', columns).join(' ')}</Text> : null}
+        {commands.some(({ command }) => command.length + 2 > columns) ? <Text dimColor>{wrapText('Enter quits and prints these commands again, each on one line, to copy.', columns).join(' ')}</Text> : null}
       </Box>
       <Box marginTop={1} flexDirection="column">
         {next.flatMap((line, n) => wrapText(`- ${line}`, columns).map((part, m) => <Text key={`${n}-${m}`}>{part}</Text>))}
