@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { selfCommand } from '../../source/cli/self-command.js';
+import { stepLabel } from '../../source/core/step-labels.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { WizardApp } from '../../source/ui/app.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
@@ -134,6 +135,9 @@ describe('items 15-17, 19: start, pipes, progress words, install', () => {
     expect(run.code, run.stderr).toBe(0);
     for (const words of ['Lock the home against other runs', 'Back up every file that changes', 'Rename the new files into place']) expect(run.stderr).toContain(words);
     expect(run.stderr).not.toMatch(/^\s*(lock|check|backup|stage|verify|verify-own|commit|unlock)\s*$/m);
+    // The crash harness reads the same words to know where a kill landed.
+    const harness = readFileSync(path.join(root, 'scripts/crash-harness.mjs'), 'utf8');
+    for (const step of ['lock', 'check', 'backup', 'stage', 'verify', 'commit', 'unlock', 'rollback']) expect(harness).toContain(`${step}: '${stepLabel(step)}'`);
   });
 
   it('item 19: npm is told esbuild may run its install script; the README names every test prerequisite', () => {
