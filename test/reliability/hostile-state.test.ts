@@ -6,8 +6,8 @@ import { tempPathFor } from '../../source/apply/atomic-write.js';
 import { sha256 } from '../../source/apply/targets.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { spawnBundle } from './bundle.js';
-import {
 import { stepLabel } from '../../source/core/step-labels.js';
+import {
   describeAsRoot,
   expectUserError,
   makeArena,
