@@ -16,6 +16,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
+// Without --json, apply names each step on stderr in words as it starts (source/core/step-labels.ts).
+const STEP_WORDS = {
+  lock: 'Lock the home against other runs',
+  check: 'Check nothing changed since the plan',
+  backup: 'Back up every file that changes',
+  stage: 'Write the new files beside the old ones',
+  verify: 'Verify the staged files',
+  commit: 'Rename the new files into place',
+  unlock: 'Unlock',
+  rollback: 'Put every file back (roll back)',
+};
+const STEP_OF_WORDS = new Map(Object.entries(STEP_WORDS).map(([step, words]) => [words, step]));
+
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = path.join(root, 'dist', 'ei-keystore.mjs');
 const NEW_PASS = 'Crash-Harness-New-Pass';
@@ -74,13 +87,13 @@ function applyKilled(args, env, delayMs) {
     let lockMs;
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
-      if (lockMs === undefined && /^  lock$/m.test(stderr)) lockMs = performance.now() - started;
+      if (lockMs === undefined && new RegExp(`^  ${STEP_WORDS.lock}$`, 'm').test(stderr)) lockMs = performance.now() - started;
     });
     const timer = delayMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), delayMs);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       // Without --json, apply names each step on stderr as it starts: the last one is where the kill landed.
-      const steps = [...stderr.matchAll(/^  (lock|check|backup|stage|verify|commit|unlock|rollback)$/gm)].map((match) => match[1]);
+      const steps = [...stderr.matchAll(/^  (.+)$/gm)].map((match) => STEP_OF_WORDS.get(match[1])).filter(Boolean);
       resolve({ code, signal, stderr, ms: performance.now() - started, lockMs, lastStep: steps.at(-1) ?? 'start-up' });
     });
   });

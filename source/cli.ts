@@ -78,7 +78,21 @@ async function dispatch(argv: string[], context: CommandContext): Promise<number
   }
 }
 
+/**
+ * A reader that goes away (`inspect --json | head`, a closed SSH channel) is not an error: once stdout or stderr
+ * reports EPIPE, further writes to it are dropped, so the command ends as it would have, quietly, with no stack
+ * trace (and a change in progress still finishes or rolls back).
+ */
+export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stream.write = (() => true) as typeof stream.write;
+  });
+}
+
 export async function main(): Promise<void> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const context = processContext();
   let code: number;
   try {

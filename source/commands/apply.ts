@@ -2,6 +2,8 @@ import path from 'node:path';
 import { faultPlanFromEnv } from '../apply/faults.js';
 import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { parseCommandArgs } from '../cli/args.js';
+import { selfCommand } from '../cli/self-command.js';
+import { stepLabel } from '../core/step-labels.js';
 import type { CommandContext } from '../cli/context.js';
 import { colourEnabled, makeStyle } from '../cli/style.js';
 import { readAnswersFile } from '../config/answers-file.js';
@@ -162,7 +164,7 @@ async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, co
         keytool: Boolean(values.keytool),
         faults: faultPlanFromEnv(context.env),
         onStep: (step) => {
-          if (!values.json) log(`  ${step}`);
+          if (!values.json) log(`  ${stepLabel(step)}`);
         },
         onWarning: log,
       });
@@ -180,10 +182,10 @@ async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, co
     } else {
       context.stdout.write(renderPlan(prepared));
       if (diff) context.stdout.write(`\n${diff}`);
-      context.stdout.write(`\n${style.green('Done.')} Backup ${result.backupId}. To undo: ei-keystore restore --home ${quoteIfNeeded(facts.located.home)} ${result.backupId}\n`);
+      context.stdout.write(`\n${style.green('Done.')} Backup ${result.backupId}. To undo: ${selfCommand(context.env)} restore --home ${quoteIfNeeded(facts.located.home)} ${result.backupId}\n`);
       context.stdout.write('Restart the server for the change to take effect.\n');
       const errors = findings.filter((finding) => finding.level === 'error');
-      if (errors.length > 0) context.stdout.write(`status still reports ${errors.length} error(s); run ei-keystore status --home ${quoteIfNeeded(facts.located.home)}\n`);
+      if (errors.length > 0) context.stdout.write(`status still reports ${errors.length} error(s); run ${selfCommand(context.env)} status --home ${quoteIfNeeded(facts.located.home)}\n`);
     }
     if (guard.signal) log(`Interrupted (${guard.signal}) after the change was completed: backup ${result.backupId}.`);
     return guard.exitCode ?? 0;

@@ -5,6 +5,7 @@ import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { backupsDir } from '../apply/layout.js';
 import { restoreBackup } from '../apply/restore.js';
 import { parseCommandArgs } from '../cli/args.js';
+import { selfCommand, shellWord } from '../cli/self-command.js';
 import type { CommandContext } from '../cli/context.js';
 import { colourEnabled, makeStyle, type Style } from '../cli/style.js';
 import { locateHome } from '../config/locate.js';
@@ -134,7 +135,7 @@ export async function restoreCommand(args: string[], context: CommandContext): P
       const note = file.action === 'removed' ? `${file.role}, created by that change` : file.action === 'left' ? `${file.role}, outside the home: left as it is` : file.role;
       lines.push(`  ${file.action === 'removed' ? 'removed ' : file.action === 'left' ? 'left    ' : 'put back'}  ${file.path} (${note})`);
     }
-    lines.push(`The files as they were before this restore are in backup ${result.backupId}: undo with 'ei-keystore restore ${result.backupId}'.`);
+    lines.push(`The files as they were before this restore are in backup ${result.backupId}: undo with ${selfCommand(context.env)} restore --home ${shellWord(home)} ${result.backupId}`);
     context.stdout.write(lines.join('\n') + '\n');
     return guard.exitCode ?? 0;
   } finally {

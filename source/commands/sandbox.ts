@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { parseCommandArgs } from '../cli/args.js';
+import { existsSync } from 'node:fs';
+import { selfCommand, shellWord } from '../cli/self-command.js';
 import type { CommandContext } from '../cli/context.js';
 import { colourEnabled, makeStyle } from '../cli/style.js';
 import { isProfileId, PROFILE_IDS, PROFILES, type ProfileId } from '../core/profiles.js';
@@ -40,14 +42,20 @@ const PROFILE_NOTES: Partial<Record<ProfileId, string>> = {
     '[keystore.primary] (here: default.json). status reports the ignored table.',
 };
 
-/** A path as a POSIX shell word, so the suggested commands can be pasted as they are. */
-function shellWord(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", "'\\''")}'`;
-}
-
+/**
+ * What to try next, as commands that run where the user is: the tool as it was invoked, absolute paths, and the
+ * example answers only where they exist (a checkout has templates/; the one copied file does not).
+ */
 function nextCommands(home: string): string[] {
   const dir = shellWord(home);
-  return [`ei-keystore status --home ${dir}`, `ei-keystore apply primary --answers templates/answers/primary.toml --home ${dir} --dry-run`];
+  const self = selfCommand();
+  const script = process.argv[1];
+  const example = script ? path.resolve(path.dirname(script), '..', 'templates', 'answers', 'primary.toml') : undefined;
+  return [
+    `${self} status --home ${dir}`,
+    `${self} --home ${dir} --dry-run`,
+    ...(example && existsSync(example) ? [`${self} apply primary --answers ${shellWord(example)} --home ${dir} --dry-run`] : []),
+  ];
 }
 
 export function renderSandbox(result: SandboxResult, bold: (text: string) => string): string {

@@ -29,7 +29,12 @@ async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, pro
   switch (field.kind) {
     case 'choice': {
       const choices = field.choices?.(context) ?? [];
-      return prompts.select(field.label, choices, asText(field.default?.(context)));
+      for (;;) {
+        const answer = await prompts.select(field.label, choices, asText(field.default?.(context)));
+        const problem = field.validate?.(answer, context);
+        if (!problem) return answer;
+        say(`  ✗ ${problem}`);
+      }
     }
     case 'confirm': {
       for (;;) {
@@ -45,6 +50,8 @@ async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, pro
       for (;;) {
         const first = await prompts.password(field.label, { validate });
         if (first === '' && field.optional) return '';
+        const warning = field.warn?.(first, context);
+        if (warning) say(`  ! ${warning}`);
         const second = await prompts.password('Type it again', {});
         if (first === second) return first;
         say('  ✗ The passwords do not match; type them again.');

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { PROCEDURE_DEFINITIONS, visibleFields } from '../core/procedures/index.js';
-import type { FieldValue, ProcedureDefinition } from '../core/procedures/types.js';
+import type { FieldValue, ProcedureDefinition, WizardFacts } from '../core/procedures/types.js';
 import { serializeAnswers } from '../core/answers/serialize.js';
 import { printableLines } from '../core/printable.js';
+import { stepLabel } from '../core/step-labels.js';
+import { selfCommand, shellWord } from '../cli/self-command.js';
 import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
-import { writeNewFile } from '../files/write-new-file.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { renderPlan, requestMessage } from '../procedures/plan-render.js';
-import { diskProcedureIO, reviewChange, wizardFactsOf, type WizardSessionOptions } from '../procedures/session.js';
+import { CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, reviewChange, saveAnswersFile, wizardFactsWithStatus, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus } from '../status/gather.js';
 import { askField } from './ask-field.js';
 import type { PlainPrompts } from './prompts.js';
@@ -49,13 +50,12 @@ export async function runPlain(options: PlainOptions): Promise<number> {
     say(`${facts.profile.label} does not read [keystore.internal]: ${facts.profile.internalNote}`);
     return 0;
   }
-  return runProcedure(definition, facts, options, say);
+  return runProcedure(definition, facts, await wizardFactsWithStatus(facts, report), options, say);
 }
 
-async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, options: PlainOptions, say: (line: string) => void): Promise<number> {
+async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, wizardFacts: WizardFacts, options: PlainOptions, say: (line: string) => void): Promise<number> {
   say('');
   say(`${definition.title}: ${definition.intro}`);
-  const wizardFacts = wizardFactsOf(facts);
   const io = diskProcedureIO(options.cwd, options.now);
   const values: Record<string, FieldValue | undefined> = {};
   for (let index = 0; ; index++) {
@@ -85,16 +85,18 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, o
       return options.dryRun ? 0 : 130;
     }
     if (next === 'save') {
-      const file = await options.prompts.input('Save the answers as', { default: `${definition.id}-answers.toml` });
+      const file = await options.prompts.input('Save the answers as', { default: defaultAnswersPath(facts.located.home, definition.id) });
+      const target = path.resolve(options.cwd, file);
       // As the Ink wizard: never over an existing file; a problem (a folder, no permission) is said and asked again.
       try {
-        await writeNewFile(path.resolve(options.cwd, file), serializeAnswers(definition.id, review.answers), 0o600);
+        await saveAnswersFile(facts.located.home, target, serializeAnswers(definition.id, review.answers));
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         say(`✗ ${error.message} Nothing was saved.`);
         continue;
       }
-      say(`Saved ${path.resolve(options.cwd, file)}. Export the passwords it names, then: ei-keystore apply ${definition.id} --answers ${file}`);
+      say(`Saved ${target}. Export the passwords it names, then:`);
+      say(`  ${selfCommand(options.env)} apply ${definition.id} --answers ${shellWord(target)} --home ${shellWord(facts.located.home)}`);
       continue;
     }
     let keytool = false;
@@ -104,7 +106,7 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, o
     try {
       const result = await executePrepared(review.prepared, facts, {
         keytool,
-        onStep: (step) => say(`  ${step}...`),
+        onStep: (step) => say(`  ${stepLabel(step)}...`),
         onWarning: (message) => say(`  ! ${message}`),
       }).catch((error: unknown) => {
         if (error instanceof UserError) say(`✗ ${error.message}`);
@@ -118,9 +120,11 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, o
         return guard.exitCode ?? 0;
       }
       say(`✓ Done. Backup ${result.backupId}.`);
-      say(`  To undo: ei-keystore restore --home ${facts.located.home} ${result.backupId}`);
+      say('  To undo:');
+      say(`  ${selfCommand(options.env)} restore --home ${shellWord(facts.located.home)} ${result.backupId}`);
       say('  Restart the server for the change to take effect.');
       if (definition.id !== 'truststore') say('  Secrets typed in plaintext brackets in [secrets]: run the cipher tool again.');
+      if (definition.id === 'internal') say(`  ${CLUSTER_NOTE}`);
       return guard.exitCode ?? 0;
     } finally {
       guard.release();

@@ -8,12 +8,16 @@ import { unifiedDiff } from '../config/diff.js';
 import { KeystoreError, UserError } from '../errors.js';
 import { readCertificateFile } from '../keystore/certificate-file.js';
 import { describeCertificate } from '../keystore/describe.js';
-import { openKeystoreFile } from '../keystore/open.js';
+import { detectFormat, openKeystoreFile, readKeystoreBytes } from '../keystore/open.js';
 import type { HomeFacts } from './facts.js';
 import { keyFromExistingKeystore } from './key-material.js';
 import { readPendingSync } from './pending.js';
 import { prepareChange } from './prepare.js';
 import type { PreparedChange } from './prepared.js';
+import type { StatusReport } from '../status/gather.js';
+import { STATE_DIR_NAME } from '../apply/layout.js';
+import { ensureStateDir } from '../files/trusted-state.js';
+import { writeNewFile } from '../files/write-new-file.js';
 
 /** What every wizard front end (Ink or plain prompts) starts from. */
 export interface WizardSessionOptions {
@@ -61,26 +65,86 @@ export function wizardFactsOf(facts: HomeFacts): WizardFacts {
   };
 }
 
+/**
+ * The facts plus what only reading the keystores tells (the status report, the current truststore's aliases), so
+ * questions can warn and refuse on their own step: the shipped primary key, an import alias already taken.
+ */
+export async function wizardFactsWithStatus(facts: HomeFacts, report: StatusReport): Promise<WizardFacts> {
+  const truststore = facts.resolved.roles.truststore;
+  let truststoreAliases: string[] | undefined;
+  const password = truststore.password.kind === 'literal' ? truststore.password.value : truststore.password.kind === 'env' ? truststore.password.value : undefined;
+  if (password !== undefined) {
+    try {
+      const { keystore } = await openKeystoreFile(truststore.file, password, { home: facts.located.home });
+      truststoreAliases = keystore.entries.map((entry) => entry.alias);
+    } catch {
+      // Status reports why it does not open; the aliases are then checked when the plan is made.
+      truststoreAliases = undefined;
+    }
+  }
+  return {
+    ...wizardFactsOf(facts),
+    primaryIsShippedKey: report.findings.some((finding) => finding.code === 'default-keystore' && finding.role === 'primary'),
+    ...(truststoreAliases ? { truststoreAliases } : {}),
+  };
+}
+
 function sentence(error: unknown): string {
   if (error instanceof KeystoreError) return error.detail;
   if (error instanceof UserError) return error.message;
   throw error;
 }
 
+/**
+ * A refusal of `[keystore.existing]` in the wizard's words: the answers file's table and key names mean nothing
+ * to someone answering questions, and the file was named on the question before.
+ */
+function wizardWords(message: string, file: string): string {
+  const prefix = `[keystore.existing] ${file}: `;
+  const body = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+  const sentence = body
+    .replace('; set [keystore.existing] alias to one of them.', ': type one of them as the alias.')
+    .replace('; set [keystore.existing] key_password.', ': type its key password (Esc goes back to the alias).')
+    .replace('; check [keystore.existing] password.', ': go back (Esc) and check its store password.');
+  return `This keystore: ${sentence.charAt(0).toLowerCase()}${sentence.slice(1)}`.replace(/^This keystore: it /, 'This keystore ');
+}
+
 /** The checks behind the fields, on the real disk. Relative paths are relative to `cwd`. */
 export function diskProcedureIO(cwd: string, now: Date): ProcedureIO {
   return {
-    async checkExistingKeystore({ path: file, password, alias, keyPassword, needKey }) {
+    async checkKeystoreFile(file) {
       const absolute = path.resolve(cwd, file);
       try {
-        if (!needKey) {
+        const bytes = await readKeystoreBytes(absolute);
+        return detectFormat(bytes) ? undefined : `${absolute} is not a keystore (JKS, PKCS12 or JCEKS): give the path of one.`;
+      } catch (error) {
+        if (error instanceof UserError && error.code === 'file-missing') return `There is no file at ${absolute}: check the path.`;
+        return sentence(error);
+      }
+    },
+    async checkExistingKeystore({ path: file, password, alias, keyPassword, needKey, checkAlias }) {
+      const absolute = path.resolve(cwd, file);
+      try {
+        if (!needKey && !checkAlias) {
           await openKeystoreFile(absolute, password);
+          return undefined;
+        }
+        if (!needKey) {
+          // The alias question: the entry must be there and be a key pair; its key password is the next question.
+          const { keystore } = await openKeystoreFile(absolute, password);
+          const keyAliases = keystore.entries.filter((entry) => entry.kind === 'private-key').map((entry) => entry.alias);
+          if (alias === undefined) {
+            return keyAliases.length === 1 ? undefined : keyAliases.length === 0 ? 'This keystore holds no key pair: use a keystore with one.' : `This keystore holds ${keyAliases.length} key pairs: type the alias of one (${keyAliases.join(', ')}).`;
+          }
+          const found = keystore.entries.find((entry) => entry.alias.toLowerCase() === alias.toLowerCase());
+          if (!found) return `There is no entry "${alias}" in this keystore. Its key entries: ${keyAliases.join(', ') || 'none'}.`;
+          if (found.kind !== 'private-key') return `"${alias}" is a ${found.kind.replace('-', ' ')}, not a key pair. Its key entries: ${keyAliases.join(', ') || 'none'}.`;
           return undefined;
         }
         await keyFromExistingKeystore(absolute, alias, password, keyPassword ?? password, now);
         return undefined;
       } catch (error) {
-        return sentence(error);
+        return wizardWords(sentence(error), absolute);
       }
     },
     async readCertificates(file) {
@@ -98,6 +162,31 @@ export function diskProcedureIO(cwd: string, now: Date): ProcedureIO {
       }
     },
   };
+}
+
+/** Said after the internal keystore changes: a secret encrypted on one node must decrypt on every other. */
+export const CLUSTER_NOTE =
+  'In a cluster, every node that shares this configuration needs this same internal keystore (the same key pair, not a new one per node): copy it to each node (the README\'s "Cluster roll-out with Ansible" does this).';
+
+/**
+ * Where the wizards offer to save answers: the home's own `.ei-keystore/answers/`, not the current directory
+ * (often a checkout of this tool, or someone's home directory).
+ */
+export function defaultAnswersPath(home: string, procedure: 'primary' | 'internal' | 'truststore'): string {
+  return path.join(home, STATE_DIR_NAME, 'answers', `${procedure}-answers.toml`);
+}
+
+/**
+ * Saves answers to `target` (0600, never over an existing file). When it is in the home's answers folder, that
+ * folder (and .ei-keystore) is made private first, as every state folder is.
+ */
+export async function saveAnswersFile(home: string, target: string, text: string): Promise<void> {
+  const answersDir = path.dirname(defaultAnswersPath(home, 'primary'));
+  if (path.dirname(target) === answersDir) {
+    await ensureStateDir(path.join(home, STATE_DIR_NAME));
+    await ensureStateDir(answersDir);
+  }
+  await writeNewFile(target, text, 0o600);
 }
 
 /** The wizard's values as answers plus secrets, with relative paths made absolute. */

@@ -15,6 +15,8 @@ export interface RoleTarget {
   table: string;
   file: string;
   configuredType: string;
+  /** Where the type came from when the configuration has no `type` line (e.g. "default.json"); absent when it has. */
+  typeDefaultedFrom?: string;
   password: PasswordInput;
   /** Absent for the truststore. */
   alias?: string;
@@ -174,8 +176,15 @@ function checkType(target: RoleTarget, format: KeystoreFormat, say: Say): void {
   const configured = target.configuredType.toUpperCase();
   if (configured === format) return;
   const swappable = (configured === 'JKS' || configured === 'PKCS12') && (format === 'JKS' || format === 'PKCS12');
+  const says = target.typeDefaultedFrom
+    ? `[${target.table}] has no type line, so the server uses the default ${target.configuredType} (${target.typeDefaultedFrom})`
+    : `[${target.table}] type says ${target.configuredType}`;
   if (swappable) {
-    say('warning', 'type-mismatch', `${target.file} is a ${format} file but [${target.table}] type says ${target.configuredType}. Java 9+ loads it anyway, but other tools may not: set type = "${format}".`);
+    // Java 9+ reads PKCS12 bytes through KeyStore.getInstance("JKS") and JKS bytes through "PKCS12" (the keystore
+    // compatibility mode): the server loads it. WSO2's own shipped files do this, so it is a note, not a warning.
+    say('info', 'type-mismatch', `${target.file} is a ${format} file and ${says}. Java 9+ loads it anyway; other tools may not: set type = "${format}" to say what it is.`);
+  } else if (target.typeDefaultedFrom) {
+    say('error', 'type-mismatch', `${target.file} is a ${format} file and ${says}; the server will not load it. Set type = "${format}" in [${target.table}], or convert the keystore to JKS or PKCS12.`);
   } else {
     say('error', 'type-mismatch', `${target.file} is a ${format} file but [${target.table}] type says ${target.configuredType}; the server will not load it. Set type = "${format === 'JCEKS' ? 'JCEKS' : format}" or convert the keystore to JKS or PKCS12.`);
   }

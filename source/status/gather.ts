@@ -99,7 +99,17 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     const keyPassword = await toInput(target.keyPassword, `the ${role} key password`);
     if (target.password.kind === 'literal') plainPasswords[role] = target.password.value;
     checks[role] = await checkKeystoreRole(
-      { role, table: target.table, file: target.file, configuredType: target.type, password, alias: target.alias, keyPassword, home: document.home },
+      {
+        role,
+        table: target.table,
+        file: target.file,
+        configuredType: target.type,
+        ...(target.settings.type?.origin && target.settings.type.origin.kind !== 'config' ? { typeDefaultedFrom: describeOrigin(target.settings.type.origin, document.home) } : {}),
+        password,
+        alias: target.alias,
+        keyPassword,
+        home: document.home,
+      },
       options.now,
     );
   }

@@ -1,51 +1,78 @@
 import path from 'node:path';
-import { Box } from 'ink';
+import { Box, Text } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { PROCEDURE_DEFINITIONS } from '../core/procedures/index.js';
 import type { WizardFacts } from '../core/procedures/types.js';
 import { serializeAnswers } from '../core/answers/serialize.js';
 import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
-import { writeNewFile } from '../files/write-new-file.js';
 import { renderStatus } from '../commands/status-render.js';
 import { makeStyle } from '../cli/style.js';
+import { selfCommand, shellWord } from '../cli/self-command.js';
+import { stepLabel } from '../core/step-labels.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { renderPlan } from '../procedures/plan-render.js';
-import { diskProcedureIO, reviewChange, wizardFactsOf, type Review, type WizardSessionOptions } from '../procedures/session.js';
+import { CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, reviewChange, saveAnswersFile, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus, type StatusReport } from '../status/gather.js';
 import { useKeys } from './components/index.js';
 import { FormScreen } from './screens/form-screen.js';
 import { HomeScreen } from './screens/home-screen.js';
 import { ApplyScreen, DoneScreen, FailedScreen, StatusScreen } from './screens/outcome-screens.js';
 import { ReviewScreen, SaveScreen } from './screens/review-screen.js';
-import { useTerminalSize, wrapText } from './screens/layout.js';
+import { MIN_SCREEN, wrapText } from './screens/layout.js';
+import { TerminalSizeProvider, useRawTerminalSize, type TerminalSize } from './terminal/terminal-size.js';
 import { initialWizardState, wizardReducer, type StepView } from './state/wizard-state.js';
 
 export interface WizardAppProps extends WizardSessionOptions {
   /** Ends the wizard: the runner unmounts Ink, then prints `message` (if any) and exits with `code`. */
   onExit: (code: number, message?: string) => void;
+  /** Lay out for this terminal size instead of the real one (tests). */
+  size?: TerminalSize;
 }
 
-const STEP_LABELS: Record<string, string> = {
-  lock: 'Lock the home against other runs',
-  check: 'Check nothing changed since the review',
-  backup: 'Back up every file that changes',
-  stage: 'Write the new files beside the old ones',
-  'verify-own': 'Re-open the new keystores and configuration',
-  'verify-keytool': 'Cross-check with keytool',
-  commit: 'Rename the new files into place',
-  unlock: 'Unlock',
-};
+// The wizard's step list: the transaction's steps it shows a line for ('verify' is shown as its two halves).
+const WIZARD_STEPS = ['lock', 'check', 'backup', 'stage', 'verify-own', 'verify-keytool', 'commit', 'unlock'];
 
 function stepsFor(keytool: boolean): StepView[] {
-  return Object.entries(STEP_LABELS)
-    .filter(([id]) => keytool || id !== 'verify-keytool')
-    .map(([id, label]) => ({ id, label, state: 'pending' }));
+  return WIZARD_STEPS.filter((id) => keytool || id !== 'verify-keytool').map((id) => ({ id, label: stepLabel(id), state: 'pending' }));
 }
 
 /** One long-lived Ink tree: the reducer says which screen shows; effects do the work the screens ask for. */
 export function WizardApp(props: WizardAppProps) {
+  return (
+    <TerminalSizeProvider fixed={props.size}>
+      <Wizard {...props} />
+    </TerminalSizeProvider>
+  );
+}
+
+function plaintextSecrets(facts: HomeFacts): number {
+  return facts.resolved.secrets.filter((secret) => secret.state === 'plaintext').length;
+}
+
+function restoreCommand(home: string, backupId: string): string {
+  return `${selfCommand()} restore --home ${shellWord(home)} ${backupId}`;
+}
+
+/** What the done screen said, for the shell's screen: each command whole on its own line, to copy. */
+function doneSummary(title: string, backupId: string, commands: Array<{ label: string; command: string }>, next: string[]): string {
+  return [`Done: ${title}. Backup ${backupId}.`, ...commands.flatMap(({ label, command }) => [`${label}:`, `  ${command}`]), ...next.map((line) => `- ${line}`)].join('\n');
+}
+
+/** Said at the top of the review, before the plan: what the user should weigh before applying. */
+function reviewWarnings(review: Review, facts: WizardFacts): string[] {
+  const answers = review.answers as { secrets?: { strategy?: string } };
+  if (answers.secrets?.strategy === 'keep-old-key-as-internal' && facts.primaryIsShippedKey) {
+    return [
+      "! Warning: the old key pair is WSO2's shipped wso2carbon key, whose private key is public. Kept as the internal keystore it would go on encrypting your secrets, readable by anyone. Go back (b) and choose to re-encrypt them instead.",
+      '',
+    ];
+  }
+  return [];
+}
+
+function Wizard(props: WizardAppProps) {
   const [state, dispatch] = useReducer(wizardReducer, undefined, initialWizardState);
   const [home, setHome] = useState<{ facts: HomeFacts; wizard: WizardFacts; report: StatusReport } | undefined>();
   const [keytool, setKeytool] = useState(props.keytoolAvailable);
@@ -54,16 +81,14 @@ export function WizardApp(props: WizardAppProps) {
   const applyingRef = useRef(false);
   const interruptedRef = useRef(false);
   const io = useRef(diskProcedureIO(props.cwd, props.now)).current;
-  const { columns } = useTerminalSize();
-  const columnsRef = useRef(columns);
-  columnsRef.current = columns;
+  const raw = useRawTerminalSize();
   const tag = [props.sandbox ? 'SANDBOX' : undefined, props.dryRun ? 'DRY RUN' : undefined].filter(Boolean).join(' ') || undefined;
 
   const loadHome = async () => {
     try {
       const facts = await loadWizardHomeFacts({ home: props.home, env: props.env, cwd: props.cwd, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
       const report = await gatherStatus({ located: facts.located, env: props.env, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
-      setHome({ facts, wizard: wizardFactsOf(facts), report });
+      setHome({ facts, wizard: await wizardFactsWithStatus(facts, report), report });
     } catch (error) {
       if (error instanceof UserError) props.onExit(error.exitCode, `ei-keystore: ${error.message}`);
       else throw error;
@@ -91,10 +116,8 @@ export function WizardApp(props: WizardAppProps) {
         dispatch({
           type: 'planned',
           review: {
-            planLines: renderPlan(review.prepared)
-              .trimEnd()
-              .split('\n')
-              .flatMap((line) => hangingWrap(line, columnsRef.current)),
+            // Wrapped by the review at the width it is drawn at, so a resize re-wraps it.
+            planLines: [...reviewWarnings(review, home.wizard), ...renderPlan(review.prepared).trimEnd().split('\n')],
             diffLines: review.diff ? review.diff.trimEnd().split('\n') : [],
             unchanged: review.prepared.unchanged,
           },
@@ -117,7 +140,7 @@ export function WizardApp(props: WizardAppProps) {
     dispatch({ type: 'apply-start', steps: stepsFor(keytool) });
     let running: string | undefined;
     const advance = (step: string) => {
-      if (!(step in STEP_LABELS)) return;
+      if (!WIZARD_STEPS.includes(step)) return;
       if (running) dispatch({ type: 'step', id: running, state: 'done' });
       running = step;
       dispatch({ type: 'step', id: step, state: 'running' });
@@ -130,7 +153,7 @@ export function WizardApp(props: WizardAppProps) {
       const result = await executePrepared(review.prepared, home.facts, { keytool, onStep: advance });
       if (running) dispatch({ type: 'step', id: running, state: 'done' });
       applyingRef.current = false;
-      if (interruptedRef.current) props.onExit(guard.exitCode ?? 130, `Interrupted after the change was completed. Backup ${result.backupId}; to undo: ei-keystore restore --home ${home.facts.located.home} ${result.backupId}`);
+      if (interruptedRef.current) props.onExit(guard.exitCode ?? 130, `Interrupted after the change was completed. Backup ${result.backupId}; to undo:\n  ${restoreCommand(home.facts.located.home, result.backupId)}`);
       else dispatch({ type: 'applied', backupId: result.backupId });
     } catch (error) {
       if (running) dispatch({ type: 'step', id: running, state: 'failed' });
@@ -148,9 +171,9 @@ export function WizardApp(props: WizardAppProps) {
     if (!review || screen.name !== 'save') return;
     const target = path.resolve(props.cwd, file.trim());
     try {
-      await writeNewFile(target, serializeAnswers(screen.procedure, review.answers), 0o600);
+      await saveAnswersFile(home!.facts.located.home, target, serializeAnswers(screen.procedure, review.answers));
       setSaveProblem(undefined);
-      dispatch({ type: 'saved', notice: `Saved ${target}: export the passwords it names, then ei-keystore apply ${screen.procedure} --answers ${file.trim()}` });
+      dispatch({ type: 'saved', notice: `Saved ${target}: export the passwords it names, then run ${selfCommand(props.env)} apply ${screen.procedure} --answers ${shellWord(target)} --home ${shellWord(home!.facts.located.home)}` });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       setSaveProblem(error.message);
@@ -165,6 +188,7 @@ export function WizardApp(props: WizardAppProps) {
             report={home?.report}
             sandbox={props.sandbox}
             dryRun={props.dryRun}
+            internalRefusal={home && !home.facts.profile.internalConfigurable ? home.facts.profile.internalNote : undefined}
             onChoose={(choice) => {
               if (choice === 'quit') props.onExit(0);
               else if (choice === 'status') dispatch({ type: 'show-status' });
@@ -177,7 +201,7 @@ export function WizardApp(props: WizardAppProps) {
           />
         );
       case 'status':
-        return home ? <StatusScreen tag={tag} lines={renderStatus(home.report, makeStyle(false), 80).trimEnd().split('\n')} onBack={() => dispatch({ type: 'back' })} /> : null;
+        return home ? <StatusScreen tag={tag} lines={renderStatus(home.report, makeStyle(false), Math.max(MIN_SCREEN.columns, Math.min(raw.columns, 120))).trimEnd().split('\n')} onBack={() => dispatch({ type: 'back' })} /> : null;
       case 'form':
         return home ? (
           <FormScreen
@@ -213,44 +237,45 @@ export function WizardApp(props: WizardAppProps) {
           />
         );
       case 'save':
-        return <SaveScreen tag={tag} defaultPath={`${screen.procedure}-answers.toml`} problem={saveProblem} onSave={(file) => void save(file)} onBack={() => dispatch({ type: 'back' })} />;
+        return <SaveScreen tag={tag} defaultPath={home ? defaultAnswersPath(home.facts.located.home, screen.procedure) : `${screen.procedure}-answers.toml`} problem={saveProblem} onSave={(file) => void save(file)} onBack={() => dispatch({ type: 'back' })} />;
       case 'applying':
         return <ApplyScreen title={PROCEDURE_DEFINITIONS[screen.procedure].title} tag={tag} steps={screen.steps} />;
       case 'done': {
         const facts = home!.facts;
         const request = reviewRef.current?.prepared.request;
-        if (request) {
-          return (
-            <DoneScreen
-              title={`request written (${screen.procedure} keystore)`}
-              tag={tag}
-              steps={screen.steps}
-              backupId={screen.backupId}
-              restoreCommand={`ei-keystore restore --home ${facts.located.home} ${screen.backupId}`}
-              next={[
+        const self = selfCommand(props.env);
+        const homeWord = shellWord(facts.located.home);
+        const undo = { label: 'To undo', command: restoreCommand(facts.located.home, screen.backupId) };
+        const done = request
+          ? {
+              title: `request written (${screen.procedure} keystore)`,
+              commands: [undo, { label: 'To import the reply later (or start the wizard again)', command: `${self} --home ${homeWord}` }],
+              next: [
                 `Request for ${request.subject}${request.subjectAltNames.length > 0 ? ` (${request.subjectAltNames.join(', ')})` : ''}.`,
                 `Written to ${request.csrFile}: send this file to your CA.`,
                 `The ${request.renewal ? 'current' : 'new'} key waits in ${path.relative(facts.located.home, request.pendingKeystore)}; the configuration is unchanged.`,
-                `To resume: start ei-keystore again and choose "Import the CA's reply", or run ei-keystore apply ${screen.procedure} --answers reply.toml with source = "ca-reply".`,
-              ]}
-              onExit={() => props.onExit(0)}
-            />
-          );
-        }
-        const plaintext = facts.resolved.secrets.filter((secret) => secret.state === 'plaintext').length;
+                `To resume, choose "Import the CA's reply" on the wizard's home screen.`,
+              ],
+            }
+          : {
+              title: PROCEDURE_DEFINITIONS[screen.procedure].title,
+              commands: [undo, { label: 'To check the result', command: `${self} status --home ${homeWord}` }],
+              next: [
+                'Restart the server for the change to take effect.',
+                ...(plaintextSecrets(facts) > 0 ? [`${plaintextSecrets(facts)} value(s) in [secrets] are still in plaintext brackets: run the cipher tool again.`] : []),
+                ...(screen.procedure === 'internal' ? [CLUSTER_NOTE] : []),
+              ],
+            };
         return (
           <DoneScreen
-            title={PROCEDURE_DEFINITIONS[screen.procedure].title}
+            title={done.title}
             tag={tag}
             steps={screen.steps}
             backupId={screen.backupId}
-            restoreCommand={`ei-keystore restore --home ${facts.located.home} ${screen.backupId}`}
-            next={[
-              'Restart the server for the change to take effect.',
-              ...(plaintext > 0 ? [`${plaintext} value(s) in [secrets] are still in plaintext brackets: run the cipher tool again.`] : []),
-              `Check the result: ei-keystore status --home ${facts.located.home}`,
-            ]}
-            onExit={() => props.onExit(0)}
+            commands={done.commands}
+            next={done.next}
+            // The done screen goes with the alternate screen: what it says is printed again on the shell's screen.
+            onExit={() => props.onExit(0, doneSummary(done.title, screen.backupId, done.commands, done.next))}
           />
         );
       }
@@ -267,12 +292,16 @@ export function WizardApp(props: WizardAppProps) {
         );
     }
   })();
+  if (raw.columns < MIN_SCREEN.columns || raw.rows < MIN_SCREEN.rows) {
+    // Drawn at 60x15 into a smaller terminal the frame would wrap and scroll: say what to do instead; the
+    // wizard (answers kept) comes back as soon as the terminal is large enough again.
+    return (
+      <Box flexDirection="column">
+        {wrapText(`The terminal is ${raw.columns}x${raw.rows}; the wizard needs at least ${MIN_SCREEN.columns}x${MIN_SCREEN.rows}. Make the window larger (your answers are kept), or press Ctrl-C to leave and run ei-keystore --plain.`, Math.max(20, raw.columns)).map((line, n) => (
+          <Text key={n}>{line}</Text>
+        ))}
+      </Box>
+    );
+  }
   return <Box flexDirection="column">{view}</Box>;
-}
-
-/** Wraps a plan line to the width, continuation lines indented under the text, so nothing is cut off. */
-function hangingWrap(line: string, width: number): string[] {
-  const indent = /^(\s*(?:\d+\.|-)?\s*)/.exec(line)?.[1] ?? '';
-  const [first, ...rest] = wrapText(line.slice(indent.length), Math.max(20, width - indent.length));
-  return [indent + (first ?? ''), ...rest.map((part) => ' '.repeat(indent.length) + part)];
 }

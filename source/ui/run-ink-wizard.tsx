@@ -2,6 +2,7 @@ import { render } from 'ink';
 import { printableLines } from '../core/printable.js';
 import type { WizardSessionOptions } from '../procedures/session.js';
 import { WizardApp } from './app.js';
+import { FullScreenTerminal } from './terminal/full-screen.js';
 
 export interface InkWizardOptions extends WizardSessionOptions {
   stdin: NodeJS.ReadStream;
@@ -18,6 +19,12 @@ export async function runInkWizard(options: InkWizardOptions): Promise<number> {
   const ended = new Promise<{ code: number; message?: string }>((resolve) => {
     finish = resolve;
   });
+  // The wizard owns the alternate screen while it runs; the shell's lines are untouched and come back on exit.
+  const terminal = new FullScreenTerminal(options.stdout);
+  terminal.enter();
+  // Whatever ends the process (an uncaught error included), the shell gets its screen back.
+  const leave = (): void => terminal.leave();
+  process.once('exit', leave);
   const instance = render(
     <WizardApp
       home={options.home}
@@ -32,18 +39,24 @@ export async function runInkWizard(options: InkWizardOptions): Promise<number> {
     />,
     {
       stdin: options.stdin,
-      stdout: options.stdout,
+      stdout: terminal as unknown as NodeJS.WriteStream,
       stderr: options.stderr,
       exitOnCtrlC: false,
       patchConsole: false,
-      // Over a slow SSH link the bytes per keystroke matter: redraw only the lines that changed, at a modest rate.
-      incrementalRendering: process.env.EIK_NO_INCREMENTAL ? false : true,
-      maxFps: 30,
+      // Debug mode hands every frame whole to the terminal stand-in, which rewrites only the rows that changed
+      // (over a slow SSH link the bytes per keystroke matter) at absolute positions (so a resize cannot garble it).
+      debug: true,
     },
   );
-  const result = await ended;
-  instance.unmount();
-  await instance.waitUntilExit().catch(() => undefined);
+  let result: { code: number; message?: string };
+  try {
+    result = await ended;
+    instance.unmount();
+    await instance.waitUntilExit().catch(() => undefined);
+  } finally {
+    terminal.leave();
+    process.off('exit', leave);
+  }
   if (options.stdin.isTTY) options.stdin.setRawMode(false);
   options.stdin.pause();
   options.stdout.write('\u001B[?25h');

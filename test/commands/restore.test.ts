@@ -42,7 +42,8 @@ describe('ei-keystore restore', () => {
     expect(run.out()).toContain(`Restored backup ${backupId}`);
     expect(run.out()).toMatch(new RegExp(`put back\\s+${h.primary} \\(primary keystore\\)`));
     expect(run.out()).toMatch(new RegExp(`removed\\s+${h.internal}`));
-    const undoId = /undo with 'ei-keystore restore ([^']+)'/.exec(run.out())?.[1];
+    // The undo command names the home, so it runs from anywhere (issue 14, item 14).
+    const undoId = new RegExp(`undo with \\S.* restore --home ${h.home} (\\S+)$`, 'm').exec(run.out())?.[1];
     expect(undoId).toBeDefined();
 
     const undo = context(h.home);

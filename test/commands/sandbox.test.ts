@@ -2,6 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { selfCommand } from '../../source/cli/self-command.js';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_HELP, sandboxCommand } from '../../source/commands/sandbox.js';
 import { statusCommand } from '../../source/commands/status.js';
@@ -29,8 +30,10 @@ describe('ei-keystore sandbox', () => {
     }
     expect(out).toMatch(/"wso2carbon" certificate only .*~90-150 public CAs/);
     expect(out).toContain('[keystore.tls]'); // the mi-1.2 quirk is announced
-    expect(out).toContain(`  ei-keystore status --home ${home}\n`);
-    expect(out).toContain(`  ei-keystore apply primary --answers templates/answers/primary.toml --home ${home} --dry-run\n`);
+    // As this tool was invoked, with absolute paths: they run from any directory (issue 14, item 14).
+    expect(out).toContain(`  ${selfCommand()} status --home ${home}\n`);
+    expect(out).toContain(`  ${selfCommand()} --home ${home} --dry-run\n`);
+    expect(out).not.toContain('--answers templates/');
     expect(run.err()).toBe('');
 
     const status = context('/');
@@ -64,7 +67,7 @@ describe('ei-keystore sandbox', () => {
     expect(await sandboxCommand([home], text.ctx)).toBe(0);
     expect(text.out()).toContain(`${home} is already a sandbox home`);
     // A path with a space is quoted, so the suggested command can be pasted.
-    expect(text.out()).toContain(`ei-keystore status --home '${home}'`);
+    expect(text.out()).toContain(`${selfCommand()} status --home '${home}'`);
   });
 
   it('refuses bad usage and a non-empty directory with exit 2, writing nothing', async () => {

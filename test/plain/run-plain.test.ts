@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
@@ -77,7 +77,7 @@ describe('plain mode', () => {
     expect(code, output).toBe(0);
     expect(output).toMatch(/SANDBOX/);
     expect(output).toMatch(/Done\. Backup \S+/);
-    expect(output).toMatch(/ei-keystore restore --home/);
+    expect(output).toMatch(/To undo:\n  \S.* restore --home \S+ \S+\n/);
     expect(output).not.toContain('plain-mode-pass');
     const [entry] = await keytoolList(path.join(home, 'repository/resources/security/ei-primary.jks'), 'plain-mode-pass');
     expect(entry).toMatchObject({ alias: 'node-1', kind: 'private-key' });
@@ -109,5 +109,34 @@ describe('plain mode', () => {
     expect(output).toMatch(/no-such-file\.pem cannot be read: no such file/);
     expect(output).toMatch(/Cancelled, nothing was written/);
     expect(readFileSync(path.join(home, 'conf/ei.toml'), 'utf8')).toBe(before);
+  });
+
+  it('saves answers in the home\'s .ei-keystore/answers by default and refuses to overwrite them (issue 14, item 18)', async () => {
+    const { home } = await createSandbox(path.join(tempDir(), 'home'), 'ei-7');
+    const cwd = tempDir();
+    let output = '';
+    const flow: Step[] = [
+      { kind: 'select', match: /What do you want to do/, answer: 'truststore' },
+      { kind: 'select', match: /Start the new truststore/, answer: 'copy-current' },
+      { kind: 'input', match: /File name/, answer: '' },
+      { kind: 'select', match: /type/, answer: 'JKS' },
+      { kind: 'password', match: /Password of the new truststore/, answer: 'saved-trust' },
+      { kind: 'password', match: /Type it again/, answer: 'saved-trust' },
+      { kind: 'input', match: /Certificate file/, answer: '' },
+      { kind: 'confirm', match: /wso2carbon/, answer: false },
+      { kind: 'select', match: /Apply this change/, answer: 'save' },
+      { kind: 'input', match: /Save the answers as/, answer: '' },
+      { kind: 'select', match: /Apply this change/, answer: 'save' },
+      { kind: 'input', match: /Save the answers as/, answer: '' },
+      { kind: 'select', match: /Apply this change/, answer: 'cancel' },
+    ];
+    const prompts = scripted(flow);
+    const code = await runPlain({ home, env: {}, cwd, now: new Date(), dryRun: false, keytoolAvailable: false, sandbox: true, prompts, write: (text) => (output += text) });
+    expect(code).toBe(130);
+    const saved = path.join(home, '.ei-keystore/answers/truststore-answers.toml');
+    expect(readFileSync(saved, 'utf8')).toContain('password = { env = "EI_TRUSTSTORE_PASSWORD" }');
+    expect(output).toContain(`Saved ${saved}`);
+    expect(output).toMatch(/already exists; ei-keystore does not overwrite it.* Nothing was saved\./);
+    expect(readdirSync(cwd)).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { SECURITY } from '../support/homes.js';
 import { tempDir } from '../support/tmp.js';
 import { snapshotTree } from '../support/tree.js';
 import { keystoreAnswers, runBundle, spawnBundle } from './bundle.js';
+import { stepLabel } from '../../source/core/step-labels.js';
 
 const env = { NEW_PASS: 'files-test-pass' };
 const isRoot = process.getuid?.() === 0;
@@ -49,7 +50,7 @@ describe('concurrency', () => {
     const config = path.join(home, 'conf', 'deployment.toml');
     const before = productFiles(home);
     const apply = spawnBundle(['apply', 'primary', '--answers', keystoreAnswers(tempDir(), 'ei-primary'), '--home', home, '--keytool'], env);
-    await apply.waitForLine('  verify'); // planned, backed up and staged; keytool is now checking the staged files
+    await apply.waitForLine(`  ${stepLabel('verify')}`); // planned, backed up and staged; keytool is now checking the staged files
     appendFileSync(config, '\n# edited by another program\n');
     const edited = readFileSync(config);
     const run = await apply.done;

@@ -6,6 +6,7 @@ import { tempPathFor } from '../../source/apply/atomic-write.js';
 import { sha256 } from '../../source/apply/targets.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { spawnBundle } from './bundle.js';
+import { stepLabel } from '../../source/core/step-labels.js';
 import {
   describeAsRoot,
   expectUserError,
@@ -326,7 +327,7 @@ describeAsRoot('hostile homes: the tool\'s own state', () => {
       const arena = await makeArena();
       // --keytool keeps the transaction in its verify step for a second or more: the signal lands mid-change.
       const apply = spawnBundle(['apply', 'primary', '--answers', primaryAnswers(arena.work), '--home', arena.home, '--keytool'], NEW_PASS);
-      await apply.waitForLine('  verify');
+      await apply.waitForLine(`  ${stepLabel('verify')}`);
       apply.child.kill(signal);
       const run = await apply.done;
       expect(run.code, run.stderr).toBe(code);
@@ -346,7 +347,7 @@ describeAsRoot('hostile homes: the tool\'s own state', () => {
     const arena = await makeArena();
     const apply = spawnBundle(['apply', 'primary', '--answers', primaryAnswers(arena.work), '--home', arena.home], NEW_PASS);
     // "unlock" starts once every file is renamed into place and the manifest says complete.
-    await apply.waitForLine('  unlock');
+    await apply.waitForLine(`  ${stepLabel('unlock')}`);
     apply.child.kill('SIGINT');
     const run = await apply.done;
     expect(run.code, run.stderr).toBe(130);

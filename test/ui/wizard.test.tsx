@@ -32,6 +32,15 @@ async function answer(ink: RenderedInk, text?: string) {
   await until(ink, (frame) => /step (\d+) of/.exec(frame)?.[1] !== before || frame.includes('Review:') || frame.includes('Planning'), 'the next question');
 }
 
+/** Enter on each remaining question (its default) until the review shows. */
+async function defaultsToReview(ink: RenderedInk): Promise<string> {
+  for (let i = 0; i < 25 && !ink.frame().includes('Review:'); i++) {
+    await ink.press(keys.enter);
+    await until(ink, (frame) => frame.includes('Review:') || !frame.includes('Planning'), 'the next question or the review');
+  }
+  return until(ink, (frame) => frame.includes('Review:'), 'the review');
+}
+
 function noFrameHolds(ink: RenderedInk, secret: string) {
   for (const frame of ink.frames) expect(stripAnsi(frame)).not.toContain(secret);
 }
@@ -42,7 +51,7 @@ describe('the wizard (ink-testing-library)', () => {
     const frame = ink.frame();
     expect(frame).toContain('SANDBOX');
     expect(frame).toContain('mi-1.2');
-    expect(frame).toMatch(/primary\s+wso2carbon\.jks\s+wso2carbon\s+to \d{4}-\d\d-\d\d/);
+    expect(frame).toMatch(/primary\s+wso2carbon\.jks\s+to \d{4}-\d\d-\d\d\s+wso2carbon/);
     expect(frame).toMatch(/default-keystore/);
     expect(frame).toContain('Change the truststore');
     for (const line of frame.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
@@ -106,23 +115,15 @@ describe('the wizard (ink-testing-library)', () => {
     noFrameHolds(ink, 'other-secret');
   });
 
-  it('internal on mi-1.2 explains the product does not read it; cancel at the review writes nothing and exits 130', async () => {
+  it('internal on mi-1.2 is refused at the menu, before any question, saying why; Ctrl-C then writes nothing and exits 130', async () => {
     const { ink, home, exits } = await wizardOn('mi-1.2');
-    await ink.press(keys.down, keys.enter);
-    await answer(ink); // source
-    await answer(ink); // file name
-    await answer(ink); // type
-    await answer(ink); // alias
-    await ink.press('internal-pass', keys.enter, 'internal-pass');
-    await answer(ink);
+    expect(ink.frame()).not.toContain('hard-codes');
+    await ink.press(keys.down);
+    expect(ink.frame()).toMatch(/not possible on mi-1\.2: carbon\.xml hard-codes wso2carbon\.jks/);
     await ink.press(keys.enter);
-    await answer(ink);
-    for (let i = 0; i < 10; i++) await answer(ink);
-    const failed = await until(ink, (frame) => frame.includes('Not done'), 'the refusal');
-    expect(failed).toMatch(/does not read \[keystore\.internal\]/);
-    await ink.press(keys.escape);
-    await until(ink, (frame) => frame.includes('step'), 'back to the questions');
-
+    const refused = await until(ink, (frame) => frame.includes('reads no [keystore.internal]'), 'the refusal');
+    expect(refused).not.toContain('step 1 of');
+    expect(refused).toContain('Full status');
     const before = snapshotTree(home);
     await ink.press('\u0003');
     expect(exits).toEqual([{ code: 130, message: 'Cancelled, nothing was written.' }]);
@@ -149,7 +150,9 @@ describe('the wizard (ink-testing-library)', () => {
     expect(ink.frame()).toMatch(/Alias for it/);
     await ink.press(keys.enter);
     await until(ink, (frame) => frame.includes('✓ partner-ca'), 'the accepted certificate');
-    await answer(ink); // finish the list
+    await ink.press(keys.enter); // end the list: it is shown to correct or accept
+    await until(ink, (frame) => frame.includes('Remove partner-ca'), 'the list to correct');
+    await answer(ink); // accept it
     await answer(ink); // keep wso2carbon
     await until(ink, (frame) => frame.includes('Review:'), 'the review');
     expect(ink.frame()).toMatch(/import CN=Partner CA/);
@@ -157,7 +160,7 @@ describe('the wizard (ink-testing-library)', () => {
     await until(ink, (frame) => frame.includes('Save the answers'), 'the save screen');
     await ink.press(keys.enter);
     await until(ink, (frame) => frame.includes('Saved'), 'the saved notice');
-    const saved = readFileSync(path.join(home, 'truststore-answers.toml'), 'utf8');
+    const saved = readFileSync(path.join(home, '.ei-keystore/answers/truststore-answers.toml'), 'utf8');
     expect(saved).toContain('password = { env = "EI_TRUSTSTORE_PASSWORD" }');
     expect(saved).not.toContain('trust-secret');
     noFrameHolds(ink, 'trust-secret');
@@ -175,15 +178,12 @@ describe('the wizard (ink-testing-library)', () => {
     await answer(ink, '\u0015cluster-internal'); // alias
     await ink.press('internal-pass-1', keys.enter, 'internal-pass-1');
     await answer(ink);
-    await ink.press(keys.enter);
-    await answer(ink);
-    for (let i = 0; i < 10; i++) await answer(ink);
-    await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    await defaultsToReview(ink);
     await ink.press(keys.pageDown);
     expect(ink.frame()).toMatch(/\+\[keystore\.internal\]|keystore\.internal/);
     await ink.press(keys.escape);
     await until(ink, (frame) => frame.includes('Validity'), 'the last question');
-    for (let i = 0; i < 12; i++) await ink.press(keys.escape);
+    for (let i = 0; i < 20 && !ink.frame().includes('Alias of the key entry'); i++) await ink.press(keys.escape);
     await until(ink, (frame) => frame.includes('Alias of the key entry'), 'the alias question');
     expect(ink.frame()).toContain('cluster-internal');
     noFrameHolds(ink, 'internal-pass-1');
@@ -195,16 +195,13 @@ describe('the wizard (ink-testing-library)', () => {
     for (let i = 0; i < 4; i++) await answer(ink);
     await ink.press('during-apply', keys.enter, 'during-apply');
     await answer(ink);
-    await ink.press(keys.enter);
-    await answer(ink);
-    for (let i = 0; i < 11; i++) await answer(ink);
-    await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    await defaultsToReview(ink);
     await ink.pressTogether('a', '\u0003');
     const start = Date.now();
     while (exits.length === 0 && Date.now() - start < 20_000) await ink.press('');
     expect(exits).toHaveLength(1);
     expect(exits[0]!.code).toBe(130);
-    expect(exits[0]!.message).toMatch(/Interrupted after the change was completed\. Backup \S+; to undo: ei-keystore restore/);
+    expect(exits[0]!.message).toMatch(/Interrupted after the change was completed\. Backup \S+; to undo:\n  \S.* restore --home \S+ \S+$/);
     // Finished, not half-done: the new keystore is in place and the configuration names it.
     expect(existsSync(path.join(home, 'repository/resources/security/ei-primary.jks'))).toBe(true);
     expect(readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8')).toContain('ei-primary.jks');

@@ -37,6 +37,15 @@ export function validNewPassword(value: FieldValue): string | undefined {
   return text(value).length < 6 ? 'Java needs at least 6 characters.' : undefined;
 }
 
+/** The password every WSO2 product ships with: public knowledge. */
+export const SHIPPED_PASSWORD = 'wso2carbon';
+
+export function shippedPasswordWarning(value: FieldValue): string | undefined {
+  return text(value) === SHIPPED_PASSWORD
+    ? `"${SHIPPED_PASSWORD}" is the password every WSO2 server ships with, known to everyone. Type it again to use it anyway, or Esc for another.`
+    : undefined;
+}
+
 export function validDnValue(attribute: string, value: FieldValue, optional: boolean): string | undefined {
   const raw = text(value).trim();
   if (raw === '') return optional ? undefined : `Give the ${attribute}.`;

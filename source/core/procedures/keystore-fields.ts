@@ -1,5 +1,7 @@
 import type { Field, FieldContext, ProcedureDefinition } from './types.js';
 import {
+  SHIPPED_PASSWORD,
+  shippedPasswordWarning,
   splitList,
   text,
   validAlias,
@@ -19,6 +21,14 @@ const isReply = (context: FieldContext) => source(context) === 'ca-reply';
 /** A subject and a key are asked for a self-signed certificate and for a request with a new key. */
 const asksSubject = (context: FieldContext) => isGenerate(context) || (isCsr(context) && context.values['csr.key'] !== 'current');
 const isJks = ({ values }: FieldContext) => values['type'] !== 'PKCS12';
+
+/**
+ * The new key will encrypt [secrets] that hold encrypted values, and they can only be encrypted again (the cipher
+ * tool's RSA-OAEP) for an RSA key: the internal procedure, or the primary where it is also the internal keystore
+ * and the old key cannot be kept apart (the product reads no [keystore.internal]).
+ */
+const ecRefused = (role: 'primary' | 'internal', { facts }: FieldContext) =>
+  facts.encryptedSecrets > 0 && (role === 'internal' || (facts.internalIsPrimary && !facts.internalConfigurable));
 
 function keystoreFields(role: 'primary' | 'internal'): Field[] {
   const defaultName = role === 'primary' ? 'ei-primary' : 'ei-internal';
@@ -85,6 +95,8 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       when: isExisting,
       placeholder: '/path/to/server.p12',
       validate: (value) => (text(value).trim() === '' ? 'Give the path of the keystore file.' : undefined),
+      // Said here, not on the password question after it.
+      check: async (value, _context, io) => io.checkKeystoreFile?.(text(value).trim()),
     },
     {
       id: 'existing.password',
@@ -99,6 +111,9 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       kind: 'text',
       optional: true,
       when: isExisting,
+      // The alias is checked on its own question: a wrong one is said here, not after the key password.
+      check: (value, { values }, io) =>
+        io.checkExistingKeystore({ path: text(values['existing.path']), password: text(values['existing.password']), alias: text(value).trim() || undefined, needKey: false, checkAlias: true }),
     },
     {
       id: 'existing.key_password',
@@ -121,7 +136,14 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       kind: 'text',
       why: 'It goes in repository/resources/security (the document says repository/security: a known error).',
       default: () => `${defaultName}.jks`,
-      validate: validFileName,
+      validate: (value, { facts }) => {
+        const name = text(value).trim();
+        if (!facts.internalConfigurable && name === 'wso2carbon.jks') {
+          return `On ${facts.profileLabel} wso2carbon.jks is the internal keystore (carbon.xml hard-codes it): give the new keystore another name.`;
+        }
+        if (name === facts.currentTruststoreFile) return `${name} is the truststore: give the new keystore another name.`;
+        return validFileName(value);
+      },
     },
     {
       id: 'overwrite',
@@ -148,23 +170,54 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       default: () => defaultName,
       validate: validAlias,
     },
-    { id: 'password', label: 'Password of the new keystore', kind: 'new-secret', validate: validNewPassword },
+    {
+      id: 'password',
+      label: 'Password of the new keystore',
+      kind: 'new-secret',
+      why: (context) =>
+        isReply(context)
+          ? 'Type the password you gave when the request was made: the key waiting for the reply is locked with it, and it becomes the keystore password.'
+          : undefined,
+      validate: (value) => {
+        if (role === 'internal' && text(value) === SHIPPED_PASSWORD) {
+          return `Not "${SHIPPED_PASSWORD}": it is the password every WSO2 server ships with, and this key encrypts your secrets. Choose another.`;
+        }
+        return validNewPassword(value);
+      },
+      warn: role === 'primary' ? shippedPasswordWarning : undefined,
+    },
     {
       id: 'key_password',
       label: 'Password of the private key (empty: the same as the keystore password)',
       kind: 'new-secret',
       optional: true,
       when: isJks,
-      validate: (value) => (text(value) === '' ? undefined : validNewPassword(value)),
+      validate: (value) => {
+        if (text(value) === '') return undefined;
+        if (role === 'internal' && text(value) === SHIPPED_PASSWORD) return `Not "${SHIPPED_PASSWORD}": it is the password every WSO2 server ships with. Choose another.`;
+        return validNewPassword(value);
+      },
+      warn: role === 'primary' ? shippedPasswordWarning : undefined,
     },
-    {
-      id: 'dname.cn',
-      label: 'Common name (CN): the host name clients connect to',
-      kind: 'text',
-      when: asksSubject,
-      default: ({ facts }) => facts.hostname,
-      validate: (value) => validDnValue('CN', value, false),
-    },
+    role === 'primary'
+      ? {
+          id: 'dname.cn',
+          label: 'Common name (CN): the host name clients connect to',
+          kind: 'text',
+          when: asksSubject,
+          default: ({ facts }) => facts.hostname,
+          validate: (value) => validDnValue('CN', value, false),
+        }
+      : {
+          // The internal key encrypts secrets; nobody connects with it, so it needs a name, not a host name.
+          id: 'dname.cn',
+          label: 'Common name (CN): a name that says what this key is',
+          kind: 'text',
+          when: asksSubject,
+          why: 'Nobody connects with the internal key: the name is only a label, the same on every node of a cluster.',
+          default: () => 'ei-internal',
+          validate: (value) => validDnValue('CN', value, false),
+        },
     { id: 'dname.ou', label: 'Organisational unit (OU)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('OU', v, true) },
     { id: 'dname.o', label: 'Organisation (O)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('O', v, true) },
     { id: 'dname.l', label: 'City or locality (L)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('L', v, true) },
@@ -175,7 +228,8 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       label: 'Subject alternative names (comma-separated DNS:name or IP:address)',
       kind: 'text',
       optional: true,
-      when: asksSubject,
+      // Names a client checks: the internal key has no clients.
+      when: (context) => role === 'primary' && asksSubject(context),
       why: 'Clients check the name they connected to against these; include every name and address used.',
       default: ({ values, facts }) => `DNS:${text(values['dname.cn']).trim() || facts.hostname}`,
       validate: validSans,
@@ -185,15 +239,23 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       label: 'Key algorithm',
       kind: 'choice',
       when: asksSubject,
-      choices: ({ facts }) => [
+      choices: (context) => [
         { value: 'RSA', label: 'RSA', hint: 'works everywhere; needed for encrypted [secrets]' },
         {
           value: 'EC',
           label: 'EC',
-          hint: role === 'internal' || facts.internalIsPrimary ? 'smaller and faster, but the cipher tool cannot encrypt secrets with it' : 'smaller and faster keys',
+          hint: ecRefused(role, context)
+            ? `not possible here: ${context.facts.encryptedSecrets} encrypted [secrets] value(s) can only be encrypted again for an RSA key`
+            : role === 'internal' || context.facts.internalIsPrimary
+              ? 'smaller and faster, but the cipher tool cannot encrypt secrets with it'
+              : 'smaller and faster keys',
         },
       ],
       default: () => 'RSA',
+      validate: (value, context) =>
+        value === 'EC' && ecRefused(role, context)
+          ? `EC is not possible here: ${context.facts.encryptedSecrets} value(s) in [secrets] are encrypted with the key being replaced, and they can only be encrypted again for an RSA key. Choose RSA.`
+          : undefined,
     },
     {
       id: 'key_size',
@@ -218,8 +280,11 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       label: 'Validity of the certificate, in days',
       kind: 'integer',
       when: isGenerate,
-      why: 'keytool defaults to 90 days without -validity; a year is a common choice.',
-      default: () => 365,
+      why:
+        role === 'primary'
+          ? 'keytool defaults to 90 days without -validity; a year is a common choice.'
+          : 'The internal key should not rotate (a new one means re-encrypting every secret): ten years is usual.',
+      default: () => (role === 'primary' ? 365 : 3650),
       validate: validInteger(1, 36500),
     },
     ...(role === 'primary'
@@ -239,15 +304,30 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       id: 'secrets_strategy',
       label: 'Encrypted [secrets] use the key being replaced. What should happen to them?',
       kind: 'choice',
-      why: 'Replacing the key that encrypted them makes them unreadable at the next start-up.',
       when: (context) => !isCsr(context) && context.facts.encryptedSecrets > 0 && (role === 'internal' || context.facts.internalIsPrimary),
       choices: ({ facts }) => [
-        { value: 're-encrypt', label: 'Re-encrypt them with the new certificate', hint: 'needs an RSA key' },
+        { value: 're-encrypt', label: 'Re-encrypt them with the new certificate', hint: facts.primaryIsShippedKey ? 'recommended: the shipped key is public' : 'needs an RSA key' },
         ...(role === 'primary' && facts.internalConfigurable
-          ? [{ value: 'keep-old-key-as-internal', label: 'Keep the old key pair as the internal keystore', hint: 'the secrets stay as they are' }]
+          ? [
+              {
+                value: 'keep-old-key-as-internal',
+                label: 'Keep the old key pair as the internal keystore',
+                hint: facts.primaryIsShippedKey
+                  ? 'not recommended: the old key is the shipped wso2carbon key, public, and it would go on encrypting your secrets'
+                  : 'the secrets stay as they are',
+              },
+            ]
           : []),
       ],
+      why: ({ facts }) =>
+        facts.primaryIsShippedKey
+          ? "The key being replaced is WSO2's shipped wso2carbon key: its private key is public, so anything it encrypts is readable by anyone. Re-encrypt."
+          : 'Replacing the key that encrypted them makes them unreadable at the next start-up.',
       default: () => 're-encrypt',
+      validate: (value, { values }) =>
+        value === 're-encrypt' && values['key_algorithm'] === 'EC'
+          ? 'Re-encrypting needs an RSA key, and the new key is EC: keep the old key pair as the internal keystore, or go back (Esc) and choose RSA.'
+          : undefined,
     },
   ];
 }

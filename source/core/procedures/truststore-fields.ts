@@ -1,4 +1,4 @@
-import { text, validFileName, validNewPassword } from './common-validators.js';
+import { shippedPasswordWarning, text, validFileName, validNewPassword } from './common-validators.js';
 import type { ProcedureDefinition } from './types.js';
 
 export const TRUSTSTORE_PROCEDURE: ProcedureDefinition = {
@@ -56,7 +56,7 @@ export const TRUSTSTORE_PROCEDURE: ProcedureDefinition = {
       ],
       default: ({ values }) => (/\.(p12|pfx)$/i.test(text(values['file_name'])) ? 'PKCS12' : 'JKS'),
     },
-    { id: 'password', label: 'Password of the new truststore', kind: 'new-secret', validate: validNewPassword },
+    { id: 'password', label: 'Password of the new truststore', kind: 'new-secret', validate: validNewPassword, warn: shippedPasswordWarning },
     {
       id: 'imports',
       label: 'Certificates to import (type a path; empty line to finish)',

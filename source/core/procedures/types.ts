@@ -38,6 +38,10 @@ export interface WizardFacts {
   /** The internal keystore is the primary one (so changing the primary changes the secrets key). */
   internalIsPrimary: boolean;
   currentTruststoreFile: string;
+  /** The primary keystore holds the shipped wso2carbon key (public: its private key ships with every WSO2 product). */
+  primaryIsShippedKey?: boolean;
+  /** Aliases in the current truststore (when it could be opened), so an import's alias is checked as it is typed. */
+  truststoreAliases?: readonly string[];
   /** Certificate signing requests waiting for the CA's reply, by role (absent: none). */
   pendingRequests?: Readonly<Partial<Record<'primary' | 'internal', PendingRequestFacts>>>;
 }
@@ -61,8 +65,13 @@ export interface FieldContext {
 
 /** Checks that read files. Each answers undefined when the value is fine, else a sentence saying what to do. */
 export interface ProcedureIO {
-  /** The keystore at `path` opens with `password` and (when given) holds `alias` as a usable key entry. */
-  checkExistingKeystore(input: { path: string; password: string; alias?: string; keyPassword?: string; needKey: boolean }): Promise<string | undefined>;
+  /**
+   * The keystore at `path` opens with `password` and (when given) holds `alias` as a usable key entry. With
+   * `checkAlias` only the alias is checked: it names a key pair, or, when absent, the keystore holds exactly one.
+   */
+  checkExistingKeystore(input: { path: string; password: string; alias?: string; keyPassword?: string; needKey: boolean; checkAlias?: boolean }): Promise<string | undefined>;
+  /** The file at `path` exists and is a keystore (JKS, PKCS12 or JCEKS, told from its bytes): no password needed. */
+  checkKeystoreFile?(path: string): Promise<string | undefined>;
   /** Reads a PEM or DER certificate file: its certificates summarised, or a problem. */
   readCertificates(path: string): Promise<{ summaries: string[] } | { problem: string }>;
 }
@@ -82,6 +91,8 @@ export interface Field {
   placeholder?: string;
   /** Immediate, pure validation of a typed value (before Enter is accepted). */
   validate?: (value: FieldValue, context: FieldContext) => string | undefined;
+  /** A note on an acceptable value that the user should weigh (the shipped password): said, never refused. */
+  warn?: (value: FieldValue, context: FieldContext) => string | undefined;
   /** A check that reads files, run when the value is submitted. */
   check?: (value: FieldValue, context: FieldContext, io: ProcedureIO) => Promise<string | undefined>;
 }

@@ -1,10 +1,11 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { Confirm, PasswordInput, Select, TextInput } from '../components/index.js';
+import { printable } from '../../core/printable.js';
 import { valueOrDefault } from '../../core/procedures/index.js';
 import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../../core/procedures/types.js';
 import { suggestAlias } from '../../plain/ask-field.js';
-import { truncate } from './layout.js';
+import { truncate, wrapText } from './layout.js';
 
 export interface FieldInputProps {
   field: Field;
@@ -17,10 +18,12 @@ export interface FieldInputProps {
   onBack: () => void;
   /** A file check is running (the input is inert until it answers). */
   busy: boolean;
+  /** The value was edited: a message about the previous value no longer applies. */
+  onEdit?: () => void;
 }
 
 /** The one input a field needs, by kind; validation is the field's own, shown as the user types. */
-export function FieldInput({ field, context, previous, io, width, onSubmit, onBack, busy }: FieldInputProps) {
+export function FieldInput({ field, context, previous, io, width, onSubmit, onBack, busy, onEdit }: FieldInputProps) {
   const active = !busy;
   const fallback = field.default?.(context);
   const validate = (raw: string): string | undefined => {
@@ -57,12 +60,28 @@ export function FieldInput({ field, context, previous, io, width, onSubmit, onBa
         />
       );
     case 'secret':
-      return <PasswordInput key={field.id} onSubmit={(value) => onSubmit(valueOrDefault(field, value, context))} onCancel={onBack} validate={validate} isActive={active} width={width} />;
+      return (
+        <PasswordInput
+          key={field.id}
+          onEdit={onEdit}
+          initialValue={typeof previous === 'string' ? previous : undefined}
+          onSubmit={(value) => onSubmit(valueOrDefault(field, value, context))}
+          onCancel={onBack}
+          validate={validate}
+          isActive={active}
+          width={width}
+        />
+      );
     case 'new-secret':
       return (
         <PasswordInput
           key={field.id}
+          onEdit={onEdit}
           confirm
+          // Going back and forth keeps what was typed (masked); Enter takes it again without a second entry.
+          initialValue={typeof previous === 'string' ? previous : undefined}
+          emptyMeansDefault={field.optional}
+          warn={field.warn ? (value) => field.warn!(value, context) : undefined}
           onSubmit={(value) => onSubmit(valueOrDefault(field, value, context))}
           onCancel={onBack}
           validate={validate}
@@ -79,6 +98,7 @@ export function FieldInput({ field, context, previous, io, width, onSubmit, onBa
           initialValue={previous !== undefined ? String(previous) : fallback !== undefined ? String(fallback) : ''}
           placeholder={field.placeholder}
           validate={validate}
+          onEdit={onEdit}
           onSubmit={(value) => onSubmit(valueOrDefault(field, value, context))}
           onCancel={onBack}
           isActive={active}
@@ -86,7 +106,20 @@ export function FieldInput({ field, context, previous, io, width, onSubmit, onBa
         />
       );
     case 'certificates':
-      return <CertificatesInput key={field.id} io={io} width={width} initial={(previous as CertificateImportValue[] | undefined) ?? []} onSubmit={onSubmit} onBack={onBack} active={active} />;
+      return (
+        <CertificatesInput
+          key={field.id}
+          io={io}
+          width={width}
+          initial={(previous as CertificateImportValue[] | undefined) ?? []}
+          // Imports into a copy of the current truststore must not reuse its aliases.
+          taken={context.values['source'] === 'copy-current' ? (context.facts.truststoreAliases ?? []) : []}
+          takenIn={context.facts.currentTruststoreFile}
+          onSubmit={onSubmit}
+          onBack={onBack}
+          active={active}
+        />
+      );
   }
 }
 
@@ -110,13 +143,61 @@ function ConfirmField(props: { field: Field; context: FieldContext; defaultValue
   );
 }
 
-/** Certificates to import: a path, read and shown (subject, expiry) before an alias is asked; empty path finishes. */
-function CertificatesInput(props: { io: ProcedureIO; width: number; initial: CertificateImportValue[]; onSubmit: (value: CertificateImportValue[]) => void; onBack: () => void; active: boolean }) {
+/**
+ * Certificates to import: a path, read and shown (subject, expiry) before an alias is asked; an empty path ends
+ * the list, which can then be corrected (remove an entry, add another) before it is accepted.
+ */
+function CertificatesInput(props: {
+  io: ProcedureIO;
+  width: number;
+  initial: CertificateImportValue[];
+  /** Aliases already in the truststore the imports go into (a collision is refused as the alias is typed). */
+  taken: readonly string[];
+  takenIn: string;
+  onSubmit: (value: CertificateImportValue[]) => void;
+  onBack: () => void;
+  active: boolean;
+}) {
   const [accepted, setAccepted] = useState<CertificateImportValue[]>(props.initial);
   const [pending, setPending] = useState<{ file: string; summaries: string[] } | undefined>();
+  const [listing, setListing] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
   const [reading, setReading] = useState(false);
   const shown = accepted.slice(-4);
+  const aliasProblem = (value: string): string | undefined => {
+    const alias = value.trim();
+    if (alias === '') return 'Give an alias.';
+    if (accepted.some((item) => item.alias.toLowerCase() === alias.toLowerCase())) return `"${alias}" is already in this list: give another alias.`;
+    if (props.taken.some((taken) => taken.toLowerCase() === alias.toLowerCase())) return `"${alias}" is already in ${props.takenIn}: give another alias.`;
+    return undefined;
+  };
+  if (listing) {
+    return (
+      <Box flexDirection="column">
+        <Text>{`${accepted.length} certificate${accepted.length === 1 ? '' : 's'} to import. Correct the list, or accept it:`}</Text>
+        <Select<string>
+          key={`list-${accepted.length}`}
+          options={[
+            { value: 'done', label: `Import ${accepted.length === 1 ? 'it' : `these ${accepted.length}`}`, hint: 'and go on to the next question' },
+            { value: 'add', label: 'Add another certificate file' },
+            ...accepted.map((item) => ({ value: `remove:${item.alias}`, label: printable(`Remove ${item.alias}`), hint: printable(item.summary) })),
+          ]}
+          onSelect={(choice) => {
+            if (choice === 'done') props.onSubmit(accepted);
+            else if (choice === 'add') setListing(false);
+            else {
+              const remaining = accepted.filter((item) => `remove:${item.alias}` !== choice);
+              setAccepted(remaining);
+              if (remaining.length === 0) setListing(false);
+            }
+          }}
+          onCancel={() => setListing(false)}
+          isActive={props.active}
+          width={props.width}
+        />
+      </Box>
+    );
+  }
   return (
     <Box flexDirection="column">
       {accepted.length > shown.length ? <Text dimColor>{`... ${accepted.length - shown.length} more`}</Text> : null}
@@ -133,8 +214,8 @@ function CertificatesInput(props: { io: ProcedureIO; width: number; initial: Cer
           <Text>Alias for it in the truststore:</Text>
           <TextInput
             key={`alias-${pending.file}`}
-            initialValue={suggestAlias(pending.summaries[0] ?? pending.file, accepted)}
-            validate={(value) => (value.trim() === '' ? 'Give an alias.' : accepted.some((item) => item.alias === value.trim()) ? 'That alias is taken.' : undefined)}
+            initialValue={suggestAlias(pending.summaries[0] ?? pending.file, [...accepted, ...props.taken.map((alias) => ({ alias, file: '', summary: '' }))])}
+            validate={aliasProblem}
             onSubmit={(alias) => {
               setAccepted([...accepted, { alias: alias.trim(), file: pending.file, summary: pending.summaries.join('; ') }]);
               setPending(undefined);
@@ -146,16 +227,18 @@ function CertificatesInput(props: { io: ProcedureIO; width: number; initial: Cer
         </>
       ) : (
         <>
-          <Text>{accepted.length === 0 ? 'Certificate file (PEM or DER), or Enter for none:' : 'Another certificate file, or Enter to finish:'}</Text>
+          <Text>{accepted.length === 0 ? 'Certificate file (PEM or DER), or Enter for none:' : 'Another certificate file, or Enter to review the list:'}</Text>
           <TextInput
             key={`path-${accepted.length}`}
             placeholder="/path/to/partner-ca.pem"
             isActive={props.active && !reading}
             width={props.width}
             onCancel={props.onBack}
+            onEdit={() => setProblem(undefined)}
             onSubmit={(file) => {
               if (file.trim() === '') {
-                props.onSubmit(accepted);
+                if (accepted.length === 0) props.onSubmit(accepted);
+                else setListing(true);
                 return;
               }
               setReading(true);
@@ -169,7 +252,7 @@ function CertificatesInput(props: { io: ProcedureIO; width: number; initial: Cer
               });
             }}
           />
-          {reading ? <Text dimColor>Reading...</Text> : problem ? <Text color="red">{truncate(problem, props.width)}</Text> : null}
+          {reading ? <Text dimColor>Reading...</Text> : problem ? wrapText(problem, props.width).map((line, n) => <Text key={n} color="red">{line}</Text>) : null}
         </>
       )}
     </Box>

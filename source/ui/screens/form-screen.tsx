@@ -29,6 +29,12 @@ export function FormScreen({ definition, facts, values, index, io, tag, onAnswer
   const why = whyOf(field, context);
 
   const submit = (value: FieldValue | undefined) => {
+    // A choice the procedure would refuse is refused here, on its own question, with the reason.
+    const refused = field.kind === 'choice' && value !== undefined ? field.validate?.(value, context) : undefined;
+    if (refused) {
+      setProblem({ field: field.id, message: refused });
+      return;
+    }
     const after = { ...values, [field.id]: value };
     const count = visibleFields(definition, { facts, values: after }).length;
     if (!field.check || value === undefined) {
@@ -55,11 +61,15 @@ export function FormScreen({ definition, facts, values, index, io, tag, onAnswer
       <Header title={definition.title} tag={tag} step={{ current: index + 1, total: fields.length }} width={columns} />
       {index === 0 ? wrapText(definition.intro, columns).slice(0, 2).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
       <Box marginTop={1} flexDirection="column">
-        <Text bold>{field.label}</Text>
-        {why ? wrapText(why, columns).slice(0, 2).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
+        {wrapText(field.label, columns).map((line, n) => (
+          <Text key={`label-${n}`} bold>
+            {line}
+          </Text>
+        ))}
+        {why ? wrapText(why, columns).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
       </Box>
-      <FieldInput key={`${field.id}-${index}`} field={field} context={context} previous={values[field.id]} io={io} width={columns} onSubmit={submit} onBack={back} busy={checking} />
-      {checking ? <Text dimColor>Checking...</Text> : problem?.field === field.id ? wrapText(problem.message, columns).slice(0, 3).map((line, n) => <Text key={n} color="red">{line}</Text>) : null}
+      <FieldInput key={`${field.id}-${index}`} field={field} context={context} previous={values[field.id]} io={io} width={columns} onSubmit={submit} onBack={back} busy={checking} onEdit={() => setProblem(undefined)} />
+      {checking ? <Text dimColor>Checking...</Text> : problem?.field === field.id ? wrapText(problem.message, columns).map((line, n) => <Text key={n} color="red">{line}</Text>) : null}
       <KeyHints hints={[{ key: 'Enter', label: 'next' }, { key: 'Esc', label: 'back' }, { key: 'Ctrl-C', label: 'quit' }]} width={columns} />
     </Box>
   );

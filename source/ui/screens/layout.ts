@@ -1,10 +1,13 @@
-import { useStdout } from 'ink';
 import { printable, printableLines } from '../../core/printable.js';
+import { useRawTerminalSize } from '../terminal/terminal-size.js';
 
-/** The terminal's size, never less than the wizard's minimum (smaller terminals get plain mode). */
+/** The smallest terminal the full-screen wizard lays itself out for (smaller ones get plain mode at start). */
+export const MIN_SCREEN = { columns: 60, rows: 15 } as const;
+
+/** The terminal's size, kept current on resize, never less than the wizard's minimum; columns at most 120. */
 export function useTerminalSize(): { columns: number; rows: number } {
-  const { stdout } = useStdout();
-  return { columns: Math.max(60, Math.min(stdout.columns || 80, 120)), rows: Math.max(15, stdout.rows || 24) };
+  const { columns, rows } = useRawTerminalSize();
+  return { columns: Math.max(MIN_SCREEN.columns, Math.min(columns, 120)), rows: Math.max(MIN_SCREEN.rows, rows) };
 }
 
 /**
@@ -34,4 +37,24 @@ export function wrapText(text: string, width: number): string[] {
 export function truncate(text: string, width: number): string {
   const shown = printable(text);
   return shown.length <= width ? shown : `${shown.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/** Wraps a plan line to the width, continuation lines indented under the text, so nothing is cut off. */
+export function hangingWrap(line: string, width: number): string[] {
+  const indent = /^(\s*(?:\d+\.|-)?\s*)/.exec(line)?.[1] ?? '';
+  const [first, ...rest] = wrapText(line.slice(indent.length), Math.max(20, width - indent.length));
+  return [indent + (first ?? ''), ...rest.map((part) => ' '.repeat(indent.length) + part)];
+}
+
+/**
+ * Wraps a diff line to the width instead of cutting it: continuation rows start with "↳ ", so they read as the rest
+ * of the line above (the review colours them like it).
+ */
+export function wrapDiffLine(line: string, width: number): string[] {
+  const shown = printable(line).replaceAll('\t', '    ');
+  if (shown.length <= width) return [shown];
+  const rows = [shown.slice(0, width)];
+  const room = Math.max(10, width - 2);
+  for (let start = width; start < shown.length; start += room) rows.push(`↳ ${shown.slice(start, start + room)}`);
+  return rows;
 }

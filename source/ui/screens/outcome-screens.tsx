@@ -19,12 +19,13 @@ export interface DoneScreenProps {
   tag?: string;
   steps: StepView[];
   backupId: string;
-  restoreCommand: string;
+  /** Commands to copy: each shown on one line, and printed again whole on the shell's screen on exit. */
+  commands: Array<{ label: string; command: string }>;
   next: string[];
   onExit: () => void;
 }
 
-export function DoneScreen({ title, tag, steps, backupId, restoreCommand, next, onExit }: DoneScreenProps) {
+export function DoneScreen({ title, tag, steps, backupId, commands, next, onExit }: DoneScreenProps) {
   const { columns } = useTerminalSize();
   useKeys((key) => {
     if (key.name === 'enter' || key.name === 'escape' || (key.name === 'text' && key.text.toLowerCase() === 'q')) onExit();
@@ -35,11 +36,18 @@ export function DoneScreen({ title, tag, steps, backupId, restoreCommand, next, 
       <StepList steps={steps} width={columns} />
       <Box marginTop={1} flexDirection="column">
         <Text>
-          Backup <Text bold>{backupId}</Text>. To undo:
+          Backup <Text bold>{backupId}</Text>.
         </Text>
-        {wrapText(restoreCommand, columns - 2).map((line, n) => (
-          <Text key={n} color="cyan">{`  ${line}`}</Text>
+        {commands.map(({ label, command }) => (
+          <Box key={label} flexDirection="column">
+            <Text>{`${label}:`}</Text>
+            {/* Wrapped to be read whole here; printed again on one line on the shell's screen to be copied. */}
+            {wrapText(command, columns - 2).map((line, n) => (
+              <Text key={n} color="cyan">{`  ${line}`}</Text>
+            ))}
+          </Box>
         ))}
+        {commands.some(({ command }) => command.length + 2 > columns) ? <Text dimColor>{wrapText('Enter quits and prints these commands again, each on one line, to copy.', columns).join(' ')}</Text> : null}
       </Box>
       <Box marginTop={1} flexDirection="column">
         {next.flatMap((line, n) => wrapText(`- ${line}`, columns).map((part, m) => <Text key={`${n}-${m}`}>{part}</Text>))}

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { Header, KeyHints, ScrollView, TextInput, useKeys } from '../components/index.js';
 import type { ReviewView } from '../state/wizard-state.js';
-import { useTerminalSize } from './layout.js';
+import { hangingWrap, useTerminalSize, wrapDiffLine, wrapText } from './layout.js';
+import { fitHints } from '../components/key-hints/fit-hints.js';
 
 export type ReviewChoice = 'apply' | 'save' | 'back' | 'cancel';
 
@@ -22,9 +23,16 @@ const diffColour = (line: string) => (line.startsWith('+') && !line.startsWith('
 /** The plan and the masked diff in a viewport (arrows, PgUp/PgDn), then one key per choice. */
 export function ReviewScreen({ title, tag, review, dryRun, notice, keytool, onToggleKeytool, onChoose }: ReviewScreenProps) {
   const { columns, rows } = useTerminalSize();
-  const lines = review.unchanged ? [review.unchanged] : [...review.planLines, '', ...(review.diffLines.length > 0 ? review.diffLines : ['The configuration file does not change.'])];
-  // Header, notice, viewport position line, choices and hints: keep the frame under the terminal's height.
-  const height = Math.max(3, rows - 7);
+  // Wrapped at the width drawn now (a resize re-wraps): nothing is cut off, a diff row keeps its line's colour.
+  const shown: Array<{ text: string; colour: string | undefined }> = review.unchanged
+    ? wrapText(review.unchanged, columns).map((text) => ({ text, colour: undefined }))
+    : [
+        ...review.planLines.flatMap((line) => hangingWrap(line, columns)).map((text) => ({ text, colour: undefined })),
+        { text: '', colour: undefined },
+        ...(review.diffLines.length > 0 ? review.diffLines : ['The configuration file does not change.']).flatMap((line) =>
+          wrapDiffLine(line, columns).map((text) => ({ text, colour: diffColour(line) })),
+        ),
+      ];
   useKeys((key) => {
     if (key.name === 'escape') return onChoose('back');
     if (key.name !== 'text') return;
@@ -38,17 +46,29 @@ export function ReviewScreen({ title, tag, review, dryRun, notice, keytool, onTo
   const hints = [
     ...(dryRun || review.unchanged ? [] : [{ key: 'a', label: 'apply' }]),
     ...(review.unchanged ? [] : [{ key: 's', label: 'save answers' }]),
-    ...(keytool === undefined || dryRun || review.unchanged ? [] : [{ key: 'k', label: `keytool check ${keytool ? 'on' : 'off'}` }]),
+    ...(keytool === undefined || dryRun || review.unchanged ? [] : [{ key: 'k', label: keytool ? 'turn the keytool check off (it is on)' : 'turn the keytool check on (it is off)' }]),
     { key: 'b/Esc', label: 'back' },
     { key: 'c', label: dryRun ? 'quit (nothing written)' : 'cancel' },
     { key: '↑↓ PgUp PgDn', label: 'scroll' },
   ];
+  // Every key is named, on a second row when one is too narrow (60 columns).
+  const firstRow = fitHints(hints, columns);
+  const hintRows = [firstRow, hints.slice(firstRow.length)].filter((row) => row.length > 0);
+  const noticeRows = notice ? wrapText(notice, columns) : [dryRun ? 'Dry run: nothing will be written.' : ' '];
+  // Header, viewport and its position line, notice, hints: the frame never exceeds the terminal's height.
+  const height = Math.max(3, rows - 3 - noticeRows.length - hintRows.length);
   return (
     <Box flexDirection="column">
       <Header title={`Review: ${title}`} tag={tag} width={columns} />
-      <ScrollView lines={lines} height={height} width={columns} lineColor={(line) => diffColour(line)} />
-      <Text color="green">{notice ?? (dryRun ? 'Dry run: nothing will be written.' : ' ')}</Text>
-      <KeyHints hints={hints} width={columns} />
+      <ScrollView lines={shown.map((line) => line.text)} height={height} width={columns} lineColor={(_, index) => shown[index]?.colour} />
+      {noticeRows.map((line, n) => (
+        <Text key={n} color="green">
+          {line}
+        </Text>
+      ))}
+      {hintRows.map((row, n) => (
+        <KeyHints key={n} hints={row} width={columns} />
+      ))}
     </Box>
   );
 }

@@ -68,29 +68,50 @@ describe('PasswordInput', () => {
     expect(onSubmit).toHaveBeenCalledExactlyOnceWith(secret);
   });
 
-  it('says the passwords do not match and resets only the second entry', async () => {
+  it('says the passwords do not match and asks for both again (the first entry may be the typo)', async () => {
     const onSubmit = vi.fn();
     const ui = renderInk(<PasswordInput onSubmit={onSubmit} confirm minLength={4} />);
-    await ui.press(`${secret}\r`, 'Zq7-ultraviolat\r');
+    await ui.press(`Zq7-ultraviolat\r`, `${secret}\r`);
     expect(onSubmit).not.toHaveBeenCalled();
-    expect(ui.frame()).toContain('The passwords do not match');
+    expect(ui.frame()).toContain('The passwords do not match: type the password again');
     expect(ui.frame()).not.toContain('*');
+    // The first entry is asked again: the right password twice is accepted.
+    await ui.press(`${secret}\r`);
+    expect(ui.frame()).toContain('Type it again');
     await ui.press(`${secret}\r`);
     expect(onSubmit).toHaveBeenCalledExactlyOnceWith(secret);
     expectNeverShown(ui.frames, secret);
   });
 
-  it('goes back to the first entry on Esc during the second, and cancels on Esc during the first', async () => {
+  it('goes back to the first entry, as typed, on Esc during the second, and cancels on Esc during the first', async () => {
     const onSubmit = vi.fn();
     const onCancel = vi.fn();
     const ui = renderInk(<PasswordInput onSubmit={onSubmit} onCancel={onCancel} confirm />);
     await ui.press('first\r', 'fir', keys.escape);
     expect(onCancel).not.toHaveBeenCalled();
     expect(ui.frame()).not.toContain('Type it again');
-    await ui.press('second\r', 'second\r');
+    expect(ui.frame()).toContain('*****');
+    await ui.press(keys.ctrlU, 'second\r', 'second\r');
     expect(onSubmit).toHaveBeenCalledWith('second');
     const other = renderInk(<PasswordInput onSubmit={onSubmit} onCancel={onCancel} confirm />);
     await other.press('abc', keys.escape);
     expect(onCancel).toHaveBeenCalledOnce();
+  });
+
+  it('an optional new password: Enter on the empty field is the answer, with no "Type it again"', async () => {
+    const onSubmit = vi.fn();
+    const ui = renderInk(<PasswordInput onSubmit={onSubmit} confirm emptyMeansDefault placeholder="Enter: the same as before" />);
+    await ui.press(keys.enter);
+    expect(onSubmit).toHaveBeenCalledExactlyOnceWith('');
+    for (const frame of ui.frames) expect(stripAnsi(frame)).not.toContain('Type it again');
+  });
+
+  it('a warning about the first entry is shown while it is typed again, and does not refuse it', async () => {
+    const onSubmit = vi.fn();
+    const ui = renderInk(<PasswordInput onSubmit={onSubmit} confirm warn={(value) => (value === 'wso2carbon' ? 'shipped password' : undefined)} />);
+    await ui.press('wso2carbon\r');
+    expect(ui.frame()).toContain('shipped password');
+    await ui.press('wso2carbon\r');
+    expect(onSubmit).toHaveBeenCalledExactlyOnceWith('wso2carbon');
   });
 });

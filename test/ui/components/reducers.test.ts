@@ -57,8 +57,18 @@ describe('passwordReducer', () => {
     expect(second).toMatchObject({ stage: 'confirm', first: 'pw', editor: { value: '' } });
     const [mismatched, refused] = submit(type(second, 'px'), true);
     expect(refused).toBeUndefined();
-    expect(mismatched).toMatchObject({ stage: 'confirm', first: 'pw', mismatch: true, editor: { value: '' } });
-    expect(submit(type(mismatched, 'pw'), true)[1]).toBe('pw');
+    // Either entry may hold the typo: both are typed again.
+    expect(mismatched).toMatchObject({ stage: 'enter', first: '', mismatch: true, editor: { value: '' } });
+    const [again] = submit(type(mismatched, 'pw'), true);
+    expect(again).toMatchObject({ stage: 'confirm', first: 'pw', mismatch: false });
+    expect(submit(type(again, 'pw'), true)[1]).toBe('pw');
+  });
+
+  it('accepts an empty first entry at once where empty means "the same as before", and Esc in the second keeps the first', () => {
+    const empty: PasswordAction = { type: 'submit', error: undefined, confirm: true, accepted: true };
+    expect(acceptedPassword(initialPasswordState, passwordReducer(initialPasswordState, empty), empty)).toBe('');
+    const [second] = submit(type(initialPasswordState, 'pw'), true);
+    expect(passwordReducer(second, { type: 'back' })).toMatchObject({ stage: 'enter', editor: { value: 'pw' } });
   });
 
   it('refuses an entry with a validation error', () => {

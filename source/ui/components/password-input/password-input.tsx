@@ -14,13 +14,14 @@ export type PasswordInputProps = UsePasswordInputOptions & {
 export function PasswordInput(props: PasswordInputProps) {
   const { state, message } = usePasswordInput(props);
   const confirming = state.stage === 'confirm';
-  const hint = confirming && message === undefined ? (props.confirmLabel ?? 'Type it again') : undefined;
+  // While it is typed again: "Type it again", or the warning about the first entry (which then says what to do).
+  const hint = confirming ? (message ?? props.confirmLabel ?? 'Type it again') : undefined;
   return (
     <FieldView
       state={state.editor}
       shown={Array.from(state.editor.value, () => symbols.mask)}
-      message={message ?? hint}
-      messageTone={hint === undefined ? 'error' : 'hint'}
+      message={confirming ? hint : message}
+      messageTone={confirming && message === undefined ? 'hint' : 'error'}
       placeholder={confirming ? undefined : props.placeholder}
       prompt={props.prompt}
       width={props.width}

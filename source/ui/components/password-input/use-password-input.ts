@@ -3,7 +3,7 @@ import { useLatest } from '../shared/use-latest.js';
 import { useRefReducer } from '../shared/use-ref-reducer.js';
 import { editActionOf } from '../text-input/edit-keys.js';
 import { visibleError } from '../text-input/reducer.js';
-import { acceptedPassword, initialPasswordState, passwordReducer, type PasswordState } from './reducer.js';
+import { acceptedPassword, initialPasswordState, passwordReducer, passwordStateWith, type PasswordState } from './reducer.js';
 
 export type UsePasswordInputOptions = {
   readonly onSubmit: (password: string) => void;
@@ -13,7 +13,15 @@ export type UsePasswordInputOptions = {
   readonly minLength?: number;
   /** Checked after minLength. Its message must not repeat the password. */
   readonly validate?: (password: string) => string | undefined;
+  /** Called after each edit that changed the value. */
+  readonly onEdit?: () => void;
   readonly isActive?: boolean;
+  /** Shown in the field at first (masked): what was confirmed before going back. Enter accepts it as it is. */
+  readonly initialValue?: string;
+  /** Enter on an empty first entry accepts it without a second entry (it means "the same as before"). */
+  readonly emptyMeansDefault?: boolean;
+  /** A note on a valid first entry that does not refuse it (the shipped password): shown while it is typed again. */
+  readonly warn?: (password: string) => string | undefined;
 };
 
 export type PasswordInputView = {
@@ -22,7 +30,7 @@ export type PasswordInputView = {
   readonly message: string | undefined;
 };
 
-export const mismatchMessage = 'The passwords do not match: type it again';
+export const mismatchMessage = 'The passwords do not match: type the password again, then confirm it';
 
 export function passwordProblem(password: string, options: UsePasswordInputOptions): string | undefined {
   const length = Array.from(password).length;
@@ -33,23 +41,26 @@ export function passwordProblem(password: string, options: UsePasswordInputOptio
 }
 
 export function usePasswordInput(options: UsePasswordInputOptions): PasswordInputView {
-  const [state, dispatch, current] = useRefReducer(passwordReducer, () => initialPasswordState);
+  const [state, dispatch, current] = useRefReducer(passwordReducer, () => (options.initialValue ? passwordStateWith(options.initialValue) : initialPasswordState));
   const latest = useLatest(options);
 
   useKeys(
     (key) => {
       const edit = editActionOf(key);
       if (edit) {
-        dispatch({ type: 'edit', edit });
+        const before = current.current.editor.value;
+        if (dispatch({ type: 'edit', edit }).editor.value !== before) latest.current.onEdit?.();
         return;
       }
       if (key.name === 'enter') {
         const before = current.current;
         const error = before.stage === 'enter' ? passwordProblem(before.editor.value, latest.current) : undefined;
-        const action = { type: 'submit', error, confirm: latest.current.confirm ?? false } as const;
-        const accepted = acceptedPassword(before, dispatch(action), action);
-        if (accepted === undefined) return;
-        latest.current.onSubmit(accepted);
+        const value = before.editor.value;
+        const accepted = (value === '' && latest.current.emptyMeansDefault === true) || (value !== '' && value === latest.current.initialValue);
+        const action = { type: 'submit', error, confirm: latest.current.confirm ?? false, accepted } as const;
+        const password = acceptedPassword(before, dispatch(action), action);
+        if (password === undefined) return;
+        latest.current.onSubmit(password);
         return 'stop';
       }
       if (key.name === 'escape') {
@@ -66,9 +77,7 @@ export function usePasswordInput(options: UsePasswordInputOptions): PasswordInpu
 
   const message =
     state.stage === 'confirm'
-      ? state.mismatch
-        ? mismatchMessage
-        : undefined
-      : visibleError(state.editor, passwordProblem(state.editor.value, options));
+      ? options.warn?.(state.first)
+      : (visibleError(state.editor, passwordProblem(state.editor.value, options)) ?? (state.mismatch ? mismatchMessage : undefined));
   return { state, message };
 }

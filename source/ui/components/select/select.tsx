@@ -40,7 +40,7 @@ export function Select<T>(props: SelectProps<T>) {
         );
       })}
       {hasHints ? (
-        <Text dimColor wrap="truncate-end">
+        <Text dimColor wrap="wrap">
           {highlighted?.hint ?? ' '}
         </Text>
       ) : null}

@@ -7,6 +7,8 @@ export type TextInputProps = {
   readonly onSubmit: (value: string) => void;
   /** Esc: go back a step. */
   readonly onCancel?: () => void;
+  /** Called after each edit that changed the value. */
+  readonly onEdit?: () => void;
   readonly initialValue?: string;
   /** Shown dimmed while the field is empty. */
   readonly placeholder?: string;
@@ -20,7 +22,7 @@ export type TextInputProps = {
   readonly width?: number;
 };
 
-/** A one-line text field with a validation line below it: always two lines high. */
+/** A one-line text field with a message line below it: two lines high, more when a long message wraps. */
 export function TextInput(props: TextInputProps) {
   const { state, error } = useTextInput(props);
   return (
@@ -55,12 +57,13 @@ export function FieldView(props: FieldViewProps) {
   const width = useWidth(props.width);
   const room = Math.max(1, width - Array.from(prompt).length);
   return (
-    <Box flexDirection="column" height={2} width={width}>
+    <Box flexDirection="column" minHeight={2} width={width}>
       <Text wrap="truncate-end">
         <Text color={props.isActive ? 'cyan' : 'gray'}>{prompt}</Text>
         <FieldLine {...props} room={room} />
       </Text>
-      <Text color={props.messageTone === 'hint' ? undefined : 'red'} dimColor={props.messageTone === 'hint'} wrap="truncate-end">
+      {/* Wrapped, never cut: "10.0.0.300 is not an IP address" must be readable whole at 60 columns. */}
+      <Text color={props.messageTone === 'hint' ? undefined : 'red'} dimColor={props.messageTone === 'hint'} wrap="wrap">
         {props.message ?? ' '}
       </Text>
     </Box>

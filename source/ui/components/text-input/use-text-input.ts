@@ -9,6 +9,8 @@ export type UseTextInputOptions = {
   readonly validate?: (value: string) => string | undefined;
   readonly onSubmit: (value: string) => void;
   readonly onCancel?: () => void;
+  /** Called after each edit that changed the value (a message about the old value is then stale). */
+  readonly onEdit?: () => void;
   readonly isActive?: boolean;
 };
 
@@ -19,14 +21,15 @@ export type TextInputView = {
 };
 
 export function useTextInput(options: UseTextInputOptions): TextInputView {
-  const [state, dispatch] = useRefReducer(textInputReducer, () => initialTextInputState(options.initialValue));
+  const [state, dispatch, current] = useRefReducer(textInputReducer, () => initialTextInputState(options.initialValue));
   const latest = useLatest(options);
 
   useKeys(
     (key) => {
       const edit = editActionOf(key);
       if (edit) {
-        dispatch(edit);
+        const before = current.current.value;
+        if (dispatch(edit).value !== before) latest.current.onEdit?.();
         return;
       }
       if (key.name === 'enter') {
