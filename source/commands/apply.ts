@@ -41,6 +41,9 @@ templates/answers/ and README):
                    write nothing
   --keytool        after our own checks, have keytool list every keystore
                    written and compare
+  --trust-on-first-use
+                   truststore: take a server's certificate (an import with
+                   url) without a sha256 pin, and print its fingerprint
   --json           one JSON document on stdout: { changed, backup, files,
                    findings }
 
@@ -66,6 +69,7 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
     profile: { type: 'string' },
     'dry-run': { type: 'boolean' },
     keytool: { type: 'boolean' },
+    'trust-on-first-use': { type: 'boolean' },
     json: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -97,6 +101,7 @@ interface ApplyFlags {
   profile?: string;
   'dry-run'?: boolean;
   keytool?: boolean;
+  'trust-on-first-use'?: boolean;
   json?: boolean;
 }
 
@@ -110,7 +115,7 @@ async function runApply(procedure: Procedure, values: ApplyFlags, context: Comma
   const loaded = await readAnswersFile(answersFile, procedure, context.env);
   if (values.keytool) await requireKeytool();
 
-  const prepared: PreparedChange = await prepareChange(facts, loaded.answers, loaded.secrets);
+  const prepared: PreparedChange = await prepareChange(facts, loaded.answers, loaded.secrets, { trustOnFirstUse: Boolean(values['trust-on-first-use']) });
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   const style = makeStyle(colourEnabled(context.stdout, context.env));
   if (!values.json) log(`${facts.profile.id}: ${facts.document.profileEvidence}`);

@@ -104,7 +104,7 @@ export function answersFromValues(procedure: 'primary' | 'internal' | 'truststor
   if (procedure === 'truststore') {
     const result = truststoreAnswersFrom(effective);
     const settings = result.answers.truststore;
-    settings.imports = settings.imports.map((item) => ({ ...item, file: path.resolve(cwd, item.file) }));
+    settings.imports = settings.imports.map((item) => (item.file === undefined ? item : { ...item, file: path.resolve(cwd, item.file) }));
     if (settings.source === 'existing') settings.existing.path = path.resolve(cwd, settings.existing.path);
     return result;
   }

@@ -111,6 +111,8 @@ export function truststoreAnswersFrom(values: FieldValues): { answers: Truststor
     removeDefaultCertificate: values['remove_default_certificate'] === true,
     overwrite: values['overwrite'] === true,
     imports,
+    remove: [],
+    removeExpired: false,
   };
   const secrets: TruststoreSecrets = { password: text(values['password']) };
   if (values['source'] === 'existing') {
