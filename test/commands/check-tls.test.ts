@@ -105,6 +105,15 @@ describe('check-tls: each verdict, agreed by a Java client', () => {
     expect(json.suggestedTrust?.position).toBe(1);
   }, 60_000);
 
+  it('a trusted leaf is taken as it is, even expired (Java\'s PKIXValidator), with a note saying so', async () => {
+    const chain = selfSigned({ names: ['pinned-leaf.test'], expired: true });
+    const port = await serve(chain);
+    await expectVerdict(port, 'pinned-leaf.test', 'self-signed');
+    await trustInHome('pinned-leaf', chain.leaf);
+    const json = await expectVerdict(port, 'pinned-leaf.test', 'trusted');
+    expect(JSON.stringify(json)).toMatch(/Java accepts it as it is, even though it expired on/);
+  }, 60_000);
+
   it('expired leaf: expired, with the date, renew it on the server', async () => {
     const chain = rsaChain({ names: ['expired.test'], label: 'ExpiredLeaf', leafExpired: true });
     await trustInHome('expiredleaf-root', chain.root);

@@ -48,7 +48,7 @@ function serial(): string {
   return bytes.toString('hex');
 }
 
-function certificate(options: { subject: string; keys: ForgeKeys; issuer?: forge.pki.Certificate; signer: ForgeKeys; ca: boolean; names?: string[]; notBefore: Date; notAfter: Date }): forge.pki.Certificate {
+function certificate(options: { subject: string; keys: ForgeKeys; issuer?: forge.pki.Certificate; signer: ForgeKeys; ca: boolean; names?: string[]; notBefore: Date; notAfter: Date; digest?: 'md5' | 'sha256' }): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = options.keys.publicKey;
   cert.serialNumber = serial();
@@ -70,12 +70,12 @@ function certificate(options: { subject: string; keys: ForgeKeys; issuer?: forge
           ...(options.names && options.names.length > 0 ? [{ name: 'subjectAltName', altNames: options.names.map((value) => (net.isIP(value) ? { type: 7, ip: value } : { type: 2, value })) }] : []),
         ],
   );
-  cert.sign(options.signer.privateKey, forge.md.sha256.create());
+  cert.sign(options.signer.privateKey, options.digest === 'md5' ? forge.md.md5.create() : forge.md.sha256.create());
   return cert;
 }
 
 /** Root -> intermediate -> leaf (RSA 2048), the server sending leaf and intermediate unless told otherwise. */
-export function rsaChain(options: { names: string[]; label?: string; now?: Date; leafExpired?: boolean; intermediateExpired?: boolean; leafOnly?: boolean; sendRoot?: boolean }): ServerChain {
+export function rsaChain(options: { names: string[]; label?: string; now?: Date; leafExpired?: boolean; intermediateExpired?: boolean; leafOnly?: boolean; sendRoot?: boolean; leafDigest?: 'md5' | 'sha256' }): ServerChain {
   const now = options.now ?? new Date();
   const label = options.label ?? 'Test';
   const rootKeys = rsaKeys();
@@ -100,6 +100,7 @@ export function rsaChain(options: { names: string[]; label?: string; now?: Date;
     names: options.names,
     notBefore: new Date(now.getTime() - 10 * DAY),
     notAfter: options.leafExpired ? new Date(now.getTime() - DAY) : new Date(now.getTime() + 365 * DAY),
+    digest: options.leafDigest,
   });
   const leafDer = der(leaf);
   const interDer = der(intermediate);
@@ -109,10 +110,11 @@ export function rsaChain(options: { names: string[]; label?: string; now?: Date;
 }
 
 /** A self-signed server certificate (RSA 2048). */
-export function selfSigned(options: { names: string[]; now?: Date }): ServerChain {
+export function selfSigned(options: { names: string[]; now?: Date; expired?: boolean }): ServerChain {
   const now = options.now ?? new Date();
   const keys = rsaKeys();
-  const cert = certificate({ subject: options.names[0] ?? 'server', keys, signer: keys, ca: false, names: options.names, notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 365 * DAY) });
+  const notAfter = options.expired ? new Date(now.getTime() - DAY) : new Date(now.getTime() + 365 * DAY);
+  const cert = certificate({ subject: options.names[0] ?? 'server', keys, signer: keys, ca: false, names: options.names, notBefore: new Date(now.getTime() - 30 * DAY), notAfter });
   const leaf = der(cert);
   return { sent: [leaf], leaf, root: leaf, keyPem: keys.pem };
 }
