@@ -5,7 +5,7 @@ import type { TruststoreAnswers } from '../core/answers/types.js';
 import { fileNameFor } from '../core/profiles.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { KeystoreError, UserError } from '../errors.js';
-import { certificatesToImport } from './truststore-sources.js';
+import { certificatesToImport, verdictsAfter } from './truststore-sources.js';
 import { planRemovals } from './truststore-removals.js';
 import type { Keystore } from '../keystore/model.js';
 import { openKeystoreFile, readKeystore } from '../keystore/open.js';
@@ -77,6 +77,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
   if (edit.removed.some((alias) => alias.toLowerCase() === DEFAULT_ALIAS) && facts.resolved.roles.primary.alias?.toLowerCase() === DEFAULT_ALIAS) {
     notes.push('The primary keystore still uses the wso2carbon key: with its certificate removed, the server cannot call its own HTTPS endpoints. Replace the primary keystore too (ei-keystore apply primary).');
   }
+  notes.push(...verdictsAfter(imported.certificates, edit.entries, facts.now));
   if (edit.entries.length === 0) {
     throw new UserError('The new truststore would be empty, and Java refuses an empty truststore ("trustAnchors parameter must be non-empty"). Import at least one certificate.', 'truststore-empty');
   }

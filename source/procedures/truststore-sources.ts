@@ -1,9 +1,11 @@
 import { aliasFromSubject } from '../core/aliases.js';
 import type { ServerImport, TruststoreImport } from '../core/answers/types.js';
 import { UserError } from '../errors.js';
+import { judgeTlsChain, type TrustAnchor } from '../keystore/tls-trust.js';
+import type { EntryToWrite } from '../keystore/write.js';
 import { readCertificateFile } from '../keystore/certificate-file.js';
 import { colonHex, summarizeCertificate } from '../keystore/certificate.js';
-import { ConnectError, fetchPresentedChain, showAddress } from '../network/fetch-chain.js';
+import { ConnectError, fetchPresentedChain, showAddress, type ServerAddress } from '../network/fetch-chain.js';
 
 /** One certificate an import brings, before it meets the truststore. */
 export interface ImportedCertificate {
@@ -13,6 +15,8 @@ export interface ImportedCertificate {
   certificate: Buffer;
   /** Where it came from, for the plan: a file, or "host:port (certificate 2 of 3)". */
   from: string;
+  /** For a server import: what it presented, to judge it again against the truststore as it will be. */
+  server?: { address: ServerAddress; chain: Buffer[] };
 }
 
 export interface ImportOptions {
@@ -74,7 +78,7 @@ async function certificateFromServer(item: ServerImport, index: number, options:
     throw new UserError(`${where}: the certificate of ${address} chosen by trust = "${item.trust ?? 'root'}" has SHA-256 ${colonHex(chosen.sha256)}, not the pinned ${colonHex(item.sha256)}.${hint}\nThe server presents:\n${listing}\nNothing was written.`, 'pin-mismatch');
   }
   const alias = item.alias !== '' ? item.alias : aliasFromSubject(chosen.subject);
-  return { certificate: { alias, aliasGiven: item.alias !== '', certificate: chain[position]!, from: `${address} (certificate ${position + 1} of ${chain.length})` }, notes };
+  return { certificate: { alias, aliasGiven: item.alias !== '', certificate: chain[position]!, from: `${address} (certificate ${position + 1} of ${chain.length})`, server: { address: item.server, chain } }, notes };
 }
 
 function choosePosition(item: ServerImport, summaries: ReturnType<typeof summarizeCertificate>[], where: string, address: string, listing: string, notes: string[]): number {
@@ -97,4 +101,22 @@ function choosePosition(item: ServerImport, summaries: ReturnType<typeof summari
       notes.push(`${address} presents only its own certificate, not its CA's; its certificate itself is trusted, and must be imported again when it is renewed. Better: have the server send its chain, and import the CA.`);
       return 0;
   }
+}
+
+/**
+ * What check-tls would say about each imported server against the truststore as it will be (the review's "after
+ * this change, host:port is trusted"), judged on the chain fetched for the import, by Java's rules.
+ */
+export function verdictsAfter(imported: readonly ImportedCertificate[], entries: readonly EntryToWrite[], now: Date): string[] {
+  const anchors: TrustAnchor[] = entries.flatMap((entry): TrustAnchor[] => (entry.kind === 'trusted-certificate' ? [{ alias: entry.alias, der: entry.certificate }] : entry.chain[0] ? [{ alias: entry.alias, der: entry.chain[0] }] : []));
+  return imported.flatMap((item) => {
+    if (!item.server) return [];
+    const { address, chain } = item.server;
+    const name = address.servername ?? address.host;
+    const shown = showAddress(address.host, address.port) + (address.servername ? ` (name ${address.servername})` : '');
+    const judged = judgeTlsChain({ presented: chain, anchors, host: name, port: address.port, now });
+    if (judged.trusted) return [`After this change, ${shown} is trusted (check-tls, by Java's rules: the path ends at "${judged.anchor!.alias}").`];
+    const problem = judged.problems[0]!;
+    return [`After this change, ${shown} is still NOT trusted: ${problem.message}. ${problem.fix}`];
+  });
 }

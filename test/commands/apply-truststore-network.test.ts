@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -54,6 +55,7 @@ describe('apply truststore: import from a server', () => {
     const dry = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home, '--dry-run'], { env });
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/import O=Check TLS Test, CN=Import Intermediate CA into .* as "import-intermediate-ca"/);
+    expect(dry.stdout).toContain(`After this change, 127.0.0.1:${server.port} (name import.test) is trusted (check-tls, by Java's rules: the path ends at "import-intermediate-ca")`);
 
     const run = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home], { env });
     expect(run.code, run.stderr).toBe(0);
@@ -122,6 +124,17 @@ describe('apply truststore: import from a server', () => {
     expect((await javaTrusts(newTruststore(home), '127.0.0.1', server.port, 'ec-import.test')).trusted).toBe(true);
     await expectServerStarts(home, { env });
   }, 120_000);
+
+  it('the plan says when the server is still not trusted after the change (a name the certificate does not hold)', async () => {
+    const home = await sandbox();
+    const chain = rsaChain({ names: ['right.test'], label: 'After' });
+    const server = await serve(startTlsServer(chain));
+    const pin = createHash('sha256').update(chain.intermediate!).digest('hex');
+    const file = answers(`[[truststore.import]]\nurl = "https://127.0.0.1:${server.port}"\nservername = "wrong.test"\ntrust = "issuer"\nsha256 = "${pin}"\n`);
+    const dry = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home, '--dry-run'], { env });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`After this change, 127.0.0.1:${server.port} (name wrong.test) is still NOT trusted: the server's certificate is not for "wrong.test": it holds DNS:right.test`);
+  }, 60_000);
 
   it('trust = "issuer" on a server that sends only its leaf: exit 2 saying there is no issuer to trust', async () => {
     const home = await sandbox();
