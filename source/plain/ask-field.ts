@@ -1,4 +1,4 @@
-import { valueOrDefault, whyOf } from '../core/procedures/index.js';
+import { chainLines, FINGERPRINT_NOTE, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias, valueOrDefault, whyOf } from '../core/procedures/index.js';
 import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../core/procedures/types.js';
 import type { PlainPrompts } from './prompts.js';
 
@@ -62,8 +62,24 @@ async function askCertificates(field: Field, io: ProcedureIO, prompts: PlainProm
   const accepted: CertificateImportValue[] = [];
   say(`  ${field.label}`);
   for (;;) {
-    const file = (await prompts.input('Certificate file (empty to finish)', {})).trim();
+    const file = (await prompts.input('Certificate file, or a server as https://host:port (empty to finish)', {})).trim();
     if (file === '') return accepted;
+    if (namesServer(file) && io.fetchServerChain) {
+      const fetched = await io.fetchServerChain(file);
+      if ('problem' in fetched) {
+        say(`  ✗ ${fetched.problem}`);
+        continue;
+      }
+      const view = fetched.chain;
+      say(`  ${view.host}:${view.port} presents:`);
+      for (const line of chainLines(view)) say(`    ${line}`);
+      say(`  ${FINGERPRINT_NOTE}`);
+      const { choices, defaultTrust } = serverTrustChoices(view);
+      const trust = (await prompts.select('Trust which certificate?', choices, defaultTrust)) as 'root' | 'issuer' | 'leaf';
+      const alias = (await prompts.input('Alias for it in the truststore', { default: suggestedServerAlias(view, trust, accepted), validate: (value) => (value.trim() === '' ? 'Give an alias.' : accepted.some((item) => item.alias === value.trim()) ? 'That alias is taken.' : true) })).trim();
+      accepted.push(serverImportValue(view, trust, alias));
+      continue;
+    }
     const read = await io.readCertificates(file);
     if ('problem' in read) {
       say(`  ✗ ${read.problem}`);

@@ -12,6 +12,7 @@ import { openKeystoreFile } from '../keystore/open.js';
 import type { HomeFacts } from './facts.js';
 import { keyFromExistingKeystore } from './key-material.js';
 import { readPendingSync } from './pending.js';
+import { fetchServerChainView } from './server-chain-view.js';
 import { prepareChange } from './prepare.js';
 import type { PreparedChange } from './prepared.js';
 
@@ -66,8 +67,9 @@ function sentence(error: unknown): string {
 }
 
 /** The checks behind the fields, on the real disk. Relative paths are relative to `cwd`. */
-export function diskProcedureIO(cwd: string, now: Date): ProcedureIO {
+export function diskProcedureIO(cwd: string, now: Date, env: NodeJS.ProcessEnv = process.env): ProcedureIO {
   return {
+    fetchServerChain: (address) => fetchServerChainView(address, env),
     async checkExistingKeystore({ path: file, password, alias, keyPassword, needKey }) {
       const absolute = path.resolve(cwd, file);
       try {

@@ -16,9 +16,21 @@ export type FieldKind =
 
 export interface CertificateImportValue {
   alias: string;
+  /** The certificate file; '' for a certificate taken from a server. */
   file: string;
   /** Shown when accepted: "CN=..., expires 2027-01-01". */
   summary: string;
+  /** Taken from the chain this server presents: which one (`trust`), pinned by the fingerprint the user saw. */
+  server?: { host: string; port: number; servername?: string };
+  trust?: 'root' | 'issuer' | 'leaf';
+  sha256?: string;
+}
+
+/** A server's presented chain as the wizard shows it before the user picks the certificate to trust. */
+export interface ServerChainView {
+  host: string;
+  port: number;
+  certificates: Array<{ subject: string; issuer: string; notBefore: string; notAfter: string; sha256: string; isCA: boolean }>;
 }
 
 export type FieldValue = string | number | boolean | CertificateImportValue[];
@@ -65,6 +77,8 @@ export interface ProcedureIO {
   checkExistingKeystore(input: { path: string; password: string; alias?: string; keyPassword?: string; needKey: boolean }): Promise<string | undefined>;
   /** Reads a PEM or DER certificate file: its certificates summarised, or a problem. */
   readCertificates(path: string): Promise<{ summaries: string[] } | { problem: string }>;
+  /** Connects to https://host:port (HTTPS_PROXY honoured) and returns the chain it presents, or a problem. */
+  fetchServerChain?(address: string): Promise<{ chain: ServerChainView } | { problem: string }>;
 }
 
 export interface Field {

@@ -1,8 +1,9 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { Confirm, PasswordInput, Select, TextInput } from '../components/index.js';
-import { valueOrDefault } from '../../core/procedures/index.js';
-import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../../core/procedures/types.js';
+import { namesServer, valueOrDefault } from '../../core/procedures/index.js';
+import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO, ServerChainView } from '../../core/procedures/types.js';
+import { ServerChainPicker } from './server-chain-picker.js';
 import { suggestAlias } from '../../plain/ask-field.js';
 import { truncate } from './layout.js';
 
@@ -116,7 +117,23 @@ function CertificatesInput(props: { io: ProcedureIO; width: number; initial: Cer
   const [pending, setPending] = useState<{ file: string; summaries: string[] } | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const [reading, setReading] = useState(false);
+  const [server, setServer] = useState<ServerChainView | undefined>();
   const shown = accepted.slice(-4);
+  if (server) {
+    return (
+      <ServerChainPicker
+        view={server}
+        accepted={accepted}
+        width={props.width}
+        active={props.active}
+        onCancel={() => setServer(undefined)}
+        onAccept={(value) => {
+          setAccepted([...accepted, value]);
+          setServer(undefined);
+        }}
+      />
+    );
+  }
   return (
     <Box flexDirection="column">
       {accepted.length > shown.length ? <Text dimColor>{`... ${accepted.length - shown.length} more`}</Text> : null}
@@ -146,7 +163,7 @@ function CertificatesInput(props: { io: ProcedureIO; width: number; initial: Cer
         </>
       ) : (
         <>
-          <Text>{accepted.length === 0 ? 'Certificate file (PEM or DER), or Enter for none:' : 'Another certificate file, or Enter to finish:'}</Text>
+          <Text>{accepted.length === 0 ? 'Certificate file (PEM or DER), a server (https://host:port), or Enter for none:' : 'Another certificate file or server, or Enter to finish:'}</Text>
           <TextInput
             key={`path-${accepted.length}`}
             placeholder="/path/to/partner-ca.pem"
@@ -159,6 +176,17 @@ function CertificatesInput(props: { io: ProcedureIO; width: number; initial: Cer
                 return;
               }
               setReading(true);
+              if (namesServer(file) && props.io.fetchServerChain) {
+                void props.io.fetchServerChain(file.trim()).then((fetched) => {
+                  setReading(false);
+                  if ('problem' in fetched) setProblem(fetched.problem);
+                  else {
+                    setProblem(undefined);
+                    setServer(fetched.chain);
+                  }
+                });
+                return;
+              }
               void props.io.readCertificates(file.trim()).then((read) => {
                 setReading(false);
                 if ('problem' in read) setProblem(read.problem);
@@ -169,7 +197,7 @@ function CertificatesInput(props: { io: ProcedureIO; width: number; initial: Cer
               });
             }}
           />
-          {reading ? <Text dimColor>Reading...</Text> : problem ? <Text color="red">{truncate(problem, props.width)}</Text> : null}
+          {reading ? <Text dimColor>Reading (or connecting)...</Text> : problem ? <Text color="red">{truncate(problem, props.width)}</Text> : null}
         </>
       )}
     </Box>
