@@ -48,7 +48,7 @@ export async function checkTlsCommand(args: string[], context: CommandContext): 
   const parsed = parseServerAddress(positionals[0]!);
   if (!parsed) throw new UserError(`check-tls ${positionals[0]}: not a server address; write HOST, HOST:PORT or https://HOST:PORT.`, 'usage');
   if (values.profile !== undefined && !isProfileId(values.profile)) throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
-  if (values.servername !== undefined && !/^[A-Za-z0-9.*-]+$/.test(values.servername)) throw new UserError(`--servername ${values.servername}: not a host name.`, 'usage');
+  if (values.servername !== undefined && !/^[A-Za-z0-9.-]+$/.test(values.servername)) throw new UserError(`--servername ${values.servername}: not a host name.`, 'usage');
 
   const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
   const role = facts.resolved.roles.truststore;
