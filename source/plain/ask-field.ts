@@ -55,6 +55,19 @@ async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, pro
       return valueOrDefault(field, await prompts.input(field.label, { default: asText(field.default?.(context)), validate }), context);
     case 'certificates':
       return askCertificates(field, io, prompts, say);
+    case 'checklist': {
+      const choices = field.choices?.(context) ?? [];
+      if (prompts.checkbox) return prompts.checkbox(field.label, choices);
+      for (const choice of choices) say(`    ${choice.label}${choice.hint ? `  ${choice.hint}` : ''}`);
+      const known = new Set(choices.map((choice) => choice.value));
+      const line = await prompts.input(`${field.label}: values, comma-separated`, {
+        validate: (value) => {
+          const unknown = value.split(',').map((item) => item.trim()).filter(Boolean).find((item) => !known.has(item));
+          return unknown === undefined ? true : `"${unknown}" is not one of those listed.`;
+        },
+      });
+      return line.split(',').map((item) => item.trim()).filter(Boolean);
+    }
   }
 }
 

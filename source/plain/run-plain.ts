@@ -8,6 +8,7 @@ import { UserError } from '../errors.js';
 import { writeNewFile } from '../files/write-new-file.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan, requestMessage } from '../procedures/plan-render.js';
 import { diskProcedureIO, reviewChange, wizardFactsOf, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus } from '../status/gather.js';
@@ -55,7 +56,7 @@ export async function runPlain(options: PlainOptions): Promise<number> {
 async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, options: PlainOptions, say: (line: string) => void): Promise<number> {
   say('');
   say(`${definition.title}: ${definition.intro}`);
-  const wizardFacts = wizardFactsOf(facts);
+  const wizardFacts = { ...wizardFactsOf(facts), ...(definition.id === 'truststore' ? { truststoreEntries: await truststoreEntryFacts(facts) } : {}) };
   const io = diskProcedureIO(options.cwd, options.now);
   const values: Record<string, FieldValue | undefined> = {};
   for (let index = 0; ; index++) {

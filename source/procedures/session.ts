@@ -13,6 +13,7 @@ import type { HomeFacts } from './facts.js';
 import { keyFromExistingKeystore } from './key-material.js';
 import { readPendingSync } from './pending.js';
 import { fetchServerChainView } from './server-chain-view.js';
+import { truststoreEntryFacts } from './truststore-entries.js';
 import { prepareChange } from './prepare.js';
 import type { PreparedChange } from './prepared.js';
 
@@ -127,7 +128,9 @@ export interface Review {
 
 /** Plans the change the values describe, in memory, and renders its masked diff. Writes nothing. */
 export async function reviewChange(facts: HomeFacts, procedure: 'primary' | 'internal' | 'truststore', values: FieldValues, cwd: string): Promise<Review> {
-  const { answers, secrets } = answersFromValues(procedure, values, wizardFactsOf(facts), cwd);
+  // The same facts the fields were asked with: a field shown only for them (the removal list) must stay visible.
+  const wizard = { ...wizardFactsOf(facts), ...(procedure === 'truststore' ? { truststoreEntries: await truststoreEntryFacts(facts) } : {}) };
+  const { answers, secrets } = answersFromValues(procedure, values, wizard, cwd);
   const prepared = await prepareChange(facts, answers, secrets);
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   return { prepared, diff, answers, secrets };

@@ -17,7 +17,7 @@ export interface RemovalPlan {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-function subjectKey(der: Buffer): string | undefined {
+export function subjectKey(der: Buffer): string | undefined {
   try {
     const x509 = new X509Certificate(der);
     return `${x509.subject}\n${x509.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')}`;
@@ -79,14 +79,15 @@ export async function planRemovals(facts: HomeFacts, base: Keystore, settings: T
       const entry = byAlias.get(alias.toLowerCase());
       if (entry?.kind !== 'trusted-certificate') return {};
       const summary = summarizeCertificate(entry.certificate);
-      const why = reasons.get(alias.toLowerCase());
+      // The plan says "expired" for any expired certificate removed, whatever asked for its removal.
+      const why = summary.notAfter.getTime() <= facts.now.getTime() ? 'expired' : reasons.get(alias.toLowerCase());
       return { subject: summary.subject, notAfter: day(summary.notAfter), ...(why ? { why } : {}) };
     },
   };
 }
 
 /** Subject-and-key of each certificate of the primary key's chain; `unknown` says why they could not be read. */
-async function ownCertificates(facts: HomeFacts, needed: boolean): Promise<{ keys?: Set<string>; unknown?: string }> {
+export async function ownCertificates(facts: HomeFacts, needed: boolean): Promise<{ keys?: Set<string>; unknown?: string }> {
   if (!needed) return {};
   const role = facts.resolved.roles.primary;
   try {

@@ -11,6 +11,7 @@ import { renderStatus } from '../commands/status-render.js';
 import { makeStyle } from '../cli/style.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan } from '../procedures/plan-render.js';
 import { diskProcedureIO, reviewChange, wizardFactsOf, type Review, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus, type StatusReport } from '../status/gather.js';
@@ -63,7 +64,7 @@ export function WizardApp(props: WizardAppProps) {
     try {
       const facts = loadHomeFacts({ home: props.home, env: props.env, cwd: props.cwd, now: props.now });
       const report = await gatherStatus({ located: facts.located, env: props.env, now: props.now });
-      setHome({ facts, wizard: wizardFactsOf(facts), report });
+      setHome({ facts, wizard: { ...wizardFactsOf(facts), truststoreEntries: await truststoreEntryFacts(facts) }, report });
     } catch (error) {
       if (error instanceof UserError) props.onExit(error.exitCode, `ei-keystore: ${error.message}`);
       else throw error;

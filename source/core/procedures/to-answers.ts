@@ -113,7 +113,7 @@ export function truststoreAnswersFrom(values: FieldValues): { answers: Truststor
     removeDefaultCertificate: values['remove_default_certificate'] === true,
     overwrite: values['overwrite'] === true,
     imports,
-    remove: [],
+    remove: Array.isArray(values['remove']) ? (values['remove'] as unknown[]).filter((alias): alias is string => typeof alias === 'string') : [],
     removeExpired: false,
   };
   const secrets: TruststoreSecrets = { password: text(values['password']) };

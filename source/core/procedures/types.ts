@@ -12,7 +12,8 @@ export type FieldKind =
   | 'new-secret' // a new password (typed twice, masked)
   | 'integer'
   | 'confirm' // yes / no
-  | 'certificates'; // a list of certificate files to import, each read and shown before it is accepted
+  | 'certificates' // a list of certificate files to import, each read and shown before it is accepted
+  | 'checklist'; // any number of `choices`, ticked (the value is the ticked values, in choice order)
 
 export interface CertificateImportValue {
   alias: string;
@@ -33,7 +34,7 @@ export interface ServerChainView {
   certificates: Array<{ subject: string; issuer: string; notBefore: string; notAfter: string; sha256: string; isCA: boolean }>;
 }
 
-export type FieldValue = string | number | boolean | CertificateImportValue[];
+export type FieldValue = string | number | boolean | CertificateImportValue[] | string[];
 export type FieldValues = Readonly<Record<string, FieldValue | undefined>>;
 
 /** What the fields need to know about the home: plain data, built by the front end from the real home. */
@@ -50,8 +51,20 @@ export interface WizardFacts {
   /** The internal keystore is the primary one (so changing the primary changes the secrets key). */
   internalIsPrimary: boolean;
   currentTruststoreFile: string;
+  /** The current truststore's certificate entries, when it opens with its configured password (else absent). */
+  truststoreEntries?: readonly TruststoreEntryFacts[];
   /** Certificate signing requests waiting for the CA's reply, by role (absent: none). */
   pendingRequests?: Readonly<Partial<Record<'primary' | 'internal', PendingRequestFacts>>>;
+}
+
+export interface TruststoreEntryFacts {
+  alias: string;
+  subject: string;
+  /** YYYY-MM-DD */
+  notAfter: string;
+  expired: boolean;
+  /** It certifies our own primary key (its certificate or a CA of its chain). */
+  certifiesPrimary: boolean;
 }
 
 export interface PendingRequestFacts {

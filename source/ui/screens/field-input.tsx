@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { Confirm, PasswordInput, Select, TextInput } from '../components/index.js';
 import { namesServer, valueOrDefault } from '../../core/procedures/index.js';
 import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO, ServerChainView } from '../../core/procedures/types.js';
+import { ChecklistInput } from './checklist-input.js';
 import { ServerChainPicker } from './server-chain-picker.js';
 import { suggestAlias } from '../../plain/ask-field.js';
 import { truncate } from './layout.js';
@@ -86,6 +87,8 @@ export function FieldInput({ field, context, previous, io, width, onSubmit, onBa
           width={width}
         />
       );
+    case 'checklist':
+      return <ChecklistInput key={field.id} choices={field.choices?.(context) ?? []} initial={Array.isArray(previous) ? (previous as unknown[]).filter((item): item is string => typeof item === 'string') : []} width={width} active={active} onSubmit={onSubmit} onBack={onBack} />;
     case 'certificates':
       return <CertificatesInput key={field.id} io={io} width={width} initial={(previous as CertificateImportValue[] | undefined) ?? []} onSubmit={onSubmit} onBack={onBack} active={active} />;
   }

@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { keytool } from '../support/keytool.js';
+import { pem } from '../support/test-ca.js';
+import { SANDBOX_PASSWORD } from '../../source/sandbox/keystores.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { Choice } from '../../source/core/procedures/types.js';
 import { keytoolList } from '../../source/keytool/run.js';
@@ -77,5 +81,33 @@ describe('plain mode: import from a server', () => {
     const { createHash } = await import('node:crypto');
     expect(listing.find((entry) => entry.alias === '127.0.0.1')?.sha256).toBe(createHash('sha256').update(chain.leaf).digest('hex').toUpperCase());
     expect((await javaTrusts({ file: path.join(home, 'repository/resources/security/ei-truststore.jks'), password: 'plain-secret' }, '127.0.0.1', server.port)).trusted).toBe(true);
+  }, 120_000);
+
+  it('the removal list: each certificate with subject and expiry; the chosen one removed (keytool agrees)', async () => {
+    const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
+    const truststore = path.join(home, 'repository/resources/security/client-truststore.jks');
+    const dir = tempDir();
+    const old = rsaChain({ names: ['old.test'], label: 'Old', leafExpired: true });
+    writeFileSync(path.join(dir, 'old.pem'), pem(old.leaf));
+    await keytool(['-importcert', '-noprompt', '-alias', 'old-partner', '-file', path.join(dir, 'old.pem'), '-keystore', truststore, '-storepass:env', 'T'], { T: SANDBOX_PASSWORD });
+    let output = '';
+    const prompts = scripted([
+      { kind: 'select', match: /What do you want to do/, answer: 'truststore' },
+      { kind: 'select', match: /Start the new truststore/, answer: 'copy-current' },
+      { kind: 'input', match: /File name/, answer: '' },
+      { kind: 'select', match: /type/, answer: 'JKS' },
+      { kind: 'password', match: /Password of the new truststore/, answer: 'plain-secret' },
+      { kind: 'password', match: /Type it again/, answer: 'plain-secret' },
+      { kind: 'input', match: /Certificate file/, answer: '' },
+      { kind: 'confirm', match: /wso2carbon/, answer: false },
+      { kind: 'input', match: /Certificates to remove.*comma-separated/, answer: 'old-partner' },
+      { kind: 'select', match: /Apply this change/, answer: 'apply' },
+    ]);
+    const code = await runPlain({ home, env: {}, cwd: home, now: new Date(), dryRun: false, keytoolAvailable: false, sandbox: true, prompts, write: (text) => (output += text) });
+    expect(code, output).toBe(0);
+    expect(output).toMatch(/old-partner {2}O=Check TLS Test, CN=old\.test, EXPIRED \d{4}-\d\d-\d\d/);
+    expect(output).toMatch(/remove "old-partner" \(O=Check TLS Test, CN=old\.test, expired/);
+    const aliases = (await keytoolList(path.join(home, 'repository/resources/security/ei-truststore.jks'), 'plain-secret')).map((entry) => entry.alias);
+    expect(aliases).toEqual(['wso2carbon']);
   }, 120_000);
 });
