@@ -1,4 +1,4 @@
-import { chainLines, FINGERPRINT_NOTE, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias, valueOrDefault, whyOf } from '../core/procedures/index.js';
+import { chainLines, FINGERPRINT_NOTE, importAliasProblem, takenImportAliases, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias, valueOrDefault, whyOf } from '../core/procedures/index.js';
 import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../core/procedures/types.js';
 import type { PlainPrompts } from './prompts.js';
 
@@ -54,7 +54,7 @@ async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, pro
     case 'text':
       return valueOrDefault(field, await prompts.input(field.label, { default: asText(field.default?.(context)), validate }), context);
     case 'certificates':
-      return askCertificates(field, io, prompts, say);
+      return askCertificates(field, context, io, prompts, say);
     case 'checklist': {
       const choices = field.choices?.(context) ?? [];
       if (prompts.checkbox) return prompts.checkbox(field.label, choices);
@@ -71,7 +71,7 @@ async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, pro
   }
 }
 
-async function askCertificates(field: Field, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<CertificateImportValue[]> {
+async function askCertificates(field: Field, context: FieldContext, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<CertificateImportValue[]> {
   const accepted: CertificateImportValue[] = [];
   say(`  ${field.label}`);
   for (;;) {
@@ -89,7 +89,7 @@ async function askCertificates(field: Field, io: ProcedureIO, prompts: PlainProm
       say(`  ${FINGERPRINT_NOTE}`);
       const { choices, defaultTrust } = serverTrustChoices(view);
       const trust = (await prompts.select('Trust which certificate?', choices, defaultTrust)) as 'root' | 'issuer' | 'leaf';
-      const alias = (await prompts.input('Alias for it in the truststore', { default: suggestedServerAlias(view, trust, accepted), validate: (value) => (value.trim() === '' ? 'Give an alias.' : accepted.some((item) => item.alias === value.trim()) ? 'That alias is taken.' : true) })).trim();
+      const alias = (await prompts.input('Alias for it in the truststore', { default: suggestedServerAlias(view, trust, takenImportAliases(accepted, context)), validate: (value) => importAliasProblem(value, accepted, context) ?? true })).trim();
       accepted.push(serverImportValue(view, trust, alias));
       continue;
     }
@@ -99,8 +99,8 @@ async function askCertificates(field: Field, io: ProcedureIO, prompts: PlainProm
       continue;
     }
     for (const summary of read.summaries) say(`    ${summary}`);
-    const suggested = suggestAlias(read.summaries[0] ?? file, accepted);
-    const alias = (await prompts.input('Alias for it in the truststore', { default: suggested, validate: (value) => (value.trim() === '' ? 'Give an alias.' : accepted.some((item) => item.alias === value.trim()) ? 'That alias is taken.' : true) })).trim();
+    const suggested = suggestAlias(read.summaries[0] ?? file, takenImportAliases(accepted, context));
+    const alias = (await prompts.input('Alias for it in the truststore', { default: suggested, validate: (value) => importAliasProblem(value, accepted, context) ?? true })).trim();
     accepted.push({ alias, file, summary: read.summaries.join('; ') });
   }
 }

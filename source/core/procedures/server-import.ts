@@ -1,5 +1,5 @@
 import { aliasFromSubject } from '../aliases.js';
-import type { CertificateImportValue, Choice, ServerChainView } from './types.js';
+import type { CertificateImportValue, Choice, FieldContext, ServerChainView } from './types.js';
 
 /** Text typed where a certificate file is asked for that names a server instead: https://... */
 export function namesServer(input: string): boolean {
@@ -71,3 +71,21 @@ export function chainLines(view: ServerChainView): string[] {
 }
 
 export const FINGERPRINT_NOTE = 'Compare the SHA-256 fingerprint with one obtained another way (the server\'s administrators, the CA) before trusting it.';
+
+/**
+ * Aliases an import cannot take: those accepted already, and (when the new truststore starts as a copy of the
+ * current one) those the truststore holds, so an alias is never renamed behind the user's back at review.
+ */
+export function takenImportAliases(accepted: readonly CertificateImportValue[], context: FieldContext): CertificateImportValue[] {
+  const current = context.values['source'] === 'existing' ? [] : (context.facts.truststoreEntries ?? []);
+  return [...accepted, ...current.map((entry) => ({ alias: entry.alias.toLowerCase(), file: '', summary: `${entry.subject}, to ${entry.notAfter}` }))];
+}
+
+/** Why an alias typed for an import cannot be used, or undefined. Compared without case, as JKS stores aliases. */
+export function importAliasProblem(alias: string, accepted: readonly CertificateImportValue[], context: FieldContext): string | undefined {
+  const wanted = alias.trim().toLowerCase();
+  if (wanted === '') return 'Give an alias.';
+  if (accepted.some((item) => item.alias.toLowerCase() === wanted)) return 'That alias is taken by a certificate accepted above.';
+  const entry = context.values['source'] === 'existing' ? undefined : context.facts.truststoreEntries?.find((candidate) => candidate.alias.toLowerCase() === wanted);
+  return entry ? `"${entry.alias}" is already in the truststore (${entry.subject}); choose another alias.` : undefined;
+}

@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { Confirm, PasswordInput, Select, TextInput } from '../components/index.js';
-import { namesServer, valueOrDefault } from '../../core/procedures/index.js';
+import { importAliasProblem, namesServer, takenImportAliases, valueOrDefault } from '../../core/procedures/index.js';
 import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO, ServerChainView } from '../../core/procedures/types.js';
 import { ChecklistInput } from './checklist-input.js';
 import { ServerChainPicker } from './server-chain-picker.js';
@@ -90,7 +90,7 @@ export function FieldInput({ field, context, previous, io, width, onSubmit, onBa
     case 'checklist':
       return <ChecklistInput key={field.id} choices={field.choices?.(context) ?? []} initial={Array.isArray(previous) ? (previous as unknown[]).filter((item): item is string => typeof item === 'string') : []} width={width} active={active} onSubmit={onSubmit} onBack={onBack} />;
     case 'certificates':
-      return <CertificatesInput key={field.id} io={io} width={width} initial={(previous as CertificateImportValue[] | undefined) ?? []} onSubmit={onSubmit} onBack={onBack} active={active} />;
+      return <CertificatesInput key={field.id} context={context} io={io} width={width} initial={(previous as CertificateImportValue[] | undefined) ?? []} onSubmit={onSubmit} onBack={onBack} active={active} />;
   }
 }
 
@@ -115,7 +115,7 @@ function ConfirmField(props: { field: Field; context: FieldContext; defaultValue
 }
 
 /** Certificates to import: a path, read and shown (subject, expiry) before an alias is asked; empty path finishes. */
-function CertificatesInput(props: { io: ProcedureIO; width: number; initial: CertificateImportValue[]; onSubmit: (value: CertificateImportValue[]) => void; onBack: () => void; active: boolean }) {
+function CertificatesInput(props: { context: FieldContext; io: ProcedureIO; width: number; initial: CertificateImportValue[]; onSubmit: (value: CertificateImportValue[]) => void; onBack: () => void; active: boolean }) {
   const [accepted, setAccepted] = useState<CertificateImportValue[]>(props.initial);
   const [pending, setPending] = useState<{ file: string; summaries: string[] } | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
@@ -127,6 +127,7 @@ function CertificatesInput(props: { io: ProcedureIO; width: number; initial: Cer
       <ServerChainPicker
         view={server}
         accepted={accepted}
+        context={props.context}
         width={props.width}
         active={props.active}
         onCancel={() => setServer(undefined)}
@@ -153,8 +154,8 @@ function CertificatesInput(props: { io: ProcedureIO; width: number; initial: Cer
           <Text>Alias for it in the truststore:</Text>
           <TextInput
             key={`alias-${pending.file}`}
-            initialValue={suggestAlias(pending.summaries[0] ?? pending.file, accepted)}
-            validate={(value) => (value.trim() === '' ? 'Give an alias.' : accepted.some((item) => item.alias === value.trim()) ? 'That alias is taken.' : undefined)}
+            initialValue={suggestAlias(pending.summaries[0] ?? pending.file, takenImportAliases(accepted, props.context))}
+            validate={(value) => importAliasProblem(value, accepted, props.context)}
             onSubmit={(alias) => {
               setAccepted([...accepted, { alias: alias.trim(), file: pending.file, summary: pending.summaries.join('; ') }]);
               setPending(undefined);

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { Select, TextInput } from '../components/index.js';
-import { chainLines, FINGERPRINT_NOTE, serverImportValue, serverTrustChoices, suggestedServerAlias } from '../../core/procedures/index.js';
-import type { CertificateImportValue, ServerChainView } from '../../core/procedures/types.js';
+import { chainLines, FINGERPRINT_NOTE, importAliasProblem, serverImportValue, serverTrustChoices, suggestedServerAlias, takenImportAliases } from '../../core/procedures/index.js';
+import type { CertificateImportValue, FieldContext, ServerChainView } from '../../core/procedures/types.js';
 import { truncate } from './layout.js';
 
 type Trust = NonNullable<CertificateImportValue['trust']>;
@@ -11,7 +11,7 @@ type Trust = NonNullable<CertificateImportValue['trust']>;
  * "Import from a server": the chain the server presented (subject, issuer, validity, SHA-256 of each), a note to
  * compare the fingerprint with one obtained another way, the choice of which certificate to trust, then its alias.
  */
-export function ServerChainPicker(props: { view: ServerChainView; accepted: readonly CertificateImportValue[]; width: number; active: boolean; onAccept: (value: CertificateImportValue) => void; onCancel: () => void }) {
+export function ServerChainPicker(props: { view: ServerChainView; accepted: readonly CertificateImportValue[]; context: FieldContext; width: number; active: boolean; onAccept: (value: CertificateImportValue) => void; onCancel: () => void }) {
   const { choices, defaultTrust } = serverTrustChoices(props.view);
   const [trust, setTrust] = useState<Trust | undefined>();
   return (
@@ -33,8 +33,8 @@ export function ServerChainPicker(props: { view: ServerChainView; accepted: read
           <Text>Alias for it in the truststore:</Text>
           <TextInput
             key={`alias-${trust}`}
-            initialValue={suggestedServerAlias(props.view, trust, props.accepted)}
-            validate={(value) => (value.trim() === '' ? 'Give an alias.' : props.accepted.some((item) => item.alias === value.trim()) ? 'That alias is taken.' : undefined)}
+            initialValue={suggestedServerAlias(props.view, trust, takenImportAliases(props.accepted, props.context))}
+            validate={(value) => importAliasProblem(value, props.accepted, props.context)}
             onSubmit={(alias) => props.onAccept(serverImportValue(props.view, trust, alias.trim()))}
             onCancel={() => setTrust(undefined)}
             isActive={props.active}
