@@ -122,6 +122,7 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, o
       say(`  To undo: ei-keystore restore --home ${facts.located.home} ${result.backupId}`);
       say('  Restart the server for the change to take effect.');
       if (definition.id !== 'truststore') say('  Secrets typed in plaintext brackets in [secrets]: run the cipher tool again.');
+      if (definition.id === 'primary') say(`  For partners who must trust this server: ei-keystore export primary --out primary.pem --home ${facts.located.home}`);
       return guard.exitCode ?? 0;
     } finally {
       guard.release();

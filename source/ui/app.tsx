@@ -250,6 +250,7 @@ export function WizardApp(props: WizardAppProps) {
               'Restart the server for the change to take effect.',
               ...(plaintext > 0 ? [`${plaintext} value(s) in [secrets] are still in plaintext brackets: run the cipher tool again.`] : []),
               `Check the result: ei-keystore status --home ${facts.located.home}`,
+              ...(screen.procedure === 'primary' ? [`For partners who must trust this server: ei-keystore export primary --out primary.pem --home ${facts.located.home}`] : []),
             ]}
             onExit={() => props.onExit(0)}
           />
