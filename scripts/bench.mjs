@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describeMachine, machineLine } from './bench-machine.mjs';
 import { measureInterleaved, timeCommand } from './bench-measure.mjs';
 import { generateConfig, loadPatchToml, measurePatch, PATCH_SIZES_KB } from './bench-patch.mjs';
+import { checkTlsBench } from './bench-check-tls.mjs';
 import { bytesPerKeystroke, firstFrames, keysToTextField, wizardStatus } from './bench-wizard.mjs';
 import { buildExecutable, executableName } from './build-exe.mjs';
 
@@ -97,6 +98,7 @@ async function main() {
     startUp();
     applyPrimary(work);
     inspect();
+    await checkTlsBench({ work, runs, bin, env, home: makeSandbox(path.join(work, 'check-tls-home')), row, section });
     await configPatch();
     await wizard(work);
 

@@ -71,6 +71,10 @@ async function dispatch(argv: string[], context: CommandContext): Promise<number
       return (await import('./commands/sandbox.js')).sandboxCommand(rest, context);
     case 'restore':
       return (await import('./commands/restore.js')).restoreCommand(rest, context);
+    case 'check-tls':
+      return (await import('./commands/check-tls.js')).checkTlsCommand(rest, context);
+    case 'export':
+      return (await import('./commands/export.js')).exportCommand(rest, context);
     default:
       // No command, or only options (--home, --plain, --sandbox): the wizard.
       if (first === undefined || first.startsWith('-')) return (await import('./commands/wizard.js')).wizardCommand(argv, context);

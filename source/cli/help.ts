@@ -15,6 +15,10 @@ Usage:
       one procedure from an answers file (examples in templates/answers/)
   ei-keystore restore [--home DIR] [--list | ID]
       put back the files a change replaced
+  ei-keystore check-tls HOST[:PORT] [--home DIR] [--servername NAME] [--json]
+      would the server trust this TLS server? what is wrong, and the fix
+  ei-keystore export primary|internal [--chain] [--der] --out FILE
+      our certificate (or chain) for partners, PEM or DER
   ei-keystore sandbox DIR [--profile ei-7|mi-1.1|mi-1.2|mi-4] [--json]
       create a sandbox home to try the tool on (default profile mi-4)
   ei-keystore COMMAND --help      the options of one command

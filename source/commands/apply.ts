@@ -48,6 +48,9 @@ templates/answers/ and README):
                    write nothing
   --keytool        after our own checks, have keytool list every keystore
                    written and compare
+  --trust-on-first-use
+                   truststore: take a server's certificate (an import with
+                   url) without a sha256 pin, and print its fingerprint
   --json           one JSON document on stdout: { changed, backup, files,
                    findings }
   --vault-password-env NAME
@@ -78,6 +81,7 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
     profile: { type: 'string' },
     'dry-run': { type: 'boolean' },
     keytool: { type: 'boolean' },
+    'trust-on-first-use': { type: 'boolean' },
     json: { type: 'boolean' },
     'vault-password-env': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -110,6 +114,7 @@ interface ApplyFlags {
   profile?: string;
   'dry-run'?: boolean;
   keytool?: boolean;
+  'trust-on-first-use'?: boolean;
   json?: boolean;
   'vault-password-env'?: string;
 }
@@ -133,7 +138,7 @@ async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, co
     required: true,
   });
 
-  const prepared: PreparedChange = 'data' in loaded ? await prepareHarden(facts, loaded.answers) : await prepareChange(facts, loaded.answers, loaded.secrets);
+  const prepared: PreparedChange = 'data' in loaded ? await prepareHarden(facts, loaded.answers) : await prepareChange(facts, loaded.answers, loaded.secrets, { trustOnFirstUse: Boolean(values['trust-on-first-use']) });
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   const style = makeStyle(colourEnabled(context.stdout, context.env));
   if (!values.json) log(`${facts.profile.id}: ${facts.document.profileEvidence}`);

@@ -6,7 +6,7 @@ import { errnoOf, explainErrno, FileRefused } from './file-errors.js';
  * planted symbolic link alike. For files the user asks for by name (the wizards' saved answers); changes to a
  * home go through the transaction instead.
  */
-export async function writeNewFile(file: string, text: string, mode: number): Promise<void> {
+export async function writeNewFile(file: string, text: string | Uint8Array, mode: number): Promise<void> {
   let handle;
   try {
     handle = await open(file, 'wx', mode);

@@ -1,4 +1,4 @@
-import { valueOrDefault, whyOf } from '../core/procedures/index.js';
+import { chainLines, FINGERPRINT_NOTE, importAliasProblem, takenImportAliases, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias, valueOrDefault, whyOf } from '../core/procedures/index.js';
 import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../core/procedures/types.js';
 import type { PlainPrompts } from './prompts.js';
 
@@ -61,24 +61,53 @@ async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, pro
     case 'text':
       return valueOrDefault(field, await prompts.input(field.label, { default: asText(field.default?.(context)), validate }), context);
     case 'certificates':
-      return askCertificates(field, io, prompts, say);
+      return askCertificates(field, context, io, prompts, say);
+    case 'checklist': {
+      const choices = field.choices?.(context) ?? [];
+      if (prompts.checkbox) return prompts.checkbox(field.label, choices);
+      for (const choice of choices) say(`    ${choice.label}${choice.hint ? `  ${choice.hint}` : ''}`);
+      const known = new Set(choices.map((choice) => choice.value));
+      const line = await prompts.input(`${field.label}: values, comma-separated`, {
+        validate: (value) => {
+          const unknown = value.split(',').map((item) => item.trim()).filter(Boolean).find((item) => !known.has(item));
+          return unknown === undefined ? true : `"${unknown}" is not one of those listed.`;
+        },
+      });
+      return line.split(',').map((item) => item.trim()).filter(Boolean);
+    }
   }
 }
 
-async function askCertificates(field: Field, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<CertificateImportValue[]> {
+async function askCertificates(field: Field, context: FieldContext, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<CertificateImportValue[]> {
   const accepted: CertificateImportValue[] = [];
   say(`  ${field.label}`);
   for (;;) {
-    const file = (await prompts.input('Certificate file (empty to finish)', {})).trim();
+    const file = (await prompts.input('Certificate file, or a server as https://host:port (empty to finish)', {})).trim();
     if (file === '') return accepted;
+    if (namesServer(file) && io.fetchServerChain) {
+      const fetched = await io.fetchServerChain(file);
+      if ('problem' in fetched) {
+        say(`  ✗ ${fetched.problem}`);
+        continue;
+      }
+      const view = fetched.chain;
+      say(`  ${view.host}:${view.port} presents:`);
+      for (const line of chainLines(view)) say(`    ${line}`);
+      say(`  ${FINGERPRINT_NOTE}`);
+      const { choices, defaultTrust } = serverTrustChoices(view);
+      const trust = (await prompts.select('Trust which certificate?', choices, defaultTrust)) as 'root' | 'issuer' | 'leaf';
+      const alias = (await prompts.input('Alias for it in the truststore', { default: suggestedServerAlias(view, trust, takenImportAliases(accepted, context)), validate: (value) => importAliasProblem(value, accepted, context) ?? true })).trim();
+      accepted.push(serverImportValue(view, trust, alias));
+      continue;
+    }
     const read = await io.readCertificates(file);
     if ('problem' in read) {
       say(`  ✗ ${read.problem}`);
       continue;
     }
     for (const summary of read.summaries) say(`    ${summary}`);
-    const suggested = suggestAlias(read.summaries[0] ?? file, accepted);
-    const alias = (await prompts.input('Alias for it in the truststore', { default: suggested, validate: (value) => (value.trim() === '' ? 'Give an alias.' : accepted.some((item) => item.alias === value.trim()) ? 'That alias is taken.' : true) })).trim();
+    const suggested = suggestAlias(read.summaries[0] ?? file, takenImportAliases(accepted, context));
+    const alias = (await prompts.input('Alias for it in the truststore', { default: suggested, validate: (value) => importAliasProblem(value, accepted, context) ?? true })).trim();
     accepted.push({ alias, file, summary: read.summaries.join('; ') });
   }
 }

@@ -6,6 +6,8 @@ export interface PlainPrompts {
   input(message: string, options: { default?: string; validate?: (value: string) => string | true }): Promise<string>;
   password(message: string, options: { validate?: (value: string) => string | true }): Promise<string>;
   confirm(message: string, defaultValue: boolean): Promise<boolean>;
+  /** Any number of the choices ticked; without it, plain mode asks for their values as a comma-separated line. */
+  checkbox?(message: string, choices: readonly Choice[]): Promise<string[]>;
 }
 
 export interface PromptStreams {
@@ -33,6 +35,10 @@ export function inquirerPrompts(streams: PromptStreams = {}): PlainPrompts {
     async confirm(message, defaultValue) {
       const { confirm } = await load();
       return confirm({ message, default: defaultValue }, context);
+    },
+    async checkbox(message, choices) {
+      const { checkbox } = await load();
+      return checkbox({ message, choices: choices.map((choice) => ({ value: choice.value, name: choice.hint ? `${choice.label}  ${choice.hint}` : choice.label })), pageSize: 12 }, context);
     },
   };
 }

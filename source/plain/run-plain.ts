@@ -9,6 +9,7 @@ import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan, requestMessage } from '../procedures/plan-render.js';
 import { CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, reviewChange, saveAnswersFile, wizardFactsWithStatus, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus } from '../status/gather.js';
@@ -56,14 +57,15 @@ export async function runPlain(options: PlainOptions): Promise<number> {
 async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, wizardFacts: WizardFacts, options: PlainOptions, say: (line: string) => void): Promise<number> {
   say('');
   say(`${definition.title}: ${definition.intro}`);
+  const questionFacts = definition.id === 'truststore' ? { ...wizardFacts, truststoreEntries: await truststoreEntryFacts(facts) } : wizardFacts;
   const io = diskProcedureIO(options.cwd, options.now);
   const values: Record<string, FieldValue | undefined> = {};
   for (let index = 0; ; index++) {
-    const fields = visibleFields(definition, { facts: wizardFacts, values });
+    const fields = visibleFields(definition, { facts: questionFacts, values });
     const field = fields[index];
     if (!field) break;
     say(`[${index + 1}/${fields.length}]`);
-    values[field.id] = await askField(field, { facts: wizardFacts, values }, io, options.prompts, say);
+    values[field.id] = await askField(field, { facts: questionFacts, values }, io, options.prompts, say);
   }
 
   say('Planning...');
@@ -125,6 +127,7 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, w
       say('  Restart the server for the change to take effect.');
       if (definition.id !== 'truststore') say('  Secrets typed in plaintext brackets in [secrets]: run the cipher tool again.');
       if (definition.id === 'internal') say(`  ${CLUSTER_NOTE}`);
+      if (definition.id === 'primary') say(`  For partners who must trust this server: ${selfCommand(options.env)} export primary --out primary.pem --home ${shellWord(facts.located.home)}`);
       return guard.exitCode ?? 0;
     } finally {
       guard.release();

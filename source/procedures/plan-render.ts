@@ -20,7 +20,7 @@ function actionLine(action: PlanAction, home: string): string {
     case 'already-trusted':
       return `${relative(home, action.path)} already trusts that certificate (as "${action.alias}"): not added twice`;
     case 'remove-certificate':
-      return `remove "${action.alias}" from ${relative(home, action.path)}`;
+      return `remove "${action.alias}"${action.subject ? ` (${action.subject}${action.notAfter ? `, ${action.why === 'expired' ? 'expired' : 'valid to'} ${action.notAfter}` : ''})` : ''} from ${relative(home, action.path)}`;
     case 're-encrypt':
       return action.why
         ? `encrypt [secrets] ${action.aliases.join(', ')} (${action.why}) with the internal key's certificate`

@@ -24,11 +24,11 @@ function refuseUnusableConfiguration(facts: HomeFacts): void {
 }
 
 /** Plans any procedure in memory: the one entry point for `apply`, the wizard and plain prompts. */
-export async function prepareChange(facts: HomeFacts, answers: Answers, secrets: KeystoreSecrets | TruststoreSecrets): Promise<PreparedChange> {
+export async function prepareChange(facts: HomeFacts, answers: Answers, secrets: KeystoreSecrets | TruststoreSecrets, options: { trustOnFirstUse?: boolean } = {}): Promise<PreparedChange> {
   refuseUnusableConfiguration(facts);
   const prepared =
     answers.procedure === 'truststore'
-      ? await prepareTruststoreProcedure(facts, answers, secrets as TruststoreSecrets)
+      ? await prepareTruststoreProcedure(facts, answers, secrets as TruststoreSecrets, options)
       : await prepareKeystoreProcedure(facts, answers, secrets as KeystoreSecrets);
   if (prepared.unchanged) return prepared;
   return { ...prepared, notes: [...prepared.notes, ...(await fileNotes(facts, prepared))] };

@@ -9,7 +9,7 @@ export type PlanAction =
   | { kind: 'write-keystore'; path: string; role: string; format: string; created: boolean; entries: string; replaces?: string }
   | { kind: 'import-certificate'; path: string; alias: string; sha256: string; subject: string }
   | { kind: 'already-trusted'; path: string; alias: string; sha256: string }
-  | { kind: 'remove-certificate'; path: string; alias: string }
+  | { kind: 'remove-certificate'; path: string; alias: string; subject?: string; notAfter?: string; why?: string }
   | { kind: 're-encrypt'; aliases: string[]; why?: string }
   | { kind: 'write-request'; path: string; subject: string; subjectAltNames: string[] }
   | { kind: 'remove-pending'; paths: string[] }

@@ -12,6 +12,8 @@ import { detectFormat, openKeystoreFile, readKeystoreBytes } from '../keystore/o
 import type { HomeFacts } from './facts.js';
 import { keyFromExistingKeystore } from './key-material.js';
 import { readPendingSync } from './pending.js';
+import { fetchServerChainView } from './server-chain-view.js';
+import { truststoreEntryFacts } from './truststore-entries.js';
 import { prepareChange } from './prepare.js';
 import type { PreparedChange } from './prepared.js';
 import type { StatusReport } from '../status/gather.js';
@@ -110,8 +112,9 @@ function wizardWords(message: string, file: string): string {
 }
 
 /** The checks behind the fields, on the real disk. Relative paths are relative to `cwd`. */
-export function diskProcedureIO(cwd: string, now: Date): ProcedureIO {
+export function diskProcedureIO(cwd: string, now: Date, env: NodeJS.ProcessEnv = process.env): ProcedureIO {
   return {
+    fetchServerChain: (address) => fetchServerChainView(address, env),
     async checkKeystoreFile(file) {
       const absolute = path.resolve(cwd, file);
       try {
@@ -195,7 +198,7 @@ export function answersFromValues(procedure: 'primary' | 'internal' | 'truststor
   if (procedure === 'truststore') {
     const result = truststoreAnswersFrom(effective);
     const settings = result.answers.truststore;
-    settings.imports = settings.imports.map((item) => ({ ...item, file: path.resolve(cwd, item.file) }));
+    settings.imports = settings.imports.map((item) => (item.file === undefined ? item : { ...item, file: path.resolve(cwd, item.file) }));
     if (settings.source === 'existing') settings.existing.path = path.resolve(cwd, settings.existing.path);
     return result;
   }
@@ -216,7 +219,9 @@ export interface Review {
 
 /** Plans the change the values describe, in memory, and renders its masked diff. Writes nothing. */
 export async function reviewChange(facts: HomeFacts, procedure: 'primary' | 'internal' | 'truststore', values: FieldValues, cwd: string): Promise<Review> {
-  const { answers, secrets } = answersFromValues(procedure, values, wizardFactsOf(facts), cwd);
+  // The same facts the fields were asked with: a field shown only for them (the removal list) must stay visible.
+  const wizard = { ...wizardFactsOf(facts), ...(procedure === 'truststore' ? { truststoreEntries: await truststoreEntryFacts(facts) } : {}) };
+  const { answers, secrets } = answersFromValues(procedure, values, wizard, cwd);
   const prepared = await prepareChange(facts, answers, secrets);
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   return { prepared, diff, answers, secrets };

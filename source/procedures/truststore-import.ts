@@ -16,7 +16,8 @@ export interface CertificateToTrust {
 export interface TruststoreEdit {
   /** Entries to write, in the order of the original file, then the additions. */
   entries: EntryToWrite[];
-  added: Array<{ alias: string; sha256: string; subject: string }>;
+  /** `requested`: the alias asked for; `alias` differs when that one was taken. */
+  added: Array<{ alias: string; requested: string; sha256: string; subject: string }>;
   alreadyPresent: Array<{ alias: string; sha256: string; presentAs: string }>;
   removed: string[];
 }
@@ -60,7 +61,7 @@ export function editTruststore(keystore: Keystore, additions: CertificateToTrust
     aliases.add(alias);
     byPrint.set(print, alias);
     entries.push({ kind: 'trusted-certificate', alias, certificate: addition.certificate });
-    added.push({ alias, sha256: print, subject: summarizeCertificate(addition.certificate).subject });
+    added.push({ alias, requested: addition.alias, sha256: print, subject: summarizeCertificate(addition.certificate).subject });
   }
   return { entries, added, alreadyPresent, removed };
 }

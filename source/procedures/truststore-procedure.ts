@@ -5,7 +5,8 @@ import type { TruststoreAnswers } from '../core/answers/types.js';
 import { fileNameFor } from '../core/profiles.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { KeystoreError, UserError } from '../errors.js';
-import { readCertificateFile } from '../keystore/certificate-file.js';
+import { certificatesToImport, verdictsAfter } from './truststore-sources.js';
+import { planRemovals } from './truststore-removals.js';
 import type { Keystore } from '../keystore/model.js';
 import { openKeystoreFile, readKeystore } from '../keystore/open.js';
 import { encodeKeystore } from '../keystore/write.js';
@@ -23,7 +24,7 @@ const DEFAULT_ALIAS = 'wso2carbon';
  * user has, with certificates imported and optionally the shipped wso2carbon certificate removed; `[truststore]`
  * then points at it, its `alias` and `algorithm` lines left as they are.
  */
-export async function prepareTruststoreProcedure(facts: HomeFacts, answers: TruststoreAnswers, secrets: TruststoreSecrets): Promise<PreparedChange> {
+export async function prepareTruststoreProcedure(facts: HomeFacts, answers: TruststoreAnswers, secrets: TruststoreSecrets, options: { trustOnFirstUse?: boolean } = {}): Promise<PreparedChange> {
   const settings = answers.truststore;
   const { profile, located } = facts;
   const current = facts.resolved.roles.truststore;
@@ -53,24 +54,30 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     actions.push({ kind: 'take', what: `the ${base.entries.length} entries of ${settings.existing.path}` });
   }
 
-  const additions: CertificateToTrust[] = [];
-  for (const item of settings.imports) {
-    const certificates = await readCertificateFile(item.file);
-    certificates.forEach((certificate, index) => additions.push({ alias: index === 0 ? item.alias : `${item.alias}-${index + 1}`, certificate }));
-  }
+  const imported = await certificatesToImport(settings.imports, { env: facts.env, trustOnFirstUse: options.trustOnFirstUse });
+  const additions: CertificateToTrust[] = imported.certificates.map(({ alias, certificate }) => ({ alias, certificate }));
+  const notes: string[] = [...imported.notes];
+  const removal = await planRemovals(facts, base, settings, notes);
   const edit = editTruststore(base, additions, {
     storePassword: basePassword,
     file: settings.source === 'copy-current' ? current.file : settings.existing.path,
-    remove: settings.removeDefaultCertificate ? (alias) => alias.toLowerCase() === DEFAULT_ALIAS : undefined,
+    remove: removal.remove,
   });
   for (const present of edit.alreadyPresent) actions.push({ kind: 'already-trusted', path: target, alias: present.presentAs, sha256: present.sha256 });
-  for (const added of edit.added) actions.push({ kind: 'import-certificate', path: target, alias: added.alias, sha256: added.sha256, subject: added.subject });
-  for (const alias of edit.removed) actions.push({ kind: 'remove-certificate', path: target, alias });
-  const notes: string[] = [];
-  if (settings.removeDefaultCertificate && edit.removed.length === 0) notes.push(`There is no "${DEFAULT_ALIAS}" certificate to remove.`);
-  if (edit.removed.length > 0 && facts.resolved.roles.primary.alias?.toLowerCase() === DEFAULT_ALIAS) {
+  edit.added.forEach((added) => {
+    actions.push({ kind: 'import-certificate', path: target, alias: added.alias, sha256: added.sha256, subject: added.subject });
+    const asked = added.requested;
+    const given = imported.certificates.find((certificate) => certificate.alias.toLowerCase() === asked.toLowerCase() && certificate.aliasGiven);
+    if (added.alias !== asked.toLowerCase()) {
+      notes.push(`"${asked}" is already taken in the truststore by another certificate, so ${added.subject} is imported as "${added.alias}"${given ? '; choose another alias in the answers to name it yourself' : ''}.`);
+    }
+  });
+  for (const alias of edit.removed) actions.push({ kind: 'remove-certificate', path: target, alias, ...removal.describe(alias) });
+  if (settings.removeDefaultCertificate && !edit.removed.some((alias) => alias.toLowerCase() === DEFAULT_ALIAS)) notes.push(`There is no "${DEFAULT_ALIAS}" certificate to remove.`);
+  if (edit.removed.some((alias) => alias.toLowerCase() === DEFAULT_ALIAS) && facts.resolved.roles.primary.alias?.toLowerCase() === DEFAULT_ALIAS) {
     notes.push('The primary keystore still uses the wso2carbon key: with its certificate removed, the server cannot call its own HTTPS endpoints. Replace the primary keystore too (ei-keystore apply primary).');
   }
+  notes.push(...verdictsAfter(imported.certificates, edit.entries, facts.now));
   if (edit.entries.length === 0) {
     throw new UserError('The new truststore would be empty, and Java refuses an empty truststore ("trustAnchors parameter must be non-empty"). Import at least one certificate.', 'truststore-empty');
   }

@@ -12,6 +12,7 @@ import { selfCommand, shellWord } from '../cli/self-command.js';
 import { stepLabel } from '../core/step-labels.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan } from '../procedures/plan-render.js';
 import { CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, reviewChange, saveAnswersFile, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus, type StatusReport } from '../status/gather.js';
@@ -88,7 +89,7 @@ function Wizard(props: WizardAppProps) {
     try {
       const facts = await loadWizardHomeFacts({ home: props.home, env: props.env, cwd: props.cwd, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
       const report = await gatherStatus({ located: facts.located, env: props.env, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
-      setHome({ facts, wizard: await wizardFactsWithStatus(facts, report), report });
+      setHome({ facts, wizard: { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) }, report });
     } catch (error) {
       if (error instanceof UserError) props.onExit(error.exitCode, `ei-keystore: ${error.message}`);
       else throw error;
@@ -259,10 +260,15 @@ function Wizard(props: WizardAppProps) {
             }
           : {
               title: PROCEDURE_DEFINITIONS[screen.procedure].title,
-              commands: [undo, { label: 'To check the result', command: `${self} status --home ${homeWord}` }],
+              commands: [
+                undo,
+                { label: 'To check the result', command: `${self} status --home ${homeWord}` },
+                ...(screen.procedure === 'primary' ? [{ label: 'For partners who must trust this server', command: `${self} export primary --out primary.pem --home ${homeWord}` }] : []),
+              ],
               next: [
                 'Restart the server for the change to take effect.',
-                ...(plaintextSecrets(facts) > 0 ? [`${plaintextSecrets(facts)} value(s) in [secrets] are still in plaintext brackets: run the cipher tool again.`] : []),
+                ...(plaintextSecrets(facts) > 0 ? [`${plaintextSecrets(facts)} value(s) in [secrets] are still in plaintext brackets: encrypt them with ${self} apply secrets (Encrypt passwords).`] : []),
+                ...(reviewRef.current?.prepared.notes.some((note) => note.includes('written in plain text')) ? [`New passwords were written in plain text: move them into the secure vault with ${self} apply secrets (Encrypt passwords).`] : []),
                 ...(screen.procedure === 'internal' ? [CLUSTER_NOTE] : []),
               ],
             };

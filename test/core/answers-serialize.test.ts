@@ -79,9 +79,12 @@ describe('serializeAnswers', () => {
         type: 'PKCS12',
         password: { literal: 'new' },
         removeDefaultCertificate: true,
+        remove: ['old-partner'],
+        removeExpired: true,
         overwrite: true,
         imports: [
           { alias: 'partner-ca', file: 'partner.pem' },
+          { alias: '', server: { host: 'backend.example.com', port: 8243, servername: 'api.example.com' }, trust: 'issuer', sha256: 'AB'.repeat(32) },
           { alias: 'root', file: '/etc/ssl/root.der' },
         ],
       },

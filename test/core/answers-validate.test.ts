@@ -231,9 +231,9 @@ dname = "CN=a"
   it('treats keys every object inherits as ordinary unknown keys', () => {
     const problems = problemsOf('truststore', '[truststore]\nfile_name = "t.jks"\npassword = "pw"\nconstructor = 1\n"__proto__" = 2\ntoString = 3\n');
     expect(problems).toEqual([
-      '[truststore] constructor: unknown key; the keys here are source, file_name, type, password, remove_default_certificate, overwrite, existing, import',
-      '[truststore] __proto__: unknown key; the keys here are source, file_name, type, password, remove_default_certificate, overwrite, existing, import',
-      '[truststore] toString: unknown key; the keys here are source, file_name, type, password, remove_default_certificate, overwrite, existing, import',
+      '[truststore] constructor: unknown key; the keys here are source, file_name, type, password, remove_default_certificate, remove, remove_expired, overwrite, existing, import',
+      '[truststore] __proto__: unknown key; did you mean port in [truststore.import]?',
+      '[truststore] toString: unknown key; the keys here are source, file_name, type, password, remove_default_certificate, remove, remove_expired, overwrite, existing, import',
     ]);
   });
 
@@ -272,6 +272,8 @@ describe('validateAnswers: truststore', () => {
         type: 'JKS',
         password: { env: 'T' },
         removeDefaultCertificate: false,
+        remove: [],
+        removeExpired: false,
         overwrite: false,
         imports: [],
       },
@@ -326,7 +328,7 @@ fiel = "b.pem"
     expect(problems).toEqual([
       '[truststore] existing_path: unknown key; write the truststore to start from as [truststore.existing] with path = "..." (and password when it differs)',
       '[[truststore.import]] #2 fiel: unknown key; did you mean file?',
-      '[[truststore.import]] #2 file: required; for example file = "/path/to/partner-ca.pem"',
+      '[[truststore.import]] #2 file: required; for example file = "/path/to/partner-ca.pem" (or url = "https://host:port" to take it from a server)',
       '[[truststore.import]] #2 alias: "ca" is already used by [[truststore.import]] #1; aliases are compared without case',
     ]);
   });

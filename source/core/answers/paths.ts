@@ -35,7 +35,7 @@ function truststorePaths(
   const common = {
     ...truststore,
     password: secret(truststore.password),
-    imports: truststore.imports.map((entry) => ({ ...entry, file: file(entry.file) })),
+    imports: truststore.imports.map((entry) => (entry.file === undefined ? entry : { ...entry, file: file(entry.file) })),
   };
   if (truststore.source === 'copy-current') return { ...common, source: 'copy-current' };
   const { existing } = truststore;

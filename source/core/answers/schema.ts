@@ -37,9 +37,9 @@ export const ANSWER_TABLES: Readonly<Record<Procedure, TableKeys>> = {
   },
   truststore: {
     '': ['truststore', 'vault'],
-    truststore: ['source', 'file_name', 'type', 'password', 'remove_default_certificate', 'overwrite', 'existing', 'import'],
+    truststore: ['source', 'file_name', 'type', 'password', 'remove_default_certificate', 'remove', 'remove_expired', 'overwrite', 'existing', 'import'],
     'truststore.existing': ['path', 'password'],
-    'truststore.import': ['alias', 'file'],
+    'truststore.import': ['alias', 'file', 'url', 'host', 'port', 'servername', 'trust', 'sha256'],
     vault: VAULT_KEYS,
   },
 };

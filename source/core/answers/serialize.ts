@@ -149,6 +149,8 @@ function truststoreLines(truststore: TruststoreSettings, secret: SecretWriter): 
     `password = ${secret(truststore.password, 'truststorePassword')}`,
     '# Remove WSO2\'s shipped "wso2carbon" certificate (production guidance once it is replaced).',
     `remove_default_certificate = ${truststore.removeDefaultCertificate}`,
+    ...(truststore.remove.length > 0 ? ['# Aliases removed from the new truststore.', `remove = ${tomlStringArray(truststore.remove)}`] : []),
+    ...(truststore.removeExpired ? ['# Remove every expired certificate (never silently the one certifying our own key).', 'remove_expired = true'] : []),
     '# Replace a file of the same name in the security directory.',
     `overwrite = ${truststore.overwrite}`,
   ];
@@ -160,13 +162,19 @@ function truststoreLines(truststore: TruststoreSettings, secret: SecretWriter): 
     }
   }
   for (const entry of truststore.imports) {
-    lines.push(
-      '',
-      '# A certificate to trust (PEM or DER), stored under its alias.',
-      '[[truststore.import]]',
-      `alias = ${tomlString(entry.alias)}`,
-      `file = ${tomlString(entry.file)}`,
-    );
+    if (entry.file !== undefined) {
+      lines.push('', '# A certificate to trust (PEM or DER), stored under its alias.', '[[truststore.import]]');
+      if (entry.alias !== '') lines.push(`alias = ${tomlString(entry.alias)}`);
+      lines.push(`file = ${tomlString(entry.file)}`);
+      continue;
+    }
+    const { host, port, servername } = entry.server;
+    lines.push('', '# A certificate taken from the chain a server presents, pinned by its SHA-256 fingerprint.', '[[truststore.import]]');
+    if (entry.alias !== '') lines.push(`alias = ${tomlString(entry.alias)}`);
+    lines.push(`url = ${tomlString(`https://${host.includes(':') ? `[${host}]` : host}:${port}`)}`);
+    if (servername) lines.push(`servername = ${tomlString(servername)}`);
+    if (entry.trust) lines.push(`trust = ${tomlString(entry.trust)}`);
+    if (entry.sha256) lines.push(`sha256 = ${tomlString(entry.sha256)}`);
   }
   return lines;
 }

@@ -91,11 +91,33 @@ export interface InternalAnswers {
   secrets?: { strategy: 're-encrypt' };
 }
 
-export interface TruststoreImport {
+/** Which certificate of a server's chain an import trusts (see ServerImport). */
+export type TrustChoice = 'root' | 'issuer' | 'leaf';
+
+export interface FileImport {
+  /** The alias to store it under; '' derives one from the subject's CN. */
   alias: string;
   /** A PEM or DER certificate file. */
   file: string;
+  server?: undefined;
 }
+
+/**
+ * `[[truststore.import]]` with `url` (or `host` and `port`): the certificate is taken from the chain the server
+ * presents. `trust` picks it: "root" the top-most CA certificate presented, "issuer" the leaf's issuer, "leaf" the
+ * server's own certificate; by default the top-most CA, or the leaf when it is alone. `sha256` pins it: required,
+ * unless `apply --trust-on-first-use` waives it (the accepted fingerprint is then printed).
+ */
+export interface ServerImport {
+  alias: string;
+  file?: undefined;
+  server: { host: string; port: number; servername?: string };
+  trust?: TrustChoice;
+  /** Upper-case hex without separators. */
+  sha256?: string;
+}
+
+export type TruststoreImport = FileImport | ServerImport;
 
 /** `[truststore.existing]`: start from a truststore file the user has, instead of the current one. */
 export interface ExistingTruststoreAnswers {
@@ -112,6 +134,10 @@ interface TruststoreCommon {
   removeDefaultCertificate: boolean;
   overwrite: boolean;
   imports: TruststoreImport[];
+  /** Aliases to remove from the new truststore (compared without case). */
+  remove: string[];
+  /** Remove every expired certificate (never silently the one certifying our own primary key). */
+  removeExpired: boolean;
 }
 
 export type TruststoreSettings = TruststoreCommon &

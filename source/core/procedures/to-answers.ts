@@ -1,7 +1,7 @@
 import type { KeystoreSecrets, TruststoreSecrets } from '../answers/secret-fields.js';
 import type { KeyPairSpec } from '../../keystore/generate.js';
 import { DEFAULT_SECRET_ENV_NAMES } from '../answers/schema.js';
-import type { InternalAnswers, KeystoreAnswers, PrimaryAnswers, SecretRef, TruststoreAnswers } from '../answers/types.js';
+import type { InternalAnswers, KeystoreAnswers, PrimaryAnswers, SecretRef, TruststoreAnswers, TruststoreImport } from '../answers/types.js';
 import { escapeDnValue, splitList, text } from './common-validators.js';
 import type { CertificateImportValue, FieldValues } from './types.js';
 
@@ -103,7 +103,9 @@ export function dnameFrom(values: FieldValues): string {
 
 export function truststoreAnswersFrom(values: FieldValues): { answers: TruststoreAnswers; secrets: TruststoreSecrets } {
   const password = env(DEFAULT_SECRET_ENV_NAMES.truststorePassword);
-  const imports = ((values['imports'] as CertificateImportValue[] | undefined) ?? []).map(({ alias, file }) => ({ alias, file }));
+  const imports = ((values['imports'] as CertificateImportValue[] | undefined) ?? []).map(({ alias, file, server, trust, sha256 }): TruststoreImport =>
+    server ? { alias, server, ...(trust ? { trust } : {}), ...(sha256 ? { sha256 } : {}) } : { alias, file },
+  );
   const common = {
     fileName: text(values['file_name']).trim(),
     type: values['type'] === 'PKCS12' ? ('PKCS12' as const) : ('JKS' as const),
@@ -111,6 +113,8 @@ export function truststoreAnswersFrom(values: FieldValues): { answers: Truststor
     removeDefaultCertificate: values['remove_default_certificate'] === true,
     overwrite: values['overwrite'] === true,
     imports,
+    remove: Array.isArray(values['remove']) ? (values['remove'] as unknown[]).filter((alias): alias is string => typeof alias === 'string') : [],
+    removeExpired: false,
   };
   const secrets: TruststoreSecrets = { password: text(values['password']) };
   if (values['source'] === 'existing') {

@@ -1,5 +1,11 @@
 import { shippedPasswordWarning, text, validFileName, validNewPassword } from './common-validators.js';
-import type { ProcedureDefinition } from './types.js';
+import type { ProcedureDefinition, TruststoreEntryFacts, WizardFacts } from './types.js';
+
+/** The truststore's certificates the removal list offers: all but the shipped wso2carbon, expired ones first. */
+function removableEntries(facts: WizardFacts): TruststoreEntryFacts[] {
+  const entries = (facts.truststoreEntries ?? []).filter((entry) => entry.alias.toLowerCase() !== 'wso2carbon');
+  return [...entries.filter((entry) => entry.expired), ...entries.filter((entry) => !entry.expired)];
+}
 
 export const TRUSTSTORE_PROCEDURE: ProcedureDefinition = {
   id: 'truststore',
@@ -71,6 +77,22 @@ export const TRUSTSTORE_PROCEDURE: ProcedureDefinition = {
       kind: 'confirm',
       why: 'Production guidance, once the default keystore is replaced.',
       default: () => false,
+    },
+    {
+      id: 'remove',
+      label: 'Certificates to remove (Space ticks, Enter when done; none is fine)',
+      kind: 'checklist',
+      optional: true,
+      why: 'Expired certificates can go; the plan lists each removal. The shipped wso2carbon one has its own question.',
+      // Offered when the truststore copied holds more than the shipped certificate (asked about above).
+      when: ({ facts, values }) => values['source'] !== 'existing' && removableEntries(facts).length > 0,
+      choices: ({ facts }) =>
+        removableEntries(facts).map((entry) => ({
+          value: entry.alias,
+          label: entry.alias,
+          hint: `${entry.subject}, ${entry.expired ? 'EXPIRED' : 'valid to'} ${entry.notAfter}${entry.certifiesPrimary ? '; certifies our own primary key' : ''}`,
+        })),
+      default: () => [],
     },
   ],
 };

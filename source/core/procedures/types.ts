@@ -12,16 +12,29 @@ export type FieldKind =
   | 'new-secret' // a new password (typed twice, masked)
   | 'integer'
   | 'confirm' // yes / no
-  | 'certificates'; // a list of certificate files to import, each read and shown before it is accepted
+  | 'certificates' // a list of certificate files to import, each read and shown before it is accepted
+  | 'checklist'; // any number of `choices`, ticked (the value is the ticked values, in choice order)
 
 export interface CertificateImportValue {
   alias: string;
+  /** The certificate file; '' for a certificate taken from a server. */
   file: string;
   /** Shown when accepted: "CN=..., expires 2027-01-01". */
   summary: string;
+  /** Taken from the chain this server presents: which one (`trust`), pinned by the fingerprint the user saw. */
+  server?: { host: string; port: number; servername?: string };
+  trust?: 'root' | 'issuer' | 'leaf';
+  sha256?: string;
 }
 
-export type FieldValue = string | number | boolean | CertificateImportValue[];
+/** A server's presented chain as the wizard shows it before the user picks the certificate to trust. */
+export interface ServerChainView {
+  host: string;
+  port: number;
+  certificates: Array<{ subject: string; issuer: string; notBefore: string; notAfter: string; sha256: string; isCA: boolean }>;
+}
+
+export type FieldValue = string | number | boolean | CertificateImportValue[] | string[];
 export type FieldValues = Readonly<Record<string, FieldValue | undefined>>;
 
 /** What the fields need to know about the home: plain data, built by the front end from the real home. */
@@ -42,8 +55,20 @@ export interface WizardFacts {
   primaryIsShippedKey?: boolean;
   /** Aliases in the current truststore (when it could be opened), so an import's alias is checked as it is typed. */
   truststoreAliases?: readonly string[];
+  /** The current truststore's certificate entries, when it opens with its configured password (else absent). */
+  truststoreEntries?: readonly TruststoreEntryFacts[];
   /** Certificate signing requests waiting for the CA's reply, by role (absent: none). */
   pendingRequests?: Readonly<Partial<Record<'primary' | 'internal', PendingRequestFacts>>>;
+}
+
+export interface TruststoreEntryFacts {
+  alias: string;
+  subject: string;
+  /** YYYY-MM-DD */
+  notAfter: string;
+  expired: boolean;
+  /** It certifies our own primary key (its certificate or a CA of its chain). */
+  certifiesPrimary: boolean;
 }
 
 export interface PendingRequestFacts {
@@ -74,6 +99,8 @@ export interface ProcedureIO {
   checkKeystoreFile?(path: string): Promise<string | undefined>;
   /** Reads a PEM or DER certificate file: its certificates summarised, or a problem. */
   readCertificates(path: string): Promise<{ summaries: string[] } | { problem: string }>;
+  /** Connects to https://host:port (HTTPS_PROXY honoured) and returns the chain it presents, or a problem. */
+  fetchServerChain?(address: string): Promise<{ chain: ServerChainView } | { problem: string }>;
 }
 
 export interface Field {

@@ -2,8 +2,10 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { Confirm, PasswordInput, Select, TextInput } from '../components/index.js';
 import { printable } from '../../core/printable.js';
-import { valueOrDefault } from '../../core/procedures/index.js';
-import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../../core/procedures/types.js';
+import { importAliasProblem, namesServer, takenImportAliases, valueOrDefault } from '../../core/procedures/index.js';
+import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO, ServerChainView } from '../../core/procedures/types.js';
+import { ChecklistInput } from './checklist-input.js';
+import { ServerChainPicker } from './server-chain-picker.js';
 import { suggestAlias } from '../../plain/ask-field.js';
 import { truncate, wrapText } from './layout.js';
 
@@ -105,21 +107,10 @@ export function FieldInput({ field, context, previous, io, width, onSubmit, onBa
           width={width}
         />
       );
+    case 'checklist':
+      return <ChecklistInput key={field.id} choices={field.choices?.(context) ?? []} initial={Array.isArray(previous) ? (previous as unknown[]).filter((item): item is string => typeof item === 'string') : []} width={width} active={active} onSubmit={onSubmit} onBack={onBack} />;
     case 'certificates':
-      return (
-        <CertificatesInput
-          key={field.id}
-          io={io}
-          width={width}
-          initial={(previous as CertificateImportValue[] | undefined) ?? []}
-          // Imports into a copy of the current truststore must not reuse its aliases.
-          taken={context.values['source'] === 'copy-current' ? (context.facts.truststoreAliases ?? []) : []}
-          takenIn={context.facts.currentTruststoreFile}
-          onSubmit={onSubmit}
-          onBack={onBack}
-          active={active}
-        />
-      );
+      return <CertificatesInput key={field.id} context={context} io={io} width={width} initial={(previous as CertificateImportValue[] | undefined) ?? []} onSubmit={onSubmit} onBack={onBack} active={active} />;
   }
 }
 
@@ -143,34 +134,31 @@ function ConfirmField(props: { field: Field; context: FieldContext; defaultValue
   );
 }
 
-/**
- * Certificates to import: a path, read and shown (subject, expiry) before an alias is asked; an empty path ends
- * the list, which can then be corrected (remove an entry, add another) before it is accepted.
- */
-function CertificatesInput(props: {
-  io: ProcedureIO;
-  width: number;
-  initial: CertificateImportValue[];
-  /** Aliases already in the truststore the imports go into (a collision is refused as the alias is typed). */
-  taken: readonly string[];
-  takenIn: string;
-  onSubmit: (value: CertificateImportValue[]) => void;
-  onBack: () => void;
-  active: boolean;
-}) {
+/** Certificates to import: a path, read and shown (subject, expiry) before an alias is asked; empty path finishes. */
+function CertificatesInput(props: { context: FieldContext; io: ProcedureIO; width: number; initial: CertificateImportValue[]; onSubmit: (value: CertificateImportValue[]) => void; onBack: () => void; active: boolean }) {
   const [accepted, setAccepted] = useState<CertificateImportValue[]>(props.initial);
   const [pending, setPending] = useState<{ file: string; summaries: string[] } | undefined>();
   const [listing, setListing] = useState(false);
   const [problem, setProblem] = useState<string | undefined>();
   const [reading, setReading] = useState(false);
+  const [server, setServer] = useState<ServerChainView | undefined>();
   const shown = accepted.slice(-4);
-  const aliasProblem = (value: string): string | undefined => {
-    const alias = value.trim();
-    if (alias === '') return 'Give an alias.';
-    if (accepted.some((item) => item.alias.toLowerCase() === alias.toLowerCase())) return `"${alias}" is already in this list: give another alias.`;
-    if (props.taken.some((taken) => taken.toLowerCase() === alias.toLowerCase())) return `"${alias}" is already in ${props.takenIn}: give another alias.`;
-    return undefined;
-  };
+  if (server) {
+    return (
+      <ServerChainPicker
+        view={server}
+        accepted={accepted}
+        context={props.context}
+        width={props.width}
+        active={props.active}
+        onCancel={() => setServer(undefined)}
+        onAccept={(value) => {
+          setAccepted([...accepted, value]);
+          setServer(undefined);
+        }}
+      />
+    );
+  }
   if (listing) {
     return (
       <Box flexDirection="column">
@@ -214,8 +202,8 @@ function CertificatesInput(props: {
           <Text>Alias for it in the truststore:</Text>
           <TextInput
             key={`alias-${pending.file}`}
-            initialValue={suggestAlias(pending.summaries[0] ?? pending.file, [...accepted, ...props.taken.map((alias) => ({ alias, file: '', summary: '' }))])}
-            validate={aliasProblem}
+            initialValue={suggestAlias(pending.summaries[0] ?? pending.file, takenImportAliases(accepted, props.context))}
+            validate={(value) => importAliasProblem(value, accepted, props.context)}
             onSubmit={(alias) => {
               setAccepted([...accepted, { alias: alias.trim(), file: pending.file, summary: pending.summaries.join('; ') }]);
               setPending(undefined);
@@ -227,7 +215,7 @@ function CertificatesInput(props: {
         </>
       ) : (
         <>
-          <Text>{accepted.length === 0 ? 'Certificate file (PEM or DER), or Enter for none:' : 'Another certificate file, or Enter to review the list:'}</Text>
+          <Text>{accepted.length === 0 ? 'Certificate file (PEM or DER), a server (https://host:port), or Enter for none:' : 'Another certificate file or server, or Enter to review the list:'}</Text>
           <TextInput
             key={`path-${accepted.length}`}
             placeholder="/path/to/partner-ca.pem"
@@ -242,6 +230,17 @@ function CertificatesInput(props: {
                 return;
               }
               setReading(true);
+              if (namesServer(file) && props.io.fetchServerChain) {
+                void props.io.fetchServerChain(file.trim()).then((fetched) => {
+                  setReading(false);
+                  if ('problem' in fetched) setProblem(fetched.problem);
+                  else {
+                    setProblem(undefined);
+                    setServer(fetched.chain);
+                  }
+                });
+                return;
+              }
               void props.io.readCertificates(file.trim()).then((read) => {
                 setReading(false);
                 if ('problem' in read) setProblem(read.problem);
@@ -252,7 +251,7 @@ function CertificatesInput(props: {
               });
             }}
           />
-          {reading ? <Text dimColor>Reading...</Text> : problem ? wrapText(problem, props.width).map((line, n) => <Text key={n} color="red">{line}</Text>) : null}
+          {reading ? <Text dimColor>Reading (or connecting)...</Text> : problem ? wrapText(problem, props.width).map((line, n) => <Text key={n} color="red">{line}</Text>) : null}
         </>
       )}
     </Box>

@@ -1,0 +1,16 @@
+/**
+ * An alias for an imported certificate, made from its subject's CN ("CN=Partner CA, O=..." -> "partner-ca"),
+ * lower case as JKS stores it; "certificate" when there is no usable CN.
+ */
+export function aliasFromSubject(subject: string): string {
+  const cn = /(?:^|,\s*)CN=((?:\\.|[^,])+)/.exec(subject)?.[1] ?? '';
+  return cn.replace(/\\(.)/g, '$1').toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 64) || 'certificate';
+}
+
+/** `wanted`, or `wanted-2`, `wanted-3`, ... : the first not in `taken` (compared without case). */
+export function uniqueAlias(wanted: string, taken: ReadonlySet<string>): string {
+  const base = wanted.toLowerCase();
+  let alias = base;
+  for (let n = 2; taken.has(alias); n++) alias = `${base}-${n}`;
+  return alias;
+}

@@ -1,0 +1,37 @@
+import type { Keystore } from '../keystore/model.js';
+import { judgeTlsChain, type TlsJudgement, type TrustAnchor } from '../keystore/tls-trust.js';
+import { fetchPresentedChain, type PresentedChain, type ServerAddress } from './fetch-chain.js';
+
+/**
+ * The certificates Java's TrustManagerFactory takes from a keystore as trust anchors: every trusted certificate
+ * entry it can see, and the first certificate of every key entry (JDK TrustStoreUtil.getTrustedCerts).
+ */
+export function trustAnchorsOf(keystore: Keystore): TrustAnchor[] {
+  return keystore.entries.flatMap((entry): TrustAnchor[] => {
+    if (entry.kind === 'trusted-certificate') return entry.javaVisible === false ? [] : [{ alias: entry.alias, der: entry.certificate }];
+    if (entry.kind === 'private-key' && entry.chain[0]) return [{ alias: entry.alias, der: entry.chain[0] }];
+    return [];
+  });
+}
+
+export interface ServerCheck {
+  address: ServerAddress;
+  /** The name checked against the certificate (and sent as SNI). */
+  name: string;
+  connection: Omit<PresentedChain, 'chain'>;
+  chain: Buffer[];
+  judgement: TlsJudgement;
+}
+
+/** Connects, takes the presented chain, and judges it against the anchors. Throws ConnectError when it cannot connect. */
+export async function checkServer(address: ServerAddress, anchors: TrustAnchor[], options: { env: NodeJS.ProcessEnv; now: Date }): Promise<ServerCheck> {
+  const presented = await fetchPresentedChain(address, options.env);
+  const name = address.servername ?? address.host;
+  const { chain, ...connection } = presented;
+  return { address, name, connection, chain, judgement: judgeTlsChain({ presented: chain, anchors, host: name, port: address.port, now: options.now }) };
+}
+
+/** The verdict judged again against other anchors (the truststore as it will be), without connecting again. */
+export function rejudge(check: ServerCheck, anchors: TrustAnchor[], now: Date): TlsJudgement {
+  return judgeTlsChain({ presented: check.chain, anchors, host: check.name, port: check.address.port, now });
+}

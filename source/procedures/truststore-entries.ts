@@ -1,0 +1,34 @@
+import type { TruststoreEntryFacts } from '../core/procedures/types.js';
+import { summarizeCertificate } from '../keystore/certificate.js';
+import { openConfiguredKeystore } from './current-keystore.js';
+import type { HomeFacts } from './facts.js';
+import { ownCertificates, subjectKey } from './truststore-removals.js';
+
+/**
+ * The current truststore's certificate entries for the wizard's removal list (alias, subject, expiry, whether it
+ * certifies our own primary key), or undefined when it cannot be opened with its configured password.
+ */
+export async function truststoreEntryFacts(facts: HomeFacts): Promise<TruststoreEntryFacts[] | undefined> {
+  let keystore;
+  try {
+    ({ keystore } = await openConfiguredKeystore(facts.resolved.roles.truststore, 'list the truststore', facts.located.home));
+  } catch {
+    return undefined;
+  }
+  const own = await ownCertificates(facts, true);
+  return keystore.entries.flatMap((entry): TruststoreEntryFacts[] => {
+    if (entry.kind !== 'trusted-certificate') return [];
+    try {
+      const summary = summarizeCertificate(entry.certificate);
+      return [{
+        alias: entry.alias,
+        subject: summary.subject,
+        notAfter: summary.notAfter.toISOString().slice(0, 10),
+        expired: summary.notAfter.getTime() <= facts.now.getTime(),
+        certifiesPrimary: own.keys?.has(subjectKey(entry.certificate) ?? '') ?? false,
+      }];
+    } catch {
+      return [];
+    }
+  });
+}
