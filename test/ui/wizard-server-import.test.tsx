@@ -48,7 +48,9 @@ describe('the wizard: import from a server', () => {
     expect(ink.frame()).toContain('wizard-root-ca');
     await ink.press(keys.enter);
     await until(ink, (frame) => frame.includes('✓ wizard-root-ca'), 'the accepted certificate');
-    await answer(ink); // finish the list
+    await ink.press(keys.enter); // an empty path: the list, to correct or accept
+    await until(ink, (frame) => frame.includes('Correct the list, or accept it'), 'the list');
+    await answer(ink); // accept it ("Import it" is the first choice)
     await answer(ink); // keep wso2carbon
     const review = stripAnsi(await until(ink, (frame) => frame.includes('Review:'), 'the review'));
     expect(review).toMatch(/import O=Check TLS Test, CN=Wizard Root CA/);
