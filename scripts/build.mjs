@@ -3,7 +3,7 @@
 // but Node (no node_modules, no templates on disk). test/bundle/single-file.test.ts holds it to that.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeFile } from 'node:fs/promises';
+import { writeFile, mkdir } from 'node:fs/promises';
 import { build } from 'esbuild';
 import { inkIncrementalFix } from './build/ink-incremental-fix.mjs';
 import { moduleFromScript, scriptFromEsmBundle } from './build/script-form.mjs';
@@ -57,6 +57,8 @@ export const bundleOptions = {
 export async function buildBundle(outfile = path.join(root, 'dist/ei-keystore.mjs')) {
   const result = await build({ ...bundleOptions, outfile, write: false });
   const script = await scriptFromEsmBundle(result.outputFiles[0].text);
+  // A fresh clone has no dist/: with write: false esbuild does not create it.
+  await mkdir(path.dirname(outfile), { recursive: true });
   await writeFile(outfile, moduleFromScript(script));
   return result;
 }
