@@ -262,24 +262,3 @@ describeTmux('the wizard on a hardened home without password files', () => {
     }
   });
 });
-
-describe('the vault as the server opens it (one password for the store and the key)', () => {
-  it('a new internal key whose password differs from its store password is refused while secrets need the vault', async () => {
-    const home = await hardenedHome('mi-4', 'password-persist');
-    const before = snapshotTree(home);
-    const run = await runCliCaptured(['apply', 'primary', '--answers', primaryAnswers('[secrets]\nstrategy = "re-encrypt"\n'), '--home', home], { env: { ...NEW, NEW_KEY_PW: 'other-Key-55' } });
-    expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toMatch(/the secure vault[\s\S]*one password for the store and the key/);
-    expect(snapshotTree(home)).toEqual(before);
-  });
-
-  it('apply secrets on a home whose password-persist is stale is refused: the server could not open the vault', async () => {
-    const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
-    writeFileSync(path.join(home, 'password-persist'), 'stale-Pw-1\n', { mode: 0o600 });
-    const before = snapshotTree(home);
-    const run = await apply(home, 'secrets', answers('[secrets]\nmove_keystore_passwords = true\n'));
-    expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toMatch(/the first line of password-persist does not open the internal keystore/);
-    expect(snapshotTree(home)).toEqual(before);
-  });
-});
