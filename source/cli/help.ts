@@ -10,9 +10,10 @@ Usage:
       what the configuration points at, and what is wrong with it
   ei-keystore inspect FILE [--password-env NAME] [--json]
       the entries of one keystore (JKS, JCEKS or PKCS#12)
-  ei-keystore apply primary|internal|truststore --answers FILE
+  ei-keystore apply primary|internal|truststore|secrets --answers FILE
               [--home DIR] [--dry-run] [--keytool] [--json]
-      one procedure from an answers file (examples in templates/answers/)
+      one procedure from an answers file (examples in templates/answers/);
+      secrets encrypts passwords into the secure vault
   ei-keystore restore [--home DIR] [--list | ID]
       put back the files a change replaced
   ei-keystore check-tls HOST[:PORT] [--home DIR] [--servername NAME] [--json]

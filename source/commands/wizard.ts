@@ -127,7 +127,13 @@ async function askVaultPassword(home: string | undefined, context: CommandContex
     if (error instanceof UserError) return undefined; // the wizard itself says what is wrong with the home
     throw error;
   }
-  if (!needsVault(facts.resolved) || (await findVaultPassword(facts.located.home, { env: context.env }))) return undefined;
+  if (!needsVault(facts.resolved)) return undefined;
+  const found = await findVaultPassword(facts.located.home, { env: context.env }).catch(() => undefined);
+  if (found) {
+    // A password file the server will read: asked only when it does not open the vault (a stale file).
+    const opens = await unlockVault(facts.located.home, facts.resolved, secretsOf(facts.document.data), found).then(() => true, () => false);
+    if (opens) return undefined;
+  }
   const aliases = [...secretAliasesInUse(facts.resolved).keys()].map((alias) => `$secret{${alias}}`).join(', ');
   const stderr = context.stderr as NodeJS.WriteStream;
   const internalFile = path.relative(facts.located.home, facts.resolved.roles.internal.file);

@@ -93,11 +93,11 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
   const changing = new Map(input.changes.map((change) => [`[${change.table.join('.')}] ${change.key}`, change.value]));
   const placeholders = new PlaceholderKeeper(facts, internalLeafAfter(facts, input.roles), envOverlay, notes, changing);
   for (const [alias, value] of input.secretValues ?? []) placeholders.known(alias, value);
-  const keptPlaceholder = (_facts: HomeFacts, change: TomlChange): boolean => placeholders.keep(change, changes);
+  const keptPlaceholder = (change: TomlChange): boolean => placeholders.keep(change, changes);
 
   // 1. Placeholders stay placeholders.
   for (const change of input.changes) {
-    const keep = keptPlaceholder(facts, change);
+    const keep = keptPlaceholder(change);
     if (!keep) changes.push(change);
   }
 
@@ -110,7 +110,7 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
         continue;
       }
       for (const change of followRole(facts, reference, roleAfter)) {
-        if (!keptPlaceholder(facts, change)) {
+        if (!keptPlaceholder(change)) {
           changes.push(change);
           extraKeys.push({ key: `[${change.table.join('.')}] ${change.key}`, why: `it opened the replaced ${roleAfter.role} keystore` });
         }
@@ -138,12 +138,16 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
     resolved = resolveAfter(facts, after, env(), placeholders.vaultAfter());
   }
 
+  // The vault's files follow the internal keystore, and the server will find them as planned.
+  const writes = await vaultPasswordFile(facts, input.roles, notes);
+
   // 4. Whatever opened before must open after.
   const home = facts.located.home;
   const onDisk = (file: string) => fileBytesOrUndefined(file, home);
-  const planned = async (file: string) => input.writes.get(file) ?? (await fileBytesOrUndefined(file, home));
-  const openedBefore = await opensAtStartup(before, secretsOf(facts.document.data), onDisk, facts.env);
-  const openedAfter = await opensAtStartup(resolved, secretsOf(parseConfigText(after, facts.located.config.path)), planned, env());
+  const plannedWrites = new Map([...input.writes, ...writes.map((write): [string, Buffer] => [write.path, write.content])]);
+  const planned = async (file: string) => plannedWrites.get(file) ?? (await fileBytesOrUndefined(file, home));
+  const openedBefore = await opensAtStartup(before, secretsOf(facts.document.data), onDisk, facts.env, home);
+  const openedAfter = await opensAtStartup(resolved, secretsOf(parseConfigText(after, facts.located.config.path)), planned, env(), home);
   const broken = newlyBroken(openedBefore, openedAfter);
   if (broken.length > 0) {
     throw new UserError(
@@ -157,7 +161,6 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
     const stale = openedBefore.find((opening) => opening.outcome === 'fails' && input.roles.some((role) => opening.id === role.role));
     if (stale) notes.push(`$env{${name}} is set in this shell but does not open the current ${stale.id} keystore (${stale.reason}); check what the server's environment sets.`);
   }
-  const writes = await vaultPasswordFile(facts, input.roles, notes);
   const vaultAfter = placeholders.vaultAfter();
   return { changes, after, notes, envOverlay, openedBefore, extraKeys, writes, vaultAliases: placeholders.rewritten, ...(vaultAfter ? { vaultAfter } : {}) };
 }
@@ -202,6 +205,8 @@ class PlaceholderKeeper {
   /** True when `change` is dropped because its line stays a placeholder; vault writes go into `changes`. */
   keep(change: TomlChange, changes: TomlChange[]): boolean {
     if (!PASSWORD_KEYS.includes(change.key as RoleKey) || typeof change.value !== 'string') return false;
+    // A new value that is itself a placeholder (apply secrets writes $secret{}) is neither kept nor plain text.
+    if (tokenize(change.value).some((token) => token.kind !== 'text')) return false;
     const where = `[${change.table.join('.')}] ${change.key}`;
     const explicit = lookupDotted(this.facts.document.data, [...change.table, change.key].join('.'));
     if (explicit === undefined) {
@@ -309,7 +314,7 @@ async function vaultPasswordFile(facts: HomeFacts, roles: readonly RoleAfter[], 
   const home = facts.located.home;
   const writes: FileWrite[] = [];
   // secret-conf.properties (the cipher tool's) names the keystore the vault opens: it follows the internal keystore.
-  const conf = await readFileIfPresent(path.join(home, SECRET_CONF), { what: 'secure vault configuration', limit: READ_LIMITS.configuration, home }).catch(() => undefined);
+  const conf = await readFileIfPresent(path.join(home, SECRET_CONF), { what: 'secure vault configuration', limit: READ_LIMITS.configuration, home });
   if (conf) {
     const text = conf.bytes.toString('utf8');
     const updated = withIdentity(text, { location: changed.file, type: changed.type, alias: changed.alias ?? '' });
@@ -319,14 +324,16 @@ async function vaultPasswordFile(facts: HomeFacts, roles: readonly RoleAfter[], 
     }
   }
   const persist = path.join(home, 'password-persist');
-  const existing = await fileBytesOrUndefined(persist, home).catch(() => undefined);
+  const existing = await fileBytesOrUndefined(persist, home);
   const key = changed.keyPassword ?? changed.password;
+  const tmpNote = 'password-tmp holds the internal keystore\'s old password; write the new one there before restarting (the server reads it first, then deletes it).';
   if (existing) {
+    if (await fileBytesOrUndefined(path.join(home, 'password-tmp'), home)) notes.push(tmpNote);
     const content = key === changed.password ? `${changed.password}\n` : `${changed.password}\n${key}\n`;
     notes.push(`password-persist is rewritten with the internal keystore's new password${key === changed.password ? '' : 's (line 2, the key password, is read only when the server starts with -Dkey.password=true)'}.`);
     return [...writes, { path: persist, content: Buffer.from(content, 'utf8'), mode: 0o600, role: 'vault password file' }];
   }
-  if (await fileBytesOrUndefined(path.join(home, 'password-tmp'), home).catch(() => undefined)) {
+  if (await fileBytesOrUndefined(path.join(home, 'password-tmp'), home)) {
     notes.push('password-tmp holds the internal keystore\'s old password; write the new one there before restarting (the server deletes the file after reading it).');
   } else if (facts.vault || needsVault(facts.resolved)) {
     notes.push('At the next start the server asks for the internal keystore\'s new password (or reads it from password-tmp or password-persist).');

@@ -59,7 +59,14 @@ export async function unlockHomeVault(facts: HomeFacts, options: VaultPasswordOp
       'vault-locked',
     );
   }
-  const vault = await unlockVault(facts.located.home, facts.resolved, secretsOf(facts.document.data), password);
+  let vault: UnlockedVault;
+  try {
+    vault = await unlockVault(facts.located.home, facts.resolved, secretsOf(facts.document.data), password);
+  } catch (error) {
+    // The wizard and status go on with the vault locked (and say so); apply refuses.
+    if (!options.required && error instanceof UserError) return;
+    throw error;
+  }
   const broken = [...secretAliasesInUse(facts.resolved).entries()].filter(([alias]) => vault.undecryptable.includes(alias) || (!vault.values.has(alias) && options.required));
   if (broken.length > 0 && options.required) {
     throw new UserError(

@@ -124,7 +124,7 @@ export async function prepareHarden(facts: HomeFacts, answers: HardenAnswers): P
       notes,
     };
   }
-  const settled = await settleAfterState({ facts, changes, roles: [], writes: new Map(), secretValues: newValues });
+  const settled = await settleAfterState({ facts, changes, roles: [], writes: new Map(writes.map((write): [string, Buffer] => [write.path, write.content])), secretValues: newValues });
   notes.push(...settled.notes);
   writes.push({ path: located.config.path, content: Buffer.from(settled.after, 'utf8'), role: 'config' });
   actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });

@@ -10,7 +10,9 @@ import { knownSecretValue, type SecretValue } from '../config/placeholders.js';
 import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { keyMatchesCertificate } from '../keystore/chain.js';
 import { readKeystore } from '../keystore/open.js';
+import path from 'node:path';
 import { KeystoreError, UserError } from '../errors.js';
+import { needsVault } from '../vault/unlock.js';
 
 /** One thing the server opens: a role, a reference outside the role tables, or the `[secrets]` values. */
 export interface Opening {
@@ -106,6 +108,7 @@ export async function opensAtStartup(
   secrets: Readonly<Record<string, string>>,
   read: ReadFile,
   env: NodeJS.ProcessEnv,
+  home?: string,
 ): Promise<Opening[]> {
   const { primary, internal, truststore } = resolved.roles;
   const openings: Opening[] = [];
@@ -138,7 +141,45 @@ export async function opensAtStartup(
       );
     }
   }
+  if (home !== undefined && (encrypted.length > 0 || needsVault(resolved))) openings.push(await openVault(resolved, read, env, home));
   return openings;
+}
+
+/**
+ * The secure vault as the server opens it (carbon-kernel's DefaultSecretCallbackHandler, docs/wso2-rules.md): the
+ * internal keystore with the password of `<home>/password-persist` (line 1, for the store and, unless the server
+ * runs with -Dkey.password=true, for the key too), or the one typed at the prompt, which the admin knows as the
+ * configured store password. A key password that differs from the store password therefore locks the vault.
+ */
+async function openVault(resolved: ResolvedConfig, read: ReadFile, env: NodeJS.ProcessEnv, home: string): Promise<Opening> {
+  const internal = resolved.roles.internal;
+  const base = { id: 'vault', label: 'the secure vault (the internal keystore opened with the vault password)', file: internal.file };
+  let persisted: Buffer | undefined;
+  try {
+    persisted = await read(path.join(home, 'password-persist'));
+  } catch (error) {
+    if (error instanceof UserError) return { ...base, outcome: 'fails', reason: error.message };
+    throw error;
+  }
+  const password = persisted ? (persisted.toString('utf8').split(/\r?\n/)[0] ?? '') : known(internal.password, env);
+  const from = persisted ? 'the first line of password-persist' : 'the internal keystore\'s password';
+  if (password === undefined) return { ...base, outcome: 'unknown', reason: 'the vault password is typed at start-up' };
+  const bytes = await read(internal.file).catch(() => undefined);
+  if (!bytes) return { ...base, outcome: 'fails', reason: `${internal.file} cannot be read` };
+  try {
+    const keystore = await readKeystore(bytes, password);
+    const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === (internal.alias ?? '').toLowerCase());
+    if (!entry || entry.kind !== 'private-key') return { ...base, outcome: 'fails', reason: `${internal.file} has no key entry "${internal.alias ?? ''}"` };
+    entry.key.recover(password);
+    return { ...base, outcome: 'opens' };
+  } catch (error) {
+    if (!(error instanceof KeystoreError)) throw error;
+    return {
+      ...base,
+      outcome: 'fails',
+      reason: `${from} does not open ${error.keystoreCode === 'wrong-password' ? 'the internal keystore' : 'the internal key'}; the vault uses one password for the store and the key (unless the server starts with -Dkey.password=true), so give the internal keystore's key the same password as its store`,
+    };
+  }
 }
 
 /** What opened before and fails after: the list a change must be refused (or rolled back) for. */
@@ -146,6 +187,8 @@ export function newlyBroken(before: readonly Opening[], after: readonly Opening[
   const was = new Map(before.map((opening) => [opening.id, opening]));
   return after.flatMap((now) => {
     const then = was.get(now.id);
-    return then?.outcome === 'opens' && now.outcome === 'fails' ? [{ before: then, after: now }] : [];
+    // Something that fails after the change and did not exist before (the vault of a first encryption, a new
+    // reference) is broken by the change as well.
+    return now.outcome === 'fails' && (then === undefined || then.outcome === 'opens') ? [{ before: then ?? now, after: now }] : [];
   });
 }

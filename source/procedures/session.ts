@@ -61,7 +61,7 @@ export function wizardFactsOf(facts: HomeFacts): WizardFacts {
     pendingRequests: Object.fromEntries(
       (['primary', 'internal'] as const).flatMap((role) => {
         const pending = readPendingSync(facts.located.home, role);
-        return pending ? [[role, { subject: pending.meta.subject, csrFile: pending.meta.csrFile, createdAt: pending.meta.createdAt }]] : [];
+        return pending ? [[role, { subject: pending.meta.subject, csrFile: pending.meta.csrFile, createdAt: pending.meta.createdAt, keystorePath: pending.keystorePath }]] : [];
       }),
     ),
   };

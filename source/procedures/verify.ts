@@ -88,7 +88,7 @@ async function verifyServerOpens(
     const staged = tempOf.get(file);
     return staged ? await readStaged(staged, 'keystore', home) : await fileBytesOrUndefined(file, home);
   };
-  const after = await opensAtStartup(resolved, secretsOf(data), read, env);
+  const after = await opensAtStartup(resolved, secretsOf(data), read, env, home);
   const broken = newlyBroken(prepared.startup.before, after);
   if (broken.length > 0) {
     throw new UserError(

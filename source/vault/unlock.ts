@@ -49,7 +49,7 @@ export async function unlockVault(home: string, resolved: ResolvedConfig, secret
   if (!content) throw new UserError(`The internal keystore ${internal.file} does not exist, so the vault cannot be opened. Fix [${internal.table}] file_name.`, 'vault-locked');
   const wrong = () =>
     new UserError(
-      `The vault password (from ${password.from}) does not open the internal keystore ${internal.file}. Nothing was written. Give the internal keystore's password (--vault-password-env NAME, or the first line of ${'<home>'}/password-persist).`,
+      `The vault password (from ${password.from}) does not open the internal keystore ${internal.file} (the vault uses it for the store and the key). Give the internal keystore's password (--vault-password-env NAME, or the first line of <home>/password-persist). Nothing was written.`,
       'vault-password-wrong',
     );
   let keystore;

@@ -1,8 +1,9 @@
 /**
  * The secure vault's own password: the internal keystore's store (and key) password, which the server cannot read
  * from the configuration because every other secret is encrypted with that keystore's key. At start-up the server
- * (carbon-kernel's DefaultSecretCallbackHandler) reads `<home>/password-tmp`, then `<home>/password-persist`, else
- * prompts; line 1 is the store password, line 2 the key password (docs/wso2-rules.md, section 5).
+ * (carbon-kernel's DefaultSecretCallbackHandler) reads `<home>/password`, then `<home>/password-tmp`, then
+ * `<home>/password-persist`, else prompts; line 1 is the store password, and also the key password unless the
+ * server runs with -Dkey.password=true (docs/wso2-rules.md, section 5).
  *
  * The tool looks in this order: a variable named by --vault-password-env (or `[vault] password` in an answers
  * file), the same files as the server in the server's order (read only: never renamed, deleted or changed), then a
@@ -13,7 +14,7 @@ import { UserError } from '../errors.js';
 import { FileRefused } from '../files/file-errors.js';
 import { READ_LIMITS, readFileIfPresent } from '../files/read-file.js';
 
-export const PASSWORD_FILES = ['password-tmp', 'password-persist'] as const;
+export const PASSWORD_FILES = ['password', 'password-tmp', 'password-persist'] as const;
 
 export interface VaultPassword {
   store: string;
@@ -54,8 +55,9 @@ export async function findVaultPassword(home: string, options: VaultPasswordOpti
     const lines = content.bytes.toString('utf8').split(/\r?\n/);
     const store = lines[0] ?? '';
     if (store === '') throw new UserError(`${file} is empty; its first line must be the internal keystore's password.`, 'vault-password-missing');
-    const key = lines[1] !== undefined && lines[1] !== '' ? lines[1] : store;
-    return { store, key, from: name };
+    // Line 2 is the key password only for a server started with -Dkey.password=true; by default the vault uses
+    // line 1 for both, and so does the tool, so that it never opens what the server would not.
+    return { store, key: store, from: name };
   }
   if (options.ask) {
     const value = await options.ask('the internal keystore (the secure vault), to read the $secret{} values');

@@ -233,14 +233,19 @@ ${secrets}`);
     expect(refused.run.stderr).toMatch(/re-encrypt/);
     expect(refused.run.stderr).toMatch(/keep-old-key-as-internal/);
 
-    const { run } = await apply(dir, 'primary', primaryAnswers(answersDir, { secrets: 're-encrypt' }));
+    // The new key becomes the vault's too: the server opens it with the store password, so another key password is refused.
+    const twoPasswords = await apply(dir, 'primary', primaryAnswers(answersDir, { secrets: 're-encrypt' }));
+    expect(twoPasswords.run.code).toBe(2);
+    expect(twoPasswords.run.stderr).toMatch(/one password for the store and the key/);
+
+    const { run } = await apply(dir, 'primary', primaryAnswers(answersDir, { secrets: 're-encrypt', keyPassword: false }));
     expect(run.code, run.stderr).toBe(0);
     const data = parse(readFileSync(path.join(dir, 'conf', 'ei.toml'), 'utf8')) as { secrets: Record<string, string> };
     expect(data.secrets.not_yet).toBe('[plain]');
     const store = await readKeystore(readFileSync(path.join(dir, SECURITY, 'ei-primary.jks')), PASSWORDS.EI_KEYSTORE_PASSWORD);
     const entry = store.entries[0]!;
     if (entry.kind !== 'private-key') throw new Error('expected a key entry');
-    const newKey = entry.key.recover(PASSWORDS.EI_KEY_PASSWORD);
+    const newKey = entry.key.recover(PASSWORDS.EI_KEYSTORE_PASSWORD);
     expect(decryptSecret(newKey, data.secrets.db_password!)).toBe(secrets.db_password);
     expect(decryptSecret(newKey, data.secrets.api_key!)).toBe(secrets.api_key);
     expect(readFileSync(oldKeystore).length).toBeGreaterThan(0);

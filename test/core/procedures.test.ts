@@ -58,6 +58,9 @@ describe('procedures as data', () => {
     expect(ids({ source: 'existing' })).toContain('existing.path');
     expect(ids({ source: 'existing' })).not.toContain('dname.cn');
     expect(ids({ type: 'PKCS12' })).not.toContain('key_password');
+    expect(ids({ type: 'JKS' })).toContain('key_password');
+    // The internal key is the secure vault's, opened with one password for store and key: no key password asked.
+    expect(visibleFields(PROCEDURE_DEFINITIONS.internal, { facts, values: { type: 'JKS' } }).map((field) => field.id)).not.toContain('key_password');
     expect(ids({ file_name: 'wso2carbon.jks' })).toContain('overwrite');
     expect(ids({ file_name: 'new.jks' })).not.toContain('overwrite');
   });

@@ -61,7 +61,17 @@ describe.each(PROFILES)('%s', (profile) => {
 
     // The primary moves to a new file. Where the primary is also the internal keystore, the secret is re-encrypted.
     const internalFollows = profile === 'ei-7' || profile === 'mi-4';
-    await apply(home, 'primary', keystoreAnswers('site', type, 'STORE_PW', 'KEY_PW', 'generate', `[keystore.generate]\ndname = "CN=localhost, O=Matrix"\nsubject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]\n${internalFollows ? '[secrets]\nstrategy = "re-encrypt"\n' : ''}`));
+    const primaryExtra = `[keystore.generate]\ndname = "CN=localhost, O=Matrix"\nsubject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]\n${internalFollows ? '[secrets]\nstrategy = "re-encrypt"\n' : ''}`;
+    if (internalFollows && type === 'JKS') {
+      // The vault opens the internal keystore and its key with one password (no -Dkey.password=true at a default
+      // start): a key password other than the store's would lock the secrets, so the change is refused.
+      const config = readFileSync(path.join(home, 'conf', profile === 'ei-7' ? 'ei.toml' : 'deployment.toml'));
+      const refused = await runCliCaptured(['apply', 'primary', '--answers', keystoreAnswers('site', type, 'STORE_PW', 'KEY_PW', 'generate', primaryExtra), '--home', home], { env: PASSWORDS });
+      expect(refused.code, refused.stderr).toBe(2);
+      expect(refused.stderr).toMatch(/secure vault.*one password for the store and the key/s);
+      expect(readFileSync(path.join(home, 'conf', profile === 'ei-7' ? 'ei.toml' : 'deployment.toml'))).toEqual(config);
+    }
+    await apply(home, 'primary', keystoreAnswers('site', type, 'STORE_PW', internalFollows ? 'STORE_PW' : 'KEY_PW', 'generate', primaryExtra));
     await expectServerStarts(home);
 
     if (internalFollows) {

@@ -321,7 +321,7 @@ keystore_password = "${encryptSecret(sandbox, SANDBOX_PASSWORD)}"
       const home = await vaultHome();
       const result = await runStartupCheck(home);
       expect(result.exitCode).toBe(1);
-      expect(startupRole(result, 'primary').error).toMatch(/neither password-persist nor password-tmp/);
+      expect(startupRole(result, 'primary').error).toMatch(/none of password, password-tmp, password-persist/);
     });
   });
 

@@ -75,6 +75,16 @@ describe('the wizard: a certificate signing request, then the CA reply', () => {
     await answer(next); // file name
     await answer(next); // type
     await answer(next); // alias
+    // The password question says it must be the request's, and a wrong one is refused on this step.
+    const passwordStep = stripAnsi(next.frame()).replace(/\s+/g, ' ');
+    expect(passwordStep).toContain('Password of the new keystore');
+    expect(passwordStep).toContain('the password you gave when the request was made');
+    await next.press('Not-The-Request-Pw-1', keys.enter, 'Not-The-Request-Pw-1');
+    await next.press(keys.enter);
+    const refused = await until(next, (frame) => frame.includes('not the password given when the request was made'), 'the wrong request password refused');
+    expect(refused).toContain('Password of the new keystore');
+    // Both entries are asked afresh: the first one was the wrong one.
+    expect(refused).toMatch(/> *\n/);
     await next.press(SECRET, keys.enter, SECRET);
     await answer(next);
     await next.press(keys.enter);

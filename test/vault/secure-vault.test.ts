@@ -262,3 +262,45 @@ describeTmux('the wizard on a hardened home without password files', () => {
     }
   });
 });
+
+describe('the vault as the server opens it (one password for the store and the key)', () => {
+  it('a new internal key whose password differs from its store password is refused while secrets need the vault', async () => {
+    const home = await hardenedHome('mi-4', 'password-persist');
+    const before = snapshotTree(home);
+    const run = await runCliCaptured(['apply', 'primary', '--answers', primaryAnswers('[secrets]\nstrategy = "re-encrypt"\n'), '--home', home], { env: { ...NEW, NEW_KEY_PW: 'other-Key-55' } });
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/the secure vault[\s\S]*one password for the store and the key/);
+    expect(snapshotTree(home)).toEqual(before);
+  });
+
+  it('apply secrets on a home whose password-persist is stale is refused: the server could not open the vault', async () => {
+    const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
+    writeFileSync(path.join(home, 'password-persist'), 'stale-Pw-1\n', { mode: 0o600 });
+    const before = snapshotTree(home);
+    const run = await apply(home, 'secrets', answers('[secrets]\nmove_keystore_passwords = true\n'));
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/the first line of password-persist does not open the internal keystore/);
+    expect(snapshotTree(home)).toEqual(before);
+  });
+});
+
+describe('an internal key whose password differs from its store password, on a hardened home', () => {
+  it('status says the vault is locked, as the server finds it at a default start (password-persist line 2 is not read)', async () => {
+    const home = await hardenedHome('mi-4', undefined);
+    // The shipped key re-protected with its own password; password-persist gives both lines, as some guides advise.
+    const file = path.join(home, SECURITY, 'wso2carbon.jks');
+    await keytool(['-keypasswd', '-keystore', file, '-alias', 'wso2carbon', '-storepass:env', 'P', '-keypass:env', 'P', '-new:env', 'K'], { P: 'wso2carbon', K: 'other-Key-55' });
+    writeFileSync(path.join(home, 'password-persist'), 'wso2carbon\nother-Key-55\n', { mode: 0o600 });
+    // The configuration names the key's own password through its own secret, so that only the vault is in question.
+    const config = configFile(home, 'mi-4');
+    const text = readFileSync(config, 'utf8').replace('key_password = "$secret{keystore_password}"', 'key_password = "$secret{key_password}"');
+    writeFileSync(config, `${text}key_password = "${encryptSecret(await shippedCertificate(home), 'other-Key-55')}"\n`);
+    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string; level: string; message: string }> };
+    const locked = status.findings.find((finding) => finding.code === 'vault-locked');
+    expect(locked?.level).toBe('error');
+    expect(locked?.message).toMatch(/does not open the internal keystore/);
+    const java = await runStartupCheck(home);
+    expect(java.serverStarts).toBe(false);
+    expect(JSON.stringify(java)).toMatch(/needs the secure vault/);
+  });
+});

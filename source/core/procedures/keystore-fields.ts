@@ -184,6 +184,13 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
         }
         return validNewPassword(value);
       },
+      // In the reply flow the password must open the key waiting for the reply: said here, not after the last question.
+      check: async (value, context, io) => {
+        const pending = context.facts.pendingRequests?.[role];
+        if (!isReply(context) || !pending) return undefined;
+        const problem = await io.checkExistingKeystore({ path: pending.keystorePath, password: text(value), needKey: false });
+        return problem === undefined ? undefined : 'This is not the password given when the request was made: it does not open the key waiting for the reply. Type that password.';
+      },
       warn: role === 'primary' ? shippedPasswordWarning : undefined,
     },
     {
@@ -191,10 +198,18 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       label: 'Password of the private key (empty: the same as the keystore password)',
       kind: 'new-secret',
       optional: true,
-      when: isJks,
+      // The internal key is the secure vault's, which the server opens with ONE password for the store and the key
+      // (docs/wso2-rules.md, section 5): it is not asked, and gets the keystore password.
+      when: (context) => isJks(context) && role === 'primary',
+      check: async (value, context, io) => {
+        const pending = context.facts.pendingRequests?.[role];
+        if (!isReply(context) || !pending) return undefined;
+        const password = text(context.values['password']);
+        const problem = await io.checkExistingKeystore({ path: pending.keystorePath, password, keyPassword: text(value) || password, needKey: true });
+        return problem === undefined ? undefined : 'This is not the key password given when the request was made: it does not open the key waiting for the reply. Type that one (empty: the keystore password).';
+      },
       validate: (value) => {
         if (text(value) === '') return undefined;
-        if (role === 'internal' && text(value) === SHIPPED_PASSWORD) return `Not "${SHIPPED_PASSWORD}": it is the password every WSO2 server ships with. Choose another.`;
         return validNewPassword(value);
       },
       warn: role === 'primary' ? shippedPasswordWarning : undefined,

@@ -74,6 +74,8 @@ export interface TruststoreEntryFacts {
 export interface PendingRequestFacts {
   subject: string;
   csrFile: string;
+  /** The keystore holding the key that waits for the reply (locked with the request's passwords). */
+  keystorePath: string;
   createdAt: string;
 }
 

@@ -22,6 +22,8 @@ export function FormScreen({ definition, facts, values, index, io, tag, onAnswer
   const { columns } = useTerminalSize();
   const [checking, setChecking] = useState(false);
   const [problem, setProblem] = useState<{ field: string; message: string } | undefined>();
+  // A refused password starts its input afresh (both entries of a new one): the typed value was the wrong one.
+  const [attempt, setAttempt] = useState(0);
   const context = { facts, values };
   const fields = visibleFields(definition, context);
   const field = fields[Math.min(index, fields.length - 1)];
@@ -45,7 +47,10 @@ export function FormScreen({ definition, facts, values, index, io, tag, onAnswer
     setChecking(true);
     void field.check(value, context, io).then((message) => {
       setChecking(false);
-      if (message) setProblem({ field: field.id, message });
+      if (message) {
+        setProblem({ field: field.id, message });
+        if (field.kind === 'secret' || field.kind === 'new-secret') setAttempt((count) => count + 1);
+      }
       else {
         setProblem(undefined);
         onAnswer(field.id, value, count);
@@ -68,7 +73,7 @@ export function FormScreen({ definition, facts, values, index, io, tag, onAnswer
         ))}
         {why ? wrapText(why, columns).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
       </Box>
-      <FieldInput key={`${field.id}-${index}`} field={field} context={context} previous={values[field.id]} io={io} width={columns} onSubmit={submit} onBack={back} busy={checking} onEdit={() => setProblem(undefined)} />
+      <FieldInput key={`${field.id}-${index}-${attempt}`} field={field} context={context} previous={values[field.id]} io={io} width={columns} onSubmit={submit} onBack={back} busy={checking} onEdit={() => setProblem(undefined)} />
       {checking ? <Text dimColor>Checking...</Text> : problem?.field === field.id ? wrapText(problem.message, columns).map((line, n) => <Text key={n} color="red">{line}</Text>) : null}
       <KeyHints hints={[{ key: 'Enter', label: 'next' }, { key: 'Esc', label: 'back' }, { key: 'Ctrl-C', label: 'quit' }]} width={columns} />
     </Box>

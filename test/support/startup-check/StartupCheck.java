@@ -927,8 +927,9 @@ public final class StartupCheck {
 
     /**
      * The secure vault: a $secret{alias} value is [secrets].alias decrypted with the internal key, whose passwords
-     * the server reads from <home>/password-persist, else <home>/password-tmp (line 1 the store password, line 2
-     * the key password when it differs), else prompts for on the console, which a check cannot answer.
+     * password the server reads from <home>/password, else <home>/password-tmp, else <home>/password-persist
+     * (DefaultSecretCallbackHandler: line 1, for the store AND the key; line 2 only under -Dkey.password=true, which a
+     * default start does not set), else prompts for on the console, which a check cannot answer.
      */
     final class Vault {
         private PrivateKey key;
@@ -960,7 +961,7 @@ public final class StartupCheck {
                 String[] passwords = vaultPasswords();
                 StoreSpec internal = internalLocation();
                 KeyStore store = openStore(internal.file, internal.type, passwords[0]);
-                Key found = store.getKey(internal.alias, passwords[1].toCharArray());
+                Key found = store.getKey(internal.alias, passwords[0].toCharArray());
                 if (!(found instanceof PrivateKey)) throw new CheckException("the internal keystore has no private key '" + internal.alias + "'");
                 key = (PrivateKey) found;
                 return key;
@@ -975,20 +976,18 @@ public final class StartupCheck {
         }
 
         private String[] vaultPasswords() throws CheckException {
-            for (String name : List.of("password-persist", "password-tmp")) {
+            for (String name : List.of("password", "password-tmp", "password-persist")) {
                 Path file = home.resolve(name);
                 if (!Files.isRegularFile(file)) continue;
                 try {
                     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
                     if (lines.isEmpty()) throw new CheckException(name + " is empty");
-                    String store = stripCr(lines.get(0));
-                    String keyPassword = lines.size() > 1 && !stripCr(lines.get(1)).isEmpty() ? stripCr(lines.get(1)) : store;
-                    return new String[] {store, keyPassword};
+                    return new String[] {stripCr(lines.get(0))};
                 } catch (IOException e) {
                     throw new CheckException(name + " cannot be read: " + describe(e));
                 }
             }
-            throw new CheckException("neither password-persist nor password-tmp is in the home, so the server would prompt for the internal keystore's password");
+            throw new CheckException("none of password, password-tmp, password-persist is in the home, so the server would prompt for the internal keystore's password");
         }
 
         /** The internal keystore's file, type and alias (its passwords come from the password file). */
