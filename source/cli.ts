@@ -5,6 +5,7 @@ import { MAIN_HELP } from './cli/help.js';
 import { printableLines } from './core/printable.js';
 import { isUserError, UserError } from './errors.js';
 import { fileSystemUserError, isFileSystemError } from './files/file-errors.js';
+import { EXIT } from './exit-codes.js';
 
 /** `stream` with its writes noticed, everything else (isTTY, columns, ...) as it is. */
 function noticingWrites<T extends CommandContext['stdout']>(stream: T, onWrite: () => void): T {
@@ -38,7 +39,7 @@ export async function runCli(argv: string[], context: CommandContext): Promise<n
     if (json && !printed) {
       const document = isUserError(error)
         ? { error: { code: error.code, exitCode: error.exitCode, message: error.message } }
-        : { error: { code: 'internal-error', exitCode: 1, message: error instanceof Error ? error.message : String(error) } };
+        : { error: { code: 'internal-error', exitCode: EXIT.failed, message: error instanceof Error ? error.message : String(error) } };
       context.stdout.write(JSON.stringify(document, null, 2) + '\n');
     }
     throw error;
@@ -55,12 +56,12 @@ async function dispatch(argv: string[], context: CommandContext): Promise<number
     case '--version':
     case '-v':
       context.stdout.write(`${packageJson.version}\n`);
-      return 0;
+      return EXIT.ok;
     case '--help':
     case '-h':
     case 'help':
       context.stdout.write(MAIN_HELP);
-      return 0;
+      return EXIT.ok;
     case 'inspect':
       return (await import('./commands/inspect.js')).inspectCommand(rest, context);
     case 'status':
@@ -116,5 +117,5 @@ function reportError(error: unknown, context: CommandContext): number {
   // Not the user's mistake: a bug. Say so, and keep the stack for the report.
   const detail = error instanceof Error ? (context.env.EI_KEYSTORE_DEBUG ? error.stack : error.message) : String(error);
   context.stderr.write(`ei-keystore: internal error: ${printableLines(detail ?? '')}\nThis is a bug in ei-keystore; set EI_KEYSTORE_DEBUG=1 for details and report it.\n`);
-  return 1;
+  return EXIT.failed;
 }

@@ -4,11 +4,13 @@
  * manifest and half the files new. While a guard is held they only set a flag: the transaction finishes (or rolls
  * back), releases the lock, the caller prints the backup id, then exits with 128 + the signal's number.
  */
+import { SIGNAL_EXIT_CODES } from '../exit-codes.js';
+
 export const INTERRUPT_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export type InterruptSignal = (typeof INTERRUPT_SIGNALS)[number];
 
-/** The shell's convention: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP. */
-export const INTERRUPT_EXIT_CODES: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+/** The shell's convention (128 + the signal's number), from the one exit-code table. */
+export const INTERRUPT_EXIT_CODES: Record<InterruptSignal, number> = SIGNAL_EXIT_CODES;
 
 export interface InterruptGuard {
   /** The first signal received while held, if any. */

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import type { StepName } from './faults.js';
+import { EXIT } from '../exit-codes.js';
 
 const DOING: Record<StepName, string> = {
   lock: 'taking the lock',
@@ -32,7 +33,7 @@ export class TransactionFailed extends UserError {
     readonly notRestored: string[],
     outcome: string,
   ) {
-    super(`${label} failed while ${DOING[step]}: ${reason(cause)}. ${outcome}`, notRestored.length ? 'rollback-incomplete' : 'rolled-back', 1);
+    super(`${label} failed while ${DOING[step]}: ${reason(cause)}. ${outcome}`, notRestored.length ? 'rollback-incomplete' : 'rolled-back', EXIT.failed);
     this.cause = cause;
   }
 }

@@ -1,3 +1,5 @@
+import { EXIT, exitCodesHelp } from '../exit-codes.js';
+
 export const MAIN_HELP = `ei-keystore: configure the keystores of a WSO2 Enterprise Integrator or Micro
 Integrator server (primary keystore, internal keystore, truststore).
 
@@ -32,10 +34,7 @@ Passwords never go on the command line: name an environment variable that holds
 them (--password-env NAME, or { env = "NAME" } in answers files), or type them
 at the masked prompt on a terminal.
 
-Exit codes: 0 done; 1 problems found or failed, rolled back; 2 bad input or
-usage, nothing written; 130 cancelled. A change interrupted by SIGINT, SIGTERM
-or SIGHUP is finished (or rolled back) first, its backup id printed, then the
-exit code is 130, 143 or 129.
+${exitCodesHelp()}
 `;
 
 export const COMMAND_HELP: Record<string, string> = {
@@ -70,6 +69,6 @@ attention (expiry, weak keys, shipped defaults, tables the product ignores).
                  passwords (else <home>/password-tmp or password-persist, or a
                  prompt on a terminal)
 
-Exit codes: 0 no errors; 1 errors found; 2 the configuration cannot be read.
+Exit codes: ${EXIT.ok} no errors; ${EXIT.failed} errors found; ${EXIT.badInput} the configuration cannot be read.
 `,
 };

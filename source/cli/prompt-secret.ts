@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 
 /**
  * Reads a password from the terminal without echoing it (one '*' per character). Used by the plain commands;
@@ -26,7 +27,7 @@ export function promptSecret(question: string, input: NodeJS.ReadStream = proces
         }
         if (char === '\u0003') {
           finish();
-          reject(new UserError('Cancelled, nothing was written.', 'cancelled', 130));
+          reject(new UserError('Cancelled, nothing was written.', 'cancelled', EXIT.interrupted));
           return;
         }
         if (char === '\u007f' || char === '\b') {

@@ -24,6 +24,7 @@ import { planJson, renderPlan, requestMessage } from '../procedures/plan-render.
 import type { PreparedChange } from '../procedures/prepared.js';
 import { gatherStatus } from '../status/gather.js';
 import type { Finding } from '../status/finding.js';
+import { EXIT } from '../exit-codes.js';
 
 export const APPLY_HELP = `Usage: ei-keystore apply primary|internal|truststore|secrets --answers FILE
        [--home DIR] [--dry-run] [--keytool] [--json]
@@ -66,9 +67,9 @@ CA's answer (PEM, DER, .p7b or a bundle) and continues as for an existing
 keystore.
 
 Every file replaced is backed up first (ei-keystore restore --list). Running the
-same answers twice changes nothing the second time. Exit codes: 0 done or
-nothing to change; 1 failed and rolled back; 2 bad input, nothing written; 130,
-143, 129 interrupted by SIGINT, SIGTERM, SIGHUP (the change is finished or
+same answers twice changes nothing the second time. Exit codes: ${EXIT.ok} done or
+nothing to change; ${EXIT.failed} failed and rolled back; ${EXIT.badInput} bad input, nothing written; ${EXIT.interrupted},
+${EXIT.terminated}, ${EXIT.hungUp} interrupted by SIGINT, SIGTERM, SIGHUP (the change is finished or
 rolled back first, and its backup id printed).
 `;
 
@@ -88,7 +89,7 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
   });
   if (values.help) {
     context.stdout.write(APPLY_HELP);
-    return 0;
+    return EXIT.ok;
   }
   const procedure = positionals[0] as Procedure | 'secrets' | undefined;
   if (!procedure || !PROCEDURES.includes(procedure) || positionals.length > 1) {
@@ -146,7 +147,7 @@ async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, co
   if (prepared.unchanged) {
     if (values.json) writeJson(context, { changed: false, backup: null, files: [], findings: await findingsAfter(context, facts.located.home, values.profile), ...(prepared.request ? { request: prepared.request } : {}) });
     else context.stdout.write(`${printableLines(prepared.unchanged)}\n`);
-    return 0;
+    return EXIT.ok;
   }
   if (values['dry-run']) {
     if (values.json) {
@@ -156,7 +157,7 @@ async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, co
       context.stdout.write(diff ? `\n${diff}` : '\nThe configuration file does not change.\n');
       context.stdout.write(`\n${style.bold('Dry run: nothing was written.')}\n`);
     }
-    return 0;
+    return EXIT.ok;
   }
 
   // From here until the outcome is printed, SIGINT, SIGTERM and SIGHUP wait: the change finishes or rolls back,
@@ -193,7 +194,7 @@ async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, co
       if (errors.length > 0) context.stdout.write(`status still reports ${errors.length} error(s); run ${selfCommand(context.env)} status --home ${quoteIfNeeded(facts.located.home)}\n`);
     }
     if (guard.signal) log(`Interrupted (${guard.signal}) after the change was completed: backup ${result.backupId}.`);
-    return guard.exitCode ?? 0;
+    return guard.exitCode ?? EXIT.ok;
   } finally {
     guard.release();
   }

@@ -9,6 +9,7 @@ import { checkServer, trustAnchorsOf, type ServerCheck } from '../network/check-
 import { ConnectError, parseServerAddress, showAddress } from '../network/fetch-chain.js';
 import { loadHomeFacts } from '../procedures/facts.js';
 import { openConfiguredKeystore } from '../procedures/current-keystore.js';
+import { EXIT } from '../exit-codes.js';
 
 export const CHECK_TLS_HELP = `Usage: ei-keystore check-tls HOST[:PORT] [--home DIR] [--servername NAME]
        [--json]
@@ -29,7 +30,7 @@ name mismatch, a weak signature.
   --profile P        the product layout: ei-7 | mi-1.1 | mi-1.2 | mi-4
   --json             one JSON document on stdout
 
-Exit codes: 0 trusted; 1 not trusted; 2 could not connect, or bad input.
+Exit codes: ${EXIT.ok} trusted; ${EXIT.failed} not trusted; ${EXIT.badInput} could not connect, or bad input.
 `;
 
 export async function checkTlsCommand(args: string[], context: CommandContext): Promise<number> {
@@ -42,7 +43,7 @@ export async function checkTlsCommand(args: string[], context: CommandContext): 
   });
   if (values.help) {
     context.stdout.write(CHECK_TLS_HELP);
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length !== 1) throw new UserError(`check-tls takes one server, HOST[:PORT] (got ${positionals.length}). See 'ei-keystore check-tls --help'.`, 'usage');
   const parsed = parseServerAddress(positionals[0]!);
@@ -63,11 +64,11 @@ export async function checkTlsCommand(args: string[], context: CommandContext): 
     if (!(error instanceof ConnectError)) throw error;
     const message = `could not connect: ${error.message}. Nothing was judged.`;
     if (values.json) {
-      context.stdout.write(jsonText({ server: showAddress(parsed.host, parsed.port), connected: false, trusted: false, error: { code: 'connect-failed', reason: error.reason, exitCode: 2, message } }) + '\n');
+      context.stdout.write(jsonText({ server: showAddress(parsed.host, parsed.port), connected: false, trusted: false, error: { code: 'connect-failed', reason: error.reason, exitCode: EXIT.badInput, message } }) + '\n');
       context.stderr.write(`ei-keystore: ${printableLines(message)}\n`);
-      return 2;
+      return EXIT.badInput;
     }
-    throw new UserError(message, 'connect-failed', 2);
+    throw new UserError(message, 'connect-failed', EXIT.badInput);
   }
   const truststore = { file: role.file, anchors: anchors.length };
   if (values.json) {
@@ -75,7 +76,7 @@ export async function checkTlsCommand(args: string[], context: CommandContext): 
   } else {
     context.stdout.write(renderCheck(check, truststore, makeStyle(colourEnabled(context.stdout, context.env))));
   }
-  return check.judgement.trusted ? 0 : 1;
+  return check.judgement.trusted ? EXIT.ok : EXIT.failed;
 }
 
 export function checkJson(check: ServerCheck, truststore: { file: string; anchors: number }) {

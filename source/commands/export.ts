@@ -8,6 +8,7 @@ import { writeNewFile } from '../files/write-new-file.js';
 import { summarizeCertificate, colonHex } from '../keystore/certificate.js';
 import { openConfiguredKeystore } from '../procedures/current-keystore.js';
 import { loadHomeFacts } from '../procedures/facts.js';
+import { EXIT } from '../exit-codes.js';
 
 export const EXPORT_HELP = `Usage: ei-keystore export primary|internal [--chain] [--der] --out FILE
        [--home DIR] [--json]
@@ -41,7 +42,7 @@ export async function exportCommand(args: string[], context: CommandContext): Pr
   });
   if (values.help) {
     context.stdout.write(EXPORT_HELP);
-    return 0;
+    return EXIT.ok;
   }
   const role = positionals[0];
   if ((role !== 'primary' && role !== 'internal') || positionals.length !== 1) {
@@ -72,5 +73,5 @@ export async function exportCommand(args: string[], context: CommandContext): Pr
     lines.push('Give the partner the SHA-256 fingerprint by another channel, so they can check the file.');
     context.stdout.write(`${printableLines(lines.join('\n'))}\n`);
   }
-  return 0;
+  return EXIT.ok;
 }

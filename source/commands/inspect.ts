@@ -9,6 +9,7 @@ import { describeKeystore } from '../keystore/describe.js';
 import { openKeystoreFile } from '../keystore/open.js';
 import { jsonText } from '../core/printable.js';
 import { inspectJson, renderInspect } from './inspect-render.js';
+import { EXIT } from '../exit-codes.js';
 
 export async function inspectCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('inspect', args, {
@@ -18,7 +19,7 @@ export async function inspectCommand(args: string[], context: CommandContext): P
   });
   if (values.help) {
     context.stdout.write(COMMAND_HELP.inspect!);
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length !== 1) {
     throw new UserError(`inspect takes one keystore file, got ${positionals.length}. See 'ei-keystore inspect --help'.`, 'usage');
@@ -40,5 +41,5 @@ export async function inspectCommand(args: string[], context: CommandContext): P
     const width = Math.min(100, 'columns' in context.stdout && context.stdout.columns ? context.stdout.columns : 80);
     context.stdout.write(renderInspect(file, described, style, width));
   }
-  return 0;
+  return EXIT.ok;
 }

@@ -10,6 +10,7 @@ import type { CommandContext } from '../cli/context.js';
 import { colourEnabled, makeStyle, type Style } from '../cli/style.js';
 import { locateHome } from '../config/locate.js';
 import { UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 
 export const RESTORE_HELP = `Usage: ei-keystore restore [--home DIR] [--list | [--force] ID] [--json]
 
@@ -33,8 +34,8 @@ been planted by another user (not owned by you or root, writable by others, a
 symbolic link, or naming files outside the home) is never restored; status
 reports it as backup-untrusted.
 
-Exit codes: 0 done; 1 failed, everything put back; 2 bad input or usage, nothing
-written; 130, 143, 129 interrupted by SIGINT, SIGTERM, SIGHUP (finished first).
+Exit codes: ${EXIT.ok} done; ${EXIT.failed} failed, everything put back; ${EXIT.badInput} bad input or usage, nothing
+written; ${EXIT.interrupted}, ${EXIT.terminated}, ${EXIT.hungUp} interrupted by SIGINT, SIGTERM, SIGHUP (finished first).
 `;
 
 function when(iso: string): string {
@@ -87,7 +88,7 @@ export async function restoreCommand(args: string[], context: CommandContext): P
   });
   if (values.help) {
     context.stdout.write(RESTORE_HELP);
-    return 0;
+    return EXIT.ok;
   }
   const usage = "See 'ei-keystore restore --help'.";
   if (values.list && positionals.length > 0) throw new UserError(`restore takes --list or a backup ID, not both. ${usage}`, 'usage');
@@ -108,7 +109,7 @@ export async function restoreCommand(args: string[], context: CommandContext): P
       const interrupted = new Set((await interruptedTransactions(home, survey)).map((backup) => backup.id));
       context.stdout.write(renderBackupList(home, survey.backups, interrupted, style, survey.untrusted));
     }
-    return 0;
+    return EXIT.ok;
   }
 
   const id = positionals[0]!;
@@ -128,7 +129,7 @@ export async function restoreCommand(args: string[], context: CommandContext): P
     }
     if (values.json) {
       context.stdout.write(JSON.stringify({ home, restored: result.restoredId, backupId: result.backupId, files: result.files, warnings: result.warnings }, null, 2) + '\n');
-      return guard.exitCode ?? 0;
+      return guard.exitCode ?? EXIT.ok;
     }
     const lines = [`Restored backup ${result.restoredId} in ${home}:`];
     for (const file of result.files) {
@@ -137,7 +138,7 @@ export async function restoreCommand(args: string[], context: CommandContext): P
     }
     lines.push(`The files as they were before this restore are in backup ${result.backupId}: undo with ${selfCommand(context.env)} restore --home ${shellWord(home)} ${result.backupId}`);
     context.stdout.write(lines.join('\n') + '\n');
-    return guard.exitCode ?? 0;
+    return guard.exitCode ?? EXIT.ok;
   } finally {
     guard.release();
   }

@@ -8,6 +8,7 @@ import { isProfileId, PROFILE_IDS, PROFILES, type ProfileId } from '../core/prof
 import { UserError } from '../errors.js';
 import { createSandbox, DEFAULT_SANDBOX_PROFILE, SANDBOX_MARKER, type SandboxResult } from '../sandbox/create-sandbox.js';
 import { SANDBOX_ALIAS, SANDBOX_KEYSTORE, SANDBOX_PASSWORD, SANDBOX_TRUSTSTORE, SANDBOX_VALIDITY_DAYS } from '../sandbox/keystores.js';
+import { EXIT } from '../exit-codes.js';
 
 export const SANDBOX_HELP = `Usage: ei-keystore sandbox DIR [--profile P] [--json]
 
@@ -25,7 +26,7 @@ names, alias and password (wso2carbon.jks: a fresh self-signed key pair
                  (default ${DEFAULT_SANDBOX_PROFILE})
   --json         one JSON document on stdout: { home, profile, files, created }
 
-Exit codes: 0 made, or already there; 2 bad input or usage, nothing written.
+Exit codes: ${EXIT.ok} made, or already there; ${EXIT.badInput} bad input or usage, nothing written.
 `;
 
 const FILE_NOTES: Readonly<Record<string, string>> = {
@@ -84,7 +85,7 @@ export async function sandboxCommand(args: string[], context: CommandContext): P
   });
   if (values.help) {
     context.stdout.write(SANDBOX_HELP);
-    return 0;
+    return EXIT.ok;
   }
   const usage = "See 'ei-keystore sandbox --help'.";
   const [dir, ...extra] = positionals;
@@ -106,8 +107,8 @@ export async function sandboxCommand(args: string[], context: CommandContext): P
     context.stdout.write(JSON.stringify({ home: result.home, profile: result.profile, files: result.files, created: result.created }, null, 2) + '\n');
     // Messages go to stderr: stdout holds the one JSON document.
     if (!result.created) context.stderr.write(`ei-keystore: ${result.home} is already a sandbox home; left as it is.\n`);
-    return 0;
+    return EXIT.ok;
   }
   context.stdout.write(renderSandbox(result, makeStyle(colourEnabled(context.stdout, context.env)).bold));
-  return 0;
+  return EXIT.ok;
 }

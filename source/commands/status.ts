@@ -10,6 +10,7 @@ import { gatherStatus, type AskSecret } from '../status/gather.js';
 import { jsonText } from '../core/printable.js';
 import { renderStatus, statusJson } from './status-render.js';
 import { failedStatusPrometheus, statusPrometheus } from './status-prometheus.js';
+import { EXIT } from '../exit-codes.js';
 
 export async function statusCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('status', args, {
@@ -22,7 +23,7 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
   });
   if (values.help) {
     context.stdout.write(COMMAND_HELP.status!);
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length > 0) throw new UserError(`status takes no arguments (got '${positionals[0]}'); use --home DIR. See 'ei-keystore status --help'.`, 'usage');
   if (values.profile !== undefined && !isProfileId(values.profile)) {
@@ -40,17 +41,17 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
     if (values.prometheus) {
       // Exit 0: the findings are in the metrics, and the cron job of README's fleet check keeps what it wrote.
       context.stdout.write(statusPrometheus(report));
-      return 0;
+      return EXIT.ok;
     }
     if (values.json) context.stdout.write(jsonText(statusJson(report)) + '\n');
     else context.stdout.write(renderStatus(report, makeStyle(colourEnabled(context.stdout, context.env)), 80));
-    return report.findings.some((finding) => finding.level === 'error') ? 1 : 0;
+    return report.findings.some((finding) => finding.level === 'error') ? EXIT.failed : EXIT.ok;
   } catch (error) {
     // --json promises one document on stdout, even when the configuration cannot be read.
-    if (values.json && error instanceof UserError && error.exitCode === 2) {
+    if (values.json && error instanceof UserError && error.exitCode === EXIT.badInput) {
       context.stdout.write(jsonText({ error: { code: error.code, message: error.message }, findings: [{ level: 'error', code: error.code === 'config-invalid' ? 'config-invalid' : error.code, message: error.message }] }) + '\n');
     }
-    if (values.prometheus && error instanceof UserError && error.exitCode === 2) {
+    if (values.prometheus && error instanceof UserError && error.exitCode === EXIT.badInput) {
       context.stdout.write(failedStatusPrometheus(values.home ?? context.env.EI_HOME ?? context.env.MI_HOME ?? context.cwd));
     }
     throw error;

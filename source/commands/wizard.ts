@@ -5,6 +5,7 @@ import type { CommandContext } from '../cli/context.js';
 import { MAIN_HELP } from '../cli/help.js';
 import { UserError } from '../errors.js';
 import type { WizardSessionOptions } from '../procedures/session.js';
+import { EXIT } from '../exit-codes.js';
 
 /** Below this the full-screen wizard does not fit: plain prompts instead. */
 export const MIN_COLUMNS = 60;
@@ -29,7 +30,7 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
   });
   if (values.help) {
     context.stdout.write(MAIN_HELP);
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length > (values.sandbox ? 1 : 0)) {
     throw new UserError(`unknown command '${positionals[0]}'. See 'ei-keystore --help'.`, 'usage');
@@ -80,7 +81,7 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
     } catch (error) {
       if (error instanceof Error && error.name === 'ExitPromptError') {
         context.stderr.write('Cancelled, nothing was written.\n');
-        return 130;
+        return EXIT.interrupted;
       }
       throw error;
     }

@@ -1,8 +1,8 @@
 import type { Stats } from 'node:fs';
-import { UserError } from '../errors.js';
+import { type ErrorCode, type FileProblem, UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 
-/** Why a file was not read (or not written): callers branch on this, messages are made here. */
-export type FileProblem = 'missing' | 'not-regular' | 'too-large' | 'symlink' | 'outside-home' | 'untrusted' | 'unreadable' | 'exists' | 'unwritable';
+export type { FileProblem };
 
 /**
  * A file of the home (or one the user named) that ei-keystore will not use. Always a user error: the message
@@ -14,9 +14,9 @@ export class FileRefused extends UserError {
     message: string,
     readonly problem: FileProblem,
     readonly file: string,
-    code = `file-${problem}`,
+    code: ErrorCode = `file-${problem}`,
   ) {
-    super(message, code, 2);
+    super(message, code, EXIT.badInput);
   }
 }
 
@@ -119,7 +119,7 @@ export function isFileSystemError(error: unknown): error is NodeJS.ErrnoExceptio
 export function fileSystemUserError(error: NodeJS.ErrnoException): UserError {
   const dest = (error as NodeJS.ErrnoException & { dest?: string }).dest;
   const where = error.path ? `${error.path}${dest ? ` -> ${dest}` : ''}: ` : '';
-  return new UserError(`${where}${explainErrno(error)}.`, 'file-error', 2);
+  return new UserError(`${where}${explainErrno(error)}.`, 'file-error', EXIT.badInput);
 }
 
 /** Turns a failed fs call on `file` into a FileRefused naming it (missing files get their own problem). */

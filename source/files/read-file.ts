@@ -73,7 +73,7 @@ function linkOutside(file: string, target: string, home: string, what: string): 
   );
 }
 
-function dangling(file: string, target: string, what: string): FileRefused {
+function dangling(file: string, target: string): FileRefused {
   // Not 'missing': writing "there" would create the link's target, wherever it points.
   return new FileRefused(`${file} is a symbolic link to ${target}, which does not exist; remove the link (or fix it) and run again.`, 'symlink', file);
 }
@@ -109,7 +109,7 @@ async function planRead(file: string, request: ReadRequest): Promise<Plan> {
   try {
     real = await realpath(file);
   } catch (error) {
-    if (errnoOf(error) === 'ENOENT') throw dangling(file, written, request.what);
+    if (errnoOf(error) === 'ENOENT') throw dangling(file, written);
     throw refusedFromErrno(error, file, request.what);
   }
   if (!request.followLink) throw linkRefused(file, real, request.what);
@@ -142,7 +142,7 @@ function planReadSync(file: string, request: ReadRequest): Plan {
   try {
     real = realpathSync(file);
   } catch (error) {
-    if (errnoOf(error) === 'ENOENT') throw dangling(file, written, request.what);
+    if (errnoOf(error) === 'ENOENT') throw dangling(file, written);
     throw refusedFromErrno(error, file, request.what);
   }
   if (!request.followLink) throw linkRefused(file, real, request.what);

@@ -1,5 +1,5 @@
 import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
-import { UserError } from '../errors.js';
+import { type ErrorCode, UserError } from '../errors.js';
 import { readCertificate } from './chain.js';
 import { certificateUsage, EKU, KEY_USAGE } from './certificate-usage.js';
 import { summarizeCertificate } from './certificate.js';
@@ -33,7 +33,7 @@ export interface ReplyChain {
 
 const MAX_DEPTH = 10;
 
-function refuse(code: string, message: string): UserError {
+function refuse(code: ErrorCode, message: string): UserError {
   return new UserError(message, code);
 }
 

@@ -1,4 +1,5 @@
 import { UserError } from '../errors.js';
+import { EXIT } from '../exit-codes.js';
 
 /**
  * keytool through execa. Passwords never travel in argv: callers pass them in `secrets`, which become
@@ -80,7 +81,7 @@ export async function keytoolList(file: string, storePassword: string, storeType
   if (storeType) args.push('-storetype', storeType);
   const result = await runKeytool(args, { EIK_STOREPASS: storePassword });
   if (result.exitCode !== 0) {
-    throw new UserError(`keytool could not list ${file}: ${(result.stdout + result.stderr).trim().split('\n').pop()}`, 'keytool-failed', 1);
+    throw new UserError(`keytool could not list ${file}: ${(result.stdout + result.stderr).trim().split('\n').pop()}`, 'keytool-failed', EXIT.failed);
   }
   return parseKeytoolList(result.stdout);
 }

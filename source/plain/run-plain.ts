@@ -15,6 +15,7 @@ import { CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, reviewChange, saveAn
 import { gatherStatus } from '../status/gather.js';
 import { askField } from './ask-field.js';
 import type { PlainPrompts } from './prompts.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface PlainOptions extends WizardSessionOptions {
   prompts: PlainPrompts;
@@ -45,11 +46,11 @@ export async function runPlain(options: PlainOptions): Promise<number> {
     { value: 'truststore', label: PROCEDURE_DEFINITIONS.truststore.title },
     { value: 'quit', label: 'Quit' },
   ]);
-  if (choice === 'quit') return 0;
+  if (choice === 'quit') return EXIT.ok;
   const definition = PROCEDURE_DEFINITIONS[choice as ProcedureDefinition['id']];
   if (definition.id === 'internal' && !facts.profile.internalConfigurable) {
     say(`${facts.profile.label} does not read [keystore.internal]: ${facts.profile.internalNote}`);
-    return 0;
+    return EXIT.ok;
   }
   return runProcedure(definition, facts, await wizardFactsWithStatus(facts, report), options, say);
 }
@@ -72,7 +73,7 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, w
   const review = await reviewChange(facts, definition.id, values, options.cwd);
   if (review.prepared.unchanged) {
     say(review.prepared.unchanged);
-    return 0;
+    return EXIT.ok;
   }
   say(renderPlan(review.prepared).trimEnd());
   say(review.diff ? review.diff.trimEnd() : 'The configuration file does not change.');
@@ -84,7 +85,7 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, w
     ]);
     if (next === 'cancel') {
       say(options.dryRun ? 'Dry run: nothing was written.' : 'Cancelled, nothing was written.');
-      return options.dryRun ? 0 : 130;
+      return options.dryRun ? EXIT.ok : EXIT.interrupted;
     }
     if (next === 'save') {
       const file = await options.prompts.input('Save the answers as', { default: defaultAnswersPath(facts.located.home, definition.id) });
@@ -119,7 +120,7 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, w
       if (request) {
         say(`✓ Request written (backup ${result.backupId}).`);
         for (const line of requestMessage(request).split('\n')) say(`  ${line}`);
-        return guard.exitCode ?? 0;
+        return guard.exitCode ?? EXIT.ok;
       }
       say(`✓ Done. Backup ${result.backupId}.`);
       say('  To undo:');
@@ -128,7 +129,7 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, w
       if (definition.id !== 'truststore') say('  Secrets typed in plaintext brackets in [secrets]: run the cipher tool again.');
       if (definition.id === 'internal') say(`  ${CLUSTER_NOTE}`);
       if (definition.id === 'primary') say(`  For partners who must trust this server: ${selfCommand(options.env)} export primary --out primary.pem --home ${shellWord(facts.located.home)}`);
-      return guard.exitCode ?? 0;
+      return guard.exitCode ?? EXIT.ok;
     } finally {
       guard.release();
     }

@@ -10,6 +10,7 @@ import { detectFormat, readKeystore } from '../keystore/open.js';
 import { sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import type { KeystoreExpectation, PreparedChange } from './prepared.js';
+import { EXIT } from '../exit-codes.js';
 
 /**
  * Before anything is renamed into place: re-open every staged keystore from its bytes on disk with the passwords the
@@ -36,15 +37,15 @@ export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, s
       const role = resolved.roles[prepared.procedure];
       const intended = prepared.keystores[0]!;
       if (role.file !== intended.path) {
-        throw new UserError(`verification: the patched configuration points the ${prepared.procedure} keystore at ${role.file}, not ${intended.path}.`, 'verify-failed', 1);
+        throw new UserError(`verification: the patched configuration points the ${prepared.procedure} keystore at ${role.file}, not ${intended.path}.`, 'verify-failed', EXIT.failed);
       }
       if ((role.alias ?? '').toLowerCase() !== intended.keyEntries[0]!.alias) {
-        throw new UserError(`verification: the patched configuration names alias ${role.alias}, not ${intended.keyEntries[0]!.alias}.`, 'verify-failed', 1);
+        throw new UserError(`verification: the patched configuration names alias ${role.alias}, not ${intended.keyEntries[0]!.alias}.`, 'verify-failed', EXIT.failed);
       }
     } else {
       const role = resolved.roles.truststore;
       const intended = prepared.keystores.find((keystore) => keystore.path === role.file);
-      if (!intended) throw new UserError(`verification: the patched configuration points the truststore at ${role.file}, which this change did not write.`, 'verify-failed', 1);
+      if (!intended) throw new UserError(`verification: the patched configuration points the truststore at ${role.file}, which this change did not write.`, 'verify-failed', EXIT.failed);
     }
   }
 }
@@ -55,7 +56,7 @@ async function readStaged(file: string, what: string, home: string): Promise<Buf
 }
 
 async function verifyKeystore(expectation: KeystoreExpectation, bytes: Buffer): Promise<void> {
-  const fail = (what: string) => new UserError(`verification of ${expectation.path} failed: ${what}`, 'verify-failed', 1);
+  const fail = (what: string) => new UserError(`verification of ${expectation.path} failed: ${what}`, 'verify-failed', EXIT.failed);
   if (detectFormat(bytes) !== expectation.format) throw fail(`it is not a ${expectation.format} file`);
   const keystore = await readKeystore(bytes, expectation.storePassword).catch((error: unknown) => {
     throw fail(error instanceof Error ? error.message : String(error));

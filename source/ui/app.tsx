@@ -24,6 +24,7 @@ import { ReviewScreen, SaveScreen } from './screens/review-screen.js';
 import { MIN_SCREEN, wrapText } from './screens/layout.js';
 import { TerminalSizeProvider, useRawTerminalSize, type TerminalSize } from './terminal/terminal-size.js';
 import { initialWizardState, wizardReducer, type StepView } from './state/wizard-state.js';
+import { EXIT } from '../exit-codes.js';
 
 export interface WizardAppProps extends WizardSessionOptions {
   /** Ends the wizard: the runner unmounts Ink, then prints `message` (if any) and exits with `code`. */
@@ -103,7 +104,7 @@ function Wizard(props: WizardAppProps) {
   useKeys((key) => {
     if (key.name !== 'interrupt') return;
     if (applyingRef.current) interruptedRef.current = true;
-    else props.onExit(130, 'Cancelled, nothing was written.');
+    else props.onExit(EXIT.interrupted, 'Cancelled, nothing was written.');
   });
 
   const screen = state.screen;
@@ -154,13 +155,13 @@ function Wizard(props: WizardAppProps) {
       const result = await executePrepared(review.prepared, home.facts, { keytool, onStep: advance });
       if (running) dispatch({ type: 'step', id: running, state: 'done' });
       applyingRef.current = false;
-      if (interruptedRef.current) props.onExit(guard.exitCode ?? 130, `Interrupted after the change was completed. Backup ${result.backupId}; to undo:\n  ${restoreCommand(home.facts.located.home, result.backupId)}`);
+      if (interruptedRef.current) props.onExit(guard.exitCode ?? EXIT.interrupted, `Interrupted after the change was completed. Backup ${result.backupId}; to undo:\n  ${restoreCommand(home.facts.located.home, result.backupId)}`);
       else dispatch({ type: 'applied', backupId: result.backupId });
     } catch (error) {
       if (running) dispatch({ type: 'step', id: running, state: 'failed' });
       applyingRef.current = false;
       const message = error instanceof UserError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
-      if (interruptedRef.current) props.onExit(guard.exitCode ?? 130, `Interrupted; the change was rolled back. ${message}`);
+      if (interruptedRef.current) props.onExit(guard.exitCode ?? EXIT.interrupted, `Interrupted; the change was rolled back. ${message}`);
       else dispatch({ type: 'apply-failed', message });
     } finally {
       guard.release();
@@ -191,7 +192,7 @@ function Wizard(props: WizardAppProps) {
             dryRun={props.dryRun}
             internalRefusal={home && !home.facts.profile.internalConfigurable ? home.facts.profile.internalNote : undefined}
             onChoose={(choice) => {
-              if (choice === 'quit') props.onExit(0);
+              if (choice === 'quit') props.onExit(EXIT.ok);
               else if (choice === 'status') dispatch({ type: 'show-status' });
               else if (choice === 'reply-primary' || choice === 'reply-internal') {
                 // Straight to the reply's path: the source question is answered by the choice.
@@ -231,7 +232,7 @@ function Wizard(props: WizardAppProps) {
             onToggleKeytool={() => setKeytool((on) => !on)}
             onChoose={(choice) => {
               if (choice === 'back') dispatch({ type: 'back' });
-              else if (choice === 'cancel') props.onExit(props.dryRun ? 0 : 130, props.dryRun ? 'Dry run: nothing was written.' : 'Cancelled, nothing was written.');
+              else if (choice === 'cancel') props.onExit(props.dryRun ? EXIT.ok : EXIT.interrupted, props.dryRun ? 'Dry run: nothing was written.' : 'Cancelled, nothing was written.');
               else if (choice === 'save') dispatch({ type: 'save-start' });
               else void startApply();
             }}
@@ -281,7 +282,7 @@ function Wizard(props: WizardAppProps) {
             commands={done.commands}
             next={done.next}
             // The done screen goes with the alternate screen: what it says is printed again on the shell's screen.
-            onExit={() => props.onExit(0, doneSummary(done.title, screen.backupId, done.commands, done.next))}
+            onExit={() => props.onExit(EXIT.ok, doneSummary(done.title, screen.backupId, done.commands, done.next))}
           />
         );
       }
@@ -293,7 +294,7 @@ function Wizard(props: WizardAppProps) {
             message={screen.message}
             steps={screen.steps}
             onBack={() => dispatch({ type: 'back' })}
-            onExit={() => props.onExit(screen.steps.length > 0 ? 1 : 2)}
+            onExit={() => props.onExit(screen.steps.length > 0 ? EXIT.failed : EXIT.badInput)}
           />
         );
     }

@@ -1,10 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText, readConfig } from '../../source/config/read.js';
 import { reportSecrets, resolveConfig, type ResolveInput } from '../../source/config/resolve.js';
 import type { ProfileId } from '../../source/core/profiles.js';
-import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
+import { describeWithFixtures } from '../support/fixtures.js';
 import { shippedConfigHome, type ShippedConfig } from '../support/homes.js';
 import { tempDir } from '../support/tmp.js';
 

@@ -1,17 +1,15 @@
-import { createCipheriv, createHash, X509Certificate } from 'node:crypto';
+import { createCipheriv, X509Certificate } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeystoreError, type KeystoreErrorCode } from '../../source/errors.js';
 import { readJceks } from '../../source/keystore/jceks.js';
 import { deriveTripleDesKeyAndIv } from '../../source/keystore/jceks-key-protector.js';
 import { readJks } from '../../source/keystore/jks.js';
-import type { Keystore, PrivateKeyEntry } from '../../source/keystore/model.js';
-import { keytoolList, runKeytool, type KeytoolListing } from '../../source/keytool/run.js';
+import { keytoolList, type KeytoolListing } from '../../source/keytool/run.js';
 import { tempDir } from '../support/tmp.js';
-import { sha256, expectKeystoreError, ourListing, privateKeyEntry } from '../support/keystore-assertions.js';
+import { expectKeystoreError, ourListing, privateKeyEntry } from '../support/keystore-assertions.js';
 import { keytool } from '../support/keytool.js';
 
 const STORE_PASSWORD = 'store-pass-1';

@@ -1,13 +1,13 @@
-import { createHash, createPrivateKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate, type KeyObject } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeystoreError, UserError, type KeystoreErrorCode } from '../../source/errors.js';
+import { UserError } from '../../source/errors.js';
 import { decodeModifiedUtf8, encodeModifiedUtf8, writeJavaUtf } from '../../source/keystore/java-utf.js';
 import { readJks, writeJks, type JksEntryToWrite } from '../../source/keystore/jks.js';
-import type { Keystore, PrivateKeyEntry } from '../../source/keystore/model.js';
+import type { PrivateKeyEntry } from '../../source/keystore/model.js';
 import { keytoolList, runKeytool, type KeytoolListing } from '../../source/keytool/run.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
 import { tempDir } from '../support/tmp.js';

@@ -1,4 +1,5 @@
-import { UserError } from '../../errors.js';
+import { type ErrorCode, UserError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
 
 /**
  * Every problem of an answers file is collected and reported at once, so that automation fixes the file in
@@ -48,11 +49,11 @@ export class AnswersError extends UserError {
     readonly procedure: string,
     readonly problems: readonly AnswerProblem[],
     readonly file?: string,
-    code = 'answers-invalid',
+    code: ErrorCode = 'answers-invalid',
     /** What went wrong as a whole; the problems follow it, one a line. */
     readonly headline?: string,
   ) {
-    super(formatProblems(procedure, problems, file, headline), code, 2);
+    super(formatProblems(procedure, problems, file, headline), code, EXIT.badInput);
   }
 
   withFile(file: string): AnswersError {
