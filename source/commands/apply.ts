@@ -53,7 +53,7 @@ templates/answers/ and README):
                    truststore: take a server's certificate (an import with
                    url) without a sha256 pin, and print its fingerprint
   --json           one JSON document on stdout: { changed, backup, files,
-                   findings }
+                   notes, findings }
   --vault-password-env NAME
                    the internal keystore's password, for a home whose
                    passwords are $secret{} values (else [vault] password in
@@ -151,7 +151,7 @@ async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, co
   }
   if (values['dry-run']) {
     if (values.json) {
-      writeJson(context, { changed: false, dryRun: true, backup: null, files: prepared.writes.map((write) => write.path), plan: planJson(prepared), diff, findings: [] });
+      writeJson(context, { changed: false, dryRun: true, backup: null, files: prepared.writes.map((write) => write.path), plan: planJson(prepared), notes: prepared.notes, diff, findings: [] });
     } else {
       context.stdout.write(renderPlan(prepared));
       context.stdout.write(diff ? `\n${diff}` : '\nThe configuration file does not change.\n');
@@ -181,7 +181,7 @@ async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, co
     // Interrupted: report at once (no status pass), so the backup id is out before anyone sends a second signal.
     const findings = guard.signal ? [] : await findingsAfter(context, facts.located.home, values.profile);
     if (values.json) {
-      writeJson(context, { changed: result.changed.length > 0, backup: result.backupId, files: result.changed, findings, ...(prepared.request ? { request: prepared.request } : {}), ...(guard.signal ? { interrupted: guard.signal } : {}) });
+      writeJson(context, { changed: result.changed.length > 0, backup: result.backupId, files: result.changed, notes: prepared.notes, findings, ...(prepared.request ? { request: prepared.request } : {}), ...(guard.signal ? { interrupted: guard.signal } : {}) });
     } else if (prepared.request) {
       context.stdout.write(renderPlan(prepared));
       context.stdout.write(`\n${style.green('Request written.')} Backup ${result.backupId}. ${requestMessage(prepared.request)}\n`);

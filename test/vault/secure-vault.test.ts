@@ -5,7 +5,7 @@
  * those files on its own) must open everything afterwards.
  */
 import { X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
@@ -302,5 +302,66 @@ describe('an internal key whose password differs from its store password, on a h
     const java = await runStartupCheck(home);
     expect(java.serverStarts).toBe(false);
     expect(JSON.stringify(java)).toMatch(/needs the secure vault/);
+  });
+});
+
+/**
+ * The issue's matrix for the ways the tool is given the vault password other than password-persist (covered above
+ * on every profile) and the wizard's prompt (tmux tests): harden, rotate primary, internal and truststore, the
+ * server starts after each, nothing plain is left, password-tmp is never touched, and restoring every backup in
+ * turn brings back every byte of the home as it was before hardening.
+ */
+describe.each(['env', 'password-tmp'] as const)('harden, then rotate everything, with the vault unlocked from %s', (way) => {
+  it.each(['mi-4', 'ei-7'] as const)('%s', async (profile) => {
+    const { home } = await createSandbox(path.join(tempDir(), 'home'), profile);
+    const config = configFile(home, profile);
+    writeFileSync(config, `${readFileSync(config, 'utf8')}\n[secrets]\nadmin_password = "[admin-Pw-7]"\n`);
+    const tmpFile = path.join(home, 'password-tmp');
+    if (way === 'password-tmp') writeFileSync(tmpFile, 'wso2carbon\n', { mode: 0o600 });
+    const original = snapshotTree(home);
+    const unlock = way === 'env' ? ['--vault-password-env', 'VAULT_PW'] : [];
+    let vaultPassword = 'wso2carbon';
+    const env = () => ({ ...NEW, VAULT_PW: vaultPassword });
+    const tmpBytes = () => (existsSync(tmpFile) ? readFileSync(tmpFile) : undefined);
+    /**
+     * One procedure with the vault unlocked this way; password-tmp is exactly as it was; then the admin gives the
+     * server the vault password at start-up (the tool's notes say so) and the server starts. `vaultAfter`: the
+     * internal keystore's password after this step, when the step changes it.
+     */
+    const step = async (procedure: string, file: string, vaultAfter?: string): Promise<string> => {
+      const tmpBefore = tmpBytes();
+      const run = await runCliCaptured(['apply', procedure, '--answers', file, '--home', home, '--json', ...unlock], { env: env() });
+      expect(run.code, `${procedure}: ${run.stderr}`).toBe(0);
+      expect(tmpBytes(), 'password-tmp is never written').toEqual(tmpBefore);
+      if (vaultAfter !== undefined && way === 'password-tmp') expect(run.stdout + run.stderr, run.stdout).toMatch(/password-tmp holds the internal keystore's old password/);
+      if (vaultAfter !== undefined) vaultPassword = vaultAfter;
+      writeFileSync(tmpFile, `${vaultPassword}\n`, { mode: 0o600 });
+      await expectServerStarts(home);
+      if (way === 'env') rmSync(tmpFile);
+      return (JSON.parse(run.stdout) as { backup: string }).backup;
+    };
+
+    const backups: string[] = [];
+    backups.push(await step('secrets', answers('[secrets]\nencrypt_plaintext = true\nmove_keystore_passwords = true\n[vault]\npassword_file = "none"\n')));
+    expect(existsSync(path.join(home, 'password-persist'))).toBe(false);
+    expectNoPlaintext(home, profile);
+    expect(readFileSync(config, 'utf8')).not.toMatch(/admin-Pw-7|^\s*(password|key_password) = "wso2carbon"/m);
+    // On these profiles the internal keystore follows the primary: the primary's new password opens the vault.
+    backups.push(await step('primary', primaryAnswers('[secrets]\nstrategy = "re-encrypt"\n'), NEW.NEW_STORE_PW));
+    const internalAnswers = answers('[keystore]\nsource = "generate"\nfile_name = "internal.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_TRUST_PW" }\n[keystore.generate]\ndname = "CN=internal"\n[secrets]\nstrategy = "re-encrypt"\n');
+    backups.push(await step('internal', internalAnswers, NEW.NEW_TRUST_PW));
+    backups.push(await step('truststore', truststoreAnswers()));
+    expectNoPlaintext(home, profile);
+    for (const secret of Object.values(secretsOf(home, profile))) expect(secret).not.toMatch(/^\[/);
+
+    // Back to the start, one backup after the other, newest first.
+    if (way === 'password-tmp') writeFileSync(tmpFile, 'wso2carbon\n', { mode: 0o600 });
+    for (const backup of backups.reverse()) {
+      const restored = await runCliCaptured(['restore', '--home', home, backup]);
+      expect(restored.code, restored.stderr).toBe(0);
+    }
+    const after = snapshotTree(home);
+    for (const [file, hash] of Object.entries(original)) expect(after[file], file).toBe(hash);
+    await expectServerStarts(home);
   });
 });
