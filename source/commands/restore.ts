@@ -11,6 +11,7 @@ import { colourEnabled, makeStyle, type Style } from '../cli/style.js';
 import { locateHome } from '../config/locate.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { jsonText, printable, printableLines } from '../core/printable.js';
 
 export const RESTORE_HELP = `Usage: ei-keystore restore [--home DIR] [--list | [--force] ID] [--json]
 
@@ -62,14 +63,15 @@ export function renderBackupList(home: string, backups: BackupSummary[], interru
   if (backups.length === 0) {
     return [`No backups in ${backupsDir(home)} yet: nothing has been changed by ei-keystore in this home.`, ...untrustedLines(untrusted)].join('\n') + '\n';
   }
-  const rows = backups.map((backup) => [backup.id, when(backup.createdAt), backup.label, stateText(backup, interruptedIds, style), fileNames(backup)]);
+  // Labels and file names come from the backups' manifests, files of the home: escaped before any styling.
+  const rows = backups.map((backup) => [printable(backup.id), when(backup.createdAt), printable(backup.label), stateText(backup, interruptedIds, style), printable(fileNames(backup))]);
   const header = ['ID', 'WHEN', 'WHAT', 'STATE', 'FILES'];
   // Widths from the plain text: colour codes take no columns.
   const plain = (text: string) => text.replace(/\u001b\[\d+m/g, '');
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => plain(row[column] ?? '').length)));
   const line = (cells: string[]) =>
     cells.map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - plain(cell).length))).join('  ').trimEnd();
-  const out = [`Backups in ${backupsDir(home)}, newest first:`, style.bold(line(header)), ...rows.map(line)];
+  const out = [`Backups in ${printable(backupsDir(home))}, newest first:`, style.bold(line(header)), ...rows.map(line)];
   const interrupted = backups.filter((backup) => interruptedIds.has(backup.id));
   if (interrupted.length) {
     out.push('', `Interrupted: ${interrupted.map((backup) => backup.id).join(', ')}. 'ei-keystore restore ID' puts its files back.`);
@@ -104,7 +106,7 @@ export async function restoreCommand(args: string[], context: CommandContext): P
 
   if (values.list) {
     const survey = await surveyBackups(home);
-    if (values.json) context.stdout.write(JSON.stringify({ home, backups: survey.backups, untrusted: survey.untrusted }, null, 2) + '\n');
+    if (values.json) context.stdout.write(jsonText({ home, backups: survey.backups, untrusted: survey.untrusted }) + '\n');
     else {
       const interrupted = new Set((await interruptedTransactions(home, survey)).map((backup) => backup.id));
       context.stdout.write(renderBackupList(home, survey.backups, interrupted, style, survey.untrusted));
@@ -121,14 +123,14 @@ export async function restoreCommand(args: string[], context: CommandContext): P
       result = await restoreBackup(home, id, {
         ...(faults ? { faults } : {}),
         force: Boolean(values.force),
-        onWarning: (message) => context.stderr.write(`ei-keystore: warning: ${message}\n`),
+        onWarning: (message) => context.stderr.write(`ei-keystore: warning: ${printableLines(message)}\n`),
       });
     } catch (error) {
       if (guard.exitCode !== undefined && error instanceof UserError) throw new UserError(error.message, error.code, guard.exitCode);
       throw error;
     }
     if (values.json) {
-      context.stdout.write(JSON.stringify({ home, restored: result.restoredId, backupId: result.backupId, files: result.files, warnings: result.warnings }, null, 2) + '\n');
+      context.stdout.write(jsonText({ home, restored: result.restoredId, backupId: result.backupId, files: result.files, warnings: result.warnings }) + '\n');
       return guard.exitCode ?? EXIT.ok;
     }
     const lines = [`Restored backup ${result.restoredId} in ${home}:`];
@@ -137,7 +139,8 @@ export async function restoreCommand(args: string[], context: CommandContext): P
       lines.push(`  ${file.action === 'removed' ? 'removed ' : file.action === 'left' ? 'left    ' : 'put back'}  ${file.path} (${note})`);
     }
     lines.push(`The files as they were before this restore are in backup ${result.backupId}: undo with ${selfCommand(context.env)} restore --home ${shellWord(home)} ${result.backupId}`);
-    context.stdout.write(lines.join('\n') + '\n');
+    // Paths and labels come from the backup's manifest, a file of the home: escaped like any other.
+    context.stdout.write(printableLines(lines.join('\n')) + '\n');
     return guard.exitCode ?? EXIT.ok;
   } finally {
     guard.release();

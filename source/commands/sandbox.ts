@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import { createSandbox, DEFAULT_SANDBOX_PROFILE, SANDBOX_MARKER, type SandboxResult } from '../sandbox/create-sandbox.js';
 import { SANDBOX_ALIAS, SANDBOX_KEYSTORE, SANDBOX_PASSWORD, SANDBOX_TRUSTSTORE, SANDBOX_VALIDITY_DAYS } from '../sandbox/keystores.js';
 import { EXIT } from '../exit-codes.js';
+import { jsonText, printable, printableLines } from '../core/printable.js';
 
 export const SANDBOX_HELP = `Usage: ei-keystore sandbox DIR [--profile P] [--json]
 
@@ -60,20 +61,22 @@ function nextCommands(home: string): string[] {
 }
 
 export function renderSandbox(result: SandboxResult, bold: (text: string) => string): string {
+  // The directory is the user's argument: escaped before any styling, like every path this tool prints.
+  const home = printable(result.home);
   const label = `${PROFILES[result.profile].label}, profile ${result.profile}`;
   if (!result.created) {
-    const lines = [bold(`${result.home} is already a sandbox home`), `for ${label}; left as it is. Files:`];
+    const lines = [bold(`${home} is already a sandbox home`), `for ${label}; left as it is. Files:`];
     lines.push(...result.files.map((file) => `  ${file}`));
-    return [...lines, '', 'Next, try:', ...nextCommands(result.home).map((command) => `  ${command}`)].join('\n') + '\n';
+    return [...lines, '', 'Next, try:', ...nextCommands(result.home).map((command) => `  ${printable(command)}`)].join('\n') + '\n';
   }
   // Each note on its own line under its file: the paths alone nearly fill an 80-column terminal.
-  const lines = [bold(`Made a sandbox home in ${result.home}`), `for ${label}:`];
+  const lines = [bold(`Made a sandbox home in ${home}`), `for ${label}:`];
   for (const file of result.files) lines.push(`  ${file}`, ...(FILE_NOTES[file] ? [`    ${FILE_NOTES[file]}`] : []));
   lines.push(`Every password is WSO2's shipped default, ${SANDBOX_PASSWORD}. Keystores are mode 0600.`);
   const note = PROFILE_NOTES[result.profile];
   if (note) lines.push(note);
   lines.push('Nothing here is a real server: try anything.');
-  lines.push('', 'Next, try:', ...nextCommands(result.home).map((command) => `  ${command}`));
+  lines.push('', 'Next, try:', ...nextCommands(result.home).map((command) => `  ${printable(command)}`));
   return lines.join('\n') + '\n';
 }
 
@@ -104,9 +107,9 @@ export async function sandboxCommand(args: string[], context: CommandContext): P
     );
   }
   if (values.json) {
-    context.stdout.write(JSON.stringify({ home: result.home, profile: result.profile, files: result.files, created: result.created }, null, 2) + '\n');
+    context.stdout.write(jsonText({ home: result.home, profile: result.profile, files: result.files, created: result.created }) + '\n');
     // Messages go to stderr: stdout holds the one JSON document.
-    if (!result.created) context.stderr.write(`ei-keystore: ${result.home} is already a sandbox home; left as it is.\n`);
+    if (!result.created) context.stderr.write(`ei-keystore: ${printableLines(result.home)} is already a sandbox home; left as it is.\n`);
     return EXIT.ok;
   }
   context.stdout.write(renderSandbox(result, makeStyle(colourEnabled(context.stdout, context.env)).bold));

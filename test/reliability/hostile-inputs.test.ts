@@ -322,4 +322,27 @@ describe('escapes: text from a keystore or a configuration never drives the term
     expect(refused.stderr).not.toMatch(CONTROL);
     expect(refused.stderr).toContain(ESCAPED);
   });
+
+  it('sandbox and restore print a home whose path holds control characters escaped, in text and in --json', async () => {
+    const home = path.join(tempDir(), EVIL);
+    const made = await runBundle(['sandbox', home]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout + made.stderr).not.toMatch(CONTROL);
+    expect(made.stdout).toContain(ESCAPED);
+    const again = await runBundle(['sandbox', home, '--json']);
+    expect(again.stdout + again.stderr).not.toMatch(CONTROL);
+    expect((JSON.parse(again.stdout) as { home: string }).home).toBe(home);
+    const answers = path.join(tempDir(), 'truststore.toml');
+    writeFileSync(answers, '[truststore]\nsource = "copy-current"\nfile_name = "trust.jks"\ntype = "JKS"\npassword = { env = "P" }\n');
+    const applied = await runBundle(['apply', 'truststore', '--answers', answers, '--home', home, '--json'], { P: 'trust-Pw-1' });
+    expect(applied.code, applied.stderr).toBe(0);
+    const list = await runBundle(['restore', '--home', home, '--list']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout + list.stderr).not.toMatch(CONTROL);
+    expect(list.stdout).toContain(ESCAPED);
+    const restored = await runBundle(['restore', '--home', home, (JSON.parse(applied.stdout) as { backup: string }).backup]);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout + restored.stderr).not.toMatch(CONTROL);
+    expect(restored.stdout).toContain(ESCAPED);
+  });
 });
