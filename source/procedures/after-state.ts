@@ -326,16 +326,19 @@ async function vaultPasswordFile(facts: HomeFacts, roles: readonly RoleAfter[], 
   const persist = path.join(home, 'password-persist');
   const existing = await fileBytesOrUndefined(persist, home);
   const key = changed.keyPassword ?? changed.password;
-  const tmpNote = 'password-tmp holds the internal keystore\'s old password; write the new one there before restarting (the server reads it first, then deletes it).';
+  // The one-shot files the server reads before password-persist (and renames or deletes): they hold what the admin
+  // typed for the old keystore, and would lock the vault at the next start.
+  const oneShot: string[] = [];
+  for (const name of ['password', 'password-tmp']) if (await fileBytesOrUndefined(path.join(home, name), home)) oneShot.push(name);
+  const oneShotNote = (name: string) => `${name} holds the internal keystore's old password; write the new one there before restarting (the server reads ${name} before password-persist, then ${name === 'password' ? 'renames' : 'deletes'} it).`;
+  notes.push(...oneShot.map(oneShotNote));
   if (existing) {
-    if (await fileBytesOrUndefined(path.join(home, 'password-tmp'), home)) notes.push(tmpNote);
     const content = key === changed.password ? `${changed.password}\n` : `${changed.password}\n${key}\n`;
+    if (existing.toString('utf8') === content) return writes;
     notes.push(`password-persist is rewritten with the internal keystore's new password${key === changed.password ? '' : 's (line 2, the key password, is read only when the server starts with -Dkey.password=true)'}.`);
     return [...writes, { path: persist, content: Buffer.from(content, 'utf8'), mode: 0o600, role: 'vault password file' }];
   }
-  if (await fileBytesOrUndefined(path.join(home, 'password-tmp'), home)) {
-    notes.push('password-tmp holds the internal keystore\'s old password; write the new one there before restarting (the server deletes the file after reading it).');
-  } else if (facts.vault || needsVault(facts.resolved)) {
+  if (oneShot.length === 0 && (facts.vault || needsVault(facts.resolved))) {
     notes.push('At the next start the server asks for the internal keystore\'s new password (or reads it from password-tmp or password-persist).');
   }
   return writes;

@@ -136,6 +136,22 @@ describe('unlocking the vault each way', () => {
     for (const [file, hash] of Object.entries(before)) if (!file.startsWith('.ei-keystore')) expect(after[file], file).toBe(hash);
   });
 
+  it('<home>/password (what the server reads first, then renames to password-tmp) is read too and never changed', async () => {
+    const home = await hardenedHome('mi-4', undefined);
+    const file = path.join(home, 'password');
+    writeFileSync(file, 'wso2carbon\n', { mode: 0o600 });
+    await expectServerStarts(home);
+    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }>; roles: Array<{ opened: boolean }> };
+    expect(status.findings.map((finding) => finding.code)).not.toContain('vault-locked');
+    expect(status.roles.every((role) => role.opened)).toBe(true);
+    const run = await apply(home, 'primary', primaryAnswers('[secrets]\nstrategy = "re-encrypt"\n'));
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/password holds the internal keystore's old password; write the new one there before restarting \(the server reads password before password-persist, then renames it\)/);
+    expect(readFileSync(file, 'utf8')).toBe('wso2carbon\n');
+    writeFileSync(file, `${NEW.NEW_STORE_PW}\n`, { mode: 0o600 });
+    await expectServerStarts(home);
+  });
+
   it('a [vault] password in the answers file unlocks it too', async () => {
     const home = await hardenedHome('mi-4', undefined);
     const file = answers(`[truststore]\nsource = "copy-current"\nfile_name = "trust.jks"\ntype = "JKS"\npassword = { env = "NEW_TRUST_PW" }\n[vault]\npassword = { env = "VAULT_PW" }\n`);
