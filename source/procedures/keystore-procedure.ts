@@ -18,6 +18,7 @@ import { guardSecrets } from './secrets-guard.js';
 import { importIntoTruststore } from './truststore-import.js';
 import { refusePlaceholderPassword, settleAfterState } from './after-state.js';
 import { refuseAnotherRolesFile, replacedRole } from './role-files.js';
+import { newPasswordProblem } from '../core/password-rule.js';
 
 /**
  * Procedures 1 and 2 of the source document: put a key pair in a keystore in the security directory and point
@@ -199,8 +200,9 @@ export async function prepareKeystoreProcedure(
 function checkPasswords(keystore: KeystoreAnswers, secrets: KeystoreSecrets): void {
   refusePlaceholderPassword('[keystore] password', secrets.password);
   refusePlaceholderPassword('[keystore] key_password', secrets.keyPassword);
-  if (secrets.password.length < 6) {
-    throw new UserError('[keystore] password: Java needs a keystore password of at least 6 characters.', 'answers-invalid');
+  const passwordProblem = newPasswordProblem(secrets.password);
+  if (passwordProblem) {
+    throw new UserError(`[keystore] password: ${passwordProblem} Give a longer one.`, 'answers-invalid');
   }
   if (keystore.type === 'PKCS12' && secrets.keyPassword !== secrets.password) {
     throw new UserError('[keystore] key_password: a PKCS12 keystore has one password, so key_password must equal password (or be left out).', 'answers-invalid');

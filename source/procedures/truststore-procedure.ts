@@ -16,6 +16,7 @@ import type { PlanAction, PreparedChange } from './prepared.js';
 import { editTruststore, type CertificateToTrust } from './truststore-import.js';
 import { refusePlaceholderPassword, settleAfterState } from './after-state.js';
 import { refuseAnotherRolesFile, replacedRole } from './role-files.js';
+import { newPasswordProblem } from '../core/password-rule.js';
 
 const DEFAULT_ALIAS = 'wso2carbon';
 
@@ -29,7 +30,8 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
   const { profile, located } = facts;
   const current = facts.resolved.roles.truststore;
   const target = path.join(located.home, profile.securityDir, settings.fileName);
-  if (secrets.password.length < 6) throw new UserError('[truststore] password: Java needs a keystore password of at least 6 characters.', 'answers-invalid');
+  const passwordProblem = newPasswordProblem(secrets.password);
+  if (passwordProblem) throw new UserError(`[truststore] password: ${passwordProblem} Give a longer one.`, 'answers-invalid');
   refusePlaceholderPassword('[truststore] password', secrets.password);
   refuseAnotherRolesFile(facts, 'truststore', target);
 

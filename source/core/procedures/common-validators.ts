@@ -2,6 +2,7 @@ import { UserError } from '../../errors.js';
 import { parseDname } from '../../keystore/dname.js';
 import { parseSubjectAltNames } from '../../keystore/san.js';
 import type { FieldValue } from './types.js';
+import { newPasswordProblem } from '../password-rule.js';
 
 /** Runs a parser that throws UserError and turns its message into an inline validation message. */
 export function problemOf(check: () => unknown): string | undefined {
@@ -34,7 +35,7 @@ export function validAlias(value: FieldValue): string | undefined {
 }
 
 export function validNewPassword(value: FieldValue): string | undefined {
-  return text(value).length < 6 ? 'Java needs at least 6 characters.' : undefined;
+  return newPasswordProblem(text(value));
 }
 
 /** The password every WSO2 product ships with: public knowledge. */
