@@ -202,6 +202,8 @@ class PlaceholderKeeper {
   /** True when `change` is dropped because its line stays a placeholder; vault writes go into `changes`. */
   keep(change: TomlChange, changes: TomlChange[]): boolean {
     if (!PASSWORD_KEYS.includes(change.key as RoleKey) || typeof change.value !== 'string') return false;
+    // A new value that is itself a placeholder (apply secrets writes `$secret{alias}`) is written as it is: no plain text.
+    if (tokenize(change.value).some((token) => token.kind !== 'text')) return false;
     const where = `[${change.table.join('.')}] ${change.key}`;
     const explicit = lookupDotted(this.facts.document.data, [...change.table, change.key].join('.'));
     if (explicit === undefined) {

@@ -243,7 +243,7 @@ function Wizard(props: WizardAppProps) {
           />
         ) : null;
       case 'planning':
-        return <ApplyScreen title="Planning the change" tag={tag} steps={[{ id: 'plan', label: 'Generate keys, build keystores and patch the configuration in memory', state: 'running' }]} />;
+        return <ApplyScreen title="Planning the change" tag={tag} steps={[{ id: 'plan', label: screen.procedure === 'secrets' ? 'Encrypt the passwords and patch the configuration in memory' : 'Generate keys, build keystores and patch the configuration in memory', state: 'running' }]} />;
       case 'review':
         return (
           <ReviewScreen

@@ -21,7 +21,7 @@ export const HARDEN_PROCEDURE: ProcedureDefinition = {
   id: 'secrets',
   title: 'Encrypt passwords',
   intro:
-    "Passwords move out of the configuration into the secure vault, as WSO2's cipher tool does: each is encrypted with the internal key's certificate into [secrets] and written as $secret{alias}. No Java is needed.",
+    "Passwords move into the secure vault: encrypted for the internal key into [secrets], used as $secret{alias}, as WSO2's cipher tool does.",
   fields: [
     {
       id: 'encrypt_plaintext',
