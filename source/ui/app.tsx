@@ -186,13 +186,14 @@ function Wizard(props: WizardAppProps) {
   /** "Encrypt passwords" chosen on the Done screen: the home (just changed) is read again, then its questions. */
   const encryptNext = async () => {
     const review = reviewRef.current;
+    if (!review) return; // already on its way (a second e while the home is read again)
+    reviewRef.current = undefined;
     try {
-      const { facts, vaultPassword } = await reloadWizardHome(props, [vaultPasswordRef.current, (review?.secrets as { password?: string } | undefined)?.password]);
+      const { facts, vaultPassword } = await reloadWizardHome(props, [vaultPasswordRef.current, (review.secrets as { password?: string } | undefined)?.password]);
       vaultPasswordRef.current = vaultPassword;
       const report = await gatherStatus({ located: facts.located, env: props.env, now: props.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
       const wizard = { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) };
       setHome({ facts, wizard, report });
-      reviewRef.current = undefined;
       if (wizard.harden?.refusal) {
         setHomeNotice(wizard.harden.refusal);
         dispatch({ type: 'home' });

@@ -116,7 +116,7 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
               label: `Import the CA's reply to the pending ${request.role} request`,
               hint: printable(`${request.subject}, written to ${path.basename(request.csrFile)}`),
             })),
-            { value: 'primary', label: 'Change the primary keystore', hint: 'TLS and message signing: a CA-signed certificate is recommended' },
+            { value: 'primary', label: 'Change the primary keystore', hint: 'TLS and message signing: a CA-signed certificate is best' },
             {
               value: 'internal',
               label: 'Separate the internal keystore',
@@ -127,7 +127,7 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
                   : 'the key that encrypts secrets',
             },
             { value: 'truststore', label: 'Change the truststore', hint: 'start from the current one and import certificates' },
-            { value: 'secrets', label: 'Encrypt passwords', hint: hardenRefusal ? 'not available here (Enter says why)' : 'move passwords into the secure vault, as the cipher tool does' },
+            { value: 'secrets', label: 'Encrypt passwords', hint: hardenRefusal ? 'not available here (Enter says why)' : 'passwords into the secure vault, as the cipher tool does' },
             { value: 'status', label: 'Full status', hint: 'every finding, with what to do' },
             { value: 'quit', label: 'Quit' },
           ]}
