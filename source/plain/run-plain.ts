@@ -38,11 +38,12 @@ export async function runPlain(options: PlainOptions): Promise<number> {
   const errors = report.findings.filter((finding) => finding.level === 'error').length;
   if (report.findings.length > 0) say(`  ${errors} error(s), ${report.findings.length - errors} other finding(s): ei-keystore status shows them all.`);
 
+  const wizardFacts = await wizardFactsWithStatus(facts, report);
   const choice = await options.prompts.select('What do you want to do?', [
     { value: 'primary', label: PROCEDURE_DEFINITIONS.primary.title },
     { value: 'internal', label: PROCEDURE_DEFINITIONS.internal.title, hint: facts.profile.internalConfigurable ? undefined : `not read by ${facts.profile.label}` },
     { value: 'truststore', label: PROCEDURE_DEFINITIONS.truststore.title },
-    { value: 'secrets', label: PROCEDURE_DEFINITIONS.secrets.title, hint: 'move passwords into the secure vault' },
+    { value: 'secrets', label: PROCEDURE_DEFINITIONS.secrets.title, hint: wizardFacts.harden?.refusal ? 'not available here' : 'move passwords into the secure vault' },
     { value: 'quit', label: 'Quit' },
   ]);
   if (choice === 'quit') return 0;
@@ -51,7 +52,6 @@ export async function runPlain(options: PlainOptions): Promise<number> {
     say(`${facts.profile.label} does not read [keystore.internal]: ${facts.profile.internalNote}`);
     return 0;
   }
-  const wizardFacts = await wizardFactsWithStatus(facts, report);
   // Refused at the menu, before any question, by the planner's own rules (nothing to encrypt, no RSA internal key).
   if (definition.id === 'secrets' && wizardFacts.harden?.refusal) {
     say(wizardFacts.harden.refusal);
