@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { PROCEDURE_DEFINITIONS, visibleFields } from '../core/procedures/index.js';
 import type { FieldValue, ProcedureDefinition, WizardFacts } from '../core/procedures/types.js';
-import { serializeAnswers } from '../core/answers/serialize.js';
 import { printableLines } from '../core/printable.js';
 import { stepLabel } from '../core/step-labels.js';
 import { selfCommand, shellWord } from '../cli/self-command.js';
@@ -11,7 +10,7 @@ import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan, requestMessage } from '../procedures/plan-render.js';
-import { CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, reviewChange, saveAnswersFile, wizardFactsWithStatus, type WizardSessionOptions } from '../procedures/session.js';
+import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, wizardFactsWithStatus, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus } from '../status/gather.js';
 import { askField } from './ask-field.js';
 import type { PlainPrompts } from './prompts.js';
@@ -40,10 +39,12 @@ export async function runPlain(options: PlainOptions): Promise<number> {
   const errors = report.findings.filter((finding) => finding.level === 'error').length;
   if (report.findings.length > 0) say(`  ${errors} error(s), ${report.findings.length - errors} other finding(s): ei-keystore status shows them all.`);
 
+  const wizardFacts = await wizardFactsWithStatus(facts, report);
   const choice = await options.prompts.select('What do you want to do?', [
     { value: 'primary', label: PROCEDURE_DEFINITIONS.primary.title },
     { value: 'internal', label: PROCEDURE_DEFINITIONS.internal.title, hint: facts.profile.internalConfigurable ? undefined : `not read by ${facts.profile.label}` },
     { value: 'truststore', label: PROCEDURE_DEFINITIONS.truststore.title },
+    { value: 'secrets', label: PROCEDURE_DEFINITIONS.secrets.title, hint: wizardFacts.harden?.refusal ? 'not available here' : 'move passwords into the secure vault' },
     { value: 'quit', label: 'Quit' },
   ]);
   if (choice === 'quit') return EXIT.ok;
@@ -52,7 +53,24 @@ export async function runPlain(options: PlainOptions): Promise<number> {
     say(`${facts.profile.label} does not read [keystore.internal]: ${facts.profile.internalNote}`);
     return EXIT.ok;
   }
-  return runProcedure(definition, facts, await wizardFactsWithStatus(facts, report), options, say);
+  // Refused at the menu, before any question, by the planner's own rules (nothing to encrypt, no RSA internal key).
+  if (definition.id === 'secrets' && wizardFacts.harden?.refusal) {
+    say(wizardFacts.harden.refusal);
+    return EXIT.ok;
+  }
+  return runProcedure(definition, facts, wizardFacts, options, say);
+}
+
+/** "Encrypt passwords" offered on the Done screen: the home read again (it just changed), then the same questions. */
+async function runHardenNext(options: PlainOptions, say: (line: string) => void, vaultCandidates: Array<string | undefined>): Promise<number> {
+  const { facts, vaultPassword } = await reloadWizardHome(options, vaultCandidates);
+  const report = await gatherStatus({ located: facts.located, env: options.env, now: options.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
+  const wizardFacts = await wizardFactsWithStatus(facts, report);
+  if (wizardFacts.harden?.refusal) {
+    say(wizardFacts.harden.refusal);
+    return EXIT.ok;
+  }
+  return runProcedure(PROCEDURE_DEFINITIONS.secrets, facts, wizardFacts, { ...options, ...(vaultPassword !== undefined ? { vaultPassword } : {}) }, say);
 }
 
 async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, wizardFacts: WizardFacts, options: PlainOptions, say: (line: string) => void): Promise<number> {
@@ -92,7 +110,7 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, w
       const target = path.resolve(options.cwd, file);
       // As the Ink wizard: never over an existing file; a problem (a folder, no permission) is said and asked again.
       try {
-        await saveAnswersFile(facts.located.home, target, serializeAnswers(definition.id, review.answers));
+        await saveAnswersFile(facts.located.home, target, answersText(definition.id, review.answers));
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         say(`✗ ${error.message} Nothing was saved.`);
@@ -126,10 +144,18 @@ async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, w
       say('  To undo:');
       say(`  ${selfCommand(options.env)} restore --home ${shellWord(facts.located.home)} ${result.backupId}`);
       say('  Restart the server for the change to take effect.');
-      if (definition.id !== 'truststore') say('  Secrets typed in plaintext brackets in [secrets]: run the cipher tool again.');
       if (definition.id === 'internal') say(`  ${CLUSTER_NOTE}`);
       if (definition.id === 'primary') say(`  For partners who must trust this server: ${selfCommand(options.env)} export primary --out primary.pem --home ${shellWord(facts.located.home)}`);
-      return guard.exitCode ?? EXIT.ok;
+      if (guard.exitCode !== undefined || !leavesPlaintextPasswords(review.prepared, facts)) return guard.exitCode ?? EXIT.ok;
+      say('  Passwords are now in plain text in the configuration (or in [secrets] brackets).');
+      guard.release(); // the change is written: the question that follows is an ordinary one
+      const next = await options.prompts.select('What next?', [
+        { value: 'secrets', label: `${PROCEDURE_DEFINITIONS.secrets.title} now`, hint: 'move them into the secure vault' },
+        { value: 'quit', label: 'Quit', hint: `later: ${selfCommand(options.env)} apply secrets` },
+      ]);
+      if (next !== 'secrets') return EXIT.ok;
+      const keystoreSecrets = review.secrets as { password?: string } | undefined;
+      return runHardenNext(options, say, [options.vaultPassword, keystoreSecrets?.password]);
     } finally {
       guard.release();
     }

@@ -25,14 +25,37 @@ export function aliasFor(key: string): string {
   return key.replace(/[^A-Za-z0-9_]+/g, '_');
 }
 
+/** The key the vault encrypts for: the internal keystore's, which must be RSA (the cipher tool's transformation). */
+export async function internalCipherKey(facts: HomeFacts): Promise<Awaited<ReturnType<typeof currentKeyPair>>> {
+  const pair = await currentKeyPair(facts.resolved.roles.internal, 'encrypt passwords for the secure vault', facts.located.home);
+  if (pair.privateKey.asymmetricKeyType !== 'rsa') {
+    throw new UserError(`The internal keystore's key is ${(pair.privateKey.asymmetricKeyType ?? '').toUpperCase()}; the secure vault needs RSA. Separate an RSA internal keystore first (ei-keystore apply internal). Nothing was written.`, 'cipher-needs-rsa');
+  }
+  return pair;
+}
+
+/** The password keys of the keystore tables the configuration sets (what `move_keystore_passwords` moves). */
+export function keystorePasswordKeys(resolved: HomeFacts['resolved']): string[] {
+  const keys: string[] = [];
+  for (const role of ['primary', 'internal', 'truststore'] as const) {
+    const target = resolved.roles[role];
+    if (!target.configured) continue;
+    for (const key of role === 'truststore' ? ['password'] : ['password', 'key_password']) keys.push(`${target.table}.${key}`);
+  }
+  return [...new Set(keys)];
+}
+
+/** Whether the configuration's `key` holds a password the planner moves: text, not (only) a placeholder. */
+export function holdsPlaintextPassword(data: Readonly<Record<string, unknown>>, key: string): boolean {
+  const value = lookupDotted(data, key);
+  return typeof value === 'string' && value !== '' && tokenize(value).every((token) => token.kind === 'text');
+}
+
 export async function prepareHarden(facts: HomeFacts, answers: HardenAnswers): Promise<PreparedChange> {
   const { located, resolved } = facts;
   const home = located.home;
   const internal = resolved.roles.internal;
-  const pair = await currentKeyPair(internal, 'encrypt passwords for the secure vault', home);
-  if (pair.privateKey.asymmetricKeyType !== 'rsa') {
-    throw new UserError(`The internal keystore's key is ${(pair.privateKey.asymmetricKeyType ?? '').toUpperCase()}; the secure vault needs RSA. Separate an RSA internal keystore first (ei-keystore apply internal). Nothing was written.`, 'cipher-needs-rsa');
-  }
+  const pair = await internalCipherKey(facts);
   const certificate = pair.entry.chain[0]!;
   const existing = secretsOf(facts.document.data);
   const changes: TomlChange[] = [];
@@ -52,13 +75,7 @@ export async function prepareHarden(facts: HomeFacts, answers: HardenAnswers): P
   }
 
   const toMove: string[] = [];
-  if (answers.moveKeystorePasswords) {
-    for (const role of ['primary', 'internal', 'truststore'] as const) {
-      const target = resolved.roles[role];
-      if (!target.configured) continue;
-      for (const key of role === 'truststore' ? ['password'] : ['password', 'key_password']) toMove.push(`${target.table}.${key}`);
-    }
-  }
+  if (answers.moveKeystorePasswords) toMove.push(...keystorePasswordKeys(resolved));
   toMove.push(...answers.move);
   for (const key of [...new Set(toMove)]) {
     const value = lookupDotted(facts.document.data, key);

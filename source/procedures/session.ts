@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { keystoreAnswersFrom, PROCEDURE_DEFINITIONS, truststoreAnswersFrom, effectiveValues } from '../core/procedures/index.js';
+import { hardenAnswersFrom, keystoreAnswersFrom, PROCEDURE_DEFINITIONS, truststoreAnswersFrom, effectiveValues } from '../core/procedures/index.js';
 import type { FieldValues, ProcedureIO, WizardFacts } from '../core/procedures/types.js';
 import type { Answers } from '../core/answers/types.js';
 import type { KeystoreSecrets, TruststoreSecrets } from '../core/answers/secret-fields.js';
@@ -9,12 +9,16 @@ import { KeystoreError, UserError } from '../errors.js';
 import { readCertificateFile } from '../keystore/certificate-file.js';
 import { describeCertificate } from '../keystore/describe.js';
 import { detectFormat, openKeystoreFile, readKeystoreBytes } from '../keystore/open.js';
-import type { HomeFacts } from './facts.js';
+import { loadWizardHomeFacts, type HomeFacts } from './facts.js';
 import { keyFromExistingKeystore } from './key-material.js';
 import { readPendingSync } from './pending.js';
 import { fetchServerChainView } from './server-chain-view.js';
 import { truststoreEntryFacts } from './truststore-entries.js';
 import { prepareChange } from './prepare.js';
+import { hardenFacts } from './harden-facts.js';
+import { prepareHarden } from './harden-procedure.js';
+import { serializeAnswers } from '../core/answers/serialize.js';
+import { serializeHardenAnswers, type HardenAnswers } from '../vault/harden-answers.js';
 import type { PreparedChange } from './prepared.js';
 import type { StatusReport } from '../status/gather.js';
 import { STATE_DIR_NAME } from '../apply/layout.js';
@@ -88,6 +92,7 @@ export async function wizardFactsWithStatus(facts: HomeFacts, report: StatusRepo
     ...wizardFactsOf(facts),
     primaryIsShippedKey: report.findings.some((finding) => finding.code === 'default-keystore' && finding.role === 'primary'),
     ...(truststoreAliases ? { truststoreAliases } : {}),
+    harden: await hardenFacts(facts),
   };
 }
 
@@ -175,7 +180,7 @@ export const CLUSTER_NOTE =
  * Where the wizards offer to save answers: the home's own `.ei-keystore/answers/`, not the current directory
  * (often a checkout of this tool, or someone's home directory).
  */
-export function defaultAnswersPath(home: string, procedure: 'primary' | 'internal' | 'truststore'): string {
+export function defaultAnswersPath(home: string, procedure: 'primary' | 'internal' | 'truststore' | 'secrets'): string {
   return path.join(home, STATE_DIR_NAME, 'answers', `${procedure}-answers.toml`);
 }
 
@@ -213,16 +218,54 @@ export function answersFromValues(procedure: 'primary' | 'internal' | 'truststor
 export interface Review {
   prepared: PreparedChange;
   diff: string;
-  answers: Answers;
-  secrets: KeystoreSecrets | TruststoreSecrets;
+  answers: Answers | HardenAnswers;
+  secrets?: KeystoreSecrets | TruststoreSecrets;
+}
+
+/** The answers as the text of an answers file for `apply <procedure>`: passwords only as `{ env = "..." }`. */
+export function answersText(procedure: 'primary' | 'internal' | 'truststore' | 'secrets', answers: Answers | HardenAnswers): string {
+  if (procedure === 'secrets') return serializeHardenAnswers(answers as HardenAnswers);
+  return serializeAnswers(procedure, answers as Answers);
 }
 
 /** Plans the change the values describe, in memory, and renders its masked diff. Writes nothing. */
-export async function reviewChange(facts: HomeFacts, procedure: 'primary' | 'internal' | 'truststore', values: FieldValues, cwd: string): Promise<Review> {
+export async function reviewChange(facts: HomeFacts, procedure: 'primary' | 'internal' | 'truststore' | 'secrets', values: FieldValues, cwd: string): Promise<Review> {
+  if (procedure === 'secrets') {
+    // "Encrypt passwords" plans with the vault the session unlocked (facts.vault); its answers hold no password.
+    const answers = hardenAnswersFrom(effectiveValues(PROCEDURE_DEFINITIONS.secrets, { facts: { ...wizardFactsOf(facts), harden: await hardenFacts(facts) }, values }));
+    const prepared = await prepareHarden(facts, answers);
+    return { prepared, diff: unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative }), answers };
+  }
   // The same facts the fields were asked with: a field shown only for them (the removal list) must stay visible.
   const wizard = { ...wizardFactsOf(facts), ...(procedure === 'truststore' ? { truststoreEntries: await truststoreEntryFacts(facts) } : {}) };
   const { answers, secrets } = answersFromValues(procedure, values, wizard, cwd);
   const prepared = await prepareChange(facts, answers, secrets);
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   return { prepared, diff, answers, secrets };
+}
+
+/**
+ * Whether a change wrote passwords in plain text into the configuration, or left `[secrets]` values in brackets:
+ * then the Done screens offer "Encrypt passwords" next. (The after-state says so in its plan notes.)
+ */
+export function leavesPlaintextPasswords(prepared: PreparedChange, facts: HomeFacts): boolean {
+  if (prepared.procedure === 'secrets' || prepared.request) return false;
+  return prepared.notes.some((note) => note.includes(' written in plain text in ')) || facts.resolved.secrets.some((secret) => secret.state === 'plaintext');
+}
+
+/**
+ * The home read again after a change, for the next procedure of the same session. The vault password asked at the
+ * start may no longer open the internal keystore (the change gave it a new password): each candidate is tried, the
+ * first that opens it is kept, and with none the home is read locked (as at a start without the password).
+ */
+export async function reloadWizardHome(options: WizardSessionOptions, candidates: ReadonlyArray<string | undefined>): Promise<{ facts: HomeFacts; vaultPassword?: string }> {
+  for (const candidate of [...new Set(candidates)]) {
+    if (candidate === undefined || candidate === '') continue;
+    try {
+      return { facts: await loadWizardHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, vaultPassword: candidate }), vaultPassword: candidate };
+    } catch (error) {
+      if (!(error instanceof UserError) || error.code !== 'vault-password-wrong') throw error;
+    }
+  }
+  return { facts: await loadWizardHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now }) };
 }

@@ -3,7 +3,6 @@ import { Box, Text } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { PROCEDURE_DEFINITIONS } from '../core/procedures/index.js';
 import type { WizardFacts } from '../core/procedures/types.js';
-import { serializeAnswers } from '../core/answers/serialize.js';
 import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
 import { renderStatus } from '../commands/status-render.js';
@@ -14,7 +13,7 @@ import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan } from '../procedures/plan-render.js';
-import { CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, reviewChange, saveAnswersFile, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../procedures/session.js';
+import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../procedures/session.js';
 import { gatherStatus, type StatusReport } from '../status/gather.js';
 import { useKeys } from './components/index.js';
 import { FormScreen } from './screens/form-screen.js';
@@ -79,6 +78,9 @@ function Wizard(props: WizardAppProps) {
   const [home, setHome] = useState<{ facts: HomeFacts; wizard: WizardFacts; report: StatusReport } | undefined>();
   const [keytool, setKeytool] = useState(props.keytoolAvailable);
   const [saveProblem, setSaveProblem] = useState<string | undefined>();
+  const [homeNotice, setHomeNotice] = useState<string | undefined>();
+  // The vault password in use: the one asked before the screens, or the one that opens the vault after a change.
+  const vaultPasswordRef = useRef(props.vaultPassword);
   const reviewRef = useRef<Review | undefined>(undefined);
   const applyingRef = useRef(false);
   const interruptedRef = useRef(false);
@@ -173,12 +175,33 @@ function Wizard(props: WizardAppProps) {
     if (!review || screen.name !== 'save') return;
     const target = path.resolve(props.cwd, file.trim());
     try {
-      await saveAnswersFile(home!.facts.located.home, target, serializeAnswers(screen.procedure, review.answers));
+      await saveAnswersFile(home!.facts.located.home, target, answersText(screen.procedure, review.answers));
       setSaveProblem(undefined);
       dispatch({ type: 'saved', notice: `Saved ${target}: export the passwords it names, then run ${selfCommand(props.env)} apply ${screen.procedure} --answers ${shellWord(target)} --home ${shellWord(home!.facts.located.home)}` });
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       setSaveProblem(error.message);
+    }
+  };
+
+  /** "Encrypt passwords" chosen on the Done screen: the home (just changed) is read again, then its questions. */
+  const encryptNext = async () => {
+    const review = reviewRef.current;
+    if (!review) return; // already on its way (a second e while the home is read again)
+    reviewRef.current = undefined;
+    try {
+      const { facts, vaultPassword } = await reloadWizardHome(props, [vaultPasswordRef.current, (review.secrets as { password?: string } | undefined)?.password]);
+      vaultPasswordRef.current = vaultPassword;
+      const report = await gatherStatus({ located: facts.located, env: props.env, now: props.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
+      const wizard = { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) };
+      setHome({ facts, wizard, report });
+      if (wizard.harden?.refusal) {
+        setHomeNotice(wizard.harden.refusal);
+        dispatch({ type: 'home' });
+      } else dispatch({ type: 'open', procedure: 'secrets', fresh: true });
+    } catch (error) {
+      if (error instanceof UserError) props.onExit(error.exitCode, `ei-keystore: ${error.message}`);
+      else throw error;
     }
   };
 
@@ -191,7 +214,10 @@ function Wizard(props: WizardAppProps) {
             sandbox={props.sandbox}
             dryRun={props.dryRun}
             internalRefusal={home && !home.facts.profile.internalConfigurable ? home.facts.profile.internalNote : undefined}
+            hardenRefusal={home?.wizard.harden?.refusal}
+            notice={homeNotice}
             onChoose={(choice) => {
+              setHomeNotice(undefined);
               if (choice === 'quit') props.onExit(EXIT.ok);
               else if (choice === 'status') dispatch({ type: 'show-status' });
               else if (choice === 'reply-primary' || choice === 'reply-internal') {
@@ -219,7 +245,7 @@ function Wizard(props: WizardAppProps) {
           />
         ) : null;
       case 'planning':
-        return <ApplyScreen title="Planning the change" tag={tag} steps={[{ id: 'plan', label: 'Generate keys, build keystores and patch the configuration in memory', state: 'running' }]} />;
+        return <ApplyScreen title="Planning the change" tag={tag} steps={[{ id: 'plan', label: screen.procedure === 'secrets' ? 'Encrypt the passwords and patch the configuration in memory' : 'Generate keys, build keystores and patch the configuration in memory', state: 'running' }]} />;
       case 'review':
         return (
           <ReviewScreen
@@ -268,8 +294,8 @@ function Wizard(props: WizardAppProps) {
               ],
               next: [
                 'Restart the server for the change to take effect.',
-                ...(plaintextSecrets(facts) > 0 ? [`${plaintextSecrets(facts)} value(s) in [secrets] are still in plaintext brackets: encrypt them with ${self} apply secrets (Encrypt passwords).`] : []),
-                ...(reviewRef.current?.prepared.notes.some((note) => note.includes('written in plain text')) ? [`New passwords were written in plain text: move them into the secure vault with ${self} apply secrets (Encrypt passwords).`] : []),
+                ...(screen.procedure !== 'secrets' && plaintextSecrets(facts) > 0 ? [`${plaintextSecrets(facts)} value(s) in [secrets] are still in plaintext brackets: encrypt them with "Encrypt passwords" (e), or later ${self} apply secrets.`] : []),
+                ...(reviewRef.current?.prepared.notes.some((note) => note.includes('written in plain text')) ? [`New passwords were written in plain text: move them into the secure vault with "Encrypt passwords" (e), or later ${self} apply secrets.`] : []),
                 ...(screen.procedure === 'internal' ? [CLUSTER_NOTE] : []),
               ],
             };
@@ -281,6 +307,7 @@ function Wizard(props: WizardAppProps) {
             backupId={screen.backupId}
             commands={done.commands}
             next={done.next}
+            offer={!request && reviewRef.current && leavesPlaintextPasswords(reviewRef.current.prepared, facts) ? { label: 'encrypt passwords', onChoose: () => void encryptNext() } : undefined}
             // The done screen goes with the alternate screen: what it says is printed again on the shell's screen.
             onExit={() => props.onExit(EXIT.ok, doneSummary(done.title, screen.backupId, done.commands, done.next))}
           />

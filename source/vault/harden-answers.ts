@@ -72,3 +72,23 @@ export async function readHardenAnswers(file: string): Promise<{ answers: Harden
     data,
   };
 }
+
+/** The answers as the text of an answers file for `apply secrets` (what the wizard's "save the answers" writes). */
+export function serializeHardenAnswers(answers: HardenAnswers): string {
+  const quoted = (text: string) => JSON.stringify(text);
+  return [
+    '# ei-keystore apply secrets --answers FILE --home <server home>',
+    '# Written by the wizard ("Encrypt passwords"). No password is kept here: when the configuration already keeps',
+    "# passwords in the vault, give the internal keystore's password with --vault-password-env NAME or",
+    '# [vault] password = { env = "NAME" }.',
+    '',
+    '[secrets]',
+    `encrypt_plaintext = ${answers.encryptPlaintext}`,
+    `move_keystore_passwords = ${answers.moveKeystorePasswords}`,
+    `move = [${answers.move.map(quoted).join(', ')}]`,
+    '',
+    '[vault]',
+    `password_file = ${quoted(answers.passwordFile)}`,
+    '',
+  ].join('\n');
+}

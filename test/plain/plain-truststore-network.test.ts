@@ -70,6 +70,7 @@ describe('plain mode: import from a server', () => {
       { kind: 'input', match: /Certificate file/, answer: '' },
       { kind: 'confirm', match: /wso2carbon/, answer: false },
       { kind: 'select', match: /Apply this change/, answer: 'apply' },
+      { kind: 'select', match: /What next/, answer: 'quit' },
     ]);
     const code = await runPlain({ home, env: {}, cwd: home, now: new Date(), dryRun: false, keytoolAvailable: false, sandbox: true, prompts, write: (text) => (output += text) });
     expect(code, output).toBe(0);
@@ -102,6 +103,7 @@ describe('plain mode: import from a server', () => {
       { kind: 'confirm', match: /wso2carbon/, answer: false },
       { kind: 'input', match: /Certificates to remove.*comma-separated/, answer: 'old-partner' },
       { kind: 'select', match: /Apply this change/, answer: 'apply' },
+      { kind: 'select', match: /What next/, answer: 'quit' },
     ]);
     const code = await runPlain({ home, env: {}, cwd: home, now: new Date(), dryRun: false, keytoolAvailable: false, sandbox: true, prompts, write: (text) => (output += text) });
     expect(code, output).toBe(0);

@@ -72,6 +72,7 @@ describe('plain mode', () => {
       { kind: 'confirm', match: /truststore/, answer: true },
       { kind: 'select', match: /Apply this change/, answer: 'apply' },
       { kind: 'confirm', match: /keytool/, answer: true },
+      { kind: 'select', match: /What next/, answer: 'quit' },
     ]);
     const code = await runPlain({ home, env: {}, cwd: home, now: new Date(), dryRun: false, keytoolAvailable: true, sandbox: true, prompts, write: (text) => (output += text) });
     expect(code, output).toBe(0);

@@ -1,15 +1,18 @@
 import { INTERNAL_PROCEDURE, PRIMARY_PROCEDURE } from './keystore-fields.js';
 import { TRUSTSTORE_PROCEDURE } from './truststore-fields.js';
+import { HARDEN_PROCEDURE } from './harden-fields.js';
 import type { Field, FieldContext, FieldValue, FieldValues, ProcedureDefinition } from './types.js';
 
 export type * from './types.js';
 export { keystoreAnswersFrom, truststoreAnswersFrom, dnameFrom } from './to-answers.js';
-export { PRIMARY_PROCEDURE, INTERNAL_PROCEDURE, TRUSTSTORE_PROCEDURE };
+export { PRIMARY_PROCEDURE, INTERNAL_PROCEDURE, TRUSTSTORE_PROCEDURE, HARDEN_PROCEDURE };
+export { hardenAnswersFrom, keyLabel } from './harden-fields.js';
 
 export const PROCEDURE_DEFINITIONS: Readonly<Record<ProcedureDefinition['id'], ProcedureDefinition>> = {
   primary: PRIMARY_PROCEDURE,
   internal: INTERNAL_PROCEDURE,
   truststore: TRUSTSTORE_PROCEDURE,
+  secrets: HARDEN_PROCEDURE,
 };
 
 /** The fields asked, in order, given the values so far (a field hidden by an earlier answer is skipped). */

@@ -59,6 +59,23 @@ export interface WizardFacts {
   truststoreEntries?: readonly TruststoreEntryFacts[];
   /** Certificate signing requests waiting for the CA's reply, by role (absent: none). */
   pendingRequests?: Readonly<Partial<Record<'primary' | 'internal', PendingRequestFacts>>>;
+  /** What "Encrypt passwords" would find to do (absent: not looked at). */
+  harden?: HardenFacts;
+}
+
+/** The plain-text passwords "Encrypt passwords" can move into the secure vault, and how the vault's own password reaches the server. */
+export interface HardenFacts {
+  /** `[secrets]` aliases whose value is still `[plain text]` in brackets. */
+  plaintextSecrets: readonly string[];
+  /** Plain-text passwords of the keystore tables and `[truststore]`, as full keys (`keystore.primary.password`). */
+  keystorePasswords: readonly string[];
+  /** Other plain-text password keys of the configuration the planner can move (transport, user store, ...). */
+  otherPasswords: readonly string[];
+  /** The server's password files present in the home. */
+  passwordPersist: boolean;
+  passwordTmp: boolean;
+  /** Why the procedure cannot run here (nothing to encrypt, no RSA internal key, vault locked): said at the menu. */
+  refusal?: string;
 }
 
 export interface TruststoreEntryFacts {
@@ -127,7 +144,7 @@ export interface Field {
 }
 
 export interface ProcedureDefinition {
-  id: 'primary' | 'internal' | 'truststore';
+  id: 'primary' | 'internal' | 'truststore' | 'secrets';
   title: string;
   /** One or two sentences from the source document: what this does and why. */
   intro: string;

@@ -16,14 +16,18 @@ export interface HomeScreenProps {
   dryRun: boolean;
   /** Set when the product reads no [keystore.internal] (MI 1.1 / 1.2): why separating it is not possible. */
   internalRefusal?: string;
+  /** Set when "Encrypt passwords" has nothing to do or cannot run here: why (the planner's rules). */
+  hardenRefusal?: string;
+  /** Said under the menu when the screen opens (a refusal met on the way here). */
+  notice?: string;
   onChoose: (choice: HomeChoice) => void;
 }
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /** The home, its profile and config; one line per role with its worst finding; then what to do. */
-export function HomeScreen({ report, sandbox, dryRun, internalRefusal, onChoose }: HomeScreenProps) {
-  const [refusal, setRefusal] = useState<string | undefined>();
+export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRefusal, notice, onChoose }: HomeScreenProps) {
+  const [refusal, setRefusal] = useState<string | undefined>(notice);
   const { columns, rows } = useTerminalSize();
   const tag = [sandbox ? 'SANDBOX' : undefined, dryRun ? 'DRY RUN' : undefined].filter(Boolean).join(' ');
   if (!report) {
@@ -112,7 +116,7 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, onChoose 
               label: `Import the CA's reply to the pending ${request.role} request`,
               hint: printable(`${request.subject}, written to ${path.basename(request.csrFile)}`),
             })),
-            { value: 'primary', label: 'Change the primary keystore', hint: 'TLS and message signing: a CA-signed certificate is recommended' },
+            { value: 'primary', label: 'Change the primary keystore', hint: 'TLS and message signing: a CA-signed certificate is best' },
             {
               value: 'internal',
               label: 'Separate the internal keystore',
@@ -123,12 +127,14 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, onChoose 
                   : 'the key that encrypts secrets',
             },
             { value: 'truststore', label: 'Change the truststore', hint: 'start from the current one and import certificates' },
+            { value: 'secrets', label: 'Encrypt passwords', hint: hardenRefusal ? 'not available here (Enter says why)' : 'passwords into the secure vault, as the cipher tool does' },
             { value: 'status', label: 'Full status', hint: 'every finding, with what to do' },
             { value: 'quit', label: 'Quit' },
           ]}
           onSelect={(choice) => {
             // Refused at the menu, before any question: the procedure could not be applied on this product.
             if (choice === 'internal' && internalRefusal) setRefusal(`${report.profileLabel} reads no [keystore.internal], so it cannot be separated. ${internalRefusal}`);
+            else if (choice === 'secrets' && hardenRefusal) setRefusal(hardenRefusal);
             else onChoose(choice);
           }}
           onHighlight={() => setRefusal(undefined)}

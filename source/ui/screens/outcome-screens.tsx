@@ -23,12 +23,15 @@ export interface DoneScreenProps {
   commands: Array<{ label: string; command: string }>;
   next: string[];
   onExit: () => void;
+  /** A procedure offered next (on `e`): "Encrypt passwords" after a change that left passwords in plain text. */
+  offer?: { label: string; onChoose: () => void };
 }
 
-export function DoneScreen({ title, tag, steps, backupId, commands, next, onExit }: DoneScreenProps) {
+export function DoneScreen({ title, tag, steps, backupId, commands, next, onExit, offer }: DoneScreenProps) {
   const { columns } = useTerminalSize();
   useKeys((key) => {
     if (key.name === 'enter' || key.name === 'escape' || (key.name === 'text' && key.text.toLowerCase() === 'q')) onExit();
+    else if (offer && key.name === 'text' && key.text.toLowerCase() === 'e') offer.onChoose();
   });
   return (
     <Box flexDirection="column">
@@ -52,7 +55,7 @@ export function DoneScreen({ title, tag, steps, backupId, commands, next, onExit
       <Box marginTop={1} flexDirection="column">
         {next.flatMap((line, n) => wrapText(`- ${line}`, columns).map((part, m) => <Text key={`${n}-${m}`}>{part}</Text>))}
       </Box>
-      <KeyHints hints={[{ key: 'Enter', label: 'quit' }]} width={columns} />
+      <KeyHints hints={[...(offer ? [{ key: 'e', label: offer.label }] : []), { key: 'Enter', label: 'quit' }]} width={columns} />
     </Box>
   );
 }

@@ -1,7 +1,7 @@
 import type { FieldValue, FieldValues } from '../../core/procedures/types.js';
 
 /** The wizard as a state machine: one long-lived Ink tree renders whichever screen this says. No React here. */
-export type ProcedureId = 'primary' | 'internal' | 'truststore';
+export type ProcedureId = 'primary' | 'internal' | 'truststore' | 'secrets';
 
 export interface StepView {
   id: string;
@@ -36,7 +36,7 @@ export interface WizardState {
 
 export type WizardAction =
   /** `preset`: answers given by the choice that opened the procedure (the home screen's "import the CA's reply"). */
-  | { type: 'open'; procedure: ProcedureId; preset?: FieldValues; index?: number }
+  | { type: 'open'; procedure: ProcedureId; preset?: FieldValues; index?: number; fresh?: boolean }
   | { type: 'show-status' }
   | { type: 'home' }
   | { type: 'answer'; id: string; value: FieldValue | undefined; visibleCount: number }
@@ -51,7 +51,7 @@ export type WizardAction =
   | { type: 'apply-failed'; message: string };
 
 export function initialWizardState(): WizardState {
-  return { screen: { name: 'home' }, values: { primary: {}, internal: {}, truststore: {} } };
+  return { screen: { name: 'home' }, values: { primary: {}, internal: {}, truststore: {}, secrets: {} } };
 }
 
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
@@ -59,7 +59,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
   switch (action.type) {
     case 'open':
       return {
-        values: action.preset ? { ...state.values, [action.procedure]: { ...state.values[action.procedure], ...action.preset } } : state.values,
+        // `fresh`: opened from the Done screen of another change, on a home that just changed: no earlier answers.
+        values: action.fresh ? { ...state.values, [action.procedure]: {} } : action.preset ? { ...state.values, [action.procedure]: { ...state.values[action.procedure], ...action.preset } } : state.values,
         screen: { name: 'form', procedure: action.procedure, index: action.index ?? 0 },
       };
     case 'show-status':
