@@ -9,16 +9,11 @@ import { keytool } from '../support/keytool.js';
 import { pem } from '../support/test-ca.js';
 import { rsaChain, selfSigned } from '../support/tls-servers.js';
 import { tempDir } from '../support/tmp.js';
-import { keys, renderInk, stripAnsi, unmountAll, untilFrame as until, type RenderedInk } from './support/ink.js';
+import { keys, renderInk, stripAnsi, unmountAll, untilFrame as until } from './support/ink.js';
+import { answer } from './support/wizard-steps.js';
 
 afterEach(() => unmountAll());
 
-async function answer(ink: RenderedInk, text?: string) {
-  const before = /step (\d+) of/.exec(ink.frame())?.[1];
-  if (text !== undefined) await ink.press(text);
-  await ink.press(keys.enter);
-  await until(ink, (frame) => /step (\d+) of/.exec(frame)?.[1] !== before || frame.includes('Review:'), 'the next question');
-}
 
 describe('the wizard: the truststore removal list', () => {
   it('lists alias, subject and expiry with check boxes; the ticked one is removed, as the plan and keytool say', async () => {
