@@ -5,31 +5,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { importBundled } from './import-bundled.mjs';
 
 /** The limit the test asserted before it moved here (and the campaign's own definition of a hang). */
 export const FUZZ_CASE_LIMIT_MS = 1000;
 /** test/reliability/fuzz.test.ts's campaign. */
 export const FUZZ_BENCH_SEED = 20261126;
 export const FUZZ_BENCH_CASES = 600;
-
-/** source/fuzz bundled with esbuild (as scripts/fuzz.mjs does), imported from a temporary folder. */
-async function loadFuzz(root, work) {
-  const outfile = path.join(work, 'fuzz-bench.mjs');
-  await build({
-    entryPoints: [path.join(root, 'source', 'fuzz', 'index.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    loader: { '.toml': 'text' },
-    logLevel: 'warning',
-  });
-  return import(pathToFileURL(outfile).href);
-}
 
 /**
  * Runs the test's fixed-seed campaign and adds a row: the slowest case, with PASS when no case took over
@@ -38,7 +20,7 @@ async function loadFuzz(root, work) {
 export async function fuzzBench({ root, fixtures, rows, verdicts, section }) {
   const work = mkdtempSync(path.join(os.tmpdir(), 'eik-bench-fuzz-'));
   try {
-    const fuzz = await loadFuzz(root, work);
+    const fuzz = await importBundled(path.join(root, 'source', 'fuzz', 'index.ts'), work, 'fuzz-bench');
     const keystoreSeeds = [...(await fuzz.keytoolSeeds(work)), ...fuzz.shippedSeeds(fixtures).filter((seed) => seed.bytes.length < 120_000)];
     const figures = await fuzz.runCampaign({
       seed: FUZZ_BENCH_SEED,
