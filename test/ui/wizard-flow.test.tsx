@@ -13,7 +13,7 @@ import { genKeyPair, keytool } from '../support/keytool.js';
 import { tempDir } from '../support/tmp.js';
 import { snapshotTree } from '../support/tree.js';
 import { keys, renderInk, stripAnsi, unmountAll, untilFrame as until, type RenderedInk } from './support/ink.js';
-import { answer, defaultsUntil, stepOf as step } from './support/wizard-steps.js';
+import { answer, defaultsUntil, stepOf as step, toTruststoreImport } from './support/wizard-steps.js';
 
 // Issue 14, "Flow" (items 3, 5-12, 18, 20): each answer checked on its own step, in the wizard's words.
 afterEach(() => unmountAll());
@@ -187,13 +187,7 @@ describe('the wizard at real terminals: flow (ink-testing-library)', () => {
       await keytool(['-exportcert', '-rfc', '-keystore', path.join(dir, `${name}.p12`), '-alias', name, '-file', path.join(dir, `${name}.pem`), '-storepass:env', 'P'], { P: 'whatever' });
     }
     const { ink } = await wizardAt(home);
-    await ink.press(keys.down, keys.down, keys.enter);
-    await until(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');
-    await answer(ink); // copy-current
-    await answer(ink); // file name
-    await answer(ink); // type
-    await ink.press('trust-secret', keys.enter, 'trust-secret');
-    await answer(ink);
+    await toTruststoreImport(ink, 'trust-secret');
     await ink.press(path.join(dir, 'partner.pem'), keys.enter);
     await until(ink, (frame) => frame.includes('Alias for it'), 'the alias question');
     // The sandbox truststore holds "wso2carbon": refused now, not in the review.

@@ -10,7 +10,7 @@ import { pem } from '../support/test-ca.js';
 import { rsaChain, selfSigned } from '../support/tls-servers.js';
 import { tempDir } from '../support/tmp.js';
 import { keys, renderInk, stripAnsi, unmountAll, untilFrame as until } from './support/ink.js';
-import { answer } from './support/wizard-steps.js';
+import { answer, toTruststoreImport } from './support/wizard-steps.js';
 
 afterEach(() => unmountAll());
 
@@ -28,13 +28,7 @@ describe('the wizard: the truststore removal list', () => {
     }
     const ink = renderInk(<WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={false} keytoolAvailable={false} sandbox onExit={() => undefined} />);
     await until(ink, (frame) => frame.includes('Change the primary keystore'), 'the home screen');
-    await ink.press(keys.down, keys.down, keys.enter);
-    await until(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');
-    await answer(ink); // copy-current
-    await answer(ink); // file name
-    await answer(ink); // type
-    await ink.press('removal-secret', keys.enter, 'removal-secret');
-    await answer(ink);
+    await toTruststoreImport(ink, 'removal-secret');
     await answer(ink); // no certificate to import
     await answer(ink); // keep wso2carbon
     const list = stripAnsi(await until(ink, (frame) => frame.includes('Certificates to remove'), 'the removal list'));

@@ -7,7 +7,7 @@ import { genKeyPair, keytool } from '../support/keytool.js';
 import { tempDir } from '../support/tmp.js';
 import { snapshotTree } from '../support/tree.js';
 import { keys, renderInk, stripAnsi, unmountAll, untilFrame, type RenderedInk } from './support/ink.js';
-import { answer, defaultsUntil, pressUntil } from './support/wizard-steps.js';
+import { answer, defaultsUntil, pressUntil, toTruststoreImport } from './support/wizard-steps.js';
 
 afterEach(() => unmountAll());
 
@@ -119,13 +119,7 @@ describe('the wizard (ink-testing-library)', () => {
     await genKeyPair({ file: path.join(dir, 'p.p12'), alias: 'partner', storePassword: 'whatever', storeType: 'PKCS12', dname: 'CN=Partner CA, O=Partner' });
     await keytool(['-exportcert', '-rfc', '-keystore', path.join(dir, 'p.p12'), '-alias', 'partner', '-file', path.join(dir, 'partner.pem'), '-storepass:env', 'P'], { P: 'whatever' });
     writeFileSync(path.join(dir, 'junk.pem'), 'not a certificate');
-    await ink.press(keys.down, keys.down, keys.enter);
-    await until(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');
-    await answer(ink); // copy-current
-    await answer(ink); // file name
-    await answer(ink); // type
-    await ink.press('trust-secret', keys.enter, 'trust-secret');
-    await answer(ink);
+    await toTruststoreImport(ink, 'trust-secret');
     await ink.press(path.join(dir, 'junk.pem'), keys.enter);
     await until(ink, (frame) => frame.includes('neither PEM nor DER') || frame.includes('no certificate block'), 'the file error');
     await ink.press('\u0015', path.join(dir, 'partner.pem'), keys.enter);

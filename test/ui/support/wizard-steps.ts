@@ -49,3 +49,17 @@ export async function pressUntil(
 /** Enter on each question (its default) until the frame shows `heading`. */
 export const defaultsUntil = (ink: RenderedInk, heading: string | RegExp, maxSteps?: number): Promise<string> =>
   pressUntil(ink, heading, { key: keys.enter, maxSteps });
+
+/**
+ * From the home screen: "Change the truststore" (two down), a copy of the current truststore with the default
+ * file name and type, `password` typed and confirmed; it stops at the question of what to import.
+ */
+export async function toTruststoreImport(ink: RenderedInk, password: string): Promise<void> {
+  await ink.press(keys.down, keys.down, keys.enter);
+  await untilFrame(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');
+  await answer(ink); // copy-current
+  await answer(ink); // file name
+  await answer(ink); // type
+  await ink.press(password, keys.enter, password);
+  await answer(ink);
+}
