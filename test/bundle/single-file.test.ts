@@ -102,7 +102,7 @@ subject_alt_names = ["DNS:one-file.example.com"]
   });
 
   it('runs the plain wizard in a terminal, and Ctrl-C cancels it with nothing written', async (context) => {
-    skipWithoutScript(context.skip);
+    skipWithoutScript((note) => context.skip(note));
     const screen = await inTerminal(['--plain', '--sandbox', 'plain-home'], ['\x03']);
     expect(screen.text).toMatch(/What do you want to do\?/);
     expect(screen.code).toBe(130);
@@ -110,7 +110,7 @@ subject_alt_names = ["DNS:one-file.example.com"]
   });
 
   it('runs the full-screen wizard at 80x24 in a terminal', async (context) => {
-    skipWithoutScript(context.skip);
+    skipWithoutScript((note) => context.skip(note));
     const screen = await inTerminal(['--sandbox', 'ink-home'], ['\x03']);
     // A wizard waits for keys: one that ended before any key was typed failed to start (the bundle is built
     // before every run, so "not built yet" is no longer a reason to pass).
