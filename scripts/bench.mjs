@@ -11,6 +11,7 @@ import { describeMachine, machineLine } from './bench-machine.mjs';
 import { measureInterleaved, timeCommand } from './bench-measure.mjs';
 import { generateConfig, loadPatchToml, measurePatch, PATCH_SIZES_KB } from './bench-patch.mjs';
 import { checkTlsBench } from './bench-check-tls.mjs';
+import { fuzzBench } from './bench-fuzz.mjs';
 import { bytesPerKeystroke, firstFrames, keysToTextField, wizardStatus } from './bench-wizard.mjs';
 import { buildExecutable, executableName } from './build-exe.mjs';
 
@@ -100,6 +101,7 @@ async function main() {
     inspect();
     await checkTlsBench({ work, runs, bin, env, home: makeSandbox(path.join(work, 'check-tls-home')), row, section });
     await configPatch();
+    await fuzzBench({ root, fixtures: process.env.EI_FIXTURES ?? path.resolve(root, '..', 'shared', 'fixtures'), rows, verdicts, section });
     await wizard(work);
 
     printTable();

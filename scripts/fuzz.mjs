@@ -11,9 +11,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build } from 'esbuild';
+import { importBundled } from './import-bundled.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values: options } = parseArgs({
@@ -35,19 +35,7 @@ const say = (line) => (options.json ? process.stderr : process.stdout).write(`${
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'eik-fuzz-'));
 try {
-  const outfile = path.join(work, 'fuzz.mjs');
-  await build({
-    entryPoints: [path.join(root, 'source', 'fuzz', 'index.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile,
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    loader: { '.toml': 'text' },
-    logLevel: 'warning',
-  });
-  const fuzz = await import(pathToFileURL(outfile).href);
+  const fuzz = await importBundled(path.join(root, 'source', 'fuzz', 'index.ts'), work, 'fuzz');
   const fixtures = process.env.EI_FIXTURES ?? path.resolve(root, '..', 'shared', 'fixtures');
   const keystoreSeeds = [...(await fuzz.keytoolSeeds(work)), ...fuzz.shippedSeeds(fixtures)];
   const configSeeds = fuzz.wso2ConfigSeeds(fixtures);

@@ -1,12 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
+import { describeWithAnsible, runPlaybook, writeLocalInventory } from '../support/ansible.js';
+import { buildInto } from '../support/build.js';
 import { runCliCaptured } from '../support/run-cli.js';
+import { snapshotTree } from '../support/tree.js';
 
 // templates/ansible/check.yml (the fleet check) on two sandbox homes on localhost, as the roll-out test does.
 // site.yml installs them first: node1 gets the one executable (and a node binary that does not exist, so only
@@ -14,27 +14,9 @@ import { runCliCaptured } from '../support/run-cli.js';
 // that expires in 10 days -> listed; node2's internal keystore replaced -> the check fails naming both nodes
 // and their fingerprints; a keystore that does not open -> listed among the errors. The check changes nothing.
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ansibleDir = path.join(repositoryRoot, 'templates/ansible');
 const INTERNAL_PASSWORD = 'fleet-internal-Pa55';
 
-const needsAnsible = !spawnSync('ansible-playbook', ['--version'], { stdio: 'ignore' }).error || process.env.CI === 'true';
-if (!needsAnsible) console.warn('skipped "check.yml on two sandbox homes": ansible-playbook not found (CI runs .ci/ansible-setup.sh)');
-
-function treeOf(dir: string): Record<string, string> {
-  const tree: Record<string, string> = {};
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else tree[path.relative(dir, full)] = `${statSync(full).mode.toString(8)} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`;
-    }
-  };
-  walk(dir);
-  return tree;
-}
-
-describe.skipIf(!needsAnsible)('check.yml on two sandbox homes on localhost', () => {
+describeWithAnsible('check.yml on two sandbox homes on localhost', () => {
   let work = '';
   beforeAll(() => {
     work = mkdtempSync(path.join(os.tmpdir(), 'eik-fleet-'));
@@ -44,54 +26,13 @@ describe.skipIf(!needsAnsible)('check.yml on two sandbox homes on localhost', ()
   });
 
   it('passes on one internal key, lists a certificate expiring in 10 days and errors, fails naming the nodes when one internal key differs, changes nothing', async () => {
-    const built = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const { buildBundle } = await import(${JSON.stringify(path.join(repositoryRoot, 'scripts/build.mjs'))});
-         const { buildExecutable } = await import(${JSON.stringify(path.join(repositoryRoot, 'scripts/build-exe.mjs'))});
-         const bundleFile = ${JSON.stringify(path.join(work, 'ei-keystore.mjs'))};
-         await buildBundle(bundleFile);
-         await buildExecutable({ outDir: ${JSON.stringify(work)}, bundleFile });`,
-      ],
-      { encoding: 'utf8' },
-    );
-    expect(built.status, built.stderr).toBe(0);
-    const executable = path.join(work, `ei-keystore-${process.platform}-${process.arch}`);
+    const { executable } = buildInto(work, { executable: true });
     const homes = { node1: path.join(work, 'node1-home'), node2: path.join(work, 'node2-home') };
     await createSandbox(homes.node1, 'mi-4');
     await createSandbox(homes.node2, 'mi-4');
-    const inventory = path.join(work, 'inventory.ini');
-    writeFileSync(
-      inventory,
-      `[ei_nodes]
-node1 ansible_connection=local ei_home=${homes.node1} ei_keystore_dir=${work}/node1-tool ei_keystore_executable=${executable} ei_node=/nonexistent/node
-node2 ansible_connection=local ei_home=${homes.node2} ei_keystore_dir=${work}/node2-tool
-
-[all:vars]
-ansible_python_interpreter=auto_silent
-ei_node=${process.execPath}
-`,
-    );
-    const play = (playbook: string, extra: string[] = []) => {
-      const result = spawnSync('ansible-playbook', ['-i', inventory, path.join(ansibleDir, playbook), ...extra], {
-        encoding: 'utf8',
-        cwd: work,
-        timeout: 150_000,
-        env: {
-          PATH: process.env.PATH,
-          HOME: work,
-          LANG: 'C.UTF-8',
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_RETRY_FILES_ENABLED: 'false',
-          ANSIBLE_LOCAL_TEMP: path.join(work, 'ansible-local'),
-          ANSIBLE_REMOTE_TMP: path.join(work, 'ansible-remote'),
-          EI_INTERNAL_KEYSTORE_PASSWORD: INTERNAL_PASSWORD,
-        },
-      });
-      return { code: result.status, output: `${result.stdout}\n${result.stderr}` };
-    };
+    // node1 can only run the executable: its node does not exist.
+    const inventory = writeLocalInventory(work, homes, { node1: `ei_keystore_executable=${executable!.file} ei_node=/nonexistent/node` });
+    const play = (playbook: string, extra: string[] = []) => runPlaybook(work, inventory, playbook, extra, { EI_INTERNAL_KEYSTORE_PASSWORD: INTERNAL_PASSWORD });
     const internalSha256 = async (home: string) => {
       const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { roles: Array<{ role: string; certificate: { sha256: string } | null }> };
       return status.roles.find((role) => role.role === 'internal')!.certificate!.sha256;
@@ -106,13 +47,13 @@ ei_node=${process.execPath}
     expect(await internalSha256(homes.node1)).toBe(await internalSha256(homes.node2));
 
     // One internal key: passes, nothing expiring (the sandboxes' certificates last a year), no errors.
-    const before = { node1: treeOf(homes.node1), node2: treeOf(homes.node2) };
+    const before = { node1: snapshotTree(homes.node1), node2: snapshotTree(homes.node2) };
     const same = play('check.yml');
     expect(same.code, same.output).toBe(0);
     expect(same.output).toMatch(/one internal keystore per configuration/);
     expect(same.output).toMatch(/Certificates that expire within 30 days[^\n]*\n[^\n]*\n\s*"msg": "none"/);
     expect(same.output).toMatch(/Errors on the nodes[^\n]*\n[^\n]*\n\s*"msg": "none"/);
-    expect({ node1: treeOf(homes.node1), node2: treeOf(homes.node2) }).toEqual(before);
+    expect({ node1: snapshotTree(homes.node1), node2: snapshotTree(homes.node2) }).toEqual(before);
 
     // node2's TLS certificate expires in 10 days: listed, and the check still passes.
     const answers = path.join(work, 'answers');

@@ -1,9 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeAnswers } from '../../source/core/answers/serialize.js';
@@ -11,20 +9,16 @@ import type { InternalAnswers, SecretRef } from '../../source/core/answers/types
 import { validateAnswers } from '../../source/core/answers/validate.js';
 import { openKeystoreFile } from '../../source/keystore/open.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
+import { ansibleDir, ansiblePlaybookFound, describeWithAnsible, runPlaybook, writeLocalInventory } from '../support/ansible.js';
+import { buildInto } from '../support/build.js';
 
 // templates/ansible/site.yml against two sandbox homes on localhost (two inventory hosts, connection: local),
 // with the internal answers in the exact form the wizard saves (serializeAnswers): the first run changes both
 // nodes, the second changes nothing, and both nodes end with the same internal keystore, byte for byte.
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ansibleDir = path.join(repositoryRoot, 'templates/ansible');
 const INTERNAL_PASSWORD = 'cluster-internal-Pa55';
 const TLS_PASSWORD = 'node-tls-Pa55';
 const SECURITY = 'repository/resources/security';
-
-function ansiblePlaybookFound(): boolean {
-  return !spawnSync('ansible-playbook', ['--version'], { stdio: 'ignore' }).error;
-}
 
 /** Hosts' counts from the PLAY RECAP: `node1 : ok=12 changed=3 unreachable=0 failed=0 ...`. */
 function recap(output: string): Map<string, Record<string, number>> {
@@ -62,10 +56,7 @@ describe('templates/ansible answers files', () => {
   });
 });
 
-const needsAnsible = ansiblePlaybookFound() || process.env.CI === 'true';
-if (!needsAnsible) console.warn('skipped "site.yml on two sandbox homes": ansible-playbook not found (apt-get install ansible-core; CI runs .ci/ansible-setup.sh)');
-
-describe.skipIf(!needsAnsible)('site.yml on two sandbox homes on localhost', () => {
+describeWithAnsible('site.yml on two sandbox homes on localhost', () => {
   let work = '';
   beforeAll(() => {
     work = mkdtempSync(path.join(os.tmpdir(), 'eik-ansible-'));
@@ -77,12 +68,7 @@ describe.skipIf(!needsAnsible)('site.yml on two sandbox homes on localhost', () 
   it('first run changes both nodes, the second none; one internal keystore byte for byte, TLS keys per node', async () => {
     expect(ansiblePlaybookFound(), 'ansible-playbook is not installed: CI must run .ci/ansible-setup.sh').toBe(true);
 
-    const built = spawnSync(
-      process.execPath,
-      ['--input-type=module', '-e', `const { buildBundle } = await import(${JSON.stringify(path.join(repositoryRoot, 'scripts/build.mjs'))}); await buildBundle(${JSON.stringify(path.join(work, 'ei-keystore.mjs'))});`],
-      { encoding: 'utf8' },
-    );
-    expect(built.status, built.stderr).toBe(0);
+    const { bundle } = buildInto(work);
     const homes = { node1: path.join(work, 'node1-home'), node2: path.join(work, 'node2-home') };
     await createSandbox(homes.node1, 'mi-4');
     await createSandbox(homes.node2, 'mi-4');
@@ -106,49 +92,26 @@ describe.skipIf(!needsAnsible)('site.yml on two sandbox homes on localhost', () 
     expect(saved).not.toContain(INTERNAL_PASSWORD);
     writeFileSync(path.join(work, 'internal.toml'), saved);
 
-    const inventory = path.join(work, 'inventory.ini');
-    writeFileSync(
-      inventory,
-      `[ei_nodes]
-node1 ansible_connection=local ei_home=${homes.node1} ei_keystore_dir=${work}/node1-tool
-node2 ansible_connection=local ei_home=${homes.node2} ei_keystore_dir=${work}/node2-tool
-
-[all:vars]
-ansible_python_interpreter=auto_silent
-ei_node=${process.execPath}
-`,
-    );
+    const inventory = writeLocalInventory(work, homes);
     const sharedKeystore = path.join(work, 'controller', 'ei-internal.jks');
-    const play = () =>
-      spawnSync(
-        'ansible-playbook',
+    const play = () => {
+      const run = runPlaybook(
+        work,
+        inventory,
+        'site.yml',
         [
-          '-i', inventory, path.join(ansibleDir, 'site.yml'),
-          '-e', `ei_keystore_bundle=${path.join(work, 'ei-keystore.mjs')}`,
+          '-e', `ei_keystore_bundle=${bundle}`,
           '-e', `ei_internal_keystore=${sharedKeystore}`,
           '-e', `ei_internal_answers=${path.join(work, 'internal.toml')}`,
           '-e', `ei_primary_answers=${path.join(ansibleDir, 'answers/primary.toml')}`,
         ],
-        {
-          encoding: 'utf8',
-          cwd: work,
-          timeout: 150_000,
-          env: {
-            PATH: process.env.PATH,
-            HOME: work,
-            LANG: 'C.UTF-8',
-            ANSIBLE_NOCOLOR: '1',
-            ANSIBLE_RETRY_FILES_ENABLED: 'false',
-            ANSIBLE_LOCAL_TEMP: path.join(work, 'ansible-local'),
-            ANSIBLE_REMOTE_TMP: path.join(work, 'ansible-remote'),
-            EI_INTERNAL_KEYSTORE_PASSWORD: INTERNAL_PASSWORD,
-            EI_TLS_KEYSTORE_PASSWORD: TLS_PASSWORD,
-          },
-        },
+        { EI_INTERNAL_KEYSTORE_PASSWORD: INTERNAL_PASSWORD, EI_TLS_KEYSTORE_PASSWORD: TLS_PASSWORD },
       );
+      return { status: run.code, stdout: run.stdout, output: run.output };
+    };
 
     const first = play();
-    const firstOutput = `${first.stdout}\n${first.stderr}`;
+    const firstOutput = first.output;
     expect(first.status, firstOutput).toBe(0);
     const firstRecap = recap(first.stdout);
     for (const host of ['node1', 'node2', 'localhost']) {
@@ -159,7 +122,7 @@ ei_node=${process.execPath}
     expect(firstOutput).not.toContain(TLS_PASSWORD);
 
     const second = play();
-    const secondOutput = `${second.stdout}\n${second.stderr}`;
+    const secondOutput = second.output;
     expect(second.status, secondOutput).toBe(0);
     const secondRecap = recap(second.stdout);
     for (const host of ['node1', 'node2', 'localhost']) {

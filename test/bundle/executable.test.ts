@@ -1,18 +1,19 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { keytoolList } from '../../source/keytool/run.js';
+import { buildInto, runWithOnly, type ProgramRun } from '../support/build.js';
 import { genKeyPair } from '../support/keytool.js';
+import { haveTmux, TmuxPane } from '../support/tmux-pane.js';
+import { snapshotTree } from '../support/tree.js';
 
 // The one executable (`npm run build:exe`): copied ALONE into an empty folder, with a PATH that holds no `node`,
 // it runs the commands, and prints what the one-file .mjs prints on the same home.
 
-const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PASSWORD = 'one-executable-password';
 
 let buildDir = '';
@@ -22,21 +23,8 @@ let bundle = '';
 /** An empty folder: the PATH of every run, so that no `node` (nor anything else) can be found on it. */
 let emptyPath = '';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(program: string[], args: string[], env: NodeJS.ProcessEnv = {}): Run {
-  const [command, ...leading] = program;
-  const result = spawnSync(command!, [...leading, ...args], {
-    cwd: server,
-    encoding: 'utf8',
-    env: { PATH: emptyPath, HOME: server, NO_COLOR: '1', ...env },
-    timeout: 60_000,
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function run(program: string[], args: string[], env: NodeJS.ProcessEnv = {}): ProgramRun {
+  return runWithOnly([...program, ...args], { cwd: server, env: { PATH: emptyPath, HOME: server, NO_COLOR: '1', ...env } });
 }
 const runExecutable = (args: string[], env?: NodeJS.ProcessEnv) => run([executable], args, env);
 // The .mjs needs a node: the one running the tests, named by its full path (PATH has none).
@@ -46,22 +34,7 @@ beforeAll(async () => {
   // Built afresh with scripts/build-exe.mjs (vitest alone does not run `npm run build:exe`), into a folder of its
   // own; the .mjs compared with it is the bundle that same build made.
   buildDir = mkdtempSync(path.join(os.tmpdir(), 'eik-exe-build-'));
-  const built = spawnSync(
-    process.execPath,
-    [
-      '--input-type=module',
-      '-e',
-      `const { buildBundle } = await import(${JSON.stringify(path.join(repositoryRoot, 'scripts/build.mjs'))});
-       const { buildExecutable } = await import(${JSON.stringify(path.join(repositoryRoot, 'scripts/build-exe.mjs'))});
-       const bundleFile = ${JSON.stringify(path.join(buildDir, 'ei-keystore.mjs'))};
-       await buildBundle(bundleFile);
-       const made = await buildExecutable({ outDir: ${JSON.stringify(buildDir)}, bundleFile });
-       process.stdout.write(JSON.stringify(made));`,
-    ],
-    { cwd: repositoryRoot, encoding: 'utf8' },
-  );
-  expect(built.status, built.stderr).toBe(0);
-  const made = JSON.parse(built.stdout) as { file: string; checksumFile: string; sha256: string };
+  const made = buildInto(buildDir, { executable: true }).executable!;
   expect(path.basename(made.file)).toBe(`ei-keystore-${process.platform}-${process.arch}`);
   // The published checksum is `sha256sum -c`'s form, and right.
   expect(readFileSync(made.checksumFile, 'utf8')).toBe(`${createHash('sha256').update(readFileSync(made.file)).digest('hex')}  ${path.basename(made.file)}\n`);
@@ -158,40 +131,28 @@ import_certificate = true
   });
 });
 
-const haveTmux = spawnSync('tmux', ['-V']).status === 0;
 // CI installs tmux (.ci/run); elsewhere its absence skips this test with a message.
 const describeTmux = haveTmux || process.env.CI === 'true' ? describe : describe.skip;
 if (!haveTmux) console.warn('skipped the executable tmux test: tmux is not installed');
 
 describeTmux('the one executable in an 80x24 tmux pane', () => {
   it('opens the wizard on a sandbox home and quits with Ctrl-C, nothing written', async () => {
-    const socket = `eik-exe-${process.pid}`;
-    const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
     const home = path.join(server, 'wizard-home');
     const made = runExecutable(['sandbox', home, '--profile', 'mi-4']);
     expect(made.code, made.stderr).toBe(0);
-    const before = treeOf(home);
+    const before = snapshotTree(home);
     const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
-    tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'w', `env -i PATH=${quote(emptyPath)} HOME=${quote(server)} TERM=xterm-256color ${quote(executable)} --home ${quote(home)}; echo "exit=$?"; sleep 30`);
+    const pane = new TmuxPane(`env -i PATH=${quote(emptyPath)} HOME=${quote(server)} TERM=xterm-256color ${quote(executable)} --home ${quote(home)}; echo "exit=$?"; sleep 30`);
     try {
-      const until = async (test: (screen: string) => boolean, what: string) => {
-        const start = Date.now();
-        for (;;) {
-          const screen = tmux('capture-pane', '-p', '-t', 'w');
-          if (test(screen)) return screen;
-          if (Date.now() - start > 30_000) throw new Error(`timed out waiting for ${what}:\n${screen}`);
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      };
-      const first = await until((screen) => screen.includes('Change the primary keystore') && screen.includes('Profile'), 'the home screen');
+      const first = await pane.until((screen) => screen.includes('Change the primary keystore') && screen.includes('Profile'), 'the home screen');
       expect(first.split('\n').every((line) => line.length <= 80)).toBe(true);
-      tmux('send-keys', '-t', 'w', 'C-c');
-      const last = await until((screen) => /exit=\d+/.test(screen), 'the wizard to exit');
+      pane.keys('C-c');
+      const last = await pane.until((screen) => /exit=\d+/.test(screen), 'the wizard to exit');
       expect(/exit=(\d+)/.exec(last)?.[1]).toBe('130');
     } finally {
-      spawnSync('tmux', ['-L', socket, 'kill-server']);
+      pane.kill();
     }
-    expect(treeOf(home)).toEqual(before);
+    expect(snapshotTree(home)).toEqual(before);
   });
 });
 
@@ -202,17 +163,4 @@ function comparable(output: string, home: string): string {
     .replace(/\d{4}-?\d{2}-?\d{2}T\d{2}:?\d{2}:?\d{2}(?:[.,]\d+)?Z?/g, '<time>')
     .replace(/\b\d{8}-\d{6}(?:-\d+)?\b/g, '<time>')
     .replace(/<time>-[0-9a-f]{4,}\b/g, '<time>-<random>');
-}
-
-function treeOf(dir: string): Record<string, string> {
-  const tree: Record<string, string> = {};
-  const walk = (at: string) => {
-    for (const entry of readdirSync(at, { withFileTypes: true })) {
-      const full = path.join(at, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (existsSync(full)) tree[path.relative(dir, full)] = createHash('sha256').update(readFileSync(full)).digest('hex');
-    }
-  };
-  walk(dir);
-  return tree;
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { findConfig, locateHome } from '../../source/config/locate.js';
 import { UserError } from '../../source/errors.js';
 import { tempDir } from '../support/tmp.js';
+import { thrownError } from '../support/user-error.js';
 
 function makeHome(root: string, name: string, files: string[] = ['conf/deployment.toml']): string {
   const home = path.join(root, name);
@@ -15,15 +16,7 @@ function makeHome(root: string, name: string, files: string[] = ['conf/deploymen
   return home;
 }
 
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
+const thrown = (action: () => unknown): UserError => thrownError(action);
 
 describe('locateHome', () => {
   it('takes --home over EI_HOME over MI_HOME over the current directory', () => {

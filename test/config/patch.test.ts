@@ -8,19 +8,12 @@ import { patchToml } from '../../source/config/patch.js';
 import type { TomlChange } from '../../source/config/patch.js';
 import { verifyPatched } from '../../source/config/patch-verify.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
+import { thrownError } from '../support/user-error.js';
 
 const parseExact = (text: string): TomlTable => parse(text, { integersAsBigInt: 'asNeeded' });
 const set = (table: string[], key: string, value: string | number | boolean): TomlChange => ({ table, key, value });
 
-function userError(run: () => unknown): UserError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
+const userError = (run: () => unknown): UserError => thrownError(run);
 
 describe('patchToml: surgical edits', () => {
   it('replaces only the value, keeping key spelling, spacing, comment and line ending', () => {

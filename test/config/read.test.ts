@@ -6,6 +6,7 @@ import { UserError } from '../../source/errors.js';
 import { describeWithFixtures } from '../support/fixtures.js';
 import { shippedConfigHome, type ShippedConfig } from '../support/homes.js';
 import { tempDir } from '../support/tmp.js';
+import { thrownError } from '../support/user-error.js';
 
 type Shipped = ShippedConfig;
 const shippedHome = (version: Shipped, withDefaults: boolean): string => shippedConfigHome(tempDir(), version, withDefaults);
@@ -19,15 +20,7 @@ function homeWith(files: Record<string, string | Buffer>): string {
   return home;
 }
 
-function thrown(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof UserError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserError');
-}
+const thrown = (action: () => unknown): UserError => thrownError(action);
 
 describeWithFixtures('profile detection on shipped configurations', () => {
   it.each([

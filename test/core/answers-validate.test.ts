@@ -4,6 +4,7 @@ import { AnswersError } from '../../source/core/answers/problems.js';
 import type { PrimaryAnswers } from '../../source/core/answers/types.js';
 import { validateAnswers } from '../../source/core/answers/validate.js';
 import { UserError } from '../../source/errors.js';
+import { thrownError } from '../support/user-error.js';
 
 const MINIMAL_PRIMARY = `
 [keystore]
@@ -17,17 +18,11 @@ dname = "CN=ei.example.com, O=Example, C=LK"
 
 /** The problems validation reports, as "field: message" lines. */
 function problemsOf(procedure: 'primary' | 'internal' | 'truststore', toml: string): string[] {
-  try {
-    validateAnswers(procedure, parse(toml));
-  } catch (error) {
-    expect(error).toBeInstanceOf(AnswersError);
-    const answersError = error as AnswersError;
-    expect(answersError).toBeInstanceOf(UserError);
-    expect(answersError.code).toBe('answers-invalid');
-    expect(answersError.exitCode).toBe(2);
-    return answersError.problems.map((problem) => `${problem.field}: ${problem.message}`);
-  }
-  throw new Error('expected the answers to be refused');
+  const answersError = thrownError(() => validateAnswers(procedure, parse(toml)), AnswersError, 'the answers');
+  expect(answersError).toBeInstanceOf(UserError);
+  expect(answersError.code).toBe('answers-invalid');
+  expect(answersError.exitCode).toBe(2);
+  return answersError.problems.map((problem) => `${problem.field}: ${problem.message}`);
 }
 
 describe('validateAnswers: primary', () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/tmp.js';
-import { haveTmux, TmuxPane } from './tmux-pane.js';
+import { haveTmux, TmuxPane } from '../support/tmux-pane.js';
 
 // Issue 14, screen items 1, 2 and 4: the bundled binary in real tmux panes at the sizes an SSH admin has.
 const bundle = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/ei-keystore.mjs');
@@ -46,7 +46,7 @@ async function toReview(pane: TmuxPane): Promise<void> {
   pane.keys('Enter');
   pane.text('Resize-Secret-1');
   await pane.next('key password');
-  for (let i = 0; i < 25 && !pane.screen().includes('Review:'); i++) await pane.next(`question ${i}`);
+  await pane.enterUntil('Review:');
   await pane.until((screen) => screen.includes('Review:') && screen.includes('lines 1-'), 'the review');
 }
 

@@ -1,69 +1,20 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { keytoolList } from '../../source/keytool/run.js';
 import { tempDir } from '../support/tmp.js';
+import { haveTmux, TmuxPane } from '../support/tmux-pane.js';
 import { snapshotTree } from '../support/tree.js';
 
 const bundle = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/ei-keystore.mjs');
-const haveTmux = spawnSync('tmux', ['-V']).status === 0;
-
-/** The real bundled binary in a detached 80x24 tmux pane, driven with send-keys and read with capture-pane. */
-class Pane {
-  readonly socket = `eik-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  private frames: string[] = [];
-  constructor(command: string) {
-    this.tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', 'w', command);
-  }
-  tmux(...args: string[]): string {
-    return execFileSync('tmux', ['-L', this.socket, ...args], { encoding: 'utf8' });
-  }
-  screen(): string {
-    const text = this.tmux('capture-pane', '-p', '-t', 'w');
-    this.frames.push(text);
-    return text;
-  }
-  /** Lines that scrolled off the top: a frame taller than the pane would put some there. */
-  history(): number {
-    return Number(this.tmux('display-message', '-p', '-t', 'w', '#{history_size}').trim());
-  }
-  keys(...keys: string[]): void {
-    this.tmux('send-keys', '-t', 'w', ...keys);
-  }
-  text(text: string): void {
-    this.tmux('send-keys', '-t', 'w', '-l', text);
-  }
-  async until(test: (screen: string) => boolean, what: string, timeout = 20_000): Promise<string> {
-    const start = Date.now();
-    for (;;) {
-      const screen = this.screen();
-      if (test(screen)) return screen;
-      if (Date.now() - start > timeout) throw new Error(`timed out waiting for ${what}:\n${screen}`);
-      await new Promise((resolve) => setTimeout(resolve, 60));
-    }
-  }
-  /** Presses Enter and waits for the step counter to change (or the review to show). */
-  async next(what: string): Promise<void> {
-    const step = /step (\d+) of/.exec(this.screen())?.[1];
-    this.keys('Enter');
-    await this.until((screen) => /step (\d+) of/.exec(screen)?.[1] !== step || screen.includes('Review:'), what);
-  }
-  allFrames(): string[] {
-    return this.frames;
-  }
-  kill(): void {
-    spawnSync('tmux', ['-L', this.socket, 'kill-server']);
-  }
-}
-
 // CI installs tmux (.ci/run); elsewhere its absence skips these tests with a message.
 const describeTmux = (haveTmux && existsSync(bundle)) || process.env.CI === 'true' ? describe : describe.skip;
 if (!haveTmux) console.warn('skipped the tmux end-to-end tests: tmux is not installed');
 
 describeTmux('the wizard binary at 80x24 (tmux)', () => {
-  async function toReview(pane: Pane, password: string) {
+  async function toReview(pane: TmuxPane, password: string) {
     await pane.until((screen) => screen.includes('Change the primary keystore') && screen.includes('Profile'), 'the home screen');
     await pane.next('the first question');
     await pane.next('file name');
@@ -78,15 +29,14 @@ describeTmux('the wizard binary at 80x24 (tmux)', () => {
     await pane.next('key password');
     // Empty: the same as the keystore password, asked once.
     await pane.next('common name');
-    for (let i = 0; i < 11; i++) await pane.next(`question ${i + 7}`);
-    return pane.until((screen) => screen.includes('Review:'), 'the review');
+    return pane.enterUntil('Review:');
   }
 
   it('procedure 1 on a sandbox from the first key to the done screen; keytool opens the keystore; status is clean for the primary', async () => {
     const dir = tempDir();
     const home = path.join(dir, 'home');
     const password = 'Tmux-Secret-42';
-    const pane = new Pane(`cd ${dir} && node ${bundle} --sandbox ${home}; echo EXIT=$?; sleep 30`);
+    const pane = new TmuxPane(`cd ${dir} && node ${bundle} --sandbox ${home}; echo EXIT=$?; sleep 30`);
     try {
       const review = await toReview(pane, password);
       expect(review).toMatch(/Plan for "apply primary"/);
@@ -121,7 +71,7 @@ describeTmux('the wizard binary at 80x24 (tmux)', () => {
     const home = path.join(dir, 'home');
     spawnSync(process.execPath, [bundle, 'sandbox', home, '--profile', 'ei-7']);
     const before = snapshotTree(home);
-    const pane = new Pane(`cd ${dir} && node ${bundle} --home ${home}; echo EXIT=$?; sleep 30`);
+    const pane = new TmuxPane(`cd ${dir} && node ${bundle} --home ${home}; echo EXIT=$?; sleep 30`);
     try {
       await toReview(pane, 'Another-Secret-7');
       pane.keys('C-c');

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { classifySecretValue, decryptSecret, encryptSecret, reencryptSecrets } from '../../source/keystore/cipher-tool.js';
 import { UserError } from '../../source/errors.js';
 import { tempDir } from '../support/tmp.js';
+import { thrownError } from '../support/user-error.js';
 
 interface TestIdentity {
   dir: string;
@@ -150,14 +151,7 @@ describe('reencryptSecrets', () => {
       stranger: encryptSecret(newId.certDer, 'other key'),
       broken: 'wso2carbon',
     };
-    let caught: unknown;
-    try {
-      reencryptSecrets(values, oldId.privateKey, newId.certDer);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(UserError);
-    const message = (caught as UserError).message;
+    const { message } = thrownError(() => reencryptSecrets(values, oldId.privateKey, newId.certDer));
     expect(message).toMatch(/^2 secrets in \[secrets\] cannot be re-encrypted:/);
     expect(message).toContain('stranger: The secret is not a cipher-tool value for this 2048-bit key: it was encrypted with another key');
     expect(message).toContain('broken: neither "[plaintext]" nor a cipher-tool value');

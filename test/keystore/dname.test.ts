@@ -3,17 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../source/errors.js';
 import { readDerNode, derChildren } from '../../source/keystore/der.js';
 import { encodeDname, formatDname, parseDname, type DnAttribute } from '../../source/keystore/dname.js';
+import { thrownError } from '../support/user-error.js';
 
 function expectDnError(text: string, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    parseDname(text);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `parseDname(${JSON.stringify(text)}) should fail`).toBeInstanceOf(UserError);
-  expect((caught as UserError).code).toBe('bad-dname');
-  expect((caught as UserError).message).toMatch(pattern);
+  const caught = thrownError(() => parseDname(text), UserError, `parseDname(${JSON.stringify(text)})`);
+  expect(caught.code).toBe('bad-dname');
+  expect(caught.message).toMatch(pattern);
 }
 
 describe('parseDname', () => {

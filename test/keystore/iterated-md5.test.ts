@@ -19,10 +19,10 @@ describe('iteratedMd5', () => {
     );
   });
 
-  it("keytool's 200,000 rounds in well under a second", () => {
-    const started = performance.now();
+  // Its speed (keytool's 200,000 rounds well under a second) is a row of `npm run bench` (scripts/bench-fuzz.mjs),
+  // not a test: a shared machine makes wall time here a coin toss.
+  it("equals MD5 round by round for keytool's 200,000 rounds", () => {
     const digest = iteratedMd5(Buffer.from([1, 2, 3, 4]), Buffer.from('password'), 200_000);
-    expect(performance.now() - started).toBeLessThan(500);
     expect(digest).toEqual(reference(Buffer.from([1, 2, 3, 4]), Buffer.from('password'), 200_000));
   });
 });

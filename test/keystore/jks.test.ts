@@ -13,6 +13,7 @@ import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
 import { tempDir } from '../support/tmp.js';
 import { sha256, expectKeystoreError, ourListing, privateKeyEntry } from '../support/keystore-assertions.js';
 import { keytool } from '../support/keytool.js';
+import { thrownError } from '../support/user-error.js';
 
 const STORE_PASSWORD = 'store-pass-1';
 const KEY_PASSWORD = 'key-pass-2';
@@ -20,14 +21,7 @@ const CA_KEY_PASSWORD = 'ca-pass-3';
 /** Non-ASCII: JKS feeds passwords to SHA-1 as UTF-16BE, so this proves the high byte of each char is right. */
 const UNICODE_KEY_PASSWORD = 'ключ-пароль-🔑';
 
-function thrown(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
+const thrown = (action: () => unknown): UserError => thrownError(action);
 
 function sortedListing(listing: KeytoolListing[]): KeytoolListing[] {
   return [...listing].sort((a, b) => a.alias.localeCompare(b.alias));
@@ -207,14 +201,13 @@ describe('writeJks', () => {
       { kind: 'trusted-certificate', alias: 'Same', certificate: pki.ca },
       { kind: 'trusted-certificate', alias: 'sAME', certificate: pki.rsaLeaf },
     ], STORE_PASSWORD));
-    expect(duplicate).toBeInstanceOf(UserError);
-    expect((duplicate as UserError).message).toMatch(/"same"/);
+    expect(duplicate.message).toMatch(/"same"/);
     const mismatch = thrown(() => writeJks([
       { kind: 'private-key', alias: 'x', key: pki.ecKey, keyPassword: KEY_PASSWORD, chain: [pki.rsaLeaf] },
     ], STORE_PASSWORD));
-    expect((mismatch as UserError).message).toMatch(/does not match/);
+    expect(mismatch.message).toMatch(/does not match/);
     const noChain = thrown(() => writeJks([{ kind: 'private-key', alias: 'x', key: pki.ecKey, keyPassword: KEY_PASSWORD, chain: [] }], STORE_PASSWORD));
-    expect((noChain as UserError).message).toMatch(/certificate chain/);
+    expect(noChain.message).toMatch(/certificate chain/);
   });
 });
 
@@ -305,7 +298,7 @@ describe('readJks on bad input', () => {
   it('refuses to write a chain certificate that is not DER X.509', () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const error = thrown(() => writeJks([{ kind: 'private-key', alias: 'a', key: privateKey, keyPassword: 'x', chain: [Buffer.from([0x30, 0x00])] }], 'p'));
-    expect((error as UserError).message).toMatch(/not a DER X.509 certificate/);
+    expect(error.message).toMatch(/not a DER X.509 certificate/);
   });
 });
 

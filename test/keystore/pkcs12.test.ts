@@ -5,7 +5,7 @@ import { execa } from 'execa';
 import fc from 'fast-check';
 import forge from 'node-forge';
 import { describe, expect, it } from 'vitest';
-import { KeystoreError } from '../../source/errors.js';
+import { KeystoreError, type KeystoreErrorCode } from '../../source/errors.js';
 import type { Keystore } from '../../source/keystore/model.js';
 import { readPkcs12, writePkcs12, type Pkcs12EntryToWrite } from '../../source/keystore/pkcs12.js';
 import { KdfBudget, MAX_ITERATIONS_PER_FILE, MAX_ITERATIONS_PER_OPERATION } from '../../source/keystore/pkcs12-budget.js';
@@ -13,6 +13,7 @@ import { orderChain } from '../../source/keystore/pkcs12-chain.js';
 import { parseKeytoolList, runKeytool, type KeytoolListing } from '../../source/keytool/run.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
 import { tempDir } from '../support/tmp.js';
+import { expectKeystoreError as expectKeystoreErrorCode } from '../support/keystore-assertions.js';
 
 const STOREPASS = 'store-pass-1';
 const NON_ASCII_ALIAS = 'clé-ключ';
@@ -132,17 +133,7 @@ function expectKeysWork(keystore: Keystore, password: string): void {
   }
 }
 
-function expectKeystoreError(action: () => unknown, codes: string[]): KeystoreError {
-  try {
-    action();
-  } catch (error) {
-    expect(error).toBeInstanceOf(KeystoreError);
-    const keystoreError = error as KeystoreError;
-    expect(codes).toContain(keystoreError.keystoreCode);
-    return keystoreError;
-  }
-  throw new Error('expected a KeystoreError, but the read succeeded');
-}
+const expectKeystoreError = (action: () => unknown, codes: KeystoreErrorCode[]): KeystoreError => expectKeystoreErrorCode(action, ...codes);
 
 const OID_PBE_SHA1_3DES = Buffer.from('2a864886f70d010c0103', 'hex');
 const OID_PBES2 = Buffer.from('2a864886f70d01050d', 'hex');

@@ -1,18 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../source/errors.js';
 import { encodeSubjectAltNames, formatSubjectAltName, parseSubjectAltNames } from '../../source/keystore/san.js';
+import { thrownError } from '../support/user-error.js';
 
 function expectSanError(entry: string, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    parseSubjectAltNames([entry]);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, `${entry} should be refused`).toBeInstanceOf(UserError);
-  expect((caught as UserError).code).toBe('bad-san');
-  expect((caught as UserError).message).toContain(entry);
-  expect((caught as UserError).message).toMatch(pattern);
+  const caught = thrownError(() => parseSubjectAltNames([entry]), UserError, entry);
+  expect(caught.code).toBe('bad-san');
+  expect(caught.message).toContain(entry);
+  expect(caught.message).toMatch(pattern);
 }
 
 describe('parseSubjectAltNames', () => {

@@ -2,11 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Choice } from '../../source/core/procedures/types.js';
-import type { PlainPrompts } from '../../source/plain/prompts.js';
-import { runPlain } from '../../source/plain/run-plain.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { tempDir } from '../support/tmp.js';
+import { newTruststoreSteps, runPlainWith, scriptedPrompts } from '../support/plain-script.js';
 import {
   describeAsRoot,
   expectBounded,
@@ -287,27 +285,6 @@ describeAsRoot('hostile homes: files that are not what they seem', () => {
   });
 });
 
-/** Scripted prompts for the plain wizard, checking each question is the one expected. */
-function scripted(steps: Array<{ kind: 'select' | 'input' | 'password' | 'confirm'; match: RegExp; answer: string | boolean }>): PlainPrompts {
-  const next = (kind: string, message: string) => {
-    const step = steps.shift();
-    if (!step || step.kind !== kind || !step.match.test(message)) throw new Error(`unexpected ${kind} "${message}" (expected ${step?.kind} ${step?.match})`);
-    return step.answer;
-  };
-  return {
-    select: async (message: string, choices: readonly Choice[]) => {
-      const answer = next('select', message) as string;
-      if (!choices.some((choice) => choice.value === answer)) throw new Error(`${answer} is not a choice of "${message}"`);
-      return answer;
-    },
-    input: async (message, options) => {
-      const answer = next('input', message) as string;
-      return answer === '' && options.default !== undefined ? options.default : answer;
-    },
-    password: async (message) => next('password', message) as string,
-    confirm: async (message) => next('confirm', message) as boolean,
-  };
-}
 
 describe('hostile homes: the plain wizard saving answers', () => {
   it('finding 9 and medium: "save answers as" a folder is a message and a new question, not an internal error; an existing file is never overwritten', async () => {
@@ -316,14 +293,8 @@ describe('hostile homes: the plain wizard saving answers', () => {
     mkdirSync(folder);
     const existing = path.join(home, 'existing.toml');
     writeFileSync(existing, 'precious = true\n');
-    let output = '';
-    const prompts = scripted([
-      { kind: 'select', match: /What do you want to do/, answer: 'truststore' },
-      { kind: 'select', match: /Start the new truststore/, answer: 'copy-current' },
-      { kind: 'input', match: /File name/, answer: '' },
-      { kind: 'select', match: /type/, answer: 'JKS' },
-      { kind: 'password', match: /Password of the new truststore/, answer: 'saved-pass' },
-      { kind: 'password', match: /Type it again/, answer: 'saved-pass' },
+    const prompts = scriptedPrompts([
+      ...newTruststoreSteps('saved-pass'),
       { kind: 'input', match: /Certificate file/, answer: '' },
       { kind: 'confirm', match: /wso2carbon/, answer: false },
       { kind: 'select', match: /Apply this change/, answer: 'save' },
@@ -334,7 +305,7 @@ describe('hostile homes: the plain wizard saving answers', () => {
       { kind: 'input', match: /Save the answers as/, answer: 'fresh.toml' },
       { kind: 'select', match: /Apply this change/, answer: 'cancel' },
     ]);
-    const code = await runPlain({ home, env: {}, cwd: home, now: new Date(), dryRun: false, keytoolAvailable: false, sandbox: true, prompts, write: (text) => (output += text) });
+    const { code, output } = await runPlainWith(home, prompts);
     expect(code).toBe(130);
     expect(output).toContain(`✗ ${folder} already exists; ei-keystore does not overwrite it.`);
     expect(output).toContain(`✗ ${existing} already exists; ei-keystore does not overwrite it.`);

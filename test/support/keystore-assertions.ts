@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import { KeystoreError, type KeystoreErrorCode } from '../../source/errors.js';
 import type { Keystore, PrivateKeyEntry } from '../../source/keystore/model.js';
 import type { KeytoolListing } from '../../source/keytool/run.js';
+import { thrownError } from './user-error.js';
 
 /** Upper-case hex, as keytool prints fingerprints (without colons). */
 export function sha256(der: Buffer): string {
@@ -11,15 +12,9 @@ export function sha256(der: Buffer): string {
 
 /** Runs `action`, expects a KeystoreError with one of `codes`, and returns it. */
 export function expectKeystoreError(action: () => unknown, ...codes: KeystoreErrorCode[]): KeystoreError {
-  let error: unknown;
-  try {
-    action();
-  } catch (caught) {
-    error = caught;
-  }
-  expect(error).toBeInstanceOf(KeystoreError);
-  expect(codes).toContain((error as KeystoreError).keystoreCode);
-  return error as KeystoreError;
+  const error = thrownError(action, KeystoreError, 'the keystore operation');
+  expect(codes).toContain(error.keystoreCode);
+  return error;
 }
 
 /** What both our reader and keytool can say about each entry, in a comparable order. */

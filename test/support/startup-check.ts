@@ -1,9 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
+import { compileJavaProgram, compileJavaProgramInto, runJavaProgram, type JavaProgram } from './java-program.js';
 
 /**
  * The start-up check (test/support/startup-check/StartupCheck.java): a JDK-only program that opens a home's
@@ -96,63 +93,23 @@ export interface StartupCheckOptions {
   profile?: StartupProfile;
 }
 
-function javaCommand(tool: 'java' | 'javac'): string {
-  return process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, 'bin', tool) : tool;
-}
+const STARTUP_CHECK: JavaProgram = { source: SOURCE, mainClass: MAIN_CLASS, directoryPrefix: 'ei-keystore-startup-check' };
 
-let compiled: Promise<string> | undefined;
+/** Compiles the check once per process, into the machine's temporary directory (see compileJavaProgramInto). */
+export const compileStartupCheck = (): Promise<string> => compileJavaProgram(STARTUP_CHECK);
 
-/** Compiles the check once per process, into the machine's temporary directory (see compileStartupCheckInto). */
-export function compileStartupCheck(): Promise<string> {
-  compiled ??= compileStartupCheckInto(os.tmpdir());
-  compiled.catch(() => {
-    compiled = undefined;
-  });
-  return compiled;
-}
-
-/**
- * Compiles the check into `root`, in a directory named by the source's hash, unless it is there already. Workers
- * racing to compile each build into their own temporary directory and rename it into place; the loser's rename
- * fails because the directory exists, and it uses the winner's (identical) classes. A directory only ever appears
- * by that rename, so one that exists is complete.
- */
-export async function compileStartupCheckInto(root: string): Promise<string> {
-  const hash = createHash('sha256').update(readFileSync(SOURCE)).digest('hex').slice(0, 16);
-  const target = path.join(root, `ei-keystore-startup-check-${hash}`);
-  if (existsSync(path.join(target, `${MAIN_CLASS}.class`))) return target;
-  const staging = mkdtempSync(path.join(root, `ei-keystore-startup-check-${hash}-building-`));
-  try {
-    const result = await execa(javaCommand('javac'), ['--release', '17', '-encoding', 'UTF-8', '-d', staging, SOURCE], { reject: false, stdin: 'ignore' });
-    if (result.exitCode !== 0) throw new Error(`javac failed on ${SOURCE}:\n${result.stdout}${result.stderr}`);
-    try {
-      renameSync(staging, target);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (!(code === 'EEXIST' || code === 'ENOTEMPTY') || !existsSync(path.join(target, `${MAIN_CLASS}.class`))) throw error;
-    }
-    return target;
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
-  }
-}
+/** Compiles the check into `root` (see compileJavaProgramInto: racing workers share one complete directory). */
+export const compileStartupCheckInto = (root: string): Promise<string> => compileJavaProgramInto(STARTUP_CHECK, root);
 
 /** Runs the check on a home: one JVM, about a second. */
 export async function runStartupCheck(home: string, options: StartupCheckOptions = {}): Promise<StartupCheckResult> {
-  const classes = await compileStartupCheck();
-  const args = [
-    // A short-lived program: the C1 compiler alone starts faster.
-    '-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Duser.language=en', '-Duser.country=US',
-    '-cp', classes, MAIN_CLASS, home,
-    ...(options.date ? ['--date', options.date] : []),
-    ...(options.profile ? ['--profile', options.profile] : []),
-  ];
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(options.env ?? {}) };
-  if (process.env.JAVA_HOME) env.JAVA_HOME = process.env.JAVA_HOME;
-  const run = await execa(javaCommand('java'), args, { env, extendEnv: false, reject: false, stdin: 'ignore' });
-  if (run.exitCode !== 0 && run.exitCode !== 1) {
-    throw new Error(`the start-up check failed to run (exit ${run.exitCode}) on ${home}:\n${run.stdout}${run.stderr}`);
-  }
+  const args = [home, ...(options.date ? ['--date', options.date] : []), ...(options.profile ? ['--profile', options.profile] : [])];
+  const run = await runJavaProgram(STARTUP_CHECK, args, {
+    env: options.env,
+    jvmOptions: ['-Duser.language=en', '-Duser.country=US'],
+    okExitCodes: [0, 1],
+    what: `the start-up check on ${home}`,
+  });
   let parsed: Partial<StartupCheckResult>;
   try {
     parsed = JSON.parse(run.stdout) as Partial<StartupCheckResult>;

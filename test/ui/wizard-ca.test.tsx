@@ -7,20 +7,14 @@ import { WizardApp } from '../../source/ui/app.js';
 import { SECURITY } from '../support/homes.js';
 import { makeTestCa, pem } from '../support/test-ca.js';
 import { tempDir } from '../support/tmp.js';
-import { keys, renderInk, stripAnsi, unmountAll, untilFrame, type RenderedInk } from './support/ink.js';
+import { keys, renderInk, stripAnsi, unmountAll, untilFrame } from './support/ink.js';
+import { answer, defaultsUntil } from './support/wizard-steps.js';
 
 afterEach(() => unmountAll());
 
 const SECRET = 'Pending-Key-Pass-42';
 
 const until = untilFrame;
-
-async function answer(ink: RenderedInk, text?: string) {
-  const before = /step (\d+) of/.exec(ink.frame())?.[1];
-  if (text !== undefined) await ink.press(text);
-  await ink.press(keys.enter);
-  await until(ink, (frame) => /step (\d+) of/.exec(frame)?.[1] !== before || frame.includes('Review:') || frame.includes('Planning'), 'the next question');
-}
 
 function mount(home: string, exits: Array<{ code: number; message?: string }>) {
   return renderInk(<WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={false} keytoolAvailable={false} sandbox onExit={(code, message) => exits.push({ code, message })} />);
@@ -51,8 +45,7 @@ describe('the wizard: a certificate signing request, then the CA reply', () => {
     await answer(ink);
     await ink.press(keys.enter);
     await answer(ink); // key password: the same
-    for (let i = 0; i < 9; i++) await answer(ink); // CN (default), OU, O, L, ST, C, SANs, algorithm, size
-    const review = await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    const review = await defaultsUntil(ink, 'Review:'); // CN (default), OU, O, L, ST, C, SANs, algorithm, size
     expect(review).toMatch(/write the certificate signing request for CN=/);
     await ink.press('a');
     const done = await until(ink, (frame) => frame.includes('request written'), 'the done screen');

@@ -13,6 +13,7 @@ import { genKeyPair, keytool } from '../support/keytool.js';
 import { tempDir } from '../support/tmp.js';
 import { snapshotTree } from '../support/tree.js';
 import { keys, renderInk, stripAnsi, unmountAll, untilFrame as until, type RenderedInk } from './support/ink.js';
+import { answer, defaultsUntil, stepOf as step, toTruststoreImport } from './support/wizard-steps.js';
 
 // Issue 14, "Flow" (items 3, 5-12, 18, 20): each answer checked on its own step, in the wizard's words.
 afterEach(() => unmountAll());
@@ -40,29 +41,7 @@ async function wizardAt(home: string, options: { size?: TerminalSize; keytool?: 
   return { ink, exits };
 }
 
-const step = (frame: string) => /step (\d+) of/.exec(frame)?.[1];
-
-/** Types `text` (if any), presses Enter, and waits for the next question (or the review). */
-async function answer(ink: RenderedInk, text?: string) {
-  const before = step(ink.frame());
-  if (text !== undefined) await ink.press(text);
-  await ink.press(keys.enter);
-  await until(ink, (frame) => step(frame) !== before || frame.includes('Review:') || frame.includes('Planning'), 'the next question');
-}
-
-/** Enter (the default) until the question labelled `label` shows. */
-async function defaultsUntil(ink: RenderedInk, label: string) {
-  for (let i = 0; i < 25 && !ink.frame().includes(label); i++) await answer(ink);
-  return until(ink, (frame) => frame.includes(label), label);
-}
-
-async function defaultsToReview(ink: RenderedInk) {
-  for (let i = 0; i < 25 && !ink.frame().includes('Review:'); i++) {
-    await ink.press(keys.enter);
-    await until(ink, (frame) => frame.includes('Review:') || !frame.includes('Planning'), 'the next question or the review');
-  }
-  return until(ink, (frame) => frame.includes('Review:'), 'the review');
-}
+const defaultsToReview = (ink: RenderedInk) => defaultsUntil(ink, 'Review:');
 
 /** Home -> primary (or internal, one down) -> generate, file name, type, alias: at the password question. */
 async function toPassword(ink: RenderedInk, procedure: 'primary' | 'internal') {
@@ -208,13 +187,7 @@ describe('the wizard at real terminals: flow (ink-testing-library)', () => {
       await keytool(['-exportcert', '-rfc', '-keystore', path.join(dir, `${name}.p12`), '-alias', name, '-file', path.join(dir, `${name}.pem`), '-storepass:env', 'P'], { P: 'whatever' });
     }
     const { ink } = await wizardAt(home);
-    await ink.press(keys.down, keys.down, keys.enter);
-    await until(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');
-    await answer(ink); // copy-current
-    await answer(ink); // file name
-    await answer(ink); // type
-    await ink.press('trust-secret', keys.enter, 'trust-secret');
-    await answer(ink);
+    await toTruststoreImport(ink, 'trust-secret');
     await ink.press(path.join(dir, 'partner.pem'), keys.enter);
     await until(ink, (frame) => frame.includes('Alias for it'), 'the alias question');
     // The sandbox truststore holds "wso2carbon": refused now, not in the review.

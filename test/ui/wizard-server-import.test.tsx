@@ -6,17 +6,11 @@ import { expectServerStarts } from '../support/startup-check.js';
 import { javaTrusts } from '../support/tls-client.js';
 import { rsaChain, startTlsServer } from '../support/tls-servers.js';
 import { tempDir } from '../support/tmp.js';
-import { keys, renderInk, stripAnsi, unmountAll, untilFrame as until, type RenderedInk } from './support/ink.js';
+import { keys, renderInk, stripAnsi, unmountAll, untilFrame as until } from './support/ink.js';
+import { answer, toTruststoreImport } from './support/wizard-steps.js';
 
 afterEach(() => unmountAll());
 
-/** Answers the current question with Enter (after typing `text`) and waits for the step counter to move. */
-async function answer(ink: RenderedInk, text?: string) {
-  const before = /step (\d+) of/.exec(ink.frame())?.[1];
-  if (text !== undefined) await ink.press(text);
-  await ink.press(keys.enter);
-  await until(ink, (frame) => /step (\d+) of/.exec(frame)?.[1] !== before || frame.includes('Review:'), 'the next question');
-}
 
 describe('the wizard: import from a server', () => {
   it('shows the presented chain with each fingerprint and a note, trusts the chosen certificate, and the review says the server is trusted after the change', async () => {
@@ -27,13 +21,7 @@ describe('the wizard: import from a server', () => {
     const exits: number[] = [];
     const ink = renderInk(<WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={false} keytoolAvailable={false} sandbox onExit={(code) => exits.push(code)} />);
     await until(ink, (frame) => frame.includes('Change the primary keystore'), 'the home screen');
-    await ink.press(keys.down, keys.down, keys.enter);
-    await until(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');
-    await answer(ink); // copy-current
-    await answer(ink); // file name
-    await answer(ink); // type
-    await ink.press('wizard-secret', keys.enter, 'wizard-secret');
-    await answer(ink);
+    await toTruststoreImport(ink, 'wizard-secret');
     expect(ink.frame()).toMatch(/a server \(https:\/\/host:port\)/);
     await ink.press(`https://127.0.0.1:${server.port}`, keys.enter);
     const shown = stripAnsi(await until(ink, (frame) => frame.includes('Trust which certificate?'), 'the presented chain'));

@@ -9,16 +9,11 @@ import { keytool } from '../support/keytool.js';
 import { pem } from '../support/test-ca.js';
 import { rsaChain, selfSigned } from '../support/tls-servers.js';
 import { tempDir } from '../support/tmp.js';
-import { keys, renderInk, stripAnsi, unmountAll, untilFrame as until, type RenderedInk } from './support/ink.js';
+import { keys, renderInk, stripAnsi, unmountAll, untilFrame as until } from './support/ink.js';
+import { answer, toTruststoreImport } from './support/wizard-steps.js';
 
 afterEach(() => unmountAll());
 
-async function answer(ink: RenderedInk, text?: string) {
-  const before = /step (\d+) of/.exec(ink.frame())?.[1];
-  if (text !== undefined) await ink.press(text);
-  await ink.press(keys.enter);
-  await until(ink, (frame) => /step (\d+) of/.exec(frame)?.[1] !== before || frame.includes('Review:'), 'the next question');
-}
 
 describe('the wizard: the truststore removal list', () => {
   it('lists alias, subject and expiry with check boxes; the ticked one is removed, as the plan and keytool say', async () => {
@@ -33,13 +28,7 @@ describe('the wizard: the truststore removal list', () => {
     }
     const ink = renderInk(<WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={false} keytoolAvailable={false} sandbox onExit={() => undefined} />);
     await until(ink, (frame) => frame.includes('Change the primary keystore'), 'the home screen');
-    await ink.press(keys.down, keys.down, keys.enter);
-    await until(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');
-    await answer(ink); // copy-current
-    await answer(ink); // file name
-    await answer(ink); // type
-    await ink.press('removal-secret', keys.enter, 'removal-secret');
-    await answer(ink);
+    await toTruststoreImport(ink, 'removal-secret');
     await answer(ink); // no certificate to import
     await answer(ink); // keep wso2carbon
     const list = stripAnsi(await until(ink, (frame) => frame.includes('Certificates to remove'), 'the removal list'));

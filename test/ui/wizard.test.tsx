@@ -7,6 +7,7 @@ import { genKeyPair, keytool } from '../support/keytool.js';
 import { tempDir } from '../support/tmp.js';
 import { snapshotTree } from '../support/tree.js';
 import { keys, renderInk, stripAnsi, unmountAll, untilFrame, type RenderedInk } from './support/ink.js';
+import { answer, defaultsUntil, pressUntil, toTruststoreImport } from './support/wizard-steps.js';
 
 afterEach(() => unmountAll());
 
@@ -22,23 +23,6 @@ async function wizardOn(profile: 'ei-7' | 'mi-1.1' | 'mi-1.2' | 'mi-4', options:
   );
   await until(ink, (frame) => frame.includes('Change the primary keystore') && frame.includes('Profile'), 'the home screen');
   return { home, ink, exits };
-}
-
-/** Answers the current question: typed text (if any) then Enter, and waits for the step counter to move. */
-async function answer(ink: RenderedInk, text?: string) {
-  const before = /step (\d+) of/.exec(ink.frame())?.[1];
-  if (text !== undefined) await ink.press(text);
-  await ink.press(keys.enter);
-  await until(ink, (frame) => /step (\d+) of/.exec(frame)?.[1] !== before || frame.includes('Review:') || frame.includes('Planning'), 'the next question');
-}
-
-/** Enter on each remaining question (its default) until the review shows. */
-async function defaultsToReview(ink: RenderedInk): Promise<string> {
-  for (let i = 0; i < 25 && !ink.frame().includes('Review:'); i++) {
-    await ink.press(keys.enter);
-    await until(ink, (frame) => frame.includes('Review:') || !frame.includes('Planning'), 'the next question or the review');
-  }
-  return until(ink, (frame) => frame.includes('Review:'), 'the review');
 }
 
 function noFrameHolds(ink: RenderedInk, secret: string) {
@@ -72,8 +56,7 @@ describe('the wizard (ink-testing-library)', () => {
     await ink.press(keys.enter);
     await answer(ink); // key password: the same
     await answer(ink, '\u0015node-a.example.com'); // CN (Ctrl-U clears the default)
-    for (let i = 0; i < 10; i++) await answer(ink);
-    const review = await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    const review = await defaultsUntil(ink, 'Review:');
     expect(review).toMatch(/generate a new RSA 2048 key pair/);
     expect(review).toMatch(/lines 1-\d+ of \d+/);
     await ink.press(keys.pageDown);
@@ -106,7 +89,7 @@ describe('the wizard (ink-testing-library)', () => {
 
   it('passwords: too short and mismatched confirmations are refused', async () => {
     const { ink } = await wizardOn('mi-4');
-    for (let i = 0; i < 5; i++) await answer(ink); // primary, generate, file, type, alias
+    await defaultsUntil(ink, 'Password of the new keystore'); // primary, generate, file, type, alias
     await ink.press('abc', keys.enter);
     expect(ink.frame()).toMatch(/6 characters/);
     await ink.press(keys.backspace, keys.backspace, keys.backspace, 'first-secret', keys.enter, 'other-secret', keys.enter);
@@ -136,13 +119,7 @@ describe('the wizard (ink-testing-library)', () => {
     await genKeyPair({ file: path.join(dir, 'p.p12'), alias: 'partner', storePassword: 'whatever', storeType: 'PKCS12', dname: 'CN=Partner CA, O=Partner' });
     await keytool(['-exportcert', '-rfc', '-keystore', path.join(dir, 'p.p12'), '-alias', 'partner', '-file', path.join(dir, 'partner.pem'), '-storepass:env', 'P'], { P: 'whatever' });
     writeFileSync(path.join(dir, 'junk.pem'), 'not a certificate');
-    await ink.press(keys.down, keys.down, keys.enter);
-    await until(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');
-    await answer(ink); // copy-current
-    await answer(ink); // file name
-    await answer(ink); // type
-    await ink.press('trust-secret', keys.enter, 'trust-secret');
-    await answer(ink);
+    await toTruststoreImport(ink, 'trust-secret');
     await ink.press(path.join(dir, 'junk.pem'), keys.enter);
     await until(ink, (frame) => frame.includes('neither PEM nor DER') || frame.includes('no certificate block'), 'the file error');
     await ink.press('\u0015', path.join(dir, 'partner.pem'), keys.enter);
@@ -178,24 +155,22 @@ describe('the wizard (ink-testing-library)', () => {
     await answer(ink, '\u0015cluster-internal'); // alias
     await ink.press('internal-pass-1', keys.enter, 'internal-pass-1');
     await answer(ink);
-    await defaultsToReview(ink);
+    await defaultsUntil(ink, 'Review:');
     await ink.press(keys.pageDown);
     expect(ink.frame()).toMatch(/\+\[keystore\.internal\]|keystore\.internal/);
     await ink.press(keys.escape);
     await until(ink, (frame) => frame.includes('Validity'), 'the last question');
-    for (let i = 0; i < 20 && !ink.frame().includes('Alias of the key entry'); i++) await ink.press(keys.escape);
-    await until(ink, (frame) => frame.includes('Alias of the key entry'), 'the alias question');
+    await pressUntil(ink, 'Alias of the key entry', { key: keys.escape });
     expect(ink.frame()).toContain('cluster-internal');
     noFrameHolds(ink, 'internal-pass-1');
   });
 
   it('Ctrl-C during apply lets the change finish, then exits 130 saying so', async () => {
     const { ink, home, exits } = await wizardOn('mi-4');
-    await answer(ink);
-    for (let i = 0; i < 4; i++) await answer(ink);
+    await defaultsUntil(ink, 'Password of the new keystore');
     await ink.press('during-apply', keys.enter, 'during-apply');
     await answer(ink);
-    await defaultsToReview(ink);
+    await defaultsUntil(ink, 'Review:');
     await ink.pressTogether('a', '\u0003');
     const start = Date.now();
     while (exits.length === 0 && Date.now() - start < 20_000) await ink.press('');
@@ -210,14 +185,10 @@ describe('the wizard (ink-testing-library)', () => {
   it('dry run: the review offers no apply, and quitting exits 0', async () => {
     const { ink, exits } = await wizardOn('mi-1.1', { dryRun: true });
     expect(ink.frame()).toContain('DRY RUN');
-    await answer(ink);
-    for (let i = 0; i < 4; i++) await answer(ink);
+    await defaultsUntil(ink, 'Password of the new keystore');
     await ink.press('dry-run-pass', keys.enter, 'dry-run-pass');
     await answer(ink);
-    await ink.press(keys.enter);
-    await answer(ink);
-    for (let i = 0; i < 11; i++) await answer(ink);
-    const review = await until(ink, (frame) => frame.includes('Review:'), 'the review');
+    const review = await defaultsUntil(ink, 'Review:'); // the key password (the same), the subject, the key
     expect(review).not.toMatch(/a apply/);
     await ink.press('a');
     expect(ink.frame()).toContain('Review:');
