@@ -4,8 +4,8 @@ import type { CommandContext } from '../cli/context.js';
 import { isProfileId, type ProfileId } from '../core/profiles.js';
 import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
-import { writeNewFile } from '../files/write-new-file.js';
-import { summarizeCertificate, colonHex } from '../keystore/certificate.js';
+import { writeNewFile } from '../apply/write-new-file.js';
+import { summarizeCertificate, colonHex } from '../keystore/x509/certificate.js';
 import { openConfiguredKeystore } from '../procedures/current-keystore.js';
 import { loadHomeFacts } from '../procedures/facts.js';
 

@@ -5,9 +5,9 @@ import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { backupsDir } from '../apply/layout.js';
 import { restoreBackup } from '../apply/restore.js';
 import { parseCommandArgs } from '../cli/args.js';
-import { selfCommand, shellWord } from '../cli/self-command.js';
+import { selfCommand, shellWord } from '../session/self-command.js';
 import type { CommandContext } from '../cli/context.js';
-import { colourEnabled, makeStyle, type Style } from '../cli/style.js';
+import { colourEnabled, makeStyle, type Style } from '../core/terminal-style.js';
 import { locateHome } from '../config/locate.js';
 import { UserError } from '../errors.js';
 

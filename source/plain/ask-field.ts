@@ -1,5 +1,5 @@
-import { chainLines, FINGERPRINT_NOTE, importAliasProblem, takenImportAliases, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias, valueOrDefault, whyOf } from '../core/procedures/index.js';
-import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../core/procedures/types.js';
+import { chainLines, FINGERPRINT_NOTE, importAliasProblem, takenImportAliases, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias, valueOrDefault, whyOf } from '../core/fields/index.js';
+import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../core/fields/types.js';
 import type { PlainPrompts } from './prompts.js';
 
 const asText = (value: FieldValue | undefined) => (value === undefined ? undefined : String(value));

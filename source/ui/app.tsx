@@ -1,20 +1,20 @@
 import path from 'node:path';
 import { Box, Text } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { PROCEDURE_DEFINITIONS } from '../core/procedures/index.js';
-import type { WizardFacts } from '../core/procedures/types.js';
-import { serializeAnswers } from '../core/answers/serialize.js';
+import { PROCEDURE_DEFINITIONS } from '../core/fields/index.js';
+import type { WizardFacts } from '../core/fields/types.js';
+import { serializeAnswers } from '../answers/serialize.js';
 import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
-import { renderStatus } from '../commands/status-render.js';
-import { makeStyle } from '../cli/style.js';
-import { selfCommand, shellWord } from '../cli/self-command.js';
+import { renderStatus } from '../status/render.js';
+import { makeStyle } from '../core/terminal-style.js';
+import { selfCommand, shellWord } from '../session/self-command.js';
 import { stepLabel } from '../core/step-labels.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan } from '../procedures/plan-render.js';
-import { CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, reviewChange, saveAnswersFile, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../procedures/session.js';
+import { CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, reviewChange, saveAnswersFile, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../session/session.js';
 import { gatherStatus, type StatusReport } from '../status/gather.js';
 import { useKeys } from './components/index.js';
 import { FormScreen } from './screens/form-screen.js';
@@ -23,7 +23,7 @@ import { ApplyScreen, DoneScreen, FailedScreen, StatusScreen } from './screens/o
 import { ReviewScreen, SaveScreen } from './screens/review-screen.js';
 import { MIN_SCREEN, wrapText } from './screens/layout.js';
 import { TerminalSizeProvider, useRawTerminalSize, type TerminalSize } from './terminal/terminal-size.js';
-import { initialWizardState, wizardReducer, type StepView } from './state/wizard-state.js';
+import { initialWizardState, wizardReducer, type StepView } from '../session/wizard-state.js';
 
 export interface WizardAppProps extends WizardSessionOptions {
   /** Ends the wizard: the runner unmounts Ink, then prints `message` (if any) and exits with `code`. */

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializeAnswers } from '../../source/core/answers/serialize.js';
-import type { InternalAnswers, SecretRef } from '../../source/core/answers/types.js';
-import { validateAnswers } from '../../source/core/answers/validate.js';
+import { serializeAnswers } from '../../source/answers/serialize.js';
+import type { InternalAnswers, SecretRef } from '../../source/answers/types.js';
+import { validateAnswers } from '../../source/answers/validate.js';
 import { openKeystoreFile } from '../../source/keystore/open.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 

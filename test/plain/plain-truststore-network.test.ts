@@ -4,7 +4,7 @@ import { keytool } from '../support/keytool.js';
 import { pem } from '../support/test-ca.js';
 import { SANDBOX_PASSWORD } from '../../source/sandbox/keystores.js';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Choice } from '../../source/core/procedures/types.js';
+import type { Choice } from '../../source/core/fields/types.js';
 import { keytoolList } from '../../source/keytool/run.js';
 import type { PlainPrompts } from '../../source/plain/prompts.js';
 import { runPlain } from '../../source/plain/run-plain.js';

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import type { Choice } from '../../source/core/procedures/types.js';
+import type { Choice } from '../../source/core/fields/types.js';
 import { keytoolList } from '../../source/keytool/run.js';
 import type { PlainPrompts } from '../../source/plain/prompts.js';
 import { runPlain } from '../../source/plain/run-plain.js';
