@@ -58,7 +58,7 @@ function roleLines(role: StatusReport['roles'][number], style: Style, width: num
 const LEVEL_LABEL = (style: Style, finding: Finding) =>
   finding.level === 'error' ? style.red('error  ') : finding.level === 'warning' ? style.yellow('warning') : style.dim('info   ');
 
-export function renderStatus(report: StatusReport, style: Style, width = 80): string {
+export function renderStatus(report: StatusReport, style: Style, width: number): string {
   const out: string[] = [];
   out.push(`${style.bold('Home')}       ${printable(report.home)} (from ${report.homeFrom})`);
   out.push(`${style.bold('Config')}     ${printable(report.configFile)}${report.configRealPath ? ` (a link to ${printable(report.configRealPath)})` : ''}`);
