@@ -18,7 +18,7 @@ import { prepareChange } from '../procedures/prepare.js';
 import type { PreparedChange } from '../procedures/prepared.js';
 import type { StatusReport } from '../status/gather.js';
 import { STATE_DIR_NAME } from '../apply/layout.js';
-import { ensureStateDir } from '../files/trusted-state.js';
+import { ensureStateDir } from '../apply/state-dir.js';
 import { writeNewFile } from '../apply/write-new-file.js';
 
 /** What every wizard front end (Ink or plain prompts) starts from. */
