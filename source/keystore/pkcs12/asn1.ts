@@ -1,5 +1,6 @@
 import forge from 'node-forge';
 import { KeystoreError } from '../../errors.js';
+import { derEncode } from '../der.js';
 
 /**
  * A typed, checked view over node-forge's ASN.1 objects. forge reads BER (indefinite lengths, chunked
@@ -35,8 +36,28 @@ export function parseBer(bytes: Buffer, what: string, whole = true): Asn1 {
   }
 }
 
+/**
+ * The DER bytes of a forge node, written by the project's one DER writer (keystore/der.ts) with forge's own rules,
+ * so the bytes are those forge.asn1.toDer wrote: a read BIT STRING keeps its bytes, a composed primitive gets an
+ * unused-bits byte, a BMPString is UTF-16BE, an INTEGER drops one redundant leading 0x00 or 0xFF.
+ */
 export function toDerBuffer(node: Asn1): Buffer {
-  return Buffer.from(forge.asn1.toDer(node).getBytes(), 'latin1');
+  const tag = node.tagClass | node.type;
+  const read = node as Asn1 & { bitStringContents?: string; original?: Asn1 };
+  if (read.bitStringContents !== undefined && (!read.original || (forge.asn1 as unknown as { equals(a: Asn1, b: Asn1): boolean }).equals(node, read.original))) return derEncode(tag, Buffer.from(read.bitStringContents, 'latin1'));
+  if (node.composed) {
+    const children = (node.value as (Asn1 | undefined)[]).filter((child) => child !== undefined).map(toDerBuffer);
+    return node.constructed ? derEncode(tag | 0x20, ...children) : derEncode(tag, Buffer.from([0]), ...children);
+  }
+  const value = node.value as string;
+  if (node.type === Type.BMPSTRING) {
+    const bytes = Buffer.alloc(value.length * 2);
+    for (let i = 0; i < value.length; i++) bytes.writeUInt16BE(value.charCodeAt(i), i * 2);
+    return derEncode(tag, bytes);
+  }
+  const bytes = Buffer.from(value, 'latin1');
+  const redundant = node.type === Type.INTEGER && bytes.length > 1 && ((bytes[0] === 0 && (bytes[1]! & 0x80) === 0) || (bytes[0] === 0xff && (bytes[1]! & 0x80) === 0x80));
+  return derEncode(tag, redundant ? bytes.subarray(1) : bytes);
 }
 
 function isUniversal(node: Asn1 | undefined, type: forge.asn1.Type): node is Asn1 {

@@ -1,9 +1,9 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { UserError } from '../../errors.js';
-import { DER, derChildren, derEncode, derOid, derOidEncode, derWhole, expectTag, readDerNode } from '../der.js';
+import { DER, derBitString, derChildren, derEncode, derInteger, derOid, derOidEncode, derWhole, expectTag, readDerNode } from '../der.js';
 import { encodeDname, parseDname } from './dname.js';
 import { encodeSubjectAltNames, parseSubjectAltNames } from './san.js';
-import { derBitString, derInteger, extension, signatureScheme } from './build.js';
+import { extension, signatureScheme } from './build.js';
 
 /**
  * PKCS#10 certificate signing requests (RFC 2986), built as DER and signed with node:crypto, as keytool
