@@ -57,6 +57,18 @@ describe('the layers of source/ (test/structure/layers.json)', () => {
   });
 });
 
+describe('one of each', () => {
+  it('object identifiers are written once, in keystore/oids.ts (code names them: OID.pbes2)', () => {
+    const literal = /['"`][0-2]\.\d+(?:\.\d+){2,}['"`]/;
+    expect(tree.filter((f) => f.file !== 'keystore/oids.ts' && literal.test(f.text)).map((f) => f.file)).toEqual([]);
+    expect(tree.find((f) => f.file === 'keystore/oids.ts')?.text).toMatch(/pbes2: '1\.2\.840\.113549\.1\.5\.13'/);
+  });
+
+  it('DER is written by keystore/der.ts alone (forge nodes too, through derEncode)', () => {
+    expect(tree.filter((f) => /\basn1\.toDer\(|\.toDer\(\)/.test(f.text)).map((f) => f.file)).toEqual([]);
+  });
+});
+
 describe('the checker fails on what it forbids (a synthetic tree)', () => {
   const synthetic: LayerList = {
     layers: [

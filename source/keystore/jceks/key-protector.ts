@@ -4,13 +4,14 @@ import { iteratedMd5 } from './iterated-md5.js';
 import { DER, derChildren, derContent, expectTag, type DerNode } from '../der.js';
 import { loadPkcs8, parseEncryptedPrivateKeyInfo } from '../jks/encrypted-key.js';
 import { wrongKeyPassword } from '../jks/sun-key-protector.js';
+import { OID } from '../oids.js';
 
 /**
  * JCEKS private keys: Sun's PBEWithMD5AndTripleDES (com.sun.crypto.provider.JceKeyProtector / PBES1Core).
  * PKCS#5 PBES1 with MD5, stretched to triple DES: each 4-byte half of the 8-byte salt is hashed with the
  * password `iterations` times, giving 32 bytes: a 24-byte DES-EDE3 key and an 8-byte CBC IV.
  */
-export const JCE_KEY_PROTECTOR_OID = '1.3.6.1.4.1.42.2.19.1';
+export const JCE_KEY_PROTECTOR_OID = OID.jceKeyProtector;
 /** Java refuses more than this (jdk.jceks.iterationCount's ceiling); it also bounds our work on a hostile file. */
 const MAX_ITERATIONS = 5_000_000;
 

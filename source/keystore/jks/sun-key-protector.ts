@@ -3,6 +3,7 @@ import { KeystoreError } from '../../errors.js';
 import { DER, derEncode, derOidEncode } from '../der.js';
 import { loadPkcs8, parseEncryptedPrivateKeyInfo } from './encrypted-key.js';
 import { javaCharsBigEndian } from './password.js';
+import { OID } from '../oids.js';
 
 /**
  * Sun's proprietary JKS key protection (sun.security.provider.KeyProtector). The protected form is
@@ -10,7 +11,7 @@ import { javaCharsBigEndian } from './password.js';
  * SHA-1(password || previous block) started from the salt. The trailing digest is what tells a wrong key
  * password from a right one.
  */
-export const SUN_KEY_PROTECTOR_OID = '1.3.6.1.4.1.42.2.17.1.1';
+export const SUN_KEY_PROTECTOR_OID = OID.sunKeyProtector;
 const SALT_LENGTH = 20;
 const DIGEST_LENGTH = 20;
 

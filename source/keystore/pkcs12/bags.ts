@@ -17,6 +17,7 @@ import {
 import type { KdfBudget, KdfWork } from './budget.js';
 import { MAC_PURPOSE, type MacData, readMacData, verifyMac, wrongPassword } from './mac.js';
 import { PbeFailure, pbeDecrypt, pbeIterations } from './pbe.js';
+import { OID } from '../oids.js';
 
 /**
  * Reads a PFX down to its safe bags (RFC 7292): checks the MAC with the store password, decrypts encrypted
@@ -42,22 +43,6 @@ export type Pkcs12Bag =
   | { type: 'certificate'; attributes: BagAttributes; der: Buffer }
   | { type: 'secret'; attributes: BagAttributes };
 
-export const OID = {
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
-  envelopedData: '1.2.840.113549.1.7.3',
-  encryptedData: '1.2.840.113549.1.7.6',
-  keyBag: '1.2.840.113549.1.12.10.1.1',
-  shroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
-  certBag: '1.2.840.113549.1.12.10.1.3',
-  secretBag: '1.2.840.113549.1.12.10.1.5',
-  safeContentsBag: '1.2.840.113549.1.12.10.1.6',
-  x509Certificate: '1.2.840.113549.1.9.22.1',
-  friendlyName: '1.2.840.113549.1.9.20',
-  localKeyId: '1.2.840.113549.1.9.21',
-  oracleTrustedKeyUsage: '2.16.840.1.113894.746875.1.1',
-  anyExtendedKeyUsage: '2.5.29.37.0',
-} as const;
 
 const MAX_NESTING = 4;
 

@@ -15,23 +15,24 @@ import {
 import type { KdfBudget } from './budget.js';
 import { PKCS12_MAC_KEY, pkcs12Kdf, pkcs12PasswordBytes } from './kdf.js';
 import { iterationCount } from './pbe.js';
+import { OID } from '../oids.js';
 
 /**
  * The PFX's password integrity: HMAC over the AuthenticatedSafe with a key from the PKCS#12 KDF (RFC 7292
  * section 5). Java 17 writes HMAC-SHA256, legacy Java and OpenSSL -legacy HMAC-SHA1.
  */
 const DIGESTS: Record<string, string> = {
-  '1.2.840.113549.2.5': 'md5',
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.4': 'sha224',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-  '2.16.840.1.101.3.4.2.5': 'sha512-224',
-  '2.16.840.1.101.3.4.2.6': 'sha512-256',
+  [OID.md5]: 'md5',
+  [OID.sha1]: 'sha1',
+  [OID.sha224]: 'sha224',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
+  [OID.sha512_224]: 'sha512-224',
+  [OID.sha512_256]: 'sha512-256',
 };
-const PBMAC1 = '1.2.840.113549.1.5.14';
-const SHA256_OID = '2.16.840.1.101.3.4.2.1';
+const PBMAC1 = OID.pbmac1;
+const SHA256_OID = OID.sha256;
 
 /** Java 17's defaults for the MAC it writes. */
 export const MAC_ITERATIONS = 10_000;

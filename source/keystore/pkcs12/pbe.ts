@@ -4,6 +4,7 @@ import { KeystoreError } from '../../errors.js';
 import { type Asn1, corrupt, octets, oid, sequence, smallInteger } from './asn1.js';
 import { checkOperationIterations, type KdfBudget } from './budget.js';
 import { PKCS12_IV, PKCS12_KEY_MATERIAL, pkcs12Kdf, pkcs12PasswordBytes } from './kdf.js';
+import { OID } from '../oids.js';
 
 /**
  * Password-based decryption of PKCS#12 contents and shrouded keys: PBES2 (PBKDF2 + AES or 3DES), what Java 17
@@ -17,40 +18,40 @@ export class PbeFailure extends Error {
   override name = 'PbeFailure';
 }
 
-const PBES2 = '1.2.840.113549.1.5.13';
-const PBKDF2 = '1.2.840.113549.1.5.12';
+const PBES2 = OID.pbes2;
+const PBKDF2 = OID.pbkdf2;
 
 const PRF_HASHES: Record<string, string> = {
-  '1.2.840.113549.2.7': 'sha1',
-  '1.2.840.113549.2.8': 'sha224',
-  '1.2.840.113549.2.9': 'sha256',
-  '1.2.840.113549.2.10': 'sha384',
-  '1.2.840.113549.2.11': 'sha512',
-  '1.2.840.113549.2.12': 'sha512-224',
-  '1.2.840.113549.2.13': 'sha512-256',
+  [OID.hmacWithSHA1]: 'sha1',
+  [OID.hmacWithSHA224]: 'sha224',
+  [OID.hmacWithSHA256]: 'sha256',
+  [OID.hmacWithSHA384]: 'sha384',
+  [OID.hmacWithSHA512]: 'sha512',
+  [OID.hmacWithSHA512_224]: 'sha512-224',
+  [OID.hmacWithSHA512_256]: 'sha512-256',
 };
 
 const PBES2_CIPHERS: Record<string, { name: string; keyBytes: number; ivBytes: number }> = {
-  '2.16.840.1.101.3.4.1.2': { name: 'aes-128-cbc', keyBytes: 16, ivBytes: 16 },
-  '2.16.840.1.101.3.4.1.22': { name: 'aes-192-cbc', keyBytes: 24, ivBytes: 16 },
-  '2.16.840.1.101.3.4.1.42': { name: 'aes-256-cbc', keyBytes: 32, ivBytes: 16 },
-  '1.2.840.113549.3.7': { name: 'des-ede3-cbc', keyBytes: 24, ivBytes: 8 },
+  [OID.aes128CBC]: { name: 'aes-128-cbc', keyBytes: 16, ivBytes: 16 },
+  [OID.aes192CBC]: { name: 'aes-192-cbc', keyBytes: 24, ivBytes: 16 },
+  [OID.aes256CBC]: { name: 'aes-256-cbc', keyBytes: 32, ivBytes: 16 },
+  [OID.desEDE3CBC]: { name: 'des-ede3-cbc', keyBytes: 24, ivBytes: 8 },
 };
 
 /** pkcs-12PbeIds (RFC 7292 appendix C); all derive with SHA-1. */
 const PKCS12_PBE: Record<string, { cipher: 'des-ede3-cbc' | 'des-ede-cbc' | 'rc2'; keyBytes: number; ivBytes: number }> = {
-  '1.2.840.113549.1.12.1.3': { cipher: 'des-ede3-cbc', keyBytes: 24, ivBytes: 8 },
-  '1.2.840.113549.1.12.1.4': { cipher: 'des-ede-cbc', keyBytes: 16, ivBytes: 8 },
-  '1.2.840.113549.1.12.1.5': { cipher: 'rc2', keyBytes: 16, ivBytes: 8 },
-  '1.2.840.113549.1.12.1.6': { cipher: 'rc2', keyBytes: 5, ivBytes: 8 },
+  [OID.pbeWithSHAAnd3KeyTripleDESCBC]: { cipher: 'des-ede3-cbc', keyBytes: 24, ivBytes: 8 },
+  [OID.pbeWithSHAAnd2KeyTripleDESCBC]: { cipher: 'des-ede-cbc', keyBytes: 16, ivBytes: 8 },
+  [OID.pbeWithSHAAnd128BitRC2CBC]: { cipher: 'rc2', keyBytes: 16, ivBytes: 8 },
+  [OID.pbeWithSHAAnd40BitRC2CBC]: { cipher: 'rc2', keyBytes: 5, ivBytes: 8 },
 };
 
 const NAMES: Record<string, string> = {
-  '1.2.840.113549.1.12.1.1': 'pbeWithSHAAnd128BitRC4',
-  '1.2.840.113549.1.12.1.2': 'pbeWithSHAAnd40BitRC4',
-  '1.2.840.113549.1.5.3': 'pbeWithMD5AndDES-CBC',
-  '1.2.840.113549.1.5.10': 'pbeWithSHA1AndDES-CBC',
-  '1.3.14.3.2.7': 'DES-CBC',
+  [OID.pbeWithSHAAnd128BitRC4]: 'pbeWithSHAAnd128BitRC4',
+  [OID.pbeWithSHAAnd40BitRC4]: 'pbeWithSHAAnd40BitRC4',
+  [OID.pbeWithMD5AndDESCBC]: 'pbeWithMD5AndDES-CBC',
+  [OID.pbeWithSHA1AndDESCBC]: 'pbeWithSHA1AndDES-CBC',
+  [OID.desCBC]: 'DES-CBC',
 };
 
 function unsupported(what: string): KeystoreError {
@@ -104,7 +105,7 @@ function pbes2Parameters(parameters: Asn1 | undefined, purpose: string): Pbes2Pa
   // keyLength INTEGER OPTIONAL, then prf AlgorithmIdentifier DEFAULT hmacWithSHA1.
   let prfNode = fields[2];
   if (prfNode && prfNode.type === forge.asn1.Type.INTEGER) prfNode = fields[3];
-  const prfOid = prfNode ? oid(sequence(prfNode, 'the PBKDF2 PRF')[0], 'the PBKDF2 PRF algorithm') : '1.2.840.113549.2.7';
+  const prfOid = prfNode ? oid(sequence(prfNode, 'the PBKDF2 PRF')[0], 'the PBKDF2 PRF algorithm') : OID.hmacWithSHA1;
   const hash = PRF_HASHES[prfOid];
   if (!hash) throw unsupported(`the PBKDF2 PRF ${prfOid}`);
   const [cipherOid, ivNode] = sequence(scheme, 'the PBES2 encryption scheme');

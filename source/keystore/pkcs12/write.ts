@@ -2,7 +2,7 @@ import { createHash, randomBytes, X509Certificate, type KeyObject } from 'node:c
 import forge from 'node-forge';
 import { UserError } from '../../errors.js';
 import { type Asn1, Asn1Type, build, buildExplicit, buildInteger, buildOctets, buildOid, parseBer, toDerBuffer } from './asn1.js';
-import { OID } from './bags.js';
+import { OID } from '../oids.js';
 import { buildMacData } from './mac.js';
 
 /**

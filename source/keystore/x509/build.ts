@@ -3,6 +3,7 @@ import { UserError } from '../../errors.js';
 import { DER, derBitString, derChildren, derContent, derEncode, derInteger, derNamedBits, derOidEncode, derTime, expectTag, readDerNode } from '../der.js';
 import { encodeDname, parseDname } from './dname.js';
 import { encodeSubjectAltNames, parseSubjectAltNames } from './san.js';
+import { OID } from '../oids.js';
 
 /**
  * Self-signed X.509 v3 certificates, built as DER here and signed with node:crypto, because node-forge cannot
@@ -29,19 +30,6 @@ export interface SelfSignedOptions {
   serialNumber?: Buffer;
 }
 
-const OID = {
-  sha256WithRsa: '1.2.840.113549.1.1.11',
-  ecdsaWithSha256: '1.2.840.10045.4.3.2',
-  ecdsaWithSha384: '1.2.840.10045.4.3.3',
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  extendedKeyUsage: '2.5.29.37',
-  subjectAltName: '2.5.29.17',
-  subjectKeyIdentifier: '2.5.29.14',
-  authorityKeyIdentifier: '2.5.29.35',
-  serverAuth: '1.3.6.1.5.5.7.3.1',
-  clientAuth: '1.3.6.1.5.5.7.3.2',
-} as const;
 
 export interface SignatureScheme {
   digest: 'sha256' | 'sha384';
@@ -62,7 +50,7 @@ export function createSelfSignedCertificate(options: SelfSignedOptions): Buffer 
   const extensions = [
     extension(OID.basicConstraints, true, derEncode(DER.SEQUENCE)),
     extension(OID.keyUsage, true, scheme.keyUsage),
-    extension(OID.extendedKeyUsage, false, derEncode(DER.SEQUENCE, derOidEncode(OID.serverAuth), derOidEncode(OID.clientAuth))),
+    extension(OID.extKeyUsage, false, derEncode(DER.SEQUENCE, derOidEncode(OID.serverAuth), derOidEncode(OID.clientAuth))),
     ...(sans.length > 0 ? [extension(OID.subjectAltName, false, encodeSubjectAltNames(sans))] : []),
     extension(OID.subjectKeyIdentifier, false, derEncode(DER.OCTET_STRING, keyIdentifier)),
     extension(OID.authorityKeyIdentifier, false, derEncode(DER.SEQUENCE, derEncode(0x80, keyIdentifier))),
@@ -93,7 +81,7 @@ export function signatureScheme(privateKey: KeyObject): SignatureScheme {
   if (keyType === 'rsa') {
     return {
       digest: 'sha256',
-      algorithmIdentifier: derEncode(DER.SEQUENCE, derOidEncode(OID.sha256WithRsa), derEncode(DER.NULL)),
+      algorithmIdentifier: derEncode(DER.SEQUENCE, derOidEncode(OID.sha256WithRSAEncryption), derEncode(DER.NULL)),
       keyUsage: derNamedBits([0, 2]),
     };
   }
@@ -102,7 +90,7 @@ export function signatureScheme(privateKey: KeyObject): SignatureScheme {
     // SHA-384 matches P-384's strength, as RFC 5480 recommends.
     const digest = curve === 'prime256v1' ? 'sha256' : curve === 'secp384r1' ? 'sha384' : undefined;
     if (!digest) throw new UserError(`EC keys on curve ${curve ?? 'unknown'} are not supported; use P-256 or P-384.`, 'bad-key');
-    const oid = digest === 'sha256' ? OID.ecdsaWithSha256 : OID.ecdsaWithSha384;
+    const oid = digest === 'sha256' ? OID.ecdsaWithSHA256 : OID.ecdsaWithSHA384;
     return { digest, algorithmIdentifier: derEncode(DER.SEQUENCE, derOidEncode(oid)), keyUsage: derNamedBits([0, 4]) };
   }
   throw new UserError(`${keyType ?? 'This'} keys are not supported for certificates; use RSA or EC.`, 'bad-key');

@@ -3,6 +3,7 @@ import { UserError } from '../../errors.js';
 import { FileRefused } from '../../files/file-errors.js';
 import { READ_LIMITS, readFileChecked } from '../../files/read-file.js';
 import { DER, derChildren, derOid, derWhole, readDerNode, type DerNode } from '../der.js';
+import { OID } from '../oids.js';
 
 /**
  * The certificates of a CA's reply, in whatever form CAs send it: PEM certificates (one, or a bundle in any
@@ -12,7 +13,7 @@ import { DER, derChildren, derOid, derWhole, readDerNode, type DerNode } from '.
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
 const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 const PKCS7_LABELS = new Set(['PKCS7', 'CERTIFICATE CHAIN']);
-const SIGNED_DATA = '1.2.840.113549.1.7.2';
+const SIGNED_DATA = OID.signedData;
 /** More certificates than any real chain has: a larger count is the wrong file. */
 const MAX_CERTIFICATES = 50;
 

@@ -1,5 +1,6 @@
 import { DER, derContent, derOid, readDerNode, type DerNode } from '../der.js';
 import { namedCurvePoint } from './ec-point.js';
+import { OID } from '../oids.js';
 
 /**
  * Reads what `inspect` shows about a certificate straight from its DER, because building a node:crypto
@@ -25,18 +26,18 @@ class NotSure extends Error {}
 
 /** OpenSSL's short names (XN_FLAG_FN_SN), only for the attributes whose names we are sure of. */
 const ATTRIBUTE_NAMES: Record<string, string> = {
-  '2.5.4.3': 'CN',
-  '2.5.4.6': 'C',
-  '2.5.4.7': 'L',
-  '2.5.4.8': 'ST',
-  '2.5.4.10': 'O',
-  '2.5.4.11': 'OU',
-  '2.5.4.5': 'serialNumber',
-  '2.5.4.9': 'street',
-  '2.5.4.12': 'title',
-  '2.5.4.17': 'postalCode',
-  '1.2.840.113549.1.9.1': 'emailAddress',
-  '0.9.2342.19200300.100.1.25': 'DC',
+  [OID.commonName]: 'CN',
+  [OID.countryName]: 'C',
+  [OID.localityName]: 'L',
+  [OID.stateOrProvinceName]: 'ST',
+  [OID.organizationName]: 'O',
+  [OID.organizationalUnitName]: 'OU',
+  [OID.serialNumber]: 'serialNumber',
+  [OID.streetAddress]: 'street',
+  [OID.title]: 'title',
+  [OID.postalCode]: 'postalCode',
+  [OID.emailAddress]: 'emailAddress',
+  [OID.domainComponent]: 'DC',
 };
 
 const STRING_TAGS = new Set([0x0c /* UTF8String */, 0x13 /* PrintableString */, 0x16 /* IA5String */]);
@@ -44,28 +45,18 @@ const STRING_TAGS = new Set([0x0c /* UTF8String */, 0x13 /* PrintableString */, 
 const PLAIN_VALUE = /^[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-](?:[A-Za-z0-9 '()./:=?@_&*!%~$^|[\]{}`,-]*[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-])?$/;
 const PLAIN_DNS_NAME = /^[A-Za-z0-9.*_-]+$/;
 
-const OID = {
-  rsaEncryption: '1.2.840.113549.1.1.1',
-  ecPublicKey: '1.2.840.10045.2.1',
-  basicConstraints: '2.5.29.19',
-  keyUsage: '2.5.29.15',
-  extKeyUsage: '2.5.29.37',
-  subjectKeyIdentifier: '2.5.29.14',
-  authorityKeyIdentifier: '2.5.29.35',
-  subjectAltName: '2.5.29.17',
-} as const;
 
 /**
  * Extensions OpenSSL does not decode when it decides whether a certificate is a CA, so they cannot make it
  * invalid. Any extension not here and not checked below sends a CA certificate to the OpenSSL path.
  */
-const NOT_DECODED_FOR_CA_CHECK = new Set([
-  '2.5.29.32', // certificatePolicies
-  '1.3.6.1.5.5.7.1.1', // authorityInfoAccess
-  '2.16.840.1.113730.1.13', // netscape comment
-  '1.3.6.1.4.1.11129.2.4.2', // certificate transparency SCT list
-  '1.3.6.1.4.1.311.21.1', // Microsoft CA version
-  '1.3.6.1.4.1.311.20.2', // Microsoft certificate template name
+const NOT_DECODED_FOR_CA_CHECK = new Set<string>([
+  OID.certificatePolicies, // certificatePolicies
+  OID.authorityInfoAccess, // authorityInfoAccess
+  OID.netscapeComment, // netscape comment
+  OID.ctPrecertificateScts, // certificate transparency SCT list
+  OID.microsoftCaVersion, // Microsoft CA version
+  OID.microsoftCertificateTemplateName, // Microsoft certificate template name
 ]);
 
 export function readCertificateFields(der: Buffer): DerCertificateFields | undefined {
@@ -148,7 +139,7 @@ function checkSignatureParts(algorithm: DerNode, signature: DerNode): void {
   const [oid, parameters, ...more] = children(algorithm, DER.SEQUENCE);
   sure(oid?.tag === DER.OID && more.length === 0);
   sure(parameters === undefined || (parameters.tag === DER.NULL && parameters.end === parameters.contentStart));
-  sure(derOid(oid!) !== '1.2.840.113549.1.1.10'); // RSASSA-PSS carries parameters
+  sure(derOid(oid!) !== OID.rsassaPss); // RSASSA-PSS carries parameters
   sure(signature.tag === DER.BIT_STRING && signature.end > signature.contentStart && signature.buffer[signature.contentStart] === 0);
 }
 

@@ -1,4 +1,5 @@
 import { DER, derChildren, derContent, derOid, readDerNode } from '../der.js';
+import { OID } from '../oids.js';
 
 /**
  * The usage extensions of a certificate, read from its DER: what it may be used for. Absent extensions mean
@@ -12,7 +13,7 @@ export interface CertificateUsage {
 }
 
 export const KEY_USAGE = { digitalSignature: 0, keyEncipherment: 2, keyAgreement: 4, keyCertSign: 5 } as const;
-export const EKU = { serverAuth: '1.3.6.1.5.5.7.3.1', any: '2.5.29.37.0' } as const;
+export const EKU = { serverAuth: OID.serverAuth, any: OID.anyExtendedKeyUsage } as const;
 
 export function certificateUsage(der: Buffer): CertificateUsage {
   const tbs = derChildren(readDerNode(der, 0))[0];
@@ -27,8 +28,8 @@ export function certificateUsage(der: Buffer): CertificateUsage {
     const value = parts[parts.length - 1];
     if (!value || value.tag !== DER.OCTET_STRING) continue;
     const inner = readDerNode(value.buffer, value.contentStart, value.end);
-    if (oid === '2.5.29.15' && inner.tag === DER.BIT_STRING) usage.keyUsage = namedBits(derContent(inner));
-    if (oid === '2.5.29.37' && inner.tag === DER.SEQUENCE) usage.extendedKeyUsage = derChildren(inner).map(derOid);
+    if (oid === OID.keyUsage && inner.tag === DER.BIT_STRING) usage.keyUsage = namedBits(derContent(inner));
+    if (oid === OID.extKeyUsage && inner.tag === DER.SEQUENCE) usage.extendedKeyUsage = derChildren(inner).map(derOid);
   }
   return usage;
 }

@@ -3,6 +3,7 @@ import { KeystoreError } from '../../errors.js';
 import { describeName } from './chain.js';
 import { readCertificateFields } from './certificate-der.js';
 import { derChildren, derOid, readDerNode } from '../der.js';
+import { OID } from '../oids.js';
 
 /** What a person (or --json) needs to know about one certificate. */
 export interface CertificateSummary {
@@ -28,22 +29,22 @@ export const EXPIRING_SOON_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 const SIGNATURE_ALGORITHMS: Record<string, string> = {
-  '1.2.840.113549.1.1.4': 'MD5withRSA',
-  '1.2.840.113549.1.1.5': 'SHA1withRSA',
-  '1.2.840.113549.1.1.10': 'RSASSA-PSS',
-  '1.2.840.113549.1.1.11': 'SHA256withRSA',
-  '1.2.840.113549.1.1.12': 'SHA384withRSA',
-  '1.2.840.113549.1.1.13': 'SHA512withRSA',
-  '1.2.840.113549.1.1.14': 'SHA224withRSA',
-  '1.2.840.10045.4.1': 'SHA1withECDSA',
-  '1.2.840.10045.4.3.1': 'SHA224withECDSA',
-  '1.2.840.10045.4.3.2': 'SHA256withECDSA',
-  '1.2.840.10045.4.3.3': 'SHA384withECDSA',
-  '1.2.840.10045.4.3.4': 'SHA512withECDSA',
-  '1.2.840.10040.4.3': 'SHA1withDSA',
-  '2.16.840.1.101.3.4.3.2': 'SHA256withDSA',
-  '1.3.101.112': 'Ed25519',
-  '1.3.101.113': 'Ed448',
+  [OID.md5WithRSAEncryption]: 'MD5withRSA',
+  [OID.sha1WithRSAEncryption]: 'SHA1withRSA',
+  [OID.rsassaPss]: 'RSASSA-PSS',
+  [OID.sha256WithRSAEncryption]: 'SHA256withRSA',
+  [OID.sha384WithRSAEncryption]: 'SHA384withRSA',
+  [OID.sha512WithRSAEncryption]: 'SHA512withRSA',
+  [OID.sha224WithRSAEncryption]: 'SHA224withRSA',
+  [OID.ecdsaWithSHA1]: 'SHA1withECDSA',
+  [OID.ecdsaWithSHA224]: 'SHA224withECDSA',
+  [OID.ecdsaWithSHA256]: 'SHA256withECDSA',
+  [OID.ecdsaWithSHA384]: 'SHA384withECDSA',
+  [OID.ecdsaWithSHA512]: 'SHA512withECDSA',
+  [OID.dsaWithSHA1]: 'SHA1withDSA',
+  [OID.dsaWithSHA256]: 'SHA256withDSA',
+  [OID.ed25519]: 'Ed25519',
+  [OID.ed448]: 'Ed448',
 };
 
 const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521, secp256k1: 256 };

@@ -4,16 +4,13 @@ import { DER, derBitString, derChildren, derEncode, derInteger, derOid, derOidEn
 import { encodeDname, parseDname } from './dname.js';
 import { encodeSubjectAltNames, parseSubjectAltNames } from './san.js';
 import { extension, signatureScheme } from './build.js';
+import { OID } from '../oids.js';
 
 /**
  * PKCS#10 certificate signing requests (RFC 2986), built as DER and signed with node:crypto, as keytool
  * -certreq makes them: the subject, the public key, and the subject alternative names as an extensionRequest
  * attribute, so that a CA that honours requested extensions puts them in the certificate.
  */
-const OID = {
-  extensionRequest: '1.2.840.113549.1.9.14',
-  subjectAltName: '2.5.29.17',
-} as const;
 
 export interface CsrOptions {
   privateKey: KeyObject;

@@ -1,5 +1,6 @@
 import { UserError } from '../../errors.js';
 import { DER, derEncode, derOidEncode } from '../der.js';
+import { OID } from '../oids.js';
 
 /**
  * X.500 distinguished names as users type them for keytool's -dname ("CN=ei.example.com, OU=Integration, C=LK"),
@@ -22,15 +23,15 @@ interface AttributeRule {
 }
 
 const RULES: Record<DnAttributeType, AttributeRule> = {
-  CN: { oid: '2.5.4.3', maxLength: 64, stringType: 'utf8' },
-  OU: { oid: '2.5.4.11', maxLength: 64, stringType: 'utf8' },
-  O: { oid: '2.5.4.10', maxLength: 64, stringType: 'utf8' },
-  L: { oid: '2.5.4.7', maxLength: 128, stringType: 'utf8' },
-  ST: { oid: '2.5.4.8', maxLength: 128, stringType: 'utf8' },
-  C: { oid: '2.5.4.6', maxLength: 2, stringType: 'printable' },
-  EMAILADDRESS: { oid: '1.2.840.113549.1.9.1', maxLength: 255, stringType: 'ia5' },
-  DC: { oid: '0.9.2342.19200300.100.1.25', maxLength: 63, stringType: 'ia5' },
-  SERIALNUMBER: { oid: '2.5.4.5', maxLength: 64, stringType: 'printable' },
+  CN: { oid: OID.commonName, maxLength: 64, stringType: 'utf8' },
+  OU: { oid: OID.organizationalUnitName, maxLength: 64, stringType: 'utf8' },
+  O: { oid: OID.organizationName, maxLength: 64, stringType: 'utf8' },
+  L: { oid: OID.localityName, maxLength: 128, stringType: 'utf8' },
+  ST: { oid: OID.stateOrProvinceName, maxLength: 128, stringType: 'utf8' },
+  C: { oid: OID.countryName, maxLength: 2, stringType: 'printable' },
+  EMAILADDRESS: { oid: OID.emailAddress, maxLength: 255, stringType: 'ia5' },
+  DC: { oid: OID.domainComponent, maxLength: 63, stringType: 'ia5' },
+  SERIALNUMBER: { oid: OID.serialNumber, maxLength: 64, stringType: 'printable' },
 };
 
 /** Spellings users write, upper-cased, to the canonical type. */

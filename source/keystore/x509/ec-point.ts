@@ -1,3 +1,5 @@
+import { OID } from '../oids.js';
+
 /**
  * Checks an uncompressed EC public point the way OpenSSL does when it decodes a certificate's key (coordinates
  * below the field prime, point on the curve), so that the DER fast path (certificate-der.ts) never describes a
@@ -11,13 +13,13 @@ interface Curve {
 }
 
 const CURVES: Record<string, Curve> = {
-  '1.2.840.10045.3.1.7': {
+  [OID.prime256v1]: {
     name: 'prime256v1',
     bits: 256,
     p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n,
     b: 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn,
   },
-  '1.3.132.0.34': {
+  [OID.secp384r1]: {
     name: 'secp384r1',
     bits: 384,
     p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n,
