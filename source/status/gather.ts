@@ -41,7 +41,7 @@ export interface StatusReport {
   references: ReferenceView[];
   secrets: SecretReport[];
   findings: Finding[];
-  /** Certificate signing requests waiting for the CA's reply (see procedures/pending.ts). */
+  /** Certificate signing requests waiting for the CA's reply (see apply/pending.ts). */
   pending: PendingSummary[];
 }
 
