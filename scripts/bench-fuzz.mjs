@@ -45,7 +45,7 @@ export async function fuzzBench({ root, fixtures, rows, verdicts, section }) {
     ]);
 
     // The JCEKS key derivation the fuzzer found slow (848636f): keytool's 200,000 MD5 rounds per salt half.
-    const { iteratedMd5 } = await importBundled(path.join(root, 'source', 'keystore', 'iterated-md5.ts'), work, 'iterated-md5');
+    const { iteratedMd5 } = await importBundled(path.join(root, 'source', 'keystore', 'jceks', 'iterated-md5.ts'), work, 'iterated-md5');
     const times = [];
     for (let run = 0; run < 5; run++) {
       const started = performance.now();

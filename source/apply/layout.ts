@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { ensureStateDir } from '../files/trusted-state.js';
+import { ensureStateDir } from './state-dir.js';
 
 /** Where ei-keystore keeps its own state inside a home: the lock and the backups. */
 export const STATE_DIR_NAME = '.ei-keystore';

@@ -1,10 +1,10 @@
 import { parseCommandArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
-import { colourEnabled, makeStyle, type Style } from '../cli/style.js';
+import { colourEnabled, makeStyle, type Style } from '../core/terminal-style.js';
 import { isProfileId, type ProfileId } from '../core/profiles.js';
 import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
-import { colonHex } from '../keystore/certificate.js';
+import { colonHex } from '../keystore/x509/certificate.js';
 import { checkServer, trustAnchorsOf, type ServerCheck } from '../network/check-server.js';
 import { ConnectError, parseServerAddress, showAddress } from '../network/fetch-chain.js';
 import { loadHomeFacts } from '../procedures/facts.js';

@@ -1,6 +1,6 @@
-import { colonHex } from '../keystore/certificate.js';
+import { colonHex } from '../keystore/x509/certificate.js';
 import type { DescribedCertificate, DescribedEntry, DescribedKeystore } from '../keystore/describe.js';
-import type { Style } from '../cli/style.js';
+import type { Style } from '../core/terminal-style.js';
 import { printable } from '../core/printable.js';
 
 const KIND_LABEL: Record<DescribedEntry['kind'], string> = {

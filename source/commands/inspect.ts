@@ -3,7 +3,7 @@ import { parseCommandArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
 import { COMMAND_HELP } from '../cli/help.js';
 import { obtainPassword } from '../cli/prompt-secret.js';
-import { colourEnabled, makeStyle } from '../cli/style.js';
+import { colourEnabled, makeStyle } from '../core/terminal-style.js';
 import { UserError } from '../errors.js';
 import { describeKeystore } from '../keystore/describe.js';
 import { openKeystoreFile } from '../keystore/open.js';

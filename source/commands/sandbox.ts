@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { parseCommandArgs } from '../cli/args.js';
 import { existsSync } from 'node:fs';
-import { selfCommand, shellWord } from '../cli/self-command.js';
+import { selfCommand, shellWord } from '../session/self-command.js';
 import type { CommandContext } from '../cli/context.js';
-import { colourEnabled, makeStyle } from '../cli/style.js';
+import { colourEnabled, makeStyle } from '../core/terminal-style.js';
 import { isProfileId, PROFILE_IDS, PROFILES, type ProfileId } from '../core/profiles.js';
 import { UserError } from '../errors.js';
 import { createSandbox, DEFAULT_SANDBOX_PROFILE, SANDBOX_MARKER, type SandboxResult } from '../sandbox/create-sandbox.js';

@@ -2,13 +2,13 @@ import { parseCommandArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
 import { COMMAND_HELP } from '../cli/help.js';
 import { promptSecret } from '../cli/prompt-secret.js';
-import { colourEnabled, makeStyle } from '../cli/style.js';
+import { colourEnabled, makeStyle } from '../core/terminal-style.js';
 import { locateHome } from '../config/locate.js';
 import { isProfileId } from '../core/profiles.js';
 import { UserError } from '../errors.js';
 import { gatherStatus, type AskSecret } from '../status/gather.js';
 import { jsonText } from '../core/printable.js';
-import { renderStatus, statusJson } from './status-render.js';
+import { renderStatus, statusJson } from '../status/render.js';
 import { failedStatusPrometheus, statusPrometheus } from './status-prometheus.js';
 import { EXIT } from '../exit-codes.js';
 

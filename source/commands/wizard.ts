@@ -4,7 +4,7 @@ import { parseCommandArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
 import { MAIN_HELP } from '../cli/help.js';
 import { UserError } from '../errors.js';
-import type { WizardSessionOptions } from '../procedures/session.js';
+import type { WizardSessionOptions } from '../session/session.js';
 import { EXIT } from '../exit-codes.js';
 
 /** Below this the full-screen wizard does not fit: plain prompts instead. */

@@ -1,5 +1,5 @@
 import { lstatSync, readlinkSync, type Stats } from 'node:fs';
-import { chmod, lstat, mkdir } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoOf, explainErrno, FileRefused, kindOf } from './file-errors.js';
 
@@ -49,7 +49,8 @@ function checkOwnerAndMode(file: string, stats: Stats): void {
   }
 }
 
-function checkDirectoryStats(dir: string, stats: Stats, linkTarget: () => string): void {
+/** Refuses a state directory that is a link, not a directory, or not private to this user (apply/state-dir.ts). */
+export function checkDirectoryStats(dir: string, stats: Stats, linkTarget: () => string): void {
   if (stats.isSymbolicLink()) throw untrusted(dir, linkMessage(dir, linkTarget(), 'lock, backups and pending requests'));
   if (!stats.isDirectory()) {
     throw untrusted(dir, `${dir} is ${kindOf(stats)}, not a directory; ei-keystore keeps its lock and backups there. Move it away and run again.`);
@@ -83,7 +84,7 @@ function lstatOrUndefinedSync(file: string): Stats | undefined {
   }
 }
 
-const linkOf = (file: string) => () => {
+export const linkOf = (file: string) => () => {
   try {
     return readlinkSync(file);
   } catch {
@@ -149,29 +150,4 @@ export function checkStatePathSync(root: string, target: string, targetIsFile: b
     if (!checkStateDirSync(current)) return;
   }
   if (targetIsFile) checkStateFileSync(target);
-}
-
-/**
- * Makes `dir` exist as a trusted private directory: created 0700 when absent (its parent must already be one),
- * an existing one checked and tightened to 0700 (a copy made with a loose umask would expose every backup).
- * Returns whether it was created now, so a run that ends writing nothing can remove it again.
- */
-export async function ensureStateDir(dir: string): Promise<boolean> {
-  if (await checkStateDir(dir)) {
-    const stats = await lstat(dir);
-    if ((stats.mode & 0o077) !== 0) await chmod(dir, 0o700);
-    return false;
-  }
-  let created = true;
-  try {
-    await mkdir(dir, { mode: 0o700 });
-  } catch (error) {
-    if (errnoOf(error) !== 'EEXIST') throw error;
-    created = false;
-  }
-  // Whatever is there now (ours, or something that appeared in between) must pass the same checks.
-  const stats = await lstat(dir);
-  checkDirectoryStats(dir, stats, linkOf(dir));
-  if ((stats.mode & 0o7777) !== 0o700) await chmod(dir, 0o700);
-  return created;
 }

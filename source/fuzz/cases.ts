@@ -1,8 +1,8 @@
 import { parseConfigText } from '../config/read.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { UserError } from '../errors.js';
-import { readJceks } from '../keystore/jceks.js';
-import { readJks } from '../keystore/jks.js';
+import { readJceks } from '../keystore/jceks/jceks.js';
+import { readJks } from '../keystore/jks/jks.js';
 import type { KeystoreFormat } from '../keystore/model.js';
 import { readKeystore } from '../keystore/open.js';
 

@@ -1,4 +1,4 @@
-import { integrityDigest, INTEGRITY_DIGEST_LENGTH } from '../keystore/jks-integrity.js';
+import { integrityDigest, INTEGRITY_DIGEST_LENGTH } from '../keystore/jks/integrity.js';
 import type { KeystoreFormat } from '../keystore/model.js';
 import { derLengthFields, javaKeystoreLengthFields, type LengthField } from './length-fields.js';
 import type { Random } from './random.js';

@@ -1,4 +1,4 @@
-import { KeystoreError } from '../errors.js';
+import { KeystoreError, UserError } from '../errors.js';
 
 /**
  * A minimal DER reader: enough to walk EncryptedPrivateKeyInfo, PKCS#8 and certificates without loading a
@@ -123,4 +123,34 @@ export function derOidEncode(dotted: string): Buffer {
     bytes.push(...chunk);
   }
   return derEncode(DER.OID, Buffer.from(bytes));
+}
+
+/** A non-negative INTEGER from unsigned big-endian bytes, in the shortest form DER requires. */
+export function derInteger(unsigned: Buffer): Buffer {
+  let start = 0;
+  while (start < unsigned.length - 1 && unsigned[start] === 0) start++;
+  const bytes = unsigned.subarray(start);
+  const padded = bytes.length === 0 || bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+  return derEncode(DER.INTEGER, padded);
+}
+
+/** RFC 5280: UTCTime through 2049, GeneralizedTime from 2050; seconds, no fraction, always Zulu. */
+export function derTime(date: Date): Buffer {
+  const year = date.getUTCFullYear();
+  if (year < 1950 || year > 9999) throw new UserError(`The date ${date.toISOString()} cannot go in a certificate.`, 'bad-validity');
+  const two = (n: number): string => String(n).padStart(2, '0');
+  const rest = `${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`;
+  return year < 2050 ? derEncode(0x17, Buffer.from(`${two(year % 100)}${rest}`, 'ascii')) : derEncode(0x18, Buffer.from(`${year}${rest}`, 'ascii'));
+}
+
+export function derBitString(bytes: Buffer, unusedBits = 0): Buffer {
+  return derEncode(DER.BIT_STRING, Buffer.from([unusedBits]), bytes);
+}
+
+/** A named-bit-list BIT STRING (bit 0 is the high bit of the first byte); DER drops trailing zero bits. */
+export function derNamedBits(bits: readonly number[]): Buffer {
+  const highest = Math.max(...bits);
+  const bytes = Buffer.alloc(Math.floor(highest / 8) + 1);
+  for (const bit of bits) bytes[bit >> 3]! |= 0x80 >> (bit & 7);
+  return derBitString(bytes, 7 - (highest & 7));
 }

@@ -1,4 +1,4 @@
-import { daysLeft, expiryState, summarizeCertificate, type CertificateSummary, type ExpiryState } from './certificate.js';
+import { daysLeft, expiryState, summarizeCertificate, type CertificateSummary, type ExpiryState } from './x509/certificate.js';
 import type { EntryKind, Keystore, KeystoreFormat } from './model.js';
 
 /** A keystore described for people and for --json: every entry with its certificates summarised. */

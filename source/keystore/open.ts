@@ -45,15 +45,15 @@ export async function readKeystore(bytes: Buffer, storePassword: string): Promis
   const format = detectFormat(bytes);
   switch (format) {
     case 'JKS': {
-      const { readJks } = await import('./jks.js');
+      const { readJks } = await import('./jks/jks.js');
       return readJks(bytes, storePassword);
     }
     case 'JCEKS': {
-      const { readJceks } = await import('./jceks.js');
+      const { readJceks } = await import('./jceks/jceks.js');
       return readJceks(bytes, storePassword);
     }
     case 'PKCS12': {
-      const { readPkcs12 } = await import('./pkcs12.js');
+      const { readPkcs12 } = await import('./pkcs12/pkcs12.js');
       return readPkcs12(bytes, storePassword);
     }
     default:

@@ -14,7 +14,7 @@ export type WritableFormat = 'JKS' | 'PKCS12';
  */
 export async function encodeKeystore(format: WritableFormat, entries: EntryToWrite[], storePassword: string, now?: Date): Promise<Buffer> {
   if (format === 'JKS') {
-    const { writeJks } = await import('./jks.js');
+    const { writeJks } = await import('./jks/jks.js');
     return writeJks(entries, storePassword, now);
   }
   for (const entry of entries) {
@@ -25,7 +25,7 @@ export async function encodeKeystore(format: WritableFormat, entries: EntryToWri
       );
     }
   }
-  const { writePkcs12 } = await import('./pkcs12.js');
+  const { writePkcs12 } = await import('./pkcs12/pkcs12.js');
   return writePkcs12(
     entries.map((entry) => (entry.kind === 'private-key' ? { kind: entry.kind, alias: entry.alias, key: entry.key, chain: entry.chain } : entry)),
     storePassword,

@@ -1,5 +1,5 @@
 import type { Keystore } from '../keystore/model.js';
-import { judgeTlsChain, type TlsJudgement, type TrustAnchor } from '../keystore/tls-trust.js';
+import { judgeTlsChain, type TlsJudgement, type TrustAnchor } from '../keystore/x509/tls-trust.js';
 import { fetchPresentedChain, type PresentedChain, type ServerAddress } from './fetch-chain.js';
 
 /**

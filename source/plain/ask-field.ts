@@ -1,5 +1,6 @@
-import { chainLines, FINGERPRINT_NOTE, importAliasProblem, takenImportAliases, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias, valueOrDefault, whyOf } from '../core/procedures/index.js';
-import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../core/procedures/types.js';
+import { chainLines, FINGERPRINT_NOTE, importAliasProblem, takenImportAliases, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias, valueOrDefault, whyOf } from '../core/fields/index.js';
+import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../core/fields/types.js';
+import { rawFieldProblem, suggestAlias } from '../core/fields/raw-field.js';
 import type { PlainPrompts } from './prompts.js';
 
 const asText = (value: FieldValue | undefined) => (value === undefined ? undefined : String(value));
@@ -20,12 +21,7 @@ export async function askField(field: Field, context: FieldContext, io: Procedur
 }
 
 async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<FieldValue | undefined> {
-  const validate = (raw: string): string | true => {
-    if (raw === '' && !field.optional && field.default?.(context) === undefined) return 'An answer is needed.';
-    const value = valueOrDefault(field, raw, context);
-    if (value === undefined || value === '') return true;
-    return field.validate?.(value, context) ?? true;
-  };
+  const validate = (raw: string): string | true => rawFieldProblem(field, raw, context) ?? true;
   switch (field.kind) {
     case 'choice': {
       const choices = field.choices?.(context) ?? [];
@@ -112,11 +108,3 @@ async function askCertificates(field: Field, context: FieldContext, io: Procedur
   }
 }
 
-/** A readable alias from the certificate's CN ("CN=Partner CA, O=..." -> "partner-ca"). */
-export function suggestAlias(summary: string, taken: readonly CertificateImportValue[]): string {
-  const cn = /CN=([^,]+)/.exec(summary)?.[1] ?? 'certificate';
-  const base = cn.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'certificate';
-  let alias = base;
-  for (let n = 2; taken.some((item) => item.alias === alias); n++) alias = `${base}-${n}`;
-  return alias;
-}

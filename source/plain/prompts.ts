@@ -1,4 +1,4 @@
-import type { Choice } from '../core/procedures/types.js';
+import type { Choice } from '../core/fields/types.js';
 
 /** The four questions plain mode asks, behind an interface so the flow is the same whatever draws them. */
 export interface PlainPrompts {

@@ -3,19 +3,19 @@ import path from 'node:path';
 import type { ExpectedFile, FileWrite } from '../apply/changes.js';
 import { stateDir } from '../apply/layout.js';
 import { CSR_ROLE } from '../apply/manifest-trust.js';
-import type { KeystoreSecrets } from '../core/answers/secret-fields.js';
-import type { CsrAnswers, InternalAnswers, KeystoreAnswers, PrimaryAnswers } from '../core/answers/types.js';
+import type { KeystoreSecrets } from '../answers/secret-fields.js';
+import type { CsrAnswers, InternalAnswers, KeystoreAnswers, PrimaryAnswers } from '../answers/types.js';
 import { UserError } from '../errors.js';
-import { summarizeCertificate } from '../keystore/certificate.js';
-import { certificateRequestPem, createCertificateRequest, readCertificateRequest } from '../keystore/csr.js';
+import { summarizeCertificate } from '../keystore/x509/certificate.js';
+import { certificateRequestPem, createCertificateRequest, readCertificateRequest } from '../keystore/x509/csr.js';
 import { derChildren, derWhole, readDerNode } from '../keystore/der.js';
 import { describeKeyPairSpec, generateKeyPair } from '../keystore/generate.js';
-import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/san.js';
+import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/x509/san.js';
 import { encodeKeystore } from '../keystore/write.js';
-import { createSelfSignedCertificate } from '../keystore/x509-build.js';
+import { createSelfSignedCertificate } from '../keystore/x509/build.js';
 import { currentKeyPair, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
-import { pendingDir, pendingPaths, readPending, resumeHint, type PendingMeta } from './pending.js';
+import { pendingDir, pendingPaths, readPending, resumeHint, type PendingMeta } from '../apply/pending.js';
 import type { PlanAction, PreparedChange } from './prepared.js';
 
 /**
@@ -135,7 +135,7 @@ interface RequestKey {
 
 async function requestKey(facts: HomeFacts, role: 'primary' | 'internal', csr: CsrAnswers): Promise<RequestKey> {
   if (csr.key === 'new') {
-    const { encodeDname, parseDname } = await import('../keystore/dname.js');
+    const { encodeDname, parseDname } = await import('../keystore/x509/dname.js');
     const subject = encodeDname(parseDname(csr.dname));
     parseSubjectAltNames(csr.subjectAltNames);
     const pair = await generateKeyPair(csr.keyPair);
@@ -149,7 +149,7 @@ async function requestKey(facts: HomeFacts, role: 'primary' | 'internal', csr: C
   let subject: Buffer;
   let subjectText: string;
   if (csr.dname !== undefined) {
-    const { encodeDname, parseDname } = await import('../keystore/dname.js');
+    const { encodeDname, parseDname } = await import('../keystore/x509/dname.js');
     subject = encodeDname(parseDname(csr.dname));
     subjectText = csr.dname;
   } else {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { secretsOf } from '../config/resolve.js';
-import type { HardenFacts } from '../core/procedures/types.js';
+import type { HardenFacts } from '../core/fields/types.js';
 import { UserError } from '../errors.js';
 import { classifySecretValue } from '../keystore/cipher-tool.js';
 import { fileBytesOrUndefined } from './current-keystore.js';

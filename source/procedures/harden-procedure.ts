@@ -14,7 +14,7 @@ import { UserError } from '../errors.js';
 import { READ_LIMITS, readFileIfPresent } from '../files/read-file.js';
 import { classifySecretValue, encryptSecret } from '../keystore/cipher-tool.js';
 import { SECRET_CONF, withIdentity } from '../vault/secret-conf.js';
-import type { HardenAnswers } from '../vault/harden-answers.js';
+import type { HardenAnswers } from '../answers/harden-answers.js';
 import { settleAfterState } from './after-state.js';
 import { currentKeyPair, fileBytesOrUndefined, knownSecret, sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';

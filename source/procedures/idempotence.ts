@@ -1,16 +1,16 @@
 import { X509Certificate } from 'node:crypto';
-import type { KeystoreSecrets } from '../core/answers/secret-fields.js';
-import type { KeystoreAnswers } from '../core/answers/types.js';
+import type { KeystoreSecrets } from '../answers/secret-fields.js';
+import type { KeystoreAnswers } from '../answers/types.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { derChildren, derWhole, readDerNode } from '../keystore/der.js';
-import { encodeDname, parseDname } from '../keystore/dname.js';
-import { expiryState } from '../keystore/certificate.js';
+import { encodeDname, parseDname } from '../keystore/x509/dname.js';
+import { expiryState } from '../keystore/x509/certificate.js';
 import { readKeystore } from '../keystore/open.js';
-import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/san.js';
+import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/x509/san.js';
 import { knownSecret, sha256Hex, fileBytesOrUndefined } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import { keyFromExistingKeystore } from './key-material.js';
-import { readCaReplyFile } from '../keystore/ca-reply-file.js';
+import { readCaReplyFile } from '../keystore/x509/ca-reply-file.js';
 
 /**
  * Running the same answers twice must change nothing the second time. The home is "already in place" when the

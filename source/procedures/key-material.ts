@@ -1,15 +1,15 @@
 import type { KeyObject } from 'node:crypto';
-import type { KeystoreAnswers } from '../core/answers/types.js';
-import type { KeystoreSecrets } from '../core/answers/secret-fields.js';
+import type { KeystoreAnswers } from '../answers/types.js';
+import type { KeystoreSecrets } from '../answers/secret-fields.js';
 import { KeystoreError, UserError } from '../errors.js';
-import { keyMatchesCertificate, verifyChainOrder } from '../keystore/chain.js';
+import { keyMatchesCertificate, verifyChainOrder } from '../keystore/x509/chain.js';
 import { describeCertificate } from '../keystore/describe.js';
-import { parseDname } from '../keystore/dname.js';
+import { parseDname } from '../keystore/x509/dname.js';
 import { describeKeyPairSpec, generateKeyPair } from '../keystore/generate.js';
 import type { PrivateKeyEntry } from '../keystore/model.js';
 import { openKeystoreFile } from '../keystore/open.js';
-import { parseSubjectAltNames } from '../keystore/san.js';
-import { createSelfSignedCertificate } from '../keystore/x509-build.js';
+import { parseSubjectAltNames } from '../keystore/x509/san.js';
+import { createSelfSignedCertificate } from '../keystore/x509/build.js';
 
 /** A private key with its certificate chain (leaf first), checked and ready to be written under a new alias. */
 export interface KeyMaterial {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ExpectedFile, FileWrite } from '../apply/changes.js';
-import type { KeystoreSecrets } from '../core/answers/secret-fields.js';
-import type { InternalAnswers, KeystoreAnswers, PrimaryAnswers } from '../core/answers/types.js';
+import type { KeystoreSecrets } from '../answers/secret-fields.js';
+import type { InternalAnswers, KeystoreAnswers, PrimaryAnswers } from '../answers/types.js';
 import { fileNameFor } from '../core/profiles.js';
 import type { TomlChange } from '../config/patch.js';
 import { X509Certificate } from 'node:crypto';

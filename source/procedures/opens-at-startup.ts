@@ -8,7 +8,7 @@ import type { KeyObject } from 'node:crypto';
 import type { KeystoreReference, ResolvedConfig, ResolvedKeystore } from '../config/resolve.js';
 import { knownSecretValue, type SecretValue } from '../config/placeholders.js';
 import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
-import { keyMatchesCertificate } from '../keystore/chain.js';
+import { keyMatchesCertificate } from '../keystore/x509/chain.js';
 import { readKeystore } from '../keystore/open.js';
 import path from 'node:path';
 import { KeystoreError, UserError } from '../errors.js';

@@ -1,7 +1,7 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import type { KeystoreSecrets, TruststoreSecrets } from '../core/answers/secret-fields.js';
-import type { Answers } from '../core/answers/types.js';
+import type { KeystoreSecrets, TruststoreSecrets } from '../answers/secret-fields.js';
+import type { Answers } from '../answers/types.js';
 import type { HomeFacts } from './facts.js';
 import { prepareKeystoreProcedure } from './keystore-procedure.js';
 import type { PreparedChange } from './prepared.js';

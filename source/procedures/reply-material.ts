@@ -1,16 +1,16 @@
 import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
-import type { KeystoreSecrets } from '../core/answers/secret-fields.js';
+import type { KeystoreSecrets } from '../answers/secret-fields.js';
 import { KeystoreError, UserError } from '../errors.js';
-import { readCaReplyFile } from '../keystore/ca-reply-file.js';
-import { summarizeCertificate } from '../keystore/certificate.js';
+import { readCaReplyFile } from '../keystore/x509/ca-reply-file.js';
+import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import type { PrivateKeyEntry } from '../keystore/model.js';
 import { openKeystoreFile } from '../keystore/open.js';
-import { buildReplyChain } from '../keystore/reply-chain.js';
+import { buildReplyChain } from '../keystore/x509/reply-chain.js';
 import type { EntryToWrite } from '../keystore/write.js';
 import { knownSecret, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
-import { readPending, type PendingRequest } from './pending.js';
+import { readPending, type PendingRequest } from '../apply/pending.js';
 
 /** The pending key with the chain the CA's reply completes, ready to be placed like an existing keystore. */
 export interface ReplyMaterial {

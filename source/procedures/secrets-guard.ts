@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { SecretsStrategy } from '../core/answers/types.js';
+import type { SecretsStrategy } from '../answers/types.js';
 import type { TomlChange } from '../config/patch.js';
 import { fileNameFor } from '../core/profiles.js';
 import { secretsOf } from '../config/resolve.js';

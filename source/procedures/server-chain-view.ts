@@ -1,5 +1,5 @@
-import type { ServerChainView } from '../core/procedures/types.js';
-import { summarizeCertificate } from '../keystore/certificate.js';
+import type { ServerChainView } from '../core/fields/types.js';
+import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import { parseServerAddress } from '../network/address.js';
 import { ConnectError, fetchPresentedChain } from '../network/fetch-chain.js';
 

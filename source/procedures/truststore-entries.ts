@@ -1,5 +1,5 @@
-import type { TruststoreEntryFacts } from '../core/procedures/types.js';
-import { summarizeCertificate } from '../keystore/certificate.js';
+import type { TruststoreEntryFacts } from '../core/fields/types.js';
+import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import { openConfiguredKeystore } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';
 import { ownCertificates, subjectKey } from './truststore-removals.js';

@@ -1,6 +1,6 @@
 import type { FileWrite } from '../apply/changes.js';
 import { UserError } from '../errors.js';
-import { summarizeCertificate } from '../keystore/certificate.js';
+import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import type { Keystore } from '../keystore/model.js';
 import { detectFormat } from '../keystore/open.js';
 import { encodeKeystore, type EntryToWrite } from '../keystore/write.js';

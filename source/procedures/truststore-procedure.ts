@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ExpectedFile } from '../apply/changes.js';
-import type { TruststoreSecrets } from '../core/answers/secret-fields.js';
-import type { TruststoreAnswers } from '../core/answers/types.js';
+import type { TruststoreSecrets } from '../answers/secret-fields.js';
+import type { TruststoreAnswers } from '../answers/types.js';
 import { fileNameFor } from '../core/profiles.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { KeystoreError, UserError } from '../errors.js';

@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
-import type { TruststoreSettings } from '../core/answers/types.js';
+import type { TruststoreSettings } from '../answers/types.js';
 import { UserError } from '../errors.js';
-import { summarizeCertificate } from '../keystore/certificate.js';
+import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import type { Keystore } from '../keystore/model.js';
 import { openConfiguredKeystore } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';

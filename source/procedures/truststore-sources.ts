@@ -1,10 +1,10 @@
 import { aliasFromSubject } from '../core/aliases.js';
-import type { ServerImport, TruststoreImport } from '../core/answers/types.js';
+import type { ServerImport, TruststoreImport } from '../answers/types.js';
 import { UserError } from '../errors.js';
-import { judgeTlsChain, type TrustAnchor } from '../keystore/tls-trust.js';
+import { judgeTlsChain, type TrustAnchor } from '../keystore/x509/tls-trust.js';
 import type { EntryToWrite } from '../keystore/write.js';
-import { readCertificateFile } from '../keystore/certificate-file.js';
-import { colonHex, summarizeCertificate } from '../keystore/certificate.js';
+import { readCertificateFile } from '../keystore/x509/certificate-file.js';
+import { colonHex, summarizeCertificate } from '../keystore/x509/certificate.js';
 import { ConnectError, fetchPresentedChain, showAddress, type ServerAddress } from '../network/fetch-chain.js';
 
 /** One certificate an import brings, before it meets the truststore. */

@@ -5,7 +5,7 @@ import { resolveDocument, secretsOf, type ResolvedConfig } from '../config/resol
 import { newlyBroken, opensAtStartup } from './opens-at-startup.js';
 import { fileBytesOrUndefined } from './current-keystore.js';
 import { UserError } from '../errors.js';
-import { keyMatchesCertificate } from '../keystore/chain.js';
+import { keyMatchesCertificate } from '../keystore/x509/chain.js';
 import { detectFormat, readKeystore } from '../keystore/open.js';
 import { sha256Hex } from './current-keystore.js';
 import type { HomeFacts } from './facts.js';

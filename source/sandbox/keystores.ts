@@ -1,6 +1,6 @@
 import { generateKeyPair } from '../keystore/generate.js';
-import { writeJks } from '../keystore/jks.js';
-import { createSelfSignedCertificate } from '../keystore/x509-build.js';
+import { writeJks } from '../keystore/jks/jks.js';
+import { createSelfSignedCertificate } from '../keystore/x509/build.js';
 
 /** The shipped keystores' names, alias and password, which every WSO2 version uses by default. */
 export const SANDBOX_KEYSTORE = 'wso2carbon.jks';

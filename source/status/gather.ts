@@ -20,7 +20,7 @@ import type { SecretValue } from '../config/placeholders.js';
 import { checkKeystoreRole, type PasswordInput, type RoleCheck, type RoleReport } from './check-keystore.js';
 import { crossRoleFindings } from './cross-checks.js';
 import { sortFindings, type Finding } from './finding.js';
-import { listPending } from '../procedures/pending.js';
+import { listPending } from '../apply/pending.js';
 import { permissionFindings } from './permissions.js';
 
 /** Asks for a value the configuration only names ($secret{}, $sys{}); undefined when nobody can be asked. */
@@ -41,7 +41,7 @@ export interface StatusReport {
   references: ReferenceView[];
   secrets: SecretReport[];
   findings: Finding[];
-  /** Certificate signing requests waiting for the CA's reply (see procedures/pending.ts). */
+  /** Certificate signing requests waiting for the CA's reply (see apply/pending.ts). */
   pending: PendingSummary[];
 }
 

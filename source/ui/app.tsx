@@ -1,19 +1,19 @@
 import path from 'node:path';
 import { Box, Text } from 'ink';
 import { useEffect, useReducer, useRef, useState } from 'react';
-import { PROCEDURE_DEFINITIONS } from '../core/procedures/index.js';
-import type { WizardFacts } from '../core/procedures/types.js';
+import { PROCEDURE_DEFINITIONS } from '../core/fields/index.js';
+import type { WizardFacts } from '../core/fields/types.js';
 import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
-import { renderStatus } from '../commands/status-render.js';
-import { makeStyle } from '../cli/style.js';
-import { selfCommand, shellWord } from '../cli/self-command.js';
+import { renderStatus } from '../status/render.js';
+import { makeStyle } from '../core/terminal-style.js';
+import { selfCommand, shellWord } from '../session/self-command.js';
 import { stepLabel } from '../core/step-labels.js';
 import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan } from '../procedures/plan-render.js';
-import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../procedures/session.js';
+import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../session/session.js';
 import { gatherStatus, type StatusReport } from '../status/gather.js';
 import { useKeys } from './components/index.js';
 import { FormScreen } from './screens/form-screen.js';
@@ -22,7 +22,7 @@ import { ApplyScreen, DoneScreen, FailedScreen, StatusScreen } from './screens/o
 import { ReviewScreen, SaveScreen } from './screens/review-screen.js';
 import { MIN_SCREEN, wrapText } from './screens/layout.js';
 import { TerminalSizeProvider, useRawTerminalSize, type TerminalSize } from './terminal/terminal-size.js';
-import { initialWizardState, wizardReducer, type StepView } from './state/wizard-state.js';
+import { initialWizardState, wizardReducer, type StepView } from '../session/wizard-state.js';
 import { EXIT } from '../exit-codes.js';
 
 export interface WizardAppProps extends WizardSessionOptions {

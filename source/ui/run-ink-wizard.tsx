@@ -1,6 +1,6 @@
 import { render } from 'ink';
 import { printableLines } from '../core/printable.js';
-import type { WizardSessionOptions } from '../procedures/session.js';
+import type { WizardSessionOptions } from '../session/session.js';
 import { WizardApp } from './app.js';
 import { FullScreenTerminal } from './terminal/full-screen.js';
 

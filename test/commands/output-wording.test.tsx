@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFi
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { selfCommand } from '../../source/cli/self-command.js';
+import { selfCommand } from '../../source/session/self-command.js';
 import { stepLabel } from '../../source/core/step-labels.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { WizardApp } from '../../source/ui/app.js';

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { selfCommand } from '../../source/cli/self-command.js';
+import { selfCommand } from '../../source/session/self-command.js';
 import { describe, expect, it } from 'vitest';
 import { SANDBOX_HELP, sandboxCommand } from '../../source/commands/sandbox.js';
 import { statusCommand } from '../../source/commands/status.js';

@@ -121,10 +121,10 @@ describe('status on a healthy home of the source document (ei-7)', () => {
     const { keystore } = await eiHomeWithKeystore(home);
     // Our writers refuse a key that does not match its certificate, as they should; so forge one: a JKS of key A
     // and certificate A, with certificate A's bytes swapped for a same-sized certificate B, digest recomputed.
-    const { writeJks } = await import('../../source/keystore/jks.js');
-    const { integrityDigest, INTEGRITY_DIGEST_LENGTH } = await import('../../source/keystore/jks-integrity.js');
+    const { writeJks } = await import('../../source/keystore/jks/jks.js');
+    const { integrityDigest, INTEGRITY_DIGEST_LENGTH } = await import('../../source/keystore/jks/integrity.js');
     const { generateKeyPair } = await import('../../source/keystore/generate.js');
-    const { createSelfSignedCertificate } = await import('../../source/keystore/x509-build.js');
+    const { createSelfSignedCertificate } = await import('../../source/keystore/x509/build.js');
     const now = new Date();
     const certificateFor = (pair: { privateKey: import('node:crypto').KeyObject; publicKey: import('node:crypto').KeyObject }) =>
       createSelfSignedCertificate({ ...pair, dname: 'CN=ei-primary.example.com, O=Test', validityDays: 365, now, serialNumber: Buffer.from([1, 2, 3]) });

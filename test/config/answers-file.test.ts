@@ -4,10 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { readAnswersFile, serializeAnswers } from '../../source/config/answers-file.js';
-import { AnswersError } from '../../source/core/answers/problems.js';
-import type { Procedure } from '../../source/core/answers/types.js';
-import { validateAnswers } from '../../source/core/answers/validate.js';
+import { readAnswersFile, serializeAnswers } from '../../source/answers/answers-file.js';
+import { AnswersError } from '../../source/answers/problems.js';
+import type { Procedure } from '../../source/answers/types.js';
+import { validateAnswers } from '../../source/answers/validate.js';
 import { UserError } from '../../source/errors.js';
 import { tempDir } from '../support/tmp.js';
 

@@ -1,7 +1,7 @@
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { serializeAnswers } from '../../source/core/answers/serialize.js';
-import { validateAnswers } from '../../source/core/answers/validate.js';
+import { serializeAnswers } from '../../source/answers/serialize.js';
+import { validateAnswers } from '../../source/answers/validate.js';
 
 const head = `[keystore]\nfile_name = "ei-primary.jks"\nalias = "ei-primary"\npassword = { env = "P" }\n`;
 

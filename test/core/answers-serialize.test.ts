@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { serializeAnswers } from '../../source/core/answers/serialize.js';
-import { tomlString } from '../../source/core/answers/toml-text.js';
-import type { Answers, KeystoreAnswers, PrimaryAnswers, SecretRef, TruststoreAnswers } from '../../source/core/answers/types.js';
-import { validateAnswers } from '../../source/core/answers/validate.js';
+import { serializeAnswers } from '../../source/answers/serialize.js';
+import { tomlString } from '../../source/answers/toml-text.js';
+import type { Answers, KeystoreAnswers, PrimaryAnswers, SecretRef, TruststoreAnswers } from '../../source/answers/types.js';
+import { validateAnswers } from '../../source/answers/validate.js';
 
 const primary: PrimaryAnswers = {
   procedure: 'primary',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { editDistance, nearestKey } from '../../source/core/answers/suggest.js';
+import { editDistance, nearestKey } from '../../source/answers/suggest.js';
 
 describe('editDistance', () => {
   it.each([

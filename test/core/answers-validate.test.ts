@@ -1,8 +1,8 @@
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { AnswersError } from '../../source/core/answers/problems.js';
-import type { PrimaryAnswers } from '../../source/core/answers/types.js';
-import { validateAnswers } from '../../source/core/answers/validate.js';
+import { AnswersError } from '../../source/answers/problems.js';
+import type { PrimaryAnswers } from '../../source/answers/types.js';
+import { validateAnswers } from '../../source/answers/validate.js';
 import { UserError } from '../../source/errors.js';
 import { thrownError } from '../support/user-error.js';
 

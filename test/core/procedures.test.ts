@@ -1,7 +1,7 @@
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { serializeAnswers } from '../../source/core/answers/serialize.js';
-import { validateAnswers } from '../../source/core/answers/validate.js';
+import { serializeAnswers } from '../../source/answers/serialize.js';
+import { validateAnswers } from '../../source/answers/validate.js';
 import {
   PROCEDURE_DEFINITIONS,
   keystoreAnswersFrom,
@@ -11,7 +11,7 @@ import {
   type FieldValue,
   type FieldValues,
   type WizardFacts,
-} from '../../source/core/procedures/index.js';
+} from '../../source/core/fields/index.js';
 
 const facts: WizardFacts = {
   profile: 'mi-4',

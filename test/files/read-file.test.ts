@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FileRefused } from '../../source/files/file-errors.js';
 import { readFileChecked, readFileCheckedSync, readFileIfPresent } from '../../source/files/read-file.js';
-import { checkStatePath, ensureStateDir } from '../../source/files/trusted-state.js';
+import { checkStatePath } from '../../source/files/trusted-state.js';
+import { ensureStateDir } from '../../source/apply/state-dir.js';
 import { describeOffset, firstInvalidUtf8Offset } from '../../source/files/utf8.js';
 import { tempDir } from '../support/tmp.js';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeystoreError } from '../../source/errors.js';
 import { inspectJson } from '../../source/commands/inspect-render.js';
-import { parseCertificateFile } from '../../source/keystore/certificate-file.js';
+import { parseCertificateFile } from '../../source/keystore/x509/certificate-file.js';
 import { describeCertificate } from '../../source/keystore/describe.js';
 import { readKeystore } from '../../source/keystore/open.js';
 import { rejectedError } from '../support/user-error.js';

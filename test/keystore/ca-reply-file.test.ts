@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCaReply } from '../../source/keystore/ca-reply-file.js';
+import { parseCaReply } from '../../source/keystore/x509/ca-reply-file.js';
 import { makeTestCa, p7b, pem } from '../support/test-ca.js';
 
 describe('reading a CA reply', () => {

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../source/errors.js';
-import { describeName, keyMatchesCertificate, verifyChainOrder } from '../../source/keystore/chain.js';
+import { describeName, keyMatchesCertificate, verifyChainOrder } from '../../source/keystore/x509/chain.js';
 import { generateKeyPair, type KeyPair } from '../../source/keystore/generate.js';
-import { createSelfSignedCertificate } from '../../source/keystore/x509-build.js';
+import { createSelfSignedCertificate } from '../../source/keystore/x509/build.js';
 
 /** Certificates issued by OpenSSL, so the chain checks are tried on something our builder did not make. */
 interface Issued {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../source/errors.js';
 import { readDerNode, derChildren } from '../../source/keystore/der.js';
-import { encodeDname, formatDname, parseDname, type DnAttribute } from '../../source/keystore/dname.js';
+import { encodeDname, formatDname, parseDname, type DnAttribute } from '../../source/keystore/x509/dname.js';
 import { thrownError } from '../support/user-error.js';
 
 function expectDnError(text: string, pattern: RegExp): void {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { iteratedMd5 } from '../../source/keystore/iterated-md5.js';
+import { iteratedMd5 } from '../../source/keystore/jceks/iterated-md5.js';
 
 function reference(seed: Buffer, password: Buffer, iterations: number): Buffer {
   let block = seed;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../source/errors.js';
-import { encodeSubjectAltNames, formatSubjectAltName, parseSubjectAltNames } from '../../source/keystore/san.js';
+import { encodeSubjectAltNames, formatSubjectAltName, parseSubjectAltNames } from '../../source/keystore/x509/san.js';
 import { thrownError } from '../support/user-error.js';
 
 function expectSanError(entry: string, pattern: RegExp): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeTlsChain } from '../../source/keystore/tls-trust.js';
+import { judgeTlsChain } from '../../source/keystore/x509/tls-trust.js';
 import { proxyFor } from '../../source/network/proxy.js';
 import { parseServerAddress } from '../../source/network/address.js';
 import { rsaChain } from '../support/tls-servers.js';

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../source/errors.js';
 import { derChildren, readDerNode } from '../../source/keystore/der.js';
 import { generateKeyPair, type KeyPair, type KeyPairSpec } from '../../source/keystore/generate.js';
-import { createSelfSignedCertificate, DEFAULT_VALIDITY_DAYS } from '../../source/keystore/x509-build.js';
+import { createSelfSignedCertificate, DEFAULT_VALIDITY_DAYS } from '../../source/keystore/x509/build.js';
 import { keytoolList, runKeytool } from '../../source/keytool/run.js';
 import { tempDir } from '../support/tmp.js';
 

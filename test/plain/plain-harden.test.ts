@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import type { Choice } from '../../source/core/procedures/types.js';
+import type { Choice } from '../../source/core/fields/types.js';
 import type { PlainPrompts } from '../../source/plain/prompts.js';
 import { runPlain } from '../../source/plain/run-plain.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { locateHome } from '../../source/config/locate.js';
 import { PROFILE_IDS, type ProfileId } from '../../source/core/profiles.js';
 import { UserError } from '../../source/errors.js';
-import { readJks } from '../../source/keystore/jks.js';
+import { readJks } from '../../source/keystore/jks/jks.js';
 import { keytoolList } from '../../source/keytool/run.js';
 import { createSandbox, SANDBOX_MARKER, sandboxFileNames } from '../../source/sandbox/create-sandbox.js';
 import { gatherStatus } from '../../source/status/gather.js';

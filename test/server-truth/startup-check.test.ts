@@ -3,10 +3,10 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { createCertificateRequest, certificateRequestPem } from '../../source/keystore/csr.js';
+import { createCertificateRequest, certificateRequestPem } from '../../source/keystore/x509/csr.js';
 import { generateKeyPair } from '../../source/keystore/generate.js';
 import { encodeKeystore, type EntryToWrite, type WritableFormat } from '../../source/keystore/write.js';
-import { createSelfSignedCertificate } from '../../source/keystore/x509-build.js';
+import { createSelfSignedCertificate } from '../../source/keystore/x509/build.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
 import { homeFromFixtures, SECURITY, type ShippedConfig } from '../support/homes.js';

@@ -1,4 +1,4 @@
-import type { Choice } from '../../source/core/procedures/types.js';
+import type { Choice } from '../../source/core/fields/types.js';
 import type { PlainPrompts } from '../../source/plain/prompts.js';
 import { runPlain } from '../../source/plain/run-plain.js';
 

@@ -1,8 +1,8 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { INTERNAL_PROCEDURE, PRIMARY_PROCEDURE, whyOf } from '../../source/core/procedures/index.js';
-import { validSans } from '../../source/core/procedures/common-validators.js';
+import { INTERNAL_PROCEDURE, PRIMARY_PROCEDURE, whyOf } from '../../source/core/fields/index.js';
+import { validSans } from '../../source/core/fields/common-validators.js';
 import { encryptSecret } from '../../source/keystore/cipher-tool.js';
 import { readKeystore } from '../../source/keystore/open.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';

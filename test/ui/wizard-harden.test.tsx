@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { afterEach, describe, expect, it } from 'vitest';
-import { readHardenAnswers } from '../../source/vault/harden-answers.js';
+import { readHardenAnswers } from '../../source/answers/harden-answers.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { WizardApp } from '../../source/ui/app.js';
 import { genKeyPair } from '../support/keytool.js';

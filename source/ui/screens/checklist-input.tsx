@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useRef, useState } from 'react';
 import { symbols, useKeys } from '../components/index.js';
-import type { Choice } from '../../core/procedures/types.js';
+import type { Choice } from '../../core/fields/types.js';
 import { truncate } from './layout.js';
 
 const WINDOW = 8;

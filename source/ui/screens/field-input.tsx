@@ -2,11 +2,11 @@ import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { Confirm, PasswordInput, Select, TextInput } from '../components/index.js';
 import { printable } from '../../core/printable.js';
-import { importAliasProblem, namesServer, takenImportAliases, valueOrDefault } from '../../core/procedures/index.js';
-import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO, ServerChainView } from '../../core/procedures/types.js';
+import { importAliasProblem, namesServer, takenImportAliases, valueOrDefault } from '../../core/fields/index.js';
+import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO, ServerChainView } from '../../core/fields/types.js';
 import { ChecklistInput } from './checklist-input.js';
 import { ServerChainPicker } from './server-chain-picker.js';
-import { suggestAlias } from '../../plain/ask-field.js';
+import { rawFieldProblem, suggestAlias } from '../../core/fields/raw-field.js';
 import { truncate, wrapText } from './layout.js';
 
 export interface FieldInputProps {
@@ -28,12 +28,7 @@ export interface FieldInputProps {
 export function FieldInput({ field, context, previous, io, width, onSubmit, onBack, busy, onEdit }: FieldInputProps) {
   const active = !busy;
   const fallback = field.default?.(context);
-  const validate = (raw: string): string | undefined => {
-    if (raw === '' && !field.optional && fallback === undefined) return 'An answer is needed.';
-    const value = valueOrDefault(field, raw, context);
-    if (value === undefined || value === '') return undefined;
-    return field.validate?.(value, context);
-  };
+  const validate = (raw: string): string | undefined => rawFieldProblem(field, raw, context);
   switch (field.kind) {
     case 'choice': {
       const choices = field.choices?.(context) ?? [];

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { Header, KeyHints } from '../components/index.js';
-import { visibleFields, whyOf } from '../../core/procedures/index.js';
-import type { FieldValue, FieldValues, ProcedureDefinition, ProcedureIO, WizardFacts } from '../../core/procedures/types.js';
+import { visibleFields, whyOf } from '../../core/fields/index.js';
+import type { FieldValue, FieldValues, ProcedureDefinition, ProcedureIO, WizardFacts } from '../../core/fields/types.js';
 import { FieldInput } from './field-input.js';
 import { useTerminalSize, wrapText } from './layout.js';
 

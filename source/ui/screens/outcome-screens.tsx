@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { Header, KeyHints, ScrollView, StepList, useKeys } from '../components/index.js';
-import type { StepView } from '../state/wizard-state.js';
+import type { StepView } from '../../session/wizard-state.js';
 import { useTerminalSize, wrapText } from './layout.js';
 
 export function ApplyScreen({ title, tag, steps }: { title: string; tag?: string; steps: StepView[] }) {

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { Header, KeyHints, ScrollView, TextInput, useKeys } from '../components/index.js';
-import type { ReviewView } from '../state/wizard-state.js';
+import type { ReviewView } from '../../session/wizard-state.js';
 import { hangingWrap, useTerminalSize, wrapDiffLine, wrapText } from './layout.js';
 import { fitHints } from '../components/key-hints/fit-hints.js';
 

@@ -1,8 +1,8 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { Select, TextInput } from '../components/index.js';
-import { chainLines, FINGERPRINT_NOTE, importAliasProblem, serverImportValue, serverTrustChoices, suggestedServerAlias, takenImportAliases } from '../../core/procedures/index.js';
-import type { CertificateImportValue, FieldContext, ServerChainView } from '../../core/procedures/types.js';
+import { chainLines, FINGERPRINT_NOTE, importAliasProblem, serverImportValue, serverTrustChoices, suggestedServerAlias, takenImportAliases } from '../../core/fields/index.js';
+import type { CertificateImportValue, FieldContext, ServerChainView } from '../../core/fields/types.js';
 import { truncate } from './layout.js';
 
 type Trust = NonNullable<CertificateImportValue['trust']>;

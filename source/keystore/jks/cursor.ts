@@ -1,0 +1,95 @@
+import { KeystoreError } from '../../errors.js';
+import { decodeModifiedUtf8 } from './java-utf.js';
+
+/**
+ * A bounds-checked DataInputStream over a whole keystore file, shared by the JKS and JCEKS readers. Every read
+ * checks the bytes that remain first, so a truncated or garbled file is a KeystoreError('corrupt'), never a
+ * RangeError, and a length field that claims more than the file holds is refused before anything is allocated.
+ */
+export class KeystoreCursor {
+  offset = 0;
+
+  constructor(readonly buffer: Buffer) {}
+
+  get remaining(): number {
+    return this.buffer.length - this.offset;
+  }
+
+  private need(count: number, what: string): void {
+    if (count > this.remaining) {
+      throw keystoreDamaged(`${what} needs ${count} bytes at offset ${this.offset}, but only ${this.remaining} remain`);
+    }
+  }
+
+  u8(what: string): number {
+    this.need(1, what);
+    return this.buffer[this.offset++]!;
+  }
+
+  u16(what: string): number {
+    this.need(2, what);
+    const value = this.buffer.readUInt16BE(this.offset);
+    this.offset += 2;
+    return value;
+  }
+
+  /** A signed 32-bit int, as DataInput.readInt. */
+  int32(what: string): number {
+    this.need(4, what);
+    const value = this.buffer.readInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  int64(what: string): bigint {
+    this.need(8, what);
+    const value = this.buffer.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return value;
+  }
+
+  /** A non-negative 32-bit length or count; `unitSize` is the fewest bytes each counted item takes. */
+  count(what: string, unitSize = 1): number {
+    const at = this.offset;
+    const value = this.int32(what);
+    if (value < 0) throw keystoreDamaged(`${what} at offset ${at} is negative (${value})`);
+    if (value * unitSize > this.remaining) {
+      throw keystoreDamaged(`${what} at offset ${at} claims ${value} but only ${this.remaining} bytes remain`);
+    }
+    return value;
+  }
+
+  bytes(length: number, what: string): Buffer {
+    this.need(length, what);
+    const slice = this.buffer.subarray(this.offset, this.offset + length);
+    this.offset += length;
+    return slice;
+  }
+
+  /** A length-prefixed byte array (int length, then the bytes). */
+  lengthPrefixed(what: string): Buffer {
+    return this.bytes(this.count(`the length of ${what}`), what);
+  }
+
+  /** A string as DataInput.readUTF reads it. */
+  utf(what: string): string {
+    const at = this.offset;
+    const length = this.u16(`the length of ${what}`);
+    const text = decodeModifiedUtf8(this.bytes(length, what));
+    if (text === undefined) throw keystoreDamaged(`${what} at offset ${at} is not valid modified UTF-8`);
+    return text;
+  }
+
+  /** A Java timestamp (milliseconds since the epoch); out-of-range values are damage, not an Invalid Date. */
+  date(what: string): Date {
+    const at = this.offset;
+    const millis = this.int64(what);
+    const date = new Date(Number(millis));
+    if (Number.isNaN(date.getTime())) throw keystoreDamaged(`${what} at offset ${at} is out of range`);
+    return date;
+  }
+}
+
+export function keystoreDamaged(what: string): KeystoreError {
+  return new KeystoreError('corrupt', `the keystore is damaged or cut short: ${what}`);
+}

@@ -1,0 +1,46 @@
+import { X509Certificate } from 'node:crypto';
+import { UserError } from '../../errors.js';
+import { FileRefused } from '../../files/file-errors.js';
+import { READ_LIMITS, readFileChecked } from '../../files/read-file.js';
+
+const PEM_BLOCK = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
+
+/**
+ * The certificates of a PEM file (one or a bundle) or a DER file, each checked to parse. Errors name the file
+ * and what was found instead.
+ */
+export function parseCertificateFile(bytes: Buffer, file: string): Buffer[] {
+  const fail = (why: string) => new UserError(`${file}: ${why}. Give a certificate in PEM (-----BEGIN CERTIFICATE-----) or DER form.`, 'certificate-unreadable');
+  const text = bytes.toString('latin1');
+  const certificates: Buffer[] = [];
+  if (text.includes('-----BEGIN')) {
+    for (const match of text.matchAll(PEM_BLOCK)) certificates.push(Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64'));
+    if (certificates.length === 0) {
+      throw fail(/PRIVATE KEY/.test(text) ? 'it holds a private key, not a certificate' : 'it holds no certificate block');
+    }
+  } else if (bytes[0] === 0x30) {
+    certificates.push(bytes);
+  } else {
+    throw fail(bytes.length === 0 ? 'the file is empty' : 'it is neither PEM nor DER');
+  }
+  certificates.forEach((der, index) => {
+    try {
+      new X509Certificate(der);
+    } catch {
+      throw fail(certificates.length > 1 ? `certificate ${index + 1} of ${certificates.length} does not parse` : 'the certificate does not parse');
+    }
+  });
+  return certificates;
+}
+
+/** A certificate file the user named: a regular file of at most 16 MB (a FIFO or a device is refused, not read). */
+export async function readCertificateFile(file: string): Promise<Buffer[]> {
+  let bytes: Buffer;
+  try {
+    bytes = (await readFileChecked(file, { what: 'certificate file', limit: READ_LIMITS.certificate })).bytes;
+  } catch (error) {
+    if (error instanceof FileRefused) throw new UserError(error.message, 'certificate-unreadable');
+    throw error;
+  }
+  return parseCertificateFile(bytes, file);
+}
