@@ -91,9 +91,11 @@ async function sectionCode(chunkSource, name) {
   if (!BUNDLE_REQUIRE_LINE.test(chunkSource)) throw new Error(`script-form: ${name} no longer starts with the createRequire banner of scripts/build.mjs`);
   const { code: converted, awaits } = await convertChunk(chunkSource.replace(BUNDLE_REQUIRE_LINE, ''), name);
   // import('./chunk.js') is the loader's import (it evaluates what the chunk imports first, awaiting sections that
-  // await); require('./chunk.js') its require.
-  const code = converted.replace(/Promise\.resolve\(\)\.then\(\(\)=>__toESM\(require\("(\.\/[^"]+)"\)\)\)/g, (whole, id) => `__eikImport(${JSON.stringify(id)}).then(__toESM)`);
-  const foreign = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]).filter((id) => !isBuiltin(id) && !id.startsWith('./'));
+  // await); require('./chunk.js') its __eikSection: require() is left for Node's built-ins.
+  const code = converted
+    .replace(/Promise\.resolve\(\)\.then\(\(\)=>__toESM\(require\("(\.\/[^"]+)"\)\)\)/g, (whole, id) => `__eikImport(${JSON.stringify(id)}).then(__toESM)`)
+    .replace(/\brequire\("(\.\/[^"]+)"\)/g, (whole, id) => `__eikSection(${JSON.stringify(id)})`);
+  const foreign = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]).filter((id) => !isBuiltin(id));
   if (foreign.length > 0) throw new Error(`script-form: the bundle requires modules that are not Node built-ins: ${[...new Set(foreign)].join(', ')}`);
   // Each `import path from 'node:path'` of the bundle became its own __toESM(require('node:path')), a copy of
   // every property of the module (44 of node:path, 20 of node:process: ~12 ms at each start). One per module is enough.
@@ -144,7 +146,7 @@ function __eikLazyBuiltin(load,names){
 
 /** A group's script: a function of (__filename, __dirname, node's require) returning its sections' functions. */
 function groupScript(sections) {
-  const bodies = sections.map((section) => `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport){${section.code}\n}`);
+  const bodies = sections.map((section) => `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport,__eikSection){${section.code}\n}`);
   return `(function(__filename,__dirname,__eikNodeRequire){${GROUP_HELPERS}return{${bodies.join(',\n')}};})`;
 }
 
@@ -214,7 +216,7 @@ function sectionRequire(id) {
   if (sectionInfo.get(name).awaits) throw new Error(\`ei-keystore: section \${name} awaits at its top level and was required before it was imported\`);
   const module = { exports: {} };
   evaluated.set(name, module);
-  functionOf(name)(module.exports, sectionRequire, module, sectionImport);
+  functionOf(name)(module.exports, nodeRequire, module, sectionImport, sectionRequire);
   return module.exports;
 }
 function sectionImport(id) {
@@ -226,7 +228,7 @@ function sectionImport(id) {
       if (evaluated.has(name)) return evaluated.get(name).exports;
       const module = { exports: {} };
       evaluated.set(name, module);
-      await functionOf(name)(module.exports, sectionRequire, module, sectionImport);
+      await functionOf(name)(module.exports, nodeRequire, module, sectionImport, sectionRequire);
       return module.exports;
     })());
   }
@@ -418,7 +420,7 @@ export function groupsFromModule(moduleText) {
 export function scriptFromModule(moduleText) {
   const groups = groupsFromModule(moduleText);
   // A single plain script given to moduleFromScript comes back as it was.
-  const plain = groups.length === 1 && groups[0].sections.length === 1 && /^\(function\(__filename,__dirname,__eikNodeRequire\)\{[\s\S]*?return\{"main":function\(exports,require,module,__eikImport\)\{([\s\S]*)\n\}\};\}\)$/.exec(groups[0].script);
+  const plain = groups.length === 1 && groups[0].sections.length === 1 && /^\(function\(__filename,__dirname,__eikNodeRequire\)\{[\s\S]*?return\{"main":function\(exports,require,module,__eikImport,__eikSection\)\{([\s\S]*)\n\}\};\}\)$/.exec(groups[0].script);
   return plain ? plain[1] : groups.map((group) => group.script).join('\n');
 }
 
@@ -446,7 +448,7 @@ sectionRequire('./${groups[0].sections[0].name}');
 function eagerSections(group) {
   let script = group.script;
   group.sections.forEach((section, index) => {
-    const header = `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport){`;
+    const header = `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport,__eikSection){`;
     const at = script.indexOf(header);
     const next = group.sections[index + 1];
     const end = next ? script.indexOf(`\n},\n${JSON.stringify(next.name)}:`, at) : script.lastIndexOf('\n}};})');
