@@ -23,6 +23,8 @@ const SCRIPT_START = '/*EIK-SCRIPT\n';
 const OFFSET_PLACEHOLDER = '__EIK_OFFSET__';
 /** A chunk larger than this is a group of its own (Ink and React, node-forge, execa, ...); the others share one. */
 const OWN_GROUP_BYTES = 48 * 1024;
+/** A group larger than this, other than the entry's and the commands', is stored compressed. */
+const PACKED_GROUP_BYTES = 160 * 1024;
 
 const CONVERT_OPTIONS = {
   format: 'cjs',
@@ -383,11 +385,12 @@ export function moduleFromScript(groupsOrScript) {
   const escape = escapeFor(groups.map((group) => group.script));
   const hash = createHash('sha256');
   for (const group of groups) hash.update(group.name).update('\0').update(group.script).update('\0');
-  // The entry's group and the commands' as text; the others (Ink and React, node-forge, execa ...: what only the
-  // wizard and some commands need) compressed, so that the file Node reads and decodes at every start is half
-  // the size. Decompressing costs more than reading text (~25 ms per MB against ~7), so the commands stay text.
+  // The entry's group and the commands' as text; the large others (Ink and React, node-forge, execa: what only
+  // the wizard and some commands need) compressed, so that the file Node reads and decodes at every start is half
+  // the size. Decompressing costs more than reading text (~25 ms per MB against ~7), so the commands and the
+  // small groups stay text.
   const stored = groups.map((group) => {
-    const packed = group.name !== 'start' && group.name !== 'commands';
+    const packed = group.name !== 'start' && group.name !== 'commands' && group.script.length > PACKED_GROUP_BYTES;
     return { ...group, packed, stored: packed ? brotliCompressSync(Buffer.from(group.script, 'latin1')).toString('base64') : group.script.replaceAll('*/', `*${escape}/`) };
   });
   const loader = loaderSource({ hash: hash.digest('hex').slice(0, 16), escape, groups: stored });
