@@ -5,8 +5,8 @@
 // - wrap-ansi brings its own older copy of string-width, whose start-up builds the same large emoji regular
 //   expressions again (~17 ms). Both copies have the same API, so the bundle keeps one.
 // - string-width tests every grapheme of a non-ASCII string (the wizard's arrows, dashes, box lines) against
-//   /^\p{RGI_Emoji}$/v, and V8 compiles that expression, thousands of emoji sequences, at its first use: ~40 ms
-//   of the first frame (node --cpu-prof: stringWidth's own time). Every RGI emoji holds an Extended_Pictographic
+//   /^\p{RGI_Emoji}$/v, and V8 compiles that expression, thousands of emoji sequences, at its first use: the
+//   largest single cost of the first frame (node --cpu-prof: stringWidth's own time, 124 ms -> 13 ms). Every RGI emoji holds an Extended_Pictographic
 //   character, a regional indicator (flags), U+20E3 (keycaps) or a skin-tone modifier, so a grapheme with none of
 //   them is tested with a cheap expression first and the answer is the same.
 // - yoga-layout's loader turns its base64 WebAssembly into bytes with atob and a loop over each character, run
