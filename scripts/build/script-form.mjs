@@ -221,12 +221,14 @@ function sectionRequire(id) {
   functionOf(name)(module.exports, nodeRequire, module, sectionImport, sectionRequire);
   return module.exports;
 }
-function sectionImport(id) {
+// importers: the sections whose import led here; one of them imported again is a cycle, not waited for.
+function sectionImport(id, importers = new Set()) {
   const name = sectionName(id);
   if (name === undefined) return Promise.resolve().then(() => nodeRequire(id));
   if (!importing.has(name)) {
     importing.set(name, (async () => {
-      for (const imported of sectionInfo.get(name).imports) if (!importing.has(imported)) await sectionImport('./' + imported);
+      const chain = new Set(importers).add(name);
+      for (const imported of sectionInfo.get(name).imports) if (!chain.has(imported)) await sectionImport('./' + imported, chain);
       if (evaluated.has(name)) return evaluated.get(name).exports;
       const module = { exports: {} };
       evaluated.set(name, module);
