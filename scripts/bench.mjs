@@ -223,6 +223,8 @@ function inspect() {
       { name: 'list', run: () => keytool(['-list', '-keystore', truststoreFixture, '-storepass:env', TRUST_ENV]) },
       { name: 'list-v', run: () => keytool(['-list', '-v', '-keystore', truststoreFixture, '-storepass:env', TRUST_ENV]) },
       { name: 'inspect', run: () => timeCommand(process.execPath, [bin, 'inspect', truststoreFixture, '--password-env', TRUST_ENV], { env }).ms },
+      { name: 'mjs-inspect', run: () => timeCommand(process.execPath, [bundle, 'inspect', truststoreFixture, '--password-env', TRUST_ENV], { env }).ms },
+      { name: 'exe-inspect', run: () => timeCommand(executable, ['inspect', truststoreFixture, '--password-env', TRUST_ENV], { env }).ms },
     ],
     runs,
   );
@@ -230,7 +232,10 @@ function inspect() {
   const listV = results.get('list-v').median;
   row('`keytool -list`', list);
   row('`keytool -list -v` (details as inspect shows them)', listV);
-  row('`ei-keystore inspect --password-env`', results.get('inspect').median, [['`-list`', list], ['`-list -v`', listV]], { limit: WORK_LIMIT, base: list, baseLabel: '`keytool -list`' });
+  const target = { limit: WORK_LIMIT, base: list, baseLabel: '`keytool -list`' };
+  row('`ei-keystore inspect --password-env` (bin/ei-keystore.js, npm install)', results.get('inspect').median, [['`-list`', list], ['`-list -v`', listV]], target);
+  row('`node ei-keystore.mjs inspect` (the one file)', results.get('mjs-inspect').median, [['`-list`', list], ['`-list -v`', listV]], target);
+  row(`\`${executableName()} inspect\` (the one executable)`, results.get('exe-inspect').median, [['`-list`', list], ['`-list -v`', listV]], target);
 }
 
 async function configPatch() {

@@ -2,8 +2,9 @@
 // executable application), for servers that have a JDK and no Node. Beside it, <name>.sha256 in `sha256sum -c` form.
 //
 // How it is made (Node 20's documented recipe, https://nodejs.org/docs/latest-v20.x/api/single-executable-applications.html):
-// 1. the CommonJS script inside dist/ei-keystore.mjs (scripts/build/script-form.mjs: a single executable runs
-//    one CommonJS file, and the .mjs holds the bundle in that form for its own code cache);
+// 1. the groups of CommonJS sections inside dist/ei-keystore.mjs, as functions of one CommonJS script
+//    (scripts/build/script-form.mjs: a single executable runs one CommonJS file; the .mjs holds the bundle in that
+//    form for its own code cache);
 // 2. `node --experimental-sea-config` writes the preparation blob, with useCodeCache: V8's compiled code goes in
 //    with the source, so the executable does not parse 2.5 MB of JavaScript at every start;
 // 3. a copy of the running `node` binary, with the blob injected by postject (a devDependency).
@@ -16,7 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildBundle } from './build.mjs';
-import { scriptFromModule } from './build/script-form.mjs';
+import { executableScript, groupsFromModule } from './build/script-form.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -45,7 +46,7 @@ export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBi
     const bundle = bundleFile ?? path.join(work, 'ei-keystore.mjs');
     if (!bundleFile) await buildBundle(bundle);
     const script = path.join(work, 'ei-keystore.cjs');
-    writeFileSync(script, scriptFromModule(readFileSync(bundle, 'latin1')), 'latin1');
+    writeFileSync(script, executableScript(groupsFromModule(readFileSync(bundle, 'latin1'))), 'latin1');
     const blob = path.join(work, 'ei-keystore.blob');
     const config = path.join(work, 'sea-config.json');
     writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }, null, 2));

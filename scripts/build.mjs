@@ -3,10 +3,11 @@
 // but Node (no node_modules, no templates on disk). test/bundle/single-file.test.ts holds it to that.
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { build } from 'esbuild';
 import { inkIncrementalFix } from './build/ink-incremental-fix.mjs';
-import { moduleFromScript, scriptFromEsmBundle } from './build/script-form.mjs';
+import { groupsFromSplitBundle, moduleFromScript } from './build/script-form.mjs';
 import { startUpFixes } from './build/start-up-fixes.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -51,16 +52,22 @@ export const bundleOptions = {
 };
 
 /**
- * dist/ei-keystore.mjs: the ESM bundle, made a CommonJS script, behind a loader that compiles it with V8's code
- * cache (scripts/build/script-form.mjs says why and how).
+ * dist/ei-keystore.mjs: the ESM bundle, split at its dynamic imports, made groups of CommonJS sections behind a
+ * loader that compiles the groups a command needs with V8's code cache (scripts/build/script-form.mjs says why
+ * and how).
  */
 export async function buildBundle(outfile = path.join(root, 'dist/ei-keystore.mjs')) {
-  const result = await build({ ...bundleOptions, outfile, write: false });
-  const script = await scriptFromEsmBundle(result.outputFiles[0].text);
-  // A fresh clone has no dist/: with write: false esbuild does not create it.
-  await mkdir(path.dirname(outfile), { recursive: true });
-  await writeFile(outfile, moduleFromScript(script));
-  return result;
+  const outdir = await mkdtemp(path.join(os.tmpdir(), 'eik-split-'));
+  try {
+    const result = await build({ ...bundleOptions, outdir, splitting: true, entryNames: 'main', chunkNames: 'chunk-[hash]', metafile: true, write: false, absWorkingDir: root });
+    const groups = await groupsFromSplitBundle(result.outputFiles, result.metafile, root);
+    // A fresh clone has no dist/: with write: false esbuild does not create it.
+    await mkdir(path.dirname(outfile), { recursive: true });
+    await writeFile(outfile, moduleFromScript(groups));
+    return result;
+  } finally {
+    await rm(outdir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

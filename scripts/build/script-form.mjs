@@ -1,90 +1,329 @@
-// The bundle as a CommonJS script, and dist/ei-keystore.mjs as a small ES module that runs that script through
-// V8's code cache.
+// The bundle as CommonJS sections, and dist/ei-keystore.mjs as a small ES module that compiles only the sections a
+// command needs, through V8's code cache.
 //
-// Why: start-up is mostly V8 compiling 2.4 MB of JavaScript (node --cpu-prof: compileSourceTextModule, ~40% of
+// Why: start-up was mostly V8 compiling 2.4 MB of JavaScript (node --cpu-prof: compileSourceTextModule, ~40% of
 // `--version`). Node 20 has no code cache for ES modules, but vm.Script takes cached data. So the .mjs is a
-// loader of ~40 lines followed by the script in one comment: the module parser only scans the comment for its
-// end, the loader reads its own file, and compiles the script with the cached data of an earlier run when there
-// is one. The one executable (build-exe.mjs) takes the same script, and Node's own useCodeCache.
+// loader of ~150 lines followed by the tool in one comment: the module parser only scans the comment for its end,
+// the loader reads its own file (bytes, not decoded), and compiles the groups of sections a command needs with
+// the cached data of an earlier run when there is one.
+//
+// Sections: esbuild splits the bundle at every dynamic import (each command, the wizard, Ink, node-forge, execa
+// ...) into chunks; each chunk becomes a CommonJS section, and the sections are gathered into a few groups, each
+// compiled as one script when a section of it is first needed: `--version` and `--help` compile only the small
+// group of the entry (21 KB of 1.9 MB), never Ink, React, yoga-layout or node-forge. The one executable
+// (build-exe.mjs) holds the same groups as functions of one script, and Node's own useCodeCache.
 import { createHash } from 'node:crypto';
 import { isBuiltin } from 'node:module';
+import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { transform } from 'esbuild';
 
 const BUNDLE_REQUIRE_LINE = /^import \{ createRequire as __eikCreateRequire \}[^\n]*\n/;
 const SCRIPT_START = '/*EIK-SCRIPT\n';
+const OFFSET_PLACEHOLDER = '__EIK_OFFSET__';
+/** A chunk larger than this is a group of its own (Ink and React, node-forge, execa, ...); the others share one. */
+const OWN_GROUP_BYTES = 48 * 1024;
+/** A group larger than this, other than the entry's and the commands', is stored compressed. */
+const PACKED_GROUP_BYTES = 160 * 1024;
+
+const CONVERT_OPTIONS = {
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  // import('node:fs') becomes require(), import('./chunk.js') the loader's own import: a single executable's
+  // script has no module loader.
+  supported: { 'dynamic-import': false },
+  define: { 'import.meta.url': '__eikScriptUrl' },
+  charset: 'ascii',
+  legalComments: 'none',
+  // Less to read, decode and hash at every start (~10% of `--version`). Names are kept (renaming them too saved
+  // nothing measurable), so a stack trace still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
+  logLevel: 'silent',
+};
 
 /**
- * The ESM bundle as a CommonJS script. esbuild cannot bundle straight to CommonJS because Ink and yoga-layout await
- * at their top level, but in the ESM bundle those awaits sit inside esbuild's lazy module initialisers (async
- * functions), so converting the `import ... from 'node:x'` lines to require() and import.meta.url to the file's
- * URL is all it takes. Checked, not assumed: an import of anything but a Node built-in fails the build.
+ * esbuild does not convert an ES module that awaits at its top level to CommonJS (Ink's chunk: yoga-layout awaits
+ * its WebAssembly). Each such `await f(...)` becomes `__eikAwait(f(...))` for the conversion, and `await(...)`
+ * after it: the section is then an async function, which the loader awaits before any section that imports it.
  */
-export async function scriptFromEsmBundle(bundleSource) {
-  if (!BUNDLE_REQUIRE_LINE.test(bundleSource)) throw new Error('script-form: the bundle no longer starts with the createRequire banner of scripts/build.mjs');
-  const converted = await transform(bundleSource.replace(BUNDLE_REQUIRE_LINE, ''), {
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    // import('node:fs') inside the bundle becomes require(): a single executable's script has no module loader.
-    supported: { 'dynamic-import': false },
-    define: { 'import.meta.url': '__eikScriptUrl' },
-    charset: 'ascii',
-    legalComments: 'none',
-    // 2.4 MB -> 1.7 MB: less to read, decode and hash at every start (~10% of `--version`). Names are kept
-    // (renaming them too saved nothing measurable), so a stack trace still reads.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    logLevel: 'error',
-  });
-  const foreign = [...converted.code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]).filter((name) => !isBuiltin(name));
+async function convertChunk(source, name) {
+  let text = source;
+  let awaits = false;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      const converted = await transform(text, CONVERT_OPTIONS);
+      return { code: awaits ? converted.code.replaceAll('__eikAwait(', 'await(') : converted.code, awaits };
+    } catch (error) {
+      const problem = error.errors?.[0];
+      if (!problem || !/Top-level await/.test(problem.text) || !problem.location) throw error;
+      const lines = text.split('\n');
+      const at = lines.slice(0, problem.location.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + problem.location.column;
+      text = wrapAwait(text, at, name);
+      awaits = true;
+    }
+  }
+  throw new Error(`script-form: ${name} awaits at its top level more often than expected`);
+}
+
+/** `await callee(args)` at `at` as `__eikAwait(callee(args))`: a callee (names and dots, or import) and one call. */
+function wrapAwait(text, at, name) {
+  const match = /^await\s+((?:[\w$]+\.)*[\w$]+)\s*\(/.exec(text.slice(at));
+  if (!match) throw new Error(`script-form: ${name}: a top-level await of something other than a call: ${text.slice(at, at + 80)}`);
+  let index = at + match[0].length;
+  let depth = 1;
+  let quote = '';
+  for (; index < text.length && depth > 0; index++) {
+    const character = text[index];
+    if (quote) {
+      if (character === '\\') index++;
+      else if (character === quote) quote = '';
+    } else if (character === '"' || character === "'" || character === '`') quote = character;
+    else if (character === '(') depth++;
+    else if (character === ')') depth--;
+  }
+  if (depth !== 0) throw new Error(`script-form: ${name}: an unbalanced top-level await`);
+  const callee = at + /^await\s+/.exec(text.slice(at))[0].length;
+  return `${text.slice(0, at)}__eikAwait(${text.slice(callee, index)})${text.slice(index)}`;
+}
+
+/** A chunk of the ESM split bundle as the body of a CommonJS section: require() of built-ins, checked. */
+async function sectionCode(chunkSource, name) {
+  if (!BUNDLE_REQUIRE_LINE.test(chunkSource)) throw new Error(`script-form: ${name} no longer starts with the createRequire banner of scripts/build.mjs`);
+  const { code: converted, awaits } = await convertChunk(chunkSource.replace(BUNDLE_REQUIRE_LINE, ''), name);
+  // import('./chunk.js') is the loader's import (it evaluates what the chunk imports first, awaiting sections that
+  // await); require('./chunk.js') its __eikSection: require() is left for Node's built-ins.
+  const code = converted
+    .replace(/Promise\.resolve\(\)\.then\(\(\)=>__toESM\(require\("(\.\/[^"]+)"\)\)\)/g, (whole, id) => `__eikImport(${JSON.stringify(id)}).then(__toESM)`)
+    .replace(/\brequire\("(\.\/[^"]+)"\)/g, (whole, id) => `__eikSection(${JSON.stringify(id)})`);
+  const foreign = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]).filter((id) => !isBuiltin(id));
   if (foreign.length > 0) throw new Error(`script-form: the bundle requires modules that are not Node built-ins: ${[...new Set(foreign)].join(', ')}`);
   // Each `import path from 'node:path'` of the bundle became its own __toESM(require('node:path')), a copy of
   // every property of the module (44 of node:path, 20 of node:process: ~12 ms at each start). One per module is enough.
-  const code = converted.code.replaceAll('__toESM(require("node:', '__eikBuiltinESM(require("node:');
-  return `const __eikScriptUrl = require('node:url').pathToFileURL(__filename).href;
-const __eikBuiltinCopies = new Map();
-function __eikBuiltinESM(builtin) {
-  if (!__eikBuiltinCopies.has(builtin)) __eikBuiltinCopies.set(builtin, __toESM(builtin));
+  return { code: lazyBuiltins(code.replaceAll('__toESM(require("node:', '__eikBuiltinESM(require("node:')), awaits };
+}
+
+// Built-ins that Node has loaded before any ES module runs (process.moduleLoadList of an empty .mjs): requiring
+// them costs nothing. Every other one (crypto, child_process, net, tls, readline, stream, ...: ~25 ms together,
+// node --cpu-prof of `--version`) is loaded when the tool first touches it.
+const LOADED_AT_START = new Set(['node:events', 'node:buffer', 'node:path', 'node:querystring', 'node:async_hooks', 'node:timers', 'node:util', 'node:fs', 'node:url', 'node:string_decoder', 'node:process']);
+
+/**
+ * esbuild hoists every import of a built-in to the top of its chunk (`var import_node_crypto = require(...)`), so
+ * each start loaded all of them, whatever the command. Each such binding becomes an object with a getter per
+ * property the code reads from it, loading the built-in at the first read. Only where the binding is never
+ * used but as `binding.property` (never passed or called as a whole): anything else keeps its require().
+ */
+function lazyBuiltins(code) {
+  const declaration = /([,\s;{(]|^)([A-Za-z_$][\w$]*)=(__eikBuiltinESM\(require\("(node:[\w/]+)"\)\)|require\("(node:[\w/]+)"\))(?=[,;])/g;
+  return code.replace(declaration, (whole, before, binding, load, esmId, plainId) => {
+    if (LOADED_AT_START.has(esmId ?? plainId)) return whole;
+    const uses = [...code.matchAll(new RegExp(`(?<![\\w$.])${binding.replaceAll('$', '\\$')}(?![\\w$])(.?)([\\w$]*)`, 'g'))];
+    // The declaration itself is one use (`binding=`, once); every other must be `binding.name`.
+    const properties = new Set();
+    let declarations = 0;
+    for (const use of uses) {
+      if (use[1] === '=' && code[use.index + binding.length + 1] !== '=' && ++declarations === 1) continue;
+      if (use[1] !== '.' || use[2] === '') return whole;
+      properties.add(use[2]);
+    }
+    return `${before}${binding}=__eikLazyBuiltin(()=>${load},${JSON.stringify([...properties])})`;
+  });
+}
+
+/** What every group script starts with: import.meta.url, one ESM copy per built-in, lazy built-ins. */
+const GROUP_HELPERS = `const __eikScriptUrl=__eikNodeRequire('node:url').pathToFileURL(__filename).href;
+const __eikBuiltinCopies=new Map();
+function __eikBuiltinESM(builtin){
+  if(!__eikBuiltinCopies.has(builtin)){const copy=Object.create(Object.getPrototypeOf(builtin));for(const key of Object.getOwnPropertyNames(builtin))if(key!=='default')Object.defineProperty(copy,key,{get:()=>builtin[key],enumerable:Object.getOwnPropertyDescriptor(builtin,key).enumerable});Object.defineProperty(copy,'default',{value:builtin,enumerable:true});__eikBuiltinCopies.set(builtin,copy);}
   return __eikBuiltinCopies.get(builtin);
 }
-${code}`;
+function __eikLazyBuiltin(load,names){
+  let builtin;const lazy={};
+  for(const name of names)Object.defineProperty(lazy,name,{get:()=>(builtin??=load())[name],set:(value)=>{(builtin??=load())[name]=value;},enumerable:true});
+  return lazy;
+}
+`;
+
+/** A group's script: a function of (__filename, __dirname, node's require) returning its sections' functions. */
+function groupScript(sections) {
+  const bodies = sections.map((section) => `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport,__eikSection){${section.code}\n}`);
+  return `(function(__filename,__dirname,__eikNodeRequire){${GROUP_HELPERS}return{${bodies.join(',\n')}};})`;
+}
+
+/**
+ * The split ESM bundle (esbuild outputFiles with splitting, and its metafile) as groups of CommonJS sections:
+ * [{ name, script, sections: [{ name, awaits, imports }] }], the entry's group first. workingDir: esbuild's
+ * absWorkingDir, to which the metafile's paths are relative.
+ */
+export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
+  const nameOf = (file) => path.basename(file, '.js');
+  const chunks = [];
+  for (const output of outputFiles) {
+    const name = nameOf(output.path);
+    const meta = metafile.outputs[path.relative(workingDir, output.path).split(path.sep).join('/')];
+    if (!meta) throw new Error(`script-form: ${output.path} is not in esbuild's metafile`);
+    const imports = meta.imports.filter((entry) => entry.kind === 'import-statement' && !entry.external).map((entry) => nameOf(entry.path));
+    const { code, awaits } = await sectionCode(output.text, name);
+    chunks.push({ name, code, awaits, imports, entry: name === 'main', bytes: output.text.length });
+  }
+  const byName = new Map(chunks.map((chunk) => [chunk.name, chunk]));
+  const entry = chunks.find((chunk) => chunk.entry);
+  if (!entry || chunks.filter((chunk) => chunk.entry).length !== 1) throw new Error('script-form: the bundle must have one entry point, main.js (entryNames: \'main\')');
+  // The entry and what it imports statically: what every start evaluates.
+  const start = new Set();
+  const visit = (name) => {
+    if (start.has(name)) return;
+    start.add(name);
+    byName.get(name).imports.forEach(visit);
+  };
+  visit(entry.name);
+  const groupOf = (chunk) => (start.has(chunk.name) ? 'start' : chunk.bytes > OWN_GROUP_BYTES ? chunk.name : 'commands');
+  for (const name of start) if (byName.get(name).awaits) throw new Error(`script-form: ${name}, which every start evaluates, awaits at its top level`);
+  const groups = new Map();
+  for (const chunk of [entry, ...chunks.filter((chunk) => chunk !== entry)]) {
+    const group = groupOf(chunk);
+    if (!groups.has(group)) groups.set(group, []);
+    groups.get(group).push(chunk);
+  }
+  return [...groups].map(([name, sections]) => ({
+    name,
+    script: groupScript(sections),
+    sections: sections.map((section) => ({ name: section.name, awaits: section.awaits, imports: section.imports })),
+  }));
+}
+
+/**
+ * The runtime shared by the .mjs loader and the executable: require() and import() of sections, evaluated once,
+ * in the order ES modules are (what a section imports first; a section that awaits at its top level is awaited
+ * before its importers run). `loadGroup(name)` returns a group's section functions.
+ */
+function runtimeSource() {
+  return `const sectionInfo = new Map(SECTIONS.map(([name, group, awaits, imports]) => [name, { group, awaits, imports }]));
+const groupFunctions = new Map();
+const evaluated = new Map();
+const importing = new Map();
+const sectionName = (id) => (id.startsWith('./') && sectionInfo.has(id.slice(2).replace(/\\.js$/, '')) ? id.slice(2).replace(/\\.js$/, '') : undefined);
+function functionOf(name) {
+  const { group } = sectionInfo.get(name);
+  if (!groupFunctions.has(group)) groupFunctions.set(group, loadGroup(group));
+  return groupFunctions.get(group)[name];
+}
+function sectionRequire(id) {
+  const name = sectionName(id);
+  if (name === undefined) return nodeRequire(id);
+  // Evaluated, or being evaluated (a cycle): its exports as they are, as an ES module's would be.
+  if (evaluated.has(name)) return evaluated.get(name).exports;
+  if (sectionInfo.get(name).awaits) throw new Error(\`ei-keystore: section \${name} awaits at its top level and was required before it was imported\`);
+  const module = { exports: {} };
+  evaluated.set(name, module);
+  functionOf(name)(module.exports, nodeRequire, module, sectionImport, sectionRequire);
+  return module.exports;
+}
+// importers: the sections whose import led here; one of them imported again is a cycle, not waited for.
+function sectionImport(id, importers = new Set()) {
+  const name = sectionName(id);
+  if (name === undefined) return Promise.resolve().then(() => nodeRequire(id));
+  if (!importing.has(name)) {
+    importing.set(name, (async () => {
+      const chain = new Set(importers).add(name);
+      for (const imported of sectionInfo.get(name).imports) if (!chain.has(imported)) await sectionImport('./' + imported, chain);
+      if (evaluated.has(name)) return evaluated.get(name).exports;
+      const module = { exports: {} };
+      evaluated.set(name, module);
+      await functionOf(name)(module.exports, nodeRequire, module, sectionImport, sectionRequire);
+      return module.exports;
+    })());
+  }
+  return importing.get(name);
+}
+`;
+}
+
+/** The SECTIONS table: [name, group, awaits, imports] per section. */
+function sectionsTable(groups) {
+  return JSON.stringify(groups.flatMap((group) => group.sections.map((section) => [section.name, group.name, section.awaits, section.imports])));
 }
 
 /**
  * The loader at the top of the .mjs. The cache: $XDG_CACHE_HOME/ei-keystore (default ~/.cache/ei-keystore), one
- * file per script hash, Node version, CPU and command (each compiles functions of its own),
- * written once at exit when missing or rejected by V8, through a temporary file and a rename. It is only a speed-up:
- * a cache folder or file that is not the user's own and private, or anything that fails, means no cache; V8
- * itself rejects cached data made by another V8 or with other flags. EI_KEYSTORE_CODE_CACHE=off turns it off.
+ * file per tool hash, Node version, CPU and command (each compiles functions and groups of its own), holding the
+ * cached data of each group the command compiled; written at exit when one was missing or rejected by V8, through
+ * a temporary file and a rename. It is only a speed-up: a cache folder or file that is not the user's own and
+ * private, or anything that fails, means no cache; V8 itself rejects cached data made by another V8 or with other
+ * flags. EI_KEYSTORE_CODE_CACHE=off turns it off.
  */
-function loaderSource({ hash, escape }) {
-  return `// ei-keystore: this file is a loader followed by the tool itself, a script in the comment at the end.
-import { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+function loaderSource({ hash, escape, groups }) {
+  return `// ei-keystore: this file is a loader followed by the tool itself, groups of script in the comment at the end.
+// Built-ins through require(), not import: an import of node:fs makes its ES module facade, which reads every
+// export, fs.ReadStream's getter included, and that loads all of node:stream (~10 ms of every start).
 import { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Script, constants } from 'node:vm';
 
+const nodeRequire = createRequire(import.meta.url);
+const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } = nodeRequire('node:fs');
+const { homedir } = nodeRequire('node:os');
+const { dirname, join } = nodeRequire('node:path');
+const { fileURLToPath } = nodeRequire('node:url');
+const { Script, constants } = nodeRequire('node:vm');
+
+const SECTIONS = ${sectionsTable(groups)};
+// Each group: its length in this file, and whether it is stored compressed (brotli, base64).
+const GROUPS = ${JSON.stringify(Object.fromEntries(groups.map((group) => [group.name, [group.stored.length, group.packed]])))};
+// Where the groups start in this file (a fixed-width number the build fills in).
+const SCRIPT_OFFSET = Number('${OFFSET_PLACEHOLDER}');
 const file = fileURLToPath(import.meta.url);
-const text = readFileSync(file, 'latin1');
-const start = text.indexOf(${JSON.stringify(SCRIPT_START)}) + ${SCRIPT_START.length};
-const source = text.slice(start, text.lastIndexOf('*/')).replaceAll(${JSON.stringify(`*${escape}/`)}, '*/');
+const groupAt = new Map();
+{
+  let offset = SCRIPT_OFFSET;
+  for (const [name, [length, packed]] of Object.entries(GROUPS)) {
+    groupAt.set(name, { offset, length, packed });
+    offset += length;
+  }
+}
+/** A group's stored text: only its bytes are read, not the whole file. */
+function storedGroup({ offset, length }) {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(length);
+    let read = 0;
+    while (read < length) {
+      const count = readSync(fd, buffer, read, length - read, offset + read);
+      if (count === 0) throw new Error(\`ei-keystore: \${file} is shorter than it says; it was cut or changed after it was built\`);
+      read += count;
+    }
+    return buffer;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 const own = (stat) => typeof process.getuid !== 'function' || (stat.uid === process.getuid() && (stat.mode & 0o022) === 0);
 let cacheFile;
-let cachedData;
+const cached = new Map();
 try {
   if (process.env.EI_KEYSTORE_CODE_CACHE !== 'off') {
     const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ei-keystore');
-    // One cache per command: each compiles functions of its own beyond the start (the wizard, apply, status ...).
+    // One cache per command: each compiles functions and groups of its own (the wizard, apply, status ...).
     const first = process.argv[2] ?? '';
     const kind = ['status', 'inspect', 'apply', 'sandbox', 'restore'].includes(first) ? first : ['--version', '-v', '--help', '-h'].includes(first) ? 'version' : first.startsWith('-') || first === '' ? 'wizard' : 'other';
     cacheFile = join(dir, \`code-${hash}-\${process.version}-\${process.arch}-\${kind}.v8\`);
     const fd = openSync(cacheFile, 'r');
     try {
       const stat = fstatSync(fd);
-      if (stat.isFile() && own(stat) && own(lstatSync(dir)) && stat.size < 64 * 1024 * 1024) cachedData = readFileSync(fd);
+      if (stat.isFile() && own(stat) && own(lstatSync(dir)) && stat.size < 64 * 1024 * 1024) {
+        // EIKC, the index's length, the index ({ group: length }), then each group's cached data.
+        const data = readFileSync(fd);
+        if (data.toString('latin1', 0, 4) === 'EIKC') {
+          const indexLength = data.readUInt32LE(4);
+          let offset = 8 + indexLength;
+          for (const [group, length] of Object.entries(JSON.parse(data.toString('utf8', 8, 8 + indexLength)))) {
+            if (offset + length > data.length) break;
+            cached.set(group, data.subarray(offset, offset + length));
+            offset += length;
+          }
+        }
+      }
     } finally {
       closeSync(fd);
     }
@@ -92,45 +331,134 @@ try {
 } catch {
   // no cache yet, or none to be had
 }
-const script = new Script('(function (exports, require, module, __filename, __dirname) {' + source + '\\n})', {
-  filename: file,
-  cachedData,
-  importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-});
-if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+const compiled = new Map();
+let stale = false;
+function loadGroup(group) {
+  const at = groupAt.get(group);
+  const stored = storedGroup(at);
+  const source = at.packed ? nodeRequire('node:zlib').brotliDecompressSync(Buffer.from(stored.latin1Slice(), 'base64')).latin1Slice() : stored.latin1Slice().replaceAll(${JSON.stringify(`*${escape}/`)}, '*/');
+  const cachedData = cached.get(group);
+  const script = new Script(source, { filename: file, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+  compiled.set(group, script);
+  if (!cachedData || script.cachedDataRejected) stale = true;
+  return script.runInThisContext()(file, dirname(file), nodeRequire);
+}
+if (cacheFile) {
   process.once('exit', () => {
+    if (!stale) return;
     try {
       const dir = join(cacheFile, '..');
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       const stat = lstatSync(dir);
       if (!stat.isDirectory() || !own(stat)) return;
+      const parts = new Map([...cached].filter(([group]) => !compiled.has(group)));
+      for (const [group, script] of compiled) parts.set(group, script.createCachedData());
+      const index = Buffer.from(JSON.stringify(Object.fromEntries([...parts].map(([group, data]) => [group, data.length]))));
+      const head = Buffer.alloc(8);
+      head.write('EIKC', 0, 'latin1');
+      head.writeUInt32LE(index.length, 4);
       const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
-      writeFileSync(temporary, script.createCachedData(), { mode: 0o600, flag: 'wx' });
+      writeFileSync(temporary, Buffer.concat([head, index, ...parts.values()]), { mode: 0o600, flag: 'wx' });
       renameSync(temporary, cacheFile);
     } catch {
       // a cache that cannot be written is no cache
     }
   });
 }
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(import.meta.url), module, file, file);
+${runtimeSource()}
+sectionRequire('./${groups[0].sections[0].name}');
 `;
 }
 
-/** dist/ei-keystore.mjs: the loader, then the script in a comment. */
-export function moduleFromScript(script) {
-  // A `*/` inside the script would end the comment: each becomes `*<escape>/`, with a control character the
-  // script does not hold, and the loader turns them back.
-  const escape = [...Array(18).keys()].map((index) => String.fromCharCode(14 + index)).find((character) => !script.includes(character));
+/** `*<escape>/` for each `*` + `/` of the scripts: a control character none of them holds. */
+function escapeFor(scripts) {
+  const escape = [...Array(18).keys()].map((index) => String.fromCharCode(14 + index)).find((character) => scripts.every((script) => !script.includes(character)));
   if (!escape) throw new Error('script-form: every control character from 0x0e to 0x1f occurs in the script; none is left to escape `*/` with');
-  const hash = createHash('sha256').update(script).digest('hex').slice(0, 16);
-  return `${loaderSource({ hash, escape })}${SCRIPT_START}${script.replaceAll('*/', `*${escape}/`)}*/\n`;
+  return escape;
 }
 
-/** The script inside a .mjs that moduleFromScript made (the one executable is made from it). */
-export function scriptFromModule(moduleText) {
+/**
+ * dist/ei-keystore.mjs: the loader, then the groups in one comment. `groups` as groupsFromSplitBundle makes them,
+ * or a plain CommonJS script (one section, one group).
+ */
+export function moduleFromScript(groupsOrScript) {
+  const groups = typeof groupsOrScript === 'string' ? [{ name: 'start', script: groupScript([{ name: 'main', code: groupsOrScript, awaits: false }]), sections: [{ name: 'main', awaits: false, imports: [] }] }] : groupsOrScript;
+  if (groups.some((group) => /[^\x00-\x7f]/.test(group.script))) throw new Error('script-form: a group holds characters beyond ASCII; the loader reads the file as bytes');
+  const escape = escapeFor(groups.map((group) => group.script));
+  const hash = createHash('sha256');
+  for (const group of groups) hash.update(group.name).update('\0').update(group.script).update('\0');
+  // The entry's group and the commands' as text; the large others (Ink and React, node-forge, execa: what only
+  // the wizard and some commands need) compressed, so that the file Node reads and decodes at every start is half
+  // the size. Decompressing costs more than reading text (~25 ms per MB against ~7), so the commands and the
+  // small groups stay text.
+  const stored = groups.map((group) => {
+    const packed = group.name !== 'start' && group.name !== 'commands' && group.script.length > PACKED_GROUP_BYTES;
+    return { ...group, packed, stored: packed ? brotliCompressSync(Buffer.from(group.script, 'latin1')).toString('base64') : group.script.replaceAll('*/', `*${escape}/`) };
+  });
+  const loader = loaderSource({ hash: hash.digest('hex').slice(0, 16), escape, groups: stored });
+  const head = `${loader}${SCRIPT_START}`;
+  const offset = String(head.length).padStart(OFFSET_PLACEHOLDER.length, '0');
+  if (offset.length !== OFFSET_PLACEHOLDER.length) throw new Error('script-form: the loader is larger than its offset field');
+  return `${head.replace(OFFSET_PLACEHOLDER, offset)}${stored.map((group) => group.stored).join('')}*/\n`;
+}
+
+/** The groups inside a .mjs that moduleFromScript made: [{ name, script, sections }] (the executable is made of them). */
+export function groupsFromModule(moduleText) {
   const start = moduleText.indexOf(SCRIPT_START);
-  const escaped = /replaceAll\(("\*(?:\\u00[0-9a-f]{2}|[^"\\])\/"), '\*\/'\)/.exec(start < 0 ? '' : moduleText.slice(0, start));
-  if (!escaped) throw new Error('script-form: this .mjs does not hold the script (was it made by scripts/build.mjs?)');
-  return moduleText.slice(start + SCRIPT_START.length, moduleText.lastIndexOf('*/')).replaceAll(JSON.parse(escaped[1]), '*/');
+  const head = start < 0 ? '' : moduleText.slice(0, start);
+  const escaped = /replaceAll\(("\*(?:\\u00[0-9a-f]{2}|[^"\\])\/"), '\*\/'\)/.exec(head);
+  const sections = /^const SECTIONS = (.*);$/m.exec(head);
+  const stored = /^const GROUPS = (.*);$/m.exec(head);
+  if (!escaped || !sections || !stored) throw new Error('script-form: this .mjs does not hold the script (was it made by scripts/build.mjs?)');
+  const escape = JSON.parse(escaped[1]);
+  const table = JSON.parse(sections[1]);
+  let offset = start + SCRIPT_START.length;
+  return Object.entries(JSON.parse(stored[1])).map(([name, [length, packed]]) => {
+    const text = moduleText.slice(offset, offset + length);
+    offset += length;
+    const script = packed ? brotliDecompressSync(Buffer.from(text, 'base64')).toString('latin1') : text.replaceAll(escape, '*/');
+    return { name, script, sections: table.filter((row) => row[1] === name).map(([section, , awaits, imports]) => ({ name: section, awaits, imports })) };
+  });
+}
+
+/** All the code inside a .mjs that moduleFromScript made, the groups one after the other (for checks). */
+export function scriptFromModule(moduleText) {
+  const groups = groupsFromModule(moduleText);
+  // A single plain script given to moduleFromScript comes back as it was.
+  const plain = groups.length === 1 && groups[0].sections.length === 1 && /^\(function\(__filename,__dirname,__eikNodeRequire\)\{[\s\S]*?return\{"main":function\(exports,require,module,__eikImport,__eikSection\)\{([\s\S]*)\n\}\};\}\)$/.exec(groups[0].script);
+  return plain ? plain[1] : groups.map((group) => group.script).join('\n');
+}
+
+/**
+ * The one executable's CommonJS script: the groups as functions of one script (Node's useCodeCache compiles it
+ * once, at build time), evaluated as the .mjs evaluates them.
+ */
+export function executableScript(groups) {
+  return `const nodeRequire = require;
+const SECTIONS = ${sectionsTable(groups)};
+const GROUPS = {
+${groups.map((group) => `${JSON.stringify(group.name)}: () => ${eagerSections(group)}`).join(',\n')}
+};
+const loadGroup = (group) => GROUPS[group]()(__filename, __dirname, nodeRequire);
+${runtimeSource()}
+sectionRequire('./${groups[0].sections[0].name}');
+`;
+}
+
+/**
+ * The group's script with each section's function in parentheses, which V8 compiles with the script instead of
+ * at its first call: useCodeCache caches what was compiled at build time, so without them every section would be
+ * compiled from its source at each start of the executable.
+ */
+function eagerSections(group) {
+  let script = group.script;
+  group.sections.forEach((section, index) => {
+    const header = `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport,__eikSection){`;
+    const at = script.indexOf(header);
+    const next = group.sections[index + 1];
+    const end = next ? script.indexOf(`\n},\n${JSON.stringify(next.name)}:`, at) : script.lastIndexOf('\n}};})');
+    if (at < 0 || end < 0) throw new Error(`script-form: section ${section.name} not found in group ${group.name}`);
+    script = `${script.slice(0, at)}${JSON.stringify(section.name)}:(${header.slice(JSON.stringify(section.name).length + 1)}${script.slice(at + header.length, end)}\n})${script.slice(end + 2)}`;
+  });
+  return script;
 }

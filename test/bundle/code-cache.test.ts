@@ -79,6 +79,33 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     expect(readdirSync(cache).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('holds the groups of code each command compiled: --version only the entry\'s, status never Ink\'s', () => {
+    const home = tempDir();
+    const cache = path.join(home, '.cache', 'ei-keystore');
+    // The groups a command compiled are the keys of its cache file's index ("EIKC", the index's length, the index).
+    const groupsOf = (kind: string) => {
+      const file = cacheFiles(cache).find((name) => name.endsWith(`-${kind}.v8`));
+      expect(file, `no cache file for ${kind}`).toBeDefined();
+      const data = readFileSync(path.join(cache, file!));
+      expect(data.toString('latin1', 0, 4)).toBe('EIKC');
+      return Object.keys(JSON.parse(data.toString('utf8', 8, 8 + data.readUInt32LE(4))) as Record<string, number>);
+    };
+    expect(run(['--version'], { HOME: home }).code).toBe(0);
+    expect(groupsOf('version')).toEqual(['start']);
+    expect(run(['--help'], { HOME: home }).code).toBe(0);
+    expect(groupsOf('version')).toEqual(['start']);
+    // Ink's group: the one whose section awaits at its top level (yoga-layout's WebAssembly).
+    const sections = JSON.parse(/^const SECTIONS = (.*);$/m.exec(readFileSync(bundle, 'latin1'))![1]!) as Array<[string, string, boolean, string[]]>;
+    const inkGroups = [...new Set(sections.filter(([, , awaits]) => awaits).map(([, group]) => group))];
+    expect(inkGroups).toHaveLength(1);
+    const sandbox = run(['sandbox', path.join(home, 'home'), '--json'], { HOME: home });
+    expect(sandbox.code, sandbox.stderr).toBe(0);
+    const status = run(['status', '--home', path.join(home, 'home'), '--json'], { HOME: home });
+    expect(status.code, status.stderr).toBe(0);
+    expect(groupsOf('status')).toContain('commands');
+    expect(groupsOf('status')).not.toContain(inkGroups[0]);
+  });
+
   it('a cache V8 rejects (stale or damaged) is ignored and replaced', () => {
     const home = tempDir();
     const cache = path.join(home, '.cache', 'ei-keystore');
