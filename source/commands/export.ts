@@ -9,6 +9,7 @@ import { summarizeCertificate, colonHex } from '../keystore/x509/certificate.js'
 import { openConfiguredKeystore } from '../procedures/current-keystore.js';
 import { loadHomeFacts } from '../procedures/facts.js';
 import { EXIT } from '../exit-codes.js';
+import { toPem } from '../keystore/x509/pem.js';
 
 export const EXPORT_HELP = `Usage: ei-keystore export primary|internal [--chain] [--der] --out FILE
        [--home DIR] [--json]
@@ -26,9 +27,7 @@ handover. The home is only read, never changed; FILE must not exist yet.
   --json        one JSON document on stdout: { file, format, certificates }
 `;
 
-function pem(der: Buffer): string {
-  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
-}
+const pem = (der: Buffer): string => toPem('CERTIFICATE', der);
 
 export async function exportCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('export', args, {

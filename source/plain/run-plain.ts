@@ -10,8 +10,7 @@ import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan, requestMessage } from '../procedures/plan-render.js';
-import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, wizardFactsWithStatus, type WizardSessionOptions } from '../session/session.js';
-import { gatherStatus } from '../status/gather.js';
+import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, statusOfFacts, wizardFactsWithStatus, type WizardSessionOptions } from '../session/session.js';
 import { askField } from './ask-field.js';
 import type { PlainPrompts } from './prompts.js';
 import { EXIT } from '../exit-codes.js';
@@ -29,7 +28,7 @@ export async function runPlain(options: PlainOptions): Promise<number> {
   // Everything said quotes text from the home's files (aliases, names, paths): control characters shown, never sent.
   const say = (line: string) => options.write(`${printableLines(line)}\n`);
   const facts = await loadWizardHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}) });
-  const report = await gatherStatus({ located: facts.located, env: options.env, now: options.now, ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}) });
+  const report = await statusOfFacts(facts, { env: options.env, now: options.now, ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}) });
   say(`ei-keystore${options.sandbox ? ' (SANDBOX)' : ''}: ${facts.located.home}`);
   say(`${facts.profile.id}: ${facts.document.profileEvidence}`);
   for (const role of report.roles) {
@@ -64,7 +63,7 @@ export async function runPlain(options: PlainOptions): Promise<number> {
 /** "Encrypt passwords" offered on the Done screen: the home read again (it just changed), then the same questions. */
 async function runHardenNext(options: PlainOptions, say: (line: string) => void, vaultCandidates: Array<string | undefined>): Promise<number> {
   const { facts, vaultPassword } = await reloadWizardHome(options, vaultCandidates);
-  const report = await gatherStatus({ located: facts.located, env: options.env, now: options.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
+  const report = await statusOfFacts(facts, { env: options.env, now: options.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
   const wizardFacts = await wizardFactsWithStatus(facts, report);
   if (wizardFacts.harden?.refusal) {
     say(wizardFacts.harden.refusal);

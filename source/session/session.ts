@@ -20,7 +20,7 @@ import { prepareHarden } from '../procedures/harden-procedure.js';
 import { serializeAnswers } from '../answers/serialize.js';
 import { serializeHardenAnswers, type HardenAnswers } from '../answers/harden-answers.js';
 import type { PreparedChange } from '../procedures/prepared.js';
-import type { StatusReport } from '../status/gather.js';
+import { gatherStatus, type StatusReport } from '../status/gather.js';
 import { STATE_DIR_NAME } from '../apply/layout.js';
 import { ensureStateDir } from '../apply/state-dir.js';
 import { writeNewFile } from '../apply/write-new-file.js';
@@ -268,4 +268,18 @@ export async function reloadWizardHome(options: WizardSessionOptions, candidates
     }
   }
   return { facts: await loadWizardHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now }) };
+}
+
+/**
+ * The status of a home the wizard has just read: the same configuration bytes and the same unlocked vault as the
+ * facts (read and resolved once per start), plus what only opening the keystores tells.
+ */
+export async function statusOfFacts(facts: HomeFacts, options: { env: NodeJS.ProcessEnv; now: Date; vaultPassword?: string }): Promise<StatusReport> {
+  return gatherStatus({
+    located: facts.located,
+    env: options.env,
+    now: options.now,
+    ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}),
+    read: { document: facts.document, ...(facts.vault ? { vault: facts.vault } : {}) },
+  });
 }

@@ -77,11 +77,16 @@ export interface GatherOptions {
   vaultPasswordEnv?: string;
   /** The internal keystore's password, already asked (the wizard asks once, before its screens). */
   vaultPassword?: string;
+  /**
+   * What the caller has already read (the wizard's facts): the configuration is then read and resolved once per
+   * start, and the vault unlocked once, so status and the procedures judge the same bytes.
+   */
+  read?: { document: ConfigDocument; vault?: UnlockedVault };
 }
 
 /** Reads the configuration and every keystore it names, and says what is wrong. Writes nothing. */
 export async function gatherStatus(options: GatherOptions): Promise<StatusReport> {
-  const document = readConfig(options.located.home, { config: options.located.config, profile: options.profile });
+  const document = options.read?.document ?? readConfig(options.located.home, { config: options.located.config, profile: options.profile });
   const vaultFindings: Finding[] = [];
   const { resolved, vault } = await openVault(document, options, vaultFindings);
   const profile = PROFILES[document.profile];
@@ -381,6 +386,7 @@ async function openVault(
   options: GatherOptions,
   findings: Finding[],
 ): Promise<{ resolved: ResolvedConfig; vault?: UnlockedVault }> {
+  if (options.read?.vault) return { resolved: resolveDocument(document, options.env, undefined, options.read.vault.values), vault: options.read.vault };
   const resolved = resolveDocument(document, options.env);
   if (!needsVault(resolved) && options.vaultPasswordEnv === undefined) return { resolved };
   const password = await findVaultPassword(document.home, {

@@ -1,22 +1,15 @@
 import type { Style } from '../core/terminal-style.js';
 import { printable } from '../core/printable.js';
+import { wrapWords } from '../core/text-wrap.js';
 import type { Finding } from '../status/finding.js';
 import type { StatusReport } from '../status/gather.js';
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
+/** Words to the width under an indent; a word longer than the line (a path) is left whole, for copying. */
 function wrap(text: string, width: number, indent: string): string[] {
-  const words = text.split(' ');
-  const lines: string[] = [];
-  let line = '';
-  for (const word of words) {
-    if (line && (indent + line + ' ' + word).length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.map((text) => indent + text);
+  if (text === '') return [];
+  return wrapWords(text, width - indent.length).map((line) => indent + line);
 }
 
 function roleLines(role: StatusReport['roles'][number], style: Style, width: number): string[] {

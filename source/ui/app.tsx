@@ -13,8 +13,8 @@ import { executePrepared } from '../procedures/execute.js';
 import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan } from '../procedures/plan-render.js';
-import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../session/session.js';
-import { gatherStatus, type StatusReport } from '../status/gather.js';
+import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, statusOfFacts, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../session/session.js';
+import type { StatusReport } from '../status/gather.js';
 import { useKeys } from './components/index.js';
 import { FormScreen } from './screens/form-screen.js';
 import { HomeScreen } from './screens/home-screen.js';
@@ -91,7 +91,7 @@ function Wizard(props: WizardAppProps) {
   const loadHome = async () => {
     try {
       const facts = await loadWizardHomeFacts({ home: props.home, env: props.env, cwd: props.cwd, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
-      const report = await gatherStatus({ located: facts.located, env: props.env, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
+      const report = await statusOfFacts(facts, { env: props.env, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
       setHome({ facts, wizard: { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) }, report });
     } catch (error) {
       if (error instanceof UserError) props.onExit(error.exitCode, `ei-keystore: ${error.message}`);
@@ -192,7 +192,7 @@ function Wizard(props: WizardAppProps) {
     try {
       const { facts, vaultPassword } = await reloadWizardHome(props, [vaultPasswordRef.current, (review.secrets as { password?: string } | undefined)?.password]);
       vaultPasswordRef.current = vaultPassword;
-      const report = await gatherStatus({ located: facts.located, env: props.env, now: props.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
+      const report = await statusOfFacts(facts, { env: props.env, now: props.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
       const wizard = { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) };
       setHome({ facts, wizard, report });
       if (wizard.harden?.refusal) {

@@ -242,3 +242,20 @@ describeWithFixtures('status on shipped WSO2 homes', () => {
     for (const line of run.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
   });
 });
+
+describe("the wizard's start reads the configuration once", () => {
+  it('status of the facts judges the bytes the procedures plan from, with the vault the facts unlocked', async () => {
+    const { createSandbox } = await import('../../source/sandbox/create-sandbox.js');
+    const { loadWizardHomeFacts } = await import('../../source/procedures/facts.js');
+    const { statusOfFacts } = await import('../../source/session/session.js');
+    const { gatherStatus } = await import('../../source/status/gather.js');
+    const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
+    const now = new Date();
+    const facts = await loadWizardHomeFacts({ home, env: {}, cwd: home, now });
+    // Changed on disk after the wizard read it: what the wizard shows must still be what it plans from.
+    writeFileSync(facts.located.config.path, 'this is = = not TOML\n');
+    const report = await statusOfFacts(facts, { env: {}, now });
+    expect(report.roles.map((role) => role.opened)).toEqual([true, true, true]);
+    await expect(gatherStatus({ located: facts.located, env: {}, now })).rejects.toThrow(/deployment\.toml/);
+  });
+});

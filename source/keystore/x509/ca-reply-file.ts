@@ -4,14 +4,13 @@ import { FileRefused } from '../../files/file-errors.js';
 import { READ_LIMITS, readFileChecked } from '../../files/read-file.js';
 import { DER, derChildren, derOid, derWhole, readDerNode, type DerNode } from '../der.js';
 import { OID } from '../oids.js';
+import { CERTIFICATE_LABELS, looksLikePem, pemBlocks } from './pem.js';
 
 /**
  * The certificates of a CA's reply, in whatever form CAs send it: PEM certificates (one, or a bundle in any
  * order), a PKCS#7 certificate bag (`.p7b`, PEM "PKCS7" or DER), or a DER certificate. Order is not trusted
  * here; the chain is built from issuer and signature later.
  */
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/g;
-const CERTIFICATE_LABELS = new Set(['CERTIFICATE', 'X509 CERTIFICATE', 'TRUSTED CERTIFICATE']);
 const PKCS7_LABELS = new Set(['PKCS7', 'CERTIFICATE CHAIN']);
 const SIGNED_DATA = OID.signedData;
 /** More certificates than any real chain has: a larger count is the wrong file. */
@@ -28,10 +27,8 @@ export function parseCaReply(bytes: Buffer, file: string): Buffer[] {
   if (bytes.length === 0) throw unreadable(file, 'the file is empty');
   const text = bytes.toString('latin1');
   const certificates: Buffer[] = [];
-  if (text.includes('-----BEGIN')) {
-    for (const match of text.matchAll(PEM_BLOCK)) {
-      const label = match[1]!;
-      const der = Buffer.from(match[2]!.replace(/\s+/g, ''), 'base64');
+  if (looksLikePem(text)) {
+    for (const { label, der } of pemBlocks(text)) {
       if (CERTIFICATE_LABELS.has(label)) certificates.push(der);
       else if (PKCS7_LABELS.has(label)) certificates.push(...pkcs7Certificates(der, file));
       else if (/CERTIFICATE REQUEST/.test(label)) throw unreadable(file, 'it is a certificate signing request (what goes to the CA), not the CA\'s reply');

@@ -2,8 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { UserError } from '../../errors.js';
 import { FileRefused } from '../../files/file-errors.js';
 import { READ_LIMITS, readFileChecked } from '../../files/read-file.js';
+import { CERTIFICATE_LABELS, looksLikePem, pemBlocks } from './pem.js';
 
-const PEM_BLOCK = /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g;
 
 /**
  * The certificates of a PEM file (one or a bundle) or a DER file, each checked to parse. Errors name the file
@@ -13,8 +13,8 @@ export function parseCertificateFile(bytes: Buffer, file: string): Buffer[] {
   const fail = (why: string) => new UserError(`${file}: ${why}. Give a certificate in PEM (-----BEGIN CERTIFICATE-----) or DER form.`, 'certificate-unreadable');
   const text = bytes.toString('latin1');
   const certificates: Buffer[] = [];
-  if (text.includes('-----BEGIN')) {
-    for (const match of text.matchAll(PEM_BLOCK)) certificates.push(Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64'));
+  if (looksLikePem(text)) {
+    for (const block of pemBlocks(text)) if (CERTIFICATE_LABELS.has(block.label)) certificates.push(block.der);
     if (certificates.length === 0) {
       throw fail(/PRIVATE KEY/.test(text) ? 'it holds a private key, not a certificate' : 'it holds no certificate block');
     }

@@ -5,6 +5,7 @@ import { encodeDname, parseDname } from './dname.js';
 import { encodeSubjectAltNames, parseSubjectAltNames } from './san.js';
 import { extension, signatureScheme } from './build.js';
 import { OID } from '../oids.js';
+import { pemBlocks, toPem } from './pem.js';
 
 /**
  * PKCS#10 certificate signing requests (RFC 2986), built as DER and signed with node:crypto, as keytool
@@ -46,8 +47,7 @@ export function createCertificateRequest(options: CsrOptions): Buffer {
 }
 
 export function certificateRequestPem(der: Buffer): string {
-  const base64 = der.toString('base64').match(/.{1,64}/g) ?? [];
-  return ['-----BEGIN CERTIFICATE REQUEST-----', ...base64, '-----END CERTIFICATE REQUEST-----', ''].join('\n');
+  return toPem('CERTIFICATE REQUEST', der);
 }
 
 /** What a request says: enough to show the user and to recognise the same request again. */
@@ -61,8 +61,8 @@ export interface CertificateRequestInfo {
 /** Reads back a request this module wrote (or any DER PKCS#10): its subject and public key. */
 export function readCertificateRequest(pemOrDer: Buffer): CertificateRequestInfo {
   const text = pemOrDer.toString('latin1');
-  const match = /-----BEGIN (?:NEW )?CERTIFICATE REQUEST-----([\s\S]*?)-----END (?:NEW )?CERTIFICATE REQUEST-----/.exec(text);
-  const der = match ? Buffer.from(match[1]!.replace(/\s+/g, ''), 'base64') : pemOrDer;
+  const block = pemBlocks(text).find(({ label }) => label === 'CERTIFICATE REQUEST' || label === 'NEW CERTIFICATE REQUEST');
+  const der = block ? block.der : pemOrDer;
   const request = expectTag(readDerNode(der, 0), DER.SEQUENCE, 'the certificate request');
   const [info] = derChildren(request);
   const fields = derChildren(expectTag(info, DER.SEQUENCE, 'the request information'));

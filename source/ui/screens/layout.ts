@@ -1,4 +1,5 @@
 import { printable, printableLines } from '../../core/printable.js';
+import { wrapWords } from '../../core/text-wrap.js';
 import { useRawTerminalSize } from '../terminal/terminal-size.js';
 
 /** The smallest terminal the full-screen wizard lays itself out for (smaller ones get plain mode at start). */
@@ -15,22 +16,7 @@ export function useTerminalSize(): { columns: number; rows: number } {
  * subject, a path of the home) are shown as escapes: in a frame they would move the cursor or clear the screen.
  */
 export function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  for (const paragraph of printableLines(text).replaceAll('\t', ' ').split('\n')) {
-    let line = '';
-    for (const word of paragraph.split(' ')) {
-      if (line && line.length + 1 + word.length > width) {
-        lines.push(line);
-        line = word;
-      } else line = line ? `${line} ${word}` : word;
-      while (line.length > width) {
-        lines.push(line.slice(0, width));
-        line = line.slice(width);
-      }
-    }
-    lines.push(line);
-  }
-  return lines;
+  return wrapWords(printableLines(text).replaceAll('\t', ' '), width, { breakLongWords: true });
 }
 
 /** One line of at most `width` characters, control characters shown as escapes (see wrapText). */
