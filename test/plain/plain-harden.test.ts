@@ -2,46 +2,17 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import type { Choice } from '../../source/core/fields/types.js';
-import type { PlainPrompts } from '../../source/plain/prompts.js';
 import { runPlain } from '../../source/plain/run-plain.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { expectServerStarts } from '../support/startup-check.js';
 import { tempDir } from '../support/tmp.js';
 import { snapshotTree } from '../support/tree.js';
+import { scriptedPrompts, type ScriptStep } from '../support/plain-script.js';
 
 // Issue 12: "Encrypt passwords" in plain mode, and the Done offer of it after a change that wrote plain text.
 
-type Step = { kind: 'select' | 'input' | 'password' | 'confirm'; match: RegExp; answer: string | boolean };
-
-/** Answers prompts from a script, checking each question is the expected one (as in run-plain.test.ts). */
-function scripted(steps: Step[]): PlainPrompts {
-  const next = (kind: Step['kind'], message: string): Step => {
-    const step = steps.shift();
-    if (!step) throw new Error(`no scripted answer for ${kind} "${message}"`);
-    if (step.kind !== kind || !step.match.test(message)) throw new Error(`expected ${step.kind} ${step.match}, got ${kind} "${message}"`);
-    return step;
-  };
-  return {
-    async select(message: string, choices: readonly Choice[]) {
-      const step = next('select', message);
-      if (!choices.some((choice) => choice.value === step.answer)) throw new Error(`${String(step.answer)} is not a choice of "${message}"`);
-      return step.answer as string;
-    },
-    async input(message, options) {
-      const step = next('input', message);
-      const valid = options.validate?.(step.answer as string) ?? true;
-      if (valid !== true) throw new Error(`"${String(step.answer)}" rejected for "${message}": ${valid}`);
-      return (step.answer as string) === '' && options.default !== undefined ? options.default : (step.answer as string);
-    },
-    async password(message) {
-      return next('password', message).answer as string;
-    },
-    async confirm(message) {
-      return next('confirm', message).answer as boolean;
-    },
-  };
-}
+type Step = ScriptStep;
+const scripted = scriptedPrompts;
 
 async function run(home: string, steps: Step[]): Promise<{ code: number; output: string }> {
   let output = '';

@@ -1,10 +1,8 @@
-import { X509Certificate } from 'node:crypto';
 import { UserError } from '../../errors.js';
-import { FileRefused } from '../../files/file-errors.js';
-import { READ_LIMITS, readFileChecked } from '../../files/read-file.js';
 import { DER, derChildren, derOid, derWhole, readDerNode, type DerNode } from '../der.js';
 import { OID } from '../oids.js';
 import { CERTIFICATE_LABELS, looksLikePem, pemBlocks } from './pem.js';
+import { expectCertificatesParse, readCertificateBytes } from './certificate-file.js';
 
 /**
  * The certificates of a CA's reply, in whatever form CAs send it: PEM certificates (one, or a bundle in any
@@ -41,13 +39,7 @@ export function parseCaReply(bytes: Buffer, file: string): Buffer[] {
     throw unreadable(file, 'it is neither PEM nor DER');
   }
   if (certificates.length > MAX_CERTIFICATES) throw unreadable(file, `it holds ${certificates.length} certificates; a chain has a handful`);
-  certificates.forEach((der, index) => {
-    try {
-      new X509Certificate(der);
-    } catch {
-      throw unreadable(file, certificates.length > 1 ? `certificate ${index + 1} of ${certificates.length} does not parse` : 'the certificate does not parse');
-    }
-  });
+  expectCertificatesParse(certificates, (why) => unreadable(file, why));
   return certificates;
 }
 
@@ -85,12 +77,5 @@ function pkcs7Certificates(der: Buffer, file: string): Buffer[] {
 }
 
 export async function readCaReplyFile(file: string): Promise<Buffer[]> {
-  let bytes: Buffer;
-  try {
-    bytes = (await readFileChecked(file, { what: "CA's reply", limit: READ_LIMITS.certificate })).bytes;
-  } catch (error) {
-    if (error instanceof FileRefused) throw new UserError(error.message, 'reply-unreadable');
-    throw error;
-  }
-  return parseCaReply(bytes, file);
+  return parseCaReply(await readCertificateBytes(file, "CA's reply", 'reply-unreadable'), file);
 }

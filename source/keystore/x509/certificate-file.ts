@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { UserError } from '../../errors.js';
+import { type ErrorCode, UserError } from '../../errors.js';
 import { FileRefused } from '../../files/file-errors.js';
 import { READ_LIMITS, readFileChecked } from '../../files/read-file.js';
 import { CERTIFICATE_LABELS, looksLikePem, pemBlocks } from './pem.js';
@@ -23,6 +23,12 @@ export function parseCertificateFile(bytes: Buffer, file: string): Buffer[] {
   } else {
     throw fail(bytes.length === 0 ? 'the file is empty' : 'it is neither PEM nor DER');
   }
+  expectCertificatesParse(certificates, fail);
+  return certificates;
+}
+
+/** Each certificate must parse; the error says which one of how many does not. */
+export function expectCertificatesParse(certificates: readonly Buffer[], fail: (why: string) => UserError): void {
   certificates.forEach((der, index) => {
     try {
       new X509Certificate(der);
@@ -30,17 +36,21 @@ export function parseCertificateFile(bytes: Buffer, file: string): Buffer[] {
       throw fail(certificates.length > 1 ? `certificate ${index + 1} of ${certificates.length} does not parse` : 'the certificate does not parse');
     }
   });
-  return certificates;
 }
 
-/** A certificate file the user named: a regular file of at most 16 MB (a FIFO or a device is refused, not read). */
-export async function readCertificateFile(file: string): Promise<Buffer[]> {
-  let bytes: Buffer;
+/**
+ * The bytes of a certificate file the user named (a certificate, a bundle, a CA's reply): a regular file of at most
+ * 16 MB (a FIFO or a device is refused, not read), any refusal as a user error with `code`.
+ */
+export async function readCertificateBytes(file: string, what: string, code: ErrorCode): Promise<Buffer> {
   try {
-    bytes = (await readFileChecked(file, { what: 'certificate file', limit: READ_LIMITS.certificate })).bytes;
+    return (await readFileChecked(file, { what, limit: READ_LIMITS.certificate })).bytes;
   } catch (error) {
-    if (error instanceof FileRefused) throw new UserError(error.message, 'certificate-unreadable');
+    if (error instanceof FileRefused) throw new UserError(error.message, code);
     throw error;
   }
-  return parseCertificateFile(bytes, file);
+}
+
+export async function readCertificateFile(file: string): Promise<Buffer[]> {
+  return parseCertificateFile(await readCertificateBytes(file, 'certificate file', 'certificate-unreadable'), file);
 }
