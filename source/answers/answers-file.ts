@@ -13,14 +13,14 @@ import {
   type SecretsFor,
   type TruststoreSecrets,
 } from './secret-fields.js';
-import type { Answers, AnswersFor, Procedure, SecretRef } from './types.js';
+import type { Answers, AnswersFor, KeystoreRole, SecretRef } from './types.js';
 import { validateAnswers } from './validate.js';
 
 export { serializeAnswers } from './serialize.js';
 export type { KeystoreSecrets, ResolvedSecrets, TruststoreSecrets } from './secret-fields.js';
 
 
-export interface LoadedAnswers<P extends Procedure> {
+export interface LoadedAnswers<P extends KeystoreRole> {
   /** Validated, defaults filled in, every path absolute. */
   answers: AnswersFor<P>;
   secrets: SecretsFor<AnswersFor<P>>;
@@ -33,7 +33,7 @@ export interface LoadedAnswers<P extends Procedure> {
  * ones are relative to the file's folder), then read every secret it names. Any problem is a UserError (exit 2)
  * that names the file and the field; secret values never appear in a message.
  */
-export async function readAnswersFile<P extends Procedure>(file: string, procedure: P, env: NodeJS.ProcessEnv): Promise<LoadedAnswers<P>> {
+export async function readAnswersFile<P extends KeystoreRole>(file: string, procedure: P, env: NodeJS.ProcessEnv): Promise<LoadedAnswers<P>> {
   const absolute = path.resolve(file);
   const data = parseAnswers(file, await readAnswersText(file, absolute));
   let answers: AnswersFor<P>;

@@ -5,16 +5,16 @@ import { parseSubjectAltName } from '../keystore/x509/san.js';
 import { readFileName, readPath } from './common-fields.js';
 import { NO_SECRET, type TableReader } from './fields.js';
 import { DEFAULTS, DEFAULT_SECRET_ENV_NAMES, KEY_SIZES, STORE_TYPES, VALIDITY_DAYS } from './schema.js';
-import type { CsrAnswers, ExistingKeystoreAnswers, GenerateAnswers, KeystoreAnswers, KeystoreSource, Procedure } from './types.js';
+import type { CsrAnswers, ExistingKeystoreAnswers, GenerateAnswers, KeystoreAnswers, KeystoreSource, KeystoreRole } from './types.js';
 
 const KEYSTORE_SOURCES: readonly KeystoreSource[] = ['generate', 'existing', 'csr', 'ca-reply'];
 import { reportUnknownKeys } from './unknown-keys.js';
 
 
-const EXAMPLE_NAMES: Readonly<Record<Procedure, string>> = { primary: 'ei-primary', internal: 'ei-internal', truststore: 'ei-truststore' };
+const EXAMPLE_NAMES: Readonly<Record<KeystoreRole, string>> = { primary: 'ei-primary', internal: 'ei-internal', truststore: 'ei-truststore' };
 
 /** `[keystore]` of the primary and internal procedures, with `[keystore.generate]`, `[keystore.existing]` or `[keystore.csr]`. */
-export function readKeystore(root: TableReader, procedure: Procedure): KeystoreAnswers {
+export function readKeystore(root: TableReader, procedure: KeystoreRole): KeystoreAnswers {
   const reader = root.table('keystore');
   reportUnknownKeys(reader, procedure);
   const name = EXAMPLE_NAMES[procedure];
@@ -75,7 +75,7 @@ function refuseUnused(reader: TableReader, source: KeystoreSource): void {
 }
 
 /** `[keystore.csr]`: a new key (dname required) or the current one (subject and names default to its certificate). */
-function readCsr(reader: TableReader, procedure: Procedure): CsrAnswers {
+function readCsr(reader: TableReader, procedure: KeystoreRole): CsrAnswers {
   reportUnknownKeys(reader, procedure);
   const key = reader.choice('key', ['new', 'current'] as const, 'new');
   const replacePending = reader.boolean('replace_pending', false);
@@ -96,7 +96,7 @@ function readCsr(reader: TableReader, procedure: Procedure): CsrAnswers {
   return { key, dname, subjectAltNames, keyPair: readKeyPair(reader), replacePending };
 }
 
-function readGenerate(reader: TableReader, procedure: Procedure): GenerateAnswers {
+function readGenerate(reader: TableReader, procedure: KeystoreRole): GenerateAnswers {
   reportUnknownKeys(reader, procedure);
   const dname = reader.requiredString('dname', '"CN=ei.example.com, OU=Integration, O=Example, C=LK"');
   if (dname !== '') checkWith(reader, 'dname', () => parseDname(dname));
@@ -121,7 +121,7 @@ function readKeyPair(reader: TableReader): KeyPairSpec {
   return { algorithm, size: size === 3072 || size === 4096 ? size : DEFAULTS.keySize.RSA };
 }
 
-function readExisting(reader: TableReader, procedure: Procedure): ExistingKeystoreAnswers {
+function readExisting(reader: TableReader, procedure: KeystoreRole): ExistingKeystoreAnswers {
   reportUnknownKeys(reader, procedure);
   const path = readPath(reader, 'path', '"/path/to/server.p12"');
   const password = reader.secret('password', `{ env = "${DEFAULT_SECRET_ENV_NAMES.existingPassword}" }`) ?? NO_SECRET;

@@ -1,4 +1,4 @@
-import type { Procedure, SecretsStrategy, StoreType } from './types.js';
+import type { KeystoreRole, SecretsStrategy, StoreType } from './types.js';
 
 /**
  * The keys each table of an answers file may hold, per procedure, as data: validation reports anything else
@@ -15,7 +15,7 @@ const SECRETS_KEYS = ['strategy'];
 /** The secure vault's password (the internal keystore's), for homes whose passwords are $secret{} values. */
 const VAULT_KEYS = ['password'];
 
-export const ANSWER_TABLES: Readonly<Record<Procedure, TableKeys>> = {
+export const ANSWER_TABLES: Readonly<Record<KeystoreRole, TableKeys>> = {
   primary: {
     '': ['keystore', 'truststore', 'secrets', 'vault'],
     keystore: KEYSTORE_KEYS,
@@ -80,7 +80,7 @@ export const DEFAULT_SECRET_ENV_NAMES: Readonly<SecretEnvNames> = {
 };
 
 /** Keys people reach for that a procedure spells differently, with the way to write them. */
-export const PROCEDURE_HINTS: Readonly<Record<Procedure, Readonly<Record<string, Readonly<Record<string, string>>>>>> = {
+export const PROCEDURE_HINTS: Readonly<Record<KeystoreRole, Readonly<Record<string, Readonly<Record<string, string>>>>>> = {
   primary: {},
   internal: {},
   truststore: {

@@ -1,6 +1,6 @@
 import { DEFAULT_SECRET_ENV_NAMES, type SecretEnvNames } from './schema.js';
 import { tomlString, tomlStringArray } from './toml-text.js';
-import type { Answers, CsrAnswers, KeystoreAnswers, Procedure, SecretRef, TruststoreSettings } from './types.js';
+import type { Answers, CsrAnswers, KeystoreAnswers, KeystoreRole, SecretRef, TruststoreSettings } from './types.js';
 
 /**
  * Writes answers as a commented TOML file (the wizard's "save answers") that validateAnswers reads back.
@@ -8,7 +8,7 @@ import type { Answers, CsrAnswers, KeystoreAnswers, Procedure, SecretRef, Trusts
  * (or the default), an env reference keeps its name unless the caller gives another, and a file reference
  * stays a file reference (it names where the secret is, not the secret).
  */
-export function serializeAnswers(procedure: Procedure, answers: Answers, envNames: Partial<SecretEnvNames> = {}): string {
+export function serializeAnswers(procedure: KeystoreRole, answers: Answers, envNames: Partial<SecretEnvNames> = {}): string {
   if (answers.procedure !== procedure) {
     throw new Error(`serializeAnswers: answers for ${answers.procedure} passed as ${procedure}`);
   }

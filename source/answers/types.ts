@@ -5,8 +5,11 @@ import type { KeyPairSpec } from '../keystore/generate.js';
  * These are the validated, defaulted forms; the TOML keys are snake_case (`key_password`), the fields here
  * camelCase (`keyPassword`). Paths are as written in the file until `readAnswersFile` makes them absolute.
  */
-export type Procedure = 'primary' | 'internal' | 'truststore';
-export const PROCEDURES: readonly Procedure[] = ['primary', 'internal', 'truststore'];
+/** The three keystores a WSO2 server reads, each with its procedure: the one name for them everywhere. */
+export type KeystoreRole = 'primary' | 'internal' | 'truststore';
+export const PROCEDURES: readonly KeystoreRole[] = ['primary', 'internal', 'truststore'];
+/** Every procedure of the tool: one per keystore role, and "Encrypt passwords" (apply secrets). */
+export type ProcedureId = KeystoreRole | 'secrets';
 
 /** Where a secret comes from. In TOML: `{ env = "NAME" }`, `{ file = "PATH" }`, or a plain string (a literal). */
 export type SecretRef = { env: string } | { file: string } | { literal: string };
@@ -152,4 +155,4 @@ export interface TruststoreAnswers {
 
 export type Answers = PrimaryAnswers | InternalAnswers | TruststoreAnswers;
 
-export type AnswersFor<P extends Procedure> = Extract<Answers, { procedure: P }>;
+export type AnswersFor<P extends KeystoreRole> = Extract<Answers, { procedure: P }>;

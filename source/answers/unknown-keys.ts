@@ -2,13 +2,13 @@ import type { TableReader } from './fields.js';
 import { isTomlTable } from './fields.js';
 import { ANSWER_TABLES, PROCEDURE_HINTS } from './schema.js';
 import { keyDistance, nearestKey } from './suggest.js';
-import { PROCEDURES, type Procedure } from './types.js';
+import { PROCEDURES, type KeystoreRole } from './types.js';
 
 /**
  * Reports every key of the reader's table that the procedure does not read: a key another procedure reads
  * there, a key that belongs in another table, a misspelled key with the nearest valid one.
  */
-export function reportUnknownKeys(reader: TableReader, procedure: Procedure): void {
+export function reportUnknownKeys(reader: TableReader, procedure: KeystoreRole): void {
   const table = reader.location.table;
   const known = own(ANSWER_TABLES[procedure], table) ?? [];
   for (const key of Object.keys(reader.data)) {
@@ -27,7 +27,7 @@ function own<T>(record: Readonly<Record<string, T>> | undefined, key: string): T
   return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-function unknownKeyMessage(key: string, table: string, procedure: Procedure, asTable: boolean): string {
+function unknownKeyMessage(key: string, table: string, procedure: KeystoreRole, asTable: boolean): string {
   const hint = own(own(PROCEDURE_HINTS[procedure], table), key);
   if (hint) return `unknown key; ${hint}`;
   const tables = ANSWER_TABLES[procedure];

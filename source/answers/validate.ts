@@ -3,15 +3,15 @@ import { readKeystore } from './keystore-section.js';
 import { AnswersError, ProblemList } from './problems.js';
 import { DEFAULTS, PRIMARY_STRATEGIES } from './schema.js';
 import { readTruststore } from './truststore-section.js';
-import type { Answers, AnswersFor, InternalAnswers, PrimaryAnswers, Procedure, TruststoreAnswers } from './types.js';
+import type { Answers, AnswersFor, InternalAnswers, PrimaryAnswers, KeystoreRole, TruststoreAnswers } from './types.js';
 import { reportUnknownKeys } from './unknown-keys.js';
 
 /**
  * Checks parsed TOML against the answers schema of one procedure and fills in the defaults. Every problem is
  * collected; if there is any, one AnswersError (a UserError, exit 2, code 'answers-invalid') lists them all.
  */
-export function validateAnswers<P extends Procedure>(procedure: P, data: unknown): AnswersFor<P>;
-export function validateAnswers(procedure: Procedure, data: unknown): Answers {
+export function validateAnswers<P extends KeystoreRole>(procedure: P, data: unknown): AnswersFor<P>;
+export function validateAnswers(procedure: KeystoreRole, data: unknown): Answers {
   if (!isTomlTable(data)) {
     throw new AnswersError(procedure, [{ field: '', message: 'the answers must be a TOML document of tables such as [keystore]' }]);
   }
@@ -29,7 +29,7 @@ export function validateAnswers(procedure: Procedure, data: unknown): Answers {
   return answers;
 }
 
-function readProcedure(procedure: Procedure, root: TableReader): Answers {
+function readProcedure(procedure: KeystoreRole, root: TableReader): Answers {
   switch (procedure) {
     case 'primary':
       return readPrimary(root);

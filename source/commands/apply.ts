@@ -9,7 +9,7 @@ import { colourEnabled, makeStyle } from '../core/terminal-style.js';
 import { readAnswersFile } from '../answers/answers-file.js';
 import { unifiedDiff } from '../config/diff.js';
 import { locateHome } from '../config/locate.js';
-import type { Procedure } from '../answers/types.js';
+import type { ProcedureId } from '../answers/types.js';
 import { isProfileId, type ProfileId } from '../core/profiles.js';
 import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
@@ -73,7 +73,7 @@ ${EXIT.terminated}, ${EXIT.hungUp} interrupted by SIGINT, SIGTERM, SIGHUP (the c
 rolled back first, and its backup id printed).
 `;
 
-const PROCEDURES: readonly (Procedure | 'secrets')[] = ['primary', 'internal', 'truststore', 'secrets'];
+const PROCEDURES: readonly ProcedureId[] = ['primary', 'internal', 'truststore', 'secrets'];
 
 export async function applyCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('apply', args, {
@@ -91,7 +91,7 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
     context.stdout.write(APPLY_HELP);
     return EXIT.ok;
   }
-  const procedure = positionals[0] as Procedure | 'secrets' | undefined;
+  const procedure = positionals[0] as ProcedureId | undefined;
   if (!procedure || !PROCEDURES.includes(procedure) || positionals.length > 1) {
     throw new UserError(`apply needs one procedure: primary, internal, truststore or secrets${procedure && !PROCEDURES.includes(procedure) ? ` (got '${procedure}')` : ''}. See 'ei-keystore apply --help'.`, 'usage');
   }
@@ -120,7 +120,7 @@ interface ApplyFlags {
   'vault-password-env'?: string;
 }
 
-async function runApply(procedure: Procedure | 'secrets', values: ApplyFlags, context: CommandContext): Promise<number> {
+async function runApply(procedure: ProcedureId, values: ApplyFlags, context: CommandContext): Promise<number> {
   // Steps and warnings quote paths, aliases and names from the home's files: never raw to the terminal.
   const log = (message: string) => {
     context.stderr.write(`${printableLines(message)}\n`);

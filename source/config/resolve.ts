@@ -11,7 +11,8 @@
  */
 import path from 'node:path';
 import { HARD_CODED_INTERNAL_KEYSTORE, PRODUCT_DEFAULTS } from '../core/product-defaults.js';
-import { PROFILES, type IgnoredTable, type KeystoreRole, type Profile, type ProfileId } from '../core/profiles.js';
+import type { KeystoreRole } from '../answers/types.js';
+import { PROFILES, type IgnoredTable, type Profile, type ProfileId } from '../core/profiles.js';
 import { classifySecretValue } from '../keystore/cipher-tool.js';
 import {
   classifySecret,

@@ -2,9 +2,9 @@
  * Product layouts as data. Checked against the shipped deployment.toml / default.json of each version
  * (see the shared spec `wso2-facts.md`); where the source document differs, the ei-7 profile is the document.
  */
+import type { KeystoreRole } from '../answers/types.js';
 
 export type ProfileId = 'ei-7' | 'mi-1.1' | 'mi-1.2' | 'mi-4';
-export type KeystoreRole = 'primary' | 'internal' | 'truststore';
 
 /**
  * How `file_name` is written: 'bare' (`wso2carbon.jks`, the product prefixes the security directory) or

@@ -12,7 +12,7 @@
 import path from 'node:path';
 import { READ_LIMITS, readFileChecked, readFileIfPresent } from '../files/read-file.js';
 import { SECRET_CONF, withIdentity } from '../vault/secret-conf.js';
-import type { KeystoreRole } from '../core/profiles.js';
+import type { KeystoreRole } from '../answers/types.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { parseConfigText } from '../config/read.js';
 import { resolveDocument, ROLE_KEYS, secretsOf, type KeystoreReference, type ResolvedConfig, type RoleKey } from '../config/resolve.js';

@@ -2,7 +2,7 @@
  * Each keystore file belongs to one role. A procedure that writes its role's keystore over the file another role
  * (or an explicit reference such as an HTTPS listener) opens would destroy that keystore, whatever `overwrite` says.
  */
-import type { KeystoreRole } from '../core/profiles.js';
+import type { KeystoreRole } from '../answers/types.js';
 import { UserError } from '../errors.js';
 import type { HomeFacts } from './facts.js';
 

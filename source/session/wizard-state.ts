@@ -1,7 +1,7 @@
 import type { FieldValue, FieldValues } from '../core/fields/types.js';
 
 /** The wizard as a state machine: one long-lived Ink tree renders whichever screen this says. No React here. */
-export type ProcedureId = 'primary' | 'internal' | 'truststore' | 'secrets';
+import type { ProcedureId } from '../answers/types.js';
 
 export interface StepView {
   id: string;

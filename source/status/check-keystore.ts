@@ -4,14 +4,15 @@ import { FileRefused } from '../files/file-errors.js';
 import { describeCertificate, type DescribedCertificate } from '../keystore/describe.js';
 import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model.js';
 import { detectFormat, readKeystore, readKeystoreBytes } from '../keystore/open.js';
-import type { Finding, FindingCode, RoleName } from './finding.js';
+import type { Finding, FindingCode } from './finding.js';
+import type { KeystoreRole } from '../answers/types.js';
 
 /** A password the configuration gives, or why it cannot be had (an unset $env{}, a $secret{} with no terminal). */
 export type PasswordInput = { value: string } | { unavailable: string };
 
 /** What the configuration says one role is. */
 export interface RoleTarget {
-  role: RoleName;
+  role: KeystoreRole;
   table: string;
   file: string;
   configuredType: string;
@@ -27,7 +28,7 @@ export interface RoleTarget {
 
 /** What was found on disk for one role: every field the --json output and the wizard's home screen show. */
 export interface RoleReport {
-  role: RoleName;
+  role: KeystoreRole;
   table: string;
   file: string;
   exists: boolean;

@@ -1,3 +1,5 @@
+import type { KeystoreRole } from '../answers/types.js';
+
 /** One thing `status` has to say: a level, a stable code for automation, and a sentence that says what to do. */
 export type FindingLevel = 'error' | 'warning' | 'info';
 
@@ -39,12 +41,11 @@ export type FindingCode =
   | 'secret-conf-stale'
   | 'vault-locked';
 
-export type RoleName = 'primary' | 'internal' | 'truststore';
 
 export interface Finding {
   level: FindingLevel;
   code: FindingCode;
-  role?: RoleName;
+  role?: KeystoreRole;
   message: string;
 }
 

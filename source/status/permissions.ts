@@ -1,6 +1,7 @@
 import { lstat, stat } from 'node:fs/promises';
 import type { RoleCheck } from './check-keystore.js';
-import type { Finding, RoleName } from './finding.js';
+import type { Finding } from './finding.js';
+import type { KeystoreRole } from '../answers/types.js';
 
 /** Who besides the owner may read a file with this mode, in words; undefined when nobody may. */
 function readers(mode: number): string | undefined {
@@ -26,9 +27,9 @@ async function modeOf(file: string, follow: boolean): Promise<number | undefined
 }
 
 export interface PermissionInput {
-  checks: Record<RoleName, RoleCheck>;
+  checks: Record<KeystoreRole, RoleCheck>;
   /** Roles whose keystore is the primary's file: said once. */
-  sameAsPrimary: ReadonlySet<RoleName>;
+  sameAsPrimary: ReadonlySet<KeystoreRole>;
   configFile: string;
   /** What in the configuration is a password in plain text ("[keystore.tls] password"), empty when nothing is. */
   plaintextPasswords: string[];

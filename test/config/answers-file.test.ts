@@ -6,7 +6,7 @@ import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { readAnswersFile, serializeAnswers } from '../../source/answers/answers-file.js';
 import { AnswersError } from '../../source/answers/problems.js';
-import type { Procedure } from '../../source/answers/types.js';
+import type { KeystoreRole } from '../../source/answers/types.js';
 import { validateAnswers } from '../../source/answers/validate.js';
 import { UserError } from '../../source/errors.js';
 import { tempDir } from '../support/tmp.js';
@@ -144,7 +144,7 @@ describe('templates/answers', () => {
     EI_TRUSTSTORE_PASSWORD: 'd',
   };
 
-  it.each(['primary', 'internal', 'truststore'] as const)('%s.toml is a valid, complete example', async (procedure: Procedure) => {
+  it.each(['primary', 'internal', 'truststore'] as const)('%s.toml is a valid, complete example', async (procedure: KeystoreRole) => {
     const file = path.join(templates, `${procedure}.toml`);
     const { answers } = await readAnswersFile(file, procedure, env);
     expect(answers.procedure).toBe(procedure);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Header, KeyHints, Select } from '../components/index.js';
 import type { StatusReport } from '../../status/gather.js';
 import { sortFindings } from '../../status/finding.js';
-import type { ProcedureId } from '../../session/wizard-state.js';
+import type { ProcedureId } from '../../answers/types.js';
 import { printable } from '../../core/printable.js';
 import { truncate, useTerminalSize, wrapText } from './layout.js';
 
