@@ -9,7 +9,7 @@
 // Exit 0 when every trial passed; 1 otherwise. --json prints the figures as one JSON document on stdout.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, lstatSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, lstatSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -93,7 +93,7 @@ function applyKilled(args, env, delayMs) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       // Without --json, apply names each step on stderr as it starts: the last one is where the kill landed.
-      const steps = [...stderr.matchAll(/^  (.+)$/gm)].map((match) => STEP_OF_WORDS.get(match[1])).filter(Boolean);
+      const steps = [...stderr.matchAll(/^ {2}(.+)$/gm)].map((match) => STEP_OF_WORDS.get(match[1])).filter(Boolean);
       resolve({ code, signal, stderr, ms: performance.now() - started, lockMs, lastStep: steps.at(-1) ?? 'start-up' });
     });
   });
@@ -147,7 +147,7 @@ function manifests(home) {
     .map((file) => JSON.parse(readFileSync(file, 'utf8')));
 }
 
-function answersFor(procedure, dir) {
+function answersFor(procedure, _dir) {
   if (procedure === 'truststore') {
     return `[truststore]\nsource = "copy-current"\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "partner.der"\n`;
   }

@@ -95,8 +95,8 @@ async function sectionCode(chunkSource, name) {
   // import('./chunk.js') is the loader's import (it evaluates what the chunk imports first, awaiting sections that
   // await); require('./chunk.js') its __eikSection: require() is left for Node's built-ins.
   const code = converted
-    .replace(/Promise\.resolve\(\)\.then\(\(\)=>__toESM\(require\("(\.\/[^"]+)"\)\)\)/g, (whole, id) => `__eikImport(${JSON.stringify(id)}).then(__toESM)`)
-    .replace(/\brequire\("(\.\/[^"]+)"\)/g, (whole, id) => `__eikSection(${JSON.stringify(id)})`);
+    .replace(/Promise\.resolve\(\)\.then\(\(\)=>__toESM\(require\("(\.\/[^"]+)"\)\)\)/g, (_whole, id) => `__eikImport(${JSON.stringify(id)}).then(__toESM)`)
+    .replace(/\brequire\("(\.\/[^"]+)"\)/g, (_whole, id) => `__eikSection(${JSON.stringify(id)})`);
   const foreign = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]).filter((id) => !isBuiltin(id));
   if (foreign.length > 0) throw new Error(`script-form: the bundle requires modules that are not Node built-ins: ${[...new Set(foreign)].join(', ')}`);
   // Each `import path from 'node:path'` of the bundle became its own __toESM(require('node:path')), a copy of

@@ -56,7 +56,7 @@ export async function exportCommand(args: string[], context: CommandContext): Pr
   const { keystore } = await openConfiguredKeystore(resolved, `export the ${role} certificate`, facts.located.home);
   const alias = resolved.alias ?? '';
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
-  if (!entry || entry.kind !== 'private-key' || entry.chain.length === 0) {
+  if (entry?.kind !== 'private-key' || entry.chain.length === 0) {
     throw new UserError(`${resolved.file} holds no key entry "${alias}" with a certificate; fix [${resolved.table}] alias first (ei-keystore status says more).`, 'alias-missing');
   }
   const certificates = values.chain ? entry.chain : entry.chain.slice(0, 1);

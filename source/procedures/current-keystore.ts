@@ -46,7 +46,7 @@ export async function currentKeyPair(role: ResolvedKeystore, why: string, home: 
   const { keystore, bytes, password } = await openConfiguredKeystore(role, why, home);
   const alias = role.alias ?? '';
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
-  if (!entry || entry.kind !== 'private-key') {
+  if (entry?.kind !== 'private-key') {
     throw new UserError(`To ${why}, the key "${alias}" of ${role.file} is needed, but it is not a key entry there. Fix [${role.table}] alias.`, 'alias-missing');
   }
   const keyPassword = knownSecret(role.keyPassword) ?? password;

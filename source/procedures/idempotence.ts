@@ -44,7 +44,7 @@ export async function alreadyInPlace(options: {
   try {
     const keystore = await readKeystore(targetBytes, secrets.password);
     const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === answers.alias.toLowerCase());
-    if (!entry || entry.kind !== 'private-key') return undefined;
+    if (entry?.kind !== 'private-key') return undefined;
     const key = entry.key.recover(secrets.keyPassword);
     leaf = entry.chain[0];
     entryChain = entry.chain;

@@ -84,7 +84,7 @@ async function openOne(
   if (!needsKey) return { opening: { ...base, outcome: 'opens' } };
   const alias = target.alias ?? '';
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
-  if (!entry || entry.kind !== 'private-key') return fail(`${target.file} has no key entry "${alias}"`);
+  if (entry?.kind !== 'private-key') return fail(`${target.file} has no key entry "${alias}"`);
   const keyPassword = known(target.keyPassword, env);
   if (keyPassword === undefined) return { opening: { ...base, outcome: 'unknown', reason: `its key password cannot be checked: ${unknownWhy(target.keyPassword)}` } };
   let privateKey: KeyObject;
@@ -169,7 +169,7 @@ async function openVault(resolved: ResolvedConfig, read: ReadFile, env: NodeJS.P
   try {
     const keystore = await readKeystore(bytes, password);
     const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === (internal.alias ?? '').toLowerCase());
-    if (!entry || entry.kind !== 'private-key') return { ...base, outcome: 'fails', reason: `${internal.file} has no key entry "${internal.alias ?? ''}"` };
+    if (entry?.kind !== 'private-key') return { ...base, outcome: 'fails', reason: `${internal.file} has no key entry "${internal.alias ?? ''}"` };
     entry.key.recover(password);
     return { ...base, outcome: 'opens' };
   } catch (error) {

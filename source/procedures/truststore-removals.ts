@@ -93,7 +93,7 @@ export async function ownCertificates(facts: HomeFacts, needed: boolean): Promis
   try {
     const { keystore } = await openConfiguredKeystore(role, 'tell which certificate certifies the primary key', facts.located.home);
     const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === (role.alias ?? '').toLowerCase());
-    if (!entry || entry.kind !== 'private-key') return { unknown: `the primary keystore holds no key entry "${role.alias ?? ''}"` };
+    if (entry?.kind !== 'private-key') return { unknown: `the primary keystore holds no key entry "${role.alias ?? ''}"` };
     return { keys: new Set(entry.chain.flatMap((der) => subjectKey(der) ?? [])) };
   } catch (error) {
     return { unknown: error instanceof Error ? error.message : String(error) };

@@ -63,7 +63,7 @@ async function verifyKeystore(expectation: KeystoreExpectation, bytes: Buffer): 
   });
   for (const wanted of expectation.keyEntries) {
     const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === wanted.alias.toLowerCase());
-    if (!entry || entry.kind !== 'private-key') throw fail(`no key entry "${wanted.alias}"`);
+    if (entry?.kind !== 'private-key') throw fail(`no key entry "${wanted.alias}"`);
     const leaf = entry.chain[0];
     if (!leaf || sha256Hex(leaf) !== wanted.leafSha256) throw fail(`the certificate of "${wanted.alias}" is not the intended one`);
     if (!keyMatchesCertificate(entry.key.recover(wanted.keyPassword), leaf)) throw fail(`the key of "${wanted.alias}" does not match its certificate`);

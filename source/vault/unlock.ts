@@ -62,7 +62,7 @@ export async function unlockVault(home: string, resolved: ResolvedConfig, secret
   }
   const alias = (internal.alias ?? '').toLowerCase();
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias);
-  if (!entry || entry.kind !== 'private-key') throw new UserError(`The internal keystore ${internal.file} has no key entry "${internal.alias ?? ''}"; fix [${internal.table}] alias.`, 'vault-locked');
+  if (entry?.kind !== 'private-key') throw new UserError(`The internal keystore ${internal.file} has no key entry "${internal.alias ?? ''}"; fix [${internal.table}] alias.`, 'vault-locked');
   let internalKey: KeyObject;
   try {
     internalKey = entry.key.recover(password.key);

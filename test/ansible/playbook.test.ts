@@ -37,7 +37,7 @@ function recap(output: string): Map<string, Record<string, number>> {
 function leafSubject(file: string, password: string): Promise<string> {
   return openKeystoreFile(file, password).then(({ keystore }) => {
     const entry = keystore.entries.find((candidate) => candidate.kind === 'private-key');
-    if (!entry || entry.kind !== 'private-key') throw new Error(`${file}: no key entry`);
+    if (entry?.kind !== 'private-key') throw new Error(`${file}: no key entry`);
     return new X509Certificate(entry.chain[0]!).subject;
   });
 }

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findConfig, locateHome } from '../../source/config/locate.js';
-import { UserError } from '../../source/errors.js';
+import type { UserError } from '../../source/errors.js';
 import { tempDir } from '../support/tmp.js';
 import { thrownError } from '../support/user-error.js';
 

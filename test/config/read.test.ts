@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectProfile, parseConfigText, readConfig } from '../../source/config/read.js';
-import { UserError } from '../../source/errors.js';
+import type { UserError } from '../../source/errors.js';
 import { describeWithFixtures } from '../support/fixtures.js';
 import { shippedConfigHome, type ShippedConfig } from '../support/homes.js';
 import { tempDir } from '../support/tmp.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../source/errors.js';
+import type { UserError } from '../../source/errors.js';
 import { decodeModifiedUtf8, encodeModifiedUtf8, writeJavaUtf } from '../../source/keystore/jks/java-utf.js';
 import { readJks, writeJks, type JksEntryToWrite } from '../../source/keystore/jks/jks.js';
 import type { PrivateKeyEntry } from '../../source/keystore/model.js';

@@ -37,7 +37,7 @@ const COMMAND_RETURNS = /\breturn\s+(?:[^;]*\?\s*)?\d+\s*(?::\s*\d+\s*)?;/;
 const COMMAND_DIRS = [path.join(SOURCE, 'commands'), path.join(SOURCE, 'plain')];
 const COMMAND_FILES = [path.join(SOURCE, 'cli.ts'), path.join(SOURCE, 'main.ts')];
 
-export function bareExitCodes(file: string, text: string): string[] {
+function bareExitCodes(file: string, text: string): string[] {
   const lines = text.split('\n');
   const command = COMMAND_FILES.includes(file) || COMMAND_DIRS.some((dir) => file.startsWith(dir + path.sep));
   return lines.flatMap((line, index) => {

@@ -176,7 +176,7 @@ describe('the wizard (ink-testing-library)', () => {
     while (exits.length === 0 && Date.now() - start < 20_000) await ink.press('');
     expect(exits).toHaveLength(1);
     expect(exits[0]!.code).toBe(130);
-    expect(exits[0]!.message).toMatch(/Interrupted after the change was completed\. Backup \S+; to undo:\n  \S.* restore --home \S+ \S+$/);
+    expect(exits[0]!.message).toMatch(/Interrupted after the change was completed\. Backup \S+; to undo:\n {2}\S.* restore --home \S+ \S+$/);
     // Finished, not half-done: the new keystore is in place and the configuration names it.
     expect(existsSync(path.join(home, 'repository/resources/security/ei-primary.jks'))).toBe(true);
     expect(readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8')).toContain('ei-primary.jks');

@@ -217,7 +217,7 @@ class SerialWalker {
 
   private array(): Value {
     const description = this.classDescriptionReference();
-    if (!description || !description.name.startsWith('[')) throw this.damaged('has an array without an array class');
+    if (!description?.name.startsWith('[')) throw this.damaged('has an array without an array class');
     const value: Value = { kind: 'object', className: description.name };
     this.newHandle(value);
     const elementSize = PRIMITIVE_SIZES[description.name.charAt(1)];

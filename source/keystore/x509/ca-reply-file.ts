@@ -62,7 +62,7 @@ function pkcs7Certificates(der: Buffer, file: string): Buffer[] {
   try {
     const [type, content] = derChildren(readDerNode(der, 0));
     if (!type || type.tag !== DER.OID || derOid(type) !== SIGNED_DATA) throw unreadable(file, 'it is a PKCS#7 file, but not a certificate bag (signedData)');
-    if (!content || content.tag !== 0xa0) throw unreadable(file, 'the PKCS#7 bag is empty');
+    if (content?.tag !== 0xa0) throw unreadable(file, 'the PKCS#7 bag is empty');
     const [signedData] = derChildren(content);
     if (!signedData || signedData.tag !== DER.SEQUENCE) throw unreadable(file, 'the PKCS#7 bag is damaged');
     const bag: DerNode | undefined = derChildren(signedData).find((node) => node.tag === 0xa0);
