@@ -47,6 +47,14 @@ async function next(pane: TmuxPane, what: string): Promise<void> {
   await pane.until((screen) => (step(screen) !== before && !screen.includes('Planning the change')) || screen.includes('Review:'), what);
 }
 
+/** A new password typed twice (masked), then on to the question after it. */
+async function typeNewPassword(pane: TmuxPane, password: string, nextQuestion: string): Promise<void> {
+  pane.text(password);
+  pane.keys('Enter');
+  pane.text(password);
+  await next(pane, nextQuestion);
+}
+
 /** Enter until the review shows (every remaining question takes its default). */
 async function defaultsToReview(pane: TmuxPane): Promise<void> {
   for (let i = 0; i < 25 && !pane.screen().includes('Review:'); i++) await next(pane, `question ${i}`);
@@ -144,10 +152,7 @@ describeTmux('the wizard on a hardened home, vault password typed at its prompt 
     pane.keys('C-u');
     pane.text('vault-node');
     await next(pane, 'password');
-    pane.text(PRIMARY_PW);
-    pane.keys('Enter');
-    pane.text(PRIMARY_PW);
-    await next(pane, 'key password');
+    await typeNewPassword(pane, PRIMARY_PW, 'key password');
     typed.push(PRIMARY_PW);
     await defaultsToReview(pane); // key password as the store's; [secrets] re-encrypted with the new key
     const done = await applyAndQuit(pane, before, [PRIMARY_PW]);
@@ -166,10 +171,8 @@ describeTmux('the wizard on a hardened home, vault password typed at its prompt 
     await next(pane, 'type');
     await next(pane, 'alias');
     await next(pane, 'password');
-    pane.text(INTERNAL_PW);
-    pane.keys('Enter');
-    pane.text(INTERNAL_PW);
-    await next(pane, 'key password');
+    // No key password is asked: the vault opens the internal key with the store's password.
+    await typeNewPassword(pane, INTERNAL_PW, 'the common name');
     typed.push(INTERNAL_PW);
     await defaultsToReview(pane);
     await applyAndQuit(pane, before, [INTERNAL_PW]);
@@ -187,10 +190,7 @@ describeTmux('the wizard on a hardened home, vault password typed at its prompt 
     await next(pane, 'file name');
     await next(pane, 'type');
     await next(pane, 'password');
-    pane.text(TRUST_PW);
-    pane.keys('Enter');
-    pane.text(TRUST_PW);
-    await next(pane, 'imports');
+    await typeNewPassword(pane, TRUST_PW, 'imports');
     typed.push(TRUST_PW);
     await defaultsToReview(pane);
     await applyAndQuit(pane, before, [TRUST_PW]);
