@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, onTestFinished } from 'vitest';
@@ -132,9 +132,13 @@ const HANG_SECONDS = 20;
  */
 export function runTool(args: string[], options: { env?: NodeJS.ProcessEnv; asUser?: number; cwd?: string } = {}): Promise<ToolRun> {
   const timeDir = openTempDir('eik-time-');
+  // Another user may not reach the checkout (a clone in a 0700 folder, as mktemp -d makes): it runs a copy of the
+  // one-file bundle, which needs nothing beside it, from a folder everyone can read.
+  const bundle = options.asUser === undefined ? BUNDLE : path.join(timeDir, path.basename(BUNDLE));
+  if (bundle !== BUNDLE) copyFileSync(BUNDLE, bundle);
   chmodSync(timeDir, 0o1777); // /usr/bin/time writes its figures as the user it runs as
   const measures = path.join(timeDir, 'time.txt');
-  const argv = ['-s', 'KILL', String(HANG_SECONDS), '/usr/bin/time', '-f', '%e %U %S %M', '-o', measures, process.execPath, BUNDLE, ...args];
+  const argv = ['-s', 'KILL', String(HANG_SECONDS), '/usr/bin/time', '-f', '%e %U %S %M', '-o', measures, process.execPath, bundle, ...args];
   const child = spawn('timeout', argv, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
