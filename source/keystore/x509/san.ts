@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { ipVersion } from './ip-address.js';
 import { domainToASCII } from 'node:url';
 import { UserError } from '../../errors.js';
 import { DER, derEncode } from '../der.js';
@@ -39,7 +39,7 @@ export function parseSubjectAltName(entry: string): SanEntry {
 }
 
 function checkHostName(entry: string, name: string): string {
-  if (isIP(name) !== 0) throw sanError(entry, `${name} is an IP address; write IP:${name}`);
+  if (ipVersion(name) !== 0) throw sanError(entry, `${name} is an IP address; write IP:${name}`);
   if (name.endsWith('.')) throw sanError(entry, 'a host name in a certificate has no trailing dot');
   if (/[^\x00-\x7f]/.test(name)) {
     const ascii = domainToASCII(name);
@@ -68,13 +68,13 @@ function checkHostName(entry: string, name: string): string {
 function parseIp(entry: string, address: string): SanEntry {
   const bare = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
   if (bare.includes('%')) throw sanError(entry, 'an IPv6 zone (the part after %) cannot go in a certificate');
-  const version = isIP(bare);
+  const version = ipVersion(bare);
   if (version === 4) return { kind: 'ip', value: bare, bytes: Buffer.from(bare.split('.').map(Number)) };
   if (version === 6) return { kind: 'ip', value: bare, bytes: ipv6Bytes(bare) };
   throw sanError(entry, `${address} is not an IPv4 or IPv6 address; for a host name write DNS:${address}`);
 }
 
-/** The 16 bytes of an address that node:net has already accepted as IPv6 (with "::" and a dotted IPv4 tail). */
+/** The 16 bytes of an address that ipVersion has already accepted as IPv6 (with "::" and a dotted IPv4 tail). */
 function ipv6Bytes(address: string): Buffer {
   let text = address;
   const tail: number[] = [];

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { isIP } from 'node:net';
+import { ipVersion } from './ip-address.js';
 import { certificateUsage, EKU, KEY_USAGE } from './certificate-usage.js';
 import { colonHex, summarizeCertificate, type CertificateSummary } from './certificate.js';
 
@@ -265,7 +265,7 @@ function serverUsage(leaf: Parsed, problems: TlsProblem[]): void {
 }
 
 function checkName(leaf: Parsed, host: string, problems: TlsProblem[]): void {
-  const ip = isIP(host) !== 0;
+  const ip = ipVersion(host) !== 0;
   const matches = ip ? leaf.x509.checkIP(host) !== undefined : leaf.x509.checkHost(host, { subject: 'default', partialWildcards: false }) !== undefined;
   if (matches) return;
   const names = leaf.summary.subjectAltNames;
