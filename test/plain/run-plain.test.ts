@@ -40,7 +40,7 @@ describe('plain mode', () => {
     expect(output).toMatch(/SANDBOX/);
     expect(output).toMatch(/Done\. Backup \S+/);
     expect(output).toMatch(/To undo:\n {2}\S.* restore --home \S+ \S+\n/);
-    expect(output).toMatch(/For partners who must trust this server: \S.* export primary --out primary\.pem --home /);
+    expect(output).toMatch(/For partners who must trust this server:\n {2}\S.* export primary --out primary\.pem --home /);
     expect(output).not.toContain('plain-mode-pass');
     const [entry] = await keytoolList(path.join(home, 'repository/resources/security/ei-primary.jks'), 'plain-mode-pass');
     expect(entry).toMatchObject({ alias: 'node-1', kind: 'private-key' });
