@@ -44,105 +44,117 @@ export async function runPlain(options: PlainOptions): Promise<number> {
   let shown: unknown;
   let quietEnding = false;
   await driver.dispatch({ type: 'start' });
-  while (!ended) {
-    const state = driver.state;
-    const screen = state.screen;
-    const home = state.home;
-    switch (screen.name) {
-      case 'home': {
-        if (!home) throw new Error('the session has no home after reading it');
-        if (screen.notice !== undefined) {
-          // A refusal at the menu ends plain mode: nothing was asked, nothing written.
-          say(screen.notice);
-          await driver.dispatch({ type: 'quit' });
-          break;
-        }
-        if (shown !== home) describeHome(home, options.sandbox, say);
-        shown = home;
-        await driver.dispatch({ type: 'choose', choice: await menu(home, options.prompts) });
-        break;
-      }
-      case 'form': {
-        if (!home) throw new Error('the session has no home for the questions');
-        const definition = PROCEDURE_DEFINITIONS[screen.procedure];
-        if (screen.index === 0 && shown !== definition) {
-          say('');
-          say(`${definition.title}: ${definition.intro}`);
-          shown = definition;
-        }
-        const values = state.values[screen.procedure];
-        const fields = visibleFields(definition, { facts: home.wizard, values });
-        const field = fields[screen.index];
-        if (!field) throw new Error(`no question ${screen.index + 1} in ${screen.procedure}`);
-        say(`[${screen.index + 1}/${fields.length}]`);
-        const value = await askField(field, { facts: home.wizard, values }, io, options.prompts, say);
-        await driver.dispatch({ type: 'answer', id: field.id, value });
-        break;
-      }
-      case 'review': {
-        if (shown !== screen.review) {
-          if (screen.review.unchanged !== undefined) {
-            say(screen.review.unchanged);
-            await driver.dispatch({ type: 'quit' });
-            break;
-          }
-          say(screen.review.planLines.join('\n'));
-          say(screen.review.diffLines.length > 0 ? screen.review.diffLines.join('\n') : 'The configuration file does not change.');
-          shown = screen.review;
-        }
-        if (screen.notice !== undefined) say(screen.notice);
-        const next = await options.prompts.select(options.dryRun ? 'Dry run: nothing will be written.' : 'Apply this change?', [
-          ...(options.dryRun ? [] : [{ value: 'apply', label: 'Apply it' }]),
-          { value: 'save', label: 'Save the answers to a file', hint: 'passwords saved as { env = "..." } references' },
-          { value: 'cancel', label: options.dryRun ? 'Quit' : 'Cancel (nothing is written)' },
-        ]);
-        if (next === 'apply') {
-          const keytool = options.keytoolAvailable ? await options.prompts.confirm('Cross-check the result with keytool?', true) : false;
-          await driver.dispatch({ type: 'apply', keytool });
-        } else await driver.dispatch({ type: next === 'save' ? 'save' : 'cancel' });
-        break;
-      }
-      case 'save': {
-        if (screen.problem !== undefined) {
-          // Said, then the choice is offered again (a new path to save to, apply, or cancel).
-          say(`✗ ${screen.problem}`);
-          await driver.dispatch({ type: 'back' });
-          break;
-        }
-        await driver.dispatch({ type: 'save-to', file: await options.prompts.input('Save the answers as', { default: screen.defaultPath }) });
-        break;
-      }
-      case 'done': {
-        sayDone(screen.report, say);
-        // Already said here, line by line: the summary the Ink wizard leaves on the shell's screen is not said again.
-        quietEnding = true;
-        if (!screen.report.offerEncrypt) {
-          await driver.dispatch({ type: 'quit' });
-          break;
-        }
-        say('  Passwords are now in plain text in the configuration (or in [secrets] brackets).');
-        const next = await options.prompts.select('What next?', [
-          { value: 'secrets', label: `${PROCEDURE_DEFINITIONS.secrets.title} now`, hint: 'move them into the secure vault' },
-          { value: 'quit', label: 'Quit', hint: `later: ${state.settings.self} apply secrets` },
-        ]);
-        if (next === 'secrets') quietEnding = false;
-        await driver.dispatch({ type: next === 'secrets' ? 'encrypt-next' : 'quit' });
-        break;
-      }
-      case 'failed':
-        if (screen.steps.length === 0) say(`✗ ${screen.message}`);
-        await driver.dispatch({ type: 'quit' });
-        break;
-      default:
-        throw new Error(`plain mode has nothing to ask on the ${screen.name} screen`);
-    }
+  try {
+    await askUntilEnded();
+  } catch (error) {
+    // Ctrl-C at a prompt: the session says what it means where the user is (nothing written, or the change done).
+    if (!(error instanceof Error && error.name === 'ExitPromptError')) throw error;
+    await driver.dispatch({ type: 'interrupt' });
   }
+  if (!ended) throw new Error('the session stopped asking before it ended');
   if (ended.message !== undefined && !quietEnding) {
+    // As the Ink wizard leaves it: a done session's words on stdout, any other ending's on stderr.
     const text = `${printableLines(ended.message)}\n`;
-    if (ended.code === EXIT.ok || ended.code === EXIT.interrupted) options.write(text);
+    if (ended.code === EXIT.ok) options.write(text);
     else (options.writeError ?? options.write)(text);
   }
   return ended.code;
+
+  async function askUntilEnded(): Promise<void> {
+    while (!ended) {
+      const state = driver.state;
+      const screen = state.screen;
+      const home = state.home;
+      switch (screen.name) {
+        case 'home': {
+          if (!home) throw new Error('the session has no home after reading it');
+          if (screen.notice !== undefined) {
+            // A refusal at the menu ends plain mode: nothing was asked, nothing written.
+            say(screen.notice);
+            await driver.dispatch({ type: 'quit' });
+            break;
+          }
+          if (shown !== home) describeHome(home, options.sandbox, say);
+          shown = home;
+          await driver.dispatch({ type: 'choose', choice: await menu(home, options.prompts) });
+          break;
+        }
+        case 'form': {
+          if (!home) throw new Error('the session has no home for the questions');
+          const definition = PROCEDURE_DEFINITIONS[screen.procedure];
+          if (screen.index === 0 && shown !== definition) {
+            say('');
+            say(`${definition.title}: ${definition.intro}`);
+            shown = definition;
+          }
+          const values = state.values[screen.procedure];
+          const fields = visibleFields(definition, { facts: home.wizard, values });
+          const field = fields[screen.index];
+          if (!field) throw new Error(`no question ${screen.index + 1} in ${screen.procedure}`);
+          say(`[${screen.index + 1}/${fields.length}]`);
+          const value = await askField(field, { facts: home.wizard, values }, io, options.prompts, say);
+          await driver.dispatch({ type: 'answer', id: field.id, value });
+          break;
+        }
+        case 'review': {
+          if (shown !== screen.review) {
+            if (screen.review.unchanged !== undefined) {
+              say(screen.review.unchanged);
+              await driver.dispatch({ type: 'quit' });
+              break;
+            }
+            say(screen.review.planLines.join('\n'));
+            say(screen.review.diffLines.length > 0 ? screen.review.diffLines.join('\n') : 'The configuration file does not change.');
+            shown = screen.review;
+          }
+          if (screen.notice !== undefined) say(screen.notice);
+          const next = await options.prompts.select(options.dryRun ? 'Dry run: nothing will be written.' : 'Apply this change?', [
+            ...(options.dryRun ? [] : [{ value: 'apply', label: 'Apply it' }]),
+            { value: 'save', label: 'Save the answers to a file', hint: 'passwords saved as { env = "..." } references' },
+            { value: 'cancel', label: options.dryRun ? 'Quit' : 'Cancel (nothing is written)' },
+          ]);
+          if (next === 'apply') {
+            const keytool = options.keytoolAvailable ? await options.prompts.confirm('Cross-check the result with keytool?', true) : false;
+            await driver.dispatch({ type: 'apply', keytool });
+          } else await driver.dispatch({ type: next === 'save' ? 'save' : 'cancel' });
+          break;
+        }
+        case 'save': {
+          if (screen.problem !== undefined) {
+            // Said, then the choice is offered again (a new path to save to, apply, or cancel).
+            say(`✗ ${screen.problem}`);
+            await driver.dispatch({ type: 'back' });
+            break;
+          }
+          await driver.dispatch({ type: 'save-to', file: await options.prompts.input('Save the answers as', { default: screen.defaultPath }) });
+          break;
+        }
+        case 'done': {
+          sayDone(screen.report, say);
+          // Already said here, line by line: the summary the Ink wizard leaves on the shell's screen is not said again.
+          quietEnding = true;
+          if (!screen.report.offerEncrypt) {
+            await driver.dispatch({ type: 'quit' });
+            break;
+          }
+          say('  Passwords are now in plain text in the configuration (or in [secrets] brackets).');
+          const next = await options.prompts.select('What next?', [
+            { value: 'secrets', label: `${PROCEDURE_DEFINITIONS.secrets.title} now`, hint: 'move them into the secure vault' },
+            { value: 'quit', label: 'Quit', hint: `later: ${state.settings.self} apply secrets` },
+          ]);
+          if (next === 'secrets') quietEnding = false;
+          await driver.dispatch({ type: next === 'secrets' ? 'encrypt-next' : 'quit' });
+          break;
+        }
+        case 'failed':
+          if (screen.steps.length === 0) say(`✗ ${screen.message}`);
+          await driver.dispatch({ type: 'quit' });
+          break;
+        default:
+          throw new Error(`plain mode has nothing to ask on the ${screen.name} screen`);
+      }
+    }
+  }
 }
 
 function describeHome(home: LoadedHome, sandbox: boolean, say: (line: string) => void): void {

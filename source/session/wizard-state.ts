@@ -339,6 +339,8 @@ export function wizardStep(state: WizardState, event: WizardEvent): WizardStep {
     case 'interrupt':
       // Before apply: leave at once, nothing written. During apply: let the change finish or roll back first.
       if (screen.name === 'applying') return stay({ ...state, interrupted: true });
+      // After it: the change is written; what the Done screen said is left on the shell's screen.
+      if (screen.name === 'done') return end(state, EXIT.interrupted, doneSummary(screen.report));
       return end(state, EXIT.interrupted, CANCELLED);
     case 'cancel':
       if (screen.name !== 'review') return stay(state);

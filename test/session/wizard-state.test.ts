@@ -276,6 +276,8 @@ describe('the session reducer: apply and its endings', () => {
       offerEncrypt: false,
     });
     expect(run(done, { type: 'encrypt-next' }).effects).toEqual([]);
+    // Ctrl-C on the Done screen does not claim nothing was written: the summary is left on the shell, exit 130.
+    expect(exitOf(run(done, { type: 'interrupt' }).effects)).toEqual([{ kind: 'exit', code: EXIT.interrupted, message: expect.stringMatching(/^Done: Change the primary keystore\. Backup 20260101T000000Z-abcd\./) }]);
     const [exit] = exitOf(run(done, { type: 'quit' }).effects);
     expect(exit).toEqual({ kind: 'exit', code: EXIT.ok, message: expect.stringMatching(/^Done: Change the primary keystore\. Backup 20260101T000000Z-abcd\.\nTo undo:\n {2}ei-keystore restore --home \/srv\/wso2\/home 20260101T000000Z-abcd\n/) });
   });
