@@ -5,7 +5,7 @@ import { renderStatus } from '../status/render.js';
 import { makeStyle } from '../core/terminal-style.js';
 import { diskProcedureIO, type WizardSessionOptions } from '../session/session.js';
 import { createSessionDriver, type SessionDriver } from '../session/session-driver.js';
-import type { WizardState } from '../session/wizard-state.js';
+import type { WizardEvent, WizardState } from '../session/wizard-state.js';
 import { useKeys } from './components/index.js';
 import { FormScreen } from './screens/form-screen.js';
 import { HomeScreen } from './screens/home-screen.js';
@@ -32,11 +32,12 @@ export function WizardApp(props: WizardAppProps) {
 
 /** Rendering and keys over the one session: the session decides, its driver does the work, this draws. */
 function Wizard(props: WizardAppProps) {
-  const [state, setState] = useState<WizardState | undefined>();
   const driverRef = useRef<SessionDriver | undefined>(undefined);
-  if (!driverRef.current) driverRef.current = createSessionDriver({ ...props, onState: (next) => setState(next), onExit: props.onExit });
+  // One driver for the life of the tree; every state it reaches is drawn.
+  driverRef.current ??= createSessionDriver({ ...props, onState: (next) => setSession(next), onExit: props.onExit });
   const driver = driverRef.current;
-  const dispatch = (event: Parameters<SessionDriver['dispatch']>[0]) => void driver.dispatch(event);
+  const [session, setSession] = useState<WizardState>(driver.state);
+  const dispatch = (event: WizardEvent) => void driver.dispatch(event);
   const io = useRef(diskProcedureIO(props.cwd, props.now)).current;
   const raw = useRawTerminalSize();
   const tag = [props.sandbox ? 'SANDBOX' : undefined, props.dryRun ? 'DRY RUN' : undefined].filter(Boolean).join(' ') || undefined;
@@ -50,7 +51,6 @@ function Wizard(props: WizardAppProps) {
     if (key.name === 'interrupt') dispatch({ type: 'interrupt' });
   });
 
-  const session = state ?? driver.state;
   const home = session.home;
   const screen = session.screen;
   const view = (() => {
