@@ -77,6 +77,7 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
         ...session,
         prompts: inquirerPrompts({ input: context.stdin, output: stdout }),
         write: (text) => stdout.write(text),
+        writeError: (text) => context.stderr.write(text),
       });
     } catch (error) {
       if (error instanceof Error && error.name === 'ExitPromptError') {

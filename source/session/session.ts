@@ -172,10 +172,6 @@ export function diskProcedureIO(cwd: string, now: Date, env: NodeJS.ProcessEnv =
   };
 }
 
-/** Said after the internal keystore changes: a secret encrypted on one node must decrypt on every other. */
-export const CLUSTER_NOTE =
-  'In a cluster, every node that shares this configuration needs this same internal keystore (the same key pair, not a new one per node): copy it to each node (the README\'s "Cluster roll-out with Ansible" does this).';
-
 /**
  * Where the wizards offer to save answers: the home's own `.ei-keystore/answers/`, not the current directory
  * (often a checkout of this tool, or someone's home directory).
@@ -185,8 +181,10 @@ export function defaultAnswersPath(home: string, procedure: 'primary' | 'interna
 }
 
 /**
- * Saves answers to `target` (0600, never over an existing file). When it is in the home's answers folder, that
- * folder (and .ei-keystore) is made private first, as every state folder is.
+ * The one way both wizards save answers: to `target`, 0600, never over an existing file (O_EXCL: an existing
+ * file, a directory or a planted link is refused with a UserError saying so, and nothing is written; the
+ * session says the problem and asks again). When it is in the home's answers folder, that folder (and
+ * .ei-keystore) is made private first, as every state folder is.
  */
 export async function saveAnswersFile(home: string, target: string, text: string): Promise<void> {
   const answersDir = path.dirname(defaultAnswersPath(home, 'primary'));
@@ -242,15 +240,6 @@ export async function reviewChange(facts: HomeFacts, procedure: 'primary' | 'int
   const prepared = await prepareChange(facts, answers, secrets);
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   return { prepared, diff, answers, secrets };
-}
-
-/**
- * Whether a change wrote passwords in plain text into the configuration, or left `[secrets]` values in brackets:
- * then the Done screens offer "Encrypt passwords" next. (The after-state says so in its plan notes.)
- */
-export function leavesPlaintextPasswords(prepared: PreparedChange, facts: HomeFacts): boolean {
-  if (prepared.procedure === 'secrets' || prepared.request) return false;
-  return prepared.notes.some((note) => note.includes(' written in plain text in ')) || facts.resolved.secrets.some((secret) => secret.state === 'plaintext');
 }
 
 /**

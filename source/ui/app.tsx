@@ -1,20 +1,11 @@
-import path from 'node:path';
 import { Box, Text } from 'ink';
-import { useEffect, useReducer, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { PROCEDURE_DEFINITIONS } from '../core/fields/index.js';
-import type { WizardFacts } from '../core/fields/types.js';
-import { holdInterrupts } from '../apply/interrupt-guard.js';
-import { UserError } from '../errors.js';
 import { renderStatus } from '../status/render.js';
 import { makeStyle } from '../core/terminal-style.js';
-import { selfCommand, shellWord } from '../session/self-command.js';
-import { stepLabel } from '../core/step-labels.js';
-import { executePrepared } from '../procedures/execute.js';
-import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
-import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
-import { renderPlan } from '../procedures/plan-render.js';
-import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, statusOfFacts, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../session/session.js';
-import type { StatusReport } from '../status/gather.js';
+import { diskProcedureIO, type WizardSessionOptions } from '../session/session.js';
+import { createSessionDriver, type SessionDriver } from '../session/session-driver.js';
+import type { WizardEvent, WizardState } from '../session/wizard-state.js';
 import { useKeys } from './components/index.js';
 import { FormScreen } from './screens/form-screen.js';
 import { HomeScreen } from './screens/home-screen.js';
@@ -22,8 +13,6 @@ import { ApplyScreen, DoneScreen, FailedScreen, StatusScreen } from './screens/o
 import { ReviewScreen, SaveScreen } from './screens/review-screen.js';
 import { MIN_SCREEN, wrapText } from './screens/layout.js';
 import { TerminalSizeProvider, useRawTerminalSize, type TerminalSize } from './terminal/terminal-size.js';
-import { initialWizardState, wizardReducer, type StepView } from '../session/wizard-state.js';
-import { EXIT } from '../exit-codes.js';
 
 export interface WizardAppProps extends WizardSessionOptions {
   /** Ends the wizard: the runner unmounts Ink, then prints `message` (if any) and exits with `code`. */
@@ -32,14 +21,7 @@ export interface WizardAppProps extends WizardSessionOptions {
   size?: TerminalSize;
 }
 
-// The wizard's step list: the transaction's steps it shows a line for ('verify' is shown as its two halves).
-const WIZARD_STEPS = ['lock', 'check', 'backup', 'stage', 'verify-own', 'verify-keytool', 'commit', 'unlock'];
-
-function stepsFor(keytool: boolean): StepView[] {
-  return WIZARD_STEPS.filter((id) => keytool || id !== 'verify-keytool').map((id) => ({ id, label: stepLabel(id), state: 'pending' }));
-}
-
-/** One long-lived Ink tree: the reducer says which screen shows; effects do the work the screens ask for. */
+/** One long-lived Ink tree: the session (session/wizard-state.ts) says which screen shows; its driver does the work. */
 export function WizardApp(props: WizardAppProps) {
   return (
     <TerminalSizeProvider fixed={props.size}>
@@ -48,163 +30,29 @@ export function WizardApp(props: WizardAppProps) {
   );
 }
 
-function plaintextSecrets(facts: HomeFacts): number {
-  return facts.resolved.secrets.filter((secret) => secret.state === 'plaintext').length;
-}
-
-function restoreCommand(home: string, backupId: string): string {
-  return `${selfCommand()} restore --home ${shellWord(home)} ${backupId}`;
-}
-
-/** What the done screen said, for the shell's screen: each command whole on its own line, to copy. */
-function doneSummary(title: string, backupId: string, commands: Array<{ label: string; command: string }>, next: string[]): string {
-  return [`Done: ${title}. Backup ${backupId}.`, ...commands.flatMap(({ label, command }) => [`${label}:`, `  ${command}`]), ...next.map((line) => `- ${line}`)].join('\n');
-}
-
-/** Said at the top of the review, before the plan: what the user should weigh before applying. */
-function reviewWarnings(review: Review, facts: WizardFacts): string[] {
-  const answers = review.answers as { secrets?: { strategy?: string } };
-  if (answers.secrets?.strategy === 'keep-old-key-as-internal' && facts.primaryIsShippedKey) {
-    return [
-      "! Warning: the old key pair is WSO2's shipped wso2carbon key, whose private key is public. Kept as the internal keystore it would go on encrypting your secrets, readable by anyone. Go back (b) and choose to re-encrypt them instead.",
-      '',
-    ];
-  }
-  return [];
-}
-
+/** Rendering and keys over the one session: the session decides, its driver does the work, this draws. */
 function Wizard(props: WizardAppProps) {
-  const [state, dispatch] = useReducer(wizardReducer, undefined, initialWizardState);
-  const [home, setHome] = useState<{ facts: HomeFacts; wizard: WizardFacts; report: StatusReport } | undefined>();
-  const [keytool, setKeytool] = useState(props.keytoolAvailable);
-  const [saveProblem, setSaveProblem] = useState<string | undefined>();
-  const [homeNotice, setHomeNotice] = useState<string | undefined>();
-  // The vault password in use: the one asked before the screens, or the one that opens the vault after a change.
-  const vaultPasswordRef = useRef(props.vaultPassword);
-  const reviewRef = useRef<Review | undefined>(undefined);
-  const applyingRef = useRef(false);
-  const interruptedRef = useRef(false);
+  const driverRef = useRef<SessionDriver | undefined>(undefined);
+  // One driver for the life of the tree; every state it reaches is drawn.
+  driverRef.current ??= createSessionDriver({ ...props, onState: (next) => setSession(next), onExit: props.onExit });
+  const driver = driverRef.current;
+  const [session, setSession] = useState<WizardState>(driver.state);
+  const dispatch = (event: WizardEvent) => void driver.dispatch(event);
   const io = useRef(diskProcedureIO(props.cwd, props.now)).current;
   const raw = useRawTerminalSize();
   const tag = [props.sandbox ? 'SANDBOX' : undefined, props.dryRun ? 'DRY RUN' : undefined].filter(Boolean).join(' ') || undefined;
 
-  const loadHome = async () => {
-    try {
-      const facts = await loadWizardHomeFacts({ home: props.home, env: props.env, cwd: props.cwd, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
-      const report = await statusOfFacts(facts, { env: props.env, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
-      setHome({ facts, wizard: { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) }, report });
-    } catch (error) {
-      if (error instanceof UserError) props.onExit(error.exitCode, `ei-keystore: ${error.message}`);
-      else throw error;
-    }
-  };
   useEffect(() => {
-    void loadHome();
+    dispatch({ type: 'start' });
   }, []);
 
   // Ctrl-C: before apply, leave at once with nothing written; during apply, let it finish or roll back first.
   useKeys((key) => {
-    if (key.name !== 'interrupt') return;
-    if (applyingRef.current) interruptedRef.current = true;
-    else props.onExit(EXIT.interrupted, 'Cancelled, nothing was written.');
+    if (key.name === 'interrupt') dispatch({ type: 'interrupt' });
   });
 
-  const screen = state.screen;
-  useEffect(() => {
-    if (screen.name !== 'planning' || !home) return;
-    let current = true;
-    reviewChange(home.facts, screen.procedure, state.values[screen.procedure], props.cwd)
-      .then((review) => {
-        if (!current) return;
-        reviewRef.current = review;
-        dispatch({
-          type: 'planned',
-          review: {
-            // Wrapped by the review at the width it is drawn at, so a resize re-wraps it.
-            planLines: [...reviewWarnings(review, home.wizard), ...renderPlan(review.prepared).trimEnd().split('\n')],
-            diffLines: review.diff ? review.diff.trimEnd().split('\n') : [],
-            unchanged: review.prepared.unchanged,
-          },
-        });
-      })
-      .catch((error: unknown) => {
-        if (!current) return;
-        if (error instanceof UserError) dispatch({ type: 'plan-failed', message: error.message });
-        else dispatch({ type: 'plan-failed', message: `internal error: ${error instanceof Error ? error.message : String(error)}` });
-      });
-    return () => {
-      current = false;
-    };
-  }, [screen.name]);
-
-  const startApply = async () => {
-    const review = reviewRef.current;
-    if (!review || !home) return;
-    applyingRef.current = true;
-    dispatch({ type: 'apply-start', steps: stepsFor(keytool) });
-    let running: string | undefined;
-    const advance = (step: string) => {
-      if (!WIZARD_STEPS.includes(step)) return;
-      if (running) dispatch({ type: 'step', id: running, state: 'done' });
-      running = step;
-      dispatch({ type: 'step', id: step, state: 'running' });
-    };
-    // SIGTERM and SIGHUP wait like Ctrl-C (which Ink hands over as a key): finish or roll back, then exit.
-    const guard = holdInterrupts(() => {
-      interruptedRef.current = true;
-    });
-    try {
-      const result = await executePrepared(review.prepared, home.facts, { keytool, onStep: advance });
-      if (running) dispatch({ type: 'step', id: running, state: 'done' });
-      applyingRef.current = false;
-      if (interruptedRef.current) props.onExit(guard.exitCode ?? EXIT.interrupted, `Interrupted after the change was completed. Backup ${result.backupId}; to undo:\n  ${restoreCommand(home.facts.located.home, result.backupId)}`);
-      else dispatch({ type: 'applied', backupId: result.backupId });
-    } catch (error) {
-      if (running) dispatch({ type: 'step', id: running, state: 'failed' });
-      applyingRef.current = false;
-      const message = error instanceof UserError ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
-      if (interruptedRef.current) props.onExit(guard.exitCode ?? EXIT.interrupted, `Interrupted; the change was rolled back. ${message}`);
-      else dispatch({ type: 'apply-failed', message });
-    } finally {
-      guard.release();
-    }
-  };
-
-  const save = async (file: string) => {
-    const review = reviewRef.current;
-    if (!review || screen.name !== 'save') return;
-    const target = path.resolve(props.cwd, file.trim());
-    try {
-      await saveAnswersFile(home!.facts.located.home, target, answersText(screen.procedure, review.answers));
-      setSaveProblem(undefined);
-      dispatch({ type: 'saved', notice: `Saved ${target}: export the passwords it names, then run ${selfCommand(props.env)} apply ${screen.procedure} --answers ${shellWord(target)} --home ${shellWord(home!.facts.located.home)}` });
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      setSaveProblem(error.message);
-    }
-  };
-
-  /** "Encrypt passwords" chosen on the Done screen: the home (just changed) is read again, then its questions. */
-  const encryptNext = async () => {
-    const review = reviewRef.current;
-    if (!review) return; // already on its way (a second e while the home is read again)
-    reviewRef.current = undefined;
-    try {
-      const { facts, vaultPassword } = await reloadWizardHome(props, [vaultPasswordRef.current, (review.secrets as { password?: string } | undefined)?.password]);
-      vaultPasswordRef.current = vaultPassword;
-      const report = await statusOfFacts(facts, { env: props.env, now: props.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
-      const wizard = { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) };
-      setHome({ facts, wizard, report });
-      if (wizard.harden?.refusal) {
-        setHomeNotice(wizard.harden.refusal);
-        dispatch({ type: 'home' });
-      } else dispatch({ type: 'open', procedure: 'secrets', fresh: true });
-    } catch (error) {
-      if (error instanceof UserError) props.onExit(error.exitCode, `ei-keystore: ${error.message}`);
-      else throw error;
-    }
-  };
-
+  const home = session.home;
+  const screen = session.screen;
   const view = (() => {
     switch (screen.name) {
       case 'home':
@@ -215,17 +63,9 @@ function Wizard(props: WizardAppProps) {
             dryRun={props.dryRun}
             internalRefusal={home && !home.facts.profile.internalConfigurable ? home.facts.profile.internalNote : undefined}
             hardenRefusal={home?.wizard.harden?.refusal}
-            notice={homeNotice}
-            onChoose={(choice) => {
-              setHomeNotice(undefined);
-              if (choice === 'quit') props.onExit(EXIT.ok);
-              else if (choice === 'status') dispatch({ type: 'show-status' });
-              else if (choice === 'reply-primary' || choice === 'reply-internal') {
-                // Straight to the reply's path: the source question is answered by the choice.
-                dispatch({ type: 'open', procedure: choice === 'reply-primary' ? 'primary' : 'internal', preset: { source: 'ca-reply' }, index: 1 });
-              }
-              else dispatch({ type: 'open', procedure: choice });
-            }}
+            notice={screen.notice}
+            onChoose={(choice) => dispatch({ type: 'choose', choice })}
+            onHighlight={() => dispatch({ type: 'clear-notice' })}
           />
         );
       case 'status':
@@ -236,11 +76,11 @@ function Wizard(props: WizardAppProps) {
             key={screen.procedure}
             definition={PROCEDURE_DEFINITIONS[screen.procedure]}
             facts={home.wizard}
-            values={state.values[screen.procedure]}
+            values={session.values[screen.procedure]}
             index={screen.index}
             io={io}
             tag={tag}
-            onAnswer={(id, value, visibleCount) => dispatch({ type: 'answer', id, value, visibleCount })}
+            onAnswer={(id, value) => dispatch({ type: 'answer', id, value })}
             onBack={() => dispatch({ type: 'back' })}
           />
         ) : null;
@@ -254,65 +94,28 @@ function Wizard(props: WizardAppProps) {
             review={screen.review}
             dryRun={props.dryRun}
             notice={screen.notice}
-            keytool={props.keytoolAvailable ? keytool : undefined}
-            onToggleKeytool={() => setKeytool((on) => !on)}
-            onChoose={(choice) => {
-              if (choice === 'back') dispatch({ type: 'back' });
-              else if (choice === 'cancel') props.onExit(props.dryRun ? EXIT.ok : EXIT.interrupted, props.dryRun ? 'Dry run: nothing was written.' : 'Cancelled, nothing was written.');
-              else if (choice === 'save') dispatch({ type: 'save-start' });
-              else void startApply();
-            }}
+            keytool={props.keytoolAvailable ? session.keytool : undefined}
+            onToggleKeytool={() => dispatch({ type: 'toggle-keytool' })}
+            onChoose={(choice) => dispatch({ type: choice })}
           />
         );
       case 'save':
-        return <SaveScreen tag={tag} defaultPath={home ? defaultAnswersPath(home.facts.located.home, screen.procedure) : `${screen.procedure}-answers.toml`} problem={saveProblem} onSave={(file) => void save(file)} onBack={() => dispatch({ type: 'back' })} />;
+        return <SaveScreen tag={tag} defaultPath={screen.defaultPath} problem={screen.problem} onSave={(file) => dispatch({ type: 'save-to', file })} onBack={() => dispatch({ type: 'back' })} />;
       case 'applying':
         return <ApplyScreen title={PROCEDURE_DEFINITIONS[screen.procedure].title} tag={tag} steps={screen.steps} />;
-      case 'done': {
-        const facts = home!.facts;
-        const request = reviewRef.current?.prepared.request;
-        const self = selfCommand(props.env);
-        const homeWord = shellWord(facts.located.home);
-        const undo = { label: 'To undo', command: restoreCommand(facts.located.home, screen.backupId) };
-        const done = request
-          ? {
-              title: `request written (${screen.procedure} keystore)`,
-              commands: [undo, { label: 'To import the reply later (or start the wizard again)', command: `${self} --home ${homeWord}` }],
-              next: [
-                `Request for ${request.subject}${request.subjectAltNames.length > 0 ? ` (${request.subjectAltNames.join(', ')})` : ''}.`,
-                `Written to ${request.csrFile}: send this file to your CA.`,
-                `The ${request.renewal ? 'current' : 'new'} key waits in ${path.relative(facts.located.home, request.pendingKeystore)}; the configuration is unchanged.`,
-                `To resume, choose "Import the CA's reply" on the wizard's home screen.`,
-              ],
-            }
-          : {
-              title: PROCEDURE_DEFINITIONS[screen.procedure].title,
-              commands: [
-                undo,
-                { label: 'To check the result', command: `${self} status --home ${homeWord}` },
-                ...(screen.procedure === 'primary' ? [{ label: 'For partners who must trust this server', command: `${self} export primary --out primary.pem --home ${homeWord}` }] : []),
-              ],
-              next: [
-                'Restart the server for the change to take effect.',
-                ...(screen.procedure !== 'secrets' && plaintextSecrets(facts) > 0 ? [`${plaintextSecrets(facts)} value(s) in [secrets] are still in plaintext brackets: encrypt them with "Encrypt passwords" (e), or later ${self} apply secrets.`] : []),
-                ...(reviewRef.current?.prepared.notes.some((note) => note.includes('written in plain text')) ? [`New passwords were written in plain text: move them into the secure vault with "Encrypt passwords" (e), or later ${self} apply secrets.`] : []),
-                ...(screen.procedure === 'internal' ? [CLUSTER_NOTE] : []),
-              ],
-            };
+      case 'done':
         return (
           <DoneScreen
-            title={done.title}
+            title={screen.report.title}
             tag={tag}
             steps={screen.steps}
             backupId={screen.backupId}
-            commands={done.commands}
-            next={done.next}
-            offer={!request && reviewRef.current && leavesPlaintextPasswords(reviewRef.current.prepared, facts) ? { label: 'encrypt passwords', onChoose: () => void encryptNext() } : undefined}
-            // The done screen goes with the alternate screen: what it says is printed again on the shell's screen.
-            onExit={() => props.onExit(EXIT.ok, doneSummary(done.title, screen.backupId, done.commands, done.next))}
+            commands={screen.report.commands}
+            next={screen.report.next}
+            offer={screen.report.offerEncrypt ? { label: 'encrypt passwords', onChoose: () => dispatch({ type: 'encrypt-next' }) } : undefined}
+            onExit={() => dispatch({ type: 'quit' })}
           />
         );
-      }
       case 'failed':
         return (
           <FailedScreen
@@ -321,7 +124,7 @@ function Wizard(props: WizardAppProps) {
             message={screen.message}
             steps={screen.steps}
             onBack={() => dispatch({ type: 'back' })}
-            onExit={() => props.onExit(screen.steps.length > 0 ? EXIT.failed : EXIT.badInput)}
+            onExit={() => dispatch({ type: 'quit' })}
           />
         );
     }

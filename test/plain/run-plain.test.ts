@@ -4,6 +4,7 @@ import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { keytoolList } from '../../source/keytool/run.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
+import { runPlain } from '../../source/plain/run-plain.js';
 import { tempDir } from '../support/tmp.js';
 import { newTruststoreSteps, runPlainWith, scriptedPrompts, type ScriptStep } from '../support/plain-script.js';
 
@@ -40,7 +41,7 @@ describe('plain mode', () => {
     expect(output).toMatch(/SANDBOX/);
     expect(output).toMatch(/Done\. Backup \S+/);
     expect(output).toMatch(/To undo:\n {2}\S.* restore --home \S+ \S+\n/);
-    expect(output).toMatch(/For partners who must trust this server: \S.* export primary --out primary\.pem --home /);
+    expect(output).toMatch(/For partners who must trust this server:\n {2}\S.* export primary --out primary\.pem --home /);
     expect(output).not.toContain('plain-mode-pass');
     const [entry] = await keytoolList(path.join(home, 'repository/resources/security/ei-primary.jks'), 'plain-mode-pass');
     expect(entry).toMatchObject({ alias: 'node-1', kind: 'private-key' });
@@ -71,6 +72,21 @@ describe('plain mode', () => {
     expect(output).toMatch(/no-such-file\.pem cannot be read: no such file/);
     expect(output).toMatch(/Cancelled, nothing was written/);
     expect(readFileSync(path.join(home, 'conf/ei.toml'), 'utf8')).toBe(before);
+  });
+
+  it('Ctrl-C at a prompt ends through the session: nothing written, the words on stderr, exit 130', async () => {
+    const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
+    const interrupted = scriptedPrompts([]);
+    interrupted.select = async () => {
+      throw Object.assign(new Error('User force closed the prompt with SIGINT'), { name: 'ExitPromptError' });
+    };
+    let output = '';
+    let errors = '';
+    const code = await runPlain({ home, env: {}, cwd: home, now: new Date(), dryRun: false, keytoolAvailable: false, sandbox: true, prompts: interrupted, write: (text) => (output += text), writeError: (text) => (errors += text) });
+    expect(code).toBe(130);
+    expect(errors).toBe('Cancelled, nothing was written.\n');
+    expect(output).toContain(home);
+    expect(output).not.toContain('Cancelled');
   });
 
   it('saves answers in the home\'s .ei-keystore/answers by default and refuses to overwrite them (issue 14, item 18)', async () => {

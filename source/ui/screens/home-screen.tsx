@@ -1,14 +1,13 @@
 import { Box, Text } from 'ink';
-import { useState } from 'react';
 import path from 'node:path';
 import { Header, KeyHints, Select } from '../components/index.js';
 import type { StatusReport } from '../../status/gather.js';
 import { sortFindings } from '../../status/finding.js';
-import type { ProcedureId } from '../../answers/types.js';
+import type { MenuChoice } from '../../session/wizard-state.js';
 import { printable } from '../../core/printable.js';
 import { truncate, useTerminalSize, wrapText } from './layout.js';
 
-export type HomeChoice = ProcedureId | 'reply-primary' | 'reply-internal' | 'status' | 'quit';
+export type HomeChoice = MenuChoice;
 
 export interface HomeScreenProps {
   report: StatusReport | undefined;
@@ -18,16 +17,17 @@ export interface HomeScreenProps {
   internalRefusal?: string;
   /** Set when "Encrypt passwords" has nothing to do or cannot run here: why (the planner's rules). */
   hardenRefusal?: string;
-  /** Said under the menu when the screen opens (a refusal met on the way here). */
+  /** Said under the menu: a refusal (the session refuses a procedure this home cannot take, at the menu). */
   notice?: string;
   onChoose: (choice: HomeChoice) => void;
+  /** The highlight moved: the notice goes. */
+  onHighlight?: () => void;
 }
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /** The home, its profile and config; one line per role with its worst finding; then what to do. */
-export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRefusal, notice, onChoose }: HomeScreenProps) {
-  const [refusal, setRefusal] = useState<string | undefined>(notice);
+export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRefusal, notice, onChoose, onHighlight }: HomeScreenProps) {
   const { columns, rows } = useTerminalSize();
   const tag = [sandbox ? 'SANDBOX' : undefined, dryRun ? 'DRY RUN' : undefined].filter(Boolean).join(' ');
   if (!report) {
@@ -131,19 +131,14 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
             { value: 'status', label: 'Full status', hint: 'every finding, with what to do' },
             { value: 'quit', label: 'Quit' },
           ]}
-          onSelect={(choice) => {
-            // Refused at the menu, before any question: the procedure could not be applied on this product.
-            if (choice === 'internal' && internalRefusal) setRefusal(`${report.profileLabel} reads no [keystore.internal], so it cannot be separated. ${internalRefusal}`);
-            else if (choice === 'secrets' && hardenRefusal) setRefusal(hardenRefusal);
-            else onChoose(choice);
-          }}
-          onHighlight={() => setRefusal(undefined)}
+          onSelect={onChoose}
+          onHighlight={() => onHighlight?.()}
           onCancel={() => onChoose('quit')}
           width={columns}
         />
       </Box>
-      {refusal
-        ? wrapText(refusal, columns).map((line, n) => (
+      {notice
+        ? wrapText(notice, columns).map((line, n) => (
             <Text key={`refusal-${n}`} color="red">
               {line}
             </Text>
