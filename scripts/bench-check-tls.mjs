@@ -6,16 +6,18 @@ import net from 'node:net';
 import path from 'node:path';
 import { measureInterleaved, timeCommand } from './bench-measure.mjs';
 
+/** @returns {Promise<number>} */
 function freePort() {
   return new Promise((resolve) => {
     const probe = net.createServer();
     probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
+      const { port } = /** @type {import('node:net').AddressInfo} */ (probe.address());
       probe.close(() => resolve(port));
     });
   });
 }
 
+/** @param {number} port */
 async function waitForPort(port) {
   for (let attempt = 0; attempt < 200; attempt++) {
     const open = await new Promise((resolve) => {
@@ -32,6 +34,9 @@ async function waitForPort(port) {
   throw new Error(`openssl s_server did not listen on ${port}`);
 }
 
+/**
+ * @param {{ work: string; runs: number; bin: string; env: NodeJS.ProcessEnv; home: string; row: import('./bench-measure.mjs').AddRow; section: (title: string) => void }} bench
+ */
 export async function checkTlsBench({ work, runs, bin, env, home, row, section }) {
   process.stderr.write('check-tls...\n');
   const dir = path.join(work, 'check-tls');

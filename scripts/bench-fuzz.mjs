@@ -20,11 +20,14 @@ export const JCEKS_DERIVATION_LIMIT_MS = 500;
  * Runs the test's fixed-seed campaign and adds a row: the slowest case, with PASS when no case took over
  * FUZZ_CASE_LIMIT_MS; then the JCEKS derivation row. `rows` and `verdicts` are scripts/bench.mjs's tables.
  */
+/**
+ * @param {{ root: string; fixtures: string; rows: import('./bench-measure.mjs').BenchRow[]; verdicts: import('./bench-measure.mjs').BenchVerdict[]; section: (title: string) => void }} bench
+ */
 export async function fuzzBench({ root, fixtures, rows, verdicts, section }) {
   const work = mkdtempSync(path.join(os.tmpdir(), 'eik-bench-fuzz-'));
   try {
     const fuzz = await importBundled(path.join(root, 'source', 'fuzz', 'index.ts'), work, 'fuzz-bench');
-    const keystoreSeeds = [...(await fuzz.keytoolSeeds(work)), ...fuzz.shippedSeeds(fixtures).filter((seed) => seed.bytes.length < 120_000)];
+    const keystoreSeeds = [...(await fuzz.keytoolSeeds(work)), ...fuzz.shippedSeeds(fixtures).filter((/** @type {{ bytes: Buffer }} */ seed) => seed.bytes.length < 120_000)];
     const figures = await fuzz.runCampaign({
       seed: FUZZ_BENCH_SEED,
       keystoreCases: FUZZ_BENCH_CASES,
@@ -52,7 +55,7 @@ export async function fuzzBench({ root, fixtures, rows, verdicts, section }) {
       iteratedMd5(Buffer.from([1, 2, 3, 4]), Buffer.from('password'), 200_000);
       times.push(performance.now() - started);
     }
-    const medianMs = times.sort((a, b) => a - b)[2];
+    const medianMs = /** @type {number} */ (times.sort((a, b) => a - b)[2]);
     const derivationPass = medianMs <= JCEKS_DERIVATION_LIMIT_MS;
     verdicts.push({ measure: 'JCEKS key derivation, 200,000 rounds', pass: derivationPass, figure: `${(medianMs / JCEKS_DERIVATION_LIMIT_MS).toFixed(2)}x`, limit: 1, baseLabel: `the ${JCEKS_DERIVATION_LIMIT_MS} ms bound` });
     rows.push(['JCEKS key derivation: 200,000 MD5 rounds (one salt half), median of 5', `${medianMs.toFixed(1)} ms`, '', `≤ ${JCEKS_DERIVATION_LIMIT_MS} ms: **${derivationPass ? 'PASS' : 'MISS'}**`]);

@@ -28,6 +28,7 @@ export function describeMachine() {
   };
 }
 
+/** @param {ReturnType<typeof describeMachine>} machine */
 export function machineLine(machine) {
   return `${machine.cpu}, ${machine.cores} cores, ${machine.memory}, ${machine.os}; node ${machine.node}; java ${machine.java} (keytool); load ${machine.load}`;
 }

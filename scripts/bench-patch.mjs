@@ -8,9 +8,15 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { median } from './bench-measure.mjs';
 
+/** @typedef {(text: string, changes: typeof PATCH_CHANGES, options: { file: string }) => string} PatchToml */
+
 export const PATCH_SIZES_KB = [10, 100, 1024];
 
-/** patchToml from the sources, bundled (smol-toml included) so that it runs as the shipped bundle would. */
+/**
+ * patchToml from the sources, bundled (smol-toml included) so that it runs as the shipped bundle would.
+ * @param {string} root
+ * @returns {Promise<PatchToml>}
+ */
 export async function loadPatchToml(root) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'eik-bench-patch-'));
   try {
@@ -34,6 +40,8 @@ export async function loadPatchToml(root) {
 /**
  * A Micro Integrator deployment.toml grown to `kb` kilobytes with tables of the kinds real files hold: comments,
  * arrays of tables, inline tables, dotted keys, escaped strings. The keystore tables sit near the top, as shipped.
+ * @param {string} root
+ * @param {number} kb
  */
 export function generateConfig(root, kb) {
   const head = readFileSync(path.join(root, 'templates/sandbox/mi-4.toml'), 'utf8');
@@ -73,12 +81,17 @@ export const PATCH_CHANGES = [
 /**
  * Median ms per patch for each size. Small files are patched many times per sample, so that each sample lasts
  * long enough for the clock, and samples of all sizes are taken in turn.
+ * @param {PatchToml} patchToml
+ * @param {Map<number, string>} configs kilobytes -> text
+ * @param {number} runs
+ * @returns {Map<number, number>}
  */
 export function measurePatch(patchToml, configs, runs) {
-  const once = (text) => {
+  const once = (/** @type {string} */ text) => {
     const result = patchToml(text, PATCH_CHANGES, { file: 'deployment.toml' });
     if (!result.includes('ei-internal.jks')) throw new Error('patchToml did not apply the changes');
   };
+  /** @type {Map<number, number>} */
   const repeats = new Map();
   for (const [kb, text] of configs) {
     for (let i = 0; i < 3; i++) once(text); // warm-up: let V8 optimise the scanner
@@ -86,13 +99,14 @@ export function measurePatch(patchToml, configs, runs) {
     once(text);
     repeats.set(kb, Math.max(1, Math.ceil(50 / Math.max(performance.now() - started, 0.01))));
   }
+  /** @type {Map<number, number[]>} */
   const samples = new Map([...configs.keys()].map((kb) => [kb, []]));
   for (let round = 0; round < runs; round++) {
     for (const [kb, text] of configs) {
-      const count = repeats.get(kb);
+      const count = repeats.get(kb) ?? 1;
       const started = performance.now();
       for (let i = 0; i < count; i++) once(text);
-      samples.get(kb).push((performance.now() - started) / count);
+      samples.get(kb)?.push((performance.now() - started) / count);
     }
   }
   return new Map([...samples].map(([kb, values]) => [kb, median(values)]));

@@ -12,6 +12,8 @@ import { median } from './bench-measure.mjs';
  * Whether `ei-keystore [--plain] --sandbox DIR` runs a wizard: before the wizard existed, `--sandbox` was a usage
  * error ("unknown command"); while it is being built it exits by itself with an error. A wizard that exists
  * draws its first screen in a pseudo-terminal and waits there for keys.
+ * @param {string} bundle
+ * @param {readonly string[]} [front] the front end's flags (`--plain`)
  */
 export async function wizardStatus(bundle, front = []) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'eik-bench-wizard-'));
@@ -34,7 +36,7 @@ export async function wizardStatus(bundle, front = []) {
       }
       return { built: true, detail: '' };
     } catch (error) {
-      return { built: false, detail: `not yet measured: the wizard is not built (${error.message.replace(ANSI, '').split(/\r?\n/)[0].slice(0, 80)})` };
+      return { built: false, detail: `not yet measured: the wizard is not built (${String(error instanceof Error ? error.message : error).replace(ANSI, '').split(/\r?\n/)[0]?.slice(0, 80)})` };
     } finally {
       await terminal.stop();
     }
@@ -43,15 +45,17 @@ export async function wizardStatus(bundle, front = []) {
   }
 }
 
-const shellWord = (text) => `'${String(text).replaceAll("'", "'\\''")}'`;
+const shellWord = (/** @type {string} */ text) => `'${String(text).replaceAll("'", "'\\''")}'`;
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
-const visible = (text) => text.replace(ANSI, '').replace(/\s+/g, '');
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const visible = (/** @type {string} */ text) => text.replace(ANSI, '').replace(/\s+/g, '');
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs argv in an 80x24 pseudo-terminal. Returns { bytes(), firstVisibleMs(), write(text), quiet(idleMs, maxMs), stop() }.
  * firstVisibleMs resolves with the time from spawn to the first output holding visible text: the first frame.
+ * @param {readonly string[]} argv
+ * @param {{ columns?: number; rows?: number; env?: NodeJS.ProcessEnv }} [options]
  */
 export function runInTerminal(argv, { columns = 80, rows = 24, env = process.env } = {}) {
   const command = `stty cols ${columns} rows ${rows}; exec ${argv.map(shellWord).join(' ')}`;
@@ -63,7 +67,9 @@ export function runInTerminal(argv, { columns = 80, rows = 24, env = process.env
   let total = 0;
   let text = '';
   let lastOutput = process.hrtime.bigint();
-  let resolveFirst;
+  /** @type {(ms: number) => void} */
+  let resolveFirst = () => {};
+  /** @type {Promise<number>} */
   const first = new Promise((resolve) => (resolveFirst = resolve));
   let done = false;
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => ((done = true), resolve(code ?? signal))));
@@ -79,7 +85,7 @@ export function runInTerminal(argv, { columns = 80, rows = 24, env = process.env
     exited: () => done,
     output: () => text,
     firstVisibleMs: (timeoutMs = 20_000) => Promise.race([first, exited.then(() => Promise.reject(new Error(`exited before drawing: ${text}`))), sleep(timeoutMs).then(() => Promise.reject(new Error('no frame within the timeout')))]),
-    write: (keys) => child.stdin.write(keys),
+    write: (/** @type {string} */ keys) => child.stdin.write(keys),
     /** Waits until nothing was written for idleMs (at most maxMs). */
     async quiet(idleMs = 300, maxMs = 5_000) {
       const until = Date.now() + maxMs;
@@ -104,8 +110,12 @@ export function runInTerminal(argv, { columns = 80, rows = 24, env = process.env
 /**
  * Median ms to the first frame for each case ({ name, make() -> { argv, cleanup? } }), in a pseudo-terminal made
  * anew for each run, the cases taken in turn round by round (one untimed warm-up round first).
+ * @param {ReadonlyArray<{ name: string; make: () => { argv: string[]; cleanup?: () => void } }>} cases
+ * @param {number} runs
+ * @returns {Promise<import('./bench-measure.mjs').CaseResults<number>>}
  */
 export async function firstFrames(cases, runs) {
+  /** @type {Map<string, number[]>} */
   const samples = new Map(cases.map((c) => [c.name, []]));
   for (let round = -1; round < runs; round++) {
     for (const c of cases) {
@@ -113,14 +123,14 @@ export async function firstFrames(cases, runs) {
       const terminal = runInTerminal(argv);
       try {
         const ms = await terminal.firstVisibleMs();
-        if (round >= 0) samples.get(c.name).push(ms);
+        if (round >= 0) samples.get(c.name)?.push(ms);
       } finally {
         await terminal.stop();
         cleanup?.();
       }
     }
   }
-  return new Map([...samples].map(([name, values]) => [name, median(values)]));
+  return /** @type {import('./bench-measure.mjs').CaseResults<number>} */ (new Map([...samples].map(([name, values]) => [name, median(values)])));
 }
 
 /**
@@ -128,6 +138,8 @@ export async function firstFrames(cases, runs) {
  * field; then 20 characters are typed one at a time, each after the screen settled. `echoed` says whether the
  * typed text showed on the screen: when it did not, the keys did not reach a text field (set
  * EIK_BENCH_WIZARD_KEYS, a JSON array of strings, to the keys that do).
+ * @param {readonly string[]} argv
+ * @param {readonly string[]} keysToTextField
  */
 export async function bytesPerKeystroke(argv, keysToTextField) {
   const terminal = runInTerminal(argv);
@@ -153,6 +165,7 @@ export async function bytesPerKeystroke(argv, keysToTextField) {
 }
 
 /** The keys from the first screen to a text field: EIK_BENCH_WIZARD_KEYS when set, else `fallback`. */
+/** @param {string[]} fallback @returns {string[]} */
 export function keysToTextField(fallback) {
   const given = process.env.EIK_BENCH_WIZARD_KEYS;
   if (!given) return fallback;

@@ -33,6 +33,7 @@ const TRUST_ENV = 'EIK_BENCH_TRUSTSTORE_PASSWORD';
 const env = { ...process.env, [PASSWORD_ENV]: 'bench-password', [TRUST_ENV]: 'wso2carbon', NO_COLOR: '1' };
 const DNAME = 'CN=ei.example.com, OU=Integration, O=Example, C=LK';
 
+/** @param {readonly string[]} argv */
 function runsFromArgv(argv) {
   const at = argv.indexOf('--runs');
   const value = at >= 0 ? Number(argv[at + 1]) : 7;
@@ -43,12 +44,17 @@ function runsFromArgv(argv) {
   return value;
 }
 
+/** @type {import('./bench-measure.mjs').BenchRow[]} */
 const rows = [];
+/** @type {import('./bench-measure.mjs').BenchVerdict[]} */
 const verdicts = [];
-const ms = (value) => (value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`);
-const ratio = (value, base) => `${(value / base).toFixed(2)}x`;
+const ms = (/** @type {number} */ value) => (value >= 100 ? `${Math.round(value)} ms` : `${value.toFixed(1)} ms`);
+const ratio = (/** @type {number} */ value, /** @type {number} */ base) => `${(value / base).toFixed(2)}x`;
 
-/** One table row; `target` is { limit, base, baseLabel } for a ratio that must stay at or under limit. */
+/**
+ * One table row; `target` is { limit, base, baseLabel } for a ratio that must stay at or under limit.
+ * @type {import('./bench-measure.mjs').AddRow}
+ */
 function row(measure, median, comparisons = [], target) {
   const against = comparisons.map(([label, base]) => `${ratio(median, base)} ${label}`).join('; ');
   let verdict = '';
@@ -60,10 +66,12 @@ function row(measure, median, comparisons = [], target) {
   rows.push([measure, typeof median === 'number' ? ms(median) : median, against, verdict]);
 }
 
+/** @param {string} measure @param {string} text */
 function note(measure, text, targetText = '') {
   rows.push([measure, text, '', targetText]);
 }
 
+/** @param {string} title */
 function section(title) {
   rows.push([`**${title}**`, '', '', '']);
 }
@@ -73,11 +81,13 @@ function build() {
   if (built.status !== 0) process.exit(built.status ?? 1);
 }
 
+/** @param {string} dir */
 function makeSandbox(dir) {
   timeCommand(process.execPath, [bundle, 'sandbox', dir, '--profile', 'mi-4', '--json'], { env });
   return dir;
 }
 
+/** @param {readonly string[]} args */
 function keytool(args) {
   return timeCommand('keytool', args, { env }).ms;
 }
@@ -116,6 +126,9 @@ async function main() {
   }
 }
 
+/** The start-up figures the wizard's rows compare with. */
+const startUpFigures = { node: 0, keytool: 0 };
+
 function startUp() {
   process.stderr.write('start-up...\n');
   const results = measureInterleaved(
@@ -139,10 +152,11 @@ function startUp() {
   row('`node ei-keystore.mjs --version` (the one file)', results.get('mjs-version').median, [['`node -e 0`', node], ['`keytool -help`', keytoolHelp]], nodeTarget);
   row(`\`${executableName()} --version\` (the one executable)`, results.get('exe-version').median, [['`node -e 0`', node], ['`keytool -help`', keytoolHelp]], nodeTarget);
   row('`node ei-keystore.mjs --help` (the one file)', results.get('help').median, [['`node -e 0`', node]]);
-  startUp.node = node;
-  startUp.keytool = keytoolHelp;
+  startUpFigures.node = node;
+  startUpFigures.keytool = keytoolHelp;
 }
 
+/** @param {string} work */
 function applyPrimary(work) {
   process.stderr.write('apply primary (sandboxes made outside the timing)...\n');
   const answers = path.join(work, 'primary.toml');
@@ -166,7 +180,7 @@ import_certificate = true
   );
   const base = makeSandbox(path.join(work, 'base'));
   const baseTruststore = path.join(base, 'repository/resources/security/client-truststore.jks');
-  const genkeypair = (file) => [
+  const genkeypair = (/** @type {string} */ file) => [
     '-genkeypair', '-keystore', file, '-storetype', 'JKS', '-alias', 'ei-primary', '-keyalg', 'RSA', '-keysize', '2048',
     '-validity', '365', '-dname', DNAME, '-ext', 'SAN=dns:ei.example.com,ip:127.0.0.1',
     '-storepass:env', PASSWORD_ENV, '-keypass:env', PASSWORD_ENV,
@@ -246,7 +260,7 @@ async function configPatch() {
   section('Config patch (`patchToml`, in process): 7 keys set in a generated deployment.toml');
   const perKb = [];
   for (const [kb, text] of configs) {
-    const callMs = perCall.get(kb);
+    const callMs = /** @type {number} */ (perCall.get(kb));
     const microsPerKb = (callMs * 1000) / (Buffer.byteLength(text) / 1024);
     perKb.push(microsPerKb);
     rows.push([`${kb >= 1024 ? `${kb / 1024} MB` : `${kb} KB`} file`, ms(callMs), `${microsPerKb.toFixed(0)} µs per KB`, '']);
@@ -257,6 +271,7 @@ async function configPatch() {
   rows.push(['time per KB across the sizes', `spread ${(spread * 100).toFixed(0)}%`, 'slowest / fastest - 1', `≤ 25%: **${pass ? 'PASS' : 'MISS'}**`]);
 }
 
+/** @param {string} work */
 async function wizard(work) {
   process.stderr.write('wizard...\n');
   section('Wizard at 80x24 (in a pseudo-terminal; the sandbox made beforehand)');
@@ -298,7 +313,7 @@ async function wizard(work) {
   for (const front of built) {
     const first = frames.get(front.label);
     const target = front.target ? { limit: FIRST_FRAME_LIMIT, base: baseline, baseLabel: BASELINE } : undefined;
-    row(`\`${front.label} --sandbox DIR\`: first frame`, first, [[BASELINE, baseline], ['`node -e 0`', startUp.node]], target);
+    row(`\`${front.label} --sandbox DIR\`: first frame`, first, [[BASELINE, baseline], ['`node -e 0`', startUpFigures.node]], target);
     if (front.program) continue; // the same wizard as the .mjs's: its bytes per character are the same
     const home = makeSandbox(path.join(work, `wizard-keys-${round++}`));
     const keys = keysToTextField(front.keys);

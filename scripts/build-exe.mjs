@@ -30,6 +30,7 @@ export function executableName(platform = process.platform, arch = process.arch)
   return `ei-keystore-${platform}-${arch}`;
 }
 
+/** @param {string} file */
 function sha256File(file) {
   return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
@@ -38,6 +39,7 @@ function sha256File(file) {
  * Builds the executable into outDir (dist/ by default) from bundleFile (a .mjs that scripts/build.mjs made), or
  * from a fresh bundle. Returns { file, checksumFile, sha256, bytes }.
  * nodeBinary is the Node the executable is made of: the running one unless told.
+ * @param {{ outDir?: string; nodeBinary?: string; bundleFile?: string }} [options]
  */
 export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBinary = process.execPath, bundleFile } = {}) {
   mkdirSync(outDir, { recursive: true });

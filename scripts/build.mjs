@@ -24,17 +24,21 @@ const ABSENT = [
   { filter: /^@inquirer\/editor$/, importer: /./, contents: "export default function editor() { throw new Error('the editor prompt is not part of the ei-keystore bundle'); }" },
 ];
 
+/** @type {import('esbuild').Plugin} */
 const leaveOutUnused = {
   name: 'leave-out-unused',
   setup(pluginBuild) {
     ABSENT.forEach((absent, index) => {
       pluginBuild.onResolve({ filter: absent.filter }, (args) => (absent.importer.test(args.importer) ? { path: String(index), namespace: 'eik-absent' } : undefined));
     });
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'eik-absent' }, (args) => ({ contents: ABSENT[Number(args.path)].contents, loader: 'js' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'eik-absent' }, (args) => ({ contents: ABSENT[Number(args.path)]?.contents, loader: 'js' }));
   },
 };
 
-/** The bundle's esbuild options, without the output file: the bundle test builds with them into a temporary folder. */
+/**
+ * The bundle's esbuild options, without the output file: the bundle test builds with them into a temporary folder.
+ * @type {import('esbuild').BuildOptions}
+ */
 export const bundleOptions = {
   entryPoints: [path.join(root, 'source/main.ts')],
   bundle: true,

@@ -16,6 +16,26 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 
+/** @typedef {{ procedure: string; profile: string }} Combo */
+/** A combination measured uninterrupted: its wall time, when it took the lock, how many files it writes. */
+/** @typedef {Combo & { ms: number; lockMs: number; files: number }} Measured */
+/** @typedef {{ kind: 'step'; point: string; combo: Measured } | { kind: 'random'; combo: Measured; delayMs: number }} Trial */
+/** A trial's sandbox: its folder, the home in it, the answers file beside the home. */
+/** @typedef {{ dir: string; home: string; answers: string }} TrialHome */
+/** @typedef {{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }} RunResult */
+/** @typedef {{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number; lockMs: number | undefined; lastStep: string }} KilledRun */
+/** Relative path -> bytes and mode. */
+/** @typedef {Map<string, { bytes: Buffer; mode: number }>} Snapshot */
+/** What the harness reads of a backup manifest. */
+/** @typedef {{ id: string; state: string; files: Array<{ writtenPath: string; sha256After: string }> }} Manifest */
+/** @typedef {{ old: number; new: number; torn: number; temps: number }} FileCounts */
+/**
+ * @typedef {{ index: number; kind: Trial['kind']; what: string; problems: string[]; killed?: boolean; lastStep?: string;
+ *   manifestState?: string; counts?: FileCounts; statusOk?: boolean; restoreOk?: boolean; nextOk?: boolean; kept?: string }} TrialResult
+ */
+/** The product code the checks use (loadChecker). */
+/** @typedef {{ parseConfigText(text: string, file: string): unknown; readKeystore(bytes: Buffer, password: string): Promise<{ entries: unknown[] }> }} Checker */
+
 // Without --json, apply names each step on stderr in words as it starts (source/core/step-labels.ts).
 const STEP_WORDS = {
   lock: 'Lock the home against other runs',
@@ -27,6 +47,7 @@ const STEP_WORDS = {
   unlock: 'Unlock',
   rollback: 'Put every file back (roll back)',
 };
+/** @type {Map<string, string>} */
 const STEP_OF_WORDS = new Map(Object.entries(STEP_WORDS).map(([step, words]) => [words, step]));
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,9 +74,12 @@ if (!Number.isInteger(trialCount) || trialCount < 1 || !Number.isInteger(seed) |
   console.error('usage: node scripts/crash-harness.mjs [--trials N] [--seed S] [--jobs J] [--json] [--keep]');
   process.exit(2);
 }
-const say = (line) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+const say = (/** @type {string} */ line) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
 
-/** mulberry32: small, seedable, good enough to pick trials and delays reproducibly. */
+/**
+ * mulberry32: small, seedable, good enough to pick trials and delays reproducibly.
+ * @param {number} seedValue
+ */
 function rng(seedValue) {
   let a = seedValue >>> 0;
   return () => {
@@ -67,8 +91,13 @@ function rng(seedValue) {
   };
 }
 
-const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+const sha256 = (/** @type {Buffer} */ bytes) => createHash('sha256').update(bytes).digest('hex');
 
+/**
+ * @param {readonly string[]} args
+ * @param {Record<string, string>} [env]
+ * @returns {Promise<RunResult>}
+ */
 function run(args, env = {}, cwd = root) {
   return new Promise((resolve) => {
     execFile(process.execPath, [bundle, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
@@ -77,13 +106,20 @@ function run(args, env = {}, cwd = root) {
   });
 }
 
-/** Spawns an apply and SIGKILLs it after `delayMs` (or lets it crash itself at EIK_CRASH_AT). */
+/**
+ * Spawns an apply and SIGKILLs it after `delayMs` (or lets it crash itself at EIK_CRASH_AT).
+ * @param {readonly string[]} args
+ * @param {Record<string, string>} env
+ * @param {number} [delayMs]
+ * @returns {Promise<KilledRun>}
+ */
 function applyKilled(args, env, delayMs) {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, [bundle, ...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stdout.resume();
+    /** @type {number | undefined} */
     let lockMs;
     child.stderr.on('data', (chunk) => {
       stderr += chunk;
@@ -93,13 +129,17 @@ function applyKilled(args, env, delayMs) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       // Without --json, apply names each step on stderr as it starts: the last one is where the kill landed.
-      const steps = [...stderr.matchAll(/^ {2}(.+)$/gm)].map((match) => STEP_OF_WORDS.get(match[1])).filter(Boolean);
+      const steps = [...stderr.matchAll(/^ {2}(.+)$/gm)].map((match) => STEP_OF_WORDS.get(/** @type {string} */ (match[1]))).filter(Boolean);
       resolve({ code, signal, stderr, ms: performance.now() - started, lockMs, lastStep: steps.at(-1) ?? 'start-up' });
     });
   });
 }
 
-/** The product code the checks need (keystore reader, config parser), bundled once from source. */
+/**
+ * The product code the checks need (keystore reader, config parser), bundled once from source.
+ * @param {string} dir
+ * @returns {Promise<Checker>}
+ */
 async function loadChecker(dir) {
   const outfile = path.join(dir, 'checker.mjs');
   await build({
@@ -120,9 +160,15 @@ async function loadChecker(dir) {
   return import(pathToFileURL(outfile).href);
 }
 
-/** Every file of the home outside the tool's state directory: relative path -> bytes and mode. */
+/**
+ * Every file of the home outside the tool's state directory: relative path -> bytes and mode.
+ * @param {string} home
+ * @returns {Snapshot}
+ */
 function snapshot(home) {
+  /** @type {Snapshot} */
   const files = new Map();
+  /** @param {string} dir */
   const walk = (dir) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
@@ -136,8 +182,12 @@ function snapshot(home) {
   return files;
 }
 
-const isTemp = (relative) => relative.endsWith('.eik-tmp');
+const isTemp = (/** @type {string} */ relative) => relative.endsWith('.eik-tmp');
 
+/**
+ * @param {string} home
+ * @returns {Manifest[]}
+ */
 function manifests(home) {
   const dir = path.join(home, STATE_DIR, 'backups');
   if (!existsSync(dir)) return [];
@@ -147,6 +197,10 @@ function manifests(home) {
     .map((file) => JSON.parse(readFileSync(file, 'utf8')));
 }
 
+/**
+ * @param {string} procedure
+ * @param {string} _dir
+ */
 function answersFor(procedure, _dir) {
   if (procedure === 'truststore') {
     return `[truststore]\nsource = "copy-current"\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "partner.der"\n`;
@@ -162,25 +216,37 @@ const COMBOS = [
   ...PROFILES.map((profile) => ({ procedure: 'truststore', profile })),
 ];
 
+/** @type {string} */
 let workRoot;
+/** @type {Buffer} */
 let partnerCert;
+/** @type {Checker} */
 let checker;
 
+/** @type {Record<string, Promise<string>>} */
 const templates = {};
 
+/**
+ * @param {string} home
+ * @param {string} profile
+ */
 async function makeSandbox(home, profile) {
   const made = await run(['sandbox', home, '--profile', profile]);
   if (made.code !== 0) throw new Error(`sandbox ${profile} failed: ${made.stderr}`);
   return home;
 }
 
-/** A fresh sandbox home of `profile` with the answers of `procedure` beside it (not inside it). */
+/**
+ * A fresh sandbox home of `profile` with the answers of `procedure` beside it (not inside it).
+ * @param {Combo} combo
+ * @returns {Promise<TrialHome>}
+ */
 async function freshHome(combo) {
   const dir = mkdtempSync(path.join(workRoot, `${combo.procedure}-${combo.profile}-`));
   const home = path.join(dir, 'home');
   if (options['copy-sandboxes']) {
-    templates[combo.profile] ??= makeSandbox(path.join(workRoot, `template-${combo.profile}`), combo.profile);
-    cpSync(await templates[combo.profile], home, { recursive: true });
+    const template = (templates[combo.profile] ??= makeSandbox(path.join(workRoot, `template-${combo.profile}`), combo.profile));
+    cpSync(await template, home, { recursive: true });
   } else {
     await makeSandbox(home, combo.profile);
   }
@@ -189,33 +255,44 @@ async function freshHome(combo) {
   return { dir, home, answers: path.join(dir, 'answers.toml') };
 }
 
-const applyArgs = (combo, h, extra = []) => ['apply', combo.procedure, '--answers', h.answers, '--home', h.home, ...extra];
+const applyArgs = (/** @type {Combo} */ combo, /** @type {TrialHome} */ h, /** @type {string[]} */ extra = []) => ['apply', combo.procedure, '--answers', h.answers, '--home', h.home, ...extra];
 
-/** One uninterrupted apply per combination: how long it takes and how many files it writes. */
+/**
+ * One uninterrupted apply per combination: how long it takes and how many files it writes.
+ * @param {Combo} combo
+ * @returns {Promise<Measured>}
+ */
 async function measure(combo) {
   const h = await freshHome(combo);
   const result = await applyKilled(applyArgs(combo, h), { NEW_PASS });
   if (result.code !== 0) throw new Error(`apply ${combo.procedure} on ${combo.profile} failed uninterrupted: ${result.stderr}`);
   const [manifest] = manifests(h.home);
   rmSync(h.dir, { recursive: true, force: true });
-  return { ...combo, ms: result.ms, lockMs: result.lockMs ?? 0, files: manifest.files.length };
+  return { ...combo, ms: result.ms, lockMs: result.lockMs ?? 0, files: /** @type {Manifest} */ (manifest).files.length };
 }
 
+/** @param {number} files */
 function crashPoints(files) {
   const commits = Array.from({ length: files + 1 }, (_, n) => `commit:${n}`);
   return ['lock', 'check', 'backup', 'stage', 'verify', ...commits, 'commit', 'unlock'];
 }
 
-/** Every (combination, step) pair, ordered so any prefix spreads over steps and combinations. */
+/**
+ * Every (combination, step) pair, ordered so any prefix spreads over steps and combinations.
+ * @param {readonly Measured[]} measured
+ * @returns {Trial[]}
+ */
 function stepMatrix(measured) {
+  /** @type {Map<string, Measured[]>} */
   const byPoint = new Map();
   for (const combo of measured) {
     for (const point of crashPoints(combo.files)) {
       if (!byPoint.has(point)) byPoint.set(point, []);
-      byPoint.get(point).push(combo);
+      byPoint.get(point)?.push(combo);
     }
   }
-  const queues = [...byPoint.entries()].map(([point, combos], index) => ({ point, combos: combos.map((_, i) => combos[(i + index) % combos.length]) }));
+  const queues = [...byPoint.entries()].map(([point, combos], index) => ({ point, combos: combos.map((_, i) => /** @type {Measured} */ (combos[(i + index) % combos.length])) }));
+  /** @type {Trial[]} */
   const ordered = [];
   while (queues.some((queue) => queue.combos.length)) {
     for (const queue of queues) {
@@ -226,15 +303,20 @@ function stepMatrix(measured) {
   return ordered;
 }
 
+/**
+ * @param {readonly Measured[]} measured
+ * @param {() => number} random
+ */
 function planTrials(measured, random) {
   const steps = stepMatrix(measured);
+  /** @type {Trial[]} */
   const trials = [];
   while (trials.length < trialCount) {
     // Step trials and random instants alternate until the matrix is used up; then random instants only.
     const wantStep = steps.length > 0 && trials.length % 2 === 0;
-    if (wantStep) trials.push(steps.shift());
+    if (wantStep) trials.push(/** @type {Trial} */ (steps.shift()));
     else {
-      const combo = measured[Math.floor(random() * measured.length)];
+      const combo = /** @type {Measured} */ (measured[Math.floor(random() * measured.length)]);
       // Half over the whole run, as a user's kill would land (mostly in Node's start-up); half inside the
       // transaction's window (from the lock to the exit), where a kill can hurt.
       const from = random() < 0.5 ? 0 : combo.lockMs;
@@ -244,7 +326,11 @@ function planTrials(measured, random) {
   return trials;
 }
 
-/** Is `bytes` a complete file of the kind at `relative`: a keystore that opens with the new password, or TOML that parses? */
+/**
+ * Is `bytes` a complete file of the kind at `relative`: a keystore that opens with the new password, or TOML that parses?
+ * @param {string} relative
+ * @param {Buffer} bytes
+ */
 async function validNew(relative, bytes) {
   if (/\.(toml)$/.test(relative)) {
     checker.parseConfigText(bytes.toString('utf8'), relative);
@@ -267,9 +353,13 @@ async function validNew(relative, bytes) {
 /**
  * Each file is old (same bytes) or new (the hash the manifest records as the result, and complete); a file that
  * existed is never missing. Without a manifest nothing may have changed: the tool stages only after the backup.
+ * @param {Snapshot} before
+ * @param {string} home
+ * @param {Manifest | undefined} manifest
  */
 async function checkOldOrNew(before, home, manifest) {
   const after = snapshot(home);
+  /** @type {string[]} */
   const problems = [];
   const counts = { old: 0, new: 0, torn: 0, temps: 0 };
   const newHashes = new Map((manifest?.files ?? []).map((file) => [path.relative(home, file.writtenPath), file.sha256After]));
@@ -293,7 +383,7 @@ async function checkOldOrNew(before, home, manifest) {
         counts.new++;
       } catch (error) {
         counts.torn++;
-        problems.push(`${relative}: new hash but not readable (${error.message})`);
+        problems.push(`${relative}: new hash but not readable (${/** @type {Error} */ (error).message})`);
       }
     } else if (now) {
       counts.torn++;
@@ -303,8 +393,13 @@ async function checkOldOrNew(before, home, manifest) {
   return { counts, problems, after };
 }
 
+/**
+ * @param {Snapshot} before
+ * @param {string} home
+ */
 function sameAsBefore(before, home) {
   const after = snapshot(home);
+  /** @type {string[]} */
   const problems = [];
   for (const [relative, old] of before) {
     const now = after.get(relative);
@@ -316,11 +411,17 @@ function sameAsBefore(before, home) {
   return problems;
 }
 
+/**
+ * @param {Trial} trial
+ * @param {number} index
+ * @returns {Promise<TrialResult>}
+ */
 async function runTrial(trial, index) {
   const { combo } = trial;
   const h = await freshHome(combo);
+  /** @type {TrialResult} */
   const result = { index, kind: trial.kind, what: `${combo.procedure}/${combo.profile} ${trial.kind === 'step' ? `at ${trial.point}` : `after ${trial.delayMs} ms`}`, problems: [] };
-  const fail = (message) => result.problems.push(message);
+  const fail = (/** @type {string} */ message) => result.problems.push(message);
   try {
     const before = snapshot(h.home);
     const env = { NEW_PASS, ...(trial.kind === 'step' ? { EIK_CRASH_AT: trial.point } : {}) };
@@ -341,7 +442,7 @@ async function runTrial(trial, index) {
     const status = await run(['status', '--home', h.home, '--json']);
     let reported;
     try {
-      reported = JSON.parse(status.stdout).findings.some((finding) => finding.code === 'interrupted-transaction');
+      reported = JSON.parse(status.stdout).findings.some((/** @type {{ code: string }} */ finding) => finding.code === 'interrupted-transaction');
     } catch {
       fail(`status --json printed no JSON (exit ${status.code}): ${status.stderr.slice(-300)}`);
     }
@@ -357,6 +458,7 @@ async function runTrial(trial, index) {
     }
 
     const next = await run([...applyArgs(combo, h), '--json'], { NEW_PASS });
+    /** @type {{ changed?: boolean; backup?: string } | undefined} */
     let document;
     try {
       document = JSON.parse(next.stdout);
@@ -366,19 +468,19 @@ async function runTrial(trial, index) {
     result.nextOk = next.code === 0 && document?.changed === true;
     if (!result.nextOk) fail(`the next apply exited ${next.code}, changed=${document?.changed}: ${next.stderr.slice(-300)}`);
     else {
-      const final = manifests(h.home).find((m) => m.id === document.backup);
-      if (final?.state !== 'complete') fail(`the next apply's backup ${document.backup} is ${final?.state}`);
+      const final = manifests(h.home).find((m) => m.id === document?.backup);
+      if (final?.state !== 'complete') fail(`the next apply's backup ${document?.backup} is ${final?.state}`);
       for (const file of final?.files ?? []) {
         const relative = path.relative(h.home, file.writtenPath);
         try {
           await validNew(relative, readFileSync(file.writtenPath));
         } catch (error) {
-          fail(`${relative} after the next apply: ${error.message}`);
+          fail(`${relative} after the next apply: ${/** @type {Error} */ (error).message}`);
         }
       }
     }
   } catch (error) {
-    fail(`harness error: ${error.stack ?? error}`);
+    fail(`harness error: ${/** @type {Error} */ (error).stack ?? error}`);
   } finally {
     if (!options.keep || result.problems.length === 0) rmSync(h.dir, { recursive: true, force: true });
     else result.kept = h.dir;
@@ -386,14 +488,22 @@ async function runTrial(trial, index) {
   return result;
 }
 
+/**
+ * @template T, R
+ * @param {readonly T[]} items
+ * @param {(item: T, index: number) => Promise<R>} worker
+ * @param {number} width
+ * @returns {Promise<R[]>}
+ */
 async function pool(items, worker, width) {
+  /** @type {R[]} */
   const results = new Array(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(width, items.length) }, async () => {
       while (next < items.length) {
         const index = next++;
-        results[index] = await worker(items[index], index);
+        results[index] = await worker(/** @type {T} */ (items[index]), index);
       }
     }),
   );
@@ -403,7 +513,7 @@ async function pool(items, worker, width) {
 async function main() {
   if (!existsSync(bundle)) {
     say('building dist/ei-keystore.mjs ...');
-    await new Promise((resolve, reject) => execFile(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root }, (error) => (error ? reject(error) : resolve())));
+    await new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) => execFile(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root }, (error) => (error ? reject(error) : resolve())));
   }
   workRoot = mkdtempSync(path.join(os.tmpdir(), 'eik-crash-'));
   const started = performance.now();
@@ -411,7 +521,7 @@ async function main() {
     checker = await loadChecker(workRoot);
     // A certificate to import in the truststore trials: made once, DER.
     const certDir = mkdtempSync(path.join(workRoot, 'cert-'));
-    await new Promise((resolve, reject) =>
+    await new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) =>
       execFile('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(certDir, 'key.pem'), '-subj', '/CN=partner.example.com', '-days', '30', '-outform', 'DER', '-out', path.join(certDir, 'partner.der')], (error) => (error ? reject(error) : resolve())),
     );
     partnerCert = readFileSync(path.join(certDir, 'partner.der'));
@@ -433,7 +543,7 @@ async function main() {
       jobs,
     );
 
-    const sum = (pick) => results.reduce((total, result) => total + (pick(result) ?? 0), 0);
+    const sum = (/** @type {(result: TrialResult) => number | undefined} */ pick) => results.reduce((total, result) => total + (pick(result) ?? 0), 0);
     const figures = {
       seed,
       trials: results.length,

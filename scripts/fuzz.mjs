@@ -31,7 +31,7 @@ if (![seed, keystoreCases, configCases].every(Number.isInteger)) {
   console.error('usage: npm run fuzz -- [--seed S] [--cases N] [--config-cases N] [--json]');
   process.exit(2);
 }
-const say = (line) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
+const say = (/** @type {string} */ line) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'eik-fuzz-'));
 try {
@@ -51,7 +51,7 @@ try {
     keystoreSeeds,
     configSeeds,
     tomlInvalid,
-    onProgress: (done, total) => {
+    onProgress: (/** @type {number} */ done, /** @type {number} */ total) => {
       if (!options.json && done % 2000 === 0) say(`  ${done}/${total}`);
     },
   });

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
-/** Bundles `entry` (a path under the repository) into `work`/`name`.mjs and imports it. */
+/**
+ * Bundles `entry` (a path under the repository) into `work`/`name`.mjs and imports it.
+ * @param {string} entry
+ * @param {string} work
+ * @param {string} name
+ * @returns {Promise<any>} the module's exports (what the caller knows they are)
+ */
 export async function importBundled(entry, work, name) {
   const outfile = path.join(work, `${name}.mjs`);
   await build({

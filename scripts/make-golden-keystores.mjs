@@ -38,27 +38,53 @@ const CORPUS = [
   { file: 'partner-ca.pem', format: 'PEM', password: null, holds: 'the partner-ca certificate of jks-key-and-trusted.jks, as keytool -exportcert -rfc writes it' },
 ];
 
+/**
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @param {Record<string, string>} [env]
+ */
 function run(command, args, env = {}) {
   const result = spawnSync(command, args, { encoding: 'utf8', env: { ...process.env, ...env } });
   if (result.status !== 0) throw new Error(`${command} ${args.slice(0, 2).join(' ')} failed: ${result.stdout}${result.stderr}`);
   return result.stdout;
 }
 
-/** keytool with the store and key password of `password` through the environment. */
+/**
+ * keytool with the store and key password of `password` through the environment.
+ * @param {string} password
+ * @param {readonly string[]} args
+ */
 function keytool(password, args) {
   return run('keytool', [...args, '-storepass:env', PASSWORD_ENV, ...(needsKeyPassword(args[0]) ? ['-keypass:env', PASSWORD_ENV] : [])], { [PASSWORD_ENV]: password });
 }
 
-/** The commands that make a key, which takes its own password (the store's, here). */
+/**
+ * The commands that make a key, which takes its own password (the store's, here).
+ * @param {string | undefined} command
+ */
 function needsKeyPassword(command) {
   return command === '-genkeypair' || command === '-genseckey';
 }
 
+/**
+ * @param {string} file
+ * @param {string} type
+ * @param {string} password
+ * @param {string} alias
+ * @param {string} dname
+ * @param {readonly string[]} [extra]
+ */
 function genKeyPair(file, type, password, alias, dname, extra = []) {
   keytool(password, ['-genkeypair', '-keystore', file, '-storetype', type, '-alias', alias, '-dname', dname, '-startdate', START, '-validity', VALIDITY, ...extra]);
 }
 
-/** `signer`'s key (in signerFile) signs the request of `alias` in `file`; the certificate in PEM. */
+/**
+ * `signer`'s key (in signerFile) signs the request of `alias` in `file`; the certificate in PEM.
+ * @param {string} work
+ * @param {{ file: string; type: string; password: string; alias: string }} subject
+ * @param {{ signerFile: string; signerAlias: string; signerPassword: string }} signer
+ * @param {readonly string[]} extra
+ */
 function signRequest(work, { file, type, password, alias }, { signerFile, signerAlias, signerPassword }, extra) {
   const request = path.join(work, `${alias}.csr`);
   const certificate = path.join(work, `${alias}.pem`);
@@ -67,9 +93,10 @@ function signRequest(work, { file, type, password, alias }, { signerFile, signer
   return readFileSync(certificate, 'utf8');
 }
 
+/** @param {string} work */
 function makeCorpus(work) {
-  const at = (name) => path.join(out, name);
-  const password = (name) => CORPUS.find((entry) => entry.file === name).password;
+  const at = (/** @type {string} */ name) => path.join(out, name);
+  const password = (/** @type {string} */ name) => /** @type {{ password: string }} */ (CORPUS.find((entry) => entry.file === name)).password;
 
   // A CA of a partner, kept in a work keystore: its certificate is the PEM file and the JKS's trusted entry.
   const partner = path.join(work, 'partner-ca.p12');
@@ -119,14 +146,21 @@ function makeCorpus(work) {
   run('openssl', ['pkcs12', '-export', '-in', certificate, '-inkey', key, '-name', 'openssl-key', '-out', at('openssl-rsa.p12'), '-passout', `env:${PASSWORD_ENV}`], { [PASSWORD_ENV]: password('openssl-rsa.p12') });
 }
 
-/** What `ei-keystore inspect --json` prints, with the file as its name and without the fields that age. */
+/**
+ * What `ei-keystore inspect --json` prints, with the file as its name and without the fields that age.
+ * @param {string} file
+ * @param {string} password
+ */
 function inspectJson(file, password) {
   const printed = run(process.execPath, [bundle, 'inspect', file, '--password-env', PASSWORD_ENV, '--json'], { [PASSWORD_ENV]: password, NO_COLOR: '1' });
   const document = JSON.parse(printed);
   return withoutAgeingFields({ ...document, file: path.basename(file) });
 }
 
-/** expiry and daysLeft depend on the day the test runs: the tests compute them from notBefore and notAfter. */
+/**
+ * expiry and daysLeft depend on the day the test runs: the tests compute them from notBefore and notAfter.
+ * @param {{ entries: Array<{ certificates: Array<{ expiry?: unknown; daysLeft?: unknown }> }> }} document
+ */
 function withoutAgeingFields(document) {
   return {
     ...document,
@@ -138,7 +172,7 @@ function withoutAgeingFields(document) {
 }
 
 function main() {
-  for (const tool of [['keytool', '-help'], ['openssl', 'version']]) {
+  for (const tool of /** @type {const} */ ([['keytool', '-help'], ['openssl', 'version']])) {
     if (spawnSync(tool[0], [tool[1]], { stdio: 'ignore' }).error) {
       process.stderr.write(`golden: ${tool[0]} is not on PATH; the corpus is made with keytool (a JDK) and openssl.\n`);
       process.exit(2);
@@ -163,9 +197,9 @@ function main() {
         const truststore = path.join(work, 'pem-holder.p12');
         keytool('work-pass', ['-importcert', '-noprompt', '-keystore', truststore, '-storetype', 'PKCS12', '-alias', 'pem', '-file', file]);
         const held = inspectJson(truststore, 'work-pass');
-        expected = { file: entry.file, certificates: held.entries[0].certificates };
+        expected = { file: entry.file, certificates: /** @type {{ certificates: unknown[] }} */ (held.entries[0]).certificates };
       } else {
-        expected = inspectJson(file, entry.password);
+        expected = inspectJson(file, /** @type {string} */ (entry.password)); // every keystore of the corpus has one
       }
       writeFileSync(path.join(expectedDir, `${entry.file}.json`), JSON.stringify(expected, null, 2) + '\n');
     }

@@ -18,7 +18,12 @@ const list = JSON.parse(readFileSync(path.join(root, 'test/structure/layers.json
 const WIDTH = 116;
 const NAME = 22;
 
-/** `name` in a column, then the text wrapped to WIDTH with continuation lines under the text. */
+/**
+ * `name` in a column, then the text wrapped to WIDTH with continuation lines under the text.
+ * @param {string} indent
+ * @param {string} name
+ * @param {string} text
+ */
 function entry(indent, name, text) {
   const lines = [];
   let line = `${indent}${name}`.padEnd(NAME) + ' ';
@@ -42,7 +47,7 @@ function entry(indent, name, text) {
 
 export function renderLayout() {
   const out = ['```', 'source/               layers, top to bottom: a folder imports its own layer or lower ones, never higher'];
-  list.layers.forEach((layer, i) => {
+  list.layers.forEach((/** @type {{ name: string; independent?: boolean; members: Record<string, string> }} */ layer, /** @type {number} */ i) => {
     const note = layer.independent ? ' (independent: neither imports the other)' : '';
     out.push(`  ${i + 1}. ${layer.name}${note}`);
     for (const [member, holds] of Object.entries(layer.members)) {

@@ -1,11 +1,13 @@
 // `npm start`: build the bundle when it is missing or older than the sources, then open the wizard on a sandbox
 // home (.sandbox/home, created at first use) unless EI_HOME is set. Arguments after `--` go to the tool instead.
+// @ts-check
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const bundle = 'dist/ei-keystore.mjs';
 
+/** The newest modification time (ms) of any file under `dir`. @param {string} dir */
 function newest(dir) {
   let time = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

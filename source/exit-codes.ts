@@ -16,8 +16,6 @@ export const EXIT = {
   hungUp: 129,
 } as const;
 
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
 /** The signals a running change finishes (or rolls back) first, and the codes it then exits with. */
 export const SIGNAL_EXIT_CODES = { SIGINT: EXIT.interrupted, SIGTERM: EXIT.terminated, SIGHUP: EXIT.hungUp } as const;
 

@@ -18,6 +18,13 @@ import path from 'node:path';
 import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import { transform } from 'esbuild';
 
+/** A section as the loader knows it: a chunk of the split bundle, whether it awaits at its top level, what it imports. */
+/** @typedef {{ name: string; awaits: boolean; imports: string[] }} Section */
+/** A group: one script of section functions, compiled (and cached) together. */
+/** @typedef {{ name: string; script: string; sections: Section[] }} Group */
+/** A section's CommonJS code, as groupScript puts it in its group. */
+/** @typedef {{ name: string; code: string; awaits: boolean }} SectionSource */
+
 const BUNDLE_REQUIRE_LINE = /^import \{ createRequire as __eikCreateRequire \}[^\n]*\n/;
 const SCRIPT_START = '/*EIK-SCRIPT\n';
 const OFFSET_PLACEHOLDER = '__EIK_OFFSET__';
@@ -26,6 +33,7 @@ const OWN_GROUP_BYTES = 48 * 1024;
 /** A group larger than this, other than the entry's and the commands', is stored compressed. */
 const PACKED_GROUP_BYTES = 160 * 1024;
 
+/** @type {import('esbuild').TransformOptions} */
 const CONVERT_OPTIONS = {
   format: 'cjs',
   platform: 'node',
@@ -47,6 +55,9 @@ const CONVERT_OPTIONS = {
  * esbuild does not convert an ES module that awaits at its top level to CommonJS (Ink's chunk: yoga-layout awaits
  * its WebAssembly). Each such `await f(...)` becomes `__eikAwait(f(...))` for the conversion, and `await(...)`
  * after it: the section is then an async function, which the loader awaits before any section that imports it.
+ * @param {string} source
+ * @param {string} name
+ * @returns {Promise<{ code: string; awaits: boolean }>}
  */
 async function convertChunk(source, name) {
   let text = source;
@@ -56,10 +67,10 @@ async function convertChunk(source, name) {
       const converted = await transform(text, CONVERT_OPTIONS);
       return { code: awaits ? converted.code.replaceAll('__eikAwait(', 'await(') : converted.code, awaits };
     } catch (error) {
-      const problem = error.errors?.[0];
+      const problem = /** @type {{ errors?: import('esbuild').Message[] }} */ (error).errors?.[0];
       if (!problem || !/Top-level await/.test(problem.text) || !problem.location) throw error;
       const lines = text.split('\n');
-      const at = lines.slice(0, problem.location.line - 1).reduce((sum, line) => sum + line.length + 1, 0) + problem.location.column;
+      const at = lines.slice(0, problem.location.line - 1).reduce((/** @type {number} */ sum, line) => sum + line.length + 1, 0) + problem.location.column;
       text = wrapAwait(text, at, name);
       awaits = true;
     }
@@ -67,7 +78,12 @@ async function convertChunk(source, name) {
   throw new Error(`script-form: ${name} awaits at its top level more often than expected`);
 }
 
-/** `await callee(args)` at `at` as `__eikAwait(callee(args))`: a callee (names and dots, or import) and one call. */
+/**
+ * `await callee(args)` at `at` as `__eikAwait(callee(args))`: a callee (names and dots, or import) and one call.
+ * @param {string} text
+ * @param {number} at
+ * @param {string} name
+ */
 function wrapAwait(text, at, name) {
   const match = /^await\s+((?:[\w$]+\.)*[\w$]+)\s*\(/.exec(text.slice(at));
   if (!match) throw new Error(`script-form: ${name}: a top-level await of something other than a call: ${text.slice(at, at + 80)}`);
@@ -84,11 +100,15 @@ function wrapAwait(text, at, name) {
     else if (character === ')') depth--;
   }
   if (depth !== 0) throw new Error(`script-form: ${name}: an unbalanced top-level await`);
-  const callee = at + /^await\s+/.exec(text.slice(at))[0].length;
+  const callee = at + /** @type {RegExpExecArray} */ (/^await\s+/.exec(text.slice(at)))[0].length;
   return `${text.slice(0, at)}__eikAwait(${text.slice(callee, index)})${text.slice(index)}`;
 }
 
-/** A chunk of the ESM split bundle as the body of a CommonJS section: require() of built-ins, checked. */
+/**
+ * A chunk of the ESM split bundle as the body of a CommonJS section: require() of built-ins, checked.
+ * @param {string} chunkSource
+ * @param {string} name
+ */
 async function sectionCode(chunkSource, name) {
   if (!BUNDLE_REQUIRE_LINE.test(chunkSource)) throw new Error(`script-form: ${name} no longer starts with the createRequire banner of scripts/build.mjs`);
   const { code: converted, awaits } = await convertChunk(chunkSource.replace(BUNDLE_REQUIRE_LINE, ''), name);
@@ -97,7 +117,7 @@ async function sectionCode(chunkSource, name) {
   const code = converted
     .replace(/Promise\.resolve\(\)\.then\(\(\)=>__toESM\(require\("(\.\/[^"]+)"\)\)\)/g, (_whole, id) => `__eikImport(${JSON.stringify(id)}).then(__toESM)`)
     .replace(/\brequire\("(\.\/[^"]+)"\)/g, (_whole, id) => `__eikSection(${JSON.stringify(id)})`);
-  const foreign = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]).filter((id) => !isBuiltin(id));
+  const foreign = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => /** @type {string} */ (match[1])).filter((id) => !isBuiltin(id));
   if (foreign.length > 0) throw new Error(`script-form: the bundle requires modules that are not Node built-ins: ${[...new Set(foreign)].join(', ')}`);
   // Each `import path from 'node:path'` of the bundle became its own __toESM(require('node:path')), a copy of
   // every property of the module (44 of node:path, 20 of node:process: ~12 ms at each start). One per module is enough.
@@ -114,11 +134,12 @@ const LOADED_AT_START = new Set(['node:events', 'node:buffer', 'node:path', 'nod
  * each start loaded all of them, whatever the command. Each such binding becomes an object with a getter per
  * property the code reads from it, loading the built-in at the first read. Only where the binding is never
  * used but as `binding.property` (never passed or called as a whole): anything else keeps its require().
+ * @param {string} code
  */
 function lazyBuiltins(code) {
   const declaration = /([,\s;{(]|^)([A-Za-z_$][\w$]*)=(__eikBuiltinESM\(require\("(node:[\w/]+)"\)\)|require\("(node:[\w/]+)"\))(?=[,;])/g;
-  return code.replace(declaration, (whole, before, binding, load, esmId, plainId) => {
-    if (LOADED_AT_START.has(esmId ?? plainId)) return whole;
+  return code.replace(declaration, (/** @type {string} */ whole, /** @type {string} */ before, /** @type {string} */ binding, /** @type {string} */ load, /** @type {string | undefined} */ esmId, /** @type {string | undefined} */ plainId) => {
+    if (LOADED_AT_START.has(/** @type {string} */ (esmId ?? plainId))) return whole;
     const uses = [...code.matchAll(new RegExp(`(?<![\\w$.])${binding.replaceAll('$', '\\$')}(?![\\w$])(.?)([\\w$]*)`, 'g'))];
     // The declaration itself is one use (`binding=`, once); every other must be `binding.name`.
     const properties = new Set();
@@ -146,7 +167,10 @@ function __eikLazyBuiltin(load,names){
 }
 `;
 
-/** A group's script: a function of (__filename, __dirname, node's require) returning its sections' functions. */
+/**
+ * A group's script: a function of (__filename, __dirname, node's require) returning its sections' functions.
+ * @param {readonly SectionSource[]} sections
+ */
 function groupScript(sections) {
   const bodies = sections.map((section) => `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport,__eikSection){${section.code}\n}`);
   return `(function(__filename,__dirname,__eikNodeRequire){${GROUP_HELPERS}return{${bodies.join(',\n')}};})`;
@@ -156,9 +180,14 @@ function groupScript(sections) {
  * The split ESM bundle (esbuild outputFiles with splitting, and its metafile) as groups of CommonJS sections:
  * [{ name, script, sections: [{ name, awaits, imports }] }], the entry's group first. workingDir: esbuild's
  * absWorkingDir, to which the metafile's paths are relative.
+ * @param {readonly import('esbuild').OutputFile[]} outputFiles
+ * @param {import('esbuild').Metafile} metafile
+ * @param {string} workingDir
+ * @returns {Promise<Group[]>}
  */
 export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
-  const nameOf = (file) => path.basename(file, '.js');
+  const nameOf = (/** @type {string} */ file) => path.basename(file, '.js');
+  /** @type {Array<SectionSource & { imports: string[]; entry: boolean; bytes: number }>} */
   const chunks = [];
   for (const output of outputFiles) {
     const name = nameOf(output.path);
@@ -172,20 +201,23 @@ export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
   const entry = chunks.find((chunk) => chunk.entry);
   if (!entry || chunks.filter((chunk) => chunk.entry).length !== 1) throw new Error('script-form: the bundle must have one entry point, main.js (entryNames: \'main\')');
   // The entry and what it imports statically: what every start evaluates.
+  /** @type {Set<string>} */
   const start = new Set();
+  /** @param {string} name */
   const visit = (name) => {
     if (start.has(name)) return;
     start.add(name);
-    byName.get(name).imports.forEach(visit);
+    byName.get(name)?.imports.forEach(visit);
   };
   visit(entry.name);
-  const groupOf = (chunk) => (start.has(chunk.name) ? 'start' : chunk.bytes > OWN_GROUP_BYTES ? chunk.name : 'commands');
-  for (const name of start) if (byName.get(name).awaits) throw new Error(`script-form: ${name}, which every start evaluates, awaits at its top level`);
+  const groupOf = (/** @type {{ name: string; bytes: number }} */ chunk) => (start.has(chunk.name) ? 'start' : chunk.bytes > OWN_GROUP_BYTES ? chunk.name : 'commands');
+  for (const name of start) if (byName.get(name)?.awaits) throw new Error(`script-form: ${name}, which every start evaluates, awaits at its top level`);
+  /** @type {Map<string, typeof chunks>} */
   const groups = new Map();
   for (const chunk of [entry, ...chunks.filter((chunk) => chunk !== entry)]) {
     const group = groupOf(chunk);
     if (!groups.has(group)) groups.set(group, []);
-    groups.get(group).push(chunk);
+    groups.get(group)?.push(chunk);
   }
   return [...groups].map(([name, sections]) => ({
     name,
@@ -241,7 +273,20 @@ function sectionImport(id, importers = new Set()) {
 `;
 }
 
-/** The SECTIONS table: [name, group, awaits, imports] per section. */
+/**
+ * The entry's section: the first of the first group (groupsFromSplitBundle puts the entry's group first).
+ * @param {readonly Group[]} groups
+ */
+function entrySection(groups) {
+  const section = groups[0]?.sections[0];
+  if (!section) throw new Error('script-form: no groups, or a group without sections');
+  return section;
+}
+
+/**
+ * The SECTIONS table: [name, group, awaits, imports] per section.
+ * @param {readonly Group[]} groups
+ */
 function sectionsTable(groups) {
   return JSON.stringify(groups.flatMap((group) => group.sections.map((section) => [section.name, group.name, section.awaits, section.imports])));
 }
@@ -253,6 +298,7 @@ function sectionsTable(groups) {
  * a temporary file and a rename. It is only a speed-up: a cache folder or file that is not the user's own and
  * private, or anything that fails, means no cache; V8 itself rejects cached data made by another V8 or with other
  * flags. EI_KEYSTORE_CODE_CACHE=off turns it off.
+ * @param {{ hash: string; escape: string; groups: ReadonlyArray<Group & { stored: string; packed: boolean }> }} loader
  */
 function loaderSource({ hash, escape, groups }) {
   return `// ei-keystore: this file is a loader followed by the tool itself, groups of script in the comment at the end.
@@ -366,11 +412,14 @@ if (cacheFile) {
   });
 }
 ${runtimeSource()}
-sectionRequire('./${groups[0].sections[0].name}');
+sectionRequire('./${entrySection(groups).name}');
 `;
 }
 
-/** `*<escape>/` for each `*` + `/` of the scripts: a control character none of them holds. */
+/**
+ * `*<escape>/` for each `*` + `/` of the scripts: a control character none of them holds.
+ * @param {readonly string[]} scripts
+ */
 function escapeFor(scripts) {
   const escape = [...Array(18).keys()].map((index) => String.fromCharCode(14 + index)).find((character) => scripts.every((script) => !script.includes(character)));
   if (!escape) throw new Error('script-form: every control character from 0x0e to 0x1f occurs in the script; none is left to escape `*/` with');
@@ -380,6 +429,7 @@ function escapeFor(scripts) {
 /**
  * dist/ei-keystore.mjs: the loader, then the groups in one comment. `groups` as groupsFromSplitBundle makes them,
  * or a plain CommonJS script (one section, one group).
+ * @param {readonly Group[] | string} groupsOrScript
  */
 export function moduleFromScript(groupsOrScript) {
   const groups = typeof groupsOrScript === 'string' ? [{ name: 'start', script: groupScript([{ name: 'main', code: groupsOrScript, awaits: false }]), sections: [{ name: 'main', awaits: false, imports: [] }] }] : groupsOrScript;
@@ -402,7 +452,11 @@ export function moduleFromScript(groupsOrScript) {
   return `${head.replace(OFFSET_PLACEHOLDER, offset)}${stored.map((group) => group.stored).join('')}*/\n`;
 }
 
-/** The groups inside a .mjs that moduleFromScript made: [{ name, script, sections }] (the executable is made of them). */
+/**
+ * The groups inside a .mjs that moduleFromScript made: [{ name, script, sections }] (the executable is made of them).
+ * @param {string} moduleText
+ * @returns {Group[]}
+ */
 export function groupsFromModule(moduleText) {
   const start = moduleText.indexOf(SCRIPT_START);
   const head = start < 0 ? '' : moduleText.slice(0, start);
@@ -410,10 +464,13 @@ export function groupsFromModule(moduleText) {
   const sections = /^const SECTIONS = (.*);$/m.exec(head);
   const stored = /^const GROUPS = (.*);$/m.exec(head);
   if (!escaped || !sections || !stored) throw new Error('script-form: this .mjs does not hold the script (was it made by scripts/build.mjs?)');
-  const escape = JSON.parse(escaped[1]);
-  const table = JSON.parse(sections[1]);
+  const escape = JSON.parse(/** @type {string} */ (escaped[1]));
+  /** @type {Array<[section: string, group: string, awaits: boolean, imports: string[]]>} */
+  const table = JSON.parse(/** @type {string} */ (sections[1]));
   let offset = start + SCRIPT_START.length;
-  return Object.entries(JSON.parse(stored[1])).map(([name, [length, packed]]) => {
+  /** @type {Record<string, [length: number, packed: boolean]>} */
+  const storedGroups = JSON.parse(/** @type {string} */ (stored[1]));
+  return Object.entries(storedGroups).map(([name, [length, packed]]) => {
     const text = moduleText.slice(offset, offset + length);
     offset += length;
     const script = packed ? brotliDecompressSync(Buffer.from(text, 'base64')).toString('latin1') : text.replaceAll(escape, '*/');
@@ -421,17 +478,22 @@ export function groupsFromModule(moduleText) {
   });
 }
 
-/** All the code inside a .mjs that moduleFromScript made, the groups one after the other (for checks). */
+/**
+ * All the code inside a .mjs that moduleFromScript made, the groups one after the other (for checks).
+ * @param {string} moduleText
+ */
 export function scriptFromModule(moduleText) {
   const groups = groupsFromModule(moduleText);
   // A single plain script given to moduleFromScript comes back as it was.
-  const plain = groups.length === 1 && groups[0].sections.length === 1 && /^\(function\(__filename,__dirname,__eikNodeRequire\)\{[\s\S]*?return\{"main":function\(exports,require,module,__eikImport,__eikSection\)\{([\s\S]*)\n\}\};\}\)$/.exec(groups[0].script);
+  const only = groups[0];
+  const plain = groups.length === 1 && only !== undefined && only.sections.length === 1 && /^\(function\(__filename,__dirname,__eikNodeRequire\)\{[\s\S]*?return\{"main":function\(exports,require,module,__eikImport,__eikSection\)\{([\s\S]*)\n\}\};\}\)$/.exec(only.script);
   return plain ? plain[1] : groups.map((group) => group.script).join('\n');
 }
 
 /**
  * The one executable's CommonJS script: the groups as functions of one script (Node's useCodeCache compiles it
  * once, at build time), evaluated as the .mjs evaluates them.
+ * @param {readonly Group[]} groups
  */
 export function executableScript(groups) {
   return `const nodeRequire = require;
@@ -441,7 +503,7 @@ ${groups.map((group) => `${JSON.stringify(group.name)}: () => ${eagerSections(gr
 };
 const loadGroup = (group) => GROUPS[group]()(__filename, __dirname, nodeRequire);
 ${runtimeSource()}
-sectionRequire('./${groups[0].sections[0].name}');
+sectionRequire('./${entrySection(groups).name}');
 `;
 }
 
@@ -449,6 +511,7 @@ sectionRequire('./${groups[0].sections[0].name}');
  * The group's script with each section's function in parentheses, which V8 compiles with the script instead of
  * at its first call: useCodeCache caches what was compiled at build time, so without them every section would be
  * compiled from its source at each start of the executable.
+ * @param {Group} group
  */
 function eagerSections(group) {
   let script = group.script;

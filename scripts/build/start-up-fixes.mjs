@@ -20,7 +20,12 @@ const WASM_BYTES_NATIVE = 'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"
 const EMOJI_TEST = 'if (rgiEmojiRegex.test(segment) ||';
 const EMOJI_TEST_GUARDED = 'if ((/[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\p{Emoji_Modifier}\\u20E3]/u.test(segment) && rgiEmojiRegex.test(segment)) ||';
 
-/** `source` with each of `replacements` ([from, to]) made exactly once, or an error naming the file to check. */
+/**
+ * `source` with each of `replacements` ([from, to]) made exactly once, or an error naming the file to check.
+ * @param {string} source
+ * @param {string} file
+ * @param {ReadonlyArray<[string, string]>} replacements
+ */
 function replacedOnce(source, file, replacements) {
   let result = source;
   for (const [from, to] of replacements) {
@@ -30,6 +35,10 @@ function replacedOnce(source, file, replacements) {
   return result;
 }
 
+/**
+ * @param {string} root the repository
+ * @returns {import('esbuild').Plugin}
+ */
 export function startUpFixes(root) {
   return {
     name: 'start-up-fixes',

@@ -17,7 +17,6 @@ import type { Answers, AnswersFor, KeystoreRole, SecretRef } from './types.js';
 import { validateAnswers } from './validate.js';
 
 export { serializeAnswers } from './serialize.js';
-export type { KeystoreSecrets, ResolvedSecrets, TruststoreSecrets } from './secret-fields.js';
 
 
 export interface LoadedAnswers<P extends KeystoreRole> {

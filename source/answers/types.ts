@@ -16,7 +16,6 @@ export type SecretRef = { env: string } | { file: string } | { literal: string }
 
 export type StoreType = 'JKS' | 'PKCS12';
 export type KeystoreSource = 'generate' | 'existing' | 'csr' | 'ca-reply';
-export type TruststoreSource = 'copy-current' | 'existing';
 
 /** `[keystore.generate]`: a new key pair and self-signed certificate. */
 export interface GenerateAnswers {

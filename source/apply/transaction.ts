@@ -12,8 +12,8 @@ import { rollBack, type RunState } from './rollback.js';
 import { directoryOwner, readCurrent, resolveWriteTarget, runningAsRoot, sha256 } from './targets.js';
 import { TransactionFailed } from './transaction-error.js';
 
-export type { FileWrite, ExpectedFile, StagedFile, TransactionOptions, TransactionResult } from './changes.js';
-export { TRANSACTION_STEPS, type StepName, type FaultPlan, type FaultPoint } from './faults.js';
+export type { FileWrite, TransactionOptions, TransactionResult } from './changes.js';
+export { TRANSACTION_STEPS } from './faults.js';
 
 /**
  * The only way ei-keystore writes to a home: lock, check, back up, stage every file under a temporary name,

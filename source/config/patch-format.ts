@@ -1,17 +1,8 @@
 /** How the patcher writes values and keys: TOML 1.0 literals that every TOML 1.0 reader parses back exactly. */
 import { UserError } from '../errors.js';
+import { hasUnpairedSurrogate, tomlBasicString } from '../toml-string.js';
 
 export type TomlScalar = string | number | boolean;
-
-const NAMED_ESCAPES: Readonly<Record<number, string>> = {
-  0x08: '\\b',
-  0x09: '\\t',
-  0x0a: '\\n',
-  0x0c: '\\f',
-  0x0d: '\\r',
-  0x22: '\\"',
-  0x5c: '\\\\',
-};
 
 const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
@@ -28,33 +19,14 @@ function named(what: Naming): string {
  * then, so that naming costs nothing when all is well.
  */
 export function basicString(value: string, what: Naming): string {
-  const parts: string[] = ['"'];
-  let plainFrom = 0;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
-    let escaped: string | undefined;
-    if (code < 0x20 || code === 0x22 || code === 0x5c || code === 0x7f) {
-      escaped = NAMED_ESCAPES[code] ?? `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
-    } else if (code >= 0xd800 && code <= 0xdfff) {
-      const next = value.charCodeAt(i + 1);
-      const paired = code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
-      if (!paired) {
-        throw new UserError(
-          `The value for ${named(what)} contains a broken Unicode character (an unpaired surrogate) that a TOML file ` +
-            'cannot hold. Enter it again.',
-          'bad-input',
-        );
-      }
-      i++;
-      continue;
-    }
-    if (escaped !== undefined) {
-      parts.push(value.slice(plainFrom, i), escaped);
-      plainFrom = i + 1;
-    }
+  if (hasUnpairedSurrogate(value)) {
+    throw new UserError(
+      `The value for ${named(what)} contains a broken Unicode character (an unpaired surrogate) that a TOML file ` +
+        'cannot hold. Enter it again.',
+      'bad-input',
+    );
   }
-  parts.push(value.slice(plainFrom), '"');
-  return parts.join('');
+  return tomlBasicString(value);
 }
 
 export function formatValue(value: TomlScalar, what: Naming): string {

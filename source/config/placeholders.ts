@@ -42,10 +42,6 @@ export function tokenize(value: string): Token[] {
   return tokens;
 }
 
-export function hasPlaceholder(value: string, kind?: PlaceholderKind): boolean {
-  return tokenize(value).some((token) => (kind ? token.kind === kind : token.kind !== 'text'));
-}
-
 /** A raw configuration value for a dotted key, or undefined when no source has it. */
 export type RefLookup = (key: string) => unknown;
 

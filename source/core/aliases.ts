@@ -6,11 +6,3 @@ export function aliasFromSubject(subject: string): string {
   const cn = /(?:^|,\s*)CN=((?:\\.|[^,])+)/.exec(subject)?.[1] ?? '';
   return cn.replace(/\\(.)/g, '$1').toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 64) || 'certificate';
 }
-
-/** `wanted`, or `wanted-2`, `wanted-3`, ... : the first not in `taken` (compared without case). */
-export function uniqueAlias(wanted: string, taken: ReadonlySet<string>): string {
-  const base = wanted.toLowerCase();
-  let alias = base;
-  for (let n = 2; taken.has(alias); n++) alias = `${base}-${n}`;
-  return alias;
-}

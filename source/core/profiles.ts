@@ -47,7 +47,6 @@ export interface Profile {
 }
 
 export const SECURITY_DIR = 'repository/resources/security';
-export const KEYSTORE_ROLES: readonly KeystoreRole[] = ['primary', 'internal', 'truststore'];
 export const PROFILE_IDS: readonly ProfileId[] = ['ei-7', 'mi-1.1', 'mi-1.2', 'mi-4'];
 
 const SHIPPED_KEYSTORE = 'wso2carbon.jks';
@@ -137,10 +136,6 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     tablesIgnored: [{ table: TLS, reason: 'Micro Integrator 4 reads [keystore.primary]; [keystore.tls] is ignored' }],
   },
 };
-
-export function profileFor(id: ProfileId): Profile {
-  return PROFILES[id];
-}
 
 export function isProfileId(value: string): value is ProfileId {
   return (PROFILE_IDS as readonly string[]).includes(value);

@@ -30,8 +30,3 @@ export async function checkServer(address: ServerAddress, anchors: TrustAnchor[]
   const { chain, ...connection } = presented;
   return { address, name, connection, chain, judgement: judgeTlsChain({ presented: chain, anchors, host: name, port: address.port, now: options.now }) };
 }
-
-/** The verdict judged again against other anchors (the truststore as it will be), without connecting again. */
-export function rejudge(check: ServerCheck, anchors: TrustAnchor[], now: Date): TlsJudgement {
-  return judgeTlsChain({ presented: check.chain, anchors, host: check.name, port: check.address.port, now });
-}

@@ -99,7 +99,3 @@ function codeRank(code: FindingCode): number {
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level] || codeRank(a.code) - codeRank(b.code));
 }
-
-export function worstLevel(findings: readonly Finding[]): FindingLevel | undefined {
-  return sortFindings([...findings])[0]?.level;
-}

@@ -1,15 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repositoryRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The built tool, as users run it (`npm test` builds it first). */
 export const BUNDLE = path.join(repositoryRoot, 'dist', 'ei-keystore.mjs');
-
-export function bundleBuilt(): boolean {
-  return existsSync(BUNDLE);
-}
 
 export interface BundleRun {
   code: number | null;

@@ -4,9 +4,9 @@ import { HARDEN_PROCEDURE } from './harden-fields.js';
 import type { Field, FieldContext, FieldValue, FieldValues, ProcedureDefinition } from './types.js';
 
 export type * from './types.js';
-export { keystoreAnswersFrom, truststoreAnswersFrom, dnameFrom } from './to-answers.js';
+export { keystoreAnswersFrom, truststoreAnswersFrom } from './to-answers.js';
 export { PRIMARY_PROCEDURE, INTERNAL_PROCEDURE, TRUSTSTORE_PROCEDURE, HARDEN_PROCEDURE };
-export { hardenAnswersFrom, keyLabel } from './harden-fields.js';
+export { hardenAnswersFrom } from './harden-fields.js';
 
 export const PROCEDURE_DEFINITIONS: Readonly<Record<ProcedureDefinition['id'], ProcedureDefinition>> = {
   primary: PRIMARY_PROCEDURE,

@@ -2,7 +2,6 @@ import type { Field, FieldContext, ProcedureDefinition } from './types.js';
 import {
   SHIPPED_PASSWORD,
   shippedPasswordWarning,
-  splitList,
   text,
   validAlias,
   validCountry,
@@ -361,4 +360,3 @@ export const INTERNAL_PROCEDURE: ProcedureDefinition = {
   fields: keystoreFields('internal'),
 };
 
-export { splitList };

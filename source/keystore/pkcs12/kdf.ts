@@ -28,10 +28,6 @@ const BLOCK_BYTES: Record<string, number> = {
   'sha512-256': 128,
 };
 
-export function isKdfHash(hash: string): boolean {
-  return hash in BLOCK_BYTES;
-}
-
 /**
  * The password as the KDF wants it: big-endian UTF-16 with a two-byte terminator. Java and OpenSSL both do
  * this; `nullPassword` gives the zero-length form OpenSSL uses when it was given no password at all.

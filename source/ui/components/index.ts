@@ -1,14 +1,11 @@
 // The reusable pieces of the wizard's Ink UI. Screens import from here.
-export { TextInput, type TextInputProps } from './text-input/text-input.js';
-export { PasswordInput, type PasswordInputProps } from './password-input/password-input.js';
-export { Select, type SelectProps } from './select/select.js';
-export type { SelectOption } from './select/use-select.js';
-export { Confirm, type ConfirmProps } from './confirm/confirm.js';
-export { ScrollView, type ScrollViewProps } from './scroll-view/scroll-view.js';
-export { StepList, type StepListProps, type Step, type StepState } from './step-list/step-list.js';
-export { Header, type HeaderProps } from './header/header.js';
-export { KeyHints, type KeyHintsProps } from './key-hints/key-hints.js';
-export type { KeyHint } from './key-hints/fit-hints.js';
-export { useKeys, type KeyHandler, type KeyResult } from './keys/use-keys.js';
-export { decodeKeys, type Keystroke, type SpecialKey } from './keys/decode-keys.js';
+export { TextInput } from './text-input/text-input.js';
+export { PasswordInput } from './password-input/password-input.js';
+export { Select } from './select/select.js';
+export { Confirm } from './confirm/confirm.js';
+export { ScrollView } from './scroll-view/scroll-view.js';
+export { StepList } from './step-list/step-list.js';
+export { Header } from './header/header.js';
+export { KeyHints } from './key-hints/key-hints.js';
+export { useKeys } from './keys/use-keys.js';
 export { symbols } from './shared/symbols.js';

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useWidth } from '../shared/use-width.js';
+import { useWidth } from '../../terminal/terminal-size.js';
 
 export type HeaderProps = {
   readonly title: string;

@@ -1,6 +1,6 @@
 import { Fragment } from 'react';
 import { Text } from 'ink';
-import { useWidth } from '../shared/use-width.js';
+import { useWidth } from '../../terminal/terminal-size.js';
 import { fitHints, hintSeparator, type KeyHint } from './fit-hints.js';
 
 export type KeyHintsProps = {

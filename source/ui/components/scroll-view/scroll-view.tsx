@@ -1,5 +1,5 @@
 import { Box, Text, type TextProps } from 'ink';
-import { useWidth } from '../shared/use-width.js';
+import { useWidth } from '../../terminal/terminal-size.js';
 import { plainLine } from './plain-line.js';
 import { positionLabel } from './reducer.js';
 import { useScrollView, type UseScrollViewOptions } from './use-scroll-view.js';

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { symbols } from '../shared/symbols.js';
-import { useWidth } from '../shared/use-width.js';
+import { useWidth } from '../../terminal/terminal-size.js';
 import { defaultLimit, useSelect, type UseSelectOptions } from './use-select.js';
 
 export type SelectProps<T> = UseSelectOptions<T> & {

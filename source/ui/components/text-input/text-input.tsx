@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { useWidth } from '../shared/use-width.js';
+import { useWidth } from '../../terminal/terminal-size.js';
 import { visibleSlice, type TextInputState } from './reducer.js';
 import { useTextInput } from './use-text-input.js';
 
