@@ -1,7 +1,7 @@
-import { writeSync } from 'node:fs';
 import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './cli/context.js';
 import { processContext, withStdout } from './cli/context.js';
+import { directOutput, outputFor } from './cli/direct-output.js';
 import { MAIN_HELP } from './cli/help.js';
 import { printableLines } from './core/printable.js';
 import { isUserError, UserError } from './errors.js';
@@ -88,25 +88,6 @@ function fixedOutput(first: string | undefined): string | undefined {
 }
 
 /**
- * `text` written to stdout's file descriptor itself, not through process.stdout: creating that stream loads
- * Node's stream (and, on a pipe, net) modules, ~15 ms, a third of what `--version` costs beyond Node's own start.
- * A reader that went away ends it quietly, as quietOnClosedPipe does; a pipe that would block (non-blocking and
- * full) gets the rest through process.stdout, which waits.
- */
-function writeToStdoutDirectly(text: string): void {
-  let rest = Buffer.from(text);
-  try {
-    while (rest.length > 0) rest = rest.subarray(writeSync(1, rest));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EPIPE') return;
-    if (code !== 'EAGAIN') throw error;
-    quietOnClosedPipe(process.stdout);
-    process.stdout.write(rest);
-  }
-}
-
-/**
  * A reader that goes away (`inspect --json | head`, a closed SSH channel) is not an error: once stdout or stderr
  * reports EPIPE, further writes to it are dropped, so the command ends as it would have, quietly, with no stack
  * trace (and a change in progress still finishes or rolls back).
@@ -118,16 +99,28 @@ export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/** The stream, once, with quietOnClosedPipe. */
+function quietStream(stream: () => NodeJS.WriteStream): () => NodeJS.WriteStream {
+  let made: NodeJS.WriteStream | undefined;
+  return () => {
+    if (!made) {
+      made = stream();
+      quietOnClosedPipe(made);
+    }
+    return made;
+  };
+}
+
 export async function main(): Promise<void> {
   const fixed = fixedOutput(process.argv[2]);
   if (fixed !== undefined) {
-    writeToStdoutDirectly(fixed);
+    // Not through process.stdout even on a terminal: creating that stream loads Node's stream (and, on a pipe,
+    // net) modules, ~15 ms, a third of what `--version` costs beyond Node's own start.
+    directOutput(1, quietStream(() => process.stdout)).write(fixed);
     process.exitCode = EXIT.ok;
     return;
   }
-  quietOnClosedPipe(process.stdout);
-  quietOnClosedPipe(process.stderr);
-  const context = processContext();
+  const context = processContext(outputFor(1, quietStream(() => process.stdout)), outputFor(2, quietStream(() => process.stderr)));
   let code: number;
   try {
     code = await runCli(process.argv.slice(2), context);
