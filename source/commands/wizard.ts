@@ -42,27 +42,6 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
       'no-terminal',
     );
   }
-  // Screen readers read line-by-line prompts far better than a redrawn screen (Ink's own switch for them is
-  // INK_SCREEN_READER=true).
-  const plain =
-    values.plain ||
-    context.env.TERM === 'dumb' ||
-    context.env.INK_SCREEN_READER === 'true' ||
-    (stdout.columns ?? 80) < MIN_COLUMNS ||
-    (stdout.rows ?? 24) < MIN_ROWS;
-  let inkWizard: Promise<typeof import('../ui/run-ink-wizard.js')> | undefined;
-  if (!plain) {
-    // chalk reads NO_COLOR only through FORCE_COLOR, and only when it loads: set it before Ink does.
-    if (context.env.NO_COLOR !== undefined && context.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
-    // A terminal is attached (checked above). With CI set, Ink draws nothing until it exits: an interactive session
-    // inside a CI-flavoured environment (a CI job's debug shell, a test) would sit on a blank screen.
-    for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
-    // Ink starts loading now, while the home is read: yoga-layout compiles its WebAssembly off the main thread,
-    // which then reads the home instead of waiting for it (the wizard's first frame, README "Performance").
-    inkWizard = import('../ui/run-ink-wizard.js');
-    // Awaited below; a run that ends before (an error about the home) must not leave it unhandled.
-    inkWizard.catch(() => undefined);
-  }
   let home = values.home;
   let sandbox = false;
   if (values.sandbox) {
@@ -71,6 +50,14 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
     home = made.home;
     sandbox = true;
   }
+  // Screen readers read line-by-line prompts far better than a redrawn screen (Ink's own switch for them is
+  // INK_SCREEN_READER=true).
+  const plain =
+    values.plain ||
+    context.env.TERM === 'dumb' ||
+    context.env.INK_SCREEN_READER === 'true' ||
+    (stdout.columns ?? 80) < MIN_COLUMNS ||
+    (stdout.rows ?? 24) < MIN_ROWS;
   const dryRun = Boolean(values['dry-run']);
   const vaultPassword = await askVaultPassword(home, context);
   const session: WizardSessionOptions = {
@@ -99,7 +86,12 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
       throw error;
     }
   }
-  const { runInkWizard } = await (inkWizard ?? import('../ui/run-ink-wizard.js'));
+  // chalk reads NO_COLOR only through FORCE_COLOR, and only when it loads: set it before Ink does.
+  if (context.env.NO_COLOR !== undefined && context.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
+  // A terminal is attached (checked above). With CI set, Ink draws nothing until it exits: an interactive session
+  // inside a CI-flavoured environment (a CI job's debug shell, a test) would sit on a blank screen.
+  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
+  const { runInkWizard } = await import('../ui/run-ink-wizard.js');
   return runInkWizard({ ...session, stdin: context.stdin, stdout, stderr: context.stderr as NodeJS.WriteStream });
 }
 
