@@ -99,28 +99,43 @@ export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-/** The stream, once, with quietOnClosedPipe. */
-function quietStream(stream: () => NodeJS.WriteStream): () => NodeJS.WriteStream {
-  let made: NodeJS.WriteStream | undefined;
-  return () => {
-    if (!made) {
-      made = stream();
-      quietOnClosedPipe(made);
-    }
-    return made;
-  };
+/**
+ * process.stdout or process.stderr gets quietOnClosedPipe when it is first made, by whoever makes it (a command
+ * writing to a terminal, Node printing a warning, the apply guard), without making it before: over a pipe that
+ * costs the net and stream modules (cli/direct-output.ts).
+ */
+function quietWhenMade(name: 'stdout' | 'stderr'): void {
+  const made = Object.getOwnPropertyDescriptor(process, name);
+  if (!made?.get || !made.configurable) {
+    quietOnClosedPipe(process[name]);
+    return;
+  }
+  let stream: NodeJS.WriteStream | undefined;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: made.enumerable,
+    get() {
+      if (!stream) {
+        stream = made.get!.call(process) as NodeJS.WriteStream;
+        quietOnClosedPipe(stream);
+      }
+      return stream;
+    },
+  });
 }
 
 export async function main(): Promise<void> {
+  quietWhenMade('stdout');
+  quietWhenMade('stderr');
   const fixed = fixedOutput(process.argv[2]);
   if (fixed !== undefined) {
     // Not through process.stdout even on a terminal: creating that stream loads Node's stream (and, on a pipe,
     // net) modules, ~15 ms, a third of what `--version` costs beyond Node's own start.
-    directOutput(1, quietStream(() => process.stdout)).write(fixed);
+    directOutput(1, () => process.stdout).write(fixed);
     process.exitCode = EXIT.ok;
     return;
   }
-  const context = processContext(outputFor(1, quietStream(() => process.stdout)), outputFor(2, quietStream(() => process.stderr)));
+  const context = processContext(outputFor(1, () => process.stdout), outputFor(2, () => process.stderr));
   let code: number;
   try {
     code = await runCli(process.argv.slice(2), context);
