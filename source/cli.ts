@@ -1,7 +1,7 @@
-import { writeSync } from 'node:fs';
 import packageJson from '../package.json' with { type: 'json' };
 import type { CommandContext } from './cli/context.js';
 import { processContext, withStdout } from './cli/context.js';
+import { directOutput, outputFor } from './cli/direct-output.js';
 import { MAIN_HELP } from './cli/help.js';
 import { printableLines } from './core/printable.js';
 import { isUserError, UserError } from './errors.js';
@@ -88,25 +88,6 @@ function fixedOutput(first: string | undefined): string | undefined {
 }
 
 /**
- * `text` written to stdout's file descriptor itself, not through process.stdout: creating that stream loads
- * Node's stream (and, on a pipe, net) modules, ~15 ms, a third of what `--version` costs beyond Node's own start.
- * A reader that went away ends it quietly, as quietOnClosedPipe does; a pipe that would block (non-blocking and
- * full) gets the rest through process.stdout, which waits.
- */
-function writeToStdoutDirectly(text: string): void {
-  let rest = Buffer.from(text);
-  try {
-    while (rest.length > 0) rest = rest.subarray(writeSync(1, rest));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EPIPE') return;
-    if (code !== 'EAGAIN') throw error;
-    quietOnClosedPipe(process.stdout);
-    process.stdout.write(rest);
-  }
-}
-
-/**
  * A reader that goes away (`inspect --json | head`, a closed SSH channel) is not an error: once stdout or stderr
  * reports EPIPE, further writes to it are dropped, so the command ends as it would have, quietly, with no stack
  * trace (and a change in progress still finishes or rolls back).
@@ -118,16 +99,43 @@ export function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/**
+ * process.stdout or process.stderr gets quietOnClosedPipe when it is first made, by whoever makes it (a command
+ * writing to a terminal, Node printing a warning, the apply guard), without making it before: over a pipe that
+ * costs the net and stream modules (cli/direct-output.ts).
+ */
+function quietWhenMade(name: 'stdout' | 'stderr'): void {
+  const made = Object.getOwnPropertyDescriptor(process, name);
+  if (!made?.get || !made.configurable) {
+    quietOnClosedPipe(process[name]);
+    return;
+  }
+  let stream: NodeJS.WriteStream | undefined;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: made.enumerable,
+    get() {
+      if (!stream) {
+        stream = made.get!.call(process) as NodeJS.WriteStream;
+        quietOnClosedPipe(stream);
+      }
+      return stream;
+    },
+  });
+}
+
 export async function main(): Promise<void> {
+  quietWhenMade('stdout');
+  quietWhenMade('stderr');
   const fixed = fixedOutput(process.argv[2]);
   if (fixed !== undefined) {
-    writeToStdoutDirectly(fixed);
+    // Not through process.stdout even on a terminal: creating that stream loads Node's stream (and, on a pipe,
+    // net) modules, ~15 ms, a third of what `--version` costs beyond Node's own start.
+    directOutput(1, () => process.stdout).write(fixed);
     process.exitCode = EXIT.ok;
     return;
   }
-  quietOnClosedPipe(process.stdout);
-  quietOnClosedPipe(process.stderr);
-  const context = processContext();
+  const context = processContext(outputFor(1, () => process.stdout), outputFor(2, () => process.stderr));
   let code: number;
   try {
     code = await runCli(process.argv.slice(2), context);

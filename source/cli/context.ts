@@ -8,7 +8,8 @@ export interface CommandContext {
   now: Date;
 }
 
-export function processContext(): CommandContext {
+/** stdout and stderr: Node's streams unless given (cli.ts gives direct writers for pipes and files). */
+export function processContext(stdout: CommandContext['stdout'] = process.stdout, stderr: CommandContext['stderr'] = process.stderr): CommandContext {
   return {
     env: process.env,
     cwd: process.cwd(),
@@ -17,8 +18,8 @@ export function processContext(): CommandContext {
     get stdin() {
       return process.stdin;
     },
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout,
+    stderr,
     now: new Date(),
   };
 }

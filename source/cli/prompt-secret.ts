@@ -1,5 +1,6 @@
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import type { CommandContext } from './context.js';
 
 /**
  * Reads a password from the terminal without echoing it (one '*' per character). Used by the plain commands;
@@ -48,18 +49,20 @@ export function promptSecret(question: string, input: NodeJS.ReadStream = proces
 
 /**
  * A password for a command: from the named environment variable, else a masked prompt on a terminal, else
- * an error saying how to pass it. Never from argv.
+ * an error saying how to pass it. Never from argv. `context.stdin` is read only for the prompt: creating
+ * process.stdin loads Node's stream modules, which a password from the environment does not need.
  */
-export async function obtainPassword(options: { envName?: string; what: string; env: NodeJS.ProcessEnv; stdin: NodeJS.ReadStream; stderr: NodeJS.WriteStream }): Promise<string> {
+export async function obtainPassword(options: { envName?: string; what: string; context: Pick<CommandContext, 'env' | 'stdin' | 'stderr'> }): Promise<string> {
+  const { context } = options;
   if (options.envName !== undefined) {
-    const value = options.env[options.envName];
+    const value = context.env[options.envName];
     if (value === undefined) {
       throw new UserError(`--password-env ${options.envName}: that environment variable is not set; export it first.`, 'env-unset');
     }
     return value;
   }
-  if (options.stdin.isTTY && options.stderr.isTTY) {
-    return promptSecret(`Password for ${options.what}: `, options.stdin, options.stderr);
+  if (context.stdin.isTTY && context.stderr.isTTY) {
+    return promptSecret(`Password for ${options.what}: `, context.stdin, context.stderr as NodeJS.WriteStream);
   }
   throw new UserError(
     `${options.what}: a password is needed and there is no terminal to ask on. Put it in an environment variable and pass its name: --password-env NAME`,

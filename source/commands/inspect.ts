@@ -28,9 +28,7 @@ export async function inspectCommand(args: string[], context: CommandContext): P
   const password = await obtainPassword({
     envName: values['password-env'],
     what: file,
-    env: context.env,
-    stdin: context.stdin,
-    stderr: context.stderr as NodeJS.WriteStream,
+    context,
   });
   const { keystore } = await openKeystoreFile(file, password);
   const described = describeKeystore(keystore, context.now);

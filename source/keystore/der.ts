@@ -74,10 +74,28 @@ export function expectTag(node: DerNode | undefined, tag: number, what: string):
   return node;
 }
 
+/**
+ * The dotted forms already read, by their DER bytes: a certificate names a few dozen OIDs (its algorithms, each
+ * name attribute, each extension) and a truststore holds ~150 certificates that name the same ones. Bounded in
+ * count and length, so that a hostile file of distinct or huge OIDs cannot grow it.
+ */
+const dottedOids = new Map<string, string>();
+const DOTTED_OIDS_KEPT = 512;
+
 /** Dotted form of an OBJECT IDENTIFIER's content. */
 export function derOid(node: DerNode): string {
   const bytes = derContent(expectTag(node, DER.OID, 'an object identifier'));
   if (bytes.length === 0) throw corrupt('an empty object identifier');
+  if (bytes.length > 32) return dottedOid(bytes);
+  const key = bytes.toString('latin1');
+  const known = dottedOids.get(key);
+  if (known !== undefined) return known;
+  const dotted = dottedOid(bytes);
+  if (dottedOids.size < DOTTED_OIDS_KEPT) dottedOids.set(key, dotted);
+  return dotted;
+}
+
+function dottedOid(bytes: Buffer): string {
   const parts: number[] = [];
   const first = bytes[0]!;
   let value = 0;

@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /**
  * Java's "modified UTF-8", the form of DataOutput.writeUTF / DataInput.readUTF that JKS and JCEKS use for
  * aliases and certificate types. It encodes UTF-16 code units one by one, so it differs from UTF-8 in two ways
@@ -25,6 +27,8 @@ export function encodeModifiedUtf8(text: string): Buffer {
  * that readUTF rejects (UTFDataFormatException), so that the caller can name the damaged field.
  */
 export function decodeModifiedUtf8(bytes: Uint8Array): string | undefined {
+  // Aliases are nearly always ASCII, where every byte is its own character: one native call instead of the loop.
+  if (isAscii(bytes)) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
   const units: number[] = [];
   let i = 0;
   while (i < bytes.length) {

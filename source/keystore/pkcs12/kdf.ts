@@ -1,17 +1,11 @@
 import * as crypto from 'node:crypto';
+import { digestOnce } from '../digest.js';
 
 /**
  * The PKCS#12 key derivation (RFC 7292, appendix B.2), used for the MAC key and for the old
  * pbeWithSHAAnd... ciphers. Written on node:crypto because Java's legacy files ask for 100,000 SHA-1 rounds,
  * which node-forge's pure-JavaScript hash takes several times longer to do.
  */
-/**
- * One digest of `data`. Node's one-shot crypto.hash (20.12 and later) costs less than half of createHash per
- * call, which is what an iterated hash is made of: files are allowed up to 5,000,000 rounds per operation.
- */
-const digestOnce: (hash: string, data: Buffer) => Buffer =
-  typeof crypto.hash === 'function' ? (hash, data) => crypto.hash(hash, data, 'buffer') : (hash, data) => crypto.createHash(hash).update(data).digest();
-
 export const PKCS12_KEY_MATERIAL = 1;
 export const PKCS12_IV = 2;
 export const PKCS12_MAC_KEY = 3;

@@ -81,6 +81,15 @@ function node(buffer: Buffer, offset: number, limit: number): DerNode {
   return read;
 }
 
+/**
+ * `list` when it has exactly `count` items. Indexing instead of `const [a, b, ...rest] =`: array destructuring
+ * runs the iterator protocol, which costs at every node of ~150 certificates read by code that is still cold.
+ */
+function exactly(list: DerNode[], count: number): DerNode[] {
+  sure(list.length === count);
+  return list;
+}
+
 function children(parent: DerNode, tag?: number): DerNode[] {
   if (tag !== undefined) sure(parent.tag === tag);
   const list: DerNode[] = [];
@@ -102,25 +111,32 @@ function only(value: DerNode, tag: number): DerNode {
 function readFields(der: Buffer): DerCertificateFields {
   const certificate = node(der, 0, der.length);
   sure(certificate.end === der.length);
-  const [tbs, signatureAlgorithm, signature, ...rest] = children(certificate, DER.SEQUENCE);
-  sure(tbs !== undefined && signatureAlgorithm !== undefined && signature !== undefined && rest.length === 0);
-  checkSignatureParts(signatureAlgorithm!, signature!);
-  const fields = children(tbs!, DER.SEQUENCE);
+  const parts = exactly(children(certificate, DER.SEQUENCE), 3);
+  checkSignatureParts(parts[1]!, parts[2]!);
+  const fields = children(parts[0]!, DER.SEQUENCE);
   let version = 0;
   if (fields[0]?.tag === 0xa0) {
-    const [versionNode, ...more] = children(fields.shift()!);
-    sure(versionNode?.tag === DER.INTEGER && versionNode.end - versionNode.contentStart === 1 && more.length === 0);
-    version = der[versionNode!.contentStart]!;
+    const versionNode = exactly(children(fields.shift()!), 1)[0]!;
+    sure(versionNode.tag === DER.INTEGER && versionNode.end - versionNode.contentStart === 1);
+    version = der[versionNode.contentStart]!;
     sure(version <= 2);
   }
-  const [serial, innerAlgorithm, issuerNode, validity, subjectNode, spki, extensionsNode, ...extra] = fields;
+  const serial = fields[0];
+  const innerAlgorithm = fields[1];
+  const issuerNode = fields[2];
+  const validity = fields[3];
+  const subjectNode = fields[4];
+  const spki = fields[5];
+  const extensionsNode = fields[6];
   sure(serial?.tag === DER.INTEGER && serial.end > serial.contentStart && innerAlgorithm?.tag === DER.SEQUENCE);
   // Issuer/subject unique IDs (tags [1], [2]) are too rare to be worth handling.
-  sure(extra.length === 0 && (extensionsNode === undefined || (extensionsNode.tag === 0xa3 && version === 2)));
+  sure(fields.length <= 7 && (extensionsNode === undefined || (extensionsNode.tag === 0xa3 && version === 2)));
   const subjectLines = nameLines(subjectNode);
   const issuerLines = nameLines(issuerNode);
-  const [notBefore, notAfter, ...moreTimes] = children(validity!, DER.SEQUENCE);
-  sure(moreTimes.length === 0);
+  const times = children(validity!, DER.SEQUENCE);
+  sure(times.length <= 2);
+  const notBefore = times[0];
+  const notAfter = times[1];
   const extensions = extensionsNode ? readExtensions(extensionsNode) : new Map<string, DerNode>();
   return {
     subject: javaOrder(subjectLines),
@@ -136,8 +152,10 @@ function readFields(der: Buffer): DerCertificateFields {
 
 /** Only SEQUENCE { OID [, NULL] } and a whole-byte BIT STRING: forms OpenSSL re-encodes byte for byte. */
 function checkSignatureParts(algorithm: DerNode, signature: DerNode): void {
-  const [oid, parameters, ...more] = children(algorithm, DER.SEQUENCE);
-  sure(oid?.tag === DER.OID && more.length === 0);
+  const parts = children(algorithm, DER.SEQUENCE);
+  const oid = parts[0];
+  const parameters = parts[1];
+  sure(oid?.tag === DER.OID && parts.length <= 2);
   sure(parameters === undefined || (parameters.tag === DER.NULL && parameters.end === parameters.contentStart));
   sure(derOid(oid!) !== OID.rsassaPss); // RSASSA-PSS carries parameters
   sure(signature.tag === DER.BIT_STRING && signature.end > signature.contentStart && signature.buffer[signature.contentStart] === 0);
@@ -151,10 +169,12 @@ function nameLines(name: DerNode | undefined): string[] {
   return rdns.map((rdn) => {
     const attributes = children(rdn, DER.SET);
     sure(attributes.length === 1);
-    const [type, value, ...more] = children(attributes[0]!, DER.SEQUENCE);
-    sure(type?.tag === DER.OID && value !== undefined && more.length === 0 && STRING_TAGS.has(value!.tag));
-    const shortName = ATTRIBUTE_NAMES[derOid(type!)];
-    const text = derContent(value!).toString('latin1');
+    const pair = exactly(children(attributes[0]!, DER.SEQUENCE), 2);
+    const type = pair[0]!;
+    const value = pair[1]!;
+    sure(type.tag === DER.OID && STRING_TAGS.has(value.tag));
+    const shortName = ATTRIBUTE_NAMES[derOid(type)];
+    const text = derContent(value).toString('latin1');
     sure(shortName !== undefined && PLAIN_VALUE.test(text));
     // OpenSSL writes a comma in a value as "\,".
     return `${shortName}=${text.replaceAll(',', '\\,')}`;
@@ -184,10 +204,14 @@ function readTime(time: DerNode | undefined): Date {
 /** RSA, or EC on P-256/P-384 with an uncompressed point (see ec-point.ts); anything else goes to OpenSSL. */
 function publicKeyFields(spki: DerNode | undefined): Pick<DerCertificateFields, 'keyAlgorithm' | 'keySize' | 'curve'> {
   sure(spki !== undefined);
-  const [algorithm, bits, ...more] = children(spki!, DER.SEQUENCE);
-  sure(algorithm !== undefined && bits?.tag === DER.BIT_STRING && more.length === 0);
-  const [oid, parameters, ...moreParameters] = children(algorithm!, DER.SEQUENCE);
-  sure(oid?.tag === DER.OID && parameters !== undefined && moreParameters.length === 0);
+  const keyParts = exactly(children(spki!, DER.SEQUENCE), 2);
+  const algorithm = keyParts[0]!;
+  const bits = keyParts[1]!;
+  sure(bits.tag === DER.BIT_STRING);
+  const algorithmParts = exactly(children(algorithm, DER.SEQUENCE), 2);
+  const oid = algorithmParts[0]!;
+  const parameters = algorithmParts[1]!;
+  sure(oid.tag === DER.OID);
   sure(bits!.end > bits!.contentStart && der8(bits!, 0) === 0);
   const keyOid = derOid(oid!);
   if (keyOid === OID.ecPublicKey) {
@@ -203,10 +227,9 @@ function publicKeyFields(spki: DerNode | undefined): Pick<DerCertificateFields, 
 function rsaModulusBits(bits: DerNode): number {
   const key = node(bits.buffer, bits.contentStart + 1, bits.end);
   sure(key.end === bits.end);
-  const [modulus, exponent, ...moreKey] = children(key, DER.SEQUENCE);
-  sure(modulus !== undefined && exponent !== undefined && moreKey.length === 0);
-  const n = positiveInteger(modulus!);
-  positiveInteger(exponent!);
+  const numbers = exactly(children(key, DER.SEQUENCE), 2);
+  const n = positiveInteger(numbers[0]!);
+  positiveInteger(numbers[1]!);
   return (n.length - 1) * 8 + (32 - Math.clz32(n[0]!));
 }
 
@@ -226,10 +249,9 @@ function positiveInteger(integer: DerNode): Buffer {
 
 /** extnID -> extnValue (the OCTET STRING); a repeated extension is one OpenSSL treats as invalid. */
 function readExtensions(wrapper: DerNode): Map<string, DerNode> {
-  const [list, ...more] = children(wrapper);
-  sure(list !== undefined && more.length === 0);
+  const list = exactly(children(wrapper), 1)[0]!;
   const extensions = new Map<string, DerNode>();
-  for (const extension of children(list!, DER.SEQUENCE)) {
+  for (const extension of children(list, DER.SEQUENCE)) {
     const parts = children(extension, DER.SEQUENCE);
     const [oid] = parts;
     const value = parts[parts.length - 1];
@@ -285,9 +307,7 @@ function authorityKeyIdentifierPart(part: DerNode): void {
   if (part.tag === 0xa1) {
     for (const issuer of children(part)) {
       sure(issuer.tag === 0xa4);
-      const [name, ...more] = children(issuer);
-      sure(more.length === 0);
-      nameLines(name);
+      nameLines(exactly(children(issuer), 1)[0]);
     }
   } else {
     sure((part.tag === 0x80 || part.tag === 0x82) && part.end > part.contentStart);

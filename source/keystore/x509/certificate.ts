@@ -1,4 +1,5 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
+import { digestOnce } from '../digest.js';
 import { KeystoreError } from '../../errors.js';
 import { describeName } from './chain.js';
 import { readCertificateFields } from './certificate-der.js';
@@ -86,7 +87,7 @@ export function summarizeFromDer(der: Buffer): CertificateSummary | undefined {
     keySize: fields.keySize,
     curve: fields.curve,
     signatureAlgorithm: safeSignatureAlgorithm(der),
-    sha256: createHash('sha256').update(der).digest('hex').toUpperCase(),
+    sha256: digestOnce('sha256', der).toString('hex').toUpperCase(),
     subjectAltNames: fields.subjectAltNames,
     isCA: fields.isCA,
   };
