@@ -7,7 +7,7 @@ import { selfCommand, shellWord } from '../session/self-command.js';
 import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
 import { executePrepared } from '../procedures/execute.js';
-import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { readWizardSnapshot, type HomeSnapshot } from '../procedures/home-snapshot.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan, requestMessage } from '../procedures/plan-render.js';
 import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, statusOfFacts, wizardFactsWithStatus, type WizardSessionOptions } from '../session/session.js';
@@ -27,7 +27,7 @@ export interface PlainOptions extends WizardSessionOptions {
 export async function runPlain(options: PlainOptions): Promise<number> {
   // Everything said quotes text from the home's files (aliases, names, paths): control characters shown, never sent.
   const say = (line: string) => options.write(`${printableLines(line)}\n`);
-  const facts = await loadWizardHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}) });
+  const facts = await readWizardSnapshot({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}) });
   const report = await statusOfFacts(facts, { env: options.env, now: options.now, ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}) });
   say(`ei-keystore${options.sandbox ? ' (SANDBOX)' : ''}: ${facts.located.home}`);
   say(`${facts.profile.id}: ${facts.document.profileEvidence}`);
@@ -72,7 +72,7 @@ async function runHardenNext(options: PlainOptions, say: (line: string) => void,
   return runProcedure(PROCEDURE_DEFINITIONS.secrets, facts, wizardFacts, { ...options, ...(vaultPassword !== undefined ? { vaultPassword } : {}) }, say);
 }
 
-async function runProcedure(definition: ProcedureDefinition, facts: HomeFacts, wizardFacts: WizardFacts, options: PlainOptions, say: (line: string) => void): Promise<number> {
+async function runProcedure(definition: ProcedureDefinition, facts: HomeSnapshot, wizardFacts: WizardFacts, options: PlainOptions, say: (line: string) => void): Promise<number> {
   say('');
   say(`${definition.title}: ${definition.intro}`);
   const questionFacts = definition.id === 'truststore' ? { ...wizardFacts, truststoreEntries: await truststoreEntryFacts(facts) } : wizardFacts;

@@ -7,8 +7,8 @@ import { encodeDname, parseDname } from '../keystore/x509/dname.js';
 import { expiryState } from '../keystore/x509/certificate.js';
 import { readKeystore } from '../keystore/open.js';
 import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/x509/san.js';
-import { knownSecret, sha256Hex, fileBytesOrUndefined } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
+import { knownSecret, sha256Hex } from './current-keystore.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import { keyFromExistingKeystore } from './key-material.js';
 import { readCaReplyFile } from '../keystore/x509/ca-reply-file.js';
 
@@ -19,7 +19,7 @@ import { readCaReplyFile } from '../keystore/x509/ca-reply-file.js';
  * for an existing keystore, the same certificate.
  */
 export async function alreadyInPlace(options: {
-  facts: HomeFacts;
+  facts: HomeSnapshot;
   role: 'primary' | 'internal';
   answers: KeystoreAnswers;
   secrets: KeystoreSecrets;
@@ -87,7 +87,7 @@ export async function alreadyInPlace(options: {
   const truststore = facts.resolved.roles.truststore;
   const trustPassword = knownSecret(truststore.password);
   if (options.role === 'primary' && options.importCertificate !== false && trustPassword !== undefined) {
-    const bytes = await fileBytesOrUndefined(truststore.file, facts.located.home);
+    const bytes = facts.files.present(truststore.file);
     if (bytes) {
       try {
         const trusted = await readKeystore(bytes, trustPassword);

@@ -8,8 +8,8 @@ import { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { encodeKeystore } from '../keystore/write.js';
 import { checkGenerateAnswers, obtainKeyMaterial, type KeyMaterial } from './key-material.js';
-import { PRIVATE_KEY_MODE, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
+import { PRIVATE_KEY_MODE, sha256Hex } from './current-keystore.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import { alreadyInPlace } from './idempotence.js';
 import type { KeystoreExpectation, PlanAction, PreparedChange } from './prepared.js';
 import { prepareCsrRequest } from './csr-procedure.js';
@@ -25,7 +25,7 @@ import { newPasswordProblem } from '../core/password-rule.js';
  * the role's table at it. Everything is computed in memory; `apply` writes it in one transaction.
  */
 export async function prepareKeystoreProcedure(
-  facts: HomeFacts,
+  facts: HomeSnapshot,
   answers: PrimaryAnswers | InternalAnswers,
   secrets: KeystoreSecrets,
   options: { onProgress?: (message: string) => void } = {},
@@ -56,7 +56,7 @@ export async function prepareKeystoreProcedure(
   const configRelative = profile.configFile;
 
   refuseAnotherRolesFile(facts, role, target);
-  const existingTarget = await fileBytesOrUndefined(target, located.home);
+  const existingTarget = facts.files.present(target);
   const inPlace = await alreadyInPlace({
     facts,
     role,
@@ -91,7 +91,7 @@ export async function prepareKeystoreProcedure(
   options.onProgress?.(keystore.source === 'generate' ? 'Generating the key pair' : `Reading ${keystore.source === 'existing' ? keystore.existing.path : keystore.source === 'ca-reply' ? keystore.reply : ''}`);
   // A CA's reply completes the pending request's key; anything else comes from generate or an existing keystore.
   const reply: ReplyMaterial | undefined = keystore.source === 'ca-reply' ? await keyFromCaReply(facts, role, keystore.reply, secrets) : undefined;
-  const material: KeyMaterial = reply ? { privateKey: reply.privateKey, chain: reply.chain, origin: reply.origin, generated: false } : await obtainKeyMaterial(keystore, secrets, facts.now);
+  const material: KeyMaterial = reply ? { privateKey: reply.privateKey, chain: reply.chain, origin: reply.origin, generated: false } : await obtainKeyMaterial(keystore, secrets, facts.now, facts.files);
   const leaf = material.chain[0]!;
   const actions: PlanAction[] = [{ kind: material.generated ? 'generate' : 'take', what: material.origin }];
   if (reply) {
@@ -179,7 +179,7 @@ export async function prepareKeystoreProcedure(
   const expected: ExpectedFile[] = [{ path: located.config.path, sha256: facts.configSha256 }];
   for (const file of [...writes.map((write) => write.path), ...removals]) {
     if (file === located.config.path) continue;
-    const current = file === target ? existingTarget : await fileBytesOrUndefined(file, located.home);
+    const current = file === target ? existingTarget : facts.files.present(file);
     expected.push({ path: file, sha256: current ? sha256Hex(current) : null });
   }
   actions.push({ kind: 'backup', paths: [...writes.map((write) => write.path), ...removals] });

@@ -7,8 +7,8 @@ import { UserError } from '../errors.js';
 import { classifySecretValue, reencryptSecrets } from '../keystore/cipher-tool.js';
 import { encodeKeystore } from '../keystore/write.js';
 import type { FileWrite } from '../apply/changes.js';
-import { currentKeyPair, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
+import { currentKeyPair, sha256Hex } from './current-keystore.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import type { KeystoreExpectation, PlanAction } from './prepared.js';
 import type { RoleAfter } from './after-state.js';
 
@@ -27,7 +27,7 @@ export interface SecretsOutcome {
  * what to do; otherwise every secret would become undecryptable at the next start-up.
  */
 export async function guardSecrets(options: {
-  facts: HomeFacts;
+  facts: HomeSnapshot;
   procedure: 'primary' | 'internal';
   strategy: SecretsStrategy | undefined;
   newLeaf: Buffer;
@@ -72,20 +72,20 @@ export async function guardSecrets(options: {
     return keepOldKeyAsInternal(facts, outcome, encrypted);
   }
   // re-encrypt: decrypt with the key that encrypted them (the internal keystore's, today's), encrypt with the new certificate.
-  const old = await currentKeyPair(internal, 're-encrypt [secrets]', facts.located.home);
+  const old = await currentKeyPair(internal, 're-encrypt [secrets]', facts.files);
   const reencrypted = reencryptSecrets(Object.fromEntries(encrypted.map((alias) => [alias, values[alias]!])), old.privateKey, newLeaf);
   for (const alias of encrypted) outcome.changes.push({ table: ['secrets'], key: alias, value: reencrypted[alias]! });
   outcome.actions.push({ kind: 're-encrypt', aliases: encrypted });
   return outcome;
 }
 
-async function keepOldKeyAsInternal(facts: HomeFacts, outcome: SecretsOutcome, encrypted: string[]): Promise<SecretsOutcome> {
+async function keepOldKeyAsInternal(facts: HomeSnapshot, outcome: SecretsOutcome, encrypted: string[]): Promise<SecretsOutcome> {
   const primary = facts.resolved.roles.primary;
-  const old = await currentKeyPair(primary, 'keep the old key pair as the internal keystore', facts.located.home);
+  const old = await currentKeyPair(primary, 'keep the old key pair as the internal keystore', facts.files);
   const extension = old.format === 'PKCS12' ? '.p12' : '.jks';
   const bareName = `${path.basename(primary.file).replace(/\.[^.]+$/, '')}-internal${extension}`;
   const target = path.join(facts.located.home, facts.profile.securityDir, bareName);
-  if (await fileBytesOrUndefined(target, facts.located.home)) {
+  if (facts.files.present(target)) {
     throw new UserError(`To keep the old key as the internal keystore, ${target} would be written, but it already exists. Move it away and run again.`, 'file-exists');
   }
   const alias = old.entry.alias;

@@ -8,10 +8,10 @@ import { KeystoreError, UserError } from '../errors.js';
 import { certificatesToImport, verdictsAfter } from './truststore-sources.js';
 import { planRemovals } from './truststore-removals.js';
 import type { Keystore } from '../keystore/model.js';
-import { openKeystoreFile, readKeystore } from '../keystore/open.js';
+import { openKeystoreBytes, readKeystore } from '../keystore/open.js';
 import { encodeKeystore } from '../keystore/write.js';
-import { newFileMode, fileBytesOrUndefined, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
+import { newFileMode, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import type { PlanAction, PreparedChange } from './prepared.js';
 import { editTruststore, type CertificateToTrust } from './truststore-import.js';
 import { refusePlaceholderPassword, settleAfterState } from './after-state.js';
@@ -25,7 +25,7 @@ const DEFAULT_ALIAS = 'wso2carbon';
  * user has, with certificates imported and optionally the shipped wso2carbon certificate removed; `[truststore]`
  * then points at it, its `alias` and `algorithm` lines left as they are.
  */
-export async function prepareTruststoreProcedure(facts: HomeFacts, answers: TruststoreAnswers, secrets: TruststoreSecrets, options: { trustOnFirstUse?: boolean } = {}): Promise<PreparedChange> {
+export async function prepareTruststoreProcedure(facts: HomeSnapshot, answers: TruststoreAnswers, secrets: TruststoreSecrets, options: { trustOnFirstUse?: boolean } = {}): Promise<PreparedChange> {
   const settings = answers.truststore;
   const { profile, located } = facts;
   const current = facts.resolved.roles.truststore;
@@ -40,13 +40,13 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
   // The password that opens the starting truststore also opens any key entry carried over from it.
   let basePassword: string;
   if (settings.source === 'copy-current') {
-    ({ keystore: base, password: basePassword } = await openConfiguredKeystore(current, 'start the new truststore as a copy of the current one', facts.located.home));
+    ({ keystore: base, password: basePassword } = await openConfiguredKeystore(current, 'start the new truststore as a copy of the current one', facts.files));
     actions.push({ kind: 'take', what: `the ${base.entries.length} entries of the current truststore ${current.file}` });
   } else {
     const sourcePassword = secrets.existingPassword ?? secrets.password;
     basePassword = sourcePassword;
     try {
-      base = (await openKeystoreFile(settings.existing.path, sourcePassword)).keystore;
+      base = await openKeystoreBytes(facts.files.required('keystore', settings.existing.path), sourcePassword, settings.existing.path);
     } catch (error) {
       if (error instanceof KeystoreError && error.keystoreCode === 'wrong-password') {
         throw new UserError(`[truststore.existing] ${settings.existing.path}: the password does not open it; check [truststore.existing] password.`, 'existing-keystore-invalid');
@@ -56,7 +56,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     actions.push({ kind: 'take', what: `the ${base.entries.length} entries of ${settings.existing.path}` });
   }
 
-  const imported = await certificatesToImport(settings.imports, { env: facts.env, trustOnFirstUse: options.trustOnFirstUse });
+  const imported = certificatesToImport(facts, settings.imports, { trustOnFirstUse: options.trustOnFirstUse });
   const additions: CertificateToTrust[] = imported.certificates.map(({ alias, certificate }) => ({ alias, certificate }));
   const notes: string[] = [...imported.notes];
   const removal = await planRemovals(facts, base, settings, notes);
@@ -92,7 +92,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     { table, key: 'password', value: secrets.password },
   ];
   const wanted = new Set(edit.entries.map((entry) => (entry.kind === 'trusted-certificate' ? sha256Hex(entry.certificate) : `key:${entry.alias}`)));
-  const existingTarget = await fileBytesOrUndefined(target, facts.located.home);
+  const existingTarget = facts.files.present(target);
   if (existingTarget && patchToml(facts.configText, changes, { file: located.config.path }) === facts.configText && (await holdsExactly(existingTarget, secrets.password, wanted))) {
     const config = { path: located.config.path, relative: profile.configFile, before: facts.configText, after: facts.configText, changes: [] };
     return {
@@ -131,7 +131,7 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     { path: target, sha256: existingTarget ? sha256Hex(existingTarget) : null },
   ];
   for (const write of settled.writes) {
-    const current = await fileBytesOrUndefined(write.path, located.home);
+    const current = facts.files.present(write.path);
     expected.push({ path: write.path, sha256: current ? sha256Hex(current) : null });
   }
   return {

@@ -20,7 +20,7 @@ import type { SecretValue } from '../config/placeholders.js';
 import { checkKeystoreRole, type PasswordInput, type RoleCheck, type RoleReport } from './check-keystore.js';
 import { crossRoleFindings } from './cross-checks.js';
 import { sortFindings, type Finding } from './finding.js';
-import { listPending } from '../apply/pending.js';
+import { listPending, type PendingRequest } from '../apply/pending.js';
 import { permissionFindings } from './permissions.js';
 
 /** Asks for a value the configuration only names ($secret{}, $sys{}); undefined when nobody can be asked. */
@@ -81,7 +81,14 @@ export interface GatherOptions {
    * What the caller has already read (the wizard's facts): the configuration is then read and resolved once per
    * start, and the vault unlocked once, so status and the procedures judge the same bytes.
    */
-  read?: { document: ConfigDocument; vault?: UnlockedVault };
+  read?: {
+    document: ConfigDocument;
+    vault?: UnlockedVault;
+    /** The home's keystores as read: `inHome` by the rule for the home's own files, `named` for references. */
+    keystores?: { inHome: (file: string) => Promise<Buffer>; named: (file: string) => Promise<Buffer> };
+    /** The pending certificate requests as read (see apply/pending.ts listPending). */
+    pending?: PendingRequest[];
+  };
 }
 
 /** Reads the configuration and every keystore it names, and says what is wrong. Writes nothing. */
@@ -114,6 +121,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
         alias: target.alias,
         keyPassword,
         home: document.home,
+        ...(options.read?.keystores ? { read: options.read.keystores.inHome } : {}),
       },
       options.now,
     );
@@ -176,7 +184,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
       message: `The change "${interrupted.label}" (backup ${interrupted.id}) was interrupted before it finished; every file is either old or new. Put the old ones back with: ei-keystore restore --home ${document.home} ${interrupted.id}`,
     });
   }
-  const pending = (await listPending(document.home)).map(({ meta }): PendingSummary => ({
+  const pending = (options.read?.pending ?? (await listPending(document.home))).map(({ meta }): PendingSummary => ({
     role: meta.role,
     subject: meta.subject,
     subjectAltNames: meta.subjectAltNames,
@@ -285,6 +293,7 @@ async function checkReference(
       configuredType: reference.type,
       password,
       ...(needsKey ? { alias: reference.alias ?? role.alias, keyPassword } : {}),
+      ...(options.read?.keystores ? { read: options.read.keystores.named } : {}),
     },
     options.now,
   );

@@ -10,7 +10,7 @@ import { makeStyle } from '../core/terminal-style.js';
 import { selfCommand, shellWord } from '../session/self-command.js';
 import { stepLabel } from '../core/step-labels.js';
 import { executePrepared } from '../procedures/execute.js';
-import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { readWizardSnapshot, type HomeSnapshot } from '../procedures/home-snapshot.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { renderPlan } from '../procedures/plan-render.js';
 import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, statusOfFacts, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../session/session.js';
@@ -48,7 +48,7 @@ export function WizardApp(props: WizardAppProps) {
   );
 }
 
-function plaintextSecrets(facts: HomeFacts): number {
+function plaintextSecrets(facts: HomeSnapshot): number {
   return facts.resolved.secrets.filter((secret) => secret.state === 'plaintext').length;
 }
 
@@ -75,7 +75,7 @@ function reviewWarnings(review: Review, facts: WizardFacts): string[] {
 
 function Wizard(props: WizardAppProps) {
   const [state, dispatch] = useReducer(wizardReducer, undefined, initialWizardState);
-  const [home, setHome] = useState<{ facts: HomeFacts; wizard: WizardFacts; report: StatusReport } | undefined>();
+  const [home, setHome] = useState<{ facts: HomeSnapshot; wizard: WizardFacts; report: StatusReport } | undefined>();
   const [keytool, setKeytool] = useState(props.keytoolAvailable);
   const [saveProblem, setSaveProblem] = useState<string | undefined>();
   const [homeNotice, setHomeNotice] = useState<string | undefined>();
@@ -90,7 +90,7 @@ function Wizard(props: WizardAppProps) {
 
   const loadHome = async () => {
     try {
-      const facts = await loadWizardHomeFacts({ home: props.home, env: props.env, cwd: props.cwd, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
+      const facts = await readWizardSnapshot({ home: props.home, env: props.env, cwd: props.cwd, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
       const report = await statusOfFacts(facts, { env: props.env, now: props.now, ...(props.vaultPassword !== undefined ? { vaultPassword: props.vaultPassword } : {}) });
       setHome({ facts, wizard: { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) }, report });
     } catch (error) {
