@@ -16,7 +16,7 @@ import { createSelfSignedCertificate } from '../keystore/x509/build.js';
 import { currentKeyPair, sha256Hex } from './current-keystore.js';
 import { pendingRequest, type HomeSnapshot } from './home-snapshot.js';
 import { pendingDir, pendingPaths, resumeHint, type PendingMeta } from '../apply/pending.js';
-import type { PlanAction, PreparedChange } from './prepared.js';
+import { unchangedChange, type PlanAction, type PreparedChange } from './prepared.js';
 
 /**
  * The first half of a CA-signed certificate: a key pair (new, or the current one for a renewal) kept in a pending
@@ -60,18 +60,8 @@ export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAns
   const csrBytes = facts.files.present(keystore.csrFile);
   if (existing && !keystore.csr.replacePending) {
     if (await samePendingRequest(existing.meta, meta, csrBytes, request.renewal !== undefined)) {
-      return {
-        procedure: role,
-        home,
-        unchanged: `A request for ${subjectText} is already pending since ${existing.meta.createdAt.slice(0, 10)}, written to ${keystore.csrFile}. Nothing to change. Send that file to your CA. ${resumeHint(existing.meta)}`,
-        actions: [],
-        writes: [],
-        expected: [],
-        keystores: [],
-        config,
-        notes: [],
-        request: { ...summary, subject: existing.meta.subject },
-      };
+      const why = `A request for ${subjectText} is already pending since ${existing.meta.createdAt.slice(0, 10)}, written to ${keystore.csrFile}. Nothing to change. Send that file to your CA. ${resumeHint(existing.meta)}`;
+      return unchangedChange(facts, role, facts.profile.configFile, why, [], { ...summary, subject: existing.meta.subject });
     }
     throw new UserError(
       `A request for the ${role} keystore is already pending (${existing.meta.subject}, made ${existing.meta.createdAt.slice(0, 10)}, written to ${existing.meta.csrFile}). ` +

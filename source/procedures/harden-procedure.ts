@@ -17,7 +17,7 @@ import type { HardenAnswers } from '../answers/harden-answers.js';
 import { settleAfterState } from './after-state.js';
 import { currentKeyPair, knownSecret, sha256Hex } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
-import type { PlanAction, PreparedChange } from './prepared.js';
+import { unchangedChange, type PlanAction, type PreparedChange } from './prepared.js';
 
 /** The alias a moved key gets: its path, dots as underscores (`keystore.primary.password` -> `keystore_primary_password`). */
 export function aliasFor(key: string): string {
@@ -128,17 +128,7 @@ export async function prepareHarden(facts: HomeSnapshot, answers: HardenAnswers)
   }
 
   if (changes.length === 0 && writes.length === 0) {
-    return {
-      procedure: 'secrets',
-      home,
-      unchanged: 'Every password is already in the secure vault and every [secrets] value is encrypted. Nothing to change.',
-      actions: [],
-      writes: [],
-      expected: [],
-      keystores: [],
-      config: { path: located.config.path, relative: located.config.relative, before: facts.configText, after: facts.configText, changes: [] },
-      notes,
-    };
+    return unchangedChange(facts, 'secrets', located.config.relative, 'Every password is already in the secure vault and every [secrets] value is encrypted. Nothing to change.', notes);
   }
   const settled = await settleAfterState({ facts, changes, roles: [], writes: new Map(writes.map((write): [string, Buffer] => [write.path, write.content])), secretValues: newValues });
   notes.push(...settled.notes);

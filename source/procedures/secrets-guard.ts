@@ -1,23 +1,16 @@
 import path from 'node:path';
 import type { SecretsStrategy } from '../answers/types.js';
-import type { TomlChange } from '../config/patch.js';
 import { fileNameFor } from '../core/profiles.js';
 import { secretsOf } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import { classifySecretValue, reencryptSecrets } from '../keystore/cipher-tool.js';
 import { encodeKeystore } from '../keystore/write.js';
-import type { FileWrite } from '../apply/changes.js';
 import { currentKeyPair, sha256Hex } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
-import type { KeystoreExpectation, PlanAction } from './prepared.js';
+import type { PlanFragment } from './prepared.js';
 import type { RoleAfter } from './after-state.js';
 
-export interface SecretsOutcome {
-  changes: TomlChange[];
-  writes: FileWrite[];
-  keystores: KeystoreExpectation[];
-  actions: PlanAction[];
-  notes: string[];
+export interface SecretsOutcome extends PlanFragment {
   /** Set when the change also points the internal role at a new file (the old key kept as the internal keystore). */
   moved?: RoleAfter;
 }
