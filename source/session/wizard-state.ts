@@ -2,6 +2,7 @@ import type { FieldValue, FieldValues } from '../core/fields/types.js';
 
 /** The wizard as a state machine: one long-lived Ink tree renders whichever screen this says. No React here. */
 import type { ProcedureId } from '../answers/types.js';
+import type { PlanView } from '../procedures/plan-render.js';
 
 export interface StepView {
   id: string;
@@ -11,7 +12,10 @@ export interface StepView {
 }
 
 export interface ReviewView {
+  /** Lines shown before the plan (warnings); with no `plan`, the plan itself as lines. */
   planLines: string[];
+  /** The plan as data (procedures/plan-render.ts planView): the review numbers and wraps its steps itself. */
+  plan?: PlanView;
   diffLines: string[];
   unchanged?: string;
 }

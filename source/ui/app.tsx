@@ -12,7 +12,7 @@ import { stepLabel } from '../core/step-labels.js';
 import { executePrepared } from '../procedures/execute.js';
 import { readWizardSnapshot, type HomeSnapshot } from '../procedures/home-snapshot.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
-import { renderPlan } from '../procedures/plan-render.js';
+import { planView } from '../procedures/plan-render.js';
 import { answersText, CLUSTER_NOTE, defaultAnswersPath, diskProcedureIO, leavesPlaintextPasswords, reloadWizardHome, reviewChange, saveAnswersFile, statusOfFacts, wizardFactsWithStatus, type Review, type WizardSessionOptions } from '../session/session.js';
 import type { StatusReport } from '../status/gather.js';
 import { useKeys } from './components/index.js';
@@ -121,7 +121,8 @@ function Wizard(props: WizardAppProps) {
           type: 'planned',
           review: {
             // Wrapped by the review at the width it is drawn at, so a resize re-wraps it.
-            planLines: [...reviewWarnings(review, home.wizard), ...renderPlan(review.prepared).trimEnd().split('\n')],
+            planLines: reviewWarnings(review, home.wizard),
+            plan: planView(review.prepared),
             diffLines: review.diff ? review.diff.trimEnd().split('\n') : [],
             unchanged: review.prepared.unchanged,
           },
