@@ -4,6 +4,12 @@ import { UserError } from '../errors.js';
 export const TRANSACTION_STEPS = ['lock', 'check', 'backup', 'stage', 'verify', 'commit', 'unlock'] as const;
 export type StepName = (typeof TRANSACTION_STEPS)[number];
 
+/**
+ * Every step a change reports as it runs (onStep), the one vocabulary of progress: the transaction's steps, its
+ * rollback, and the two parts of `verify` a procedure reports (our own re-read, then keytool's cross-check).
+ */
+export type ProgressStep = StepName | 'rollback' | 'verify-own' | 'verify-keytool';
+
 /** The end of a step, or (within commit) the moment after the first N renames. */
 export type FaultPoint = StepName | { step: 'commit'; afterRenames: number };
 

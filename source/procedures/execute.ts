@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { runChanges, type TransactionResult } from '../apply/transaction.js';
-import type { FaultPlan } from '../apply/faults.js';
+import type { FaultPlan, ProgressStep } from '../apply/faults.js';
 import { crossCheckWithKeytool } from '../keytool/cross-check.js';
 import type { HomeSnapshot } from './home-snapshot.js';
 import type { PreparedChange } from './prepared.js';
@@ -9,7 +9,7 @@ import { verifyStaged } from './verify.js';
 export interface ExecuteOptions {
   keytool: boolean;
   faults?: FaultPlan;
-  onStep?: (step: string) => void;
+  onStep?: (step: ProgressStep) => void;
   onWarning?: (message: string) => void;
 }
 

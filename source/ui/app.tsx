@@ -8,7 +8,8 @@ import { UserError } from '../errors.js';
 import { renderStatus } from '../status/render.js';
 import { makeStyle } from '../core/terminal-style.js';
 import { selfCommand, shellWord } from '../session/self-command.js';
-import { stepLabel } from '../core/step-labels.js';
+import { stepLabel, WIZARD_PROGRESS } from '../core/step-labels.js';
+import type { ProgressStep } from '../apply/faults.js';
 import { executePrepared } from '../procedures/execute.js';
 import { readWizardSnapshot, type HomeSnapshot } from '../procedures/home-snapshot.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
@@ -32,11 +33,8 @@ export interface WizardAppProps extends WizardSessionOptions {
   size?: TerminalSize;
 }
 
-// The wizard's step list: the transaction's steps it shows a line for ('verify' is shown as its two halves).
-const WIZARD_STEPS = ['lock', 'check', 'backup', 'stage', 'verify-own', 'verify-keytool', 'commit', 'unlock'];
-
 function stepsFor(keytool: boolean): StepView[] {
-  return WIZARD_STEPS.filter((id) => keytool || id !== 'verify-keytool').map((id) => ({ id, label: stepLabel(id), state: 'pending' }));
+  return WIZARD_PROGRESS.filter((id) => keytool || id !== 'verify-keytool').map((id) => ({ id, label: stepLabel(id), state: 'pending' }));
 }
 
 /** One long-lived Ink tree: the reducer says which screen shows; effects do the work the screens ask for. */
@@ -144,8 +142,8 @@ function Wizard(props: WizardAppProps) {
     applyingRef.current = true;
     dispatch({ type: 'apply-start', steps: stepsFor(keytool) });
     let running: string | undefined;
-    const advance = (step: string) => {
-      if (!WIZARD_STEPS.includes(step)) return;
+    const advance = (step: ProgressStep) => {
+      if (!WIZARD_PROGRESS.includes(step)) return;
       if (running) dispatch({ type: 'step', id: running, state: 'done' });
       running = step;
       dispatch({ type: 'step', id: step, state: 'running' });
