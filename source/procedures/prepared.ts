@@ -1,4 +1,5 @@
 import type { ExpectedFile, FileWrite } from '../apply/changes.js';
+import type { ProcedureId } from '../answers/types.js';
 import type { TomlChange } from '../config/patch.js';
 import type { HomeFacts } from './facts.js';
 import type { Opening } from './opens-at-startup.js';
@@ -51,7 +52,7 @@ export interface KeystoreExpectation {
 
 /** Everything `apply` needs to write, computed in memory: nothing has touched the disk yet. */
 export interface PreparedChange {
-  procedure: 'primary' | 'internal' | 'truststore' | 'secrets';
+  procedure: ProcedureId;
   home: string;
   /** Set when the home already is as the answers want it: nothing to write, and why. */
   unchanged?: string;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { hardenAnswersFrom, keystoreAnswersFrom, PROCEDURE_DEFINITIONS, truststoreAnswersFrom, effectiveValues } from '../core/fields/index.js';
 import type { FieldValues, ProcedureIO, WizardFacts } from '../core/fields/types.js';
-import type { Answers } from '../answers/types.js';
+import type { Answers, KeystoreRole, ProcedureId } from '../answers/types.js';
 import type { KeystoreSecrets, TruststoreSecrets } from '../answers/secret-fields.js';
 import { unifiedDiff } from '../config/diff.js';
 import { KeystoreError, UserError } from '../errors.js';
@@ -172,7 +172,7 @@ export const CLUSTER_NOTE =
  * Where the wizards offer to save answers: the home's own `.ei-keystore/answers/`, not the current directory
  * (often a checkout of this tool, or someone's home directory).
  */
-export function defaultAnswersPath(home: string, procedure: 'primary' | 'internal' | 'truststore' | 'secrets'): string {
+export function defaultAnswersPath(home: string, procedure: ProcedureId): string {
   return path.join(home, STATE_DIR_NAME, 'answers', `${procedure}-answers.toml`);
 }
 
@@ -190,7 +190,7 @@ export async function saveAnswersFile(home: string, target: string, text: string
 }
 
 /** The wizard's values as answers plus secrets, with relative paths made absolute. */
-export function answersFromValues(procedure: 'primary' | 'internal' | 'truststore', values: FieldValues, facts: WizardFacts, cwd: string): { answers: Answers; secrets: KeystoreSecrets | TruststoreSecrets } {
+export function answersFromValues(procedure: KeystoreRole, values: FieldValues, facts: WizardFacts, cwd: string): { answers: Answers; secrets: KeystoreSecrets | TruststoreSecrets } {
   const effective = effectiveValues(PROCEDURE_DEFINITIONS[procedure], { facts, values });
   if (procedure === 'truststore') {
     const result = truststoreAnswersFrom(effective);
@@ -215,13 +215,13 @@ export interface Review {
 }
 
 /** The answers as the text of an answers file for `apply <procedure>`: passwords only as `{ env = "..." }`. */
-export function answersText(procedure: 'primary' | 'internal' | 'truststore' | 'secrets', answers: Answers | HardenAnswers): string {
+export function answersText(procedure: ProcedureId, answers: Answers | HardenAnswers): string {
   if (procedure === 'secrets') return serializeHardenAnswers(answers as HardenAnswers);
   return serializeAnswers(procedure, answers as Answers);
 }
 
 /** Plans the change the values describe, in memory, and renders its masked diff. Writes nothing. */
-export async function reviewChange(facts: HomeSnapshot, procedure: 'primary' | 'internal' | 'truststore' | 'secrets', values: FieldValues, cwd: string): Promise<Review> {
+export async function reviewChange(facts: HomeSnapshot, procedure: ProcedureId, values: FieldValues, cwd: string): Promise<Review> {
   if (procedure === 'secrets') {
     // "Encrypt passwords" plans with the vault the session unlocked (facts.vault); its answers hold no password.
     const answers = hardenAnswersFrom(effectiveValues(PROCEDURE_DEFINITIONS.secrets, { facts: { ...wizardFactsOf(facts), harden: await hardenFacts(facts) }, values }));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { READ_LIMITS, readFileChecked, readFileIfPresentSync } from '../files/read-file.js';
 import path from 'node:path';
+import type { KeystoreRole } from '../answers/types.js';
 import type { ProfileId } from '../core/profiles.js';
 import { sslProfileLocations } from '../config/ssl-profiles.js';
 import { isPlaceholderOnly, MASK } from '../config/patch-mask.js';
@@ -50,7 +51,7 @@ export type ResolvedSettingsView = Partial<Record<RoleKey, { value: string | nul
 
 export interface ReferenceView {
   prefix: string;
-  role: 'primary' | 'internal' | 'truststore';
+  role: KeystoreRole;
   file: string;
   explicit: string[];
   opens: boolean;
@@ -103,8 +104,8 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     return passwordInput(secret, what, options.ask, asked);
   };
 
-  const checks = {} as Record<'primary' | 'internal' | 'truststore', RoleCheck>;
-  const plainPasswords: Partial<Record<'primary' | 'internal' | 'truststore', string>> = {};
+  const checks = {} as Record<KeystoreRole, RoleCheck>;
+  const plainPasswords: Partial<Record<KeystoreRole, string>> = {};
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     const target = resolved.roles[role];
     const password = (await toInput(target.password, `the ${role} ${role === 'truststore' ? 'truststore' : 'keystore'} password`))!;
