@@ -3,12 +3,14 @@
  * disk, and once from a snapshot read before the home (and every file the answers name) was deleted. Both plans
  * must agree: same steps, same files, same expected bytes (the transaction's guard), same configuration after.
  */
-import { copyFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readAnswersFile } from '../../source/answers/answers-file.js';
 import { readHardenAnswers } from '../../source/answers/harden-answers.js';
+import { readKeystore, readKeystoreBytes } from '../../source/keystore/open.js';
 import type { KeystoreRole } from '../../source/answers/types.js';
+import { executePrepared } from '../../source/procedures/execute.js';
 import { prepareHarden } from '../../source/procedures/harden-procedure.js';
 import { NotInSnapshot, readHomeSnapshot, type HomeSnapshot } from '../../source/procedures/home-snapshot.js';
 import { gatherPlanInputs } from '../../source/procedures/plan-inputs.js';
@@ -16,6 +18,7 @@ import { planChange, prepareChange } from '../../source/procedures/prepare.js';
 import type { PreparedChange } from '../../source/procedures/prepared.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { SECURITY } from '../support/homes.js';
+import { makeTestCa, pem } from '../support/test-ca.js';
 import { tempDir } from '../support/tmp.js';
 
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -89,7 +92,6 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
     const home = await sandbox();
     const dir = tempDir();
     const certificate = path.join(dir, 'partner.pem');
-    const { readKeystoreBytes, readKeystore } = await import('../../source/keystore/open.js');
     const other = await readKeystore(await readKeystoreBytes(path.join(await sandbox(), SECURITY, 'wso2carbon.jks')), 'wso2carbon');
     const entry = other.entries[0]!;
     if (entry.kind !== 'private-key') throw new Error('the sandbox keystore holds a key pair');
@@ -113,6 +115,28 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
     // Encrypted values are random (OAEP): compare what the plan does, not the ciphertexts.
     expect({ ...shape(fromSnapshot), after: undefined }).toEqual({ ...shape(onDisk), after: undefined });
     expect(fromSnapshot.writes.map((write) => path.basename(write.path))).toEqual(['password-persist', 'deployment.toml']);
+  });
+
+  it('primary, certificate signing request then the CA reply: the pending request and the reply come from the snapshot', async () => {
+    const home = await sandbox();
+    const dir = tempDir();
+    const keystore = '[keystore]\nfile_name = "ei-primary.jks"\nalias = "ei-primary"\npassword = { env = "NEW_PASS" }\n';
+    const requestFile = path.join(dir, 'request.toml');
+    writeFileSync(requestFile, `${keystore}source = "csr"\ncsr_file = "${path.join(dir, 'ei.csr')}"\n[keystore.csr]\ndname = "CN=localhost, O=Example"\nsubject_alt_names = ["DNS:localhost"]\n`);
+    const { answers, secrets } = await readAnswersFile(requestFile, 'primary', env);
+    const request = await prepareChange(await snapshotOf(home), answers, secrets);
+    expect(request.actions.map((action) => action.kind)).toEqual(['generate', 'write-keystore', 'write-request']);
+    // Write the request as apply would, so the home has a pending request and the CA something to sign.
+    await executePrepared(request, await snapshotOf(home), { keytool: false });
+    const ca = makeTestCa({ now: NOW });
+    const reply = path.join(dir, 'reply.pem');
+    writeFileSync(reply, [ca.sign(readFileSync(path.join(dir, 'ei.csr'), 'utf8')), ca.intermediate, ca.root].map(pem).join(''));
+    const replyFile = path.join(dir, 'reply.toml');
+    writeFileSync(replyFile, `${keystore}source = "ca-reply"\nreply = "${reply}"\n`);
+    const { onDisk, fromSnapshot } = await planBothWays(home, replyFile, 'primary', [reply]);
+    expect(shape(fromSnapshot)).toEqual(shape(onDisk));
+    expect(fromSnapshot.actions.map((action) => action.kind)).toEqual(['take', 'write-keystore', 'import-certificate', 'patch-config', 'remove-pending', 'backup']);
+    expect(fromSnapshot.removals?.map((file) => path.basename(file))).toEqual(['primary.jks', 'primary.json']);
   });
 
   it('a file the answers name but nobody gathered is a loud bug, never a quiet read of the disk', async () => {
