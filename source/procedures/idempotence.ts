@@ -9,8 +9,8 @@ import { readKeystore } from '../keystore/open.js';
 import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/x509/san.js';
 import { knownSecret, sha256Hex } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
-import { keyFromExistingKeystore } from './key-material.js';
-import { readCaReplyFile } from '../keystore/x509/ca-reply-file.js';
+import { keyFromKeystoreBytes } from './key-material.js';
+import { parseCaReply } from '../keystore/x509/ca-reply-file.js';
 
 /**
  * Running the same answers twice must change nothing the second time. The home is "already in place" when the
@@ -68,14 +68,15 @@ export async function alreadyInPlace(options: {
   } else if (answers.source === 'ca-reply') {
     // The reply was installed already when the keystore's leaf is one of its certificates.
     try {
-      const reply = await readCaReplyFile(answers.reply);
+      const reply = parseCaReply(facts.files.required('ca-reply', answers.reply), answers.reply);
       if (!reply.some((certificate) => sha256Hex(certificate) === sha256Hex(leaf!))) return undefined;
     } catch {
       return undefined;
     }
   } else if (answers.source === 'existing') {
     try {
-      const source = await keyFromExistingKeystore(answers.existing.path, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.password, facts.now);
+      const file = answers.existing.path;
+      const source = await keyFromKeystoreBytes(facts.files.required('keystore', file), file, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.password, facts.now);
       if (sha256Hex(source.chain[0]!) !== sha256Hex(leaf)) return undefined;
     } catch {
       return undefined;
