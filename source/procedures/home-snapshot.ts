@@ -60,6 +60,15 @@ export class FileStore {
     this.readings.set(key, await readOnce(kind, file, this.home).catch((error: unknown) => ({ error })));
   }
 
+  /**
+   * Reads `file` again even when it was read before: for what the answers name, which the wizard may plan more than
+   * once (after going back, the file the user just fixed must be seen as it is now).
+   */
+  async reload(kind: SnapshotFileKind, file: string): Promise<void> {
+    this.readings.delete(FileStore.key(kind, file));
+    await this.load(kind, file);
+  }
+
   /** Keeps what another step already read (a server's chain is not a file; the pending request's description is). */
   has(kind: SnapshotFileKind, file: string): boolean {
     return this.readings.has(FileStore.key(kind, file));

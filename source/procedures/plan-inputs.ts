@@ -8,7 +8,9 @@ import { loadConfiguredFiles, serverKey, type HomeSnapshot } from './home-snapsh
  * target file (is it there, what does it hold), a keystore to copy from, a certificate to import, the CA's reply, a
  * server's chain, and the file the old key would be kept in. Everything lands in the snapshot; a refusal (a missing
  * file, a failed connection) is kept there and raised where the plan uses it, so the plan refuses in the same
- * order and words as when it read the disk itself. After this, planning reads nothing.
+ * order and words as when it read the disk itself. They are read again each time (the wizard plans again after
+ * going back, and must see a file or server as it is then); the home's own files stay as the snapshot read them.
+ * After this, planning reads nothing.
  */
 export async function gatherPlanInputs(snapshot: HomeSnapshot, answers: Answers, options: { env: NodeJS.ProcessEnv }): Promise<void> {
   const { files, profile } = snapshot;
@@ -17,17 +19,15 @@ export async function gatherPlanInputs(snapshot: HomeSnapshot, answers: Answers,
   await loadConfiguredFiles(snapshot);
   if (answers.procedure === 'truststore') {
     const settings = answers.truststore;
-    await files.load('present', path.join(home, profile.securityDir, settings.fileName));
-    if (settings.source === 'existing') await files.load('keystore', settings.existing.path);
+    await files.reload('present', path.join(home, profile.securityDir, settings.fileName));
+    if (settings.source === 'existing') await files.reload('keystore', settings.existing.path);
     for (const item of settings.imports) {
       if (item.file !== undefined) {
-        await files.load('certificate', item.file);
+        await files.reload('certificate', item.file);
         continue;
       }
-      const key = serverKey(item.server);
-      if (snapshot.presented.has(key)) continue;
       snapshot.presented.set(
-        key,
+        serverKey(item.server),
         await fetchPresentedChain(item.server, options.env).then(
           ({ chain }) => ({ chain }),
           (error: unknown) => ({ error }),
@@ -37,13 +37,13 @@ export async function gatherPlanInputs(snapshot: HomeSnapshot, answers: Answers,
     return;
   }
   const keystore = answers.keystore;
-  await files.load('present', path.join(home, profile.securityDir, keystore.fileName));
-  if (keystore.source === 'existing') await files.load('keystore', keystore.existing.path);
-  if (keystore.source === 'ca-reply') await files.load('ca-reply', keystore.reply);
-  if (keystore.source === 'csr') await files.load('present', keystore.csrFile);
+  await files.reload('present', path.join(home, profile.securityDir, keystore.fileName));
+  if (keystore.source === 'existing') await files.reload('keystore', keystore.existing.path);
+  if (keystore.source === 'ca-reply') await files.reload('ca-reply', keystore.reply);
+  if (keystore.source === 'csr') await files.reload('present', keystore.csrFile);
   if (answers.procedure === 'primary' && answers.secrets?.strategy === 'keep-old-key-as-internal') {
     // The copy of the old key is named after the primary's file, with the extension of its format.
     const base = path.basename(snapshot.resolved.roles.primary.file).replace(/\.[^.]+$/, '');
-    for (const extension of ['.jks', '.p12']) await files.load('present', path.join(home, profile.securityDir, `${base}-internal${extension}`));
+    for (const extension of ['.jks', '.p12']) await files.reload('present', path.join(home, profile.securityDir, `${base}-internal${extension}`));
   }
 }

@@ -32,6 +32,14 @@ function snapshotOf(home: string): Promise<HomeSnapshot> {
   return readHomeSnapshot({ home, env, cwd: home, now: NOW });
 }
 
+/** The certificate of another sandbox's shipped key, as PEM: a certificate the current truststore does not hold. */
+async function anotherCertificatePem(): Promise<string> {
+  const other = await readKeystore(await readKeystoreBytes(path.join(await sandbox(), SECURITY, 'wso2carbon.jks')), 'wso2carbon');
+  const entry = other.entries[0]!;
+  if (entry.kind !== 'private-key') throw new Error('the sandbox keystore holds a key pair');
+  return `-----BEGIN CERTIFICATE-----\n${entry.chain[0]!.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+}
+
 /** What must not depend on when the plan was made: random keys and salts aside, the plan is the same. */
 function shape(prepared: PreparedChange) {
   return {
@@ -95,10 +103,7 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
     const home = await sandbox();
     const dir = tempDir();
     const certificate = path.join(dir, 'partner.pem');
-    const other = await readKeystore(await readKeystoreBytes(path.join(await sandbox(), SECURITY, 'wso2carbon.jks')), 'wso2carbon');
-    const entry = other.entries[0]!;
-    if (entry.kind !== 'private-key') throw new Error('the sandbox keystore holds a key pair');
-    writeFileSync(certificate, `-----BEGIN CERTIFICATE-----\n${entry.chain[0]!.toString('base64').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`);
+    writeFileSync(certificate, await anotherCertificatePem());
     const answersFile = path.join(dir, 'truststore.toml');
     writeFileSync(answersFile, `[truststore]\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "${certificate}"\n`);
     const { onDisk, fromSnapshot } = await planBothWays(home, answersFile, 'truststore', [certificate]);
@@ -140,6 +145,20 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
     expect(shape(fromSnapshot)).toEqual(shape(onDisk));
     expect(fromSnapshot.actions.map((action) => action.kind)).toEqual(['take', 'write-keystore', 'import-certificate', 'patch-config', 'remove-pending', 'backup']);
     expect(fromSnapshot.removals?.map((file) => path.basename(file))).toEqual(['primary.jks', 'primary.json']);
+  });
+
+  it('what the answers name is read again at each plan: a certificate file put there after a refused plan is seen', async () => {
+    const home = await sandbox();
+    const dir = tempDir();
+    const certificate = path.join(dir, 'partner.pem');
+    const answersFile = path.join(dir, 'truststore.toml');
+    writeFileSync(answersFile, `[truststore]\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "${certificate}"\n`);
+    const { answers, secrets } = await readAnswersFile(answersFile, 'truststore', env);
+    const snapshot = await snapshotOf(home);
+    await expect(prepareChange(snapshot, answers, secrets)).rejects.toMatchObject({ code: 'certificate-unreadable' });
+    writeFileSync(certificate, await anotherCertificatePem());
+    const planned = await prepareChange(snapshot, answers, secrets);
+    expect(planned.actions.map((action) => action.kind)).toContain('import-certificate');
   });
 
   it('a file the answers name but nobody gathered is a loud bug, never a quiet read of the disk', async () => {
