@@ -12,11 +12,12 @@ import { readKeystore, readKeystoreBytes } from '../../source/keystore/open.js';
 import type { KeystoreRole } from '../../source/answers/types.js';
 import { executePrepared } from '../../source/procedures/execute.js';
 import { prepareHarden } from '../../source/procedures/harden-procedure.js';
-import { NotInSnapshot, readHomeSnapshot, type HomeSnapshot } from '../../source/procedures/home-snapshot.js';
+import { NotInSnapshot, readHomeSnapshot, readWizardSnapshot, type HomeSnapshot } from '../../source/procedures/home-snapshot.js';
 import { gatherPlanInputs } from '../../source/procedures/plan-inputs.js';
 import { planChange, prepareChange } from '../../source/procedures/prepare.js';
 import type { PreparedChange } from '../../source/procedures/prepared.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
+import { statusOfFacts } from '../../source/session/session.js';
 import { SECURITY } from '../support/homes.js';
 import { makeTestCa, pem } from '../support/test-ca.js';
 import { tempDir } from '../support/tmp.js';
@@ -159,6 +160,19 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
     writeFileSync(certificate, await anotherCertificatePem());
     const planned = await prepareChange(snapshot, answers, secrets);
     expect(planned.actions.map((action) => action.kind)).toContain('import-certificate');
+  });
+
+  it('status of the wizard snapshot judges the keystores and pending requests as the snapshot read them', async () => {
+    const home = await sandbox();
+    const snapshot = await readWizardSnapshot({ home, env, cwd: home, now: NOW });
+    rmSync(path.join(home, SECURITY), { recursive: true, force: true });
+    const report = await statusOfFacts(snapshot, { env, now: NOW });
+    expect(report.roles.map((role) => [role.role, role.opened])).toEqual([
+      ['primary', true],
+      ['internal', true],
+      ['truststore', true],
+    ]);
+    expect(report.findings.map((finding) => finding.code)).not.toContain('file-missing');
   });
 
   it('a file the answers name but nobody gathered is a loud bug, never a quiet read of the disk', async () => {
