@@ -1,5 +1,6 @@
 import type { FileOwner } from './atomic-write.js';
-import type { FaultPlan, ProgressStep } from './faults.js';
+import type { ProgressStep } from '../progress-steps.js';
+import type { FaultPlan } from './faults.js';
 import type { CurrentFile } from './targets.js';
 import type { ManifestFile } from './manifest.js';
 

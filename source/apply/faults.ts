@@ -1,14 +1,9 @@
 import { UserError } from '../errors.js';
+import type { ProgressStep } from '../progress-steps.js';
 
 /** The steps of a transaction, in order. Fault points and progress messages use these names. */
-export const TRANSACTION_STEPS = ['lock', 'check', 'backup', 'stage', 'verify', 'commit', 'unlock'] as const;
+export const TRANSACTION_STEPS = ['lock', 'check', 'backup', 'stage', 'verify', 'commit', 'unlock'] as const satisfies readonly ProgressStep[];
 export type StepName = (typeof TRANSACTION_STEPS)[number];
-
-/**
- * Every step a change reports as it runs (onStep), the one vocabulary of progress: the transaction's steps, its
- * rollback, and the two parts of `verify` a procedure reports (our own re-read, then keytool's cross-check).
- */
-export type ProgressStep = StepName | 'rollback' | 'verify-own' | 'verify-keytool';
 
 /** The end of a step, or (within commit) the moment after the first N renames. */
 export type FaultPoint = StepName | { step: 'commit'; afterRenames: number };

@@ -1,4 +1,4 @@
-import type { ProgressStep } from '../apply/faults.js';
+import type { ProgressStep } from '../progress-steps.js';
 
 /** Each progress step in words, for every front end (apply's progress lines, the wizard, plain mode). */
 export const STEP_LABELS: Readonly<Record<ProgressStep, string>> = {

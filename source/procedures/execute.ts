@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { runChanges, type TransactionResult } from '../apply/transaction.js';
-import type { FaultPlan, ProgressStep } from '../apply/faults.js';
+import type { FaultPlan } from '../apply/faults.js';
+import type { ProgressStep } from '../progress-steps.js';
 import { crossCheckWithKeytool } from '../keytool/cross-check.js';
 import type { HomeSnapshot } from './home-snapshot.js';
 import type { PreparedChange } from './prepared.js';

@@ -9,7 +9,7 @@ import { renderStatus } from '../status/render.js';
 import { makeStyle } from '../core/terminal-style.js';
 import { selfCommand, shellWord } from '../session/self-command.js';
 import { stepLabel, WIZARD_PROGRESS } from '../core/step-labels.js';
-import type { ProgressStep } from '../apply/faults.js';
+import type { ProgressStep } from '../progress-steps.js';
 import { executePrepared } from '../procedures/execute.js';
 import { readWizardSnapshot, type HomeSnapshot } from '../procedures/home-snapshot.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
