@@ -1,4 +1,5 @@
 import type { FileOwner } from './atomic-write.js';
+import type { ProgressStep } from '../progress-steps.js';
 import type { FaultPlan } from './faults.js';
 import type { CurrentFile } from './targets.js';
 import type { ManifestFile } from './manifest.js';
@@ -53,7 +54,7 @@ export interface TransactionOptions {
   verify?: (staged: StagedFile[]) => Promise<void>;
   faults?: FaultPlan;
   /** Called as each step starts, with its name (see TRANSACTION_STEPS), and with 'rollback'. */
-  onStep?: (step: string) => void;
+  onStep?: (step: ProgressStep) => void;
   /** Called with each warning as it happens (a stale lock cleared, say); they are also in the result. */
   onWarning?: (message: string) => void;
 }

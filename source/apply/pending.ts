@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { stateDir } from '../apply/layout.js';
-import { READ_LIMITS, readFileIfPresent, readFileIfPresentSync } from '../files/read-file.js';
-import { checkStatePath, checkStatePathSync } from '../files/trusted-state.js';
+import { READ_LIMITS, readFileIfPresent } from '../files/read-file.js';
+import { checkStatePath } from '../files/trusted-state.js';
 
 /**
  * A certificate signing request waiting for the CA's reply. Its key pair is kept in a JKS under
@@ -68,18 +68,6 @@ export async function readPending(home: string, role: PendingRole): Promise<Pend
   await checkStatePath(stateDir(home), paths.keystorePath, true);
   const read = await readFileIfPresent(paths.metaPath, { what: 'pending request', limit: READ_LIMITS.state, home });
   return parseMeta(read?.bytes, role, paths);
-}
-
-/** The same, synchronously: for the wizard's facts, which are read in one go. Untrusted state counts as none here. */
-export function readPendingSync(home: string, role: PendingRole): PendingRequest | undefined {
-  const paths = pendingPaths(home, role);
-  try {
-    checkStatePathSync(stateDir(home), paths.metaPath, true);
-    checkStatePathSync(stateDir(home), paths.keystorePath, true);
-    return parseMeta(readFileIfPresentSync(paths.metaPath, { what: 'pending request', limit: READ_LIMITS.state, home })?.bytes, role, paths);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Every pending request of the home, primary first; none when the state cannot be trusted (status says so). */

@@ -6,6 +6,7 @@ import { FileRefused } from '../files/file-errors.js';
 import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import { surveyBackups, type BackupSummary } from './backups.js';
 import type { Change } from './changes.js';
+import type { ProgressStep } from '../progress-steps.js';
 import type { FaultPlan } from './faults.js';
 import { backupDir, backupsDir } from './layout.js';
 import { isValidBackupId, readManifest, writeManifest, type Manifest, type ManifestFile } from './manifest.js';
@@ -31,7 +32,7 @@ export interface RestoreResult {
 
 export interface RestoreOptions {
   faults?: FaultPlan;
-  onStep?: (step: string) => void;
+  onStep?: (step: ProgressStep) => void;
   onWarning?: (message: string) => void;
   /** Restore even files that changed after the backup was made (those edits are lost, but backed up first). */
   force?: boolean;

@@ -15,7 +15,7 @@ import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
 import { requireKeytool } from '../keytool/cross-check.js';
 import { executePrepared } from '../procedures/execute.js';
-import { loadHomeFacts, unlockHomeVault } from '../procedures/facts.js';
+import { readHomeSnapshot, unlockSnapshotVault } from '../procedures/home-snapshot.js';
 import { promptSecret } from '../cli/prompt-secret.js';
 import { prepareChange } from '../procedures/prepare.js';
 import { prepareHarden } from '../procedures/harden-procedure.js';
@@ -125,13 +125,13 @@ async function runApply(procedure: ProcedureId, values: ApplyFlags, context: Com
   const log = (message: string) => {
     context.stderr.write(`${printableLines(message)}\n`);
   };
-  const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
+  const facts = await readHomeSnapshot({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
   const answersFile = path.resolve(context.cwd, values.answers!);
   const loaded = procedure === 'secrets' ? await readHardenAnswers(answersFile) : await readAnswersFile(answersFile, procedure, context.env);
   if (values.keytool) await requireKeytool();
   const interactive = !values.json && Boolean(context.stdin.isTTY) && Boolean(context.stderr.isTTY);
   const fromAnswers = 'vaultPassword' in loaded ? loaded.vaultPassword : 'data' in loaded ? vaultPasswordOf(loaded.data, context.env, answersFile) : undefined;
-  await unlockHomeVault(facts, {
+  await unlockSnapshotVault(facts, {
     env: context.env,
     ...(values['vault-password-env'] !== undefined ? { envName: values['vault-password-env'] } : {}),
     ...(fromAnswers !== undefined ? { fromAnswers } : {}),

@@ -9,6 +9,7 @@ import { checkServer, trustAnchorsOf, type ServerCheck } from '../network/check-
 import { ConnectError, parseServerAddress, showAddress } from '../network/fetch-chain.js';
 import { loadHomeFacts } from '../procedures/facts.js';
 import { openConfiguredKeystore } from '../procedures/current-keystore.js';
+import { FileStore } from '../procedures/home-snapshot.js';
 import { EXIT } from '../exit-codes.js';
 
 export const CHECK_TLS_HELP = `Usage: ei-keystore check-tls HOST[:PORT] [--home DIR] [--servername NAME]
@@ -53,7 +54,9 @@ export async function checkTlsCommand(args: string[], context: CommandContext): 
 
   const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
   const role = facts.resolved.roles.truststore;
-  const { keystore } = await openConfiguredKeystore(role, 'judge the server against the truststore', facts.located.home);
+  const files = new FileStore(facts.located.home);
+  await files.load('present', role.file);
+  const { keystore } = await openConfiguredKeystore(role, 'judge the server against the truststore', files);
   const anchors = trustAnchorsOf(keystore);
   const address = { ...parsed, ...(values.servername ? { servername: values.servername } : {}) };
 

@@ -7,6 +7,7 @@ import { UserError } from '../errors.js';
 import { writeNewFile } from '../apply/write-new-file.js';
 import { summarizeCertificate, colonHex } from '../keystore/x509/certificate.js';
 import { openConfiguredKeystore } from '../procedures/current-keystore.js';
+import { FileStore } from '../procedures/home-snapshot.js';
 import { loadHomeFacts } from '../procedures/facts.js';
 import { EXIT } from '../exit-codes.js';
 import { toPem } from '../keystore/x509/pem.js';
@@ -53,7 +54,9 @@ export async function exportCommand(args: string[], context: CommandContext): Pr
 
   const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
   const resolved = facts.resolved.roles[role];
-  const { keystore } = await openConfiguredKeystore(resolved, `export the ${role} certificate`, facts.located.home);
+  const files = new FileStore(facts.located.home);
+  await files.load('present', resolved.file);
+  const { keystore } = await openConfiguredKeystore(resolved, `export the ${role} certificate`, files);
   const alias = resolved.alias ?? '';
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
   if (entry?.kind !== 'private-key' || entry.chain.length === 0) {

@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync, type Stats } from 'node:fs';
+import { readlinkSync, type Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
 import { errnoOf, explainErrno, FileRefused, kindOf } from './file-errors.js';
@@ -74,16 +74,6 @@ async function lstatOrUndefined(file: string): Promise<Stats | undefined> {
   }
 }
 
-function lstatOrUndefinedSync(file: string): Stats | undefined {
-  try {
-    return lstatSync(file);
-  } catch (error) {
-    const code = errnoOf(error);
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw untrusted(file, `${file} cannot be checked: ${explainErrno(error)}.`);
-  }
-}
-
 export const linkOf = (file: string) => () => {
   try {
     return readlinkSync(file);
@@ -100,12 +90,6 @@ export async function checkStateDir(dir: string): Promise<boolean> {
   return true;
 }
 
-export function checkStateDirSync(dir: string): boolean {
-  const stats = lstatOrUndefinedSync(dir);
-  if (!stats) return false;
-  checkDirectoryStats(dir, stats, linkOf(dir));
-  return true;
-}
 
 /** Checks one state file that may not exist: its stats when it does (and is trusted). */
 export async function checkStateFile(file: string): Promise<Stats | undefined> {
@@ -115,12 +99,6 @@ export async function checkStateFile(file: string): Promise<Stats | undefined> {
   return stats;
 }
 
-export function checkStateFileSync(file: string): Stats | undefined {
-  const stats = lstatOrUndefinedSync(file);
-  if (!stats) return undefined;
-  checkFileStats(file, stats, linkOf(file));
-  return stats;
-}
 
 /**
  * Every component from `root` (the state directory, `<home>/.ei-keystore`) down to `target`: the folders must be
@@ -139,15 +117,3 @@ export async function checkStatePath(root: string, target: string, targetIsFile:
   if (targetIsFile) await checkStateFile(target);
 }
 
-export function checkStatePathSync(root: string, target: string, targetIsFile: boolean): void {
-  const relative = path.relative(root, target);
-  const parts = relative === '' ? [] : relative.split(path.sep);
-  let current = root;
-  const folders = targetIsFile ? parts.slice(0, -1) : parts;
-  if (!checkStateDirSync(current)) return;
-  for (const part of folders) {
-    current = path.join(current, part);
-    if (!checkStateDirSync(current)) return;
-  }
-  if (targetIsFile) checkStateFileSync(target);
-}

@@ -84,8 +84,13 @@ export async function readKeystoreBytes(file: string, options: KeystoreFileOptio
 /** Reads and decodes a keystore file; every error names the file. */
 export async function openKeystoreFile(file: string, storePassword: string, options: KeystoreFileOptions = {}): Promise<{ keystore: Keystore; bytes: Buffer }> {
   const bytes = await readKeystoreBytes(file, options);
+  return { keystore: await openKeystoreBytes(bytes, storePassword, file), bytes };
+}
+
+/** Decodes a keystore file's bytes, already read; every error names the file. */
+export async function openKeystoreBytes(bytes: Buffer, storePassword: string, file: string): Promise<Keystore> {
   try {
-    return { keystore: await readKeystore(bytes, storePassword), bytes };
+    return await readKeystore(bytes, storePassword);
   } catch (error) {
     if (error instanceof KeystoreError) throw error.withFile(file);
     throw error;

@@ -7,6 +7,7 @@ import { diskProcedureIO, type WizardSessionOptions } from '../session/session.j
 import { createSessionDriver } from '../session/session-driver.js';
 import type { DoneReport } from '../session/endings.js';
 import type { LoadedHome, MenuChoice } from '../session/wizard-state.js';
+import { planText } from '../procedures/plan-render.js';
 import { askField } from './ask-field.js';
 import type { PlainPrompts } from './prompts.js';
 
@@ -103,7 +104,7 @@ export async function runPlain(options: PlainOptions): Promise<number> {
               await driver.dispatch({ type: 'quit' });
               break;
             }
-            say(screen.review.planLines.join('\n'));
+            say([...screen.review.warnings, planText(screen.review.plan).trimEnd()].join('\n'));
             say(screen.review.diffLines.length > 0 ? screen.review.diffLines.join('\n') : 'The configuration file does not change.');
             shown = screen.review;
           }

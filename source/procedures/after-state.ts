@@ -10,7 +10,6 @@
  * 4. everything the server opened before must still open after, or the change is refused, nothing written.
  */
 import path from 'node:path';
-import { READ_LIMITS, readFileChecked, readFileIfPresent } from '../files/read-file.js';
 import { SECRET_CONF, withIdentity } from '../vault/secret-conf.js';
 import type { KeystoreRole } from '../answers/types.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
@@ -22,9 +21,8 @@ import { UserError } from '../errors.js';
 import type { FileWrite } from '../apply/changes.js';
 import { encryptSecret } from '../keystore/cipher-tool.js';
 import { needsVault, secretAliasesInUse } from '../vault/unlock.js';
-import type { HomeFacts } from './facts.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import { newlyBroken, opensAtStartup, type Opening } from './opens-at-startup.js';
-import { fileBytesOrUndefined } from './current-keystore.js';
 
 /** What the procedure sets its role to. Passwords are the new ones; undefined keys are not changed. */
 export interface RoleAfter {
@@ -40,7 +38,7 @@ export interface RoleAfter {
 }
 
 export interface SettleInput {
-  facts: HomeFacts;
+  facts: HomeSnapshot;
   /** The procedure's own edits (its role's table, [secrets], a kept internal keystore...). */
   changes: readonly TomlChange[];
   /** The roles this change points somewhere new (the procedure's role; the internal one when it keeps the old key). */
@@ -143,9 +141,9 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
 
   // 4. Whatever opened before must open after.
   const home = facts.located.home;
-  const onDisk = (file: string) => fileBytesOrUndefined(file, home);
+  const onDisk = async (file: string) => facts.files.present(file);
   const plannedWrites = new Map([...input.writes, ...writes.map((write): [string, Buffer] => [write.path, write.content])]);
-  const planned = async (file: string) => plannedWrites.get(file) ?? (await fileBytesOrUndefined(file, home));
+  const planned = async (file: string) => plannedWrites.get(file) ?? facts.files.present(file);
   const openedBefore = await opensAtStartup(before, secretsOf(facts.document.data), onDisk, facts.env, home);
   const openedAfter = await opensAtStartup(resolved, secretsOf(parseConfigText(after, facts.located.config.path)), planned, env(), home);
   const broken = newlyBroken(openedBefore, openedAfter);
@@ -181,7 +179,7 @@ class PlaceholderKeeper {
   private readonly inUse: Map<string, string[]>;
 
   constructor(
-    private readonly facts: HomeFacts,
+    private readonly facts: HomeSnapshot,
     private readonly internalLeaf: Buffer | undefined,
     private readonly envOverlay: Record<string, string>,
     private readonly notes: string[],
@@ -291,7 +289,7 @@ class PlaceholderKeeper {
 }
 
 /** The internal key's certificate after the change: what new `[secrets]` values must be encrypted for. */
-function internalLeafAfter(facts: HomeFacts, roles: readonly RoleAfter[]): Buffer | undefined {
+function internalLeafAfter(facts: HomeSnapshot, roles: readonly RoleAfter[]): Buffer | undefined {
   const internal = roles.find((role) => role.role === 'internal');
   if (internal?.leaf) return internal.leaf;
   const primary = roles.find((role) => role.role === 'primary');
@@ -305,7 +303,7 @@ function internalLeafAfter(facts: HomeFacts, roles: readonly RoleAfter[]): Buffe
  * is rewritten in the same transaction (0600, backed up); `password-tmp` is never written (the server deletes it),
  * so the plan says what to do instead.
  */
-async function vaultPasswordFile(facts: HomeFacts, roles: readonly RoleAfter[], notes: string[]): Promise<FileWrite[]> {
+async function vaultPasswordFile(facts: HomeSnapshot, roles: readonly RoleAfter[], notes: string[]): Promise<FileWrite[]> {
   const internal = facts.resolved.roles.internal;
   const changed =
     roles.find((role) => role.role === 'internal') ??
@@ -314,9 +312,9 @@ async function vaultPasswordFile(facts: HomeFacts, roles: readonly RoleAfter[], 
   const home = facts.located.home;
   const writes: FileWrite[] = [];
   // secret-conf.properties (the cipher tool's) names the keystore the vault opens: it follows the internal keystore.
-  const conf = await readFileIfPresent(path.join(home, SECRET_CONF), { what: 'secure vault configuration', limit: READ_LIMITS.configuration, home });
+  const conf = facts.files.bytes('vault-conf', path.join(home, SECRET_CONF));
   if (conf) {
-    const text = conf.bytes.toString('utf8');
+    const text = conf.toString('utf8');
     const updated = withIdentity(text, { location: changed.file, type: changed.type, alias: changed.alias ?? '' });
     if (updated !== text) {
       writes.push({ path: path.join(home, SECRET_CONF), content: Buffer.from(updated, 'utf8'), role: 'secure vault configuration' });
@@ -324,12 +322,12 @@ async function vaultPasswordFile(facts: HomeFacts, roles: readonly RoleAfter[], 
     }
   }
   const persist = path.join(home, 'password-persist');
-  const existing = await fileBytesOrUndefined(persist, home);
+  const existing = facts.files.present(persist);
   const key = changed.keyPassword ?? changed.password;
   // The one-shot files the server reads before password-persist (and renames or deletes): they hold what the admin
   // typed for the old keystore, and would lock the vault at the next start.
   const oneShot: string[] = [];
-  for (const name of ['password', 'password-tmp']) if (await fileBytesOrUndefined(path.join(home, name), home)) oneShot.push(name);
+  for (const name of ['password', 'password-tmp']) if (facts.files.present(path.join(home, name))) oneShot.push(name);
   const oneShotNote = (name: string) => `${name} holds the internal keystore's old password; write the new one there before restarting (the server reads ${name} before password-persist, then ${name === 'password' ? 'renames' : 'deletes'} it).`;
   notes.push(...oneShot.map(oneShotNote));
   if (existing) {
@@ -345,7 +343,7 @@ async function vaultPasswordFile(facts: HomeFacts, roles: readonly RoleAfter[], 
 }
 
 /** The reference's explicit keys, set to what the role becomes (keys it inherits follow the role by themselves). */
-function followRole(facts: HomeFacts, reference: KeystoreReference, role: RoleAfter): TomlChange[] {
+function followRole(facts: HomeSnapshot, reference: KeystoreReference, role: RoleAfter): TomlChange[] {
   const table = reference.prefix.split('.');
   const value: Partial<Record<RoleKey, string | undefined>> = {
     file_name: locationOf(facts, role.file),
@@ -362,12 +360,12 @@ function followRole(facts: HomeFacts, reference: KeystoreReference, role: RoleAf
 }
 
 /** A location as the shipped defaults write them: relative to the home when inside it. */
-function locationOf(facts: HomeFacts, file: string): string {
+function locationOf(facts: HomeSnapshot, file: string): string {
   const rel = path.relative(facts.located.home, file);
   return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
 }
 
-function relative(facts: HomeFacts, file: string): string {
+function relative(facts: HomeSnapshot, file: string): string {
   const rel = path.relative(facts.located.home, file);
   return rel.startsWith('..') ? file : rel;
 }
@@ -408,22 +406,22 @@ function inheritedPins(before: ResolvedConfig, after: ResolvedConfig, moved: rea
   return pins;
 }
 
-function patch(facts: HomeFacts, changes: readonly TomlChange[]): string {
+function patch(facts: HomeSnapshot, changes: readonly TomlChange[]): string {
   return patchToml(facts.configText, changes, { file: facts.located.config.path });
 }
 
-function resolveAfter(facts: HomeFacts, text: string, env: NodeJS.ProcessEnv, vault?: ReadonlyMap<string, string>): ResolvedConfig {
+function resolveAfter(facts: HomeSnapshot, text: string, env: NodeJS.ProcessEnv, vault?: ReadonlyMap<string, string>): ResolvedConfig {
   const body = text.replace(/^\uFEFF/, '');
   return resolveDocument(facts.document, env, { data: parseConfigText(body, facts.located.config.path), text: body }, vault);
 }
 
 /** SSL profile files that name the replaced file: reported (file and line), never edited. */
-async function sslProfileNotes(facts: HomeFacts, replaced: string, role: KeystoreRole): Promise<string[]> {
+async function sslProfileNotes(facts: HomeSnapshot, replaced: string, role: KeystoreRole): Promise<string[]> {
   const notes: string[] = [];
   for (const profile of facts.resolved.sslProfiles) {
     let xml: string;
     try {
-      xml = (await readFileChecked(profile.file, { what: 'SSL profile', limit: READ_LIMITS.configuration, home: facts.located.home })).bytes.toString('utf8');
+      xml = facts.files.bytes('ssl-profile', profile.file)!.toString('utf8');
     } catch {
       continue; // status reports an unreadable profile file; the plan only cares about files that name ours
     }

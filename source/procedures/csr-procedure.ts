@@ -13,17 +13,17 @@ import { describeKeyPairSpec, generateKeyPair } from '../keystore/generate.js';
 import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/x509/san.js';
 import { encodeKeystore } from '../keystore/write.js';
 import { createSelfSignedCertificate } from '../keystore/x509/build.js';
-import { currentKeyPair, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
-import { pendingDir, pendingPaths, readPending, resumeHint, type PendingMeta } from '../apply/pending.js';
-import type { PlanAction, PreparedChange } from './prepared.js';
+import { currentKeyPair, sha256Hex } from './current-keystore.js';
+import { pendingRequest, type HomeSnapshot } from './home-snapshot.js';
+import { pendingDir, pendingPaths, resumeHint, type PendingMeta } from '../apply/pending.js';
+import { unchangedChange, type PlanAction, type PreparedChange } from './prepared.js';
 
 /**
  * The first half of a CA-signed certificate: a key pair (new, or the current one for a renewal) kept in a pending
  * keystore under `<home>/.ei-keystore/pending/`, and a PKCS#10 request written where the user said. The
  * configuration does not change until the CA's reply is imported (source = "ca-reply").
  */
-export async function prepareCsrRequest(facts: HomeFacts, answers: PrimaryAnswers | InternalAnswers, secrets: KeystoreSecrets): Promise<PreparedChange> {
+export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAnswers | InternalAnswers, secrets: KeystoreSecrets): Promise<PreparedChange> {
   const keystore = answers.keystore as Extract<KeystoreAnswers, { source: 'csr' }>;
   const role = answers.procedure;
   const home = facts.located.home;
@@ -56,22 +56,12 @@ export async function prepareCsrRequest(facts: HomeFacts, answers: PrimaryAnswer
   };
   const config = { path: facts.located.config.path, relative: facts.profile.configFile, before: facts.configText, after: facts.configText, changes: [] };
 
-  const existing = await readPending(home, role);
-  const csrBytes = await fileBytesOrUndefined(keystore.csrFile, home);
+  const existing = pendingRequest(facts, role);
+  const csrBytes = facts.files.present(keystore.csrFile);
   if (existing && !keystore.csr.replacePending) {
     if (await samePendingRequest(existing.meta, meta, csrBytes, request.renewal !== undefined)) {
-      return {
-        procedure: role,
-        home,
-        unchanged: `A request for ${subjectText} is already pending since ${existing.meta.createdAt.slice(0, 10)}, written to ${keystore.csrFile}. Nothing to change. Send that file to your CA. ${resumeHint(existing.meta)}`,
-        actions: [],
-        writes: [],
-        expected: [],
-        keystores: [],
-        config,
-        notes: [],
-        request: { ...summary, subject: existing.meta.subject },
-      };
+      const why = `A request for ${subjectText} is already pending since ${existing.meta.createdAt.slice(0, 10)}, written to ${keystore.csrFile}. Nothing to change. Send that file to your CA. ${resumeHint(existing.meta)}`;
+      return unchangedChange(facts, role, facts.profile.configFile, why, [], { ...summary, subject: existing.meta.subject });
     }
     throw new UserError(
       `A request for the ${role} keystore is already pending (${existing.meta.subject}, made ${existing.meta.createdAt.slice(0, 10)}, written to ${existing.meta.csrFile}). ` +
@@ -102,7 +92,7 @@ export async function prepareCsrRequest(facts: HomeFacts, answers: PrimaryAnswer
   ];
   const expected: ExpectedFile[] = [];
   for (const write of writes) {
-    const current = write.path === keystore.csrFile ? csrBytes : await fileBytesOrUndefined(write.path, home);
+    const current = write.path === keystore.csrFile ? csrBytes : facts.files.present(write.path);
     expected.push({ path: write.path, sha256: current ? sha256Hex(current) : null });
   }
   if (expected.some((file) => file.sha256 !== null)) actions.push({ kind: 'backup', paths: writes.map((write) => write.path) });
@@ -133,7 +123,7 @@ interface RequestKey {
   renewal?: { keystore: string; alias: string };
 }
 
-async function requestKey(facts: HomeFacts, role: 'primary' | 'internal', csr: CsrAnswers): Promise<RequestKey> {
+async function requestKey(facts: HomeSnapshot, role: 'primary' | 'internal', csr: CsrAnswers): Promise<RequestKey> {
   if (csr.key === 'new') {
     const { encodeDname, parseDname } = await import('../keystore/x509/dname.js');
     const subject = encodeDname(parseDname(csr.dname));
@@ -142,7 +132,7 @@ async function requestKey(facts: HomeFacts, role: 'primary' | 'internal', csr: C
     return { privateKey: pair.privateKey, subject, subjectText: csr.dname, subjectAltNames: csr.subjectAltNames, origin: `a new ${describeKeyPairSpec(csr.keyPair)} key pair for the request` };
   }
   const target = facts.resolved.roles[role];
-  const current = await currentKeyPair(target, `renew the certificate of the ${role} keystore with its own key`, facts.located.home);
+  const current = await currentKeyPair(target, `renew the certificate of the ${role} keystore with its own key`, facts.files);
   const leaf = current.entry.chain[0];
   if (!leaf) throw new UserError(`The key "${current.entry.alias}" of ${target.file} has no certificate to renew.`, 'alias-missing');
   const certificate = new X509Certificate(leaf);

@@ -2,9 +2,9 @@ import type { KeyObject } from 'node:crypto';
 import type { ResolvedKeystore } from '../config/resolve.js';
 import { knownSecretValue, type SecretValue } from '../config/placeholders.js';
 import { KeystoreError, UserError } from '../errors.js';
-import { READ_LIMITS, readFileIfPresent } from '../files/read-file.js';
 import type { Keystore, PrivateKeyEntry } from '../keystore/model.js';
 import { detectFormat, readKeystore } from '../keystore/open.js';
+import type { FileStore } from './home-snapshot.js';
 
 /** Hex SHA-256, the same digest the transaction's `expected` hashes and manifests use. */
 export { sha256 as sha256Hex } from '../apply/targets.js';
@@ -15,15 +15,10 @@ export function knownSecret(secret: SecretValue | undefined): string | undefined
 }
 
 /**
- * A file's bytes, or undefined when it does not exist, through the one checked reader: regular files only, at most
- * 16 MB, and inside `home` no link followed (a planted one is refused naming both paths).
+ * The keystore a role points at today (its bytes from the home snapshot), opened with the configured password;
+ * errors say which setting to fix.
  */
-export async function fileBytesOrUndefined(file: string, home: string): Promise<Buffer | undefined> {
-  return (await readFileIfPresent(file, { what: 'file', limit: READ_LIMITS.keystore, home }))?.bytes;
-}
-
-/** The keystore a role points at today, opened with the configured password; errors say which setting to fix. */
-export async function openConfiguredKeystore(role: ResolvedKeystore, why: string, home: string): Promise<{ keystore: Keystore; bytes: Buffer; password: string }> {
+export async function openConfiguredKeystore(role: ResolvedKeystore, why: string, files: FileStore): Promise<{ keystore: Keystore; bytes: Buffer; password: string }> {
   const password = knownSecret(role.password);
   if (password === undefined) {
     throw new UserError(
@@ -31,7 +26,7 @@ export async function openConfiguredKeystore(role: ResolvedKeystore, why: string
       'password-unavailable',
     );
   }
-  const bytes = await fileBytesOrUndefined(role.file, home);
+  const bytes = files.present(role.file);
   if (!bytes) throw new UserError(`To ${why}, the current ${role.role} keystore is needed, but ${role.file} does not exist. Fix [${role.table}] file_name first.`, 'file-missing');
   try {
     return { keystore: await readKeystore(bytes, password), bytes, password };
@@ -42,8 +37,8 @@ export async function openConfiguredKeystore(role: ResolvedKeystore, why: string
 }
 
 /** The current key pair of a keystore role (for re-encryption, or to keep it as the internal keystore). */
-export async function currentKeyPair(role: ResolvedKeystore, why: string, home: string): Promise<{ entry: PrivateKeyEntry; privateKey: KeyObject; storePassword: string; keyPassword: string; format: 'JKS' | 'PKCS12' }> {
-  const { keystore, bytes, password } = await openConfiguredKeystore(role, why, home);
+export async function currentKeyPair(role: ResolvedKeystore, why: string, files: FileStore): Promise<{ entry: PrivateKeyEntry; privateKey: KeyObject; storePassword: string; keyPassword: string; format: 'JKS' | 'PKCS12' }> {
+  const { keystore, bytes, password } = await openConfiguredKeystore(role, why, files);
   const alias = role.alias ?? '';
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
   if (entry?.kind !== 'private-key') {

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import { runChanges, type TransactionResult } from '../apply/transaction.js';
 import type { FaultPlan } from '../apply/faults.js';
+import type { ProgressStep } from '../progress-steps.js';
 import { crossCheckWithKeytool } from '../keytool/cross-check.js';
-import type { HomeFacts } from './facts.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import type { PreparedChange } from './prepared.js';
 import { verifyStaged } from './verify.js';
 
 export interface ExecuteOptions {
   keytool: boolean;
   faults?: FaultPlan;
-  onStep?: (step: string) => void;
+  onStep?: (step: ProgressStep) => void;
   onWarning?: (message: string) => void;
 }
 
@@ -17,7 +18,7 @@ export interface ExecuteOptions {
  * Writes a prepared change in one transaction: backup, stage, verify (our own re-read, then keytool when asked),
  * rename. The only path from a plan to the disk, shared by `apply` and the wizard.
  */
-export async function executePrepared(prepared: PreparedChange, facts: HomeFacts, options: ExecuteOptions): Promise<TransactionResult> {
+export async function executePrepared(prepared: PreparedChange, facts: HomeSnapshot, options: ExecuteOptions): Promise<TransactionResult> {
   return runChanges({
     // Parents first (the state directory, then pending/): each is created under the lock, or checked and tightened
     // to 0700, and removed again if the run writes nothing.

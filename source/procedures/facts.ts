@@ -77,10 +77,3 @@ export async function unlockHomeVault(facts: HomeFacts, options: VaultPasswordOp
   facts.vault = vault;
   facts.resolved = resolveDocument(facts.document, facts.env, undefined, vault.values);
 }
-
-/** The wizard's start: the home, with the vault unlocked by the password asked before the screens (if any). */
-export async function loadWizardHomeFacts(options: { home?: string; env: NodeJS.ProcessEnv; cwd: string; now: Date; vaultPassword?: string }): Promise<HomeFacts> {
-  const facts = loadHomeFacts(options);
-  await unlockHomeVault(facts, { env: options.env, ...(options.vaultPassword !== undefined ? { fromAnswers: options.vaultPassword } : {}), required: false });
-  return facts;
-}

@@ -8,8 +8,7 @@ import { secretsOf } from '../config/resolve.js';
 import type { HardenFacts } from '../core/fields/types.js';
 import { UserError } from '../errors.js';
 import { classifySecretValue } from '../keystore/cipher-tool.js';
-import { fileBytesOrUndefined } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import { holdsPlaintextPassword, internalCipherKey, keystorePasswordKeys } from './harden-procedure.js';
 
 /** A key name that holds a password (the last part of a dotted key): `password`, `connection_password`, `parameter.pwd`. */
@@ -39,7 +38,7 @@ export function otherPasswordKeys(data: Readonly<Record<string, unknown>>, exclu
   return found;
 }
 
-export async function hardenFacts(facts: HomeFacts): Promise<HardenFacts> {
+export async function hardenFacts(facts: HomeSnapshot): Promise<HardenFacts> {
   const data = facts.document.data;
   const home = facts.located.home;
   const plaintextSecrets = Object.entries(secretsOf(data))
@@ -48,7 +47,13 @@ export async function hardenFacts(facts: HomeFacts): Promise<HardenFacts> {
   const ownKeys = keystorePasswordKeys(facts.resolved);
   const keystorePasswords = ownKeys.filter((key) => holdsPlaintextPassword(data, key));
   const otherPasswords = otherPasswordKeys(data, new Set(ownKeys));
-  const present = async (name: string) => Boolean(await fileBytesOrUndefined(path.join(home, name), home).catch(() => undefined));
+  const present = async (name: string) => {
+    try {
+      return Boolean(facts.files.present(path.join(home, name)));
+    } catch {
+      return false;
+    }
+  };
   const result: HardenFacts = {
     plaintextSecrets,
     keystorePasswords,

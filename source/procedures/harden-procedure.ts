@@ -11,14 +11,13 @@ import type { TomlChange } from '../config/patch.js';
 import { lookupDotted, tokenize } from '../config/placeholders.js';
 import { secretsOf } from '../config/resolve.js';
 import { UserError } from '../errors.js';
-import { READ_LIMITS, readFileIfPresent } from '../files/read-file.js';
 import { classifySecretValue, encryptSecret } from '../keystore/cipher-tool.js';
 import { SECRET_CONF, withIdentity } from '../vault/secret-conf.js';
 import type { HardenAnswers } from '../answers/harden-answers.js';
 import { settleAfterState } from './after-state.js';
-import { currentKeyPair, fileBytesOrUndefined, knownSecret, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
-import type { PlanAction, PreparedChange } from './prepared.js';
+import { currentKeyPair, knownSecret, sha256Hex } from './current-keystore.js';
+import type { HomeSnapshot } from './home-snapshot.js';
+import { unchangedChange, type PlanAction, type PreparedChange } from './prepared.js';
 
 /** The alias a moved key gets: its path, dots as underscores (`keystore.primary.password` -> `keystore_primary_password`). */
 export function aliasFor(key: string): string {
@@ -26,8 +25,8 @@ export function aliasFor(key: string): string {
 }
 
 /** The key the vault encrypts for: the internal keystore's, which must be RSA (the cipher tool's transformation). */
-export async function internalCipherKey(facts: HomeFacts): Promise<Awaited<ReturnType<typeof currentKeyPair>>> {
-  const pair = await currentKeyPair(facts.resolved.roles.internal, 'encrypt passwords for the secure vault', facts.located.home);
+export async function internalCipherKey(facts: HomeSnapshot): Promise<Awaited<ReturnType<typeof currentKeyPair>>> {
+  const pair = await currentKeyPair(facts.resolved.roles.internal, 'encrypt passwords for the secure vault', facts.files);
   if (pair.privateKey.asymmetricKeyType !== 'rsa') {
     throw new UserError(`The internal keystore's key is ${(pair.privateKey.asymmetricKeyType ?? '').toUpperCase()}; the secure vault needs RSA. Separate an RSA internal keystore first (ei-keystore apply internal). Nothing was written.`, 'cipher-needs-rsa');
   }
@@ -35,7 +34,7 @@ export async function internalCipherKey(facts: HomeFacts): Promise<Awaited<Retur
 }
 
 /** The password keys of the keystore tables the configuration sets (what `move_keystore_passwords` moves). */
-export function keystorePasswordKeys(resolved: HomeFacts['resolved']): string[] {
+export function keystorePasswordKeys(resolved: HomeSnapshot['resolved']): string[] {
   const keys: string[] = [];
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     const target = resolved.roles[role];
@@ -51,7 +50,7 @@ export function holdsPlaintextPassword(data: Readonly<Record<string, unknown>>, 
   return typeof value === 'string' && value !== '' && tokenize(value).every((token) => token.kind === 'text');
 }
 
-export async function prepareHarden(facts: HomeFacts, answers: HardenAnswers): Promise<PreparedChange> {
+export async function prepareHarden(facts: HomeSnapshot, answers: HardenAnswers): Promise<PreparedChange> {
   const { located, resolved } = facts;
   const home = located.home;
   const internal = resolved.roles.internal;
@@ -103,8 +102,8 @@ export async function prepareHarden(facts: HomeFacts, answers: HardenAnswers): P
 
   // How the server gets the internal keystore's password at start-up.
   const persist = path.join(home, 'password-persist');
-  const persistBytes = await fileBytesOrUndefined(persist, home);
-  const tmpExists = Boolean(await fileBytesOrUndefined(path.join(home, 'password-tmp'), home));
+  const persistBytes = facts.files.present(persist);
+  const tmpExists = Boolean(facts.files.present(path.join(home, 'password-tmp')));
   const storePassword = knownSecret(internal.password) ?? pair.storePassword;
   if (answers.passwordFile === 'persist' && !persistBytes) {
     const content = pair.keyPassword === storePassword ? `${storePassword}\n` : `${storePassword}\n${pair.keyPassword}\n`;
@@ -118,9 +117,9 @@ export async function prepareHarden(facts: HomeFacts, answers: HardenAnswers): P
 
   // secret-conf.properties, when the home has it, must name the internal keystore.
   const secretConf = path.join(home, SECRET_CONF);
-  const conf = await readFileIfPresent(secretConf, { what: 'secure vault configuration', limit: READ_LIMITS.configuration, home });
+  const conf = facts.files.bytes('vault-conf', secretConf);
   if (conf) {
-    const text = conf.bytes.toString('utf8');
+    const text = conf.toString('utf8');
     const updated = withIdentity(text, { location: internal.file, type: internal.type, alias: internal.alias ?? '' });
     if (updated !== text) {
       writes.push({ path: secretConf, content: Buffer.from(updated, 'utf8'), role: 'secure vault configuration' });
@@ -129,17 +128,7 @@ export async function prepareHarden(facts: HomeFacts, answers: HardenAnswers): P
   }
 
   if (changes.length === 0 && writes.length === 0) {
-    return {
-      procedure: 'secrets',
-      home,
-      unchanged: 'Every password is already in the secure vault and every [secrets] value is encrypted. Nothing to change.',
-      actions: [],
-      writes: [],
-      expected: [],
-      keystores: [],
-      config: { path: located.config.path, relative: located.config.relative, before: facts.configText, after: facts.configText, changes: [] },
-      notes,
-    };
+    return unchangedChange(facts, 'secrets', located.config.relative, 'Every password is already in the secure vault and every [secrets] value is encrypted. Nothing to change.', notes);
   }
   const settled = await settleAfterState({ facts, changes, roles: [], writes: new Map(writes.map((write): [string, Buffer] => [write.path, write.content])), secretValues: newValues });
   notes.push(...settled.notes);
@@ -149,7 +138,7 @@ export async function prepareHarden(facts: HomeFacts, answers: HardenAnswers): P
   const expected: ExpectedFile[] = [{ path: located.config.path, sha256: facts.configSha256 }];
   for (const write of writes) {
     if (write.path === located.config.path) continue;
-    const current = await fileBytesOrUndefined(write.path, home);
+    const current = facts.files.present(write.path);
     expected.push({ path: write.path, sha256: current ? sha256Hex(current) : null });
   }
   return {

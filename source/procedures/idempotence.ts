@@ -7,10 +7,10 @@ import { encodeDname, parseDname } from '../keystore/x509/dname.js';
 import { expiryState } from '../keystore/x509/certificate.js';
 import { readKeystore } from '../keystore/open.js';
 import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/x509/san.js';
-import { knownSecret, sha256Hex, fileBytesOrUndefined } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
-import { keyFromExistingKeystore } from './key-material.js';
-import { readCaReplyFile } from '../keystore/x509/ca-reply-file.js';
+import { knownSecret, sha256Hex } from './current-keystore.js';
+import type { HomeSnapshot } from './home-snapshot.js';
+import { keyFromKeystoreBytes } from './key-material.js';
+import { parseCaReply } from '../keystore/x509/ca-reply-file.js';
 
 /**
  * Running the same answers twice must change nothing the second time. The home is "already in place" when the
@@ -19,7 +19,7 @@ import { readCaReplyFile } from '../keystore/x509/ca-reply-file.js';
  * for an existing keystore, the same certificate.
  */
 export async function alreadyInPlace(options: {
-  facts: HomeFacts;
+  facts: HomeSnapshot;
   role: 'primary' | 'internal';
   answers: KeystoreAnswers;
   secrets: KeystoreSecrets;
@@ -68,14 +68,15 @@ export async function alreadyInPlace(options: {
   } else if (answers.source === 'ca-reply') {
     // The reply was installed already when the keystore's leaf is one of its certificates.
     try {
-      const reply = await readCaReplyFile(answers.reply);
+      const reply = parseCaReply(facts.files.required('ca-reply', answers.reply), answers.reply);
       if (!reply.some((certificate) => sha256Hex(certificate) === sha256Hex(leaf!))) return undefined;
     } catch {
       return undefined;
     }
   } else if (answers.source === 'existing') {
     try {
-      const source = await keyFromExistingKeystore(answers.existing.path, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.password, facts.now);
+      const file = answers.existing.path;
+      const source = await keyFromKeystoreBytes(facts.files.required('keystore', file), file, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.password, facts.now);
       if (sha256Hex(source.chain[0]!) !== sha256Hex(leaf)) return undefined;
     } catch {
       return undefined;
@@ -87,7 +88,7 @@ export async function alreadyInPlace(options: {
   const truststore = facts.resolved.roles.truststore;
   const trustPassword = knownSecret(truststore.password);
   if (options.role === 'primary' && options.importCertificate !== false && trustPassword !== undefined) {
-    const bytes = await fileBytesOrUndefined(truststore.file, facts.located.home);
+    const bytes = facts.files.present(truststore.file);
     if (bytes) {
       try {
         const trusted = await readKeystore(bytes, trustPassword);

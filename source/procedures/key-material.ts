@@ -7,7 +7,8 @@ import { describeCertificate } from '../keystore/describe.js';
 import { parseDname } from '../keystore/x509/dname.js';
 import { describeKeyPairSpec, generateKeyPair } from '../keystore/generate.js';
 import type { PrivateKeyEntry } from '../keystore/model.js';
-import { openKeystoreFile } from '../keystore/open.js';
+import { openKeystoreBytes, readKeystoreBytes } from '../keystore/open.js';
+import type { FileStore } from './home-snapshot.js';
 import { parseSubjectAltNames } from '../keystore/x509/san.js';
 import { createSelfSignedCertificate } from '../keystore/x509/build.js';
 
@@ -29,7 +30,7 @@ export function checkGenerateAnswers(answers: KeystoreAnswers): void {
   parseSubjectAltNames(answers.generate.subjectAltNames);
 }
 
-export async function obtainKeyMaterial(answers: KeystoreAnswers, secrets: KeystoreSecrets, now: Date): Promise<KeyMaterial> {
+export async function obtainKeyMaterial(answers: KeystoreAnswers, secrets: KeystoreSecrets, now: Date, files: FileStore): Promise<KeyMaterial> {
   if (answers.source === 'generate') {
     const spec = answers.generate;
     checkGenerateAnswers(answers);
@@ -50,7 +51,8 @@ export async function obtainKeyMaterial(answers: KeystoreAnswers, secrets: Keyst
     };
   }
   if (answers.source !== 'existing') throw new Error(`obtainKeyMaterial: source "${answers.source}" is prepared elsewhere`);
-  return keyFromExistingKeystore(answers.existing.path, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.existingPassword ?? secrets.password, now);
+  const file = answers.existing.path;
+  return keyFromKeystoreBytes(files.required('keystore', file), file, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.existingPassword ?? secrets.password, now);
 }
 
 /**
@@ -58,11 +60,15 @@ export async function obtainKeyMaterial(answers: KeystoreAnswers, secrets: Keyst
  * match key to certificate, have its chain in order and not be expired. Each failure says which check and what to do.
  */
 export async function keyFromExistingKeystore(file: string, alias: string | undefined, storePassword: string, keyPassword: string, now: Date): Promise<KeyMaterial> {
+  return keyFromKeystoreBytes(await readKeystoreBytes(file), file, alias, storePassword, keyPassword, now);
+}
+
+/** The same checks on a keystore's bytes already read (planning reads nothing: see gatherPlanInputs). */
+export async function keyFromKeystoreBytes(bytes: Buffer, file: string, alias: string | undefined, storePassword: string, keyPassword: string, now: Date): Promise<KeyMaterial> {
   const refuse = (message: string) => new UserError(`[keystore.existing] ${file}: ${message}`, 'existing-keystore-invalid');
   let keystore;
-  let bytes: Buffer;
   try {
-    ({ keystore, bytes } = await openKeystoreFile(file, storePassword));
+    keystore = await openKeystoreBytes(bytes, storePassword, file);
   } catch (error) {
     if (error instanceof KeystoreError && error.keystoreCode === 'wrong-password') {
       throw refuse('the password does not open it (or the file is damaged); check [keystore.existing] password.');

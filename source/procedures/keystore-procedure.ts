@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ExpectedFile, FileWrite } from '../apply/changes.js';
+import type { ExpectedFile } from '../apply/changes.js';
 import type { KeystoreSecrets } from '../answers/secret-fields.js';
 import type { InternalAnswers, KeystoreAnswers, PrimaryAnswers } from '../answers/types.js';
 import { fileNameFor } from '../core/profiles.js';
@@ -8,10 +8,10 @@ import { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { encodeKeystore } from '../keystore/write.js';
 import { checkGenerateAnswers, obtainKeyMaterial, type KeyMaterial } from './key-material.js';
-import { PRIVATE_KEY_MODE, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
+import { PRIVATE_KEY_MODE, sha256Hex } from './current-keystore.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import { alreadyInPlace } from './idempotence.js';
-import type { KeystoreExpectation, PlanAction, PreparedChange } from './prepared.js';
+import { mergePlan, unchangedChange, type PlanFragment, type PreparedChange } from './prepared.js';
 import { prepareCsrRequest } from './csr-procedure.js';
 import { keyFromCaReply, type ReplyMaterial } from './reply-material.js';
 import { guardSecrets } from './secrets-guard.js';
@@ -25,7 +25,7 @@ import { newPasswordProblem } from '../core/password-rule.js';
  * the role's table at it. Everything is computed in memory; `apply` writes it in one transaction.
  */
 export async function prepareKeystoreProcedure(
-  facts: HomeFacts,
+  facts: HomeSnapshot,
   answers: PrimaryAnswers | InternalAnswers,
   secrets: KeystoreSecrets,
   options: { onProgress?: (message: string) => void } = {},
@@ -52,11 +52,10 @@ export async function prepareKeystoreProcedure(
     { table: tablePath, key: 'alias', value: keystore.alias },
     { table: tablePath, key: 'key_password', value: secrets.keyPassword },
   ];
-  const notes: string[] = [];
   const configRelative = profile.configFile;
 
   refuseAnotherRolesFile(facts, role, target);
-  const existingTarget = await fileBytesOrUndefined(target, located.home);
+  const existingTarget = facts.files.present(target);
   const inPlace = await alreadyInPlace({
     facts,
     role,
@@ -67,39 +66,31 @@ export async function prepareKeystoreProcedure(
     changes,
     importCertificate: answers.procedure === 'primary' ? answers.truststore.importCertificate : undefined,
   });
-  if (inPlace) {
-    return {
-      procedure: role,
-      home: located.home,
-      unchanged: inPlace,
-      actions: [],
-      writes: [],
-      expected: [],
-      keystores: [],
-      config: { path: located.config.path, relative: configRelative, before: facts.configText, after: facts.configText, changes: [] },
-      notes,
-    };
-  }
+  if (inPlace) return unchangedChange(facts, role, configRelative, inPlace, []);
   if (existingTarget && !keystore.overwrite) {
     throw new UserError(
       `${target} already exists. Set overwrite = true under [keystore] in the answers file to replace it (the old file is backed up and can be restored), or choose another file_name.`,
       'file-exists',
     );
   }
-  if (keystore.type === 'PKCS12') notes.push('WSO2 marks PKCS12 "not tested" for the Micro Integrator; JKS is the safe default.');
+  const formatNote = keystore.type === 'PKCS12' ? ['WSO2 marks PKCS12 "not tested" for the Micro Integrator; JKS is the safe default.'] : [];
 
   options.onProgress?.(keystore.source === 'generate' ? 'Generating the key pair' : `Reading ${keystore.source === 'existing' ? keystore.existing.path : keystore.source === 'ca-reply' ? keystore.reply : ''}`);
   // A CA's reply completes the pending request's key; anything else comes from generate or an existing keystore.
   const reply: ReplyMaterial | undefined = keystore.source === 'ca-reply' ? await keyFromCaReply(facts, role, keystore.reply, secrets) : undefined;
-  const material: KeyMaterial = reply ? { privateKey: reply.privateKey, chain: reply.chain, origin: reply.origin, generated: false } : await obtainKeyMaterial(keystore, secrets, facts.now);
+  const material: KeyMaterial = reply ? { privateKey: reply.privateKey, chain: reply.chain, origin: reply.origin, generated: false } : await obtainKeyMaterial(keystore, secrets, facts.now, facts.files);
   const leaf = material.chain[0]!;
-  const actions: PlanAction[] = [{ kind: material.generated ? 'generate' : 'take', what: material.origin }];
-  if (reply) {
-    notes.push(...reply.notes);
-    if (reply.pending.meta.renewal) {
-      actions.push({ kind: 'take', what: `the other ${reply.carried.length} entr${reply.carried.length === 1 ? 'y' : 'ies'} of ${reply.pending.meta.renewal.keystore} (a renewal goes into a copy of that keystore)` });
-    }
-  }
+  const renewal = reply?.pending.meta.renewal;
+  const key: Partial<PlanFragment> = {
+    changes,
+    notes: [...formatNote, ...(reply?.notes ?? [])],
+    actions: [
+      { kind: material.generated ? 'generate' : 'take', what: material.origin },
+      ...(reply && renewal
+        ? [{ kind: 'take' as const, what: `the other ${reply.carried.length} entr${reply.carried.length === 1 ? 'y' : 'ies'} of ${renewal.keystore} (a renewal goes into a copy of that keystore)` }]
+        : []),
+    ],
+  };
   // A source keystore that already is what the target should be (same format, one entry under the same alias, same
   // passwords) is copied byte for byte: re-encoding would give every node of a cluster a different file (random salts).
   const copyAsIs =
@@ -117,38 +108,75 @@ export async function prepareKeystoreProcedure(
     secrets.password,
     facts.now,
   );
-  // A private key is 0600 even when it replaces a looser file (the plan says so): the old mode is not kept.
-  const writes: FileWrite[] = [{ path: target, content: keystoreBytes, mode: PRIVATE_KEY_MODE, role: `${role} keystore` }];
-  const keystores: KeystoreExpectation[] = [
-    {
-      path: target,
-      storePassword: secrets.password,
-      format: keystore.type,
-      keyEntries: [{ alias: keystore.alias.toLowerCase(), keyPassword: secrets.keyPassword, leafSha256: sha256Hex(leaf) }],
-      trustedSha256: [],
-    },
-  ];
-  actions.push({ kind: 'write-keystore', path: target, role: `${role} keystore`, format: keystore.type, created: !existingTarget, entries: `key "${keystore.alias.toLowerCase()}"`, replaces: replacedRole(facts, target, existingTarget) });
+  const written: Partial<PlanFragment> = {
+    // A private key is 0600 even when it replaces a looser file (the plan says so): the old mode is not kept.
+    writes: [{ path: target, content: keystoreBytes, mode: PRIVATE_KEY_MODE, role: `${role} keystore` }],
+    keystores: [
+      {
+        path: target,
+        storePassword: secrets.password,
+        format: keystore.type,
+        keyEntries: [{ alias: keystore.alias.toLowerCase(), keyPassword: secrets.keyPassword, leafSha256: sha256Hex(leaf) }],
+        trustedSha256: [],
+      },
+    ],
+    actions: [{ kind: 'write-keystore', path: target, role: `${role} keystore`, format: keystore.type, created: !existingTarget, entries: `key "${keystore.alias.toLowerCase()}"`, replaces: replacedRole(facts, target, existingTarget) }],
+  };
 
-  if (answers.procedure === 'primary' && answers.truststore.importCertificate) {
-    // A CA-signed chain is trusted through its root; a self-signed or copied certificate through itself.
-    const toTrust = reply ? { alias: `${keystore.alias.toLowerCase()}-ca`, certificate: reply.root } : { alias: keystore.alias.toLowerCase(), certificate: leaf };
-    const imported = await importIntoTruststore(facts, [toTrust]);
-    writes.push(...imported.writes);
-    keystores.push(...imported.keystores);
-    actions.push(...imported.actions);
-  }
-
+  // A CA-signed chain is trusted through its root; a self-signed or copied certificate through itself.
+  const imported =
+    answers.procedure === 'primary' && answers.truststore.importCertificate
+      ? await importIntoTruststore(facts, [reply ? { alias: `${keystore.alias.toLowerCase()}-ca`, certificate: reply.root } : { alias: keystore.alias.toLowerCase(), certificate: leaf }])
+      : undefined;
   const guarded = await guardSecrets({ facts, procedure: role, strategy: answers.secrets?.strategy, newLeaf: leaf, target });
-  changes.push(...guarded.changes);
-  writes.push(...guarded.writes);
-  keystores.push(...guarded.keystores);
-  actions.push(...guarded.actions);
-  notes.push(...guarded.notes);
+  const planned = mergePlan(key, written, imported, guarded, { notes: keystoreNotes(facts, role, target, leaf) });
 
-  for (const ignored of facts.resolved.ignoredTables) {
-    notes.push(`[${ignored.table}] stays as it is in ${configRelative}: ${ignored.reason}.`);
+  const settled = await settleAfterState({
+    facts,
+    changes: planned.changes,
+    roles: [
+      { role, file: target, type: keystore.type, password: secrets.password, alias: keystore.alias, keyPassword: secrets.keyPassword, leaf },
+      ...(guarded.moved ? [guarded.moved] : []),
+    ],
+    writes: new Map(planned.writes.map((write) => [write.path, write.content])),
+  });
+  const after = settled.after;
+  const removals = reply ? [reply.pending.keystorePath, reply.pending.metaPath] : [];
+  const plan = mergePlan(
+    { ...planned, changes: settled.changes },
+    { notes: settled.notes, writes: settled.writes },
+    settled.vaultAliases.length > 0 ? { actions: [{ kind: 're-encrypt', aliases: settled.vaultAliases, why: 'the new passwords, for the secure vault' }] } : undefined,
+    {
+      writes: [{ path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' }],
+      actions: [{ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] }],
+    },
+    reply ? { actions: [{ kind: 'remove-pending', paths: removals }] } : undefined,
+  );
+  const expected: ExpectedFile[] = [{ path: located.config.path, sha256: facts.configSha256 }];
+  for (const file of [...plan.writes.map((write) => write.path), ...removals]) {
+    if (file === located.config.path) continue;
+    const current = file === target ? existingTarget : facts.files.present(file);
+    expected.push({ path: file, sha256: current ? sha256Hex(current) : null });
   }
+  plan.actions.push({ kind: 'backup', paths: [...plan.writes.map((write) => write.path), ...removals] });
+  return {
+    procedure: role,
+    home: located.home,
+    actions: plan.actions,
+    writes: plan.writes,
+    expected,
+    keystores: plan.keystores,
+    config: { path: located.config.path, relative: configRelative, before: facts.configText, after, changes: settled.changes },
+    notes: plan.notes,
+    startup: { before: settled.openedBefore, envOverlay: settled.envOverlay, ...(settled.vaultAfter ? { vault: settled.vaultAfter } : {}) },
+    ...(removals.length > 0 ? { removals } : {}),
+  };
+}
+
+/** What the plan says about the role itself: ignored tables, a hard-coded internal keystore, a key [secrets] cannot use. */
+function keystoreNotes(facts: HomeSnapshot, role: 'primary' | 'internal', target: string, leaf: Buffer): string[] {
+  const { profile, located } = facts;
+  const notes = facts.resolved.ignoredTables.map((ignored) => `[${ignored.table}] stays as it is in ${profile.configFile}: ${ignored.reason}.`);
   const internal = facts.resolved.roles.internal;
   if (!profile.internalConfigurable && role === 'primary' && target !== internal.file) {
     notes.push(`${profile.label} keeps encrypting [secrets] with its hard-coded internal keystore ${path.relative(located.home, internal.file)} (the shipped key, whose private key is public); this version cannot point it elsewhere.`);
@@ -158,43 +186,7 @@ export async function prepareKeystoreProcedure(
       `Warning: the new key is ${leafKeyAlgorithm(leaf)}, and this keystore is the one that encrypts [secrets]. The cipher tool and the server's RSA/ECB/OAEPwithSHA1andMGF1Padding need an RSA key: the next cipher tool run will fail. Use an RSA key unless no secret will ever be encrypted.`,
     );
   }
-  const settled = await settleAfterState({
-    facts,
-    changes,
-    roles: [
-      { role, file: target, type: keystore.type, password: secrets.password, alias: keystore.alias, keyPassword: secrets.keyPassword, leaf },
-      ...(guarded.moved ? [guarded.moved] : []),
-    ],
-    writes: new Map(writes.map((write) => [write.path, write.content])),
-  });
-  notes.push(...settled.notes);
-  const after = settled.after;
-  writes.push(...settled.writes);
-  if (settled.vaultAliases.length > 0) actions.push({ kind: 're-encrypt', aliases: settled.vaultAliases, why: 'the new passwords, for the secure vault' });
-  writes.push({ path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' });
-  actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
-
-  const removals = reply ? [reply.pending.keystorePath, reply.pending.metaPath] : [];
-  if (reply) actions.push({ kind: 'remove-pending', paths: removals });
-  const expected: ExpectedFile[] = [{ path: located.config.path, sha256: facts.configSha256 }];
-  for (const file of [...writes.map((write) => write.path), ...removals]) {
-    if (file === located.config.path) continue;
-    const current = file === target ? existingTarget : await fileBytesOrUndefined(file, located.home);
-    expected.push({ path: file, sha256: current ? sha256Hex(current) : null });
-  }
-  actions.push({ kind: 'backup', paths: [...writes.map((write) => write.path), ...removals] });
-  return {
-    procedure: role,
-    home: located.home,
-    actions,
-    writes,
-    expected,
-    keystores,
-    config: { path: located.config.path, relative: configRelative, before: facts.configText, after, changes: settled.changes },
-    notes,
-    startup: { before: settled.openedBefore, envOverlay: settled.envOverlay, ...(settled.vaultAfter ? { vault: settled.vaultAfter } : {}) },
-    ...(removals.length > 0 ? { removals } : {}),
-  };
+  return notes;
 }
 
 function checkPasswords(keystore: KeystoreAnswers, secrets: KeystoreSecrets): void {

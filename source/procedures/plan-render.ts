@@ -36,18 +36,42 @@ function actionLine(action: PlanAction, home: string): string {
   }
 }
 
+/** One step of the plan as data: its kind (the PlanAction it says) and its sentence, made printable. */
+export interface PlanStep {
+  kind: PlanAction['kind'];
+  text: string;
+}
+
 /**
- * The plan as a dry run prints it: numbered steps, then notes. Never a secret. Each line is made printable:
- * steps and notes quote aliases, subjects and paths from keystores and a configuration the home's owner wrote.
+ * The plan as data: a heading, the steps in order, the notes. `renderPlan` prints it for `apply` and plain mode; the
+ * wizard's review draws it (numbering and wrapping at its own width) without parsing text. Every text is made
+ * printable: steps and notes quote aliases, subjects and paths from keystores and a configuration the home's owner
+ * wrote. Never a secret.
  */
+export interface PlanView {
+  heading: string;
+  steps: PlanStep[];
+  notes: string[];
+}
+
+export function planView(prepared: PreparedChange): PlanView {
+  return {
+    heading: printable(`Plan for "apply ${prepared.procedure}" on ${prepared.home}:`),
+    steps: prepared.actions.map((action) => ({ kind: action.kind, text: printable(actionLine(action, prepared.home)) })),
+    notes: prepared.notes.map(printable),
+  };
+}
+
+/** The plan as a dry run prints it: numbered steps, then notes. */
 export function renderPlan(prepared: PreparedChange): string {
-  const lines = [`Plan for "apply ${prepared.procedure}" on ${prepared.home}:`];
-  prepared.actions.forEach((action, index) => lines.push(`  ${index + 1}. ${actionLine(action, prepared.home)}`));
-  if (prepared.notes.length > 0) {
-    lines.push('Notes:');
-    for (const note of prepared.notes) lines.push(`  - ${note}`);
-  }
-  return lines.map(printable).join('\n') + '\n';
+  return planText(planView(prepared));
+}
+
+/** A plan's text, as `apply` and plain mode print it (the Ink review draws the same rows at its width). */
+export function planText(view: PlanView): string {
+  const lines = [view.heading, ...view.steps.map((step, index) => `  ${index + 1}. ${step.text}`)];
+  if (view.notes.length > 0) lines.push('Notes:', ...view.notes.map((note) => `  - ${note}`));
+  return lines.join('\n') + '\n';
 }
 
 export function planJson(prepared: PreparedChange): unknown {

@@ -1,5 +1,7 @@
 import type { ExpectedFile, FileWrite } from '../apply/changes.js';
+import type { ProcedureId } from '../answers/types.js';
 import type { TomlChange } from '../config/patch.js';
+import type { HomeFacts } from './facts.js';
 import type { Opening } from './opens-at-startup.js';
 
 /** One line of the plan a dry run prints and the wizard reviews. */
@@ -16,6 +18,29 @@ export type PlanAction =
   | { kind: 'patch-config'; path: string; keys: string[] }
   | { kind: 'backup'; paths: string[] };
 
+/**
+ * What one part of a procedure adds to its plan (the key material, the truststore import, the `[secrets]` guard, the
+ * after-state): its steps, files, keystores to verify, configuration changes and notes, each in order.
+ */
+export interface PlanFragment {
+  actions: PlanAction[];
+  writes: FileWrite[];
+  keystores: KeystoreExpectation[];
+  changes: TomlChange[];
+  notes: string[];
+}
+
+/** The one way parts of a plan are put together: each list is the parts' lists, in the order given. */
+export function mergePlan(...parts: ReadonlyArray<Partial<PlanFragment> | undefined>): PlanFragment {
+  return {
+    actions: parts.flatMap((part) => part?.actions ?? []),
+    writes: parts.flatMap((part) => part?.writes ?? []),
+    keystores: parts.flatMap((part) => part?.keystores ?? []),
+    changes: parts.flatMap((part) => part?.changes ?? []),
+    notes: parts.flatMap((part) => part?.notes ?? []),
+  };
+}
+
 /** A keystore the verification re-opens from its staged bytes before anything is renamed into place. */
 export interface KeystoreExpectation {
   path: string;
@@ -27,7 +52,7 @@ export interface KeystoreExpectation {
 
 /** Everything `apply` needs to write, computed in memory: nothing has touched the disk yet. */
 export interface PreparedChange {
-  procedure: 'primary' | 'internal' | 'truststore' | 'secrets';
+  procedure: ProcedureId;
   home: string;
   /** Set when the home already is as the answers want it: nothing to write, and why. */
   unchanged?: string;
@@ -49,6 +74,29 @@ export interface PreparedChange {
   startup?: { before: Opening[]; envOverlay: Record<string, string>; vault?: ReadonlyMap<string, string> };
   /** Set for a certificate signing request: what to send to the CA and how to resume. No configuration changes. */
   request?: RequestSummary;
+}
+
+/** The plan of a home that already is as the answers want it: nothing to write, and why. */
+export function unchangedChange(
+  facts: HomeFacts,
+  procedure: PreparedChange['procedure'],
+  relative: string,
+  why: string,
+  notes: string[],
+  request?: RequestSummary,
+): PreparedChange {
+  return {
+    procedure,
+    home: facts.located.home,
+    unchanged: why,
+    actions: [],
+    writes: [],
+    expected: [],
+    keystores: [],
+    config: { path: facts.located.config.path, relative, before: facts.configText, after: facts.configText, changes: [] },
+    notes,
+    ...(request ? { request } : {}),
+  };
 }
 
 export interface RequestSummary {

@@ -2,15 +2,15 @@ import type { KeyObject } from 'node:crypto';
 import { createPublicKey } from 'node:crypto';
 import type { KeystoreSecrets } from '../answers/secret-fields.js';
 import { KeystoreError, UserError } from '../errors.js';
-import { readCaReplyFile } from '../keystore/x509/ca-reply-file.js';
+import { parseCaReply } from '../keystore/x509/ca-reply-file.js';
 import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import type { PrivateKeyEntry } from '../keystore/model.js';
-import { openKeystoreFile } from '../keystore/open.js';
+import { openKeystoreBytes } from '../keystore/open.js';
 import { buildReplyChain } from '../keystore/x509/reply-chain.js';
 import type { EntryToWrite } from '../keystore/write.js';
 import { knownSecret, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
-import { readPending, type PendingRequest } from '../apply/pending.js';
+import { pendingRequest, type FileStore, type HomeSnapshot } from './home-snapshot.js';
+import type { PendingRequest } from '../apply/pending.js';
 
 /** The pending key with the chain the CA's reply completes, ready to be placed like an existing keystore. */
 export interface ReplyMaterial {
@@ -31,15 +31,15 @@ const day = (date: Date) => date.toISOString().slice(0, 10);
  * Opens the pending request of the role with the answers' passwords, reads the reply, and builds and checks the
  * chain (see buildReplyChain). Every refusal is a UserError, before anything is written.
  */
-export async function keyFromCaReply(facts: HomeFacts, role: 'primary' | 'internal', replyFile: string, secrets: KeystoreSecrets): Promise<ReplyMaterial> {
-  const pending = await readPending(facts.located.home, role);
+export async function keyFromCaReply(facts: HomeSnapshot, role: 'primary' | 'internal', replyFile: string, secrets: KeystoreSecrets): Promise<ReplyMaterial> {
+  const pending = pendingRequest(facts, role);
   if (!pending) {
     throw new UserError(
       `There is no pending certificate signing request for the ${role} keystore in ${facts.located.home}/.ei-keystore/pending/. Make one first with [keystore] source = "csr" (ei-keystore apply ${role}), send it to the CA, then import the reply.`,
       'no-pending-request',
     );
   }
-  const entry = await pendingEntry(pending, secrets, facts.located.home);
+  const entry = await pendingEntry(pending, secrets, facts.files);
   let privateKey: KeyObject;
   try {
     privateKey = entry.key.recover(secrets.keyPassword);
@@ -49,7 +49,7 @@ export async function keyFromCaReply(facts: HomeFacts, role: 'primary' | 'intern
     }
     throw error;
   }
-  const reply = await readCaReplyFile(replyFile);
+  const reply = parseCaReply(facts.files.required('ca-reply', replyFile), replyFile);
   const trusted = await truststoreCertificates(facts);
   const built = buildReplyChain({ reply, publicKey: createPublicKey(privateKey), trusted, now: facts.now, file: replyFile });
   const leaf = summarizeCertificate(built.chain[0]!);
@@ -68,9 +68,10 @@ export async function keyFromCaReply(facts: HomeFacts, role: 'primary' | 'intern
   };
 }
 
-async function pendingEntry(pending: PendingRequest, secrets: KeystoreSecrets, home: string): Promise<PrivateKeyEntry> {
+async function pendingEntry(pending: PendingRequest, secrets: KeystoreSecrets, files: FileStore): Promise<PrivateKeyEntry> {
+  const bytes = files.required('home-keystore', pending.keystorePath);
   try {
-    const { keystore } = await openKeystoreFile(pending.keystorePath, secrets.password, { home });
+    const keystore = await openKeystoreBytes(bytes, secrets.password, pending.keystorePath);
     const entry = keystore.entries.find((candidate): candidate is PrivateKeyEntry => candidate.kind === 'private-key');
     if (!entry) throw new UserError(`${pending.keystorePath} holds no key; make the request again (source = "csr", replace_pending = true).`, 'no-pending-request');
     return entry;
@@ -86,11 +87,11 @@ async function pendingEntry(pending: PendingRequest, secrets: KeystoreSecrets, h
 }
 
 /** The trusted certificates of the configured truststore, when it opens; none otherwise (the reply must then be whole). */
-async function truststoreCertificates(facts: HomeFacts): Promise<Buffer[]> {
+async function truststoreCertificates(facts: HomeSnapshot): Promise<Buffer[]> {
   const role = facts.resolved.roles.truststore;
   if (knownSecret(role.password) === undefined) return [];
   try {
-    const { keystore } = await openConfiguredKeystore(role, 'complete the chain', facts.located.home);
+    const { keystore } = await openConfiguredKeystore(role, 'complete the chain', facts.files);
     return keystore.entries.flatMap((entry) => (entry.kind === 'trusted-certificate' ? [entry.certificate] : []));
   } catch {
     return [];
@@ -101,13 +102,13 @@ async function truststoreCertificates(facts: HomeFacts): Promise<Buffer[]> {
  * A renewal goes into a copy of the keystore whose key was renewed: its other entries come along. That keystore
  * must still be the one the role uses and still hold the same key, or the renewal no longer applies.
  */
-async function renewalEntries(facts: HomeFacts, role: 'primary' | 'internal', pending: PendingRequest): Promise<EntryToWrite[]> {
+async function renewalEntries(facts: HomeSnapshot, role: 'primary' | 'internal', pending: PendingRequest): Promise<EntryToWrite[]> {
   const renewal = pending.meta.renewal!;
   const target = facts.resolved.roles[role];
   if (target.file !== renewal.keystore) {
     throw new UserError(`The request renews the key of ${renewal.keystore}, but the ${role} keystore is now ${target.file}. Make a new request (source = "csr", replace_pending = true).`, 'renewal-stale');
   }
-  const { keystore, password } = await openConfiguredKeystore(target, 'copy the keystore whose certificate is renewed', facts.located.home);
+  const { keystore, password } = await openConfiguredKeystore(target, 'copy the keystore whose certificate is renewed', facts.files);
   const keyPassword = knownSecret(target.keyPassword) ?? password;
   const carried: EntryToWrite[] = [];
   for (const entry of keystore.entries) {

@@ -4,10 +4,10 @@
  */
 import type { KeystoreRole } from '../answers/types.js';
 import { UserError } from '../errors.js';
-import type { HomeFacts } from './facts.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 
 /** Refuses a target that is the current file of another role or reference. */
-export function refuseAnotherRolesFile(facts: HomeFacts, role: KeystoreRole, target: string): void {
+export function refuseAnotherRolesFile(facts: HomeSnapshot, role: KeystoreRole, target: string): void {
   const { roles, references } = facts.resolved;
   for (const other of ['primary', 'internal', 'truststore'] as const) {
     if (other === role || roles[other].file !== target) continue;
@@ -29,7 +29,7 @@ export function refuseAnotherRolesFile(facts: HomeFacts, role: KeystoreRole, tar
 }
 
 /** For the plan: whose file a write replaces ("the current primary keystore"), when it replaces one. */
-export function replacedRole(facts: HomeFacts, target: string, existing: Buffer | undefined): string | undefined {
+export function replacedRole(facts: HomeSnapshot, target: string, existing: Buffer | undefined): string | undefined {
   if (!existing) return undefined;
   const owners = (['primary', 'internal', 'truststore'] as const).filter((role) => facts.resolved.roles[role].file === target);
   if (owners.length === 0) return 'a file no role uses today';

@@ -1,23 +1,16 @@
 import path from 'node:path';
 import type { SecretsStrategy } from '../answers/types.js';
-import type { TomlChange } from '../config/patch.js';
 import { fileNameFor } from '../core/profiles.js';
 import { secretsOf } from '../config/resolve.js';
 import { UserError } from '../errors.js';
 import { classifySecretValue, reencryptSecrets } from '../keystore/cipher-tool.js';
 import { encodeKeystore } from '../keystore/write.js';
-import type { FileWrite } from '../apply/changes.js';
-import { currentKeyPair, fileBytesOrUndefined, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
-import type { KeystoreExpectation, PlanAction } from './prepared.js';
+import { currentKeyPair, sha256Hex } from './current-keystore.js';
+import type { HomeSnapshot } from './home-snapshot.js';
+import type { PlanFragment } from './prepared.js';
 import type { RoleAfter } from './after-state.js';
 
-export interface SecretsOutcome {
-  changes: TomlChange[];
-  writes: FileWrite[];
-  keystores: KeystoreExpectation[];
-  actions: PlanAction[];
-  notes: string[];
+export interface SecretsOutcome extends PlanFragment {
   /** Set when the change also points the internal role at a new file (the old key kept as the internal keystore). */
   moved?: RoleAfter;
 }
@@ -27,7 +20,7 @@ export interface SecretsOutcome {
  * what to do; otherwise every secret would become undecryptable at the next start-up.
  */
 export async function guardSecrets(options: {
-  facts: HomeFacts;
+  facts: HomeSnapshot;
   procedure: 'primary' | 'internal';
   strategy: SecretsStrategy | undefined;
   newLeaf: Buffer;
@@ -72,20 +65,20 @@ export async function guardSecrets(options: {
     return keepOldKeyAsInternal(facts, outcome, encrypted);
   }
   // re-encrypt: decrypt with the key that encrypted them (the internal keystore's, today's), encrypt with the new certificate.
-  const old = await currentKeyPair(internal, 're-encrypt [secrets]', facts.located.home);
+  const old = await currentKeyPair(internal, 're-encrypt [secrets]', facts.files);
   const reencrypted = reencryptSecrets(Object.fromEntries(encrypted.map((alias) => [alias, values[alias]!])), old.privateKey, newLeaf);
   for (const alias of encrypted) outcome.changes.push({ table: ['secrets'], key: alias, value: reencrypted[alias]! });
   outcome.actions.push({ kind: 're-encrypt', aliases: encrypted });
   return outcome;
 }
 
-async function keepOldKeyAsInternal(facts: HomeFacts, outcome: SecretsOutcome, encrypted: string[]): Promise<SecretsOutcome> {
+async function keepOldKeyAsInternal(facts: HomeSnapshot, outcome: SecretsOutcome, encrypted: string[]): Promise<SecretsOutcome> {
   const primary = facts.resolved.roles.primary;
-  const old = await currentKeyPair(primary, 'keep the old key pair as the internal keystore', facts.located.home);
+  const old = await currentKeyPair(primary, 'keep the old key pair as the internal keystore', facts.files);
   const extension = old.format === 'PKCS12' ? '.p12' : '.jks';
   const bareName = `${path.basename(primary.file).replace(/\.[^.]+$/, '')}-internal${extension}`;
   const target = path.join(facts.located.home, facts.profile.securityDir, bareName);
-  if (await fileBytesOrUndefined(target, facts.located.home)) {
+  if (facts.files.present(target)) {
     throw new UserError(`To keep the old key as the internal keystore, ${target} would be written, but it already exists. Move it away and run again.`, 'file-exists');
   }
   const alias = old.entry.alias;

@@ -1,17 +1,17 @@
 import type { TruststoreEntryFacts } from '../core/fields/types.js';
 import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import { openConfiguredKeystore } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import { ownCertificates, subjectKey } from './truststore-removals.js';
 
 /**
  * The current truststore's certificate entries for the wizard's removal list (alias, subject, expiry, whether it
  * certifies our own primary key), or undefined when it cannot be opened with its configured password.
  */
-export async function truststoreEntryFacts(facts: HomeFacts): Promise<TruststoreEntryFacts[] | undefined> {
+export async function truststoreEntryFacts(facts: HomeSnapshot): Promise<TruststoreEntryFacts[] | undefined> {
   let keystore;
   try {
-    ({ keystore } = await openConfiguredKeystore(facts.resolved.roles.truststore, 'list the truststore', facts.located.home));
+    ({ keystore } = await openConfiguredKeystore(facts.resolved.roles.truststore, 'list the truststore', facts.files));
   } catch {
     return undefined;
   }

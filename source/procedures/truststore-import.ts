@@ -1,12 +1,11 @@
-import type { FileWrite } from '../apply/changes.js';
 import { UserError } from '../errors.js';
 import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import type { Keystore } from '../keystore/model.js';
 import { detectFormat } from '../keystore/open.js';
 import { encodeKeystore, type EntryToWrite } from '../keystore/write.js';
 import { openConfiguredKeystore, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
-import type { KeystoreExpectation, PlanAction } from './prepared.js';
+import type { HomeSnapshot } from './home-snapshot.js';
+import type { PlanAction, PlanFragment } from './prepared.js';
 
 export interface CertificateToTrust {
   alias: string;
@@ -73,9 +72,9 @@ export function writableFormat(bytes: Buffer, file: string): 'JKS' | 'PKCS12' {
 }
 
 /** Imports certificates into the truststore the configuration names, in place, in its own format. */
-export async function importIntoTruststore(facts: HomeFacts, additions: CertificateToTrust[]): Promise<{ writes: FileWrite[]; keystores: KeystoreExpectation[]; actions: PlanAction[] }> {
+export async function importIntoTruststore(facts: HomeSnapshot, additions: CertificateToTrust[]): Promise<Partial<PlanFragment>> {
   const role = facts.resolved.roles.truststore;
-  const { keystore, bytes, password } = await openConfiguredKeystore(role, 'import the new certificate into the truststore (or set [truststore] import_certificate = false in the answers)', facts.located.home);
+  const { keystore, bytes, password } = await openConfiguredKeystore(role, 'import the new certificate into the truststore (or set [truststore] import_certificate = false in the answers)', facts.files);
   const edit = editTruststore(keystore, additions, { storePassword: password, file: role.file });
   const actions: PlanAction[] = edit.alreadyPresent.map((present) => ({ kind: 'already-trusted', path: role.file, alias: present.presentAs, sha256: present.sha256 }));
   if (edit.added.length === 0) return { writes: [], keystores: [], actions };

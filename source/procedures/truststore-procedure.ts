@@ -8,11 +8,11 @@ import { KeystoreError, UserError } from '../errors.js';
 import { certificatesToImport, verdictsAfter } from './truststore-sources.js';
 import { planRemovals } from './truststore-removals.js';
 import type { Keystore } from '../keystore/model.js';
-import { openKeystoreFile, readKeystore } from '../keystore/open.js';
+import { openKeystoreBytes, readKeystore } from '../keystore/open.js';
 import { encodeKeystore } from '../keystore/write.js';
-import { newFileMode, fileBytesOrUndefined, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
-import type { PlanAction, PreparedChange } from './prepared.js';
+import { newFileMode, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
+import type { HomeSnapshot } from './home-snapshot.js';
+import { mergePlan, unchangedChange, type PlanAction, type PreparedChange } from './prepared.js';
 import { editTruststore, type CertificateToTrust } from './truststore-import.js';
 import { refusePlaceholderPassword, settleAfterState } from './after-state.js';
 import { refuseAnotherRolesFile, replacedRole } from './role-files.js';
@@ -25,7 +25,7 @@ const DEFAULT_ALIAS = 'wso2carbon';
  * user has, with certificates imported and optionally the shipped wso2carbon certificate removed; `[truststore]`
  * then points at it, its `alias` and `algorithm` lines left as they are.
  */
-export async function prepareTruststoreProcedure(facts: HomeFacts, answers: TruststoreAnswers, secrets: TruststoreSecrets, options: { trustOnFirstUse?: boolean } = {}): Promise<PreparedChange> {
+export async function prepareTruststoreProcedure(facts: HomeSnapshot, answers: TruststoreAnswers, secrets: TruststoreSecrets, options: { trustOnFirstUse?: boolean } = {}): Promise<PreparedChange> {
   const settings = answers.truststore;
   const { profile, located } = facts;
   const current = facts.resolved.roles.truststore;
@@ -35,28 +35,26 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
   refusePlaceholderPassword('[truststore] password', secrets.password);
   refuseAnotherRolesFile(facts, 'truststore', target);
 
-  const actions: PlanAction[] = [];
   let base: Keystore;
   // The password that opens the starting truststore also opens any key entry carried over from it.
   let basePassword: string;
   if (settings.source === 'copy-current') {
-    ({ keystore: base, password: basePassword } = await openConfiguredKeystore(current, 'start the new truststore as a copy of the current one', facts.located.home));
-    actions.push({ kind: 'take', what: `the ${base.entries.length} entries of the current truststore ${current.file}` });
+    ({ keystore: base, password: basePassword } = await openConfiguredKeystore(current, 'start the new truststore as a copy of the current one', facts.files));
   } else {
     const sourcePassword = secrets.existingPassword ?? secrets.password;
     basePassword = sourcePassword;
     try {
-      base = (await openKeystoreFile(settings.existing.path, sourcePassword)).keystore;
+      base = await openKeystoreBytes(facts.files.required('keystore', settings.existing.path), sourcePassword, settings.existing.path);
     } catch (error) {
       if (error instanceof KeystoreError && error.keystoreCode === 'wrong-password') {
         throw new UserError(`[truststore.existing] ${settings.existing.path}: the password does not open it; check [truststore.existing] password.`, 'existing-keystore-invalid');
       }
       throw error;
     }
-    actions.push({ kind: 'take', what: `the ${base.entries.length} entries of ${settings.existing.path}` });
   }
+  const taken: PlanAction = { kind: 'take', what: `the ${base.entries.length} entries of ${settings.source === 'copy-current' ? `the current truststore ${current.file}` : settings.existing.path}` };
 
-  const imported = await certificatesToImport(settings.imports, { env: facts.env, trustOnFirstUse: options.trustOnFirstUse });
+  const imported = certificatesToImport(facts, settings.imports, { trustOnFirstUse: options.trustOnFirstUse });
   const additions: CertificateToTrust[] = imported.certificates.map(({ alias, certificate }) => ({ alias, certificate }));
   const notes: string[] = [...imported.notes];
   const removal = await planRemovals(facts, base, settings, notes);
@@ -65,16 +63,18 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     file: settings.source === 'copy-current' ? current.file : settings.existing.path,
     remove: removal.remove,
   });
-  for (const present of edit.alreadyPresent) actions.push({ kind: 'already-trusted', path: target, alias: present.presentAs, sha256: present.sha256 });
+  const editActions: PlanAction[] = [
+    ...edit.alreadyPresent.map((present): PlanAction => ({ kind: 'already-trusted', path: target, alias: present.presentAs, sha256: present.sha256 })),
+    ...edit.added.map((added): PlanAction => ({ kind: 'import-certificate', path: target, alias: added.alias, sha256: added.sha256, subject: added.subject })),
+    ...edit.removed.map((alias): PlanAction => ({ kind: 'remove-certificate', path: target, alias, ...removal.describe(alias) })),
+  ];
   edit.added.forEach((added) => {
-    actions.push({ kind: 'import-certificate', path: target, alias: added.alias, sha256: added.sha256, subject: added.subject });
     const asked = added.requested;
     const given = imported.certificates.find((certificate) => certificate.alias.toLowerCase() === asked.toLowerCase() && certificate.aliasGiven);
     if (added.alias !== asked.toLowerCase()) {
       notes.push(`"${asked}" is already taken in the truststore by another certificate, so ${added.subject} is imported as "${added.alias}"${given ? '; choose another alias in the answers to name it yourself' : ''}.`);
     }
   });
-  for (const alias of edit.removed) actions.push({ kind: 'remove-certificate', path: target, alias, ...removal.describe(alias) });
   if (settings.removeDefaultCertificate && !edit.removed.some((alias) => alias.toLowerCase() === DEFAULT_ALIAS)) notes.push(`There is no "${DEFAULT_ALIAS}" certificate to remove.`);
   if (edit.removed.some((alias) => alias.toLowerCase() === DEFAULT_ALIAS) && facts.resolved.roles.primary.alias?.toLowerCase() === DEFAULT_ALIAS) {
     notes.push('The primary keystore still uses the wso2carbon key: with its certificate removed, the server cannot call its own HTTPS endpoints. Replace the primary keystore too (ei-keystore apply primary).');
@@ -92,20 +92,9 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     { table, key: 'password', value: secrets.password },
   ];
   const wanted = new Set(edit.entries.map((entry) => (entry.kind === 'trusted-certificate' ? sha256Hex(entry.certificate) : `key:${entry.alias}`)));
-  const existingTarget = await fileBytesOrUndefined(target, facts.located.home);
+  const existingTarget = facts.files.present(target);
   if (existingTarget && patchToml(facts.configText, changes, { file: located.config.path }) === facts.configText && (await holdsExactly(existingTarget, secrets.password, wanted))) {
-    const config = { path: located.config.path, relative: profile.configFile, before: facts.configText, after: facts.configText, changes: [] };
-    return {
-      procedure: 'truststore',
-      home: located.home,
-      unchanged: `${profile.configFile} already points [truststore] at ${target}, which holds exactly these certificates. Nothing to change.`,
-      actions: [],
-      writes: [],
-      expected: [],
-      keystores: [],
-      config,
-      notes,
-    };
+    return unchangedChange(facts, 'truststore', profile.configFile, `${profile.configFile} already points [truststore] at ${target}, which holds exactly these certificates. Nothing to change.`, notes);
   }
   const replacingCurrent = target === current.file && settings.source === 'copy-current';
   if (existingTarget && !settings.overwrite && !replacingCurrent) {
@@ -119,34 +108,42 @@ export async function prepareTruststoreProcedure(facts: HomeFacts, answers: Trus
     roles: [{ role: 'truststore', file: target, type: settings.type, password: secrets.password }],
     writes: new Map([[target, content]]),
   });
-  notes.push(...settled.notes);
   const after = settled.after;
-  if (settled.vaultAliases.length > 0) actions.push({ kind: 're-encrypt', aliases: settled.vaultAliases, why: 'the new password, for the secure vault' });
-  const config = { path: located.config.path, relative: profile.configFile, before: facts.configText, after, changes: settled.changes };
-  actions.push({ kind: 'write-keystore', path: target, role: 'truststore', format: settings.type, created: !existingTarget, entries: `${edit.entries.length} certificates`, replaces: replacedRole(facts, target, existingTarget) });
-  actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
-  actions.push({ kind: 'backup', paths: [target, located.config.path, ...settled.writes.map((write) => write.path)] });
+  const plan = mergePlan(
+    { actions: [taken, ...editActions], notes },
+    { notes: settled.notes },
+    settled.vaultAliases.length > 0 ? { actions: [{ kind: 're-encrypt', aliases: settled.vaultAliases, why: 'the new password, for the secure vault' }] } : undefined,
+    {
+      actions: [
+        { kind: 'write-keystore', path: target, role: 'truststore', format: settings.type, created: !existingTarget, entries: `${edit.entries.length} certificates`, replaces: replacedRole(facts, target, existingTarget) },
+        { kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] },
+        { kind: 'backup', paths: [target, located.config.path, ...settled.writes.map((write) => write.path)] },
+      ],
+      writes: [
+        { path: target, content, mode: newFileMode(existingTarget), role: 'truststore' },
+        { path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' },
+      ],
+      keystores: [{ path: target, storePassword: secrets.password, format: settings.type, keyEntries: [], trustedSha256: [...wanted].filter((print) => !print.startsWith('key:')) }],
+    },
+    { writes: settled.writes },
+  );
   const expected: ExpectedFile[] = [
     { path: located.config.path, sha256: facts.configSha256 },
     { path: target, sha256: existingTarget ? sha256Hex(existingTarget) : null },
   ];
   for (const write of settled.writes) {
-    const current = await fileBytesOrUndefined(write.path, located.home);
+    const current = facts.files.present(write.path);
     expected.push({ path: write.path, sha256: current ? sha256Hex(current) : null });
   }
   return {
     procedure: 'truststore',
     home: located.home,
-    actions,
-    writes: [
-      { path: target, content, mode: newFileMode(existingTarget), role: 'truststore' },
-      { path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' },
-      ...settled.writes,
-    ],
+    actions: plan.actions,
+    writes: plan.writes,
     expected,
-    keystores: [{ path: target, storePassword: secrets.password, format: settings.type, keyEntries: [], trustedSha256: [...wanted].filter((print) => !print.startsWith('key:')) }],
-    config,
-    notes,
+    keystores: plan.keystores,
+    config: { path: located.config.path, relative: profile.configFile, before: facts.configText, after, changes: settled.changes },
+    notes: plan.notes,
     startup: { before: settled.openedBefore, envOverlay: settled.envOverlay, ...(settled.vaultAfter ? { vault: settled.vaultAfter } : {}) },
   };
 }

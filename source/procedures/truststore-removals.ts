@@ -4,7 +4,7 @@ import { UserError } from '../errors.js';
 import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import type { Keystore } from '../keystore/model.js';
 import { openConfiguredKeystore } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 
 const DEFAULT_ALIAS = 'wso2carbon';
 
@@ -33,7 +33,7 @@ export function subjectKey(der: Buffer): string | undefined {
  * through this truststore need it. Naming such a certificate in `remove` removes it, with a note saying what that
  * breaks.
  */
-export async function planRemovals(facts: HomeFacts, base: Keystore, settings: TruststoreSettings, notes: string[]): Promise<RemovalPlan> {
+export async function planRemovals(facts: HomeSnapshot, base: Keystore, settings: TruststoreSettings, notes: string[]): Promise<RemovalPlan> {
   const reasons = new Map<string, 'listed' | 'expired' | 'default'>();
   const byAlias = new Map(base.entries.map((entry) => [entry.alias.toLowerCase(), entry]));
   const missing: string[] = [];
@@ -87,11 +87,11 @@ export async function planRemovals(facts: HomeFacts, base: Keystore, settings: T
 }
 
 /** Subject-and-key of each certificate of the primary key's chain; `unknown` says why they could not be read. */
-export async function ownCertificates(facts: HomeFacts, needed: boolean): Promise<{ keys?: Set<string>; unknown?: string }> {
+export async function ownCertificates(facts: HomeSnapshot, needed: boolean): Promise<{ keys?: Set<string>; unknown?: string }> {
   if (!needed) return {};
   const role = facts.resolved.roles.primary;
   try {
-    const { keystore } = await openConfiguredKeystore(role, 'tell which certificate certifies the primary key', facts.located.home);
+    const { keystore } = await openConfiguredKeystore(role, 'tell which certificate certifies the primary key', facts.files);
     const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === (role.alias ?? '').toLowerCase());
     if (entry?.kind !== 'private-key') return { unknown: `the primary keystore holds no key entry "${role.alias ?? ''}"` };
     return { keys: new Set(entry.chain.flatMap((der) => subjectKey(der) ?? [])) };

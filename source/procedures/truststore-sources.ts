@@ -3,9 +3,10 @@ import type { ServerImport, TruststoreImport } from '../answers/types.js';
 import { UserError } from '../errors.js';
 import { judgeTlsChain, type TrustAnchor } from '../keystore/x509/tls-trust.js';
 import type { EntryToWrite } from '../keystore/write.js';
-import { readCertificateFile } from '../keystore/x509/certificate-file.js';
+import { parseCertificateFile } from '../keystore/x509/certificate-file.js';
 import { colonHex, summarizeCertificate } from '../keystore/x509/certificate.js';
-import { ConnectError, fetchPresentedChain, showAddress, type ServerAddress } from '../network/fetch-chain.js';
+import { ConnectError, showAddress, type ServerAddress } from '../network/fetch-chain.js';
+import { presentedChain, type HomeSnapshot } from './home-snapshot.js';
 
 /** One certificate an import brings, before it meets the truststore. */
 export interface ImportedCertificate {
@@ -20,7 +21,6 @@ export interface ImportedCertificate {
 }
 
 export interface ImportOptions {
-  env: NodeJS.ProcessEnv;
   /** `apply --trust-on-first-use`: a server import without sha256 is accepted, and its fingerprint said. */
   trustOnFirstUse?: boolean;
 }
@@ -30,31 +30,31 @@ export interface ImportOptions {
  * server the one certificate `trust` picks from the chain it presents, which must match the `sha256` pin.
  * Returns notes for the plan (fingerprints accepted on first use).
  */
-export async function certificatesToImport(imports: readonly TruststoreImport[], options: ImportOptions): Promise<{ certificates: ImportedCertificate[]; notes: string[] }> {
+export function certificatesToImport(snapshot: HomeSnapshot, imports: readonly TruststoreImport[], options: ImportOptions): { certificates: ImportedCertificate[]; notes: string[] } {
   const certificates: ImportedCertificate[] = [];
   const notes: string[] = [];
   for (const [index, item] of imports.entries()) {
     if (item.file !== undefined) {
-      const read = await readCertificateFile(item.file);
+      const read = parseCertificateFile(snapshot.files.required('certificate', item.file), item.file);
       read.forEach((certificate, position) => {
         const base = item.alias !== '' ? item.alias : aliasFromSubject(summarizeCertificate(certificate).subject);
         certificates.push({ alias: position === 0 || item.alias === '' ? base : `${base}-${position + 1}`, aliasGiven: item.alias !== '', certificate, from: item.file! });
       });
       continue;
     }
-    const chosen = await certificateFromServer(item, index, options);
+    const chosen = certificateFromServer(snapshot, item, index, options);
     certificates.push(chosen.certificate);
     notes.push(...chosen.notes);
   }
   return { certificates, notes };
 }
 
-async function certificateFromServer(item: ServerImport, index: number, options: ImportOptions): Promise<{ certificate: ImportedCertificate; notes: string[] }> {
+function certificateFromServer(snapshot: HomeSnapshot, item: ServerImport, index: number, options: ImportOptions): { certificate: ImportedCertificate; notes: string[] } {
   const where = `[[truststore.import]] #${index + 1}`;
   const address = showAddress(item.server.host, item.server.port);
   let chain: Buffer[];
   try {
-    chain = (await fetchPresentedChain(item.server, options.env)).chain;
+    chain = presentedChain(snapshot, item.server);
   } catch (error) {
     if (error instanceof ConnectError) throw new UserError(`${where}: could not connect: ${error.message}. Nothing was written.`, 'connect-failed');
     throw error;

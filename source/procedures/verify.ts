@@ -1,14 +1,13 @@
-import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
+import { READ_LIMITS, readFileChecked, readFileIfPresent } from '../files/read-file.js';
 import type { StagedFile } from '../apply/changes.js';
 import { parseConfigText } from '../config/read.js';
 import { resolveDocument, secretsOf, type ResolvedConfig } from '../config/resolve.js';
 import { newlyBroken, opensAtStartup } from './opens-at-startup.js';
-import { fileBytesOrUndefined } from './current-keystore.js';
 import { UserError } from '../errors.js';
 import { keyMatchesCertificate } from '../keystore/x509/chain.js';
 import { detectFormat, readKeystore } from '../keystore/open.js';
 import { sha256Hex } from './current-keystore.js';
-import type { HomeFacts } from './facts.js';
+import type { HomeSnapshot } from './home-snapshot.js';
 import type { KeystoreExpectation, PreparedChange } from './prepared.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -17,7 +16,7 @@ import { EXIT } from '../exit-codes.js';
  * configuration will give, and re-read the staged configuration to check each role points where intended.
  * Any surprise throws, and the transaction puts every file back.
  */
-export async function verifyStaged(prepared: PreparedChange, facts: HomeFacts, staged: StagedFile[]): Promise<void> {
+export async function verifyStaged(prepared: PreparedChange, facts: HomeSnapshot, staged: StagedFile[]): Promise<void> {
   const tempOf = new Map(staged.map((file) => [file.path, file.tempPath]));
   for (const expectation of prepared.keystores) {
     const tempPath = tempOf.get(expectation.path);
@@ -87,7 +86,8 @@ async function verifyServerOpens(
   if (!prepared.startup) return;
   const read = async (file: string) => {
     const staged = tempOf.get(file);
-    return staged ? await readStaged(staged, 'keystore', home) : await fileBytesOrUndefined(file, home);
+    // A file the change does not write is read as it is now: the verification runs under the lock, after planning.
+    return staged ? await readStaged(staged, 'keystore', home) : (await readFileIfPresent(file, { what: 'file', limit: READ_LIMITS.keystore, home }))?.bytes;
   };
   const after = await opensAtStartup(resolved, secretsOf(data), read, env, home);
   const broken = newlyBroken(prepared.startup.before, after);

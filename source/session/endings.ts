@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ProcedureId } from '../answers/types.js';
 import { PROCEDURE_DEFINITIONS } from '../core/fields/index.js';
-import type { HomeFacts } from '../procedures/facts.js';
+import type { HomeSnapshot } from '../procedures/home-snapshot.js';
 import type { PreparedChange } from '../procedures/prepared.js';
 import { shellWord } from './self-command.js';
 
@@ -22,7 +22,7 @@ export const DRY_RUN_ENDED = 'Dry run: nothing was written.';
  * Whether a change wrote passwords in plain text into the configuration, or left `[secrets]` values in brackets:
  * then the Done screens offer "Encrypt passwords" next. (The after-state says so in its plan notes.)
  */
-export function leavesPlaintextPasswords(prepared: PreparedChange, facts: HomeFacts): boolean {
+export function leavesPlaintextPasswords(prepared: PreparedChange, facts: HomeSnapshot): boolean {
   if (prepared.procedure === 'secrets' || prepared.request) return false;
   return prepared.notes.some((note) => note.includes(' written in plain text in ')) || facts.resolved.secrets.some((secret) => secret.state === 'plaintext');
 }
@@ -52,7 +52,7 @@ export interface DoneReport {
   offerEncrypt: boolean;
 }
 
-export function doneReport(input: { procedure: ProcedureId; backupId: string; prepared: PreparedChange; facts: HomeFacts; self: string }): DoneReport {
+export function doneReport(input: { procedure: ProcedureId; backupId: string; prepared: PreparedChange; facts: HomeSnapshot; self: string }): DoneReport {
   const { procedure, backupId, prepared, facts, self } = input;
   const home = facts.located.home;
   const homeWord = shellWord(home);
@@ -119,6 +119,6 @@ export function saveProblem(message: string): string {
 }
 
 /** Separating the internal keystore, refused at the menu on a product that reads no [keystore.internal]. */
-export function internalRefusal(facts: HomeFacts): string {
+export function internalRefusal(facts: HomeSnapshot): string {
   return `${facts.profile.label} reads no [keystore.internal], so it cannot be separated. ${facts.profile.internalNote}`;
 }

@@ -1,7 +1,7 @@
 import { holdInterrupts } from '../apply/interrupt-guard.js';
 import { UserError } from '../errors.js';
 import { executePrepared } from '../procedures/execute.js';
-import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { readWizardSnapshot, type HomeSnapshot } from '../procedures/home-snapshot.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { reloadWizardHome, reviewChange, saveAnswersFile, statusOfFacts, wizardFactsWithStatus, type WizardSessionOptions } from './session.js';
 import { selfCommand } from './self-command.js';
@@ -26,7 +26,7 @@ export interface SessionDriverOptions extends WizardSessionOptions {
   onWarning?: (message: string) => void;
 }
 
-async function readHome(facts: HomeFacts, options: WizardSessionOptions, vaultPassword: string | undefined): Promise<LoadedHome> {
+async function readHome(facts: HomeSnapshot, options: WizardSessionOptions, vaultPassword: string | undefined): Promise<LoadedHome> {
   const report = await statusOfFacts(facts, { env: options.env, now: options.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
   // The removal list of the truststore questions needs the current truststore's entries.
   return { facts, report, wizard: { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) } };
@@ -39,7 +39,7 @@ export async function runEffect(effect: WizardEffect, options: SessionDriverOpti
   switch (effect.kind) {
     case 'load-home': {
       try {
-        const facts = await loadWizardHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, ...(effect.vaultPassword !== undefined ? { vaultPassword: effect.vaultPassword } : {}) });
+        const facts = await readWizardSnapshot({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, ...(effect.vaultPassword !== undefined ? { vaultPassword: effect.vaultPassword } : {}) });
         return [{ type: 'home-loaded', home: await readHome(facts, options, effect.vaultPassword) }];
       } catch (error) {
         if (error instanceof UserError) return [{ type: 'load-failed', message: error.message, exitCode: error.exitCode }];

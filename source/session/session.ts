@@ -1,17 +1,15 @@
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { hardenAnswersFrom, keystoreAnswersFrom, PROCEDURE_DEFINITIONS, truststoreAnswersFrom, effectiveValues } from '../core/fields/index.js';
 import type { FieldValues, ProcedureIO, WizardFacts } from '../core/fields/types.js';
-import type { Answers } from '../answers/types.js';
+import type { Answers, KeystoreRole, ProcedureId } from '../answers/types.js';
 import type { KeystoreSecrets, TruststoreSecrets } from '../answers/secret-fields.js';
 import { unifiedDiff } from '../config/diff.js';
 import { KeystoreError, UserError } from '../errors.js';
 import { readCertificateFile } from '../keystore/x509/certificate-file.js';
 import { describeCertificate } from '../keystore/describe.js';
-import { detectFormat, openKeystoreFile, readKeystoreBytes } from '../keystore/open.js';
-import { loadWizardHomeFacts, type HomeFacts } from '../procedures/facts.js';
+import { detectFormat, openKeystoreBytes, openKeystoreFile, readKeystoreBytes } from '../keystore/open.js';
+import { pendingRequests, readWizardSnapshot, type HomeSnapshot } from '../procedures/home-snapshot.js';
 import { keyFromExistingKeystore } from '../procedures/key-material.js';
-import { readPendingSync } from '../apply/pending.js';
 import { fetchServerChainView } from '../procedures/server-chain-view.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
 import { prepareChange } from '../procedures/prepare.js';
@@ -43,14 +41,7 @@ export interface WizardSessionOptions {
 }
 
 /** The plain facts the procedure fields need, read from a real home. */
-export function wizardFactsOf(facts: HomeFacts): WizardFacts {
-  const securityDir = path.join(facts.located.home, facts.profile.securityDir);
-  let securityFiles: string[] = [];
-  try {
-    securityFiles = readdirSync(securityDir);
-  } catch {
-    securityFiles = [];
-  }
+export function wizardFactsOf(facts: HomeSnapshot): WizardFacts {
   const server = facts.document.data.server as Record<string, unknown> | undefined;
   const hostname = typeof server?.hostname === 'string' && server.hostname.trim() !== '' ? server.hostname : 'localhost';
   return {
@@ -58,13 +49,14 @@ export function wizardFactsOf(facts: HomeFacts): WizardFacts {
     profileLabel: facts.profile.label,
     internalConfigurable: facts.profile.internalConfigurable,
     hostname,
-    securityFiles,
+    securityFiles: facts.securityFiles,
     encryptedSecrets: facts.resolved.secrets.filter((secret) => secret.state === 'encrypted').length,
     internalIsPrimary: Boolean(facts.resolved.roles.internal.followsPrimary),
     currentTruststoreFile: path.basename(facts.resolved.roles.truststore.file),
     pendingRequests: Object.fromEntries(
       (['primary', 'internal'] as const).flatMap((role) => {
-        const pending = readPendingSync(facts.located.home, role);
+        const reading = facts.pending[role];
+        const pending = 'request' in reading ? reading.request : undefined;
         return pending ? [[role, { subject: pending.meta.subject, csrFile: pending.meta.csrFile, createdAt: pending.meta.createdAt, keystorePath: pending.keystorePath }]] : [];
       }),
     ),
@@ -75,13 +67,13 @@ export function wizardFactsOf(facts: HomeFacts): WizardFacts {
  * The facts plus what only reading the keystores tells (the status report, the current truststore's aliases), so
  * questions can warn and refuse on their own step: the shipped primary key, an import alias already taken.
  */
-export async function wizardFactsWithStatus(facts: HomeFacts, report: StatusReport): Promise<WizardFacts> {
+export async function wizardFactsWithStatus(facts: HomeSnapshot, report: StatusReport): Promise<WizardFacts> {
   const truststore = facts.resolved.roles.truststore;
   let truststoreAliases: string[] | undefined;
   const password = truststore.password.kind === 'literal' ? truststore.password.value : truststore.password.kind === 'env' ? truststore.password.value : undefined;
   if (password !== undefined) {
     try {
-      const { keystore } = await openKeystoreFile(truststore.file, password, { home: facts.located.home });
+      const keystore = await openKeystoreBytes(facts.files.required('home-keystore', truststore.file), password, truststore.file);
       truststoreAliases = keystore.entries.map((entry) => entry.alias);
     } catch {
       // Status reports why it does not open; the aliases are then checked when the plan is made.
@@ -176,7 +168,7 @@ export function diskProcedureIO(cwd: string, now: Date, env: NodeJS.ProcessEnv =
  * Where the wizards offer to save answers: the home's own `.ei-keystore/answers/`, not the current directory
  * (often a checkout of this tool, or someone's home directory).
  */
-export function defaultAnswersPath(home: string, procedure: 'primary' | 'internal' | 'truststore' | 'secrets'): string {
+export function defaultAnswersPath(home: string, procedure: ProcedureId): string {
   return path.join(home, STATE_DIR_NAME, 'answers', `${procedure}-answers.toml`);
 }
 
@@ -196,7 +188,7 @@ export async function saveAnswersFile(home: string, target: string, text: string
 }
 
 /** The wizard's values as answers plus secrets, with relative paths made absolute. */
-export function answersFromValues(procedure: 'primary' | 'internal' | 'truststore', values: FieldValues, facts: WizardFacts, cwd: string): { answers: Answers; secrets: KeystoreSecrets | TruststoreSecrets } {
+export function answersFromValues(procedure: KeystoreRole, values: FieldValues, facts: WizardFacts, cwd: string): { answers: Answers; secrets: KeystoreSecrets | TruststoreSecrets } {
   const effective = effectiveValues(PROCEDURE_DEFINITIONS[procedure], { facts, values });
   if (procedure === 'truststore') {
     const result = truststoreAnswersFrom(effective);
@@ -221,13 +213,13 @@ export interface Review {
 }
 
 /** The answers as the text of an answers file for `apply <procedure>`: passwords only as `{ env = "..." }`. */
-export function answersText(procedure: 'primary' | 'internal' | 'truststore' | 'secrets', answers: Answers | HardenAnswers): string {
+export function answersText(procedure: ProcedureId, answers: Answers | HardenAnswers): string {
   if (procedure === 'secrets') return serializeHardenAnswers(answers as HardenAnswers);
   return serializeAnswers(procedure, answers as Answers);
 }
 
 /** Plans the change the values describe, in memory, and renders its masked diff. Writes nothing. */
-export async function reviewChange(facts: HomeFacts, procedure: 'primary' | 'internal' | 'truststore' | 'secrets', values: FieldValues, cwd: string): Promise<Review> {
+export async function reviewChange(facts: HomeSnapshot, procedure: ProcedureId, values: FieldValues, cwd: string): Promise<Review> {
   if (procedure === 'secrets') {
     // "Encrypt passwords" plans with the vault the session unlocked (facts.vault); its answers hold no password.
     const answers = hardenAnswersFrom(effectiveValues(PROCEDURE_DEFINITIONS.secrets, { facts: { ...wizardFactsOf(facts), harden: await hardenFacts(facts) }, values }));
@@ -247,28 +239,33 @@ export async function reviewChange(facts: HomeFacts, procedure: 'primary' | 'int
  * start may no longer open the internal keystore (the change gave it a new password): each candidate is tried, the
  * first that opens it is kept, and with none the home is read locked (as at a start without the password).
  */
-export async function reloadWizardHome(options: WizardSessionOptions, candidates: ReadonlyArray<string | undefined>): Promise<{ facts: HomeFacts; vaultPassword?: string }> {
+export async function reloadWizardHome(options: WizardSessionOptions, candidates: ReadonlyArray<string | undefined>): Promise<{ facts: HomeSnapshot; vaultPassword?: string }> {
   for (const candidate of [...new Set(candidates)]) {
     if (candidate === undefined || candidate === '') continue;
     try {
-      return { facts: await loadWizardHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, vaultPassword: candidate }), vaultPassword: candidate };
+      return { facts: await readWizardSnapshot({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, vaultPassword: candidate }), vaultPassword: candidate };
     } catch (error) {
       if (!(error instanceof UserError) || error.code !== 'vault-password-wrong') throw error;
     }
   }
-  return { facts: await loadWizardHomeFacts({ home: options.home, env: options.env, cwd: options.cwd, now: options.now }) };
+  return { facts: await readWizardSnapshot({ home: options.home, env: options.env, cwd: options.cwd, now: options.now }) };
 }
 
 /**
  * The status of a home the wizard has just read: the same configuration bytes and the same unlocked vault as the
  * facts (read and resolved once per start), plus what only opening the keystores tells.
  */
-export async function statusOfFacts(facts: HomeFacts, options: { env: NodeJS.ProcessEnv; now: Date; vaultPassword?: string }): Promise<StatusReport> {
+export async function statusOfFacts(facts: HomeSnapshot, options: { env: NodeJS.ProcessEnv; now: Date; vaultPassword?: string }): Promise<StatusReport> {
   return gatherStatus({
     located: facts.located,
     env: options.env,
     now: options.now,
     ...(options.vaultPassword !== undefined ? { vaultPassword: options.vaultPassword } : {}),
-    read: { document: facts.document, ...(facts.vault ? { vault: facts.vault } : {}) },
+    read: {
+      document: facts.document,
+      ...(facts.vault ? { vault: facts.vault } : {}),
+      keystores: { inHome: async (file) => facts.files.required('home-keystore', file), named: async (file) => facts.files.required('keystore', file) },
+      pending: pendingRequests(facts),
+    },
   });
 }

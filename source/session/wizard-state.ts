@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { ProcedureId } from '../answers/types.js';
+import type { ProgressStep } from '../progress-steps.js';
 import { PROCEDURE_DEFINITIONS, visibleFields } from '../core/fields/index.js';
 import type { FieldValue, FieldValues, WizardFacts } from '../core/fields/types.js';
-import { stepLabel } from '../core/step-labels.js';
+import { stepLabel, WIZARD_PROGRESS } from '../core/step-labels.js';
 import { EXIT } from '../exit-codes.js';
-import type { HomeFacts } from '../procedures/facts.js';
+import type { HomeSnapshot } from '../procedures/home-snapshot.js';
 import type { PreparedChange } from '../procedures/prepared.js';
-import { renderPlan } from '../procedures/plan-render.js';
+import { planView, type PlanView } from '../procedures/plan-render.js';
 import type { StatusReport } from '../status/gather.js';
 import { CANCELLED, DRY_RUN_ENDED, doneReport, doneSummary, internalRefusal, interruptedAfterChange, interruptedRolledBack, saveProblem, savedNotice, type DoneReport } from './endings.js';
 import { answersText, defaultAnswersPath, type Review } from './session.js';
@@ -26,14 +27,17 @@ export interface StepView {
 }
 
 export interface ReviewView {
-  planLines: string[];
+  /** What the user should weigh before applying, shown above the plan (empty for most changes). */
+  warnings: string[];
+  /** The plan as data (procedures/plan-render.ts planView): each front end numbers and wraps its steps itself. */
+  plan: PlanView;
   diffLines: string[];
   unchanged?: string;
 }
 
 /** The home as the wizard read it: its facts, the plain facts the questions need, and its status. */
 export interface LoadedHome {
-  facts: HomeFacts;
+  facts: HomeSnapshot;
   wizard: WizardFacts;
   report: StatusReport;
 }
@@ -109,7 +113,7 @@ export type WizardEvent =
   /** Review: apply the plan; `keytool` overrides the session's cross-check choice (plain mode asks it here). */
   | { type: 'apply'; keytool?: boolean }
   /** A transaction step started (the transaction's own step ids). */
-  | { type: 'step'; step: string }
+  | { type: 'step'; step: ProgressStep }
   | { type: 'applied'; backupId: string; signalExitCode?: number }
   | { type: 'apply-failed'; message: string; signalExitCode?: number }
   /** Ctrl-C, or a signal while a change is written (`signal`: its name, when it came as one). */
@@ -125,9 +129,9 @@ export type WizardEffect =
   | { kind: 'load-home'; vaultPassword?: string }
   /** Read the home again after a change; each vault password candidate is tried. */
   | { kind: 'reload-home'; candidates: Array<string | undefined> }
-  | { kind: 'plan'; facts: HomeFacts; procedure: ProcedureId; values: FieldValues }
+  | { kind: 'plan'; facts: HomeSnapshot; procedure: ProcedureId; values: FieldValues }
   | { kind: 'save'; home: string; target: string; text: string }
-  | { kind: 'apply'; prepared: PreparedChange; facts: HomeFacts; keytool: boolean }
+  | { kind: 'apply'; prepared: PreparedChange; facts: HomeSnapshot; keytool: boolean }
   | { kind: 'exit'; code: number; message?: string };
 
 export interface WizardStep {
@@ -135,11 +139,8 @@ export interface WizardStep {
   effects: WizardEffect[];
 }
 
-// The wizard's step list: the transaction's steps it shows a line for ('verify' is shown as its two halves).
-const WIZARD_STEPS = ['lock', 'check', 'backup', 'stage', 'verify-own', 'verify-keytool', 'commit', 'unlock'];
-
 function stepsFor(keytool: boolean): StepView[] {
-  return WIZARD_STEPS.filter((id) => keytool || id !== 'verify-keytool').map((id) => ({ id, label: stepLabel(id), state: 'pending' }));
+  return WIZARD_PROGRESS.filter((id) => keytool || id !== 'verify-keytool').map((id) => ({ id, label: stepLabel(id), state: 'pending' }));
 }
 
 export function initialWizardState(settings: SessionSettings, vaultPassword?: string): WizardState {
@@ -165,10 +166,11 @@ function reviewWarnings(review: Review, facts: WizardFacts): string[] {
   return [];
 }
 
-/** The plan as the review shows it: warnings, the plan, the masked diff, as lines (wrapped where they are drawn). */
+/** The plan as the review shows it: warnings, the plan as data, the masked diff as lines (wrapped where drawn). */
 export function reviewView(review: Review, facts: WizardFacts): ReviewView {
   return {
-    planLines: [...reviewWarnings(review, facts), ...renderPlan(review.prepared).trimEnd().split('\n')],
+    warnings: reviewWarnings(review, facts),
+    plan: planView(review.prepared),
     diffLines: review.diff ? review.diff.trimEnd().split('\n') : [],
     ...(review.prepared.unchanged !== undefined ? { unchanged: review.prepared.unchanged } : {}),
   };

@@ -24,6 +24,8 @@ export interface RoleTarget {
   keyPassword?: PasswordInput;
   /** The home: a keystore inside it is read only if no link leads to (or out of) it. */
   home?: string;
+  /** The keystore's bytes already read (the wizard's home snapshot); read from disk (readKeystoreBytes) when absent. */
+  read?: (file: string) => Promise<Buffer>;
 }
 
 /** What was found on disk for one role: every field the --json output and the wizard's home screen show. */
@@ -79,7 +81,7 @@ export async function checkKeystoreRole(target: RoleTarget, now: Date): Promise<
 
   let bytes: Buffer;
   try {
-    bytes = await readKeystoreBytes(target.file, target.home === undefined ? {} : { home: target.home });
+    bytes = await (target.read ?? ((file) => readKeystoreBytes(file, target.home === undefined ? {} : { home: target.home })))(target.file);
   } catch (error) {
     if (error instanceof FileRefused && error.problem !== 'missing') {
       // It is there, but not something to open (a link, a FIFO, a device, far too large, unreadable): say why.

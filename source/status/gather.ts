@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { READ_LIMITS, readFileChecked, readFileIfPresentSync } from '../files/read-file.js';
 import path from 'node:path';
+import type { KeystoreRole } from '../answers/types.js';
 import type { ProfileId } from '../core/profiles.js';
 import { sslProfileLocations } from '../config/ssl-profiles.js';
 import { isPlaceholderOnly, MASK } from '../config/patch-mask.js';
@@ -20,7 +21,7 @@ import type { SecretValue } from '../config/placeholders.js';
 import { checkKeystoreRole, type PasswordInput, type RoleCheck, type RoleReport } from './check-keystore.js';
 import { crossRoleFindings } from './cross-checks.js';
 import { sortFindings, type Finding } from './finding.js';
-import { listPending } from '../apply/pending.js';
+import { listPending, type PendingRequest } from '../apply/pending.js';
 import { permissionFindings } from './permissions.js';
 
 /** Asks for a value the configuration only names ($secret{}, $sys{}); undefined when nobody can be asked. */
@@ -50,7 +51,7 @@ export type ResolvedSettingsView = Partial<Record<RoleKey, { value: string | nul
 
 export interface ReferenceView {
   prefix: string;
-  role: 'primary' | 'internal' | 'truststore';
+  role: KeystoreRole;
   file: string;
   explicit: string[];
   opens: boolean;
@@ -81,7 +82,14 @@ export interface GatherOptions {
    * What the caller has already read (the wizard's facts): the configuration is then read and resolved once per
    * start, and the vault unlocked once, so status and the procedures judge the same bytes.
    */
-  read?: { document: ConfigDocument; vault?: UnlockedVault };
+  read?: {
+    document: ConfigDocument;
+    vault?: UnlockedVault;
+    /** The home's keystores as read: `inHome` by the rule for the home's own files, `named` for references. */
+    keystores?: { inHome: (file: string) => Promise<Buffer>; named: (file: string) => Promise<Buffer> };
+    /** The pending certificate requests as read (see apply/pending.ts listPending). */
+    pending?: PendingRequest[];
+  };
 }
 
 /** Reads the configuration and every keystore it names, and says what is wrong. Writes nothing. */
@@ -96,8 +104,8 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     return passwordInput(secret, what, options.ask, asked);
   };
 
-  const checks = {} as Record<'primary' | 'internal' | 'truststore', RoleCheck>;
-  const plainPasswords: Partial<Record<'primary' | 'internal' | 'truststore', string>> = {};
+  const checks = {} as Record<KeystoreRole, RoleCheck>;
+  const plainPasswords: Partial<Record<KeystoreRole, string>> = {};
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     const target = resolved.roles[role];
     const password = (await toInput(target.password, `the ${role} ${role === 'truststore' ? 'truststore' : 'keystore'} password`))!;
@@ -114,6 +122,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
         alias: target.alias,
         keyPassword,
         home: document.home,
+        ...(options.read?.keystores ? { read: options.read.keystores.inHome } : {}),
       },
       options.now,
     );
@@ -176,7 +185,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
       message: `The change "${interrupted.label}" (backup ${interrupted.id}) was interrupted before it finished; every file is either old or new. Put the old ones back with: ei-keystore restore --home ${document.home} ${interrupted.id}`,
     });
   }
-  const pending = (await listPending(document.home)).map(({ meta }): PendingSummary => ({
+  const pending = (options.read?.pending ?? (await listPending(document.home))).map(({ meta }): PendingSummary => ({
     role: meta.role,
     subject: meta.subject,
     subjectAltNames: meta.subjectAltNames,
@@ -285,6 +294,7 @@ async function checkReference(
       configuredType: reference.type,
       password,
       ...(needsKey ? { alias: reference.alias ?? role.alias, keyPassword } : {}),
+      ...(options.read?.keystores ? { read: options.read.keystores.named } : {}),
     },
     options.now,
   );

@@ -137,7 +137,7 @@ describe('items 15-17, 19: start, pipes, progress words, install', () => {
     expect(run.stderr).not.toMatch(/^\s*(lock|check|backup|stage|verify|verify-own|commit|unlock)\s*$/m);
     // The crash harness reads the same words to know where a kill landed.
     const harness = readFileSync(path.join(root, 'scripts/crash-harness.mjs'), 'utf8');
-    for (const step of ['lock', 'check', 'backup', 'stage', 'verify', 'commit', 'unlock', 'rollback']) expect(harness).toContain(`${step}: '${stepLabel(step)}'`);
+    for (const step of ['lock', 'check', 'backup', 'stage', 'verify', 'commit', 'unlock', 'rollback'] as const) expect(harness).toContain(`${step}: '${stepLabel(step)}'`);
   });
 
   it('item 19: npm is told esbuild may run its install script; the README names every test prerequisite', () => {

@@ -246,12 +246,12 @@ describeWithFixtures('status on shipped WSO2 homes', () => {
 describe("the wizard's start reads the configuration once", () => {
   it('status of the facts judges the bytes the procedures plan from, with the vault the facts unlocked', async () => {
     const { createSandbox } = await import('../../source/sandbox/create-sandbox.js');
-    const { loadWizardHomeFacts } = await import('../../source/procedures/facts.js');
+    const { readWizardSnapshot } = await import('../../source/procedures/home-snapshot.js');
     const { statusOfFacts } = await import('../../source/session/session.js');
     const { gatherStatus } = await import('../../source/status/gather.js');
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
     const now = new Date();
-    const facts = await loadWizardHomeFacts({ home, env: {}, cwd: home, now });
+    const facts = await readWizardSnapshot({ home, env: {}, cwd: home, now });
     // Changed on disk after the wizard read it: what the wizard shows must still be what it plans from.
     writeFileSync(facts.located.config.path, 'this is = = not TOML\n');
     const report = await statusOfFacts(facts, { env: {}, now });

@@ -42,7 +42,7 @@ describe('saving answers: one function, one rule', () => {
     expect(readFileSync(victim, 'utf8')).toBe('victim\n');
 
     // The refusal, fed back to the session, leaves it on the save question with the problem said.
-    const state = { ...initialWizardState({ cwd: home, dryRun: false, keytoolAvailable: false, self: 'ei-keystore' }), screen: { name: 'save', procedure: 'secrets', lastField: 0, review: { planLines: [], diffLines: [] }, defaultPath: existing, saving: true } } as WizardState;
+    const state = { ...initialWizardState({ cwd: home, dryRun: false, keytoolAvailable: false, self: 'ei-keystore' }), screen: { name: 'save', procedure: 'secrets', lastField: 0, review: { warnings: [], plan: { heading: '', steps: [], notes: [] }, diffLines: [] }, defaultPath: existing, saving: true } } as WizardState;
     const after = wizardStep(state, refused as WizardEvent).state;
     expect(after.screen).toMatchObject({ name: 'save', saving: false, problem: expect.stringMatching(/already exists; ei-keystore does not overwrite it\..* Nothing was saved\.$/) });
   });

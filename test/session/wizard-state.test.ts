@@ -4,7 +4,7 @@ import type { ProcedureId } from '../../source/answers/types.js';
 import { PROCEDURE_DEFINITIONS, visibleFields } from '../../source/core/fields/index.js';
 import type { HardenFacts, WizardFacts } from '../../source/core/fields/types.js';
 import { EXIT } from '../../source/exit-codes.js';
-import type { HomeFacts } from '../../source/procedures/facts.js';
+import type { HomeSnapshot } from '../../source/procedures/home-snapshot.js';
 import type { PreparedChange, RequestSummary } from '../../source/procedures/prepared.js';
 import { CLUSTER_NOTE } from '../../source/session/endings.js';
 import type { Review } from '../../source/session/session.js';
@@ -16,12 +16,12 @@ import type { StatusReport } from '../../source/status/gather.js';
 const HOME = '/srv/wso2/home';
 const SELF = 'ei-keystore';
 
-function homeFacts(options: { internalConfigurable?: boolean; plaintextSecrets?: number } = {}): HomeFacts {
+function homeFacts(options: { internalConfigurable?: boolean; plaintextSecrets?: number } = {}): HomeSnapshot {
   return {
     located: { home: HOME },
     profile: { id: options.internalConfigurable === false ? 'mi-1.2' : 'mi-4', label: options.internalConfigurable === false ? 'EI 7.1.0 / MI 1.2' : 'Micro Integrator 4.x', internalConfigurable: options.internalConfigurable ?? true, internalNote: 'carbon.xml hard-codes wso2carbon.jks.' },
     resolved: { secrets: Array.from({ length: options.plaintextSecrets ?? 0 }, (_, n) => ({ alias: `s${n}`, state: 'plaintext' })) },
-  } as unknown as HomeFacts;
+  } as unknown as HomeSnapshot;
 }
 
 const HARDEN: HardenFacts = { plaintextSecrets: ['admin_password'], keystorePasswords: [], otherPasswords: [], passwordPersist: true, passwordTmp: false };
@@ -175,8 +175,8 @@ describe('the session reducer: questions and planning', () => {
     const planned = review('primary', {}, { answers: { secrets: { strategy: 'keep-old-key-as-internal' } } as unknown as Review['answers'] });
     const state = atReview('primary', planned, { primaryIsShippedKey: true });
     if (state.screen.name !== 'review') throw new Error(state.screen.name);
-    expect(state.screen.review.planLines[0]).toMatch(/^! Warning: the old key pair is WSO2's shipped wso2carbon key/);
-    expect(state.screen.review.planLines).toContain(`Plan for "apply primary" on ${HOME}:`);
+    expect(state.screen.review.warnings[0]).toMatch(/^! Warning: the old key pair is WSO2's shipped wso2carbon key/);
+    expect(state.screen.review.plan.heading).toBe(`Plan for "apply primary" on ${HOME}:`);
     expect(state.screen.review.diffLines).toContain('+password = ********');
     const lastField = state.screen.lastField;
     expect(lastField).toBeGreaterThan(3);
@@ -253,7 +253,7 @@ describe('the session reducer: apply and its endings', () => {
     expect(off.effects).toMatchObject([{ kind: 'apply', keytool: false }]);
     // Plain mode asks at apply: its answer wins.
     expect(run(state, { type: 'apply', keytool: false }).effects).toMatchObject([{ kind: 'apply', keytool: false }]);
-    const stepped = run(on.state, { type: 'step', step: 'lock' }, { type: 'step', step: 'check' }, { type: 'step', step: 'not-shown' }).state;
+    const stepped = run(on.state, { type: 'step', step: 'lock' }, { type: 'step', step: 'check' }, { type: 'step', step: 'verify' }).state;
     if (stepped.screen.name !== 'applying') throw new Error(stepped.screen.name);
     expect(stepped.screen.steps.slice(0, 3).map((step) => step.state)).toEqual(['done', 'running', 'pending']);
   });

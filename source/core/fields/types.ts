@@ -1,3 +1,4 @@
+import type { ProcedureId } from '../../answers/types.js';
 import type { ProfileId } from '../profiles.js';
 
 /**
@@ -144,7 +145,7 @@ export interface Field {
 }
 
 export interface ProcedureDefinition {
-  id: 'primary' | 'internal' | 'truststore' | 'secrets';
+  id: ProcedureId;
   title: string;
   /** One or two sentences from the source document: what this does and why. */
   intro: string;

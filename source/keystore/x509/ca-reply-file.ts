@@ -2,7 +2,7 @@ import { UserError } from '../../errors.js';
 import { DER, derChildren, derOid, derWhole, readDerNode, type DerNode } from '../der.js';
 import { OID } from '../oids.js';
 import { CERTIFICATE_LABELS, looksLikePem, pemBlocks } from './pem.js';
-import { expectCertificatesParse, readCertificateBytes } from './certificate-file.js';
+import { expectCertificatesParse } from './certificate-file.js';
 
 /**
  * The certificates of a CA's reply, in whatever form CAs send it: PEM certificates (one, or a bundle in any
@@ -74,8 +74,4 @@ function pkcs7Certificates(der: Buffer, file: string): Buffer[] {
     if (error instanceof UserError && error.code === 'reply-unreadable') throw error;
     throw unreadable(file, 'the PKCS#7 structure is damaged (or uses BER indefinite lengths; convert it with openssl pkcs7 -print_certs)');
   }
-}
-
-export async function readCaReplyFile(file: string): Promise<Buffer[]> {
-  return parseCaReply(await readCertificateBytes(file, "CA's reply", 'reply-unreadable'), file);
 }

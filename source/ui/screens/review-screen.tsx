@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { Header, KeyHints, ScrollView, TextInput, useKeys } from '../components/index.js';
 import type { ReviewView } from '../../session/wizard-state.js';
+import type { PlanView } from '../../procedures/plan-render.js';
 import { hangingWrap, useTerminalSize, wrapDiffLine, wrapText } from './layout.js';
 import { fitHints } from '../components/key-hints/fit-hints.js';
 
@@ -18,6 +19,15 @@ export interface ReviewScreenProps {
   onChoose: (choice: ReviewChoice) => void;
 }
 
+/** The plan's rows at `width`: the heading, numbered steps and notes, each continuation row under its own text. */
+export function planRows(plan: PlanView, width: number): string[] {
+  return [
+    ...hangingWrap(plan.heading, width),
+    ...plan.steps.flatMap((step, index) => hangingWrap(`  ${index + 1}. ${step.text}`, width)),
+    ...(plan.notes.length > 0 ? ['Notes:', ...plan.notes.flatMap((note) => hangingWrap(`  - ${note}`, width))] : []),
+  ];
+}
+
 const diffColour = (line: string) => (line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined);
 
 /** The plan and the masked diff in a viewport (arrows, PgUp/PgDn), then one key per choice. */
@@ -27,7 +37,7 @@ export function ReviewScreen({ title, tag, review, dryRun, notice, keytool, onTo
   const shown: Array<{ text: string; colour: string | undefined }> = review.unchanged
     ? wrapText(review.unchanged, columns).map((text) => ({ text, colour: undefined }))
     : [
-        ...review.planLines.flatMap((line) => hangingWrap(line, columns)).map((text) => ({ text, colour: undefined })),
+        ...[...review.warnings.flatMap((line) => hangingWrap(line, columns)), ...planRows(review.plan, columns)].map((text) => ({ text, colour: undefined })),
         { text: '', colour: undefined },
         ...(review.diffLines.length > 0 ? review.diffLines : ['The configuration file does not change.']).flatMap((line) =>
           wrapDiffLine(line, columns).map((text) => ({ text, colour: diffColour(line) })),
