@@ -5,7 +5,7 @@ import { parseSubjectAltName } from '../keystore/x509/san.js';
 import { readFileName, readPath } from './common-fields.js';
 import { NO_SECRET, type TableReader } from './fields.js';
 import { DEFAULTS, DEFAULT_SECRET_ENV_NAMES, KEY_SIZES, STORE_TYPES, VALIDITY_DAYS } from './schema.js';
-import type { CsrAnswers, ExistingKeystoreAnswers, GenerateAnswers, KeystoreAnswers, KeystoreSource, KeystoreRole } from './types.js';
+import type { CsrAnswers, DnameAnswer, ExistingKeystoreAnswers, GenerateAnswers, KeystoreAnswers, KeystoreSource, KeystoreRole, SanAnswer } from './types.js';
 
 const KEYSTORE_SOURCES: readonly KeystoreSource[] = ['generate', 'existing', 'csr', 'ca-reply'];
 import { reportUnknownKeys } from './unknown-keys.js';
@@ -39,7 +39,7 @@ export function readKeystore(root: TableReader, procedure: KeystoreRole): Keysto
     if (reader.has('existing')) readExisting(reader.table('existing'), procedure);
     if (reader.has('csr')) readCsr(reader.table('csr'), procedure);
     // A placeholder: the missing or wrong source is a problem, so validation throws before this is used.
-    return { ...common, source: 'generate', generate: generate ?? { dname: '', subjectAltNames: [], keyPair: { algorithm: 'RSA', size: 2048 }, validityDays: 0 } };
+    return { ...common, source: 'generate', generate: generate ?? { dname: { text: '', attributes: [] }, subjectAltNames: [], keyPair: { algorithm: 'RSA', size: 2048 }, validityDays: 0 } };
   }
   refuseUnused(reader, source);
   switch (source) {
@@ -83,25 +83,20 @@ function readCsr(reader: TableReader, procedure: KeystoreRole): CsrAnswers {
     for (const unused of ['key_algorithm', 'key_size']) {
       if (reader.has(unused)) reader.problem(unused, 'key = "current" renews with the key the keystore holds now; remove it, or set key = "new"');
     }
-    const dname = reader.optionalString('dname');
-    if (dname !== undefined) checkWith(reader, 'dname', () => parseDname(dname));
-    const sans = reader.has('subject_alt_names') ? reader.stringArray('subject_alt_names') : undefined;
-    for (const entry of sans ?? []) checkWith(reader, 'subject_alt_names', () => parseSubjectAltName(entry));
+    const dnameText = reader.optionalString('dname');
+    const dname = dnameText === undefined ? undefined : readDname(reader, dnameText);
+    const sans = reader.has('subject_alt_names') ? readSubjectAltNames(reader) : undefined;
     return { key, replacePending, ...(dname === undefined ? {} : { dname }), ...(sans === undefined ? {} : { subjectAltNames: sans }) };
   }
-  const dname = reader.requiredString('dname', '"CN=ei.example.com, OU=Integration, O=Example, C=LK"');
-  if (dname !== '') checkWith(reader, 'dname', () => parseDname(dname));
-  const subjectAltNames = reader.stringArray('subject_alt_names');
-  for (const entry of subjectAltNames) checkWith(reader, 'subject_alt_names', () => parseSubjectAltName(entry));
+  const dname = readDname(reader, reader.requiredString('dname', '"CN=ei.example.com, OU=Integration, O=Example, C=LK"'));
+  const subjectAltNames = readSubjectAltNames(reader);
   return { key, dname, subjectAltNames, keyPair: readKeyPair(reader), replacePending };
 }
 
 function readGenerate(reader: TableReader, procedure: KeystoreRole): GenerateAnswers {
   reportUnknownKeys(reader, procedure);
-  const dname = reader.requiredString('dname', '"CN=ei.example.com, OU=Integration, O=Example, C=LK"');
-  if (dname !== '') checkWith(reader, 'dname', () => parseDname(dname));
-  const subjectAltNames = reader.stringArray('subject_alt_names');
-  for (const entry of subjectAltNames) checkWith(reader, 'subject_alt_names', () => parseSubjectAltName(entry));
+  const dname = readDname(reader, reader.requiredString('dname', '"CN=ei.example.com, OU=Integration, O=Example, C=LK"'));
+  const subjectAltNames = readSubjectAltNames(reader);
   const validityDays = reader.integer('validity_days') ?? DEFAULTS.validityDays;
   if (validityDays < VALIDITY_DAYS.min || validityDays > VALIDITY_DAYS.max) {
     reader.problem('validity_days', `${validityDays} is out of range; use ${VALIDITY_DAYS.min} to ${VALIDITY_DAYS.max} days (100 years)`);
@@ -130,12 +125,32 @@ function readExisting(reader: TableReader, procedure: KeystoreRole): ExistingKey
   return alias === undefined ? { path, password, keyPassword } : { path, password, keyPassword, alias };
 }
 
-/** Runs another module's parser and records its UserError as a problem of this field. */
-function checkWith(reader: TableReader, key: string, parse: () => unknown): void {
+/**
+ * The one place an answers file's `dname` is parsed: the text is kept for saving, the attributes for every later
+ * use. An empty text is already reported by requiredString; a bad one becomes a problem of this field.
+ */
+function readDname(reader: TableReader, text: string): DnameAnswer {
+  if (text === '') return { text, attributes: [] };
+  return { text, attributes: parseWith(reader, 'dname', () => parseDname(text)) ?? [] };
+}
+
+/** The one place an answers file's `subject_alt_names` are parsed (see readDname); bad entries become problems. */
+function readSubjectAltNames(reader: TableReader): SanAnswer[] {
+  const answers: SanAnswer[] = [];
+  for (const text of reader.stringArray('subject_alt_names')) {
+    const entry = parseWith(reader, 'subject_alt_names', () => parseSubjectAltName(text));
+    if (entry !== undefined) answers.push({ text, entry });
+  }
+  return answers;
+}
+
+/** Runs another module's parser and records its UserError as a problem of this field (then nothing is returned). */
+function parseWith<T>(reader: TableReader, key: string, parse: () => T): T | undefined {
   try {
-    parse();
+    return parse();
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     reader.problem(key, error.message);
+    return undefined;
   }
 }

@@ -83,9 +83,9 @@ function keystoreLines(keystore: KeystoreAnswers, secret: SecretWriter): string[
       '',
       '[keystore.generate]',
       '# Subject of the self-signed certificate.',
-      `dname = ${tomlString(generate.dname)}`,
+      `dname = ${tomlString(generate.dname.text)}`,
       '# Host names and addresses clients use to reach the server: "DNS:name" or "IP:address".',
-      `subject_alt_names = ${tomlStringArray(generate.subjectAltNames)}`,
+      `subject_alt_names = ${tomlStringArray(generate.subjectAltNames.map((name) => name.text))}`,
       '# "RSA" (2048, 3072 or 4096 bits) or "EC" (256 or 384). Encrypted [secrets] need an RSA key.',
       `key_algorithm = ${tomlString(generate.keyPair.algorithm)}`,
       `key_size = ${generate.keyPair.size}`,
@@ -123,9 +123,9 @@ function csrLines(csr: CsrAnswers): string[] {
     '# "new": a new key pair; "current": renew with the key the keystore holds now (same key, new certificate).',
     `key = ${tomlString(csr.key)}`,
   ];
-  if (csr.dname !== undefined) lines.push('# Subject of the request.', `dname = ${tomlString(csr.dname)}`);
+  if (csr.dname !== undefined) lines.push('# Subject of the request.', `dname = ${tomlString(csr.dname.text)}`);
   if (csr.subjectAltNames !== undefined) {
-    lines.push('# Host names and addresses clients use to reach the server: "DNS:name" or "IP:address".', `subject_alt_names = ${tomlStringArray(csr.subjectAltNames)}`);
+    lines.push('# Host names and addresses clients use to reach the server: "DNS:name" or "IP:address".', `subject_alt_names = ${tomlStringArray(csr.subjectAltNames.map((name) => name.text))}`);
   }
   if (csr.key === 'new') {
     lines.push('# "RSA" (2048, 3072 or 4096 bits) or "EC" (256 or 384).', `key_algorithm = ${tomlString(csr.keyPair.algorithm)}`, `key_size = ${csr.keyPair.size}`);

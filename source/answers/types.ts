@@ -1,4 +1,6 @@
 import type { KeyPairSpec } from '../keystore/generate.js';
+import type { DnAttribute } from '../keystore/x509/dname.js';
+import type { SanEntry } from '../keystore/x509/san.js';
 
 /**
  * The answers that `ei-keystore apply <procedure> --answers FILE` reads: a contract automation depends on.
@@ -17,12 +19,25 @@ export type SecretRef = { env: string } | { file: string } | { literal: string }
 export type StoreType = 'JKS' | 'PKCS12';
 export type KeystoreSource = 'generate' | 'existing' | 'csr' | 'ca-reply';
 
+/**
+ * A distinguished name as the user wrote it (`text`, saved back verbatim) beside its attributes, parsed once where
+ * the answers are read; everything later (certificates, requests, idempotence) uses `attributes`, never the text.
+ */
+export interface DnameAnswer {
+  text: string;
+  attributes: DnAttribute[];
+}
+
+/** One subject alternative name as written ("DNS:host", "IP:10.0.0.1") beside its parsed entry (see DnameAnswer). */
+export interface SanAnswer {
+  text: string;
+  entry: SanEntry;
+}
+
 /** `[keystore.generate]`: a new key pair and self-signed certificate. */
 export interface GenerateAnswers {
-  /** As written; its syntax is checked with parseDname. */
-  dname: string;
-  /** As written ("DNS:host", "IP:10.0.0.1"); checked with parseSubjectAltNames. */
-  subjectAltNames: string[];
+  dname: DnameAnswer;
+  subjectAltNames: SanAnswer[];
   keyPair: KeyPairSpec;
   validityDays: number;
 }
@@ -43,8 +58,8 @@ export interface ExistingKeystoreAnswers {
  * the keystore the role uses now (same key, new certificate), and the reply goes into a copy of that keystore.
  */
 export type CsrAnswers =
-  | { key: 'new'; dname: string; subjectAltNames: string[]; keyPair: KeyPairSpec; replacePending: boolean }
-  | { key: 'current'; dname?: string; subjectAltNames?: string[]; replacePending: boolean };
+  | { key: 'new'; dname: DnameAnswer; subjectAltNames: SanAnswer[]; keyPair: KeyPairSpec; replacePending: boolean }
+  | { key: 'current'; dname?: DnameAnswer; subjectAltNames?: SanAnswer[]; replacePending: boolean };
 
 interface KeystoreCommon {
   /** A bare file name, placed in the profile's security directory. */

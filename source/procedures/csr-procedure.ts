@@ -10,7 +10,8 @@ import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import { certificateRequestPem, createCertificateRequest, readCertificateRequest } from '../keystore/x509/csr.js';
 import { derChildren, derWhole, readDerNode } from '../keystore/der.js';
 import { describeKeyPairSpec, generateKeyPair } from '../keystore/generate.js';
-import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/x509/san.js';
+import { encodeDname, type DnAttribute } from '../keystore/x509/dname.js';
+import { formatSubjectAltName, parseSubjectAltName, uniqueSubjectAltNames, type SanEntry } from '../keystore/x509/san.js';
 import { encodeKeystore } from '../keystore/write.js';
 import { createSelfSignedCertificate } from '../keystore/x509/build.js';
 import { currentKeyPair, sha256Hex } from './current-keystore.js';
@@ -29,9 +30,9 @@ export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAns
   const home = facts.located.home;
   const { keystorePath, metaPath } = pendingPaths(home, role);
   const request = await requestKey(facts, role, keystore.csr);
-  const sans = parseSubjectAltNames(request.subjectAltNames).map(formatSubjectAltName);
+  const sans = request.subjectAltNames.map(formatSubjectAltName);
   const publicKey = createPublicKey(request.privateKey);
-  const csr = createCertificateRequest({ privateKey: request.privateKey, publicKey, subject: request.subject, subjectAltNames: sans });
+  const csr = createCertificateRequest({ privateKey: request.privateKey, publicKey, subject: request.subject, subjectAltNames: request.subjectAltNames });
   const pem = certificateRequestPem(csr);
   const publicKeySha256 = sha256Hex(publicKey.export({ type: 'spki', format: 'der' }));
   const subjectText = request.subjectText;
@@ -75,7 +76,7 @@ export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAns
 
   // A JKS key entry needs a certificate: the current chain for a renewal, else a self-signed stand-in, as keytool does.
   const chain = request.chain ?? [
-    createSelfSignedCertificate({ privateKey: request.privateKey, publicKey, dname: keystore.csr.dname ?? 'CN=pending', subjectAltNames: sans, validityDays: 365, now: facts.now }),
+    createSelfSignedCertificate({ privateKey: request.privateKey, publicKey, subject: keystore.csr.dname?.attributes ?? PENDING_SUBJECT, subjectAltNames: request.subjectAltNames, validityDays: 365, now: facts.now }),
   ];
   const pendingBytes = await encodeKeystore('JKS', [{ kind: 'private-key', alias: meta.alias, key: request.privateKey, keyPassword: secrets.keyPassword, chain }], secrets.password, facts.now);
   const writes: FileWrite[] = [
@@ -113,11 +114,15 @@ export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAns
   };
 }
 
+/** The stand-in certificate's subject when the answers give none (only a renewal has none, and it keeps its chain). */
+const PENDING_SUBJECT: DnAttribute[] = [{ type: 'CN', value: 'pending' }];
+
 interface RequestKey {
   privateKey: KeyObject;
+  /** The subject Name in DER. */
   subject: Buffer;
   subjectText: string;
-  subjectAltNames: string[];
+  subjectAltNames: SanEntry[];
   origin: string;
   chain?: Buffer[];
   renewal?: { keystore: string; alias: string };
@@ -125,11 +130,10 @@ interface RequestKey {
 
 async function requestKey(facts: HomeSnapshot, role: 'primary' | 'internal', csr: CsrAnswers): Promise<RequestKey> {
   if (csr.key === 'new') {
-    const { encodeDname, parseDname } = await import('../keystore/x509/dname.js');
-    const subject = encodeDname(parseDname(csr.dname));
-    parseSubjectAltNames(csr.subjectAltNames);
+    const subject = encodeDname(csr.dname.attributes);
     const pair = await generateKeyPair(csr.keyPair);
-    return { privateKey: pair.privateKey, subject, subjectText: csr.dname, subjectAltNames: csr.subjectAltNames, origin: `a new ${describeKeyPairSpec(csr.keyPair)} key pair for the request` };
+    const subjectAltNames = uniqueSubjectAltNames(csr.subjectAltNames.map((name) => name.entry));
+    return { privateKey: pair.privateKey, subject, subjectText: csr.dname.text, subjectAltNames, origin: `a new ${describeKeyPairSpec(csr.keyPair)} key pair for the request` };
   }
   const target = facts.resolved.roles[role];
   const current = await currentKeyPair(target, `renew the certificate of the ${role} keystore with its own key`, facts.files);
@@ -139,14 +143,14 @@ async function requestKey(facts: HomeSnapshot, role: 'primary' | 'internal', csr
   let subject: Buffer;
   let subjectText: string;
   if (csr.dname !== undefined) {
-    const { encodeDname, parseDname } = await import('../keystore/x509/dname.js');
-    subject = encodeDname(parseDname(csr.dname));
-    subjectText = csr.dname;
+    subject = encodeDname(csr.dname.attributes);
+    subjectText = csr.dname.text;
   } else {
     subject = certificateSubject(leaf);
     subjectText = summarizeCertificate(leaf).subject;
   }
-  const sans = csr.subjectAltNames ?? currentSans(certificate);
+  // The certificate's own names are parsed here: they come from the keystore, not from the answers.
+  const sans = uniqueSubjectAltNames(csr.subjectAltNames?.map((name) => name.entry) ?? currentSans(certificate).map(parseSubjectAltName));
   return {
     privateKey: current.privateKey,
     subject,

@@ -3,10 +3,10 @@ import type { KeystoreSecrets } from '../answers/secret-fields.js';
 import type { KeystoreAnswers } from '../answers/types.js';
 import { patchToml, type TomlChange } from '../config/patch.js';
 import { derChildren, derWhole, readDerNode } from '../keystore/der.js';
-import { encodeDname, parseDname } from '../keystore/x509/dname.js';
+import { encodeDname } from '../keystore/x509/dname.js';
 import { expiryState } from '../keystore/x509/certificate.js';
 import { readKeystore } from '../keystore/open.js';
-import { parseSubjectAltNames, formatSubjectAltName } from '../keystore/x509/san.js';
+import { formatSubjectAltName, uniqueSubjectAltNames } from '../keystore/x509/san.js';
 import { knownSecret, sha256Hex } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
 import { keyFromKeystoreBytes } from './key-material.js';
@@ -57,8 +57,8 @@ export async function alreadyInPlace(options: {
   if (state !== 'valid') return undefined;
 
   if (answers.source === 'generate') {
-    if (!sameSubject(leaf, encodeDname(parseDname(answers.generate.dname)))) return undefined;
-    const wanted = parseSubjectAltNames(answers.generate.subjectAltNames).map(formatSubjectAltName).sort();
+    if (!sameSubject(leaf, encodeDname(answers.generate.dname.attributes))) return undefined;
+    const wanted = uniqueSubjectAltNames(answers.generate.subjectAltNames.map((name) => name.entry)).map(formatSubjectAltName).sort();
     const have = (certificate.subjectAltName ?? '').split(', ').filter(Boolean).map((name) => name.replace(/^IP Address:/, 'IP:')).sort();
     if (wanted.join('\n').toLowerCase() !== have.join('\n').toLowerCase()) return undefined;
     const details = certificate.publicKey.asymmetricKeyDetails ?? {};

@@ -4,12 +4,11 @@ import type { KeystoreSecrets } from '../answers/secret-fields.js';
 import { KeystoreError, UserError } from '../errors.js';
 import { keyMatchesCertificate, verifyChainOrder } from '../keystore/x509/chain.js';
 import { describeCertificate } from '../keystore/describe.js';
-import { parseDname } from '../keystore/x509/dname.js';
 import { describeKeyPairSpec, generateKeyPair } from '../keystore/generate.js';
 import type { PrivateKeyEntry } from '../keystore/model.js';
 import { openKeystoreBytes, readKeystoreBytes } from '../keystore/open.js';
 import type { FileStore } from './home-snapshot.js';
-import { parseSubjectAltNames } from '../keystore/x509/san.js';
+import { uniqueSubjectAltNames } from '../keystore/x509/san.js';
 import { createSelfSignedCertificate } from '../keystore/x509/build.js';
 
 /** A private key with its certificate chain (leaf first), checked and ready to be written under a new alias. */
@@ -23,30 +22,22 @@ export interface KeyMaterial {
   source?: { bytes: Buffer; format: string; alias: string; entryCount: number; storePassword: string; keyPassword: string };
 }
 
-/** Checks what can be checked without doing the work (for dry runs and early errors): DN and SAN syntax. */
-export function checkGenerateAnswers(answers: KeystoreAnswers): void {
-  if (answers.source !== 'generate') return;
-  parseDname(answers.generate.dname);
-  parseSubjectAltNames(answers.generate.subjectAltNames);
-}
-
 export async function obtainKeyMaterial(answers: KeystoreAnswers, secrets: KeystoreSecrets, now: Date, files: FileStore): Promise<KeyMaterial> {
   if (answers.source === 'generate') {
     const spec = answers.generate;
-    checkGenerateAnswers(answers);
     const pair = await generateKeyPair(spec.keyPair);
     const certificate = createSelfSignedCertificate({
       privateKey: pair.privateKey,
       publicKey: pair.publicKey,
-      dname: spec.dname,
-      subjectAltNames: spec.subjectAltNames,
+      subject: spec.dname.attributes,
+      subjectAltNames: uniqueSubjectAltNames(spec.subjectAltNames.map((name) => name.entry)),
       validityDays: spec.validityDays,
       now,
     });
     return {
       privateKey: pair.privateKey,
       chain: [certificate],
-      origin: `a new ${describeKeyPairSpec(spec.keyPair)} key pair, self-signed for ${spec.dname}, valid ${spec.validityDays} days`,
+      origin: `a new ${describeKeyPairSpec(spec.keyPair)} key pair, self-signed for ${spec.dname.text}, valid ${spec.validityDays} days`,
       generated: true,
     };
   }

@@ -7,7 +7,7 @@ import type { TomlChange } from '../config/patch.js';
 import { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { encodeKeystore } from '../keystore/write.js';
-import { checkGenerateAnswers, obtainKeyMaterial, type KeyMaterial } from './key-material.js';
+import { obtainKeyMaterial, type KeyMaterial } from './key-material.js';
 import { PRIVATE_KEY_MODE, sha256Hex } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
 import { alreadyInPlace } from './idempotence.js';
@@ -39,7 +39,6 @@ export async function prepareKeystoreProcedure(
     );
   }
   const keystore = answers.keystore;
-  checkGenerateAnswers(keystore);
   checkPasswords(keystore, secrets);
   if (keystore.source === 'csr') return prepareCsrRequest(facts, answers, secrets);
   const table = profile.tables[role];

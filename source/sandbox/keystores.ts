@@ -1,6 +1,8 @@
 import { generateKeyPair } from '../keystore/generate.js';
 import { writeJks } from '../keystore/jks/jks.js';
 import { createSelfSignedCertificate } from '../keystore/x509/build.js';
+import { parseDname } from '../keystore/x509/dname.js';
+import { parseSubjectAltNames } from '../keystore/x509/san.js';
 
 /** The shipped keystores' names, alias and password, which every WSO2 version uses by default. */
 export const SANDBOX_KEYSTORE = 'wso2carbon.jks';
@@ -28,8 +30,8 @@ export async function makeSandboxKeystores(now: Date): Promise<SandboxKeystores>
   const certificate = createSelfSignedCertificate({
     privateKey,
     publicKey,
-    dname: SANDBOX_DNAME,
-    subjectAltNames: ['DNS:localhost'],
+    subject: parseDname(SANDBOX_DNAME),
+    subjectAltNames: parseSubjectAltNames(['DNS:localhost']),
     validityDays: SANDBOX_VALIDITY_DAYS,
     now,
   });

@@ -52,7 +52,19 @@ describe('templates/ansible answers files', () => {
     expect(made.keystore).toMatchObject({ source: 'generate', fileName: 'ei-internal.jks', alias: 'ei-internal', type: 'JKS', password: { env: 'EI_KEYSTORE_PASSWORD' } });
     const rendered = read('primary.toml').replaceAll('{{ ei_tls_hostname | default(inventory_hostname) }}', 'node1.example.com');
     const primary = validateAnswers('primary', parse(rendered));
-    expect(primary.keystore).toMatchObject({ source: 'generate', generate: { dname: 'CN=node1.example.com, OU=Integration, O=Example, C=LK', subjectAltNames: ['DNS:node1.example.com'] } });
+    expect(primary.keystore).toMatchObject({ source: 'generate', generate: {
+        dname: {
+          text: 'CN=node1.example.com, OU=Integration, O=Example, C=LK',
+          attributes: [
+            { type: 'CN', value: 'node1.example.com' },
+            { type: 'OU', value: 'Integration' },
+            { type: 'O', value: 'Example' },
+            { type: 'C', value: 'LK' },
+          ],
+        },
+        subjectAltNames: [{ text: 'DNS:node1.example.com', entry: { kind: 'dns', value: 'node1.example.com' } }],
+      },
+    });
   });
 });
 

@@ -7,6 +7,7 @@ import { eiHome, homeFromFixtures, SECURITY } from '../support/homes.js';
 import { genKeyPair, keytool } from '../support/keytool.js';
 import { runCliCaptured } from '../support/run-cli.js';
 import { tempDir } from '../support/tmp.js';
+import { parseDname } from '../../source/keystore/x509/dname.js';
 
 interface JsonFinding {
   level: string;
@@ -127,7 +128,7 @@ describe('status on a healthy home of the source document (ei-7)', () => {
     const { createSelfSignedCertificate } = await import('../../source/keystore/x509/build.js');
     const now = new Date();
     const certificateFor = (pair: { privateKey: import('node:crypto').KeyObject; publicKey: import('node:crypto').KeyObject }) =>
-      createSelfSignedCertificate({ ...pair, dname: 'CN=ei-primary.example.com, O=Test', validityDays: 365, now, serialNumber: Buffer.from([1, 2, 3]) });
+      createSelfSignedCertificate({ ...pair, subject: parseDname('CN=ei-primary.example.com, O=Test'), validityDays: 365, now, serialNumber: Buffer.from([1, 2, 3]) });
     const a = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
     const b = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
     const certA = certificateFor(a);

@@ -8,7 +8,7 @@ const head = `[keystore]\nfile_name = "ei-primary.jks"\nalias = "ei-primary"\npa
 describe('answers: source = "csr" and "ca-reply"', () => {
   it('reads a request with a new key, and one that renews the current key', () => {
     const fresh = validateAnswers('primary', parse(`${head}source = "csr"\ncsr_file = "a.csr"\n[keystore.csr]\ndname = "CN=a"\nsubject_alt_names = ["DNS:a"]\nkey_algorithm = "EC"\nkey_size = 384\n`));
-    expect(fresh.keystore).toMatchObject({ source: 'csr', csrFile: 'a.csr', csr: { key: 'new', dname: 'CN=a', subjectAltNames: ['DNS:a'], keyPair: { algorithm: 'EC', size: 384 }, replacePending: false } });
+    expect(fresh.keystore).toMatchObject({ source: 'csr', csrFile: 'a.csr', csr: { key: 'new', dname: { text: 'CN=a', attributes: [{ type: 'CN', value: 'a' }] }, subjectAltNames: [{ text: 'DNS:a', entry: { kind: 'dns', value: 'a' } }], keyPair: { algorithm: 'EC', size: 384 }, replacePending: false } });
     const renewal = validateAnswers('primary', parse(`${head}source = "csr"\ncsr_file = "a.csr"\n[keystore.csr]\nkey = "current"\n`));
     expect(renewal.keystore).toMatchObject({ source: 'csr', csr: { key: 'current' } });
     // What the wizard saves reads back the same.

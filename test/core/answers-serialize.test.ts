@@ -3,7 +3,7 @@ import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { serializeAnswers } from '../../source/answers/serialize.js';
 import { tomlString } from '../../source/answers/toml-text.js';
-import type { Answers, KeystoreAnswers, PrimaryAnswers, SecretRef, TruststoreAnswers } from '../../source/answers/types.js';
+import type { Answers, GenerateAnswers, KeystoreAnswers, PrimaryAnswers, SecretRef, TruststoreAnswers } from '../../source/answers/types.js';
 import { validateAnswers } from '../../source/answers/validate.js';
 
 const primary: PrimaryAnswers = {
@@ -17,8 +17,19 @@ const primary: PrimaryAnswers = {
     keyPassword: { literal: 'key-secret' },
     overwrite: false,
     generate: {
-      dname: 'CN=ei.example.com, OU=Integration, O=Example, C=LK',
-      subjectAltNames: ['DNS:ei.example.com', 'IP:127.0.0.1'],
+      dname: {
+        text: 'CN=ei.example.com, OU=Integration, O=Example, C=LK',
+        attributes: [
+          { type: 'CN', value: 'ei.example.com' },
+          { type: 'OU', value: 'Integration' },
+          { type: 'O', value: 'Example' },
+          { type: 'C', value: 'LK' },
+        ],
+      },
+      subjectAltNames: [
+        { text: 'DNS:ei.example.com', entry: { kind: 'dns', value: 'ei.example.com' } },
+        { text: 'IP:127.0.0.1', entry: { kind: 'ip', value: '127.0.0.1', bytes: Buffer.from([127, 0, 0, 1]) } },
+      ],
       keyPair: { algorithm: 'RSA', size: 3072 },
       validityDays: 730,
     },
@@ -137,7 +148,12 @@ describe('serializeAnswers', () => {
     fc.assert(
       fc.property(answers, (drawn) => {
         const { keyPair: pair, validityDays, strategy, ...common } = drawn;
-        const generate = { dname: 'CN=a, C=LK', subjectAltNames: [], keyPair: pair, validityDays };
+        const generate: GenerateAnswers = {
+          dname: { text: 'CN=a, C=LK', attributes: [{ type: 'CN', value: 'a' }, { type: 'C', value: 'LK' }] },
+          subjectAltNames: [],
+          keyPair: pair,
+          validityDays,
+        };
         const input: Answers = {
           procedure: 'primary',
           keystore: { ...common, source: 'generate', generate },

@@ -39,7 +39,14 @@ describe('validateAnswers: primary', () => {
         keyPassword: { env: 'EI_KEYSTORE_PASSWORD' },
         overwrite: false,
         generate: {
-          dname: 'CN=ei.example.com, O=Example, C=LK',
+          dname: {
+            text: 'CN=ei.example.com, O=Example, C=LK',
+            attributes: [
+              { type: 'CN', value: 'ei.example.com' },
+              { type: 'O', value: 'Example' },
+              { type: 'C', value: 'LK' },
+            ],
+          },
           subjectAltNames: [],
           keyPair: { algorithm: 'RSA', size: 2048 },
           validityDays: 365,

@@ -48,8 +48,15 @@ describe('procedures as data', () => {
     expect(saved).not.toContain('secret-two');
     const reread = validateAnswers('primary', parse(saved));
     expect(reread).toEqual(answers);
-    expect(reread.keystore.source === 'generate' && reread.keystore.generate.dname).toBe('CN=ei.example.com, O=Example\\, Inc., C=LK');
-    expect(reread.keystore.source === 'generate' && reread.keystore.generate.subjectAltNames).toEqual(['DNS:ei.example.com']);
+    expect(reread.keystore.source === 'generate' && reread.keystore.generate.dname).toEqual({
+      text: 'CN=ei.example.com, O=Example\\, Inc., C=LK',
+      attributes: [
+        { type: 'CN', value: 'ei.example.com' },
+        { type: 'O', value: 'Example, Inc.' },
+        { type: 'C', value: 'LK' },
+      ],
+    });
+    expect(reread.keystore.source === 'generate' && reread.keystore.generate.subjectAltNames).toEqual([{ text: 'DNS:ei.example.com', entry: { kind: 'dns', value: 'ei.example.com' } }]);
   });
 
   it('hides fields that do not apply: existing-keystore fields only for source=existing, key password only for JKS', () => {

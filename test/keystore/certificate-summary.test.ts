@@ -10,6 +10,8 @@ import { createSelfSignedCertificate } from '../../source/keystore/x509/build.js
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
 import { keytool } from '../support/keytool.js';
 import { makeTestCa } from '../support/test-ca.js';
+import { parseDname } from '../../source/keystore/x509/dname.js';
+import { parseSubjectAltNames } from '../../source/keystore/x509/san.js';
 
 /**
  * The DER fast path must say exactly what the X509Certificate path says, field by field and key by key, or
@@ -105,9 +107,9 @@ describe('certificate summaries of certificates we build', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' });
     const made = [
-      createSelfSignedCertificate({ ...rsa, dname: 'CN=ei.example.com, OU=Integration, O=Example, C=LK', subjectAltNames: ['DNS:ei.example.com', 'IP:10.0.0.5'], validityDays: 365 }),
-      createSelfSignedCertificate({ ...rsa, dname: 'CN=far.example.com', validityDays: 36_000, now: new Date('2030-01-01T00:00:00Z') }),
-      createSelfSignedCertificate({ ...ec, dname: 'CN=ec.example.com, O=Example', subjectAltNames: ['DNS:ec.example.com'], validityDays: 30 }),
+      createSelfSignedCertificate({ ...rsa, subject: parseDname('CN=ei.example.com, OU=Integration, O=Example, C=LK'), subjectAltNames: parseSubjectAltNames(['DNS:ei.example.com', 'IP:10.0.0.5']), validityDays: 365 }),
+      createSelfSignedCertificate({ ...rsa, subject: parseDname('CN=far.example.com'), validityDays: 36_000, now: new Date('2030-01-01T00:00:00Z') }),
+      createSelfSignedCertificate({ ...ec, subject: parseDname('CN=ec.example.com, O=Example'), subjectAltNames: parseSubjectAltNames(['DNS:ec.example.com']), validityDays: 30 }),
     ];
     const ca = makeTestCa();
     const fastCount = [...made, ca.root, ca.intermediate].filter((der, index) => expectSameSummary(der, `built #${index}`)).length;

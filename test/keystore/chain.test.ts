@@ -8,6 +8,7 @@ import { UserError } from '../../source/errors.js';
 import { describeName, keyMatchesCertificate, verifyChainOrder } from '../../source/keystore/x509/chain.js';
 import { generateKeyPair, type KeyPair } from '../../source/keystore/generate.js';
 import { createSelfSignedCertificate } from '../../source/keystore/x509/build.js';
+import { parseDname } from '../../source/keystore/x509/dname.js';
 
 /** Certificates issued by OpenSSL, so the chain checks are tried on something our builder did not make. */
 interface Issued {
@@ -43,7 +44,7 @@ beforeAll(async () => {
   await issue('leaf', '/CN=leaf.example.com', EC, 'intermediate', false);
   await issue('direct', '/CN=direct.example.com', ['rsa:2048'], 'root', false);
   ours = await generateKeyPair({ algorithm: 'EC', size: 256 });
-  ourCertificate = createSelfSignedCertificate({ ...ours, dname: 'CN=ours.example.com', validityDays: 1 });
+  ourCertificate = createSelfSignedCertificate({ ...ours, subject: parseDname('CN=ours.example.com'), validityDays: 1 });
 });
 
 afterAll(() => {

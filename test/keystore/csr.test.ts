@@ -7,6 +7,7 @@ import { encodeDname, parseDname } from '../../source/keystore/x509/dname.js';
 import { generateKeyPair, type KeyPairSpec } from '../../source/keystore/generate.js';
 import { keytool } from '../support/keytool.js';
 import { tempDir } from '../support/tmp.js';
+import { parseSubjectAltNames } from '../../source/keystore/x509/san.js';
 
 const DNAME = 'CN=ei.example.com, OU=Integration, O=Example, C=LK';
 
@@ -19,7 +20,7 @@ describe('PKCS#10 certificate signing requests', () => {
   for (const [spec, oid, openSslName] of specs) {
     it(`${spec.algorithm} ${spec.size}: openssl verifies the signature and reads subject and SANs; keytool prints it`, async () => {
       const pair = await generateKeyPair(spec);
-      const der = createCertificateRequest({ ...pair, dname: DNAME, subjectAltNames: ['DNS:ei.example.com', 'IP:127.0.0.1'] });
+      const der = createCertificateRequest({ ...pair, subject: encodeDname(parseDname(DNAME)), subjectAltNames: parseSubjectAltNames(['DNS:ei.example.com', 'IP:127.0.0.1']) });
       expect(requestSignatureOid(der)).toBe(oid);
       const file = path.join(tempDir(), 'request.csr');
       writeFileSync(file, certificateRequestPem(der));
@@ -42,7 +43,7 @@ describe('PKCS#10 certificate signing requests', () => {
   it('without SANs the attributes are empty and openssl still verifies it', async () => {
     const pair = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
     const file = path.join(tempDir(), 'plain.csr');
-    writeFileSync(file, certificateRequestPem(createCertificateRequest({ ...pair, dname: 'CN=plain' })));
+    writeFileSync(file, certificateRequestPem(createCertificateRequest({ ...pair, subject: encodeDname(parseDname('CN=plain')) })));
     const openssl = await execa('openssl', ['req', '-in', file, '-verify', '-noout', '-text'], { all: true });
     expect(openssl.all).toMatch(/verify OK/i);
     expect(openssl.all).not.toMatch(/Subject Alternative Name/);
@@ -51,6 +52,6 @@ describe('PKCS#10 certificate signing requests', () => {
   it('refuses a key pair that does not belong together', async () => {
     const a = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
     const b = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
-    expect(() => createCertificateRequest({ privateKey: a.privateKey, publicKey: b.publicKey, dname: 'CN=x' })).toThrow(/does not belong/);
+    expect(() => createCertificateRequest({ privateKey: a.privateKey, publicKey: b.publicKey, subject: encodeDname(parseDname('CN=x')) })).toThrow(/does not belong/);
   });
 });

@@ -7,6 +7,8 @@ import { UserError } from '../../source/errors.js';
 import { derChildren, readDerNode } from '../../source/keystore/der.js';
 import { generateKeyPair, type KeyPair, type KeyPairSpec } from '../../source/keystore/generate.js';
 import { createSelfSignedCertificate, DEFAULT_VALIDITY_DAYS } from '../../source/keystore/x509/build.js';
+import { parseDname } from '../../source/keystore/x509/dname.js';
+import { parseSubjectAltNames } from '../../source/keystore/x509/san.js';
 import { keytoolList, runKeytool } from '../../source/keytool/run.js';
 import { tempDir } from '../support/tmp.js';
 
@@ -105,8 +107,8 @@ beforeAll(async () => {
     keys.set(testCase.name, pair);
     const der = createSelfSignedCertificate({
       ...pair,
-      dname: testCase.dname,
-      subjectAltNames: testCase.sans,
+      subject: parseDname(testCase.dname),
+      subjectAltNames: parseSubjectAltNames(testCase.sans),
       validityDays: testCase.validityDays,
       now,
     });
@@ -244,7 +246,7 @@ describe('createSelfSignedCertificate', () => {
 
   it('writes UTCTime until 2049 and GeneralizedTime from 2050', async () => {
     const pair = await generateKeyPair({ algorithm: 'EC', size: 256 });
-    const der = createSelfSignedCertificate({ ...pair, dname: 'CN=t', validityDays: 365, now: new Date('2049-06-01T12:00:00.750Z') });
+    const der = createSelfSignedCertificate({ ...pair, subject: parseDname('CN=t'), validityDays: 365, now: new Date('2049-06-01T12:00:00.750Z') });
     const validity = tbsFields(der)[4]!;
     const [notBefore, notAfter] = derChildren(validity);
     expect(notBefore!.tag).toBe(0x17);
@@ -258,7 +260,7 @@ describe('createSelfSignedCertificate', () => {
 
   it('uses a given serial number in its shortest positive form, and a fresh random one otherwise', async () => {
     const pair = await generateKeyPair({ algorithm: 'EC', size: 256 });
-    const options = { ...pair, dname: 'CN=t', validityDays: 1 };
+    const options = { ...pair, subject: parseDname('CN=t'), validityDays: 1 };
     const given = createSelfSignedCertificate({ ...options, serialNumber: Buffer.from([0, 0, 0x80, 0x01]) });
     expect(new X509Certificate(given).serialNumber).toBe('8001');
     const serialField = tbsFields(given)[1]!;
@@ -271,13 +273,10 @@ describe('createSelfSignedCertificate', () => {
   it('refuses bad input with UserErrors that say what is wrong', async () => {
     const rsa = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
     const ec = await generateKeyPair({ algorithm: 'EC', size: 256 });
-    const base = { ...rsa, dname: 'CN=ok', validityDays: 10 };
+    const base = { ...rsa, subject: parseDname('CN=ok'), validityDays: 10 };
     const ed25519 = generateKeyPairSync('ed25519');
     const secp256k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
     const cases: [Parameters<typeof createSelfSignedCertificate>[0], RegExp][] = [
-      [{ ...base, dname: 'CN=ok, C=Sri Lanka' }, /C must be a two-letter ISO 3166 country code/],
-      [{ ...base, dname: 'XY=1' }, /unknown attribute type XY/],
-      [{ ...base, subjectAltNames: ['DNS:bad_host'] }, /bad_host.*letters, digits and inner hyphens/],
       [{ ...base, validityDays: 0 }, /whole number of days from 1 to 36500, not 0/],
       [{ ...base, validityDays: 1.5 }, /whole number of days/],
       [{ ...base, validityDays: 40_000 }, /not 40000/],
@@ -292,6 +291,16 @@ describe('createSelfSignedCertificate', () => {
     for (const [options, message] of cases) {
       expect(() => createSelfSignedCertificate(options), String(message)).toThrow(UserError);
       expect(() => createSelfSignedCertificate(options)).toThrow(message);
+    }
+    // The subject and names arrive parsed: their text is refused where it is parsed (where answers are read).
+    const unparsable: [() => unknown, RegExp][] = [
+      [() => parseDname('CN=ok, C=Sri Lanka'), /C must be a two-letter ISO 3166 country code/],
+      [() => parseDname('XY=1'), /unknown attribute type XY/],
+      [() => parseSubjectAltNames(['DNS:bad_host']), /bad_host.*letters, digits and inner hyphens/],
+    ];
+    for (const [parse, message] of unparsable) {
+      expect(parse, String(message)).toThrow(UserError);
+      expect(parse).toThrow(message);
     }
   });
 });

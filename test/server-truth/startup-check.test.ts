@@ -14,6 +14,8 @@ import { genKeyPair, keytool } from '../support/keytool.js';
 import { compileStartupCheckInto, expectServerStarts, runStartupCheck, startupRole, type StartupProfile } from '../support/startup-check.js';
 import { makeTestCa } from '../support/test-ca.js';
 import { tempDir } from '../support/tmp.js';
+import { encodeDname, parseDname } from '../../source/keystore/x509/dname.js';
+import { parseSubjectAltNames } from '../../source/keystore/x509/san.js';
 
 /*
  * The start-up check is the test suite's stand-in for the server. These tests show that it passes what the
@@ -32,7 +34,7 @@ interface MadeKey {
 
 async function selfSignedKey(alias: string, keyPassword: string): Promise<MadeKey> {
   const { privateKey, publicKey } = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
-  const certificate = createSelfSignedCertificate({ privateKey, publicKey, dname: `CN=${alias}.example.com, O=Test`, subjectAltNames: ['DNS:localhost'], validityDays: 365 });
+  const certificate = createSelfSignedCertificate({ privateKey, publicKey, subject: parseDname(`CN=${alias}.example.com, O=Test`), subjectAltNames: parseSubjectAltNames(['DNS:localhost']), validityDays: 365 });
   return { entry: { kind: 'private-key', alias, key: privateKey, keyPassword, chain: [certificate] }, certificate };
 }
 
@@ -330,7 +332,7 @@ keystore_password = "${encryptSecret(sandbox, SANDBOX_PASSWORD)}"
       const home = await mi4Sandbox();
       const ca = makeTestCa();
       const { privateKey, publicKey } = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
-      const request = certificateRequestPem(createCertificateRequest({ privateKey, publicKey, dname: 'CN=localhost, O=Test', subjectAltNames: ['DNS:localhost'] }));
+      const request = certificateRequestPem(createCertificateRequest({ privateKey, publicKey, subject: encodeDname(parseDname('CN=localhost, O=Test')), subjectAltNames: parseSubjectAltNames(['DNS:localhost']) }));
       const leaf = ca.sign(request, { validDays: 365 });
       await writeStore(path.join(home, SECURITY, 'wso2carbon.jks'), [{ kind: 'private-key', alias: 'wso2carbon', key: privateKey, keyPassword: SANDBOX_PASSWORD, chain: [leaf, ca.intermediate] }], SANDBOX_PASSWORD);
       await writeStore(path.join(home, SECURITY, 'client-truststore.jks'), [trusted('test-root', ca.root)], SANDBOX_PASSWORD);

@@ -1,7 +1,9 @@
 import type { KeystoreSecrets, TruststoreSecrets } from '../../answers/secret-fields.js';
 import type { KeyPairSpec } from '../../keystore/generate.js';
 import { DEFAULT_SECRET_ENV_NAMES } from '../../answers/schema.js';
-import type { InternalAnswers, KeystoreAnswers, PrimaryAnswers, SecretRef, TruststoreAnswers, TruststoreImport } from '../../answers/types.js';
+import type { DnameAnswer, InternalAnswers, KeystoreAnswers, PrimaryAnswers, SanAnswer, SecretRef, TruststoreAnswers, TruststoreImport } from '../../answers/types.js';
+import { parseDname } from '../../keystore/x509/dname.js';
+import { parseSubjectAltName } from '../../keystore/x509/san.js';
 import { escapeDnValue, splitList, text } from './common-validators.js';
 import type { CertificateImportValue, FieldValues } from './types.js';
 
@@ -51,15 +53,15 @@ export function keystoreAnswersFrom(procedure: 'primary' | 'internal', values: F
       csr:
         values['csr.key'] === 'current'
           ? { key: 'current', replacePending }
-          : { key: 'new', dname: dnameFrom(values), subjectAltNames: splitList(values['subject_alt_names']), keyPair: keyPairFrom(values), replacePending },
+          : { key: 'new', dname: dnameAnswerFrom(values), subjectAltNames: sanAnswersFrom(values), keyPair: keyPairFrom(values), replacePending },
     };
   } else {
     keystore = {
       ...common,
       source: 'generate',
       generate: {
-        dname: dnameFrom(values),
-        subjectAltNames: splitList(values['subject_alt_names']),
+        dname: dnameAnswerFrom(values),
+        subjectAltNames: sanAnswersFrom(values),
         keyPair: keyPairFrom(values),
         validityDays: Number(values['validity_days'] ?? 365),
       },
@@ -77,6 +79,19 @@ export function keystoreAnswersFrom(procedure: 'primary' | 'internal', values: F
   }
   const answers: InternalAnswers = { procedure, keystore, ...(strategy === 're-encrypt' ? { secrets: { strategy } } : {}) };
   return { answers, secrets };
+}
+
+/**
+ * The wizard's one parse of the subject and names: its field steps have validated them already (with the same
+ * parsers), so these cannot fail on values the wizard accepted.
+ */
+function dnameAnswerFrom(values: FieldValues): DnameAnswer {
+  const text = dnameFrom(values);
+  return { text, attributes: parseDname(text) };
+}
+
+function sanAnswersFrom(values: FieldValues): SanAnswer[] {
+  return splitList(values['subject_alt_names']).map((text) => ({ text, entry: parseSubjectAltName(text) }));
 }
 
 function keyPairFrom(values: FieldValues): KeyPairSpec {

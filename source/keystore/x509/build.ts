@@ -1,8 +1,8 @@
 import { createHash, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { UserError } from '../../errors.js';
 import { DER, derBitString, derChildren, derContent, derEncode, derInteger, derNamedBits, derOidEncode, derTime, expectTag, readDerNode } from '../der.js';
-import { encodeDname, parseDname } from './dname.js';
-import { encodeSubjectAltNames, parseSubjectAltNames } from './san.js';
+import { encodeDname, type DnAttribute } from './dname.js';
+import { encodeSubjectAltNames, uniqueSubjectAltNames, type SanEntry } from './san.js';
 import { OID } from '../oids.js';
 
 /**
@@ -20,10 +20,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface SelfSignedOptions {
   privateKey: KeyObject;
   publicKey: KeyObject;
-  /** e.g. "CN=ei.example.com, OU=Integration, O=Example, C=LK" */
-  dname: string;
-  /** e.g. ["DNS:ei.example.com", "IP:10.0.0.5"] */
-  subjectAltNames?: string[];
+  /** Parsed by parseDname where the text was read (answers), so the builder never re-reads user text. */
+  subject: readonly DnAttribute[];
+  /** Parsed by parseSubjectAltName(s); repeats are kept once. */
+  subjectAltNames?: readonly SanEntry[];
   validityDays: number;
   now?: Date;
   /** Unsigned big-endian; a random positive 16-byte serial when absent. */
@@ -40,8 +40,8 @@ export interface SignatureScheme {
 
 export function createSelfSignedCertificate(options: SelfSignedOptions): Buffer {
   const scheme = signatureScheme(options.privateKey);
-  const subject = encodeDname(parseDname(options.dname));
-  const sans = parseSubjectAltNames(options.subjectAltNames ?? []);
+  const subject = encodeDname(options.subject);
+  const sans = uniqueSubjectAltNames(options.subjectAltNames ?? []);
   const spki = options.publicKey.export({ type: 'spki', format: 'der' });
   const keyIdentifier = createHash('sha1').update(subjectPublicKeyBits(spki)).digest();
   const now = options.now ?? new Date();

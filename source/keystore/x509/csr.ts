@@ -1,8 +1,7 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { UserError } from '../../errors.js';
 import { DER, derBitString, derChildren, derEncode, derInteger, derOid, derOidEncode, derWhole, expectTag, readDerNode } from '../der.js';
-import { encodeDname, parseDname } from './dname.js';
-import { encodeSubjectAltNames, parseSubjectAltNames } from './san.js';
+import { encodeSubjectAltNames, uniqueSubjectAltNames, type SanEntry } from './san.js';
 import { extension, signatureScheme } from './build.js';
 import { OID } from '../oids.js';
 import { pemBlocks, toPem } from './pem.js';
@@ -16,17 +15,16 @@ import { pemBlocks, toPem } from './pem.js';
 export interface CsrOptions {
   privateKey: KeyObject;
   publicKey: KeyObject;
-  /** The subject as users write it; or `subject`, a Name already in DER (a renewal keeps the certificate's own). */
-  dname?: string;
-  subject?: Buffer;
-  subjectAltNames?: readonly string[];
+  /** The subject Name in DER: encodeDname of the parsed answers, or a renewal's certificate's own. */
+  subject: Buffer;
+  /** Parsed by parseSubjectAltName(s); repeats are kept once. */
+  subjectAltNames?: readonly SanEntry[];
 }
 
 export function createCertificateRequest(options: CsrOptions): Buffer {
   const scheme = signatureScheme(options.privateKey);
-  if (options.dname === undefined && options.subject === undefined) throw new Error('createCertificateRequest: a dname or a subject is needed');
-  const subject = options.dname !== undefined ? encodeDname(parseDname(options.dname)) : options.subject!;
-  const sans = parseSubjectAltNames(options.subjectAltNames ?? []);
+  const subject = options.subject;
+  const sans = uniqueSubjectAltNames(options.subjectAltNames ?? []);
   const spki = options.publicKey.export({ type: 'spki', format: 'der' });
   const attributes =
     sans.length === 0

@@ -14,10 +14,14 @@ function sanError(entry: string, problem: string): UserError {
 
 /** Parses and validates each entry; repeats (DNS names compared case-insensitively) are kept once. */
 export function parseSubjectAltNames(entries: readonly string[]): SanEntry[] {
+  return uniqueSubjectAltNames(entries.map(parseSubjectAltName));
+}
+
+/** Parsed entries with repeats (DNS names compared case-insensitively) kept once, in their first order. */
+export function uniqueSubjectAltNames(entries: readonly SanEntry[]): SanEntry[] {
   const result: SanEntry[] = [];
   const seen = new Set<string>();
-  for (const entry of entries) {
-    const parsed = parseSubjectAltName(entry);
+  for (const parsed of entries) {
     const key = `${parsed.kind}:${parsed.kind === 'dns' ? parsed.value.toLowerCase() : parsed.bytes.toString('hex')}`;
     if (seen.has(key)) continue;
     seen.add(key);
