@@ -5,7 +5,8 @@ export default defineConfig({
   plugins: [
     {
       name: 'toml-as-text',
-      transform: (code: string, id: string) => (id.endsWith('.toml') ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined),
+      transform: (code: string, id: string) =>
+        id.endsWith('.toml') ? { code: `export default ${JSON.stringify(code)};`, map: null } : undefined,
     },
   ],
   test: {

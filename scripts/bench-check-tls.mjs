@@ -41,19 +41,54 @@ export async function checkTlsBench({ work, runs, bin, env, home, row, section }
   process.stderr.write('check-tls...\n');
   const dir = path.join(work, 'check-tls');
   spawnSync('mkdir', ['-p', dir]);
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '30', '-subj', '/CN=bench.test', '-addext', 'subjectAltName=DNS:bench.test'], { stdio: 'ignore' });
+  const made = spawnSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path.join(dir, 'key.pem'),
+      '-out',
+      path.join(dir, 'cert.pem'),
+      '-days',
+      '30',
+      '-subj',
+      '/CN=bench.test',
+      '-addext',
+      'subjectAltName=DNS:bench.test',
+    ],
+    { stdio: 'ignore' },
+  );
   if (made.status !== 0) throw new Error('openssl req failed');
   const port = await freePort();
-  const server = spawn('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-key', path.join(dir, 'key.pem'), '-cert', path.join(dir, 'cert.pem'), '-quiet'], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const server = spawn(
+    'openssl',
+    ['s_server', '-accept', `127.0.0.1:${port}`, '-key', path.join(dir, 'key.pem'), '-cert', path.join(dir, 'cert.pem'), '-quiet'],
+    { stdio: ['pipe', 'ignore', 'ignore'] },
+  );
   try {
     await waitForPort(port);
     const results = measureInterleaved(
       [
         // What any command of the one file costs before it does anything: node's start and the bundle's compile.
         { name: 'version', run: () => timeCommand(process.execPath, [bin, '--version'], { env }).ms },
-        { name: 's_client', run: () => timeCommand('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'bench.test'], { env, input: '' }).ms },
+        {
+          name: 's_client',
+          run: () =>
+            timeCommand('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'bench.test'], { env, input: '' }).ms,
+        },
         // Not trusted (the truststore does not hold the self-signed certificate): exit 1, the whole judgement made.
-        { name: 'check-tls', run: () => timeCommand(process.execPath, [bin, 'check-tls', `127.0.0.1:${port}`, '--servername', 'bench.test', '--home', home], { env, allowFailure: true }).ms },
+        {
+          name: 'check-tls',
+          run: () =>
+            timeCommand(process.execPath, [bin, 'check-tls', `127.0.0.1:${port}`, '--servername', 'bench.test', '--home', home], {
+              env,
+              allowFailure: true,
+            }).ms,
+        },
       ],
       runs,
     );
@@ -63,7 +98,15 @@ export async function checkTlsBench({ work, runs, bin, env, home, row, section }
     const version = results.get('version').median;
     const checkTls = results.get('check-tls').median;
     row('`ei-keystore --version` (start-up alone)', version, [['`s_client`', sClient]]);
-    row('`ei-keystore check-tls --home`', checkTls, [['`s_client`', sClient], ['`--version`', version]], { limit: 2, base: sClient, baseLabel: '`openssl s_client -connect`' });
+    row(
+      '`ei-keystore check-tls --home`',
+      checkTls,
+      [
+        ['`s_client`', sClient],
+        ['`--version`', version],
+      ],
+      { limit: 2, base: sClient, baseLabel: '`openssl s_client -connect`' },
+    );
     row('check-tls beyond start-up (check-tls - `--version`)', Math.max(0, checkTls - version), [['`s_client`', sClient]]);
   } finally {
     server.kill('SIGTERM');

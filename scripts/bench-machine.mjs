@@ -16,7 +16,10 @@ export function describeMachine() {
   const cpus = os.cpus();
   const model = (cpus[0]?.model ?? 'unknown CPU').replace(/\s+/g, ' ').trim();
   const memory = `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`;
-  const load = os.loadavg().map((value) => value.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
   return {
     cpu: model,
     cores: cpus.length,

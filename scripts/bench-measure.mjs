@@ -22,7 +22,10 @@ import { spawnSync } from 'node:child_process';
 export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? /** @type {number} */ (sorted[middle]) : (/** @type {number} */ (sorted[middle - 1]) + /** @type {number} */ (sorted[middle])) / 2;
+  const high = /** @type {number} */ (sorted[middle]);
+  if (sorted.length % 2 === 1) return high;
+  const low = /** @type {number} */ (sorted[middle - 1]);
+  return (low + high) / 2;
 }
 
 /**
@@ -34,7 +37,9 @@ export function median(values) {
  */
 export function timeCommand(command, args, options = {}) {
   const started = process.hrtime.bigint();
-  const result = /** @type {import('node:child_process').SpawnSyncReturns<string>} */ (spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options }));
+  const result = /** @type {import('node:child_process').SpawnSyncReturns<string>} */ (
+    spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options })
+  );
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.error) throw new Error(`${command} ${args.join(' ')}: ${result.error.message}`);
   if (result.status !== 0 && !options.allowFailure) {
@@ -62,5 +67,7 @@ export function measureInterleaved(cases, runs) {
       if (round >= 0) samples.get(c.name)?.push(ms);
     }
   }
-  return /** @type {CaseResults<{ median: number; samples: number[] }>} */ (new Map([...samples].map(([name, values]) => [name, { median: median(values), samples: values }])));
+  return /** @type {CaseResults<{ median: number; samples: number[] }>} */ (
+    new Map([...samples].map(([name, values]) => [name, { median: median(values), samples: values }]))
+  );
 }

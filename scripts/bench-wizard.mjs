@@ -19,7 +19,11 @@ export async function wizardStatus(bundle, front = []) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'eik-bench-wizard-'));
   try {
     const home = path.join(dir, 'home');
-    const usage = spawnSync(process.execPath, [bundle, ...front, '--sandbox', home], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 15_000 });
+    const usage = spawnSync(process.execPath, [bundle, ...front, '--sandbox', home], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 15_000,
+    });
     if (usage.status === 2 && /unknown command|not built yet/i.test(usage.stderr)) {
       return { built: false, detail: 'not yet measured: the wizard is not built' };
     }
@@ -31,12 +35,23 @@ export async function wizardStatus(bundle, front = []) {
       await terminal.firstVisibleMs();
       await sleep(1_500);
       if (terminal.exited()) {
-        const said = terminal.output().replace(ANSI, '').split(/\r?\n/).find((line) => line.trim()) ?? '';
+        const said =
+          terminal
+            .output()
+            .replace(ANSI, '')
+            .split(/\r?\n/)
+            .find((line) => line.trim()) ?? '';
         return { built: false, detail: `not yet measured: the wizard is not built (${said.trim().slice(0, 80)})` };
       }
       return { built: true, detail: '' };
     } catch (error) {
-      return { built: false, detail: `not yet measured: the wizard is not built (${String(error instanceof Error ? error.message : error).replace(ANSI, '').split(/\r?\n/)[0]?.slice(0, 80)})` };
+      return {
+        built: false,
+        detail: `not yet measured: the wizard is not built (${String(error instanceof Error ? error.message : error)
+          .replace(ANSI, '')
+          .split(/\r?\n/)[0]
+          ?.slice(0, 80)})`,
+      };
     } finally {
       await terminal.stop();
     }
@@ -84,7 +99,12 @@ export function runInTerminal(argv, { columns = 80, rows = 24, env = process.env
     bytes: () => total,
     exited: () => done,
     output: () => text,
-    firstVisibleMs: (timeoutMs = 20_000) => Promise.race([first, exited.then(() => Promise.reject(new Error(`exited before drawing: ${text}`))), sleep(timeoutMs).then(() => Promise.reject(new Error('no frame within the timeout')))]),
+    firstVisibleMs: (timeoutMs = 20_000) =>
+      Promise.race([
+        first,
+        exited.then(() => Promise.reject(new Error(`exited before drawing: ${text}`))),
+        sleep(timeoutMs).then(() => Promise.reject(new Error('no frame within the timeout'))),
+      ]),
     write: (/** @type {string} */ keys) => child.stdin.write(keys),
     /** Waits until nothing was written for idleMs (at most maxMs). */
     async quiet(idleMs = 300, maxMs = 5_000) {
@@ -130,7 +150,9 @@ export async function firstFrames(cases, runs) {
       }
     }
   }
-  return /** @type {import('./bench-measure.mjs').CaseResults<number>} */ (new Map([...samples].map(([name, values]) => [name, median(values)])));
+  return /** @type {import('./bench-measure.mjs').CaseResults<number>} */ (
+    new Map([...samples].map(([name, values]) => [name, median(values)]))
+  );
 }
 
 /**
@@ -170,6 +192,7 @@ export function keysToTextField(fallback) {
   const given = process.env.EIK_BENCH_WIZARD_KEYS;
   if (!given) return fallback;
   const keys = JSON.parse(given);
-  if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) throw new Error('EIK_BENCH_WIZARD_KEYS: a JSON array of strings');
+  if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string'))
+    throw new Error('EIK_BENCH_WIZARD_KEYS: a JSON array of strings');
   return keys;
 }

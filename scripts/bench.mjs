@@ -104,7 +104,9 @@ async function main() {
     const machine = describeMachine();
     process.stdout.write(`ei-keystore bench: ${runs} runs per case, medians, cases interleaved\n`);
     process.stdout.write(`Machine: ${machineLine(machine)}\n`);
-    process.stdout.write(`Bundle: dist/ei-keystore.mjs, ${(statSync(bundle).size / 1024 / 1024).toFixed(2)} MB; executable: dist/${executableName()}, ${(statSync(executable).size / 1024 / 1024).toFixed(1)} MB\n\n`);
+    process.stdout.write(
+      `Bundle: dist/ei-keystore.mjs, ${(statSync(bundle).size / 1024 / 1024).toFixed(2)} MB; executable: dist/${executableName()}, ${(statSync(executable).size / 1024 / 1024).toFixed(1)} MB\n\n`,
+    );
 
     startUp();
     applyPrimary(work);
@@ -119,7 +121,9 @@ async function main() {
     process.stdout.write(`\n${verdicts.length - missed.length} of ${verdicts.length} targets met.\n`);
     for (const v of missed) process.stdout.write(`MISS: ${v.measure}: ${v.figure} ${v.baseLabel}, target ≤ ${v.limit}x\n`);
     if (Number(machine.load.split(' ')[0]) > machine.cores * 0.5) {
-      process.stdout.write(`Note: the machine was busy (load ${machine.load} on ${machine.cores} cores); figures are noisier than on an idle one.\n`);
+      process.stdout.write(
+        `Note: the machine was busy (load ${machine.load} on ${machine.cores} cores); figures are noisier than on an idle one.\n`,
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -148,9 +152,28 @@ function startUp() {
   row('`node -e 0`', node);
   row('`keytool -help`', keytoolHelp);
   const nodeTarget = { limit: START_UP_LIMIT, base: node, baseLabel: '`node -e 0`' };
-  row('`ei-keystore --version` (bin/ei-keystore.js, npm install)', results.get('version').median, [['`node -e 0`', node], ['`keytool -help`', keytoolHelp]]);
-  row('`node ei-keystore.mjs --version` (the one file)', results.get('mjs-version').median, [['`node -e 0`', node], ['`keytool -help`', keytoolHelp]], nodeTarget);
-  row(`\`${executableName()} --version\` (the one executable)`, results.get('exe-version').median, [['`node -e 0`', node], ['`keytool -help`', keytoolHelp]], nodeTarget);
+  row('`ei-keystore --version` (bin/ei-keystore.js, npm install)', results.get('version').median, [
+    ['`node -e 0`', node],
+    ['`keytool -help`', keytoolHelp],
+  ]);
+  row(
+    '`node ei-keystore.mjs --version` (the one file)',
+    results.get('mjs-version').median,
+    [
+      ['`node -e 0`', node],
+      ['`keytool -help`', keytoolHelp],
+    ],
+    nodeTarget,
+  );
+  row(
+    `\`${executableName()} --version\` (the one executable)`,
+    results.get('exe-version').median,
+    [
+      ['`node -e 0`', node],
+      ['`keytool -help`', keytoolHelp],
+    ],
+    nodeTarget,
+  );
   row('`node ei-keystore.mjs --help` (the one file)', results.get('help').median, [['`node -e 0`', node]]);
   startUpFigures.node = node;
   startUpFigures.keytool = keytoolHelp;
@@ -181,9 +204,27 @@ import_certificate = true
   const base = makeSandbox(path.join(work, 'base'));
   const baseTruststore = path.join(base, 'repository/resources/security/client-truststore.jks');
   const genkeypair = (/** @type {string} */ file) => [
-    '-genkeypair', '-keystore', file, '-storetype', 'JKS', '-alias', 'ei-primary', '-keyalg', 'RSA', '-keysize', '2048',
-    '-validity', '365', '-dname', DNAME, '-ext', 'SAN=dns:ei.example.com,ip:127.0.0.1',
-    '-storepass:env', PASSWORD_ENV, '-keypass:env', PASSWORD_ENV,
+    '-genkeypair',
+    '-keystore',
+    file,
+    '-storetype',
+    'JKS',
+    '-alias',
+    'ei-primary',
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '2048',
+    '-validity',
+    '365',
+    '-dname',
+    DNAME,
+    '-ext',
+    'SAN=dns:ei.example.com,ip:127.0.0.1',
+    '-storepass:env',
+    PASSWORD_ENV,
+    '-keypass:env',
+    PASSWORD_ENV,
   ];
   const results = measureInterleaved(
     [
@@ -191,8 +232,13 @@ import_certificate = true
         name: 'apply',
         prepare: (round) => makeSandbox(path.join(work, `apply-${round + 1}`)),
         run: (home) => {
-          const { ms: elapsed, result } = timeCommand(process.execPath, [bin, 'apply', 'primary', '--answers', answers, '--home', home, '--json'], { env });
-          if (JSON.parse(result.stdout).changed !== true) throw new Error(`apply primary changed nothing on a fresh sandbox: ${result.stdout}`);
+          const { ms: elapsed, result } = timeCommand(
+            process.execPath,
+            [bin, 'apply', 'primary', '--answers', answers, '--home', home, '--json'],
+            { env },
+          );
+          if (JSON.parse(result.stdout).changed !== true)
+            throw new Error(`apply primary changed nothing on a fresh sandbox: ${result.stdout}`);
           return elapsed;
         },
       },
@@ -211,8 +257,29 @@ import_certificate = true
         },
         run: (dir) =>
           keytool(genkeypair(path.join(dir, 'ei-primary.jks'))) +
-          keytool(['-exportcert', '-keystore', path.join(dir, 'ei-primary.jks'), '-alias', 'ei-primary', '-file', path.join(dir, 'ei-primary.cer'), '-storepass:env', PASSWORD_ENV]) +
-          keytool(['-importcert', '-noprompt', '-keystore', path.join(dir, 'client-truststore.jks'), '-alias', 'ei-primary', '-file', path.join(dir, 'ei-primary.cer'), '-storepass:env', TRUST_ENV]),
+          keytool([
+            '-exportcert',
+            '-keystore',
+            path.join(dir, 'ei-primary.jks'),
+            '-alias',
+            'ei-primary',
+            '-file',
+            path.join(dir, 'ei-primary.cer'),
+            '-storepass:env',
+            PASSWORD_ENV,
+          ]) +
+          keytool([
+            '-importcert',
+            '-noprompt',
+            '-keystore',
+            path.join(dir, 'client-truststore.jks'),
+            '-alias',
+            'ei-primary',
+            '-file',
+            path.join(dir, 'ei-primary.cer'),
+            '-storepass:env',
+            TRUST_ENV,
+          ]),
       },
     ],
     runs,
@@ -222,13 +289,25 @@ import_certificate = true
   section('`apply primary`: new RSA-2048 JKS keystore, certificate into the truststore, config patched, backup');
   row('`keytool -genkeypair` alone', genkey);
   row('keytool sequence: `-genkeypair`, `-exportcert`, `-importcert` into the truststore', sequence);
-  row('`ei-keystore apply primary --json` on a fresh sandbox', results.get('apply').median, [['genkeypair', genkey], ['sequence', sequence]], { limit: WORK_LIMIT, base: sequence, baseLabel: 'the keytool sequence' });
+  row(
+    '`ei-keystore apply primary --json` on a fresh sandbox',
+    results.get('apply').median,
+    [
+      ['genkeypair', genkey],
+      ['sequence', sequence],
+    ],
+    { limit: WORK_LIMIT, base: sequence, baseLabel: 'the keytool sequence' },
+  );
 }
 
 function inspect() {
   section('Reading the shipped 145-entry truststore (carbon-kernel 4.9.26 client-truststore.jks)');
   if (!existsSync(truststoreFixture)) {
-    note('`ei-keystore inspect`', `not measured: ${truststoreFixture} not found (set EI_FIXTURES)`, `≤ ${WORK_LIMIT}x \`keytool -list\`: not measured`);
+    note(
+      '`ei-keystore inspect`',
+      `not measured: ${truststoreFixture} not found (set EI_FIXTURES)`,
+      `≤ ${WORK_LIMIT}x \`keytool -list\`: not measured`,
+    );
     return;
   }
   process.stderr.write('inspect...\n');
@@ -236,8 +315,14 @@ function inspect() {
     [
       { name: 'list', run: () => keytool(['-list', '-keystore', truststoreFixture, '-storepass:env', TRUST_ENV]) },
       { name: 'list-v', run: () => keytool(['-list', '-v', '-keystore', truststoreFixture, '-storepass:env', TRUST_ENV]) },
-      { name: 'inspect', run: () => timeCommand(process.execPath, [bin, 'inspect', truststoreFixture, '--password-env', TRUST_ENV], { env }).ms },
-      { name: 'mjs-inspect', run: () => timeCommand(process.execPath, [bundle, 'inspect', truststoreFixture, '--password-env', TRUST_ENV], { env }).ms },
+      {
+        name: 'inspect',
+        run: () => timeCommand(process.execPath, [bin, 'inspect', truststoreFixture, '--password-env', TRUST_ENV], { env }).ms,
+      },
+      {
+        name: 'mjs-inspect',
+        run: () => timeCommand(process.execPath, [bundle, 'inspect', truststoreFixture, '--password-env', TRUST_ENV], { env }).ms,
+      },
       { name: 'exe-inspect', run: () => timeCommand(executable, ['inspect', truststoreFixture, '--password-env', TRUST_ENV], { env }).ms },
     ],
     runs,
@@ -247,9 +332,33 @@ function inspect() {
   row('`keytool -list`', list);
   row('`keytool -list -v` (details as inspect shows them)', listV);
   const target = { limit: WORK_LIMIT, base: list, baseLabel: '`keytool -list`' };
-  row('`ei-keystore inspect --password-env` (bin/ei-keystore.js, npm install)', results.get('inspect').median, [['`-list`', list], ['`-list -v`', listV]], target);
-  row('`node ei-keystore.mjs inspect` (the one file)', results.get('mjs-inspect').median, [['`-list`', list], ['`-list -v`', listV]], target);
-  row(`\`${executableName()} inspect\` (the one executable)`, results.get('exe-inspect').median, [['`-list`', list], ['`-list -v`', listV]], target);
+  row(
+    '`ei-keystore inspect --password-env` (bin/ei-keystore.js, npm install)',
+    results.get('inspect').median,
+    [
+      ['`-list`', list],
+      ['`-list -v`', listV],
+    ],
+    target,
+  );
+  row(
+    '`node ei-keystore.mjs inspect` (the one file)',
+    results.get('mjs-inspect').median,
+    [
+      ['`-list`', list],
+      ['`-list -v`', listV],
+    ],
+    target,
+  );
+  row(
+    `\`${executableName()} inspect\` (the one executable)`,
+    results.get('exe-inspect').median,
+    [
+      ['`-list`', list],
+      ['`-list -v`', listV],
+    ],
+    target,
+  );
 }
 
 async function configPatch() {
@@ -267,8 +376,19 @@ async function configPatch() {
   }
   const spread = Math.max(...perKb) / Math.min(...perKb) - 1;
   const pass = spread <= 0.25;
-  verdicts.push({ measure: 'config patch, time per KB', pass, figure: `${(1 + spread).toFixed(2)}x`, limit: 1.25, baseLabel: 'the fastest size per KB' });
-  rows.push(['time per KB across the sizes', `spread ${(spread * 100).toFixed(0)}%`, 'slowest / fastest - 1', `≤ 25%: **${pass ? 'PASS' : 'MISS'}**`]);
+  verdicts.push({
+    measure: 'config patch, time per KB',
+    pass,
+    figure: `${(1 + spread).toFixed(2)}x`,
+    limit: 1.25,
+    baseLabel: 'the fastest size per KB',
+  });
+  rows.push([
+    'time per KB across the sizes',
+    `spread ${(spread * 100).toFixed(0)}%`,
+    'slowest / fastest - 1',
+    `≤ 25%: **${pass ? 'PASS' : 'MISS'}**`,
+  ]);
 }
 
 /** @param {string} work */
@@ -287,7 +407,11 @@ async function wizard(work) {
       built.push(front);
       continue;
     }
-    note(`\`${front.label} --sandbox DIR\`: first frame`, status.detail, front.target ? `≤ ${FIRST_FRAME_LIMIT}x node writing a word: not measured` : '');
+    note(
+      `\`${front.label} --sandbox DIR\`: first frame`,
+      status.detail,
+      front.target ? `≤ ${FIRST_FRAME_LIMIT}x node writing a word: not measured` : '',
+    );
     note(`\`${front.label}\`: bytes written per typed character`, status.detail);
   }
   if (built.length === 0) return;
@@ -313,14 +437,24 @@ async function wizard(work) {
   for (const front of built) {
     const first = frames.get(front.label);
     const target = front.target ? { limit: FIRST_FRAME_LIMIT, base: baseline, baseLabel: BASELINE } : undefined;
-    row(`\`${front.label} --sandbox DIR\`: first frame`, first, [[BASELINE, baseline], ['`node -e 0`', startUpFigures.node]], target);
+    row(
+      `\`${front.label} --sandbox DIR\`: first frame`,
+      first,
+      [
+        [BASELINE, baseline],
+        ['`node -e 0`', startUpFigures.node],
+      ],
+      target,
+    );
     if (front.program) continue; // the same wizard as the .mjs's: its bytes per character are the same
     const home = makeSandbox(path.join(work, `wizard-keys-${round++}`));
     const keys = keysToTextField(front.keys);
     const typed = await bytesPerKeystroke([...(front.program ?? [process.execPath, bin]), ...front.flags, '--sandbox', home], keys);
     note(
       `\`${front.label}\`: bytes written per typed character`,
-      typed.echoed ? `${typed.bytesPerCharacter.toFixed(0)} bytes` : `not measured: the keys ${JSON.stringify(keys)} did not reach a text field (set EIK_BENCH_WIZARD_KEYS)`,
+      typed.echoed
+        ? `${typed.bytesPerCharacter.toFixed(0)} bytes`
+        : `not measured: the keys ${JSON.stringify(keys)} did not reach a text field (set EIK_BENCH_WIZARD_KEYS)`,
     );
   }
 }

@@ -53,7 +53,8 @@ export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBi
     const config = path.join(work, 'sea-config.json');
     writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }, null, 2));
     const prepared = spawnSync(nodeBinary, ['--experimental-sea-config', config], { encoding: 'utf8' });
-    if (prepared.status !== 0) throw new Error(`build-exe: ${nodeBinary} --experimental-sea-config failed:\n${prepared.stdout}${prepared.stderr}`);
+    if (prepared.status !== 0)
+      throw new Error(`build-exe: ${nodeBinary} --experimental-sea-config failed:\n${prepared.stdout}${prepared.stderr}`);
 
     const file = path.join(outDir, executableName());
     const staged = path.join(work, executableName());
@@ -72,7 +73,8 @@ export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBi
     }
     const ran = spawnSync(staged, ['--version'], { encoding: 'utf8', env: { PATH: '' } });
     const expected = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version;
-    if (ran.status !== 0 || ran.stdout.trim() !== expected) throw new Error(`build-exe: the new executable's --version said ${JSON.stringify(ran.stdout + ran.stderr)}, not ${expected}`);
+    if (ran.status !== 0 || ran.stdout.trim() !== expected)
+      throw new Error(`build-exe: the new executable's --version said ${JSON.stringify(ran.stdout + ran.stderr)}, not ${expected}`);
     // Put in place whole: a reader of dist/ never sees half an executable.
     rmSync(file, { force: true });
     copyFileSync(staged, file);
@@ -88,6 +90,9 @@ export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBi
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   const made = await buildExecutable();
-  process.stdout.write(`${path.relative(root, made.file)}: ${(made.bytes / 1024 / 1024).toFixed(1)} MB, sha256 ${made.sha256} (in ${path.relative(root, made.checksumFile)})\n`);
-  if (process.arch !== 'arm64') process.stdout.write('linux-arm64 is not made here: run `npm run build:exe` with an arm64 Node to make it.\n');
+  process.stdout.write(
+    `${path.relative(root, made.file)}: ${(made.bytes / 1024 / 1024).toFixed(1)} MB, sha256 ${made.sha256} (in ${path.relative(root, made.checksumFile)})\n`,
+  );
+  if (process.arch !== 'arm64')
+    process.stdout.write('linux-arm64 is not made here: run `npm run build:exe` with an arm64 Node to make it.\n');
 }

@@ -19,9 +19,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // - @inquirer/prompts re-exports the editor prompt, which plain mode never asks, and which brings iconv-lite and
 //   chardet (~650 KB): it becomes a prompt that says it is not bundled.
 const ABSENT = [
-  { filter: /^\.\/devtools\.js$/, importer: /[\\/]ink[\\/]build[\\/]reconciler\.js$/, contents: "const error = new Error('React DevTools (DEV=true) are not part of the ei-keystore bundle'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;" },
-  { filter: /^react-devtools-core$/, importer: /./, contents: "const error = new Error('react-devtools-core is not part of the ei-keystore bundle'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;" },
-  { filter: /^@inquirer\/editor$/, importer: /./, contents: "export default function editor() { throw new Error('the editor prompt is not part of the ei-keystore bundle'); }" },
+  {
+    filter: /^\.\/devtools\.js$/,
+    importer: /[\\/]ink[\\/]build[\\/]reconciler\.js$/,
+    contents:
+      "const error = new Error('React DevTools (DEV=true) are not part of the ei-keystore bundle'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;",
+  },
+  {
+    filter: /^react-devtools-core$/,
+    importer: /./,
+    contents:
+      "const error = new Error('react-devtools-core is not part of the ei-keystore bundle'); error.code = 'ERR_MODULE_NOT_FOUND'; throw error;",
+  },
+  {
+    filter: /^@inquirer\/editor$/,
+    importer: /./,
+    contents: "export default function editor() { throw new Error('the editor prompt is not part of the ei-keystore bundle'); }",
+  },
 ];
 
 /** @type {import('esbuild').Plugin} */
@@ -29,9 +43,14 @@ const leaveOutUnused = {
   name: 'leave-out-unused',
   setup(pluginBuild) {
     ABSENT.forEach((absent, index) => {
-      pluginBuild.onResolve({ filter: absent.filter }, (args) => (absent.importer.test(args.importer) ? { path: String(index), namespace: 'eik-absent' } : undefined));
+      pluginBuild.onResolve({ filter: absent.filter }, (args) =>
+        absent.importer.test(args.importer) ? { path: String(index), namespace: 'eik-absent' } : undefined,
+      );
     });
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'eik-absent' }, (args) => ({ contents: ABSENT[Number(args.path)]?.contents, loader: 'js' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'eik-absent' }, (args) => ({
+      contents: ABSENT[Number(args.path)]?.contents,
+      loader: 'js',
+    }));
   },
 };
 
@@ -63,7 +82,16 @@ export const bundleOptions = {
 export async function buildBundle(outfile = path.join(root, 'dist/ei-keystore.mjs')) {
   const outdir = await mkdtemp(path.join(os.tmpdir(), 'eik-split-'));
   try {
-    const result = await build({ ...bundleOptions, outdir, splitting: true, entryNames: 'main', chunkNames: 'chunk-[hash]', metafile: true, write: false, absWorkingDir: root });
+    const result = await build({
+      ...bundleOptions,
+      outdir,
+      splitting: true,
+      entryNames: 'main',
+      chunkNames: 'chunk-[hash]',
+      metafile: true,
+      write: false,
+      absWorkingDir: root,
+    });
     const groups = await groupsFromSplitBundle(result.outputFiles, result.metafile, root);
     // A fresh clone has no dist/: with write: false esbuild does not create it.
     await mkdir(path.dirname(outfile), { recursive: true });

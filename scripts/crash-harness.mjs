@@ -100,9 +100,14 @@ const sha256 = (/** @type {Buffer} */ bytes) => createHash('sha256').update(byte
  */
 function run(args, env = {}, cwd = root) {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bundle, ...args], { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, maxBuffer: 16 << 20 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, signal: error?.signal ?? null, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bundle, ...args],
+      { cwd, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, signal: error?.signal ?? null, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -116,7 +121,11 @@ function run(args, env = {}, cwd = root) {
 function applyKilled(args, env, delayMs) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [bundle, ...args], { cwd: root, env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bundle, ...args], {
+      cwd: root,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stdout.resume();
     /** @type {number | undefined} */
@@ -129,7 +138,9 @@ function applyKilled(args, env, delayMs) {
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       // Without --json, apply names each step on stderr as it starts: the last one is where the kill landed.
-      const steps = [...stderr.matchAll(/^ {2}(.+)$/gm)].map((match) => STEP_OF_WORDS.get(/** @type {string} */ (match[1]))).filter(Boolean);
+      const steps = [...stderr.matchAll(/^ {2}(.+)$/gm)]
+        .map((match) => STEP_OF_WORDS.get(/** @type {string} */ (match[1])))
+        .filter(Boolean);
       resolve({ code, signal, stderr, ms: performance.now() - started, lockMs, lastStep: steps.at(-1) ?? 'start-up' });
     });
   });
@@ -255,7 +266,15 @@ async function freshHome(combo) {
   return { dir, home, answers: path.join(dir, 'answers.toml') };
 }
 
-const applyArgs = (/** @type {Combo} */ combo, /** @type {TrialHome} */ h, /** @type {string[]} */ extra = []) => ['apply', combo.procedure, '--answers', h.answers, '--home', h.home, ...extra];
+const applyArgs = (/** @type {Combo} */ combo, /** @type {TrialHome} */ h, /** @type {string[]} */ extra = []) => [
+  'apply',
+  combo.procedure,
+  '--answers',
+  h.answers,
+  '--home',
+  h.home,
+  ...extra,
+];
 
 /**
  * One uninterrupted apply per combination: how long it takes and how many files it writes.
@@ -291,7 +310,10 @@ function stepMatrix(measured) {
       byPoint.get(point)?.push(combo);
     }
   }
-  const queues = [...byPoint.entries()].map(([point, combos], index) => ({ point, combos: combos.map((_, i) => /** @type {Measured} */ (combos[(i + index) % combos.length])) }));
+  const queues = [...byPoint.entries()].map(([point, combos], index) => ({
+    point,
+    combos: combos.map((_, i) => /** @type {Measured} */ (combos[(i + index) % combos.length])),
+  }));
   /** @type {Trial[]} */
   const ordered = [];
   while (queues.some((queue) => queue.combos.length)) {
@@ -420,7 +442,12 @@ async function runTrial(trial, index) {
   const { combo } = trial;
   const h = await freshHome(combo);
   /** @type {TrialResult} */
-  const result = { index, kind: trial.kind, what: `${combo.procedure}/${combo.profile} ${trial.kind === 'step' ? `at ${trial.point}` : `after ${trial.delayMs} ms`}`, problems: [] };
+  const result = {
+    index,
+    kind: trial.kind,
+    what: `${combo.procedure}/${combo.profile} ${trial.kind === 'step' ? `at ${trial.point}` : `after ${trial.delayMs} ms`}`,
+    problems: [],
+  };
   const fail = (/** @type {string} */ message) => result.problems.push(message);
   try {
     const before = snapshot(h.home);
@@ -428,7 +455,8 @@ async function runTrial(trial, index) {
     const killed = await applyKilled(applyArgs(combo, h), env, trial.kind === 'random' ? trial.delayMs : undefined);
     result.killed = killed.signal === 'SIGKILL';
     result.lastStep = result.killed ? killed.lastStep : 'finished';
-    if (trial.kind === 'step' && !result.killed) fail(`expected a SIGKILL at ${trial.point}, got exit ${killed.code}: ${killed.stderr.slice(-300)}`);
+    if (trial.kind === 'step' && !result.killed)
+      fail(`expected a SIGKILL at ${trial.point}, got exit ${killed.code}: ${killed.stderr.slice(-300)}`);
     if (!result.killed && killed.code !== 0) fail(`apply exited ${killed.code} (${killed.signal}): ${killed.stderr.slice(-300)}`);
 
     const found = manifests(h.home);
@@ -442,17 +470,23 @@ async function runTrial(trial, index) {
     const status = await run(['status', '--home', h.home, '--json']);
     let reported;
     try {
-      reported = JSON.parse(status.stdout).findings.some((/** @type {{ code: string }} */ finding) => finding.code === 'interrupted-transaction');
+      reported = JSON.parse(status.stdout).findings.some(
+        (/** @type {{ code: string }} */ finding) => finding.code === 'interrupted-transaction',
+      );
     } catch {
       fail(`status --json printed no JSON (exit ${status.code}): ${status.stderr.slice(-300)}`);
     }
     const interrupted = manifest?.state === 'in-progress';
     result.statusOk = reported === interrupted;
-    if (reported !== undefined && !result.statusOk) fail(`status ${reported ? 'reports' : 'does not report'} an interrupted transaction; manifest state ${result.manifestState}`);
+    if (reported !== undefined && !result.statusOk)
+      fail(`status ${reported ? 'reports' : 'does not report'} an interrupted transaction; manifest state ${result.manifestState}`);
 
     if (manifest) {
       const restored = await run(['restore', '--home', h.home, manifest.id]);
-      const problems = restored.code === 0 ? sameAsBefore(before, h.home) : [`restore ${manifest.id} exited ${restored.code}: ${restored.stderr.slice(-300)}`];
+      const problems =
+        restored.code === 0
+          ? sameAsBefore(before, h.home)
+          : [`restore ${manifest.id} exited ${restored.code}: ${restored.stderr.slice(-300)}`];
       result.restoreOk = problems.length === 0;
       for (const problem of problems) fail(problem);
     }
@@ -513,7 +547,9 @@ async function pool(items, worker, width) {
 async function main() {
   if (!existsSync(bundle)) {
     say('building dist/ei-keystore.mjs ...');
-    await new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) => execFile(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root }, (error) => (error ? reject(error) : resolve())));
+    await new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) =>
+      execFile(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root }, (error) => (error ? reject(error) : resolve())),
+    );
   }
   workRoot = mkdtempSync(path.join(os.tmpdir(), 'eik-crash-'));
   const started = performance.now();
@@ -522,28 +558,54 @@ async function main() {
     // A certificate to import in the truststore trials: made once, DER.
     const certDir = mkdtempSync(path.join(workRoot, 'cert-'));
     await new Promise((/** @type {(value?: unknown) => void} */ resolve, reject) =>
-      execFile('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(certDir, 'key.pem'), '-subj', '/CN=partner.example.com', '-days', '30', '-outform', 'DER', '-out', path.join(certDir, 'partner.der')], (error) => (error ? reject(error) : resolve())),
+      execFile(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-keyout',
+          path.join(certDir, 'key.pem'),
+          '-subj',
+          '/CN=partner.example.com',
+          '-days',
+          '30',
+          '-outform',
+          'DER',
+          '-out',
+          path.join(certDir, 'partner.der'),
+        ],
+        (error) => (error ? reject(error) : resolve()),
+      ),
     );
     partnerCert = readFileSync(path.join(certDir, 'partner.der'));
 
     const measured = await pool(COMBOS, measure, jobs);
     const random = rng(seed);
     const trials = planTrials(measured, random);
-    say(`crash harness: ${trials.length} trials, seed ${seed}, ${jobs} at a time; uninterrupted apply ${Math.round(Math.min(...measured.map((m) => m.ms)))}-${Math.round(Math.max(...measured.map((m) => m.ms)))} ms`);
+    say(
+      `crash harness: ${trials.length} trials, seed ${seed}, ${jobs} at a time; uninterrupted apply ${Math.round(Math.min(...measured.map((m) => m.ms)))}-${Math.round(Math.max(...measured.map((m) => m.ms)))} ms`,
+    );
     let done = 0;
     const results = await pool(
       trials,
       async (trial, index) => {
         const result = await runTrial(trial, index);
         done++;
-        if (result.problems.length) say(`  FAIL #${index} ${result.what}:\n    ${result.problems.join('\n    ')}${result.kept ? `\n    kept in ${result.kept}` : ''}`);
+        if (result.problems.length)
+          say(
+            `  FAIL #${index} ${result.what}:\n    ${result.problems.join('\n    ')}${result.kept ? `\n    kept in ${result.kept}` : ''}`,
+          );
         else if (!options.json && done % 20 === 0) say(`  ${done}/${trials.length} trials`);
         return result;
       },
       jobs,
     );
 
-    const sum = (/** @type {(result: TrialResult) => number | undefined} */ pick) => results.reduce((total, result) => total + (pick(result) ?? 0), 0);
+    const sum = (/** @type {(result: TrialResult) => number | undefined} */ pick) =>
+      results.reduce((total, result) => total + (pick(result) ?? 0), 0);
     const figures = {
       seed,
       trials: results.length,
@@ -551,7 +613,10 @@ async function main() {
       randomTrials: results.filter((r) => r.kind === 'random').length,
       randomKilledMidRun: results.filter((r) => r.kind === 'random' && r.killed).length,
       randomKillsBySteps: Object.fromEntries(
-        [...new Set(results.filter((r) => r.kind === 'random').map((r) => r.lastStep))].map((step) => [step, results.filter((r) => r.kind === 'random' && r.lastStep === step).length]),
+        [...new Set(results.filter((r) => r.kind === 'random').map((r) => r.lastStep))].map((step) => [
+          step,
+          results.filter((r) => r.kind === 'random' && r.lastStep === step).length,
+        ]),
       ),
       stepsCovered: [...new Set(trials.filter((t) => t.kind === 'step').map((t) => t.point))],
       filesChecked: sum((r) => (r.counts ? r.counts.old + r.counts.new + r.counts.torn : 0)),
@@ -569,7 +634,9 @@ async function main() {
     say(
       [
         `trials run: ${figures.trials} (${figures.stepTrials} at step boundaries over ${figures.stepsCovered.length} points, ${figures.randomTrials} at random instants, ${figures.randomKilledMidRun} of them killed mid-run)`,
-        `random kills landed in: ${Object.entries(figures.randomKillsBySteps).map(([step, n]) => `${step} ${n}`).join(', ')}`,
+        `random kills landed in: ${Object.entries(figures.randomKillsBySteps)
+          .map(([step, n]) => `${step} ${n}`)
+          .join(', ')}`,
         `files checked: ${figures.filesChecked} (${figures.filesOld} old, ${figures.filesNew} new), files torn or missing: ${figures.filesTorn}`,
         `interrupted transactions: ${figures.interrupted}, status right: ${figures.statusOk}/${figures.trials}`,
         `restores ok: ${figures.restoresOk}/${figures.restoresNeeded}`,

@@ -40,8 +40,11 @@ try {
   const keystoreSeeds = [...(await fuzz.keytoolSeeds(work)), ...fuzz.shippedSeeds(fixtures)];
   const configSeeds = fuzz.wso2ConfigSeeds(fixtures);
   const tomlInvalid = fuzz.tomlInvalidFiles(fixtures);
-  if (configSeeds.length === 0 || tomlInvalid.length === 0) say(`note: shared fixtures not found at ${fixtures} (set EI_FIXTURES): configs not fuzzed`);
-  say(`fuzz: seed ${seed}; ${keystoreSeeds.length} keystore seeds (${keystoreSeeds.map((s) => s.name).join(', ')}); ${configSeeds.length} WSO2 configs; ${tomlInvalid.length} toml-test invalid files`);
+  if (configSeeds.length === 0 || tomlInvalid.length === 0)
+    say(`note: shared fixtures not found at ${fixtures} (set EI_FIXTURES): configs not fuzzed`);
+  say(
+    `fuzz: seed ${seed}; ${keystoreSeeds.length} keystore seeds (${keystoreSeeds.map((s) => s.name).join(', ')}); ${configSeeds.length} WSO2 configs; ${tomlInvalid.length} toml-test invalid files`,
+  );
 
   const started = performance.now();
   const figures = await fuzz.runCampaign({
@@ -60,7 +63,9 @@ try {
   if (figures.failures.length > 30) say(`  ... and ${figures.failures.length - 30} more`);
   say(
     [
-      `cases: ${figures.cases} (${figures.keystoreCases} keystores: ${Object.entries(figures.byFormat).map(([format, n]) => `${n} ${format}`).join(', ')}; ${figures.configCases} configs)`,
+      `cases: ${figures.cases} (${figures.keystoreCases} keystores: ${Object.entries(figures.byFormat)
+        .map(([format, n]) => `${n} ${format}`)
+        .join(', ')}; ${figures.configCases} configs)`,
       `outcomes: ${figures.reads} correct reads, ${figures.clearErrors} clear errors`,
       `crashes: ${figures.crashes}, hangs (> 1 s): ${figures.hangs}, memory blow-ups: ${figures.memoryBlowUps}`,
       `max ms per case: ${figures.maxMs.toFixed(1)}, max rss: ${Math.round(figures.maxRssMb)} MB, max Buffer growth in one case: ${figures.maxBufferGrowthMb.toFixed(1)} MB`,

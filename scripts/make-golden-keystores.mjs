@@ -30,12 +30,42 @@ const PASSWORD_ENV = 'GOLDEN_PASSWORD';
  * for the tests.
  */
 const CORPUS = [
-  { file: 'jks-key-and-trusted.jks', format: 'JKS', password: 'golden-jks-pass', holds: 'an RSA-2048 key pair with DNS and IP SANs, and a trusted CA certificate (partner-ca)' },
-  { file: 'pkcs12-rsa-and-ec.p12', format: 'PKCS12', password: 'golden-p12-pass', holds: 'an RSA-3072 key pair and an EC P-384 key pair (keytool, PBES2/AES and HMAC-SHA256)' },
-  { file: 'jceks-key-secret-expired.jceks', format: 'JCEKS', password: 'golden-jceks-pass', holds: 'an RSA-2048 key pair, an AES-128 secret key, and a trusted certificate that expired on 2026-01-02' },
-  { file: 'chain.jks', format: 'JKS', password: 'golden-chain-pass', holds: 'a key pair whose certificate is signed by an intermediate CA signed by a root CA: a chain of three' },
-  { file: 'openssl-rsa.p12', format: 'PKCS12', password: 'golden-openssl-pass', holds: 'an RSA-2048 key and self-signed certificate made by openssl req and openssl pkcs12 -export (OpenSSL 3 defaults)' },
-  { file: 'partner-ca.pem', format: 'PEM', password: null, holds: 'the partner-ca certificate of jks-key-and-trusted.jks, as keytool -exportcert -rfc writes it' },
+  {
+    file: 'jks-key-and-trusted.jks',
+    format: 'JKS',
+    password: 'golden-jks-pass',
+    holds: 'an RSA-2048 key pair with DNS and IP SANs, and a trusted CA certificate (partner-ca)',
+  },
+  {
+    file: 'pkcs12-rsa-and-ec.p12',
+    format: 'PKCS12',
+    password: 'golden-p12-pass',
+    holds: 'an RSA-3072 key pair and an EC P-384 key pair (keytool, PBES2/AES and HMAC-SHA256)',
+  },
+  {
+    file: 'jceks-key-secret-expired.jceks',
+    format: 'JCEKS',
+    password: 'golden-jceks-pass',
+    holds: 'an RSA-2048 key pair, an AES-128 secret key, and a trusted certificate that expired on 2026-01-02',
+  },
+  {
+    file: 'chain.jks',
+    format: 'JKS',
+    password: 'golden-chain-pass',
+    holds: 'a key pair whose certificate is signed by an intermediate CA signed by a root CA: a chain of three',
+  },
+  {
+    file: 'openssl-rsa.p12',
+    format: 'PKCS12',
+    password: 'golden-openssl-pass',
+    holds: 'an RSA-2048 key and self-signed certificate made by openssl req and openssl pkcs12 -export (OpenSSL 3 defaults)',
+  },
+  {
+    file: 'partner-ca.pem',
+    format: 'PEM',
+    password: null,
+    holds: 'the partner-ca certificate of jks-key-and-trusted.jks, as keytool -exportcert -rfc writes it',
+  },
 ];
 
 /**
@@ -55,7 +85,9 @@ function run(command, args, env = {}) {
  * @param {readonly string[]} args
  */
 function keytool(password, args) {
-  return run('keytool', [...args, '-storepass:env', PASSWORD_ENV, ...(needsKeyPassword(args[0]) ? ['-keypass:env', PASSWORD_ENV] : [])], { [PASSWORD_ENV]: password });
+  return run('keytool', [...args, '-storepass:env', PASSWORD_ENV, ...(needsKeyPassword(args[0]) ? ['-keypass:env', PASSWORD_ENV] : [])], {
+    [PASSWORD_ENV]: password,
+  });
 }
 
 /**
@@ -75,7 +107,22 @@ function needsKeyPassword(command) {
  * @param {readonly string[]} [extra]
  */
 function genKeyPair(file, type, password, alias, dname, extra = []) {
-  keytool(password, ['-genkeypair', '-keystore', file, '-storetype', type, '-alias', alias, '-dname', dname, '-startdate', START, '-validity', VALIDITY, ...extra]);
+  keytool(password, [
+    '-genkeypair',
+    '-keystore',
+    file,
+    '-storetype',
+    type,
+    '-alias',
+    alias,
+    '-dname',
+    dname,
+    '-startdate',
+    START,
+    '-validity',
+    VALIDITY,
+    ...extra,
+  ]);
 }
 
 /**
@@ -89,61 +136,262 @@ function signRequest(work, { file, type, password, alias }, { signerFile, signer
   const request = path.join(work, `${alias}.csr`);
   const certificate = path.join(work, `${alias}.pem`);
   keytool(password, ['-certreq', '-keystore', file, '-storetype', type, '-alias', alias, '-file', request]);
-  keytool(signerPassword, ['-gencert', '-keystore', signerFile, '-storetype', 'PKCS12', '-alias', signerAlias, '-infile', request, '-outfile', certificate, '-rfc', '-startdate', START, '-validity', VALIDITY, ...extra]);
+  keytool(signerPassword, [
+    '-gencert',
+    '-keystore',
+    signerFile,
+    '-storetype',
+    'PKCS12',
+    '-alias',
+    signerAlias,
+    '-infile',
+    request,
+    '-outfile',
+    certificate,
+    '-rfc',
+    '-startdate',
+    START,
+    '-validity',
+    VALIDITY,
+    ...extra,
+  ]);
   return readFileSync(certificate, 'utf8');
 }
 
 /** @param {string} work */
 function makeCorpus(work) {
   const at = (/** @type {string} */ name) => path.join(out, name);
-  const password = (/** @type {string} */ name) => /** @type {{ password: string }} */ (CORPUS.find((entry) => entry.file === name)).password;
+  const password = (/** @type {string} */ name) =>
+    /** @type {{ password: string }} */ (CORPUS.find((entry) => entry.file === name)).password;
 
   // A CA of a partner, kept in a work keystore: its certificate is the PEM file and the JKS's trusted entry.
   const partner = path.join(work, 'partner-ca.p12');
-  genKeyPair(partner, 'PKCS12', 'work-pass', 'partner-ca', 'CN=Golden Partner CA, O=Partner, C=NL', ['-keyalg', 'RSA', '-keysize', '2048', '-ext', 'bc:c']);
-  keytool('work-pass', ['-exportcert', '-keystore', partner, '-storetype', 'PKCS12', '-alias', 'partner-ca', '-rfc', '-file', at('partner-ca.pem')]);
+  genKeyPair(partner, 'PKCS12', 'work-pass', 'partner-ca', 'CN=Golden Partner CA, O=Partner, C=NL', [
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '2048',
+    '-ext',
+    'bc:c',
+  ]);
+  keytool('work-pass', [
+    '-exportcert',
+    '-keystore',
+    partner,
+    '-storetype',
+    'PKCS12',
+    '-alias',
+    'partner-ca',
+    '-rfc',
+    '-file',
+    at('partner-ca.pem'),
+  ]);
 
   const jks = at('jks-key-and-trusted.jks');
-  genKeyPair(jks, 'JKS', password('jks-key-and-trusted.jks'), 'server', 'CN=golden.example.com, OU=Integration, O=Example, L=Colombo, C=LK', [
-    '-keyalg', 'RSA', '-keysize', '2048', '-ext', 'SAN=dns:golden.example.com,dns:localhost,ip:127.0.0.1',
+  genKeyPair(
+    jks,
+    'JKS',
+    password('jks-key-and-trusted.jks'),
+    'server',
+    'CN=golden.example.com, OU=Integration, O=Example, L=Colombo, C=LK',
+    ['-keyalg', 'RSA', '-keysize', '2048', '-ext', 'SAN=dns:golden.example.com,dns:localhost,ip:127.0.0.1'],
+  );
+  keytool(password('jks-key-and-trusted.jks'), [
+    '-importcert',
+    '-noprompt',
+    '-keystore',
+    jks,
+    '-storetype',
+    'JKS',
+    '-alias',
+    'partner-ca',
+    '-file',
+    at('partner-ca.pem'),
   ]);
-  keytool(password('jks-key-and-trusted.jks'), ['-importcert', '-noprompt', '-keystore', jks, '-storetype', 'JKS', '-alias', 'partner-ca', '-file', at('partner-ca.pem')]);
 
   const p12 = at('pkcs12-rsa-and-ec.p12');
-  genKeyPair(p12, 'PKCS12', password('pkcs12-rsa-and-ec.p12'), 'rsa-key', 'CN=rsa.golden.example.com, O=Example', ['-keyalg', 'RSA', '-keysize', '3072']);
-  genKeyPair(p12, 'PKCS12', password('pkcs12-rsa-and-ec.p12'), 'ec-key', 'CN=ec.golden.example.com, O=Example', ['-keyalg', 'EC', '-groupname', 'secp384r1', '-ext', 'SAN=dns:ec.golden.example.com']);
+  genKeyPair(p12, 'PKCS12', password('pkcs12-rsa-and-ec.p12'), 'rsa-key', 'CN=rsa.golden.example.com, O=Example', [
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '3072',
+  ]);
+  genKeyPair(p12, 'PKCS12', password('pkcs12-rsa-and-ec.p12'), 'ec-key', 'CN=ec.golden.example.com, O=Example', [
+    '-keyalg',
+    'EC',
+    '-groupname',
+    'secp384r1',
+    '-ext',
+    'SAN=dns:ec.golden.example.com',
+  ]);
 
   const jceks = at('jceks-key-secret-expired.jceks');
   const jceksPassword = password('jceks-key-secret-expired.jceks');
   genKeyPair(jceks, 'JCEKS', jceksPassword, 'jceks-key', 'CN=jceks.golden.example.com, O=Example', ['-keyalg', 'RSA', '-keysize', '2048']);
-  keytool(jceksPassword, ['-genseckey', '-keystore', jceks, '-storetype', 'JCEKS', '-alias', 'aes-key', '-keyalg', 'AES', '-keysize', '128']);
+  keytool(jceksPassword, [
+    '-genseckey',
+    '-keystore',
+    jceks,
+    '-storetype',
+    'JCEKS',
+    '-alias',
+    'aes-key',
+    '-keyalg',
+    'AES',
+    '-keysize',
+    '128',
+  ]);
   const expired = path.join(work, 'expired.p12');
-  keytool('work-pass', ['-genkeypair', '-keystore', expired, '-storetype', 'PKCS12', '-alias', 'expired-ca', '-dname', 'CN=Golden Expired CA, O=Example', '-keyalg', 'RSA', '-keysize', '2048', '-ext', 'bc:c', '-startdate', START, '-validity', '1']);
-  keytool('work-pass', ['-exportcert', '-keystore', expired, '-storetype', 'PKCS12', '-alias', 'expired-ca', '-rfc', '-file', path.join(work, 'expired-ca.pem')]);
-  keytool(jceksPassword, ['-importcert', '-noprompt', '-keystore', jceks, '-storetype', 'JCEKS', '-alias', 'expired-ca', '-file', path.join(work, 'expired-ca.pem')]);
+  keytool('work-pass', [
+    '-genkeypair',
+    '-keystore',
+    expired,
+    '-storetype',
+    'PKCS12',
+    '-alias',
+    'expired-ca',
+    '-dname',
+    'CN=Golden Expired CA, O=Example',
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '2048',
+    '-ext',
+    'bc:c',
+    '-startdate',
+    START,
+    '-validity',
+    '1',
+  ]);
+  keytool('work-pass', [
+    '-exportcert',
+    '-keystore',
+    expired,
+    '-storetype',
+    'PKCS12',
+    '-alias',
+    'expired-ca',
+    '-rfc',
+    '-file',
+    path.join(work, 'expired-ca.pem'),
+  ]);
+  keytool(jceksPassword, [
+    '-importcert',
+    '-noprompt',
+    '-keystore',
+    jceks,
+    '-storetype',
+    'JCEKS',
+    '-alias',
+    'expired-ca',
+    '-file',
+    path.join(work, 'expired-ca.pem'),
+  ]);
 
   // Root CA -> intermediate CA -> leaf, the leaf's key in chain.jks with the whole chain installed as a CA reply.
   const rootCa = path.join(work, 'root.p12');
   genKeyPair(rootCa, 'PKCS12', 'work-pass', 'root', 'CN=Golden Root CA, O=Example', ['-keyalg', 'RSA', '-keysize', '2048', '-ext', 'bc:c']);
   const intermediate = path.join(work, 'intermediate.p12');
-  genKeyPair(intermediate, 'PKCS12', 'work-pass', 'intermediate', 'CN=Golden Intermediate CA, O=Example', ['-keyalg', 'RSA', '-keysize', '2048']);
-  keytool('work-pass', ['-exportcert', '-keystore', rootCa, '-storetype', 'PKCS12', '-alias', 'root', '-rfc', '-file', path.join(work, 'root.pem')]);
+  genKeyPair(intermediate, 'PKCS12', 'work-pass', 'intermediate', 'CN=Golden Intermediate CA, O=Example', [
+    '-keyalg',
+    'RSA',
+    '-keysize',
+    '2048',
+  ]);
+  keytool('work-pass', [
+    '-exportcert',
+    '-keystore',
+    rootCa,
+    '-storetype',
+    'PKCS12',
+    '-alias',
+    'root',
+    '-rfc',
+    '-file',
+    path.join(work, 'root.pem'),
+  ]);
   const rootPem = readFileSync(path.join(work, 'root.pem'), 'utf8');
-  const intermediatePem = signRequest(work, { file: intermediate, type: 'PKCS12', password: 'work-pass', alias: 'intermediate' }, { signerFile: rootCa, signerAlias: 'root', signerPassword: 'work-pass' }, ['-ext', 'bc:c=ca:true,pathlen:0', '-ext', 'ku:c=keyCertSign,cRLSign']);
+  const intermediatePem = signRequest(
+    work,
+    { file: intermediate, type: 'PKCS12', password: 'work-pass', alias: 'intermediate' },
+    { signerFile: rootCa, signerAlias: 'root', signerPassword: 'work-pass' },
+    ['-ext', 'bc:c=ca:true,pathlen:0', '-ext', 'ku:c=keyCertSign,cRLSign'],
+  );
   writeFileSync(path.join(work, 'intermediate-chain.pem'), intermediatePem + rootPem);
-  keytool('work-pass', ['-importcert', '-noprompt', '-keystore', intermediate, '-storetype', 'PKCS12', '-alias', 'intermediate', '-file', path.join(work, 'intermediate-chain.pem')]);
+  keytool('work-pass', [
+    '-importcert',
+    '-noprompt',
+    '-keystore',
+    intermediate,
+    '-storetype',
+    'PKCS12',
+    '-alias',
+    'intermediate',
+    '-file',
+    path.join(work, 'intermediate-chain.pem'),
+  ]);
   const chain = at('chain.jks');
   const chainPassword = password('chain.jks');
   genKeyPair(chain, 'JKS', chainPassword, 'leaf', 'CN=leaf.golden.example.com, O=Example', ['-keyalg', 'RSA', '-keysize', '2048']);
-  const leafPem = signRequest(work, { file: chain, type: 'JKS', password: chainPassword, alias: 'leaf' }, { signerFile: intermediate, signerAlias: 'intermediate', signerPassword: 'work-pass' }, ['-ext', 'SAN=dns:leaf.golden.example.com', '-ext', 'eku=serverAuth,clientAuth']);
+  const leafPem = signRequest(
+    work,
+    { file: chain, type: 'JKS', password: chainPassword, alias: 'leaf' },
+    { signerFile: intermediate, signerAlias: 'intermediate', signerPassword: 'work-pass' },
+    ['-ext', 'SAN=dns:leaf.golden.example.com', '-ext', 'eku=serverAuth,clientAuth'],
+  );
   writeFileSync(path.join(work, 'leaf-reply.pem'), leafPem + intermediatePem + rootPem);
-  keytool(chainPassword, ['-importcert', '-noprompt', '-trustcacerts', '-keystore', chain, '-storetype', 'JKS', '-alias', 'leaf', '-file', path.join(work, 'leaf-reply.pem')]);
+  keytool(chainPassword, [
+    '-importcert',
+    '-noprompt',
+    '-trustcacerts',
+    '-keystore',
+    chain,
+    '-storetype',
+    'JKS',
+    '-alias',
+    'leaf',
+    '-file',
+    path.join(work, 'leaf-reply.pem'),
+  ]);
 
   // openssl's own PKCS#12 (what a CA portal or an administrator hands over), with OpenSSL 3's defaults.
   const key = path.join(work, 'openssl.key');
   const certificate = path.join(work, 'openssl.pem');
-  run('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', certificate, '-days', VALIDITY, '-subj', '/CN=openssl.golden.example.com/O=Example', '-addext', 'subjectAltName=DNS:openssl.golden.example.com']);
-  run('openssl', ['pkcs12', '-export', '-in', certificate, '-inkey', key, '-name', 'openssl-key', '-out', at('openssl-rsa.p12'), '-passout', `env:${PASSWORD_ENV}`], { [PASSWORD_ENV]: password('openssl-rsa.p12') });
+  run('openssl', [
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    key,
+    '-out',
+    certificate,
+    '-days',
+    VALIDITY,
+    '-subj',
+    '/CN=openssl.golden.example.com/O=Example',
+    '-addext',
+    'subjectAltName=DNS:openssl.golden.example.com',
+  ]);
+  run(
+    'openssl',
+    [
+      'pkcs12',
+      '-export',
+      '-in',
+      certificate,
+      '-inkey',
+      key,
+      '-name',
+      'openssl-key',
+      '-out',
+      at('openssl-rsa.p12'),
+      '-passout',
+      `env:${PASSWORD_ENV}`,
+    ],
+    { [PASSWORD_ENV]: password('openssl-rsa.p12') },
+  );
 }
 
 /**
@@ -152,7 +400,10 @@ function makeCorpus(work) {
  * @param {string} password
  */
 function inspectJson(file, password) {
-  const printed = run(process.execPath, [bundle, 'inspect', file, '--password-env', PASSWORD_ENV, '--json'], { [PASSWORD_ENV]: password, NO_COLOR: '1' });
+  const printed = run(process.execPath, [bundle, 'inspect', file, '--password-env', PASSWORD_ENV, '--json'], {
+    [PASSWORD_ENV]: password,
+    NO_COLOR: '1',
+  });
   const document = JSON.parse(printed);
   return withoutAgeingFields({ ...document, file: path.basename(file) });
 }
@@ -172,7 +423,10 @@ function withoutAgeingFields(document) {
 }
 
 function main() {
-  for (const tool of /** @type {const} */ ([['keytool', '-help'], ['openssl', 'version']])) {
+  for (const tool of /** @type {const} */ ([
+    ['keytool', '-help'],
+    ['openssl', 'version'],
+  ])) {
     if (spawnSync(tool[0], [tool[1]], { stdio: 'ignore' }).error) {
       process.stderr.write(`golden: ${tool[0]} is not on PATH; the corpus is made with keytool (a JDK) and openssl.\n`);
       process.exit(2);
@@ -205,7 +459,9 @@ function main() {
     }
     writeFileSync(path.join(out, 'corpus.json'), JSON.stringify(CORPUS, null, 2) + '\n');
     writeFileSync(path.join(out, 'README.md'), README);
-    process.stdout.write(`golden: ${CORPUS.length} files and their JSON in ${path.relative(root, out)}; review expected/*.json (npx vitest run test/golden), then commit\n`);
+    process.stdout.write(
+      `golden: ${CORPUS.length} files and their JSON in ${path.relative(root, out)}; review expected/*.json (npx vitest run test/golden), then commit\n`,
+    );
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -222,6 +478,7 @@ copied from a server or from ../shared/fixtures. The passwords are in corpus.jso
   \`daysLeft\`, which depend on the day: the tests compute them from notBefore and notAfter.
 
 Tests:
+
 - test/golden/golden.test.ts (no JVM, no ../shared): inspect on each file prints exactly the expected JSON; every
   key opens; a wrong password is refused. It runs with PATH emptied, so a call to keytool would fail it.
 - test/golden/golden-keytool.test.ts (the keytool tier): \`keytool -list -v\` says what the expected JSON says

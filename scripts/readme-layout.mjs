@@ -47,15 +47,33 @@ function entry(indent, name, text) {
 
 export function renderLayout() {
   const out = ['```', 'source/               layers, top to bottom: a folder imports its own layer or lower ones, never higher'];
-  list.layers.forEach((/** @type {{ name: string; independent?: boolean; members: Record<string, string> }} */ layer, /** @type {number} */ i) => {
-    const note = layer.independent ? ' (independent: neither imports the other)' : '';
-    out.push(`  ${i + 1}. ${layer.name}${note}`);
-    for (const [member, holds] of Object.entries(layer.members)) {
-      out.push(...entry('    ', member.endsWith('.ts') ? member : `${member}/`, holds));
-      for (const [folder, inner] of Object.entries(list.folders)) if (folder.startsWith(`${member}/`)) out.push(...entry('      ', `${folder.slice(member.length + 1)}/`, inner));
-    }
-  });
-  out.push('', ...entry('', 'Writes', `only ${Object.keys(list.writers).map((w) => `${w}/`).join(' and ')} call fs functions that change the disk${Object.keys(list.writeExceptions).length ? ` (exceptions: ${Object.entries(list.writeExceptions).map(([f, why]) => `${f}, ${why}`).join('; ')})` : ''}; core/ does no I/O; no import cycles.`));
+  list.layers.forEach(
+    (/** @type {{ name: string; independent?: boolean; members: Record<string, string> }} */ layer, /** @type {number} */ i) => {
+      const note = layer.independent ? ' (independent: neither imports the other)' : '';
+      out.push(`  ${i + 1}. ${layer.name}${note}`);
+      for (const [member, holds] of Object.entries(layer.members)) {
+        out.push(...entry('    ', member.endsWith('.ts') ? member : `${member}/`, holds));
+        for (const [folder, inner] of Object.entries(list.folders))
+          if (folder.startsWith(`${member}/`)) out.push(...entry('      ', `${folder.slice(member.length + 1)}/`, inner));
+      }
+    },
+  );
+  out.push(
+    '',
+    ...entry(
+      '',
+      'Writes',
+      `only ${Object.keys(list.writers)
+        .map((w) => `${w}/`)
+        .join(' and ')} call fs functions that change the disk${
+        Object.keys(list.writeExceptions).length
+          ? ` (exceptions: ${Object.entries(list.writeExceptions)
+              .map(([f, why]) => `${f}, ${why}`)
+              .join('; ')})`
+          : ''
+      }; core/ does no I/O; no import cycles.`,
+    ),
+  );
   out.push('');
   for (const [folder, holds] of Object.entries(list.others)) out.push(...entry('', `${folder}/`, holds));
   out.push(...entry('', 'test/', `${list.tests.$comment} \`npm test\` runs them all; test/structure/ keeps this drawing true.`));

@@ -25,6 +25,8 @@ if (!existsSync(bundle) || statSync(bundle).mtimeMs < Math.max(newest('source'),
 const args = process.argv.slice(2);
 // Options for the wizard alone (`npm start -- --dry-run`, `--plain`) keep the sandbox; a command, --home or
 // --sandbox says where to work itself.
-const wizardOptionsOnly = args.every((arg) => arg.startsWith('-')) && !args.some((arg) => ['--home', '--sandbox', '--help', '-h', '--version'].includes(arg) || arg.startsWith('--home='));
+const wizardOptionsOnly =
+  args.every((arg) => arg.startsWith('-')) &&
+  !args.some((arg) => ['--home', '--sandbox', '--help', '-h', '--version'].includes(arg) || arg.startsWith('--home='));
 const argv = wizardOptionsOnly && !process.env.EI_HOME ? ['--sandbox', path.resolve('.sandbox', 'home'), ...args] : args;
 process.exit(spawnSync(process.execPath, [bundle, ...argv], { stdio: 'inherit' }).status ?? 1);

@@ -32,7 +32,12 @@ function noticingWrites<T extends CommandContext['stdout']>(stream: T, onWrite: 
 export async function runCli(argv: string[], context: CommandContext): Promise<number> {
   const json = argv.includes('--json') && !argv.includes('--help') && !argv.includes('-h');
   let printed = false;
-  const tracked: CommandContext = json ? withStdout(context, noticingWrites(context.stdout, () => (printed = true))) : context;
+  const tracked: CommandContext = json
+    ? withStdout(
+        context,
+        noticingWrites(context.stdout, () => (printed = true)),
+      )
+    : context;
   try {
     return await dispatch(argv, tracked);
   } catch (caught) {
@@ -135,7 +140,10 @@ export async function main(): Promise<void> {
     process.exitCode = EXIT.ok;
     return;
   }
-  const context = processContext(outputFor(1, () => process.stdout), outputFor(2, () => process.stderr));
+  const context = processContext(
+    outputFor(1, () => process.stdout),
+    outputFor(2, () => process.stderr),
+  );
   let code: number;
   try {
     code = await runCli(process.argv.slice(2), context);
@@ -153,6 +161,8 @@ function reportError(error: unknown, context: CommandContext): number {
   }
   // Not the user's mistake: a bug. Say so, and keep the stack for the report.
   const detail = error instanceof Error ? (context.env.EI_KEYSTORE_DEBUG ? error.stack : error.message) : String(error);
-  context.stderr.write(`ei-keystore: internal error: ${printableLines(detail ?? '')}\nThis is a bug in ei-keystore; set EI_KEYSTORE_DEBUG=1 for details and report it.\n`);
+  context.stderr.write(
+    `ei-keystore: internal error: ${printableLines(detail ?? '')}\nThis is a bug in ei-keystore; set EI_KEYSTORE_DEBUG=1 for details and report it.\n`,
+  );
   return EXIT.failed;
 }

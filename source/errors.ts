@@ -99,7 +99,16 @@ export type ErrorCode =
   | `file-${FileProblem}`;
 
 /** Why a file was not read (or not written): callers branch on this (files/file-errors.ts makes the messages). */
-export type FileProblem = 'missing' | 'not-regular' | 'too-large' | 'symlink' | 'outside-home' | 'untrusted' | 'unreadable' | 'exists' | 'unwritable';
+export type FileProblem =
+  | 'missing'
+  | 'not-regular'
+  | 'too-large'
+  | 'symlink'
+  | 'outside-home'
+  | 'untrusted'
+  | 'unreadable'
+  | 'exists'
+  | 'unwritable';
 
 /**
  * Errors a user can act on. Anything thrown as a UserError is printed as its message alone (no stack trace)
@@ -117,12 +126,7 @@ export class UserError extends Error {
   }
 }
 
-export type KeystoreErrorCode =
-  | 'not-a-keystore'
-  | 'corrupt'
-  | 'wrong-password'
-  | 'wrong-key-password'
-  | 'unsupported';
+export type KeystoreErrorCode = 'not-a-keystore' | 'corrupt' | 'wrong-password' | 'wrong-key-password' | 'unsupported';
 
 /**
  * A keystore that cannot be read. Readers work on bytes and do not know the file name: whoever read the file

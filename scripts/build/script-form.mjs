@@ -70,7 +70,9 @@ async function convertChunk(source, name) {
       const problem = /** @type {{ errors?: import('esbuild').Message[] }} */ (error).errors?.[0];
       if (!problem || !/Top-level await/.test(problem.text) || !problem.location) throw error;
       const lines = text.split('\n');
-      const at = lines.slice(0, problem.location.line - 1).reduce((/** @type {number} */ sum, line) => sum + line.length + 1, 0) + problem.location.column;
+      const at =
+        lines.slice(0, problem.location.line - 1).reduce((/** @type {number} */ sum, line) => sum + line.length + 1, 0) +
+        problem.location.column;
       text = wrapAwait(text, at, name);
       awaits = true;
     }
@@ -110,15 +112,22 @@ function wrapAwait(text, at, name) {
  * @param {string} name
  */
 async function sectionCode(chunkSource, name) {
-  if (!BUNDLE_REQUIRE_LINE.test(chunkSource)) throw new Error(`script-form: ${name} no longer starts with the createRequire banner of scripts/build.mjs`);
+  if (!BUNDLE_REQUIRE_LINE.test(chunkSource))
+    throw new Error(`script-form: ${name} no longer starts with the createRequire banner of scripts/build.mjs`);
   const { code: converted, awaits } = await convertChunk(chunkSource.replace(BUNDLE_REQUIRE_LINE, ''), name);
   // import('./chunk.js') is the loader's import (it evaluates what the chunk imports first, awaiting sections that
   // await); require('./chunk.js') its __eikSection: require() is left for Node's built-ins.
   const code = converted
-    .replace(/Promise\.resolve\(\)\.then\(\(\)=>__toESM\(require\("(\.\/[^"]+)"\)\)\)/g, (_whole, id) => `__eikImport(${JSON.stringify(id)}).then(__toESM)`)
+    .replace(
+      /Promise\.resolve\(\)\.then\(\(\)=>__toESM\(require\("(\.\/[^"]+)"\)\)\)/g,
+      (_whole, id) => `__eikImport(${JSON.stringify(id)}).then(__toESM)`,
+    )
     .replace(/\brequire\("(\.\/[^"]+)"\)/g, (_whole, id) => `__eikSection(${JSON.stringify(id)})`);
-  const foreign = [...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => /** @type {string} */ (match[1])).filter((id) => !isBuiltin(id));
-  if (foreign.length > 0) throw new Error(`script-form: the bundle requires modules that are not Node built-ins: ${[...new Set(foreign)].join(', ')}`);
+  const foreign = [...code.matchAll(/\brequire\("([^"]+)"\)/g)]
+    .map((match) => /** @type {string} */ (match[1]))
+    .filter((id) => !isBuiltin(id));
+  if (foreign.length > 0)
+    throw new Error(`script-form: the bundle requires modules that are not Node built-ins: ${[...new Set(foreign)].join(', ')}`);
   // Each `import path from 'node:path'` of the bundle became its own __toESM(require('node:path')), a copy of
   // every property of the module (44 of node:path, 20 of node:process: ~12 ms at each start). One per module is enough.
   return { code: lazyBuiltins(code.replaceAll('__toESM(require("node:', '__eikBuiltinESM(require("node:')), awaits };
@@ -127,7 +136,19 @@ async function sectionCode(chunkSource, name) {
 // Built-ins that Node has loaded before any ES module runs (process.moduleLoadList of an empty .mjs): requiring
 // them costs nothing. Every other one (crypto, child_process, net, tls, readline, stream, ...: ~25 ms together,
 // node --cpu-prof of `--version`) is loaded when the tool first touches it.
-const LOADED_AT_START = new Set(['node:events', 'node:buffer', 'node:path', 'node:querystring', 'node:async_hooks', 'node:timers', 'node:util', 'node:fs', 'node:url', 'node:string_decoder', 'node:process']);
+const LOADED_AT_START = new Set([
+  'node:events',
+  'node:buffer',
+  'node:path',
+  'node:querystring',
+  'node:async_hooks',
+  'node:timers',
+  'node:util',
+  'node:fs',
+  'node:url',
+  'node:string_decoder',
+  'node:process',
+]);
 
 /**
  * esbuild hoists every import of a built-in to the top of its chunk (`var import_node_crypto = require(...)`), so
@@ -138,19 +159,29 @@ const LOADED_AT_START = new Set(['node:events', 'node:buffer', 'node:path', 'nod
  */
 function lazyBuiltins(code) {
   const declaration = /([,\s;{(]|^)([A-Za-z_$][\w$]*)=(__eikBuiltinESM\(require\("(node:[\w/]+)"\)\)|require\("(node:[\w/]+)"\))(?=[,;])/g;
-  return code.replace(declaration, (/** @type {string} */ whole, /** @type {string} */ before, /** @type {string} */ binding, /** @type {string} */ load, /** @type {string | undefined} */ esmId, /** @type {string | undefined} */ plainId) => {
-    if (LOADED_AT_START.has(/** @type {string} */ (esmId ?? plainId))) return whole;
-    const uses = [...code.matchAll(new RegExp(`(?<![\\w$.])${binding.replaceAll('$', '\\$')}(?![\\w$])(.?)([\\w$]*)`, 'g'))];
-    // The declaration itself is one use (`binding=`, once); every other must be `binding.name`.
-    const properties = new Set();
-    let declarations = 0;
-    for (const use of uses) {
-      if (use[1] === '=' && code[use.index + binding.length + 1] !== '=' && ++declarations === 1) continue;
-      if (use[1] !== '.' || use[2] === '') return whole;
-      properties.add(use[2]);
-    }
-    return `${before}${binding}=__eikLazyBuiltin(()=>${load},${JSON.stringify([...properties])})`;
-  });
+  return code.replace(
+    declaration,
+    (
+      /** @type {string} */ whole,
+      /** @type {string} */ before,
+      /** @type {string} */ binding,
+      /** @type {string} */ load,
+      /** @type {string | undefined} */ esmId,
+      /** @type {string | undefined} */ plainId,
+    ) => {
+      if (LOADED_AT_START.has(/** @type {string} */ (esmId ?? plainId))) return whole;
+      const uses = [...code.matchAll(new RegExp(`(?<![\\w$.])${binding.replaceAll('$', '\\$')}(?![\\w$])(.?)([\\w$]*)`, 'g'))];
+      // The declaration itself is one use (`binding=`, once); every other must be `binding.name`.
+      const properties = new Set();
+      let declarations = 0;
+      for (const use of uses) {
+        if (use[1] === '=' && code[use.index + binding.length + 1] !== '=' && ++declarations === 1) continue;
+        if (use[1] !== '.' || use[2] === '') return whole;
+        properties.add(use[2]);
+      }
+      return `${before}${binding}=__eikLazyBuiltin(()=>${load},${JSON.stringify([...properties])})`;
+    },
+  );
 }
 
 /** What every group script starts with: import.meta.url, one ESM copy per built-in, lazy built-ins. */
@@ -172,7 +203,10 @@ function __eikLazyBuiltin(load,names){
  * @param {readonly SectionSource[]} sections
  */
 function groupScript(sections) {
-  const bodies = sections.map((section) => `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport,__eikSection){${section.code}\n}`);
+  const bodies = sections.map(
+    (section) =>
+      `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport,__eikSection){${section.code}\n}`,
+  );
   return `(function(__filename,__dirname,__eikNodeRequire){${GROUP_HELPERS}return{${bodies.join(',\n')}};})`;
 }
 
@@ -199,7 +233,8 @@ export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
   }
   const byName = new Map(chunks.map((chunk) => [chunk.name, chunk]));
   const entry = chunks.find((chunk) => chunk.entry);
-  if (!entry || chunks.filter((chunk) => chunk.entry).length !== 1) throw new Error('script-form: the bundle must have one entry point, main.js (entryNames: \'main\')');
+  if (!entry || chunks.filter((chunk) => chunk.entry).length !== 1)
+    throw new Error("script-form: the bundle must have one entry point, main.js (entryNames: 'main')");
   // The entry and what it imports statically: what every start evaluates.
   /** @type {Set<string>} */
   const start = new Set();
@@ -210,8 +245,10 @@ export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
     byName.get(name)?.imports.forEach(visit);
   };
   visit(entry.name);
-  const groupOf = (/** @type {{ name: string; bytes: number }} */ chunk) => (start.has(chunk.name) ? 'start' : chunk.bytes > OWN_GROUP_BYTES ? chunk.name : 'commands');
-  for (const name of start) if (byName.get(name)?.awaits) throw new Error(`script-form: ${name}, which every start evaluates, awaits at its top level`);
+  const groupOf = (/** @type {{ name: string; bytes: number }} */ chunk) =>
+    start.has(chunk.name) ? 'start' : chunk.bytes > OWN_GROUP_BYTES ? chunk.name : 'commands';
+  for (const name of start)
+    if (byName.get(name)?.awaits) throw new Error(`script-form: ${name}, which every start evaluates, awaits at its top level`);
   /** @type {Map<string, typeof chunks>} */
   const groups = new Map();
   for (const chunk of [entry, ...chunks.filter((chunk) => chunk !== entry)]) {
@@ -288,7 +325,9 @@ function entrySection(groups) {
  * @param {readonly Group[]} groups
  */
 function sectionsTable(groups) {
-  return JSON.stringify(groups.flatMap((group) => group.sections.map((section) => [section.name, group.name, section.awaits, section.imports])));
+  return JSON.stringify(
+    groups.flatMap((group) => group.sections.map((section) => [section.name, group.name, section.awaits, section.imports])),
+  );
 }
 
 /**
@@ -421,8 +460,11 @@ sectionRequire('./${entrySection(groups).name}');
  * @param {readonly string[]} scripts
  */
 function escapeFor(scripts) {
-  const escape = [...Array(18).keys()].map((index) => String.fromCharCode(14 + index)).find((character) => scripts.every((script) => !script.includes(character)));
-  if (!escape) throw new Error('script-form: every control character from 0x0e to 0x1f occurs in the script; none is left to escape `*/` with');
+  const escape = [...Array(18).keys()]
+    .map((index) => String.fromCharCode(14 + index))
+    .find((character) => scripts.every((script) => !script.includes(character)));
+  if (!escape)
+    throw new Error('script-form: every control character from 0x0e to 0x1f occurs in the script; none is left to escape `*/` with');
   return escape;
 }
 
@@ -432,8 +474,18 @@ function escapeFor(scripts) {
  * @param {readonly Group[] | string} groupsOrScript
  */
 export function moduleFromScript(groupsOrScript) {
-  const groups = typeof groupsOrScript === 'string' ? [{ name: 'start', script: groupScript([{ name: 'main', code: groupsOrScript, awaits: false }]), sections: [{ name: 'main', awaits: false, imports: [] }] }] : groupsOrScript;
-  if (groups.some((group) => /[^\x00-\x7f]/.test(group.script))) throw new Error('script-form: a group holds characters beyond ASCII; the loader reads the file as bytes');
+  const groups =
+    typeof groupsOrScript === 'string'
+      ? [
+          {
+            name: 'start',
+            script: groupScript([{ name: 'main', code: groupsOrScript, awaits: false }]),
+            sections: [{ name: 'main', awaits: false, imports: [] }],
+          },
+        ]
+      : groupsOrScript;
+  if (groups.some((group) => /[^\x00-\x7f]/.test(group.script)))
+    throw new Error('script-form: a group holds characters beyond ASCII; the loader reads the file as bytes');
   const escape = escapeFor(groups.map((group) => group.script));
   const hash = createHash('sha256');
   for (const group of groups) hash.update(group.name).update('\0').update(group.script).update('\0');
@@ -443,7 +495,13 @@ export function moduleFromScript(groupsOrScript) {
   // small groups stay text.
   const stored = groups.map((group) => {
     const packed = group.name !== 'start' && group.name !== 'commands' && group.script.length > PACKED_GROUP_BYTES;
-    return { ...group, packed, stored: packed ? brotliCompressSync(Buffer.from(group.script, 'latin1')).toString('base64') : group.script.replaceAll('*/', `*${escape}/`) };
+    return {
+      ...group,
+      packed,
+      stored: packed
+        ? brotliCompressSync(Buffer.from(group.script, 'latin1')).toString('base64')
+        : group.script.replaceAll('*/', `*${escape}/`),
+    };
   });
   const loader = loaderSource({ hash: hash.digest('hex').slice(0, 16), escape, groups: stored });
   const head = `${loader}${SCRIPT_START}`;
@@ -463,7 +521,8 @@ export function groupsFromModule(moduleText) {
   const escaped = /replaceAll\(("\*(?:\\u00[0-9a-f]{2}|[^"\\])\/"), '\*\/'\)/.exec(head);
   const sections = /^const SECTIONS = (.*);$/m.exec(head);
   const stored = /^const GROUPS = (.*);$/m.exec(head);
-  if (!escaped || !sections || !stored) throw new Error('script-form: this .mjs does not hold the script (was it made by scripts/build.mjs?)');
+  if (!escaped || !sections || !stored)
+    throw new Error('script-form: this .mjs does not hold the script (was it made by scripts/build.mjs?)');
   const escape = JSON.parse(/** @type {string} */ (escaped[1]));
   /** @type {Array<[section: string, group: string, awaits: boolean, imports: string[]]>} */
   const table = JSON.parse(/** @type {string} */ (sections[1]));
@@ -474,7 +533,11 @@ export function groupsFromModule(moduleText) {
     const text = moduleText.slice(offset, offset + length);
     offset += length;
     const script = packed ? brotliDecompressSync(Buffer.from(text, 'base64')).toString('latin1') : text.replaceAll(escape, '*/');
-    return { name, script, sections: table.filter((row) => row[1] === name).map(([section, , awaits, imports]) => ({ name: section, awaits, imports })) };
+    return {
+      name,
+      script,
+      sections: table.filter((row) => row[1] === name).map(([section, , awaits, imports]) => ({ name: section, awaits, imports })),
+    };
   });
 }
 
@@ -486,7 +549,13 @@ export function scriptFromModule(moduleText) {
   const groups = groupsFromModule(moduleText);
   // A single plain script given to moduleFromScript comes back as it was.
   const only = groups[0];
-  const plain = groups.length === 1 && only !== undefined && only.sections.length === 1 && /^\(function\(__filename,__dirname,__eikNodeRequire\)\{[\s\S]*?return\{"main":function\(exports,require,module,__eikImport,__eikSection\)\{([\s\S]*)\n\}\};\}\)$/.exec(only.script);
+  const plain =
+    groups.length === 1 &&
+    only !== undefined &&
+    only.sections.length === 1 &&
+    /^\(function\(__filename,__dirname,__eikNodeRequire\)\{[\s\S]*?return\{"main":function\(exports,require,module,__eikImport,__eikSection\)\{([\s\S]*)\n\}\};\}\)$/.exec(
+      only.script,
+    );
   return plain ? plain[1] : groups.map((group) => group.script).join('\n');
 }
 

@@ -18,7 +18,8 @@ const FETCH_TEST = '"function"!=typeof fetch';
 const WASM_BYTES_LOOP = 'var b=xa(a.slice(37)),c=new Uint8Array(b.length);for(a=0;a<b.length;++a)c[a]=b.charCodeAt(a);var d=c';
 const WASM_BYTES_NATIVE = 'var d=new Uint8Array(Buffer.from(a.slice(37),"base64"))';
 const EMOJI_TEST = 'if (rgiEmojiRegex.test(segment) ||';
-const EMOJI_TEST_GUARDED = 'if ((/[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\p{Emoji_Modifier}\\u20E3]/u.test(segment) && rgiEmojiRegex.test(segment)) ||';
+const EMOJI_TEST_GUARDED =
+  'if ((/[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\p{Emoji_Modifier}\\u20E3]/u.test(segment) && rgiEmojiRegex.test(segment)) ||';
 
 /**
  * `source` with each of `replacements` ([from, to]) made exactly once, or an error naming the file to check.
@@ -46,14 +47,19 @@ export function startUpFixes(root) {
       context.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
         if (!source.includes(FETCH_TEST)) throw new Error(`start-up-fixes: ${args.path} changed; check the yoga-layout upgrade.`);
-        return { contents: replacedOnce(source.replaceAll(FETCH_TEST, 'true'), args.path, [[WASM_BYTES_LOOP, WASM_BYTES_NATIVE]]), loader: 'js' };
+        return {
+          contents: replacedOnce(source.replaceAll(FETCH_TEST, 'true'), args.path, [[WASM_BYTES_LOOP, WASM_BYTES_NATIVE]]),
+          loader: 'js',
+        };
       });
       context.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async (args) => {
         const source = await readFile(args.path, 'utf8');
         return { contents: replacedOnce(source, args.path, [[EMOJI_TEST, EMOJI_TEST_GUARDED]]), loader: 'js' };
       });
       context.onResolve({ filter: /^string-width$/ }, (args) =>
-        args.importer.includes(`${path.sep}wrap-ansi${path.sep}`) ? { path: path.join(root, 'node_modules', 'string-width', 'index.js') } : undefined,
+        args.importer.includes(`${path.sep}wrap-ansi${path.sep}`)
+          ? { path: path.join(root, 'node_modules', 'string-width', 'index.js') }
+          : undefined,
       );
     },
   };

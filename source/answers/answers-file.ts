@@ -6,18 +6,11 @@ import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
 import { describeOffset, firstInvalidUtf8Offset } from '../files/utf8.js';
 import { resolveAnswerPaths } from './paths.js';
 import { AnswersError, type AnswerProblem } from './problems.js';
-import {
-  secretFields,
-  type KeystoreSecrets,
-  type ResolvedSecrets,
-  type SecretsFor,
-  type TruststoreSecrets,
-} from './secret-fields.js';
+import { secretFields, type KeystoreSecrets, type ResolvedSecrets, type SecretsFor, type TruststoreSecrets } from './secret-fields.js';
 import type { Answers, AnswersFor, KeystoreRole, SecretRef } from './types.js';
 import { validateAnswers } from './validate.js';
 
 export { serializeAnswers } from './serialize.js';
-
 
 export interface LoadedAnswers<P extends KeystoreRole> {
   /** Validated, defaults filled in, every path absolute. */
@@ -32,7 +25,11 @@ export interface LoadedAnswers<P extends KeystoreRole> {
  * ones are relative to the file's folder), then read every secret it names. Any problem is a UserError (exit 2)
  * that names the file and the field; secret values never appear in a message.
  */
-export async function readAnswersFile<P extends KeystoreRole>(file: string, procedure: P, env: NodeJS.ProcessEnv): Promise<LoadedAnswers<P>> {
+export async function readAnswersFile<P extends KeystoreRole>(
+  file: string,
+  procedure: P,
+  env: NodeJS.ProcessEnv,
+): Promise<LoadedAnswers<P>> {
   const absolute = path.resolve(file);
   const data = parseAnswers(file, await readAnswersText(file, absolute));
   let answers: AnswersFor<P>;
@@ -47,7 +44,13 @@ export async function readAnswersFile<P extends KeystoreRole>(file: string, proc
   if (!answers.vault) return { answers, secrets };
   const vault = await resolveSecret(answers.vault.password, env);
   if ('problem' in vault) {
-    throw new AnswersError(answers.procedure, [{ field: '[vault] password', message: vault.problem }], file, 'answers-secret', `The secrets named by the answers file ${file} cannot be read:`);
+    throw new AnswersError(
+      answers.procedure,
+      [{ field: '[vault] password', message: vault.problem }],
+      file,
+      'answers-secret',
+      `The secrets named by the answers file ${file} cannot be read:`,
+    );
   }
   return { answers, secrets, vaultPassword: vault.value };
 }
@@ -106,14 +109,25 @@ async function resolveSecrets(file: string, answers: Answers, env: NodeJS.Proces
     }
     values[key] = seen.get(id);
   }
-  if (problems.length === 0 && answers.procedure !== 'truststore' && answers.keystore.type === 'PKCS12' && values.keyPassword !== values.password) {
+  if (
+    problems.length === 0 &&
+    answers.procedure !== 'truststore' &&
+    answers.keystore.type === 'PKCS12' &&
+    values.keyPassword !== values.password
+  ) {
     problems.push({
       field: '[keystore] key_password',
       message: 'differs from password, but a PKCS12 keystore has one password for the store and its keys; leave key_password out',
     });
   }
   if (problems.length > 0) {
-    throw new AnswersError(answers.procedure, problems, file, 'answers-secret', `The secrets named by the answers file ${file} cannot be read:`);
+    throw new AnswersError(
+      answers.procedure,
+      problems,
+      file,
+      'answers-secret',
+      `The secrets named by the answers file ${file} cannot be read:`,
+    );
   }
   if (answers.procedure === 'truststore') {
     const secrets: TruststoreSecrets = { password: values.password! };
@@ -132,7 +146,8 @@ async function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv): Promise<Se
   if ('literal' in ref) return { value: ref.literal };
   if ('env' in ref) {
     const value = env[ref.env];
-    if (value === undefined) return { problem: `the environment variable ${ref.env} is not set; export it (export ${ref.env}=...) and run again` };
+    if (value === undefined)
+      return { problem: `the environment variable ${ref.env} is not set; export it (export ${ref.env}=...) and run again` };
     if (value === '') return { problem: `the environment variable ${ref.env} is empty; a keystore password cannot be empty` };
     return { value };
   }
@@ -153,7 +168,8 @@ async function readSecretFile(file: string): Promise<SecretResult> {
   }
   const invalid = firstInvalidUtf8Offset(bytes);
   // The offset only: the bytes around it are part of a password.
-  if (invalid !== undefined) return { problem: `the secret file ${file} is not UTF-8 text (a bad byte at offset ${invalid}); save it as UTF-8` };
+  if (invalid !== undefined)
+    return { problem: `the secret file ${file} is not UTF-8 text (a bad byte at offset ${invalid}); save it as UTF-8` };
   const text = bytes.toString('utf8');
   // `echo secret > file` adds one newline; only that one is dropped, so a password may still end in spaces.
   const value = text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;

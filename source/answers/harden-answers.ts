@@ -28,13 +28,20 @@ const KEYS: Record<string, readonly string[]> = {
 export async function readHardenAnswers(file: string): Promise<{ answers: HardenAnswers; data: Record<string, unknown> }> {
   const bytes = (await readFileChecked(file, { what: 'answers file', limit: READ_LIMITS.answers })).bytes;
   const invalid = firstInvalidUtf8Offset(bytes);
-  if (invalid !== undefined) throw new UserError(`The answers file ${file} is not valid UTF-8 at ${describeOffset(bytes, invalid)}. Save it as UTF-8 and run again.`, 'answers-invalid');
+  if (invalid !== undefined)
+    throw new UserError(
+      `The answers file ${file} is not valid UTF-8 at ${describeOffset(bytes, invalid)}. Save it as UTF-8 and run again.`,
+      'answers-invalid',
+    );
   let data: Record<string, unknown>;
   try {
     data = parse(bytes.toString('utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
-    throw new UserError(`The answers file ${file} is not valid TOML: ${(error.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '')} at line ${error.line}, column ${error.column}.`, 'answers-invalid');
+    throw new UserError(
+      `The answers file ${file} is not valid TOML: ${(error.message.split('\n')[0] ?? '').replace(/^Invalid TOML document: /, '')} at line ${error.line}, column ${error.column}.`,
+      'answers-invalid',
+    );
   }
   const problems: string[] = [];
   const table = (name: string): Record<string, unknown> => {
@@ -48,7 +55,9 @@ export async function readHardenAnswers(file: string): Promise<{ answers: Harden
   };
   const tables: Record<string, Record<string, unknown>> = { '': data, secrets: table('secrets'), vault: table('vault') };
   for (const [name, allowed] of Object.entries(KEYS)) {
-    for (const key of Object.keys(tables[name]!)) if (!allowed.includes(key)) problems.push(`${name ? `[${name}] ` : ''}${key} is not a key of apply secrets (known: ${allowed.join(', ')})`);
+    for (const key of Object.keys(tables[name]!))
+      if (!allowed.includes(key))
+        problems.push(`${name ? `[${name}] ` : ''}${key} is not a key of apply secrets (known: ${allowed.join(', ')})`);
   }
   const flag = (name: string, key: string, fallback: boolean): boolean => {
     const value = tables[name]![key];
@@ -58,10 +67,16 @@ export async function readHardenAnswers(file: string): Promise<{ answers: Harden
   };
   const moveValue = tables.secrets!.move ?? [];
   const move = Array.isArray(moveValue) && moveValue.every((item) => typeof item === 'string') ? (moveValue as string[]) : [];
-  if (!Array.isArray(moveValue) || move.length !== moveValue.length) problems.push('[secrets] move must be a list of configuration keys, e.g. ["transport.jms.sender.parameter.password"]');
+  if (!Array.isArray(moveValue) || move.length !== moveValue.length)
+    problems.push('[secrets] move must be a list of configuration keys, e.g. ["transport.jms.sender.parameter.password"]');
   const passwordFile = tables.vault!.password_file ?? 'persist';
-  if (passwordFile !== 'persist' && passwordFile !== 'none') problems.push('[vault] password_file must be "persist" (write <home>/password-persist, 0600) or "none" (the server asks at start-up)');
-  if (problems.length > 0) throw new UserError(`The answers file ${file} has problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}\nNothing was written.`, 'answers-invalid');
+  if (passwordFile !== 'persist' && passwordFile !== 'none')
+    problems.push('[vault] password_file must be "persist" (write <home>/password-persist, 0600) or "none" (the server asks at start-up)');
+  if (problems.length > 0)
+    throw new UserError(
+      `The answers file ${file} has problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}\nNothing was written.`,
+      'answers-invalid',
+    );
   return {
     answers: {
       encryptPlaintext: flag('secrets', 'encrypt_plaintext', true),

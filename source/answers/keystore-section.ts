@@ -5,13 +5,25 @@ import { parseSubjectAltName } from '../keystore/x509/san.js';
 import { readFileName, readPath } from './common-fields.js';
 import { NO_SECRET, type TableReader } from './fields.js';
 import { DEFAULTS, DEFAULT_SECRET_ENV_NAMES, KEY_SIZES, STORE_TYPES, VALIDITY_DAYS } from './schema.js';
-import type { CsrAnswers, DnameAnswer, ExistingKeystoreAnswers, GenerateAnswers, KeystoreAnswers, KeystoreSource, KeystoreRole, SanAnswer } from './types.js';
+import type {
+  CsrAnswers,
+  DnameAnswer,
+  ExistingKeystoreAnswers,
+  GenerateAnswers,
+  KeystoreAnswers,
+  KeystoreSource,
+  KeystoreRole,
+  SanAnswer,
+} from './types.js';
 
 const KEYSTORE_SOURCES: readonly KeystoreSource[] = ['generate', 'existing', 'csr', 'ca-reply'];
 import { reportUnknownKeys } from './unknown-keys.js';
 
-
-const EXAMPLE_NAMES: Readonly<Record<KeystoreRole, string>> = { primary: 'ei-primary', internal: 'ei-internal', truststore: 'ei-truststore' };
+const EXAMPLE_NAMES: Readonly<Record<KeystoreRole, string>> = {
+  primary: 'ei-primary',
+  internal: 'ei-internal',
+  truststore: 'ei-truststore',
+};
 
 /** `[keystore]` of the primary and internal procedures, with `[keystore.generate]`, `[keystore.existing]` or `[keystore.csr]`. */
 export function readKeystore(root: TableReader, procedure: KeystoreRole): KeystoreAnswers {
@@ -39,7 +51,16 @@ export function readKeystore(root: TableReader, procedure: KeystoreRole): Keysto
     if (reader.has('existing')) readExisting(reader.table('existing'), procedure);
     if (reader.has('csr')) readCsr(reader.table('csr'), procedure);
     // A placeholder: the missing or wrong source is a problem, so validation throws before this is used.
-    return { ...common, source: 'generate', generate: generate ?? { dname: { text: '', attributes: [] }, subjectAltNames: [], keyPair: { algorithm: 'RSA', size: 2048 }, validityDays: 0 } };
+    return {
+      ...common,
+      source: 'generate',
+      generate: generate ?? {
+        dname: { text: '', attributes: [] },
+        subjectAltNames: [],
+        keyPair: { algorithm: 'RSA', size: 2048 },
+        validityDays: 0,
+      },
+    };
   }
   refuseUnused(reader, source);
   switch (source) {
@@ -81,7 +102,8 @@ function readCsr(reader: TableReader, procedure: KeystoreRole): CsrAnswers {
   const replacePending = reader.boolean('replace_pending', false);
   if (key === 'current') {
     for (const unused of ['key_algorithm', 'key_size']) {
-      if (reader.has(unused)) reader.problem(unused, 'key = "current" renews with the key the keystore holds now; remove it, or set key = "new"');
+      if (reader.has(unused))
+        reader.problem(unused, 'key = "current" renews with the key the keystore holds now; remove it, or set key = "new"');
     }
     const dnameText = reader.optionalString('dname');
     const dname = dnameText === undefined ? undefined : readDname(reader, dnameText);

@@ -7,7 +7,20 @@ import type { KeystoreRole, SecretsStrategy, StoreType } from './types.js';
  */
 export type TableKeys = Readonly<Record<string, readonly string[]>>;
 
-const KEYSTORE_KEYS = ['source', 'file_name', 'type', 'alias', 'password', 'key_password', 'overwrite', 'csr_file', 'reply', 'generate', 'existing', 'csr'];
+const KEYSTORE_KEYS = [
+  'source',
+  'file_name',
+  'type',
+  'alias',
+  'password',
+  'key_password',
+  'overwrite',
+  'csr_file',
+  'reply',
+  'generate',
+  'existing',
+  'csr',
+];
 const CSR_KEYS = ['key', 'dname', 'subject_alt_names', 'key_algorithm', 'key_size', 'replace_pending'];
 const GENERATE_KEYS = ['dname', 'subject_alt_names', 'key_algorithm', 'key_size', 'validity_days'];
 const EXISTING_KEYSTORE_KEYS = ['path', 'password', 'key_password', 'alias'];
@@ -37,7 +50,18 @@ export const ANSWER_TABLES: Readonly<Record<KeystoreRole, TableKeys>> = {
   },
   truststore: {
     '': ['truststore', 'vault'],
-    truststore: ['source', 'file_name', 'type', 'password', 'remove_default_certificate', 'remove', 'remove_expired', 'overwrite', 'existing', 'import'],
+    truststore: [
+      'source',
+      'file_name',
+      'type',
+      'password',
+      'remove_default_certificate',
+      'remove',
+      'remove_expired',
+      'overwrite',
+      'existing',
+      'import',
+    ],
     'truststore.existing': ['path', 'password'],
     'truststore.import': ['alias', 'file', 'url', 'host', 'port', 'servername', 'trust', 'sha256'],
     vault: VAULT_KEYS,

@@ -18,7 +18,7 @@ export function serializeAnswers(procedure: KeystoreRole, answers: Answers, envN
   const lines = [
     `# Answers for \`ei-keystore apply ${procedure} --answers FILE\`.`,
     '# Secrets: { env = "NAME" } reads an environment variable (export it first), { file = "PATH" } reads a file',
-    '# (one trailing newline is dropped). Relative paths are relative to this file\'s folder.',
+    "# (one trailing newline is dropped). Relative paths are relative to this file's folder.",
   ];
   if (answers.procedure === 'truststore') {
     lines.push(...truststoreLines(answers.truststore, secret));
@@ -64,7 +64,7 @@ function keystoreLines(keystore: KeystoreAnswers, secret: SecretWriter): string[
     '# "generate" a new key pair and self-signed certificate, bring in an "existing" keystore, make a',
     '# certificate signing request ("csr"), or import the CA\'s reply to the pending request ("ca-reply").',
     `source = ${tomlString(keystore.source)}`,
-    '# File name of the new keystore, placed in the product\'s security directory (repository/resources/security).',
+    "# File name of the new keystore, placed in the product's security directory (repository/resources/security).",
     `file_name = ${tomlString(keystore.fileName)}`,
     '# "JKS" (recommended) or "PKCS12" (accepted, but WSO2 marks it not tested for the Micro Integrator).',
     `type = ${tomlString(keystore.type)}`,
@@ -74,7 +74,10 @@ function keystoreLines(keystore: KeystoreAnswers, secret: SecretWriter): string[
     `password = ${secret(keystore.password, 'keystorePassword')}`,
   ];
   if (!sameSecret(keystore.keyPassword, keystore.password)) {
-    lines.push('# Password of the private key (a PKCS12 store has one password: keep it equal).', `key_password = ${secret(keystore.keyPassword, 'keyPassword')}`);
+    lines.push(
+      '# Password of the private key (a PKCS12 store has one password: keep it equal).',
+      `key_password = ${secret(keystore.keyPassword, 'keyPassword')}`,
+    );
   }
   lines.push('# Replace a file of the same name in the security directory.', `overwrite = ${keystore.overwrite}`);
   if (keystore.source === 'generate') {
@@ -93,10 +96,20 @@ function keystoreLines(keystore: KeystoreAnswers, secret: SecretWriter): string[
       `validity_days = ${generate.validityDays}`,
     );
   } else if (keystore.source === 'csr') {
-    lines.splice(lines.indexOf(`source = ${tomlString(keystore.source)}`) + 1, 0, '# Where the request is written (PEM); send this file to your CA.', `csr_file = ${tomlString(keystore.csrFile)}`);
+    lines.splice(
+      lines.indexOf(`source = ${tomlString(keystore.source)}`) + 1,
+      0,
+      '# Where the request is written (PEM); send this file to your CA.',
+      `csr_file = ${tomlString(keystore.csrFile)}`,
+    );
     lines.push(...csrLines(keystore.csr));
   } else if (keystore.source === 'ca-reply') {
-    lines.splice(lines.indexOf(`source = ${tomlString(keystore.source)}`) + 1, 0, '# The CA\'s reply: its certificate (PEM or DER), a PKCS#7 .p7b chain, or a PEM bundle.', `reply = ${tomlString(keystore.reply)}`);
+    lines.splice(
+      lines.indexOf(`source = ${tomlString(keystore.source)}`) + 1,
+      0,
+      "# The CA's reply: its certificate (PEM or DER), a PKCS#7 .p7b chain, or a PEM bundle.",
+      `reply = ${tomlString(keystore.reply)}`,
+    );
   } else {
     const { existing } = keystore;
     lines.push(
@@ -107,7 +120,10 @@ function keystoreLines(keystore: KeystoreAnswers, secret: SecretWriter): string[
       `password = ${secret(existing.password, 'existingPassword')}`,
     );
     if (!sameSecret(existing.keyPassword, existing.password)) {
-      lines.push('# Password of its private key, when it differs from the store password.', `key_password = ${secret(existing.keyPassword, 'existingKeyPassword')}`);
+      lines.push(
+        '# Password of its private key, when it differs from the store password.',
+        `key_password = ${secret(existing.keyPassword, 'existingKeyPassword')}`,
+      );
     }
     if (existing.alias !== undefined) {
       lines.push('# The key entry to use (may be left out when the file holds exactly one).', `alias = ${tomlString(existing.alias)}`);
@@ -125,10 +141,17 @@ function csrLines(csr: CsrAnswers): string[] {
   ];
   if (csr.dname !== undefined) lines.push('# Subject of the request.', `dname = ${tomlString(csr.dname.text)}`);
   if (csr.subjectAltNames !== undefined) {
-    lines.push('# Host names and addresses clients use to reach the server: "DNS:name" or "IP:address".', `subject_alt_names = ${tomlStringArray(csr.subjectAltNames.map((name) => name.text))}`);
+    lines.push(
+      '# Host names and addresses clients use to reach the server: "DNS:name" or "IP:address".',
+      `subject_alt_names = ${tomlStringArray(csr.subjectAltNames.map((name) => name.text))}`,
+    );
   }
   if (csr.key === 'new') {
-    lines.push('# "RSA" (2048, 3072 or 4096 bits) or "EC" (256 or 384).', `key_algorithm = ${tomlString(csr.keyPair.algorithm)}`, `key_size = ${csr.keyPair.size}`);
+    lines.push(
+      '# "RSA" (2048, 3072 or 4096 bits) or "EC" (256 or 384).',
+      `key_algorithm = ${tomlString(csr.keyPair.algorithm)}`,
+      `key_size = ${csr.keyPair.size}`,
+    );
   }
   if (csr.replacePending) lines.push('# Replace a request that is still pending (its key is backed up).', 'replace_pending = true');
   return lines;
@@ -141,7 +164,7 @@ function truststoreLines(truststore: TruststoreSettings, secret: SecretWriter): 
     '# "copy-current" starts from the truststore the configuration names now (it holds the public CAs);',
     '# "existing" starts from the file in [truststore.existing].',
     `source = ${tomlString(truststore.source)}`,
-    '# File name of the new truststore, placed in the product\'s security directory.',
+    "# File name of the new truststore, placed in the product's security directory.",
     `file_name = ${tomlString(truststore.fileName)}`,
     '# "JKS" (recommended) or "PKCS12".',
     `type = ${tomlString(truststore.type)}`,
@@ -149,8 +172,12 @@ function truststoreLines(truststore: TruststoreSettings, secret: SecretWriter): 
     `password = ${secret(truststore.password, 'truststorePassword')}`,
     '# Remove WSO2\'s shipped "wso2carbon" certificate (production guidance once it is replaced).',
     `remove_default_certificate = ${truststore.removeDefaultCertificate}`,
-    ...(truststore.remove.length > 0 ? ['# Aliases removed from the new truststore.', `remove = ${tomlStringArray(truststore.remove)}`] : []),
-    ...(truststore.removeExpired ? ['# Remove every expired certificate (never silently the one certifying our own key).', 'remove_expired = true'] : []),
+    ...(truststore.remove.length > 0
+      ? ['# Aliases removed from the new truststore.', `remove = ${tomlStringArray(truststore.remove)}`]
+      : []),
+    ...(truststore.removeExpired
+      ? ['# Remove every expired certificate (never silently the one certifying our own key).', 'remove_expired = true']
+      : []),
     '# Replace a file of the same name in the security directory.',
     `overwrite = ${truststore.overwrite}`,
   ];
@@ -158,7 +185,10 @@ function truststoreLines(truststore: TruststoreSettings, secret: SecretWriter): 
     const { existing } = truststore;
     lines.push('', '[truststore.existing]', '# The truststore to start from.', `path = ${tomlString(existing.path)}`);
     if (!sameSecret(existing.password, truststore.password)) {
-      lines.push('# Its password, when it differs from the new one.', `password = ${secret(existing.password, 'existingTruststorePassword')}`);
+      lines.push(
+        '# Its password, when it differs from the new one.',
+        `password = ${secret(existing.password, 'existingTruststorePassword')}`,
+      );
     }
   }
   for (const entry of truststore.imports) {

@@ -88,7 +88,8 @@ function readImports(reader: TableReader): TruststoreImport[] {
     if (entry.has('url')) {
       const url = entry.requiredString('url', '"https://backend.example.com:8243"');
       const parsed = url === '' ? undefined : parseServerAddress(url);
-      if (url !== '' && (!parsed || !/^https:\/\//i.test(url))) entry.problem('url', `"${url}" is not an https:// URL; write it as "https://host:port"`);
+      if (url !== '' && (!parsed || !/^https:\/\//i.test(url)))
+        entry.problem('url', `"${url}" is not an https:// URL; write it as "https://host:port"`);
       else if (parsed) server = parsed;
       if (entry.has('port')) entry.problem('port', 'is given with url; put the port in the URL');
     } else {
@@ -96,16 +97,23 @@ function readImports(reader: TableReader): TruststoreImport[] {
       const port = entry.integer('port') ?? 443;
       if (port < 1 || port > 65535) entry.problem('port', `${port} is not a TCP port (1-65535)`);
       const parsed = host === '' ? undefined : parseServerAddress(host, port);
-      if (host !== '' && (!parsed || parsed.port !== port)) entry.problem('host', `"${host}" is not a host name or address; put the port in port = ...`);
+      if (host !== '' && (!parsed || parsed.port !== port))
+        entry.problem('host', `"${host}" is not a host name or address; put the port in port = ...`);
       else if (parsed) server = parsed;
     }
     const servername = entry.optionalString('servername');
     const trust = entry.has('trust') ? entry.choice('trust', TRUST_CHOICES) : undefined;
     const pin = entry.optionalString('sha256');
     const sha256 = pin === undefined ? undefined : normalizeSha256(pin);
-    if (pin !== undefined && sha256 === undefined) entry.problem('sha256', 'must be a SHA-256 fingerprint: 64 hex digits, with or without colons');
+    if (pin !== undefined && sha256 === undefined)
+      entry.problem('sha256', 'must be a SHA-256 fingerprint: 64 hex digits, with or without colons');
     checkAlias();
-    imports.push({ alias, server: { ...server, ...(servername ? { servername } : {}) }, ...(trust ? { trust } : {}), ...(sha256 ? { sha256 } : {}) });
+    imports.push({
+      alias,
+      server: { ...server, ...(servername ? { servername } : {}) },
+      ...(trust ? { trust } : {}),
+      ...(sha256 ? { sha256 } : {}),
+    });
   });
   return imports;
 }

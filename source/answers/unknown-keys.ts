@@ -32,7 +32,9 @@ function unknownKeyMessage(key: string, table: string, procedure: KeystoreRole, 
   if (hint) return `unknown key; ${hint}`;
   const tables = ANSWER_TABLES[procedure];
   const full = table === '' ? key : `${table}.${key}`;
-  const others = PROCEDURES.filter((other) => other !== procedure && (own(ANSWER_TABLES[other], full) !== undefined || own(ANSWER_TABLES[other], table)?.includes(key)));
+  const others = PROCEDURES.filter(
+    (other) => other !== procedure && (own(ANSWER_TABLES[other], full) !== undefined || own(ANSWER_TABLES[other], table)?.includes(key)),
+  );
   if (others.length > 0) {
     return `not read by \`apply ${procedure}\`; ${others.map((other) => `\`apply ${other}\``).join(' and ')} read${others.length === 1 ? 's' : ''} it`;
   }
@@ -51,7 +53,11 @@ function unknownKeyMessage(key: string, table: string, procedure: KeystoreRole, 
 }
 
 /** The closest key of the other tables (not the top level: its keys are table names). */
-function nearestElsewhere(key: string, table: string, tables: Readonly<Record<string, readonly string[]>>): { key: string; table: string } | undefined {
+function nearestElsewhere(
+  key: string,
+  table: string,
+  tables: Readonly<Record<string, readonly string[]>>,
+): { key: string; table: string } | undefined {
   let best: { key: string; table: string; distance: number } | undefined;
   for (const [other, keys] of Object.entries(tables)) {
     if (other === table || other === '') continue;

@@ -66,6 +66,7 @@ function readInternal(root: TableReader): InternalAnswers {
       '"keep-old-key-as-internal" applies to `apply primary` only; the internal keystore is the key being replaced here, so its secrets are re-encrypted: write strategy = "re-encrypt"',
     );
   }
-  const strategy = secrets.data.strategy === 'keep-old-key-as-internal' ? 're-encrypt' : secrets.choice('strategy', ['re-encrypt'] as const);
+  const strategy =
+    secrets.data.strategy === 'keep-old-key-as-internal' ? 're-encrypt' : secrets.choice('strategy', ['re-encrypt'] as const);
   return { procedure: 'internal', keystore, secrets: { strategy } };
 }

@@ -51,7 +51,13 @@ export async function fsyncDir(dir: string): Promise<void> {
 }
 
 /** Replaces (or creates) `target` so a reader or a crash sees the old bytes or the new, never a mix. */
-export async function replaceAtomically(target: string, content: Buffer, mode: number, owner: FileOwner | undefined, tag: string): Promise<void> {
+export async function replaceAtomically(
+  target: string,
+  content: Buffer,
+  mode: number,
+  owner: FileOwner | undefined,
+  tag: string,
+): Promise<void> {
   const temp = tempPathFor(target, tag);
   await rm(temp, { force: true });
   await writeDurable(temp, content, mode, owner);

@@ -85,7 +85,11 @@ export async function surveyBackups(home: string): Promise<BackupSurvey> {
     }
     const problem = await manifestProblem(home, name, manifest, dir).catch((error: unknown) => `it cannot be checked: ${reasonOf(error)}`);
     if (problem) {
-      untrusted.push({ id: name, path: path.join(dir, MANIFEST_NAME), reason: `its manifest is not one ei-keystore could have written: ${problem}` });
+      untrusted.push({
+        id: name,
+        path: path.join(dir, MANIFEST_NAME),
+        reason: `its manifest is not one ei-keystore could have written: ${problem}`,
+      });
       continue;
     }
     backups.push({

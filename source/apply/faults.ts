@@ -2,7 +2,15 @@ import { UserError } from '../errors.js';
 import type { ProgressStep } from '../progress-steps.js';
 
 /** The steps of a transaction, in order. Fault points and progress messages use these names. */
-export const TRANSACTION_STEPS = ['lock', 'check', 'backup', 'stage', 'verify', 'commit', 'unlock'] as const satisfies readonly ProgressStep[];
+export const TRANSACTION_STEPS = [
+  'lock',
+  'check',
+  'backup',
+  'stage',
+  'verify',
+  'commit',
+  'unlock',
+] as const satisfies readonly ProgressStep[];
 export type StepName = (typeof TRANSACTION_STEPS)[number];
 
 /** The end of a step, or (within commit) the moment after the first N renames. */

@@ -59,7 +59,9 @@ async function readLockText(file: string): Promise<string | undefined> {
   if (!(await checkStateFile(file))) return undefined;
   try {
     // The state directory's parent is the home: a link on the way out of it is refused too.
-    return (await readFileChecked(file, { what: 'lock file', limit: READ_LIMITS.state, home: path.dirname(path.dirname(file)) })).bytes.toString('utf8');
+    return (
+      await readFileChecked(file, { what: 'lock file', limit: READ_LIMITS.state, home: path.dirname(path.dirname(file)) })
+    ).bytes.toString('utf8');
   } catch (error) {
     if (error instanceof FileRefused && error.problem === 'missing') return undefined;
     throw error;
@@ -169,17 +171,25 @@ export async function acquireHomeLock(
     if (holder) {
       if (processAlive(holder.pid)) throw heldBy(file, holder);
       await clearStale(file, text);
-      warn(`cleared a stale lock ${file} left by process ${holder.pid} ("${holder.label}", since ${holder.startedAt}), which no longer runs.`);
+      warn(
+        `cleared a stale lock ${file} left by process ${holder.pid} ("${holder.label}", since ${holder.startedAt}), which no longer runs.`,
+      );
       continue;
     }
     const age = Date.now() - (await stat(file).catch(() => ({ mtimeMs: Date.now() }))).mtimeMs;
     if (age < UNREADABLE_LOCK_GRACE_MS) {
-      throw new UserError(`the lock file ${file} is being written by another ei-keystore or is damaged. Nothing was written. Run again; if this persists, delete ${file}.`, 'locked');
+      throw new UserError(
+        `the lock file ${file} is being written by another ei-keystore or is damaged. Nothing was written. Run again; if this persists, delete ${file}.`,
+        'locked',
+      );
     }
     await clearStale(file, text);
     warn(`cleared a damaged lock file ${file} (not readable, ${Math.round(age / 1000)} s old).`);
   }
-  throw new UserError(`could not take the lock ${file}: other ei-keystore processes keep taking it. Nothing was written. Run again.`, 'locked');
+  throw new UserError(
+    `could not take the lock ${file}: other ei-keystore processes keep taking it. Nothing was written. Run again.`,
+    'locked',
+  );
 }
 
 async function releaseLock(file: string, ours: string, warn: (message: string) => void): Promise<void> {

@@ -34,15 +34,26 @@ async function statOrUndefined(file: string, follow: boolean): Promise<Stats | u
 }
 
 function runningIds(): { uid: number; gid: number } | undefined {
-  return typeof process.getuid === 'function' && typeof process.getgid === 'function' ? { uid: process.getuid(), gid: process.getgid() } : undefined;
+  return typeof process.getuid === 'function' && typeof process.getgid === 'function'
+    ? { uid: process.getuid(), gid: process.getgid() }
+    : undefined;
 }
 
 /** The first reason not to trust one entry, or undefined. */
-async function entryProblem(home: string, realHome: string, dir: string, manifest: Manifest, file: ManifestFile, index: number): Promise<string | undefined> {
+async function entryProblem(
+  home: string,
+  realHome: string,
+  dir: string,
+  manifest: Manifest,
+  file: ManifestFile,
+  index: number,
+): Promise<string | undefined> {
   const where = `files[${index}] (${file.path})`;
   if (isOutsideHomeRequest(home, file)) {
     // Left alone by restore; still, it must name the user's request and nothing that restore would touch.
-    return file.tempPath === null || file.tempPath === tempPathFor(file.writtenPath, manifest.id) ? undefined : `${where}: its temporary path ${file.tempPath} is not ei-keystore's own`;
+    return file.tempPath === null || file.tempPath === tempPathFor(file.writtenPath, manifest.id)
+      ? undefined
+      : `${where}: its temporary path ${file.tempPath} is not ei-keystore's own`;
   }
   for (const [name, value] of [
     ['path', file.path],
@@ -60,7 +71,8 @@ async function entryProblem(home: string, realHome: string, dir: string, manifes
     if (!isInside(realHome, real)) return `${where}: ${value} leads out of the home (to ${real})`;
   }
   if (file.writtenPath !== file.path) {
-    if (!isConfigurationPath(home, file.path)) return `${where}: it names a link target (${file.writtenPath}), which only the configuration file may have`;
+    if (!isConfigurationPath(home, file.path))
+      return `${where}: it names a link target (${file.writtenPath}), which only the configuration file may have`;
     let real: string | undefined;
     try {
       real = await realpath(file.path);
@@ -79,8 +91,10 @@ async function entryProblem(home: string, realHome: string, dir: string, manifes
     if (file.mode < 0 || file.mode > 0o7777) return `${where}: mode ${file.mode} is not a file mode`;
     const special = file.mode & 0o7000;
     // Set-user-ID, set-group-ID and sticky bits are restored only onto a file of the running user that has them now.
-    const mayKeep = me !== undefined && file.uid === me.uid && current !== undefined && current.uid === me.uid && (current.mode & special) === special;
-    if (special !== 0 && !mayKeep) return `${where}: mode ${octal(file.mode)} has set-user-ID, set-group-ID or sticky bits, which ei-keystore never gives a file it restores`;
+    const mayKeep =
+      me !== undefined && file.uid === me.uid && current !== undefined && current.uid === me.uid && (current.mode & special) === special;
+    if (special !== 0 && !mayKeep)
+      return `${where}: mode ${octal(file.mode)} has set-user-ID, set-group-ID or sticky bits, which ei-keystore never gives a file it restores`;
   }
   if (file.uid !== null || file.gid !== null) {
     // The owner a restore gives back must be the file's as it was: its backup copy's owner (as root the copy is

@@ -48,7 +48,10 @@ const STATES: readonly BackupState[] = ['in-progress', 'complete', 'rolled-back'
 
 /** Sortable by time to the second, with a random tail so two in the same second differ. */
 export function newBackupId(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
@@ -112,7 +115,13 @@ export async function markRolledBackByRename(dir: string): Promise<void> {
 async function readManifestBytes(file: string): Promise<Buffer | undefined> {
   try {
     // Backups live in the state directory, under the home two levels up: no link is followed on the way.
-    return (await readFileChecked(file, { what: 'backup manifest', limit: READ_LIMITS.state, home: path.dirname(path.dirname(path.dirname(path.dirname(file)))) })).bytes;
+    return (
+      await readFileChecked(file, {
+        what: 'backup manifest',
+        limit: READ_LIMITS.state,
+        home: path.dirname(path.dirname(path.dirname(path.dirname(file)))),
+      })
+    ).bytes;
   } catch (error) {
     if (error instanceof FileRefused && error.problem === 'missing') return undefined;
     throw error;

@@ -44,10 +44,23 @@ export function pendingPaths(home: string, role: PendingRole): { keystorePath: s
 function isMeta(value: unknown, role: PendingRole): value is PendingMeta {
   if (typeof value !== 'object' || value === null) return false;
   const meta = value as Partial<PendingMeta>;
-  return meta.version === 1 && meta.role === role && typeof meta.alias === 'string' && typeof meta.subject === 'string' && typeof meta.csrFile === 'string' && typeof meta.publicKeySha256 === 'string' && typeof meta.createdAt === 'string' && Array.isArray(meta.subjectAltNames);
+  return (
+    meta.version === 1 &&
+    meta.role === role &&
+    typeof meta.alias === 'string' &&
+    typeof meta.subject === 'string' &&
+    typeof meta.csrFile === 'string' &&
+    typeof meta.publicKeySha256 === 'string' &&
+    typeof meta.createdAt === 'string' &&
+    Array.isArray(meta.subjectAltNames)
+  );
 }
 
-function parseMeta(bytes: Buffer | undefined, role: PendingRole, paths: { keystorePath: string; metaPath: string }): PendingRequest | undefined {
+function parseMeta(
+  bytes: Buffer | undefined,
+  role: PendingRole,
+  paths: { keystorePath: string; metaPath: string },
+): PendingRequest | undefined {
   if (!bytes) return undefined;
   try {
     const meta: unknown = JSON.parse(bytes.toString('utf8'));

@@ -59,7 +59,10 @@ async function changeFor(home: string, dir: string, file: ManifestFile): Promise
     throw new UserError(`the backup copy ${copy} of ${file.path} cannot be used (${why}). Nothing was written.`, 'damaged-backup');
   }
   if (sha256(content) !== file.sha256Before) {
-    throw new UserError(`the backup copy ${copy} of ${file.path} does not match its manifest (altered or damaged). Nothing was written.`, 'damaged-backup');
+    throw new UserError(
+      `the backup copy ${copy} of ${file.path} does not match its manifest (altered or damaged). Nothing was written.`,
+      'damaged-backup',
+    );
   }
   const owner = file.uid !== null && file.gid !== null ? { uid: file.uid, gid: file.gid } : undefined;
   return { path: file.path, content, mode: file.mode, role: file.role, ...(owner ? { owner } : {}) };
@@ -103,7 +106,10 @@ export async function restoreBackup(home: string, id: string, options: RestoreOp
   const survey = await surveyBackups(home);
   const refused = survey.untrusted.find((entry) => entry.id === undefined || entry.id === id);
   if (refused) {
-    throw new UserError(`backup ${id} cannot be trusted, so ei-keystore will not restore it: ${refused.reason.replace(/ Nothing was written\.$/, '')} Nothing was written.`, 'backup-untrusted');
+    throw new UserError(
+      `backup ${id} cannot be trusted, so ei-keystore will not restore it: ${refused.reason.replace(/ Nothing was written\.$/, '')} Nothing was written.`,
+      'backup-untrusted',
+    );
   }
   const backups = survey.backups;
   const chosen = isValidBackupId(id) ? backups.find((backup) => backup.id === id) : undefined;
@@ -113,7 +119,11 @@ export async function restoreBackup(home: string, id: string, options: RestoreOp
   const manifest = await readManifest(dir);
   // Checked again as it is read now: the survey's verdict may be a moment old.
   const problem = await manifestProblem(home, id, manifest, dir);
-  if (problem) throw new UserError(`backup ${id} cannot be trusted, so ei-keystore will not restore it: its manifest is not one ei-keystore could have written: ${problem}. Nothing was written.`, 'backup-untrusted');
+  if (problem)
+    throw new UserError(
+      `backup ${id} cannot be trusted, so ei-keystore will not restore it: its manifest is not one ei-keystore could have written: ${problem}. Nothing was written.`,
+      'backup-untrusted',
+    );
 
   const warnings: string[] = [];
   const warn = (message: string) => {
@@ -122,7 +132,10 @@ export async function restoreBackup(home: string, id: string, options: RestoreOp
   };
   const inside = manifest.files.filter((file) => !isOutsideHomeRequest(home, file));
   for (const file of manifest.files) {
-    if (!inside.includes(file)) warn(`${file.path} is outside the home: restore leaves it as it is (a certificate signing request holds no secret; delete it if it is no longer wanted).`);
+    if (!inside.includes(file))
+      warn(
+        `${file.path} is outside the home: restore leaves it as it is (a certificate signing request holds no secret; delete it if it is no longer wanted).`,
+      );
   }
   const changed = await changedSince(home, inside);
   if (changed.length > 0) {
@@ -149,7 +162,11 @@ export async function restoreBackup(home: string, id: string, options: RestoreOp
   return {
     restoredId: id,
     backupId: result.backupId,
-    files: manifest.files.map((file) => ({ path: file.path, role: file.role, action: !inside.includes(file) ? 'left' : file.existed ? 'put back' : 'removed' })),
+    files: manifest.files.map((file) => ({
+      path: file.path,
+      role: file.role,
+      action: !inside.includes(file) ? 'left' : file.existed ? 'put back' : 'removed',
+    })),
     warnings,
   };
 }

@@ -55,9 +55,13 @@ export async function rollBack(run: RunState, warn: (message: string) => void): 
       // would report this finished rollback as an interrupted change.
       try {
         await markRolledBackByRename(run.dir);
-        warn(`could not rewrite the manifest of backup ${run.id} (${describe(error)}); renamed it to ${ROLLED_BACK_MANIFEST_NAME}, which marks it rolled back`);
+        warn(
+          `could not rewrite the manifest of backup ${run.id} (${describe(error)}); renamed it to ${ROLLED_BACK_MANIFEST_NAME}, which marks it rolled back`,
+        );
       } catch (renameError) {
-        warn(`could not mark backup ${run.id} as rolled back: ${describe(error)}; ${describe(renameError)}. status will call it interrupted until ${run.dir} is removed (or restored with 'ei-keystore restore ${run.id}') once the disk has room`);
+        warn(
+          `could not mark backup ${run.id} as rolled back: ${describe(error)}; ${describe(renameError)}. status will call it interrupted until ${run.dir} is removed (or restored with 'ei-keystore restore ${run.id}') once the disk has room`,
+        );
       }
     });
   } else if (run.dirCreated) {

@@ -48,7 +48,11 @@ export async function resolveWriteTarget(file: string, rules: WriteTargetRules):
   const { home } = rules;
   const insideHome = isInsideLexically(home, file);
   if (!insideHome && !rules.mayBeOutsideHome) {
-    throw refuse(file, `${file} is outside the home ${home}; ei-keystore writes only inside the home. Move the file into the home and point the configuration at it.`, 'outside-home');
+    throw refuse(
+      file,
+      `${file} is outside the home ${home}; ei-keystore writes only inside the home. Move the file into the home and point the configuration at it.`,
+      'outside-home',
+    );
   }
   let info;
   try {
@@ -119,7 +123,8 @@ export async function readCurrent(file: string, home: string): Promise<CurrentFi
       ...(isInsideLexically(home, file) ? { home } : {}),
     });
   } catch (error) {
-    if (error instanceof FileRefused) throw new FileRefused(`${error.message.replace(/\.$/, '')}. Nothing was written.`, error.problem, error.file, error.code);
+    if (error instanceof FileRefused)
+      throw new FileRefused(`${error.message.replace(/\.$/, '')}. Nothing was written.`, error.problem, error.file, error.code);
     throw error;
   }
   if (!content) return undefined;

@@ -33,7 +33,11 @@ export class TransactionFailed extends UserError {
     readonly notRestored: string[],
     outcome: string,
   ) {
-    super(`${label} failed while ${DOING[step]}: ${reason(cause)}. ${outcome}`, notRestored.length ? 'rollback-incomplete' : 'rolled-back', EXIT.failed);
+    super(
+      `${label} failed while ${DOING[step]}: ${reason(cause)}. ${outcome}`,
+      notRestored.length ? 'rollback-incomplete' : 'rolled-back',
+      EXIT.failed,
+    );
     this.cause = cause;
   }
 }

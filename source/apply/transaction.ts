@@ -96,7 +96,9 @@ export async function runChanges(options: ChangeOptions): Promise<TransactionRes
     throw await failed(options, run, step, error, release, warn);
   }
   await release();
-  const changed = run.targets.filter((target) => target.entry.sha256Before !== target.entry.sha256After).map((target) => target.change.path);
+  const changed = run.targets
+    .filter((target) => target.entry.sha256Before !== target.entry.sha256After)
+    .map((target) => target.change.path);
   return { backupId: id, backupDir: run.dir, changed, warnings };
 }
 
@@ -110,10 +112,16 @@ async function inspectTargets(changes: Change[], id: string, home: string): Prom
   const targets: Target[] = [];
   const seen = new Map<string, string>();
   for (const [index, change] of changes.entries()) {
-    const writtenPath = await resolveWriteTarget(change.path, { home, mayBeOutsideHome: !change.delete && change.mayBeOutsideHome === true });
+    const writtenPath = await resolveWriteTarget(change.path, {
+      home,
+      mayBeOutsideHome: !change.delete && change.mayBeOutsideHome === true,
+    });
     const twin = seen.get(writtenPath);
     if (twin !== undefined) {
-      throw new UserError(`${twin} and ${change.path} are the same file (${writtenPath}); it cannot be written twice in one change. Nothing was written.`, 'bad-target');
+      throw new UserError(
+        `${twin} and ${change.path} are the same file (${writtenPath}); it cannot be written twice in one change. Nothing was written.`,
+        'bad-target',
+      );
     }
     seen.set(writtenPath, change.path);
     const current = await readCurrent(writtenPath, home);
@@ -149,7 +157,10 @@ async function checkExpected(expected: ExpectedFile[], home: string): Promise<vo
     const actual = current?.sha256 ?? null;
     if (actual !== file.sha256) {
       const how = actual === null ? 'was removed' : file.sha256 === null ? 'was created' : 'changed';
-      throw new UserError(`${file.path} ${how} since it was read (by another program?); nothing was written; run again.`, 'changed-since-read');
+      throw new UserError(
+        `${file.path} ${how} since it was read (by another program?); nothing was written; run again.`,
+        'changed-since-read',
+      );
     }
   }
 }

@@ -12,7 +12,12 @@ export async function writeNewFile(file: string, text: string | Uint8Array, mode
     handle = await open(file, 'wx', mode);
   } catch (error) {
     if (errnoOf(error) === 'EEXIST') {
-      throw new FileRefused(`${file} already exists; ei-keystore does not overwrite it. Choose another name, or move that file away first.`, 'exists', file, 'file-exists');
+      throw new FileRefused(
+        `${file} already exists; ei-keystore does not overwrite it. Choose another name, or move that file away first.`,
+        'exists',
+        file,
+        'file-exists',
+      );
     }
     throw new FileRefused(`${file} cannot be written: ${explainErrno(error)}.`, 'unwritable', file, 'file-unwritable');
   }

@@ -9,7 +9,10 @@ export interface CommandContext {
 }
 
 /** stdout and stderr: Node's streams unless given (cli.ts gives direct writers for pipes and files). */
-export function processContext(stdout: CommandContext['stdout'] = process.stdout, stderr: CommandContext['stderr'] = process.stderr): CommandContext {
+export function processContext(
+  stdout: CommandContext['stdout'] = process.stdout,
+  stderr: CommandContext['stderr'] = process.stderr,
+): CommandContext {
   return {
     env: process.env,
     cwd: process.cwd(),

@@ -6,7 +6,11 @@ import type { CommandContext } from './context.js';
  * Reads a password from the terminal without echoing it (one '*' per character). Used by the plain commands;
  * the wizard has its own input. Ctrl-C cancels with exit 130.
  */
-export function promptSecret(question: string, input: NodeJS.ReadStream = process.stdin, output: NodeJS.WriteStream = process.stderr): Promise<string> {
+export function promptSecret(
+  question: string,
+  input: NodeJS.ReadStream = process.stdin,
+  output: NodeJS.WriteStream = process.stderr,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     let value = '';
     output.write(question);
@@ -52,7 +56,11 @@ export function promptSecret(question: string, input: NodeJS.ReadStream = proces
  * an error saying how to pass it. Never from argv. `context.stdin` is read only for the prompt: creating
  * process.stdin loads Node's stream modules, which a password from the environment does not need.
  */
-export async function obtainPassword(options: { envName?: string; what: string; context: Pick<CommandContext, 'env' | 'stdin' | 'stderr'> }): Promise<string> {
+export async function obtainPassword(options: {
+  envName?: string;
+  what: string;
+  context: Pick<CommandContext, 'env' | 'stdin' | 'stderr'>;
+}): Promise<string> {
   const { context } = options;
   if (options.envName !== undefined) {
     const value = context.env[options.envName];

@@ -93,17 +93,31 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
   }
   const procedure = positionals[0] as ProcedureId | undefined;
   if (!procedure || !PROCEDURES.includes(procedure) || positionals.length > 1) {
-    throw new UserError(`apply needs one procedure: primary, internal, truststore or secrets${procedure && !PROCEDURES.includes(procedure) ? ` (got '${procedure}')` : ''}. See 'ei-keystore apply --help'.`, 'usage');
+    throw new UserError(
+      `apply needs one procedure: primary, internal, truststore or secrets${procedure && !PROCEDURES.includes(procedure) ? ` (got '${procedure}')` : ''}. See 'ei-keystore apply --help'.`,
+      'usage',
+    );
   }
-  if (!values.answers) throw new UserError(`apply ${procedure} needs --answers FILE; examples are in templates/answers/. See 'ei-keystore apply --help'.`, 'usage');
-  if (values.profile !== undefined && !isProfileId(values.profile)) throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
+  if (!values.answers)
+    throw new UserError(
+      `apply ${procedure} needs --answers FILE; examples are in templates/answers/. See 'ei-keystore apply --help'.`,
+      'usage',
+    );
+  if (values.profile !== undefined && !isProfileId(values.profile))
+    throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
 
   try {
     return await runApply(procedure, values, context);
   } catch (error) {
     // --json promises one document on stdout, failures included, so automation can read what went wrong.
     if (values.json && error instanceof UserError) {
-      writeJson(context, { changed: false, backup: null, files: [], findings: [], error: { code: error.code, exitCode: error.exitCode, message: error.message } });
+      writeJson(context, {
+        changed: false,
+        backup: null,
+        files: [],
+        findings: [],
+        error: { code: error.code, exitCode: error.exitCode, message: error.message },
+      });
     }
     throw error;
   }
@@ -125,33 +139,66 @@ async function runApply(procedure: ProcedureId, values: ApplyFlags, context: Com
   const log = (message: string) => {
     context.stderr.write(`${printableLines(message)}\n`);
   };
-  const facts = await readHomeSnapshot({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
+  const facts = await readHomeSnapshot({
+    home: values.home,
+    env: context.env,
+    cwd: context.cwd,
+    now: context.now,
+    profile: values.profile as ProfileId | undefined,
+  });
   const answersFile = path.resolve(context.cwd, values.answers!);
-  const loaded = procedure === 'secrets' ? await readHardenAnswers(answersFile) : await readAnswersFile(answersFile, procedure, context.env);
+  const loaded =
+    procedure === 'secrets' ? await readHardenAnswers(answersFile) : await readAnswersFile(answersFile, procedure, context.env);
   if (values.keytool) await requireKeytool();
   const interactive = !values.json && Boolean(context.stdin.isTTY) && Boolean(context.stderr.isTTY);
-  const fromAnswers = 'vaultPassword' in loaded ? loaded.vaultPassword : 'data' in loaded ? vaultPasswordOf(loaded.data, context.env, answersFile) : undefined;
+  const fromAnswers =
+    'vaultPassword' in loaded
+      ? loaded.vaultPassword
+      : 'data' in loaded
+        ? vaultPasswordOf(loaded.data, context.env, answersFile)
+        : undefined;
   await unlockSnapshotVault(facts, {
     env: context.env,
     ...(values['vault-password-env'] !== undefined ? { envName: values['vault-password-env'] } : {}),
     ...(fromAnswers !== undefined ? { fromAnswers } : {}),
-    ...(interactive ? { ask: (question: string) => promptSecret(`Password of ${question}: `, context.stdin, context.stderr as NodeJS.WriteStream) } : {}),
+    ...(interactive
+      ? { ask: (question: string) => promptSecret(`Password of ${question}: `, context.stdin, context.stderr as NodeJS.WriteStream) }
+      : {}),
     required: true,
   });
 
-  const prepared: PreparedChange = 'data' in loaded ? await prepareHarden(facts, loaded.answers) : await prepareChange(facts, loaded.answers, loaded.secrets, { trustOnFirstUse: Boolean(values['trust-on-first-use']) });
+  const prepared: PreparedChange =
+    'data' in loaded
+      ? await prepareHarden(facts, loaded.answers)
+      : await prepareChange(facts, loaded.answers, loaded.secrets, { trustOnFirstUse: Boolean(values['trust-on-first-use']) });
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   const style = makeStyle(colourEnabled(context.stdout, context.env));
   if (!values.json) log(`${facts.profile.id}: ${facts.document.profileEvidence}`);
 
   if (prepared.unchanged) {
-    if (values.json) writeJson(context, { changed: false, backup: null, files: [], findings: await findingsAfter(context, facts.located.home, values.profile), ...(prepared.request ? { request: prepared.request } : {}) });
+    if (values.json)
+      writeJson(context, {
+        changed: false,
+        backup: null,
+        files: [],
+        findings: await findingsAfter(context, facts.located.home, values.profile),
+        ...(prepared.request ? { request: prepared.request } : {}),
+      });
     else context.stdout.write(`${printableLines(prepared.unchanged)}\n`);
     return EXIT.ok;
   }
   if (values['dry-run']) {
     if (values.json) {
-      writeJson(context, { changed: false, dryRun: true, backup: null, files: prepared.writes.map((write) => write.path), plan: planJson(prepared), notes: prepared.notes, diff, findings: [] });
+      writeJson(context, {
+        changed: false,
+        dryRun: true,
+        backup: null,
+        files: prepared.writes.map((write) => write.path),
+        plan: planJson(prepared),
+        notes: prepared.notes,
+        diff,
+        findings: [],
+      });
     } else {
       context.stdout.write(renderPlan(prepared));
       context.stdout.write(diff ? `\n${diff}` : '\nThe configuration file does not change.\n');
@@ -181,17 +228,30 @@ async function runApply(procedure: ProcedureId, values: ApplyFlags, context: Com
     // Interrupted: report at once (no status pass), so the backup id is out before anyone sends a second signal.
     const findings = guard.signal ? [] : await findingsAfter(context, facts.located.home, values.profile);
     if (values.json) {
-      writeJson(context, { changed: result.changed.length > 0, backup: result.backupId, files: result.changed, notes: prepared.notes, findings, ...(prepared.request ? { request: prepared.request } : {}), ...(guard.signal ? { interrupted: guard.signal } : {}) });
+      writeJson(context, {
+        changed: result.changed.length > 0,
+        backup: result.backupId,
+        files: result.changed,
+        notes: prepared.notes,
+        findings,
+        ...(prepared.request ? { request: prepared.request } : {}),
+        ...(guard.signal ? { interrupted: guard.signal } : {}),
+      });
     } else if (prepared.request) {
       context.stdout.write(renderPlan(prepared));
       context.stdout.write(`\n${style.green('Request written.')} Backup ${result.backupId}. ${requestMessage(prepared.request)}\n`);
     } else {
       context.stdout.write(renderPlan(prepared));
       if (diff) context.stdout.write(`\n${diff}`);
-      context.stdout.write(`\n${style.green('Done.')} Backup ${result.backupId}. To undo: ${selfCommand(context.env)} restore --home ${quoteIfNeeded(facts.located.home)} ${result.backupId}\n`);
+      context.stdout.write(
+        `\n${style.green('Done.')} Backup ${result.backupId}. To undo: ${selfCommand(context.env)} restore --home ${quoteIfNeeded(facts.located.home)} ${result.backupId}\n`,
+      );
       context.stdout.write('Restart the server for the change to take effect.\n');
       const errors = findings.filter((finding) => finding.level === 'error');
-      if (errors.length > 0) context.stdout.write(`status still reports ${errors.length} error(s); run ${selfCommand(context.env)} status --home ${quoteIfNeeded(facts.located.home)}\n`);
+      if (errors.length > 0)
+        context.stdout.write(
+          `status still reports ${errors.length} error(s); run ${selfCommand(context.env)} status --home ${quoteIfNeeded(facts.located.home)}\n`,
+        );
     }
     if (guard.signal) log(`Interrupted (${guard.signal}) after the change was completed: backup ${result.backupId}.`);
     return guard.exitCode ?? EXIT.ok;
@@ -225,5 +285,8 @@ function vaultPasswordOf(data: Record<string, unknown>, env: NodeJS.ProcessEnv, 
   if (typeof value === 'string' && value !== '') return value;
   const name = typeof value === 'object' && value !== null ? (value as Record<string, unknown>).env : undefined;
   if (typeof name === 'string' && env[name]) return env[name];
-  throw new UserError(`${file}: [vault] password must be a password or { env = "NAME" } naming a set variable. Nothing was written.`, 'answers-invalid');
+  throw new UserError(
+    `${file}: [vault] password must be a password or { env = "NAME" } naming a set variable. Nothing was written.`,
+    'answers-invalid',
+  );
 }

@@ -46,13 +46,26 @@ export async function checkTlsCommand(args: string[], context: CommandContext): 
     context.stdout.write(CHECK_TLS_HELP);
     return EXIT.ok;
   }
-  if (positionals.length !== 1) throw new UserError(`check-tls takes one server, HOST[:PORT] (got ${positionals.length}). See 'ei-keystore check-tls --help'.`, 'usage');
+  if (positionals.length !== 1)
+    throw new UserError(
+      `check-tls takes one server, HOST[:PORT] (got ${positionals.length}). See 'ei-keystore check-tls --help'.`,
+      'usage',
+    );
   const parsed = parseServerAddress(positionals[0]!);
-  if (!parsed) throw new UserError(`check-tls ${positionals[0]}: not a server address; write HOST, HOST:PORT or https://HOST:PORT.`, 'usage');
-  if (values.profile !== undefined && !isProfileId(values.profile)) throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
-  if (values.servername !== undefined && !/^[A-Za-z0-9.-]+$/.test(values.servername)) throw new UserError(`--servername ${values.servername}: not a host name.`, 'usage');
+  if (!parsed)
+    throw new UserError(`check-tls ${positionals[0]}: not a server address; write HOST, HOST:PORT or https://HOST:PORT.`, 'usage');
+  if (values.profile !== undefined && !isProfileId(values.profile))
+    throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
+  if (values.servername !== undefined && !/^[A-Za-z0-9.-]+$/.test(values.servername))
+    throw new UserError(`--servername ${values.servername}: not a host name.`, 'usage');
 
-  const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
+  const facts = loadHomeFacts({
+    home: values.home,
+    env: context.env,
+    cwd: context.cwd,
+    now: context.now,
+    profile: values.profile as ProfileId | undefined,
+  });
   const role = facts.resolved.roles.truststore;
   const files = new FileStore(facts.located.home);
   await files.load('present', role.file);
@@ -67,7 +80,14 @@ export async function checkTlsCommand(args: string[], context: CommandContext): 
     if (!(error instanceof ConnectError)) throw error;
     const message = `could not connect: ${error.message}. Nothing was judged.`;
     if (values.json) {
-      context.stdout.write(jsonText({ server: showAddress(parsed.host, parsed.port), connected: false, trusted: false, error: { code: 'connect-failed', reason: error.reason, exitCode: EXIT.badInput, message } }) + '\n');
+      context.stdout.write(
+        jsonText({
+          server: showAddress(parsed.host, parsed.port),
+          connected: false,
+          trusted: false,
+          error: { code: 'connect-failed', reason: error.reason, exitCode: EXIT.badInput, message },
+        }) + '\n',
+      );
       context.stderr.write(`ei-keystore: ${printableLines(message)}\n`);
       return EXIT.badInput;
     }
@@ -120,19 +140,25 @@ export function renderCheck(check: ServerCheck, truststore: { file: string; anch
   const { judgement } = check;
   const lines: string[] = [];
   const server = showAddress(check.address.host, check.address.port);
-  lines.push(`${style.bold(server)}${check.name !== check.address.host ? ` (name ${check.name})` : ''}${check.connection.proxy ? ` through the proxy ${check.connection.proxy}` : ''}: ${check.connection.protocol ?? 'TLS'}${check.connection.cipher ? `, ${check.connection.cipher}` : ''}`);
+  lines.push(
+    `${style.bold(server)}${check.name !== check.address.host ? ` (name ${check.name})` : ''}${check.connection.proxy ? ` through the proxy ${check.connection.proxy}` : ''}: ${check.connection.protocol ?? 'TLS'}${check.connection.cipher ? `, ${check.connection.cipher}` : ''}`,
+  );
   lines.push(`Truststore ${truststore.file} (${truststore.anchors} trusted certificates)`);
   lines.push('', `The server presented ${judgement.presented.length} certificate${judgement.presented.length === 1 ? '' : 's'}:`);
   for (const certificate of judgement.presented) {
     lines.push(`  ${certificate.position}. ${certificate.subject}`);
     lines.push(`     issued by ${certificate.issuer}`);
-    lines.push(`     valid ${day(certificate.notBefore)} to ${day(certificate.notAfter)}, ${certificate.signatureAlgorithm}${certificate.isCA ? ', CA' : ''}`);
+    lines.push(
+      `     valid ${day(certificate.notBefore)} to ${day(certificate.notAfter)}, ${certificate.signatureAlgorithm}${certificate.isCA ? ', CA' : ''}`,
+    );
     if (certificate.subjectAltNames.length > 0) lines.push(`     names ${certificate.subjectAltNames.join(', ')}`);
     lines.push(`     SHA-256 ${colonHex(certificate.sha256)}`);
   }
   lines.push('');
   if (judgement.trusted) {
-    lines.push(`${style.green('Trusted')}: Java would accept ${server}${judgement.anchor ? `; the path ends at the truststore's "${judgement.anchor.alias}" (${judgement.anchor.subject})` : ''}.`);
+    lines.push(
+      `${style.green('Trusted')}: Java would accept ${server}${judgement.anchor ? `; the path ends at the truststore's "${judgement.anchor.alias}" (${judgement.anchor.subject})` : ''}.`,
+    );
   } else {
     lines.push(`${style.red('Not trusted')}: Java would refuse ${server} ("PKIX path building failed" or a certificate error).`);
     for (const problem of judgement.problems) {

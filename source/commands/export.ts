@@ -46,13 +46,24 @@ export async function exportCommand(args: string[], context: CommandContext): Pr
   }
   const role = positionals[0];
   if ((role !== 'primary' && role !== 'internal') || positionals.length !== 1) {
-    throw new UserError(`export needs one role: primary or internal${role && role !== 'primary' && role !== 'internal' ? ` (got '${role}')` : ''}. See 'ei-keystore export --help'.`, 'usage');
+    throw new UserError(
+      `export needs one role: primary or internal${role && role !== 'primary' && role !== 'internal' ? ` (got '${role}')` : ''}. See 'ei-keystore export --help'.`,
+      'usage',
+    );
   }
   if (!values.out) throw new UserError(`export ${role} needs --out FILE. See 'ei-keystore export --help'.`, 'usage');
-  if (values.chain && values.der) throw new UserError('--der holds exactly one certificate; a chain is written as PEM (leave out --der), or leave out --chain.', 'usage');
-  if (values.profile !== undefined && !isProfileId(values.profile)) throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
+  if (values.chain && values.der)
+    throw new UserError('--der holds exactly one certificate; a chain is written as PEM (leave out --der), or leave out --chain.', 'usage');
+  if (values.profile !== undefined && !isProfileId(values.profile))
+    throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
 
-  const facts = loadHomeFacts({ home: values.home, env: context.env, cwd: context.cwd, now: context.now, profile: values.profile as ProfileId | undefined });
+  const facts = loadHomeFacts({
+    home: values.home,
+    env: context.env,
+    cwd: context.cwd,
+    now: context.now,
+    profile: values.profile as ProfileId | undefined,
+  });
   const resolved = facts.resolved.roles[role];
   const files = new FileStore(facts.located.home);
   await files.load('present', resolved.file);
@@ -60,7 +71,10 @@ export async function exportCommand(args: string[], context: CommandContext): Pr
   const alias = resolved.alias ?? '';
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
   if (entry?.kind !== 'private-key' || entry.chain.length === 0) {
-    throw new UserError(`${resolved.file} holds no key entry "${alias}" with a certificate; fix [${resolved.table}] alias first (ei-keystore status says more).`, 'alias-missing');
+    throw new UserError(
+      `${resolved.file} holds no key entry "${alias}" with a certificate; fix [${resolved.table}] alias first (ei-keystore status says more).`,
+      'alias-missing',
+    );
   }
   const certificates = values.chain ? entry.chain : entry.chain.slice(0, 1);
   const out = path.resolve(context.cwd, values.out);
@@ -68,9 +82,25 @@ export async function exportCommand(args: string[], context: CommandContext): Pr
   await writeNewFile(out, content, 0o644);
   const summaries = certificates.map((der) => summarizeCertificate(der));
   if (values.json) {
-    context.stdout.write(jsonText({ file: out, format: values.der ? 'DER' : 'PEM', role, keystore: resolved.file, alias: entry.alias, certificates: summaries.map((s) => ({ subject: s.subject, issuer: s.issuer, notAfter: s.notAfter.toISOString(), sha256: s.sha256 })) }) + '\n');
+    context.stdout.write(
+      jsonText({
+        file: out,
+        format: values.der ? 'DER' : 'PEM',
+        role,
+        keystore: resolved.file,
+        alias: entry.alias,
+        certificates: summaries.map((s) => ({
+          subject: s.subject,
+          issuer: s.issuer,
+          notAfter: s.notAfter.toISOString(),
+          sha256: s.sha256,
+        })),
+      }) + '\n',
+    );
   } else {
-    const lines = [`Wrote ${out} (${values.der ? 'DER' : 'PEM'}): the ${role} certificate${certificates.length > 1 ? ` chain, ${certificates.length} certificates` : ''} of "${entry.alias}" in ${resolved.file}.`];
+    const lines = [
+      `Wrote ${out} (${values.der ? 'DER' : 'PEM'}): the ${role} certificate${certificates.length > 1 ? ` chain, ${certificates.length} certificates` : ''} of "${entry.alias}" in ${resolved.file}.`,
+    ];
     for (const summary of summaries) lines.push(`  ${summary.subject}`, `    SHA-256 ${colonHex(summary.sha256)}`);
     lines.push('Give the partner the SHA-256 fingerprint by another channel, so they can check the file.');
     context.stdout.write(`${printableLines(lines.join('\n'))}\n`);

@@ -62,8 +62,13 @@ function certificateLines(certificate: DescribedCertificate, position: string, s
 export function renderInspect(file: string, described: DescribedKeystore, style: Style, width = 80): string {
   const counts = new Map<string, number>();
   for (const entry of described.entries) counts.set(entry.kind, (counts.get(entry.kind) ?? 0) + 1);
-  const summary = [...counts].map(([kind, count]) => `${count} ${KIND_LABEL[kind as DescribedEntry['kind']]}${count === 1 ? '' : 's'}`).join(', ');
-  const out = [`${style.bold(printable(file))}`, `${described.format}, ${described.entries.length} entries${summary ? ` (${summary})` : ''}`];
+  const summary = [...counts]
+    .map(([kind, count]) => `${count} ${KIND_LABEL[kind as DescribedEntry['kind']]}${count === 1 ? '' : 's'}`)
+    .join(', ');
+  const out = [
+    `${style.bold(printable(file))}`,
+    `${described.format}, ${described.entries.length} entries${summary ? ` (${summary})` : ''}`,
+  ];
   for (const entry of described.entries) {
     out.push('');
     const chain = entry.kind === 'private-key' ? `, chain of ${entry.certificates.length}` : '';

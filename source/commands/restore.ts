@@ -59,18 +59,37 @@ function untrustedLines(untrusted: readonly UntrustedBackup[]): string[] {
   return untrusted.map((entry) => `Not trusted, never restored: ${entry.id ?? entry.path}: ${entry.reason}`);
 }
 
-export function renderBackupList(home: string, backups: BackupSummary[], interruptedIds: ReadonlySet<string>, style: Style, untrusted: readonly UntrustedBackup[] = []): string {
+export function renderBackupList(
+  home: string,
+  backups: BackupSummary[],
+  interruptedIds: ReadonlySet<string>,
+  style: Style,
+  untrusted: readonly UntrustedBackup[] = [],
+): string {
   if (backups.length === 0) {
-    return [`No backups in ${backupsDir(home)} yet: nothing has been changed by ei-keystore in this home.`, ...untrustedLines(untrusted)].join('\n') + '\n';
+    return (
+      [`No backups in ${backupsDir(home)} yet: nothing has been changed by ei-keystore in this home.`, ...untrustedLines(untrusted)].join(
+        '\n',
+      ) + '\n'
+    );
   }
   // Labels and file names come from the backups' manifests, files of the home: escaped before any styling.
-  const rows = backups.map((backup) => [printable(backup.id), when(backup.createdAt), printable(backup.label), stateText(backup, interruptedIds, style), printable(fileNames(backup))]);
+  const rows = backups.map((backup) => [
+    printable(backup.id),
+    when(backup.createdAt),
+    printable(backup.label),
+    stateText(backup, interruptedIds, style),
+    printable(fileNames(backup)),
+  ]);
   const header = ['ID', 'WHEN', 'WHAT', 'STATE', 'FILES'];
   // Widths from the plain text: colour codes take no columns.
   const plain = (text: string) => text.replace(/\u001b\[\d+m/g, '');
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => plain(row[column] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - plain(cell).length))).join('  ').trimEnd();
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell + ' '.repeat((widths[column] ?? 0) - plain(cell).length)))
+      .join('  ')
+      .trimEnd();
   const out = [`Backups in ${printable(backupsDir(home))}, newest first:`, style.bold(line(header)), ...rows.map(line)];
   const interrupted = backups.filter((backup) => interruptedIds.has(backup.id));
   if (interrupted.length) {
@@ -96,7 +115,9 @@ export async function restoreCommand(args: string[], context: CommandContext): P
   if (values.list && positionals.length > 0) throw new UserError(`restore takes --list or a backup ID, not both. ${usage}`, 'usage');
   if (!values.list && positionals.length !== 1) {
     throw new UserError(
-      positionals.length === 0 ? `restore needs a backup ID, or --list to see them. ${usage}` : `restore takes one backup ID, got ${positionals.length}. ${usage}`,
+      positionals.length === 0
+        ? `restore needs a backup ID, or --list to see them. ${usage}`
+        : `restore takes one backup ID, got ${positionals.length}. ${usage}`,
       'usage',
     );
   }
@@ -116,7 +137,9 @@ export async function restoreCommand(args: string[], context: CommandContext): P
 
   const id = positionals[0]!;
   // A restore is a change like any other: signals wait until it is finished (or rolled back) and reported.
-  const guard = holdInterrupts((signal) => context.stderr.write(`Interrupted (${signal}): finishing the restore (or rolling it back) before exiting...\n`));
+  const guard = holdInterrupts((signal) =>
+    context.stderr.write(`Interrupted (${signal}): finishing the restore (or rolling it back) before exiting...\n`),
+  );
   try {
     let result;
     try {
@@ -130,15 +153,24 @@ export async function restoreCommand(args: string[], context: CommandContext): P
       throw error;
     }
     if (values.json) {
-      context.stdout.write(jsonText({ home, restored: result.restoredId, backupId: result.backupId, files: result.files, warnings: result.warnings }) + '\n');
+      context.stdout.write(
+        jsonText({ home, restored: result.restoredId, backupId: result.backupId, files: result.files, warnings: result.warnings }) + '\n',
+      );
       return guard.exitCode ?? EXIT.ok;
     }
     const lines = [`Restored backup ${result.restoredId} in ${home}:`];
     for (const file of result.files) {
-      const note = file.action === 'removed' ? `${file.role}, created by that change` : file.action === 'left' ? `${file.role}, outside the home: left as it is` : file.role;
+      const note =
+        file.action === 'removed'
+          ? `${file.role}, created by that change`
+          : file.action === 'left'
+            ? `${file.role}, outside the home: left as it is`
+            : file.role;
       lines.push(`  ${file.action === 'removed' ? 'removed ' : file.action === 'left' ? 'left    ' : 'put back'}  ${file.path} (${note})`);
     }
-    lines.push(`The files as they were before this restore are in backup ${result.backupId}: undo with ${selfCommand(context.env)} restore --home ${shellWord(home)} ${result.backupId}`);
+    lines.push(
+      `The files as they were before this restore are in backup ${result.backupId}: undo with ${selfCommand(context.env)} restore --home ${shellWord(home)} ${result.backupId}`,
+    );
     // Paths and labels come from the backup's manifest, a file of the home: escaped like any other.
     context.stdout.write(printableLines(lines.join('\n')) + '\n');
     return guard.exitCode ?? EXIT.ok;

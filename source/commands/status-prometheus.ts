@@ -25,7 +25,13 @@ interface Family {
 
 function render(families: Family[]): string {
   return families
-    .map((family) => [`# HELP ${family.name} ${family.help}`, `# TYPE ${family.name} gauge`, ...family.samples.map(([pairs, value]) => `${family.name}${labels(pairs)} ${value}`)].join('\n'))
+    .map((family) =>
+      [
+        `# HELP ${family.name} ${family.help}`,
+        `# TYPE ${family.name} gauge`,
+        ...family.samples.map(([pairs, value]) => `${family.name}${labels(pairs)} ${value}`),
+      ].join('\n'),
+    )
     .join('\n')
     .concat('\n');
 }
@@ -33,7 +39,11 @@ function render(families: Family[]): string {
 /** The metrics of a status report. */
 export function statusPrometheus(report: StatusReport): string {
   const home = { home: report.home };
-  const opens: Family = { name: 'ei_keystore_opens', help: 'Whether the keystore of a role opens with the configured password (1) or not (0).', samples: [] };
+  const opens: Family = {
+    name: 'ei_keystore_opens',
+    help: 'Whether the keystore of a role opens with the configured password (1) or not (0).',
+    samples: [],
+  };
   const expiry: Family = {
     name: 'ei_keystore_certificate_expiry_timestamp_seconds',
     help: "When the certificate of a role's key entry expires, as a Unix time.",
@@ -42,21 +52,34 @@ export function statusPrometheus(report: StatusReport): string {
   for (const role of report.roles) {
     opens.samples.push([{ ...home, role: role.role, file: role.file }, role.opened ? 1 : 0]);
     const leaf = role.chain?.[0];
-    if (leaf && role.alias !== undefined) expiry.samples.push([{ ...home, role: role.role, alias: role.alias }, Math.floor(leaf.notAfter.getTime() / 1000)]);
+    if (leaf && role.alias !== undefined)
+      expiry.samples.push([{ ...home, role: role.role, alias: role.alias }, Math.floor(leaf.notAfter.getTime() / 1000)]);
   }
   const findings: Family = {
     name: 'ei_keystore_findings',
     help: 'Findings of ei-keystore status, per level.',
     samples: LEVELS.map((level) => [{ ...home, level }, report.findings.filter((finding) => finding.level === level).length]),
   };
-  const success: Family = { name: 'ei_keystore_status_success', help: 'Whether ei-keystore could read the configuration of the home (1) or not (0).', samples: [[home, 1]] };
+  const success: Family = {
+    name: 'ei_keystore_status_success',
+    help: 'Whether ei-keystore could read the configuration of the home (1) or not (0).',
+    samples: [[home, 1]],
+  };
   return render([success, opens, expiry, findings]);
 }
 
 /** The metrics when the configuration could not be read at all: one error, nothing known to open. */
 export function failedStatusPrometheus(home: string): string {
   return render([
-    { name: 'ei_keystore_status_success', help: 'Whether ei-keystore could read the configuration of the home (1) or not (0).', samples: [[{ home }, 0]] },
-    { name: 'ei_keystore_findings', help: 'Findings of ei-keystore status, per level.', samples: LEVELS.map((level) => [{ home, level }, level === 'error' ? 1 : 0]) },
+    {
+      name: 'ei_keystore_status_success',
+      help: 'Whether ei-keystore could read the configuration of the home (1) or not (0).',
+      samples: [[{ home }, 0]],
+    },
+    {
+      name: 'ei_keystore_findings',
+      help: 'Findings of ei-keystore status, per level.',
+      samples: LEVELS.map((level) => [{ home, level }, level === 'error' ? 1 : 0]),
+    },
   ]);
 }

@@ -25,7 +25,8 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
     context.stdout.write(COMMAND_HELP.status!);
     return EXIT.ok;
   }
-  if (positionals.length > 0) throw new UserError(`status takes no arguments (got '${positionals[0]}'); use --home DIR. See 'ei-keystore status --help'.`, 'usage');
+  if (positionals.length > 0)
+    throw new UserError(`status takes no arguments (got '${positionals[0]}'); use --home DIR. See 'ei-keystore status --help'.`, 'usage');
   if (values.profile !== undefined && !isProfileId(values.profile)) {
     throw new UserError(`--profile ${values.profile}: not a profile; use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
   }
@@ -34,10 +35,20 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
     const located = locateHome({ home: values.home, env: context.env, cwd: context.cwd });
     const interactive = !values.json && !values.prometheus && Boolean(context.stdin.isTTY) && Boolean(context.stderr.isTTY);
     const ask: AskSecret | undefined = interactive
-      ? (question) => promptSecret(`Password for ${question} (Enter to skip): `, context.stdin, context.stderr as NodeJS.WriteStream).then((v) => (v === '' ? undefined : v))
+      ? (question) =>
+          promptSecret(`Password for ${question} (Enter to skip): `, context.stdin, context.stderr as NodeJS.WriteStream).then((v) =>
+            v === '' ? undefined : v,
+          )
       : undefined;
     const vault = values['vault-password-env'];
-    const report = await gatherStatus({ located, env: context.env, now: context.now, ask, profile: values.profile as never, ...(vault !== undefined ? { vaultPasswordEnv: vault } : {}) });
+    const report = await gatherStatus({
+      located,
+      env: context.env,
+      now: context.now,
+      ask,
+      profile: values.profile as never,
+      ...(vault !== undefined ? { vaultPasswordEnv: vault } : {}),
+    });
     if (values.prometheus) {
       // Exit 0: the findings are in the metrics, and the cron job of README's fleet check keeps what it wrote.
       context.stdout.write(statusPrometheus(report));
@@ -49,7 +60,12 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
   } catch (error) {
     // --json promises one document on stdout, even when the configuration cannot be read.
     if (values.json && error instanceof UserError && error.exitCode === EXIT.badInput) {
-      context.stdout.write(jsonText({ error: { code: error.code, message: error.message }, findings: [{ level: 'error', code: error.code === 'config-invalid' ? 'config-invalid' : error.code, message: error.message }] }) + '\n');
+      context.stdout.write(
+        jsonText({
+          error: { code: error.code, message: error.message },
+          findings: [{ level: 'error', code: error.code === 'config-invalid' ? 'config-invalid' : error.code, message: error.message }],
+        }) + '\n',
+      );
     }
     if (values.prometheus && error instanceof UserError && error.exitCode === EXIT.badInput) {
       context.stdout.write(failedStatusPrometheus(values.home ?? context.env.EI_HOME ?? context.env.MI_HOME ?? context.cwd));

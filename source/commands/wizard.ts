@@ -105,7 +105,10 @@ async function isSandbox(home: string | undefined, context: CommandContext): Pro
 
 async function keytoolOnPath(env: NodeJS.ProcessEnv): Promise<boolean> {
   const { existsSync } = await import('node:fs');
-  const candidates = [env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'keytool') : undefined, ...(env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'keytool'))];
+  const candidates = [
+    env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'keytool') : undefined,
+    ...(env.PATH ?? '').split(path.delimiter).map((dir) => path.join(dir, 'keytool')),
+  ];
   return candidates.some((candidate) => candidate !== undefined && existsSync(candidate));
 }
 
@@ -115,13 +118,14 @@ async function keytoolOnPath(env: NodeJS.ProcessEnv): Promise<boolean> {
  * asked once, here, on its own, saying why; a wrong one is said at once. Enter goes on without it (locked).
  */
 async function askVaultPassword(home: string | undefined, context: CommandContext): Promise<string | undefined> {
-  const [{ loadHomeFacts }, { needsVault, secretAliasesInUse, unlockVault }, { findVaultPassword }, { promptSecret }, { secretsOf }] = await Promise.all([
-    import('../procedures/facts.js'),
-    import('../vault/unlock.js'),
-    import('../vault/vault-password.js'),
-    import('../cli/prompt-secret.js'),
-    import('../config/resolve.js'),
-  ]);
+  const [{ loadHomeFacts }, { needsVault, secretAliasesInUse, unlockVault }, { findVaultPassword }, { promptSecret }, { secretsOf }] =
+    await Promise.all([
+      import('../procedures/facts.js'),
+      import('../vault/unlock.js'),
+      import('../vault/vault-password.js'),
+      import('../cli/prompt-secret.js'),
+      import('../config/resolve.js'),
+    ]);
   let facts;
   try {
     facts = loadHomeFacts({ home, env: context.env, cwd: context.cwd, now: context.now });
@@ -133,7 +137,10 @@ async function askVaultPassword(home: string | undefined, context: CommandContex
   const found = await findVaultPassword(facts.located.home, { env: context.env }).catch(() => undefined);
   if (found) {
     // A password file the server will read: asked only when it does not open the vault (a stale file).
-    const opens = await unlockVault(facts.located.home, facts.resolved, secretsOf(facts.document.data), found).then(() => true, () => false);
+    const opens = await unlockVault(facts.located.home, facts.resolved, secretsOf(facts.document.data), found).then(
+      () => true,
+      () => false,
+    );
     if (opens) return undefined;
   }
   const aliases = [...secretAliasesInUse(facts.resolved).keys()].map((alias) => `$secret{${alias}}`).join(', ');
@@ -144,7 +151,7 @@ async function askVaultPassword(home: string | undefined, context: CommandContex
     [
       'This server keeps its keystore passwords in the secure vault:',
       `  ${aliases}`,
-      'To read and change them, type the internal keystore\'s password once',
+      "To read and change them, type the internal keystore's password once",
       `(${internalFile.startsWith('..') ? facts.resolved.roles.internal.file : internalFile}; kept in memory only).`,
       '',
     ].join('\n'),
@@ -153,11 +160,17 @@ async function askVaultPassword(home: string | undefined, context: CommandContex
     const typed = await promptSecret('Internal keystore password (Enter to go on without it): ', context.stdin, stderr);
     if (typed === '') return undefined;
     try {
-      await unlockVault(facts.located.home, facts.resolved, secretsOf(facts.document.data), { store: typed, key: typed, from: 'the prompt' });
+      await unlockVault(facts.located.home, facts.resolved, secretsOf(facts.document.data), {
+        store: typed,
+        key: typed,
+        from: 'the prompt',
+      });
       return typed;
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
-      stderr.write(`${error.code === 'vault-password-wrong' ? 'That password does not open the internal keystore.' : error.message} Try again.\n`);
+      stderr.write(
+        `${error.code === 'vault-password-wrong' ? 'That password does not open the internal keystore.' : error.message} Try again.\n`,
+      );
     }
   }
   return undefined;

@@ -73,7 +73,13 @@ function maskByStructure(text: string): string[] {
   for (const [start, end] of spans) {
     chunks.push(body.slice(cursor, start));
     // One mask per line of the value, so that a multi-line string keeps its line count.
-    chunks.push(body.slice(start, end).split('\n').map(() => MASK).join('\n'));
+    chunks.push(
+      body
+        .slice(start, end)
+        .split('\n')
+        .map(() => MASK)
+        .join('\n'),
+    );
     cursor = end;
   }
   chunks.push(body.slice(cursor));

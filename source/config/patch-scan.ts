@@ -109,7 +109,12 @@ class Scanner {
         this.expect(array ? ']]' : ']');
         const lineEnd = this.finishLine();
         if (section) section.end = lineStart;
-        section = this.open(sections, key.map((k) => k.name), array, { lineStart, lineEnd });
+        section = this.open(
+          sections,
+          key.map((k) => k.name),
+          array,
+          { lineStart, lineEnd },
+        );
       } else if (section?.recording) {
         const entry = this.keyValue(section, lineStart);
         entry.lineEnd = this.finishLine();
@@ -124,12 +129,7 @@ class Scanner {
   }
 
   /** A new section, added to `sections` unless it is not needed. */
-  private open(
-    sections: Section[],
-    path: readonly string[],
-    array: boolean,
-    header: Section['header'],
-  ): Section | undefined {
+  private open(sections: Section[], path: readonly string[], array: boolean, header: Section['header']): Section | undefined {
     const need = this.need?.(path) ?? 'entries';
     if (need === 'none') return undefined;
     const recording = need === 'entries';
@@ -214,13 +214,9 @@ class Scanner {
   private value(path: readonly string[] | undefined, arrayTables?: InlineTable[]): InlineTable | undefined {
     const c = this.text[this.pos];
     if (c === '"') {
-      this.pos = this.text.startsWith('"""', this.pos)
-        ? this.multilineEnd('"""', this.pos + 3)
-        : this.basicStringEnd(this.pos + 1);
+      this.pos = this.text.startsWith('"""', this.pos) ? this.multilineEnd('"""', this.pos + 3) : this.basicStringEnd(this.pos + 1);
     } else if (c === "'") {
-      this.pos = this.text.startsWith("'''", this.pos)
-        ? this.multilineEnd("'''", this.pos + 3)
-        : this.closing("'", this.pos + 1) + 1;
+      this.pos = this.text.startsWith("'''", this.pos) ? this.multilineEnd("'''", this.pos + 3) : this.closing("'", this.pos + 1) + 1;
     } else if (c === '[') {
       this.array(path === undefined ? undefined : { path, found: arrayTables ?? [] });
     } else if (c === '{') {
@@ -288,11 +284,7 @@ class Scanner {
     const start = this.pos;
     this.skipScalarChars();
     const text = this.text;
-    if (
-      text[this.pos] === ' ' &&
-      /[0-9]/.test(text[this.pos + 1] ?? '') &&
-      LOCAL_DATE.test(text.slice(start, this.pos))
-    ) {
+    if (text[this.pos] === ' ' && /[0-9]/.test(text[this.pos + 1] ?? '') && LOCAL_DATE.test(text.slice(start, this.pos))) {
       this.pos++;
       this.skipScalarChars();
     }
@@ -308,7 +300,8 @@ class Scanner {
     const text = this.text;
     for (let i = from; i < text.length; ) {
       const c = text.charCodeAt(i);
-      if (c === 0x5c) i += 2; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i += 2; // backslash: skip the escaped character
       else if (c === 0x22) return i + 1;
       else if (c === 0x0a) break;
       else i++;

@@ -92,11 +92,7 @@ function onOnePath(a: readonly string[], b: readonly string[]): boolean {
  * it only at the start of the file, or when it only opens new tables (`[name]` after blank lines): anything else
  * would follow another table in the patched file than in the cut.
  */
-function cutTexts(
-  body: string,
-  edits: readonly SpanEdit[],
-  cuts: readonly Cut[],
-): { before: string; after: string } | undefined {
+function cutTexts(body: string, edits: readonly SpanEdit[], cuts: readonly Cut[]): { before: string; after: string } | undefined {
   const before: string[] = [];
   const after: string[] = [];
   let next = 0;

@@ -104,11 +104,7 @@ export function verifyPatched(patched: string, intended: TomlTable, changed: rea
 export function firstDifference(a: TomlValue, b: TomlValue, partOf = false): string[] | undefined {
   // Paths are built only on the way back from a difference: a large equal document allocates nothing.
   if (a instanceof Date || b instanceof Date) {
-    const same =
-      a instanceof Date &&
-      b instanceof Date &&
-      a.constructor === b.constructor &&
-      a.toISOString() === b.toISOString();
+    const same = a instanceof Date && b instanceof Date && a.constructor === b.constructor && a.toISOString() === b.toISOString();
     return same ? undefined : [];
   }
   if (Array.isArray(a) || Array.isArray(b)) {

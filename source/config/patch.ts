@@ -41,7 +41,11 @@ export function patchToml(text: string, changes: readonly TomlChange[], options:
   const { sections, edits, patched } = prepared.value;
   // The cheap check can only accept; whatever it cannot vouch for is checked on the whole file.
   if (!verifiedInSections(body, edits, sections, original, targets)) {
-    verifyPatched(patched, intended, targets.map((t) => t.path));
+    verifyPatched(
+      patched,
+      intended,
+      targets.map((t) => t.path),
+    );
   }
   return bom + patched;
 }
@@ -163,11 +167,7 @@ function planEdits(body: string, index: TomlIndex, targets: readonly IntendedVal
  * Where keys of `table` go: inside the deepest part of its path that the file defines, in the form the file
  * defines it. No place means a new `[table]` at the end of the file.
  */
-function insertionPlace(
-  body: string,
-  index: TomlIndex,
-  table: readonly string[],
-): { depth: number; place?: GroupPlace } {
+function insertionPlace(body: string, index: TomlIndex, table: readonly string[]): { depth: number; place?: GroupPlace } {
   for (let depth = table.length; depth >= 0; depth--) {
     const definition = index.tables.get(pathKey(table.slice(0, depth)));
     if (!definition) continue;
@@ -208,9 +208,7 @@ function afterEntry(body: string, entry: KeyValue, keyPrefix: string): GroupPlac
 }
 
 function renderLines(body: string, group: Extract<Group, { kind: 'lines' }>, eol: string): string {
-  const lines = group.entries.map(
-    (e) => `${group.indent}${group.keyPrefix}${formatDottedKey(e.keyPath)}${group.assign}${e.value}`,
-  );
+  const lines = group.entries.map((e) => `${group.indent}${group.keyPrefix}${formatDottedKey(e.keyPath)}${group.assign}${e.value}`);
   // After a last line without a newline, the file keeps ending without one.
   const unterminated = group.at === body.length && body.length > 0 && !body.endsWith('\n');
   return unterminated ? eol + lines.join(eol) : lines.map((line) => line + eol).join('');

@@ -119,7 +119,9 @@ class RefExpander {
       if (piece === undefined) complete = false;
       else if (complete) {
         if (out.length + piece.length > MAX_EXPANDED_LENGTH) {
-          throw new BoundExceeded(`the $ref expansion of ${this.subject()} passes ${MAX_EXPANDED_LENGTH} characters${token.kind === 'ref' ? ` at $ref{${token.name}}` : ''}; the product cannot use such a value either: write the value out`);
+          throw new BoundExceeded(
+            `the $ref expansion of ${this.subject()} passes ${MAX_EXPANDED_LENGTH} characters${token.kind === 'ref' ? ` at $ref{${token.name}}` : ''}; the product cannot use such a value either: write the value out`,
+          );
         }
         out += piece;
       }
@@ -141,7 +143,10 @@ class RefExpander {
       result = { problems: [`$ref{${key}} names a key that neither the configuration nor the defaults have`], height: 0 };
     } else {
       const text = scalarText(raw);
-      result = text === undefined ? { problems: [`$ref{${key}} names a table or array, not a value`], height: 0 } : this.text(text, [...trail, key], depth);
+      result =
+        text === undefined
+          ? { problems: [`$ref{${key}} names a table or array, not a value`], height: 0 }
+          : this.text(text, [...trail, key], depth);
     }
     this.done.set(key, result);
     return result;

@@ -88,7 +88,10 @@ function readConfigBytes(file: string, home: string): { bytes: Buffer; linkTarge
 function decodeText(bytes: Buffer, file: string): { text: string; bom: boolean } {
   const invalid = firstInvalidUtf8Offset(bytes);
   if (invalid !== undefined) {
-    throw new UserError(`${file} is not valid UTF-8 at ${describeOffset(bytes, invalid)}. Save it as UTF-8 and run again.`, 'config-invalid');
+    throw new UserError(
+      `${file} is not valid UTF-8 at ${describeOffset(bytes, invalid)}. Save it as UTF-8 and run again.`,
+      'config-invalid',
+    );
   }
   const text = bytes.toString('utf8');
   // TextDecoder drops a BOM by default; look at the bytes so the patcher can keep it.
@@ -136,10 +139,7 @@ export function parseDefaults(text: string, file: string): DefaultsMap {
     json = JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : 'parse error';
-    throw new UserError(
-      `${file} is not valid JSON (${detail}). Restore it from the product distribution.`,
-      'defaults-invalid',
-    );
+    throw new UserError(`${file} is not valid JSON (${detail}). Restore it from the product distribution.`, 'defaults-invalid');
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     throw new UserError(`${file} is not a JSON object. Restore it from the product distribution.`, 'defaults-invalid');

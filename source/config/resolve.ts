@@ -255,8 +255,7 @@ function resolveInternal(sources: Sources, input: ResolveInput, primary: Resolve
     };
   }
   const internal = resolveRole(sources, input, 'internal', profile.tables.internal);
-  const same =
-    internal.file === primary.file && (internal.alias ?? '').toLowerCase() === (primary.alias ?? '').toLowerCase();
+  const same = internal.file === primary.file && (internal.alias ?? '').toLowerCase() === (primary.alias ?? '').toLowerCase();
   internal.sameAsPrimary = same;
   internal.followsPrimary = !internal.configured;
   if (!internal.configured && same) internal.table = primary.table;
@@ -264,8 +263,12 @@ function resolveInternal(sources: Sources, input: ResolveInput, primary: Resolve
 }
 
 function resolveRole(sources: Sources, input: ResolveInput, role: KeystoreRole, table: string): ResolvedKeystore {
-  const keyNames = Object.fromEntries((role === 'truststore' ? TRUSTSTORE_KEYS : ROLE_KEYS).map((key) => [key, key])) as Partial<Record<RoleKey, string>>;
-  const opening = resolveOpening(sources, input, table, keyNames, (fileName, problems) => keystorePath(sources.profile, input.home, fileName, table, problems));
+  const keyNames = Object.fromEntries((role === 'truststore' ? TRUSTSTORE_KEYS : ROLE_KEYS).map((key) => [key, key])) as Partial<
+    Record<RoleKey, string>
+  >;
+  const opening = resolveOpening(sources, input, table, keyNames, (fileName, problems) =>
+    keystorePath(sources.profile, input.home, fileName, table, problems),
+  );
   const fileSetting = opening.settings.file_name;
   const writtenRaw = fileSetting?.origin?.kind === 'config' ? scalarText(lookupDotted(input.data, `${table}.file_name`)) : undefined;
   return {
@@ -389,9 +392,13 @@ function resolveReferences(sources: Sources, input: ResolveInput): KeystoreRefer
   }
   const references: KeystoreReference[] = [];
   for (const [prefix, family] of families) {
-    const explicit = (Object.entries(family.keyNames) as Array<[RoleKey, string]>).filter(([, name]) => sources.isExplicit(`${prefix}.${name}`)).map(([key]) => key);
+    const explicit = (Object.entries(family.keyNames) as Array<[RoleKey, string]>)
+      .filter(([, name]) => sources.isExplicit(`${prefix}.${name}`))
+      .map(([key]) => key);
     if (explicit.length === 0) continue;
-    const opening = resolveOpening(sources, input, prefix, family.keyNames, (location, problems) => referencePath(input.home, location, prefix, problems));
+    const opening = resolveOpening(sources, input, prefix, family.keyNames, (location, problems) =>
+      referencePath(input.home, location, prefix, problems),
+    );
     references.push({ ...opening, prefix, role: family.role, keyNames: family.keyNames, explicit });
   }
   return references.sort((a, b) => a.prefix.localeCompare(b.prefix));
@@ -452,7 +459,15 @@ export function describeOrigin(origin: Origin | undefined, home: string): string
 
 /** Resolves a configuration document as read (or `data` standing in for it, e.g. the configuration after a change). */
 export function resolveDocument(
-  document: { home: string; profile: ProfileId; data: Readonly<Record<string, unknown>>; text?: string; config: { path: string }; defaults?: DefaultsMap; defaultsPath?: string },
+  document: {
+    home: string;
+    profile: ProfileId;
+    data: Readonly<Record<string, unknown>>;
+    text?: string;
+    config: { path: string };
+    defaults?: DefaultsMap;
+    defaultsPath?: string;
+  },
   env: NodeJS.ProcessEnv,
   after?: { data: Readonly<Record<string, unknown>>; text?: string },
   vault?: ReadonlyMap<string, string>,

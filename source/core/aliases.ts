@@ -4,5 +4,12 @@
  */
 export function aliasFromSubject(subject: string): string {
   const cn = /(?:^|,\s*)CN=((?:\\.|[^,])+)/.exec(subject)?.[1] ?? '';
-  return cn.replace(/\\(.)/g, '$1').toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 64) || 'certificate';
+  return (
+    cn
+      .replace(/\\(.)/g, '$1')
+      .toLowerCase()
+      .replace(/[^a-z0-9.]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .slice(0, 64) || 'certificate'
+  );
 }

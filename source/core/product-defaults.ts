@@ -186,6 +186,18 @@ export interface FixedKeystore {
  * tools (1.1.6, 1.1.15) prefer this block too, so `[secrets]` are encrypted for this key.
  */
 export const HARD_CODED_INTERNAL_KEYSTORE: Readonly<Partial<Record<ProfileId, FixedKeystore>>> = {
-  'mi-1.1': { path: 'repository/resources/security/wso2carbon.jks', type: 'JKS', password: 'wso2carbon', alias: 'wso2carbon', keyPassword: 'wso2carbon' },
-  'mi-1.2': { path: 'repository/resources/security/wso2carbon.jks', type: 'JKS', password: 'wso2carbon', alias: 'wso2carbon', keyPassword: 'wso2carbon' },
+  'mi-1.1': {
+    path: 'repository/resources/security/wso2carbon.jks',
+    type: 'JKS',
+    password: 'wso2carbon',
+    alias: 'wso2carbon',
+    keyPassword: 'wso2carbon',
+  },
+  'mi-1.2': {
+    path: 'repository/resources/security/wso2carbon.jks',
+    type: 'JKS',
+    password: 'wso2carbon',
+    alias: 'wso2carbon',
+    keyPassword: 'wso2carbon',
+  },
 };

@@ -96,13 +96,17 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     configFile: 'conf/deployment.toml',
     tables: { primary: TLS, internal: INTERNAL, truststore: 'truststore' },
     internalConfigurable: false,
-    internalNote: 'Not configurable in this version: carbon.xml hard-codes repository/resources/security/wso2carbon.jks (alias and passwords wso2carbon) as the internal keystore, whatever [keystore.tls] says.',
+    internalNote:
+      'Not configurable in this version: carbon.xml hard-codes repository/resources/security/wso2carbon.jks (alias and passwords wso2carbon) as the internal keystore, whatever [keystore.tls] says.',
     fileNameForm: 'bare',
     securityDir: SECURITY_DIR,
     defaults: shippedDefaults('bare'),
     tablesIgnored: [
       { table: PRIMARY, reason: 'Micro Integrator 1.1 reads the primary keystore from [keystore.tls]' },
-      { table: INTERNAL, reason: 'Micro Integrator 1.1 does not read [keystore.internal]: its internal keystore is hard-coded (wso2carbon.jks)' },
+      {
+        table: INTERNAL,
+        reason: 'Micro Integrator 1.1 does not read [keystore.internal]: its internal keystore is hard-coded (wso2carbon.jks)',
+      },
     ],
   },
   'mi-1.2': {
@@ -111,7 +115,8 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     configFile: 'conf/deployment.toml',
     tables: { primary: PRIMARY, internal: INTERNAL, truststore: 'truststore' },
     internalConfigurable: false,
-    internalNote: 'Not configurable in this version: carbon.xml hard-codes repository/resources/security/wso2carbon.jks (alias and passwords wso2carbon) as the internal keystore, whatever [keystore.primary] says.',
+    internalNote:
+      'Not configurable in this version: carbon.xml hard-codes repository/resources/security/wso2carbon.jks (alias and passwords wso2carbon) as the internal keystore, whatever [keystore.primary] says.',
     fileNameForm: 'bare',
     securityDir: SECURITY_DIR,
     defaults: shippedDefaults('bare'),
@@ -120,7 +125,10 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
         table: TLS,
         reason: 'Micro Integrator 1.2 reads [keystore.primary]; the shipped [keystore.tls] is ignored, edits there have no effect',
       },
-      { table: INTERNAL, reason: 'Micro Integrator 1.2 does not read [keystore.internal]: its internal keystore is hard-coded (wso2carbon.jks)' },
+      {
+        table: INTERNAL,
+        reason: 'Micro Integrator 1.2 does not read [keystore.internal]: its internal keystore is hard-coded (wso2carbon.jks)',
+      },
     ],
   },
   'mi-4': {
@@ -129,7 +137,7 @@ export const PROFILES: Readonly<Record<ProfileId, Profile>> = {
     configFile: 'conf/deployment.toml',
     tables: { primary: PRIMARY, internal: INTERNAL, truststore: 'truststore' },
     internalConfigurable: true,
-    internalNote: 'Read from [keystore.internal]; each key left out defaults to the primary keystore\'s ($ref{keystore.primary.*}).',
+    internalNote: "Read from [keystore.internal]; each key left out defaults to the primary keystore's ($ref{keystore.primary.*}).",
     fileNameForm: 'home-relative',
     securityDir: SECURITY_DIR,
     defaults: shippedDefaults('home-relative'),

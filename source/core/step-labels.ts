@@ -18,7 +18,16 @@ export const STEP_LABELS: Readonly<Record<ProgressStep, string>> = {
  * The steps the wizard's Apply screen lists, in order: `verify` is shown as its two parts (keytool's only when the
  * cross-check is on), and a rollback is told by the failure, not by a line of its own.
  */
-export const WIZARD_PROGRESS: readonly ProgressStep[] = ['lock', 'check', 'backup', 'stage', 'verify-own', 'verify-keytool', 'commit', 'unlock'];
+export const WIZARD_PROGRESS: readonly ProgressStep[] = [
+  'lock',
+  'check',
+  'backup',
+  'stage',
+  'verify-own',
+  'verify-keytool',
+  'commit',
+  'unlock',
+];
 
 export function stepLabel(step: ProgressStep): string {
   return STEP_LABELS[step];

@@ -75,7 +75,11 @@ function linkOutside(file: string, target: string, home: string, what: string): 
 
 function dangling(file: string, target: string): FileRefused {
   // Not 'missing': writing "there" would create the link's target, wherever it points.
-  return new FileRefused(`${file} is a symbolic link to ${target}, which does not exist; remove the link (or fix it) and run again.`, 'symlink', file);
+  return new FileRefused(
+    `${file} is a symbolic link to ${target}, which does not exist; remove the link (or fix it) and run again.`,
+    'symlink',
+    file,
+  );
 }
 
 const FOLLOW = constants.O_RDONLY | constants.O_NONBLOCK;
@@ -152,7 +156,12 @@ function planReadSync(file: string, request: ReadRequest): Plan {
 
 function openError(error: unknown, file: string, what: string, flags: number): FileRefused {
   // O_NOFOLLOW on a path checked a moment ago: a link was swapped in since.
-  if (errnoOf(error) === 'ELOOP' && flags === NO_FOLLOW) return new FileRefused(`${file} became a symbolic link while it was being read; ei-keystore does not use it. Check who changes that folder.`, 'symlink', file);
+  if (errnoOf(error) === 'ELOOP' && flags === NO_FOLLOW)
+    return new FileRefused(
+      `${file} became a symbolic link while it was being read; ei-keystore does not use it. Check who changes that folder.`,
+      'symlink',
+      file,
+    );
   return refusedFromErrno(error, file, what);
 }
 

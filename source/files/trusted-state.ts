@@ -53,14 +53,18 @@ function checkOwnerAndMode(file: string, stats: Stats): void {
 export function checkDirectoryStats(dir: string, stats: Stats, linkTarget: () => string): void {
   if (stats.isSymbolicLink()) throw untrusted(dir, linkMessage(dir, linkTarget(), 'lock, backups and pending requests'));
   if (!stats.isDirectory()) {
-    throw untrusted(dir, `${dir} is ${kindOf(stats)}, not a directory; ei-keystore keeps its lock and backups there. Move it away and run again.`);
+    throw untrusted(
+      dir,
+      `${dir} is ${kindOf(stats)}, not a directory; ei-keystore keeps its lock and backups there. Move it away and run again.`,
+    );
   }
   checkOwnerAndMode(dir, stats);
 }
 
 function checkFileStats(file: string, stats: Stats, linkTarget: () => string): void {
   if (stats.isSymbolicLink()) throw untrusted(file, linkMessage(file, linkTarget(), 'state (lock, manifests, pending requests)'));
-  if (!stats.isFile()) throw untrusted(file, `${file} is ${kindOf(stats)}, where ei-keystore keeps a regular file. Move it away and run again.`);
+  if (!stats.isFile())
+    throw untrusted(file, `${file} is ${kindOf(stats)}, where ei-keystore keeps a regular file. Move it away and run again.`);
   checkOwnerAndMode(file, stats);
 }
 
@@ -90,7 +94,6 @@ export async function checkStateDir(dir: string): Promise<boolean> {
   return true;
 }
 
-
 /** Checks one state file that may not exist: its stats when it does (and is trusted). */
 export async function checkStateFile(file: string): Promise<Stats | undefined> {
   const stats = await lstatOrUndefined(file);
@@ -98,7 +101,6 @@ export async function checkStateFile(file: string): Promise<Stats | undefined> {
   checkFileStats(file, stats, linkOf(file));
   return stats;
 }
-
 
 /**
  * Every component from `root` (the state directory, `<home>/.ei-keystore`) down to `target`: the folders must be
@@ -116,4 +118,3 @@ export async function checkStatePath(root: string, target: string, targetIsFile:
   }
   if (targetIsFile) await checkStateFile(target);
 }
-

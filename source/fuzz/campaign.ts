@@ -100,7 +100,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     }
     if (after.rss > rssLimit || growth > BUFFER_GROWTH_LIMIT) {
       figures.memoryBlowUps++;
-      figures.failures.push({ kind: 'memory', input, detail: `rss ${Math.round(after.rss / MB)} MB, Buffers grew ${Math.round(growth / MB)} MB` });
+      figures.failures.push({
+        kind: 'memory',
+        input,
+        detail: `rss ${Math.round(after.rss / MB)} MB, Buffers grew ${Math.round(growth / MB)} MB`,
+      });
     }
     if (figures.cases % 500 === 0) options.onProgress?.(figures.cases, total);
     return outcome;
@@ -115,7 +119,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     const mutated = mutateKeystore(seed.bytes, seed.format, seed.password, random);
     figures.keystoreCases++;
     figures.byFormat[seed.format] = (figures.byFormat[seed.format] ?? 0) + 1;
-    await record(`${seed.name} (seed ${options.seed}, case ${i}): ${mutated.steps.join(', ')}`, () => runKeystoreCase(mutated.bytes, seed.format, seed.password));
+    await record(`${seed.name} (seed ${options.seed}, case ${i}): ${mutated.steps.join(', ')}`, () =>
+      runKeystoreCase(mutated.bytes, seed.format, seed.password),
+    );
   }
 
   for (const file of options.tomlInvalid) {
@@ -132,7 +138,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignFig
     const seed = random.pick(options.configSeeds);
     const mutated = mutateToml(seed.bytes, random);
     figures.configCases++;
-    await record(`${seed.name} (seed ${options.seed}, config case ${i}): ${mutated.steps.join(', ')}`, () => runConfigCase(mutated.bytes, seed.name));
+    await record(`${seed.name} (seed ${options.seed}, config case ${i}): ${mutated.steps.join(', ')}`, () =>
+      runConfigCase(mutated.bytes, seed.name),
+    );
   }
   return figures;
 }

@@ -13,7 +13,8 @@ export type Outcome = { kind: 'read' } | { kind: 'clear-error'; code: string } |
  * Engine and library failures that a reader may have wrapped in a KeystoreError: the wrapper keeps the process
  * alive but tells the user nothing, so the fuzzer counts them as crashes.
  */
-const INTERNAL_WORDING = /Cannot read propert|is not a function|is not iterable|Maximum call stack|Invalid array length|Invalid typed array length|of undefined|of null|ERR_OUT_OF_RANGE|ERR_BUFFER_OUT_OF_BOUNDS|ERR_INVALID_ARG|Array buffer allocation failed/;
+const INTERNAL_WORDING =
+  /Cannot read propert|is not a function|is not iterable|Maximum call stack|Invalid array length|Invalid typed array length|of undefined|of null|ERR_OUT_OF_RANGE|ERR_BUFFER_OUT_OF_BOUNDS|ERR_INVALID_ARG|Array buffer allocation failed/;
 
 /** A UserError whose message is one line of advice, no stack, no leaked engine error; anything else is a crash. */
 export function classify(error: unknown): Outcome {

@@ -73,7 +73,10 @@ function mutateOnce(bytes: Buffer, format: KeystoreFormat, random: Random, field
     }
     case 'duplicate': {
       const length = 1 + random.below(256);
-      return { bytes: Buffer.concat([bytes.subarray(0, at), bytes.subarray(at, at + length), bytes.subarray(at)]), step: `duplicate ${length} at ${at}` };
+      return {
+        bytes: Buffer.concat([bytes.subarray(0, at), bytes.subarray(at, at + length), bytes.subarray(at)]),
+        step: `duplicate ${length} at ${at}`,
+      };
     }
   }
 }
@@ -100,7 +103,32 @@ export function mutateKeystore(seed: Buffer, format: KeystoreFormat, password: s
   return { bytes, steps };
 }
 
-const TOML_SYNTAX = ['[', ']', '[[', ']]', '"', "'", '"""', '=', '\n', '#', '{', '}', ',', '.', '\\', '\\u', 'inf', '1979-05-27', '0x', ' = ', '\r', '\t', '\u0000', '\uFEFF'];
+const TOML_SYNTAX = [
+  '[',
+  ']',
+  '[[',
+  ']]',
+  '"',
+  "'",
+  '"""',
+  '=',
+  '\n',
+  '#',
+  '{',
+  '}',
+  ',',
+  '.',
+  '\\',
+  '\\u',
+  'inf',
+  '1979-05-27',
+  '0x',
+  ' = ',
+  '\r',
+  '\t',
+  '\u0000',
+  '\uFEFF',
+];
 
 /** Text mutations of a TOML file: syntax characters in random places, lines lost or doubled, truncation. */
 export function mutateToml(original: Buffer, random: Random): Mutated {

@@ -30,18 +30,67 @@ async function keytool(args: string[]): Promise<void> {
 export async function keytoolSeeds(dir: string): Promise<KeystoreSeed[]> {
   const seeds: KeystoreSeed[] = [];
   const cert = path.join(dir, 'peer.der');
-  await keytool(['-genkeypair', '-keystore', path.join(dir, 'peer.p12'), '-storetype', 'PKCS12', '-alias', 'peer', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=peer', '-validity', '30']);
+  await keytool([
+    '-genkeypair',
+    '-keystore',
+    path.join(dir, 'peer.p12'),
+    '-storetype',
+    'PKCS12',
+    '-alias',
+    'peer',
+    '-keyalg',
+    'EC',
+    '-groupname',
+    'secp256r1',
+    '-dname',
+    'CN=peer',
+    '-validity',
+    '30',
+  ]);
   await keytool(['-exportcert', '-keystore', path.join(dir, 'peer.p12'), '-alias', 'peer', '-file', cert]);
-  for (const [type, keyalg] of [['JKS', 'RSA'], ['JCEKS', 'RSA'], ['PKCS12', 'EC']] as const) {
+  for (const [type, keyalg] of [
+    ['JKS', 'RSA'],
+    ['JCEKS', 'RSA'],
+    ['PKCS12', 'EC'],
+  ] as const) {
     const file = path.join(dir, `seed.${type.toLowerCase()}`);
     const keyArgs = keyalg === 'EC' ? ['-keyalg', 'EC', '-groupname', 'secp256r1'] : ['-keyalg', 'RSA', '-keysize', '1024'];
-    await keytool(['-genkeypair', '-keystore', file, '-storetype', type, '-alias', 'key', ...keyArgs, '-dname', 'CN=fuzz', '-validity', '30', '-keypass:env', 'FUZZ_PASS']);
+    await keytool([
+      '-genkeypair',
+      '-keystore',
+      file,
+      '-storetype',
+      type,
+      '-alias',
+      'key',
+      ...keyArgs,
+      '-dname',
+      'CN=fuzz',
+      '-validity',
+      '30',
+      '-keypass:env',
+      'FUZZ_PASS',
+    ]);
     await keytool(['-importcert', '-noprompt', '-keystore', file, '-storetype', type, '-alias', 'trusted', '-file', cert]);
     seeds.push({ name: `keytool ${type}`, format: type, bytes: readFileSync(file), password: PASSWORD });
   }
   // A sealed secret key (a Java serialized object) in a JCEKS of its own: the walker of length fields stops there.
   const secret = path.join(dir, 'secret.jceks');
-  await keytool(['-genseckey', '-keystore', secret, '-storetype', 'JCEKS', '-alias', 'secret', '-keyalg', 'AES', '-keysize', '128', '-keypass:env', 'FUZZ_PASS']);
+  await keytool([
+    '-genseckey',
+    '-keystore',
+    secret,
+    '-storetype',
+    'JCEKS',
+    '-alias',
+    'secret',
+    '-keyalg',
+    'AES',
+    '-keysize',
+    '128',
+    '-keypass:env',
+    'FUZZ_PASS',
+  ]);
   seeds.push({ name: 'keytool JCEKS secret key', format: 'JCEKS', bytes: readFileSync(secret), password: PASSWORD });
   return seeds;
 }

@@ -45,7 +45,7 @@ function modulusBytes(key: KeyObject): number {
 /** Encrypts one secret as the cipher tool does (without the "[...]" brackets of a plaintext value). */
 export function encryptSecret(publicKeyOrCertDer: KeyObject | Buffer, plaintext: string): string {
   const key = publicKeyOf(publicKeyOrCertDer);
-  needRsa(key, 'the certificate\'s key');
+  needRsa(key, "the certificate's key");
   const data = Buffer.from(plaintext, 'utf8');
   const room = modulusBytes(key) - OAEP_SHA1_OVERHEAD;
   if (data.length > room) {
@@ -59,7 +59,7 @@ export function encryptSecret(publicKeyOrCertDer: KeyObject | Buffer, plaintext:
 
 /** Decrypts a cipher-tool value; one that this key cannot open was encrypted with another key. */
 export function decryptSecret(privateKey: KeyObject, base64: string): string {
-  needRsa(privateKey, 'the internal keystore\'s key');
+  needRsa(privateKey, "the internal keystore's key");
   const compact = base64.replace(/\s+/g, '');
   const data = Buffer.from(compact, 'base64');
   if (!BASE64.test(compact) || data.length !== modulusBytes(privateKey)) {
@@ -73,7 +73,7 @@ export function decryptSecret(privateKey: KeyObject, base64: string): string {
     plain = privateDecrypt({ key: privateKey, ...OAEP }, data);
   } catch {
     throw new UserError(
-      'The secret cannot be decrypted: it was encrypted with another key than the one given (the old internal keystore\'s key is needed).',
+      "The secret cannot be decrypted: it was encrypted with another key than the one given (the old internal keystore's key is needed).",
       'secret-other-key',
     );
   }
@@ -106,7 +106,7 @@ export function classifySecretValue(value: string): SecretValueKind {
 export function reencryptSecrets(values: Record<string, string>, oldKey: KeyObject, newCertDer: Buffer): Record<string, string> {
   needRsa(oldKey, 'the old internal key');
   const newKey = publicKeyOf(newCertDer);
-  needRsa(newKey, 'the new certificate\'s key');
+  needRsa(newKey, "the new certificate's key");
   // Entries, not assignment: an alias such as "__proto__" must stay an ordinary key.
   const result: [string, string][] = [];
   const problems: string[] = [];
@@ -129,7 +129,11 @@ export function reencryptSecrets(values: Record<string, string>, oldKey: KeyObje
   }
   if (problems.length > 0) {
     throw new UserError(
-      [`${problems.length === 1 ? 'A secret' : `${problems.length} secrets`} in [secrets] cannot be re-encrypted:`, ...problems, 'Nothing was changed.'].join('\n'),
+      [
+        `${problems.length === 1 ? 'A secret' : `${problems.length} secrets`} in [secrets] cannot be re-encrypted:`,
+        ...problems,
+        'Nothing was changed.',
+      ].join('\n'),
       'secrets-not-reencrypted',
     );
   }

@@ -158,7 +158,9 @@ export function derTime(date: Date): Buffer {
   if (year < 1950 || year > 9999) throw new UserError(`The date ${date.toISOString()} cannot go in a certificate.`, 'bad-validity');
   const two = (n: number): string => String(n).padStart(2, '0');
   const rest = `${two(date.getUTCMonth() + 1)}${two(date.getUTCDate())}${two(date.getUTCHours())}${two(date.getUTCMinutes())}${two(date.getUTCSeconds())}Z`;
-  return year < 2050 ? derEncode(0x17, Buffer.from(`${two(year % 100)}${rest}`, 'ascii')) : derEncode(0x18, Buffer.from(`${year}${rest}`, 'ascii'));
+  return year < 2050
+    ? derEncode(0x17, Buffer.from(`${two(year % 100)}${rest}`, 'ascii'))
+    : derEncode(0x18, Buffer.from(`${year}${rest}`, 'ascii'));
 }
 
 export function derBitString(bytes: Buffer, unusedBits = 0): Buffer {

@@ -6,4 +6,6 @@ import * as crypto from 'node:crypto';
  * operation), and inspect hashes every certificate of a truststore (~150).
  */
 export const digestOnce: (hash: string, data: Buffer) => Buffer =
-  typeof crypto.hash === 'function' ? (hash, data) => crypto.hash(hash, data, 'buffer') : (hash, data) => crypto.createHash(hash).update(data).digest();
+  typeof crypto.hash === 'function'
+    ? (hash, data) => crypto.hash(hash, data, 'buffer')
+    : (hash, data) => crypto.createHash(hash).update(data).digest();

@@ -82,7 +82,11 @@ export async function readKeystoreBytes(file: string, options: KeystoreFileOptio
 }
 
 /** Reads and decodes a keystore file; every error names the file. */
-export async function openKeystoreFile(file: string, storePassword: string, options: KeystoreFileOptions = {}): Promise<{ keystore: Keystore; bytes: Buffer }> {
+export async function openKeystoreFile(
+  file: string,
+  storePassword: string,
+  options: KeystoreFileOptions = {},
+): Promise<{ keystore: Keystore; bytes: Buffer }> {
   const bytes = await readKeystoreBytes(file, options);
   return { keystore: await openKeystoreBytes(bytes, storePassword, file), bytes };
 }

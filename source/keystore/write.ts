@@ -27,7 +27,9 @@ export async function encodeKeystore(format: WritableFormat, entries: EntryToWri
   }
   const { writePkcs12 } = await import('./pkcs12/pkcs12.js');
   return writePkcs12(
-    entries.map((entry) => (entry.kind === 'private-key' ? { kind: entry.kind, alias: entry.alias, key: entry.key, chain: entry.chain } : entry)),
+    entries.map((entry) =>
+      entry.kind === 'private-key' ? { kind: entry.kind, alias: entry.alias, key: entry.key, chain: entry.chain } : entry,
+    ),
     storePassword,
   );
 }

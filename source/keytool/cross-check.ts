@@ -8,7 +8,10 @@ import { keytoolList, runKeytool } from './run.js';
 export async function requireKeytool(): Promise<void> {
   const result = await runKeytool(['-help']);
   if (result.exitCode !== 0 && !/Key and Certificate Management Tool/i.test(result.stdout + result.stderr)) {
-    throw new UserError('keytool did not run. Install a JDK or JRE, then set JAVA_HOME to it or put its bin directory on PATH.', 'keytool-missing');
+    throw new UserError(
+      'keytool did not run. Install a JDK or JRE, then set JAVA_HOME to it or put its bin directory on PATH.',
+      'keytool-missing',
+    );
   }
 }
 
@@ -18,7 +21,10 @@ export async function requireKeytool(): Promise<void> {
  */
 export async function crossCheckWithKeytool(files: Array<{ label: string; tempPath: string; storePassword: string }>): Promise<void> {
   for (const file of files) {
-    const ours = await readKeystore((await readFileChecked(file.tempPath, { what: 'staged keystore', limit: READ_LIMITS.keystore })).bytes, file.storePassword);
+    const ours = await readKeystore(
+      (await readFileChecked(file.tempPath, { what: 'staged keystore', limit: READ_LIMITS.keystore })).bytes,
+      file.storePassword,
+    );
     const expected = ours.entries
       .map((entry) => {
         const der = entry.kind === 'private-key' ? entry.chain[0] : entry.kind === 'trusted-certificate' ? entry.certificate : undefined;

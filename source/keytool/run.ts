@@ -81,7 +81,11 @@ export async function keytoolList(file: string, storePassword: string, storeType
   if (storeType) args.push('-storetype', storeType);
   const result = await runKeytool(args, { EIK_STOREPASS: storePassword });
   if (result.exitCode !== 0) {
-    throw new UserError(`keytool could not list ${file}: ${(result.stdout + result.stderr).trim().split('\n').pop()}`, 'keytool-failed', EXIT.failed);
+    throw new UserError(
+      `keytool could not list ${file}: ${(result.stdout + result.stderr).trim().split('\n').pop()}`,
+      'keytool-failed',
+      EXIT.failed,
+    );
   }
   return parseKeytoolList(result.stdout);
 }

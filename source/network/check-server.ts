@@ -24,9 +24,19 @@ export interface ServerCheck {
 }
 
 /** Connects, takes the presented chain, and judges it against the anchors. Throws ConnectError when it cannot connect. */
-export async function checkServer(address: ServerAddress, anchors: TrustAnchor[], options: { env: NodeJS.ProcessEnv; now: Date }): Promise<ServerCheck> {
+export async function checkServer(
+  address: ServerAddress,
+  anchors: TrustAnchor[],
+  options: { env: NodeJS.ProcessEnv; now: Date },
+): Promise<ServerCheck> {
   const presented = await fetchPresentedChain(address, options.env);
   const name = address.servername ?? address.host;
   const { chain, ...connection } = presented;
-  return { address, name, connection, chain, judgement: judgeTlsChain({ presented: chain, anchors, host: name, port: address.port, now: options.now }) };
+  return {
+    address,
+    name,
+    connection,
+    chain,
+    judgement: judgeTlsChain({ presented: chain, anchors, host: name, port: address.port, now: options.now }),
+  };
 }

@@ -39,7 +39,11 @@ export class ConnectError extends Error {
  * handshake without judging the certificates, and returns the chain the server presented. Nothing is sent after
  * the handshake. OpenSSL's own verification is off on purpose: the chain is judged by Java's rules afterwards.
  */
-export async function fetchPresentedChain(address: ServerAddress, env: NodeJS.ProcessEnv, timeoutMs = CONNECT_TIMEOUT_MS): Promise<PresentedChain> {
+export async function fetchPresentedChain(
+  address: ServerAddress,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = CONNECT_TIMEOUT_MS,
+): Promise<PresentedChain> {
   let proxy: ProxySetting | undefined;
   try {
     proxy = proxyFor(address.host, address.port, env);
@@ -54,7 +58,12 @@ export async function fetchPresentedChain(address: ServerAddress, env: NodeJS.Pr
   const timer = new Promise<never>((_, reject) => {
     const handle = setTimeout(() => {
       for (const socket of sockets) socket.destroy();
-      reject(new ConnectError(`no answer from ${proxy ? `${target} through the proxy ${proxy.shown}` : target} within ${timeoutMs / 1000} s (a firewall dropping the connection, or the wrong port)`, 'timeout'));
+      reject(
+        new ConnectError(
+          `no answer from ${proxy ? `${target} through the proxy ${proxy.shown}` : target} within ${timeoutMs / 1000} s (a firewall dropping the connection, or the wrong port)`,
+          'timeout',
+        ),
+      );
     }, timeoutMs);
     handle.unref();
     timerHandle = handle;
@@ -77,7 +86,7 @@ function describeSocketError(error: NodeJS.ErrnoException, what: string): string
       return `${what} refused the connection (nothing listens on that port)`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `${what}: the name does not resolve (DNS): check the host name${error.code === 'EAI_AGAIN' ? ' and this machine\'s DNS' : ''}`;
+      return `${what}: the name does not resolve (DNS): check the host name${error.code === 'EAI_AGAIN' ? " and this machine's DNS" : ''}`;
     case 'ECONNRESET':
       return `${what} closed the connection during the TLS handshake (it may not speak TLS on that port, or refuses this client)`;
     case 'EHOSTUNREACH':
@@ -100,7 +109,9 @@ async function connectThroughProxy(proxy: ProxySetting, address: ServerAddress, 
       socket.destroy();
       reject(new ConnectError(message, reason));
     };
-    socket.once('error', (error: NodeJS.ErrnoException) => fail(describeSocketError(error, `the proxy ${proxy.shown} (from ${proxy.from})`), error.code ?? 'proxy-error'));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      fail(describeSocketError(error, `the proxy ${proxy.shown} (from ${proxy.from})`), error.code ?? 'proxy-error'),
+    );
     socket.once('connect', () => {
       const authorization = proxy.credentials ? `Proxy-Authorization: Basic ${Buffer.from(proxy.credentials).toString('base64')}\r\n` : '';
       socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${authorization}\r\n`);
@@ -119,7 +130,10 @@ async function connectThroughProxy(proxy: ProxySetting, address: ServerAddress, 
       if (!status) return fail(`the proxy ${proxy.shown} sent an answer that is not HTTP`, 'proxy-error');
       if (status[1] !== '200') {
         const why = status[1] === '407' ? ' (the proxy wants credentials: put them in the URL, http://user:password@host:port)' : '';
-        return fail(`the proxy ${proxy.shown} (from ${proxy.from}) refused to connect to ${target}: ${statusLine.replace(/[^\x20-\x7e]/g, '?')}${why}`, 'proxy-refused');
+        return fail(
+          `the proxy ${proxy.shown} (from ${proxy.from}) refused to connect to ${target}: ${statusLine.replace(/[^\x20-\x7e]/g, '?')}${why}`,
+          'proxy-refused',
+        );
       }
       const rest = received.subarray(end + 4);
       if (rest.length > 0) socket.unshift(rest);
@@ -132,7 +146,13 @@ async function connectThroughProxy(proxy: ProxySetting, address: ServerAddress, 
   });
 }
 
-function handshake(address: ServerAddress, tunnel: Socket | undefined, sockets: Socket[], proxy: ProxySetting | undefined, deadline: number): Promise<PresentedChain> {
+function handshake(
+  address: ServerAddress,
+  tunnel: Socket | undefined,
+  sockets: Socket[],
+  proxy: ProxySetting | undefined,
+  deadline: number,
+): Promise<PresentedChain> {
   const servername = address.servername ?? address.host;
   const target = showAddress(address.host, address.port);
   return new Promise<PresentedChain>((resolve, reject) => {
@@ -164,7 +184,14 @@ function handshake(address: ServerAddress, tunnel: Socket | undefined, sockets: 
       settled = true;
       const via = proxy ? ` (through the proxy ${proxy.shown})` : '';
       const tlsProblem = /SSL|TLS|alert|handshake|wrong version/i.test(error.message) && !error.code?.startsWith('E');
-      reject(new ConnectError(tlsProblem ? `${target}${via}: the TLS handshake failed (${error.message}); the port may not speak TLS, or the server refuses this client's protocol versions` : describeSocketError(error, `${target}${via}`), error.code ?? 'tls-error'));
+      reject(
+        new ConnectError(
+          tlsProblem
+            ? `${target}${via}: the TLS handshake failed (${error.message}); the port may not speak TLS, or the server refuses this client's protocol versions`
+            : describeSocketError(error, `${target}${via}`),
+          error.code ?? 'tls-error',
+        ),
+      );
     });
   });
 }

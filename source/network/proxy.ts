@@ -35,7 +35,9 @@ export function proxyFor(host: string, port: number, env: NodeJS.ProcessEnv): Pr
     throw new ProxySettingError(`${setting.name} = "${setting.value}" is not a proxy URL; write it as http://HOST:PORT`);
   }
   if (url.protocol !== 'http:') {
-    throw new ProxySettingError(`${setting.name} = "${setting.value}": only http:// proxies (HTTP CONNECT) are supported, not ${url.protocol.replace(/:$/, '')}://`);
+    throw new ProxySettingError(
+      `${setting.name} = "${setting.value}": only http:// proxies (HTTP CONNECT) are supported, not ${url.protocol.replace(/:$/, '')}://`,
+    );
   }
   const credentials = url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined;
   const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');

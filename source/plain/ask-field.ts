@@ -1,4 +1,15 @@
-import { chainLines, FINGERPRINT_NOTE, importAliasProblem, takenImportAliases, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias, valueOrDefault, whyOf } from '../core/fields/index.js';
+import {
+  chainLines,
+  FINGERPRINT_NOTE,
+  importAliasProblem,
+  takenImportAliases,
+  namesServer,
+  serverImportValue,
+  serverTrustChoices,
+  suggestedServerAlias,
+  valueOrDefault,
+  whyOf,
+} from '../core/fields/index.js';
 import type { CertificateImportValue, Field, FieldContext, FieldValue, ProcedureIO } from '../core/fields/types.js';
 import { rawFieldProblem, suggestAlias } from '../core/fields/raw-field.js';
 import type { PlainPrompts } from './prompts.js';
@@ -9,7 +20,13 @@ const asText = (value: FieldValue | undefined) => (value === undefined ? undefin
  * Asks one field until its answer is valid: the same validation and file checks as the Ink wizard, from the same
  * field definition. A check that reads files asks again with its message.
  */
-export async function askField(field: Field, context: FieldContext, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<FieldValue | undefined> {
+export async function askField(
+  field: Field,
+  context: FieldContext,
+  io: ProcedureIO,
+  prompts: PlainPrompts,
+  say: (line: string) => void,
+): Promise<FieldValue | undefined> {
   const why = whyOf(field, context);
   if (why) say(`  (${why})`);
   for (;;) {
@@ -20,7 +37,13 @@ export async function askField(field: Field, context: FieldContext, io: Procedur
   }
 }
 
-async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<FieldValue | undefined> {
+async function askOnce(
+  field: Field,
+  context: FieldContext,
+  io: ProcedureIO,
+  prompts: PlainPrompts,
+  say: (line: string) => void,
+): Promise<FieldValue | undefined> {
   const validate = (raw: string): string | true => rawFieldProblem(field, raw, context) ?? true;
   switch (field.kind) {
     case 'choice': {
@@ -65,16 +88,29 @@ async function askOnce(field: Field, context: FieldContext, io: ProcedureIO, pro
       const known = new Set(choices.map((choice) => choice.value));
       const line = await prompts.input(`${field.label}: values, comma-separated`, {
         validate: (value) => {
-          const unknown = value.split(',').map((item) => item.trim()).filter(Boolean).find((item) => !known.has(item));
+          const unknown = value
+            .split(',')
+            .map((item) => item.trim())
+            .filter(Boolean)
+            .find((item) => !known.has(item));
           return unknown === undefined ? true : `"${unknown}" is not one of those listed.`;
         },
       });
-      return line.split(',').map((item) => item.trim()).filter(Boolean);
+      return line
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
     }
   }
 }
 
-async function askCertificates(field: Field, context: FieldContext, io: ProcedureIO, prompts: PlainPrompts, say: (line: string) => void): Promise<CertificateImportValue[]> {
+async function askCertificates(
+  field: Field,
+  context: FieldContext,
+  io: ProcedureIO,
+  prompts: PlainPrompts,
+  say: (line: string) => void,
+): Promise<CertificateImportValue[]> {
   const accepted: CertificateImportValue[] = [];
   say(`  ${field.label}`);
   for (;;) {
@@ -92,7 +128,12 @@ async function askCertificates(field: Field, context: FieldContext, io: Procedur
       say(`  ${FINGERPRINT_NOTE}`);
       const { choices, defaultTrust } = serverTrustChoices(view);
       const trust = (await prompts.select('Trust which certificate?', choices, defaultTrust)) as 'root' | 'issuer' | 'leaf';
-      const alias = (await prompts.input('Alias for it in the truststore', { default: suggestedServerAlias(view, trust, takenImportAliases(accepted, context)), validate: (value) => importAliasProblem(value, accepted, context) ?? true })).trim();
+      const alias = (
+        await prompts.input('Alias for it in the truststore', {
+          default: suggestedServerAlias(view, trust, takenImportAliases(accepted, context)),
+          validate: (value) => importAliasProblem(value, accepted, context) ?? true,
+        })
+      ).trim();
       accepted.push(serverImportValue(view, trust, alias));
       continue;
     }
@@ -103,8 +144,12 @@ async function askCertificates(field: Field, context: FieldContext, io: Procedur
     }
     for (const summary of read.summaries) say(`    ${summary}`);
     const suggested = suggestAlias(read.summaries[0] ?? file, takenImportAliases(accepted, context));
-    const alias = (await prompts.input('Alias for it in the truststore', { default: suggested, validate: (value) => importAliasProblem(value, accepted, context) ?? true })).trim();
+    const alias = (
+      await prompts.input('Alias for it in the truststore', {
+        default: suggested,
+        validate: (value) => importAliasProblem(value, accepted, context) ?? true,
+      })
+    ).trim();
     accepted.push({ alias, file, summary: read.summaries.join('; ') });
   }
 }
-

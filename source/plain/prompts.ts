@@ -22,7 +22,14 @@ export function inquirerPrompts(streams: PromptStreams = {}): PlainPrompts {
   return {
     async select(message, choices, defaultValue) {
       const { select } = await load();
-      return select({ message, choices: choices.map((choice) => ({ value: choice.value, name: choice.label, description: choice.hint })), default: defaultValue }, context);
+      return select(
+        {
+          message,
+          choices: choices.map((choice) => ({ value: choice.value, name: choice.label, description: choice.hint })),
+          default: defaultValue,
+        },
+        context,
+      );
     },
     async input(message, options) {
       const { input } = await load();
@@ -38,7 +45,14 @@ export function inquirerPrompts(streams: PromptStreams = {}): PlainPrompts {
     },
     async checkbox(message, choices) {
       const { checkbox } = await load();
-      return checkbox({ message, choices: choices.map((choice) => ({ value: choice.value, name: choice.hint ? `${choice.label}  ${choice.hint}` : choice.label })), pageSize: 12 }, context);
+      return checkbox(
+        {
+          message,
+          choices: choices.map((choice) => ({ value: choice.value, name: choice.hint ? `${choice.label}  ${choice.hint}` : choice.label })),
+          pageSize: 12,
+        },
+        context,
+      );
     },
   };
 }

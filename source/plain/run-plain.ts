@@ -33,7 +33,8 @@ export async function runPlain(options: PlainOptions): Promise<number> {
       // Progress while the change is written, as it happens.
       if (event.type === 'answer' && state.screen.name === 'planning') say('Planning...');
       else if (event.type === 'step') say(`  ${stepLabel(event.step)}...`);
-      else if (event.type === 'interrupt' && state.screen.name === 'applying') say(`Interrupted${event.signal ? ` (${event.signal})` : ''}: finishing the change (or rolling it back) before exiting...`);
+      else if (event.type === 'interrupt' && state.screen.name === 'applying')
+        say(`Interrupted${event.signal ? ` (${event.signal})` : ''}: finishing the change (or rolling it back) before exiting...`);
       else if (event.type === 'apply-failed' && !state.ended) say(`✗ ${event.message}`);
     },
     onWarning: (message) => say(`  ! ${message}`),
@@ -127,7 +128,10 @@ export async function runPlain(options: PlainOptions): Promise<number> {
             await driver.dispatch({ type: 'back' });
             break;
           }
-          await driver.dispatch({ type: 'save-to', file: await options.prompts.input('Save the answers as', { default: screen.defaultPath }) });
+          await driver.dispatch({
+            type: 'save-to',
+            file: await options.prompts.input('Save the answers as', { default: screen.defaultPath }),
+          });
           break;
         }
         case 'done': {
@@ -164,19 +168,30 @@ function describeHome(home: LoadedHome, sandbox: boolean, say: (line: string) =>
   say(`${facts.profile.id}: ${facts.document.profileEvidence}`);
   for (const role of report.roles) {
     const leaf = role.chain?.[0];
-    say(`  ${role.role.padEnd(10)} ${path.relative(facts.located.home, role.file)}${role.alias && role.role !== 'truststore' ? ` (${role.alias})` : ''}${leaf ? `, to ${leaf.notAfter.toISOString().slice(0, 10)}` : ''}`);
+    say(
+      `  ${role.role.padEnd(10)} ${path.relative(facts.located.home, role.file)}${role.alias && role.role !== 'truststore' ? ` (${role.alias})` : ''}${leaf ? `, to ${leaf.notAfter.toISOString().slice(0, 10)}` : ''}`,
+    );
   }
   const errors = report.findings.filter((finding) => finding.level === 'error').length;
-  if (report.findings.length > 0) say(`  ${errors} error(s), ${report.findings.length - errors} other finding(s): ei-keystore status shows them all.`);
+  if (report.findings.length > 0)
+    say(`  ${errors} error(s), ${report.findings.length - errors} other finding(s): ei-keystore status shows them all.`);
 }
 
 async function menu(home: LoadedHome, prompts: PlainPrompts): Promise<MenuChoice> {
   const { facts, wizard } = home;
   return (await prompts.select('What do you want to do?', [
     { value: 'primary', label: PROCEDURE_DEFINITIONS.primary.title },
-    { value: 'internal', label: PROCEDURE_DEFINITIONS.internal.title, hint: facts.profile.internalConfigurable ? undefined : `not read by ${facts.profile.label}` },
+    {
+      value: 'internal',
+      label: PROCEDURE_DEFINITIONS.internal.title,
+      hint: facts.profile.internalConfigurable ? undefined : `not read by ${facts.profile.label}`,
+    },
     { value: 'truststore', label: PROCEDURE_DEFINITIONS.truststore.title },
-    { value: 'secrets', label: PROCEDURE_DEFINITIONS.secrets.title, hint: wizard.harden?.refusal ? 'not available here' : 'move passwords into the secure vault' },
+    {
+      value: 'secrets',
+      label: PROCEDURE_DEFINITIONS.secrets.title,
+      hint: wizard.harden?.refusal ? 'not available here' : 'move passwords into the secure vault',
+    },
     { value: 'quit', label: 'Quit' },
   ])) as MenuChoice;
 }

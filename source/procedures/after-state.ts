@@ -104,7 +104,9 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
     const old = before.roles[roleAfter.role];
     for (const reference of before.references.filter((candidate) => candidate.role === roleAfter.role)) {
       if (reference.file !== old.file) {
-        notes.push(`[${reference.prefix}] opens ${relative(facts, reference.file)}, not the ${roleAfter.role} keystore this change replaces: left as it is.`);
+        notes.push(
+          `[${reference.prefix}] opens ${relative(facts, reference.file)}, not the ${roleAfter.role} keystore this change replaces: left as it is.`,
+        );
         continue;
       }
       for (const change of followRole(facts, reference, roleAfter)) {
@@ -119,7 +121,9 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
 
   changes.push(...placeholders.secretChanges);
   if (placeholders.plaintextWritten.length > 0) {
-    notes.push(`${[...new Set(placeholders.plaintextWritten)].join(', ')} ${placeholders.plaintextWritten.length === 1 ? 'is' : 'are'} written in plain text in ${path.basename(facts.located.config.path)}. To keep passwords out of the file, run ei-keystore apply secrets afterwards (templates/answers/secrets.toml).`);
+    notes.push(
+      `${[...new Set(placeholders.plaintextWritten)].join(', ')} ${placeholders.plaintextWritten.length === 1 ? 'is' : 'are'} written in plain text in ${path.basename(facts.located.config.path)}. To keep passwords out of the file, run ei-keystore apply secrets afterwards (templates/answers/secrets.toml).`,
+    );
   }
 
   // 3. Keys other roles inherited are written where they would otherwise change.
@@ -157,10 +161,23 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
   for (const name of Object.keys(envOverlay)) {
     if (facts.env[name] === undefined) continue;
     const stale = openedBefore.find((opening) => opening.outcome === 'fails' && input.roles.some((role) => opening.id === role.role));
-    if (stale) notes.push(`$env{${name}} is set in this shell but does not open the current ${stale.id} keystore (${stale.reason}); check what the server's environment sets.`);
+    if (stale)
+      notes.push(
+        `$env{${name}} is set in this shell but does not open the current ${stale.id} keystore (${stale.reason}); check what the server's environment sets.`,
+      );
   }
   const vaultAfter = placeholders.vaultAfter();
-  return { changes, after, notes, envOverlay, openedBefore, extraKeys, writes, vaultAliases: placeholders.rewritten, ...(vaultAfter ? { vaultAfter } : {}) };
+  return {
+    changes,
+    after,
+    notes,
+    envOverlay,
+    openedBefore,
+    extraKeys,
+    writes,
+    vaultAliases: placeholders.rewritten,
+    ...(vaultAfter ? { vaultAfter } : {}),
+  };
 }
 
 /**
@@ -212,7 +229,8 @@ class PlaceholderKeeper {
       // new password goes into the vault as well, under this key's own alias.
       const inherited = this.inheritedText(change);
       const lone = inherited === undefined ? undefined : tokenize(inherited);
-      if (lone?.length === 1 && lone[0]!.kind === 'secret') return this.keepSecret(where, change, change.value, lone[0]!.name, changes, aliasForKey(change));
+      if (lone?.length === 1 && lone[0]!.kind === 'secret')
+        return this.keepSecret(where, change, change.value, lone[0]!.name, changes, aliasForKey(change));
       this.plaintextWritten.push(where);
       return false;
     }
@@ -236,9 +254,13 @@ class PlaceholderKeeper {
     if (lone.kind === 'secret') return this.keepSecret(where, change, change.value, lone.name, changes);
     if (lone.kind === 'env') {
       this.envOverlay[lone.name] = change.value;
-      this.notes.push(`${where} stays $env{${lone.name}}: set ${lone.name} to the new ${which} password in the server's environment before restarting it.`);
+      this.notes.push(
+        `${where} stays $env{${lone.name}}: set ${lone.name} to the new ${which} password in the server's environment before restarting it.`,
+      );
     } else {
-      this.notes.push(`${where} stays $sys{${lone.name}}: set the Java system property ${lone.name} (-D${lone.name}=...) to the new ${which} password before restarting the server.`);
+      this.notes.push(
+        `${where} stays $sys{${lone.name}}: set the Java system property ${lone.name} (-D${lone.name}=...) to the new ${which} password before restarting the server.`,
+      );
     }
     return true;
   }
@@ -249,12 +271,20 @@ class PlaceholderKeeper {
     for (const role of ['primary', 'internal', 'truststore'] as const) {
       const target = this.facts.resolved.roles[role];
       // An internal role that is the primary reports the primary's table; the table it reads is the profile's.
-      if ((target.table === table || this.facts.profile.tables[role] === table) && target.configurable) return target.settings[change.key as RoleKey]?.text;
+      if ((target.table === table || this.facts.profile.tables[role] === table) && target.configurable)
+        return target.settings[change.key as RoleKey]?.text;
     }
     return undefined;
   }
 
-  private keepSecret(where: string, change: TomlChange, password: string, alias: string, changes: TomlChange[], ownAlias?: string): boolean {
+  private keepSecret(
+    where: string,
+    change: TomlChange,
+    password: string,
+    alias: string,
+    changes: TomlChange[],
+    ownAlias?: string,
+  ): boolean {
     if (!this.facts.vault || !this.internalLeaf) {
       throw new UserError(
         `${where} is $secret{${alias}}, a secure-vault value, and the vault is locked. Give the internal keystore's password (--vault-password-env NAME, [vault] password in the answers, or <home>/password-persist) and run again. Nothing was written.`,
@@ -278,7 +308,9 @@ class PlaceholderKeeper {
           : `${where} moves to its own $secret{${target}}: $secret{${alias}} is also used by ${keepsOld.join(', ')}, which keep their password.`,
       );
     } else {
-      this.notes.push(`${where} stays $secret{${alias}}: its [secrets] value is encrypted anew for the internal key, never written in plain text.`);
+      this.notes.push(
+        `${where} stays $secret{${alias}}: its [secrets] value is encrypted anew for the internal key, never written in plain text.`,
+      );
     }
     // Kept apart and written last: a re-encryption of the old [secrets] values must not overwrite the new one.
     this.secretChanges.push({ table: ['secrets'], key: target, value: encryptSecret(this.internalLeaf, password) });
@@ -293,7 +325,8 @@ function internalLeafAfter(facts: HomeSnapshot, roles: readonly RoleAfter[]): Bu
   const internal = roles.find((role) => role.role === 'internal');
   if (internal?.leaf) return internal.leaf;
   const primary = roles.find((role) => role.role === 'primary');
-  const moves = primary !== undefined && (facts.resolved.roles.internal.followsPrimary || facts.resolved.roles.internal.file === primary.file);
+  const moves =
+    primary !== undefined && (facts.resolved.roles.internal.followsPrimary || facts.resolved.roles.internal.file === primary.file);
   if (moves && primary.leaf) return primary.leaf;
   return facts.vault?.internalLeaf;
 }
@@ -328,16 +361,21 @@ async function vaultPasswordFile(facts: HomeSnapshot, roles: readonly RoleAfter[
   // typed for the old keystore, and would lock the vault at the next start.
   const oneShot: string[] = [];
   for (const name of ['password', 'password-tmp']) if (facts.files.present(path.join(home, name))) oneShot.push(name);
-  const oneShotNote = (name: string) => `${name} holds the internal keystore's old password; write the new one there before restarting (the server reads ${name} before password-persist, then ${name === 'password' ? 'renames' : 'deletes'} it).`;
+  const oneShotNote = (name: string) =>
+    `${name} holds the internal keystore's old password; write the new one there before restarting (the server reads ${name} before password-persist, then ${name === 'password' ? 'renames' : 'deletes'} it).`;
   notes.push(...oneShot.map(oneShotNote));
   if (existing) {
     const content = key === changed.password ? `${changed.password}\n` : `${changed.password}\n${key}\n`;
     if (existing.toString('utf8') === content) return writes;
-    notes.push(`password-persist is rewritten with the internal keystore's new password${key === changed.password ? '' : 's (line 2, the key password, is read only when the server starts with -Dkey.password=true)'}.`);
+    notes.push(
+      `password-persist is rewritten with the internal keystore's new password${key === changed.password ? '' : 's (line 2, the key password, is read only when the server starts with -Dkey.password=true)'}.`,
+    );
     return [...writes, { path: persist, content: Buffer.from(content, 'utf8'), mode: 0o600, role: 'vault password file' }];
   }
   if (oneShot.length === 0 && (facts.vault || needsVault(facts.resolved))) {
-    notes.push('At the next start the server asks for the internal keystore\'s new password (or reads it from password-tmp or password-persist).');
+    notes.push(
+      "At the next start the server asks for the internal keystore's new password (or reads it from password-tmp or password-persist).",
+    );
   }
   return writes;
 }
@@ -374,7 +412,11 @@ function relative(facts: HomeSnapshot, file: string): string {
  * Values a configured role (or an explicit reference) inherits through `$ref` and that the change would alter,
  * although that role keeps its own file: each is written into its own table with the value it had.
  */
-function inheritedPins(before: ResolvedConfig, after: ResolvedConfig, moved: readonly RoleAfter[]): Array<{ change: TomlChange; why: string }> {
+function inheritedPins(
+  before: ResolvedConfig,
+  after: ResolvedConfig,
+  moved: readonly RoleAfter[],
+): Array<{ change: TomlChange; why: string }> {
   const pins: Array<{ change: TomlChange; why: string }> = [];
   const movedRoles = new Set(moved.map((role) => role.role));
   const consider = (
@@ -396,12 +438,24 @@ function inheritedPins(before: ResolvedConfig, after: ResolvedConfig, moved: rea
     const was = before.roles[role];
     if (movedRoles.has(role) || !was.configured || !was.configurable) continue;
     const keyNames = Object.fromEntries(ROLE_KEYS.map((key) => [key, key]));
-    consider(was.table, keyNames, was.settings, after.roles[role].settings, `the ${role} ${role === 'truststore' ? 'truststore' : 'key'} keeps opening`);
+    consider(
+      was.table,
+      keyNames,
+      was.settings,
+      after.roles[role].settings,
+      `the ${role} ${role === 'truststore' ? 'truststore' : 'key'} keeps opening`,
+    );
   }
   for (const reference of before.references) {
     const now = after.references.find((candidate) => candidate.prefix === reference.prefix);
     if (!now || now.file !== reference.file) continue;
-    consider(reference.prefix, reference.keyNames, reference.settings, now.settings, `[${reference.prefix}] keeps opening ${path.basename(reference.file)}`);
+    consider(
+      reference.prefix,
+      reference.keyNames,
+      reference.settings,
+      now.settings,
+      `[${reference.prefix}] keeps opening ${path.basename(reference.file)}`,
+    );
   }
   return pins;
 }

@@ -24,7 +24,11 @@ import { unchangedChange, type PlanAction, type PreparedChange } from './prepare
  * keystore under `<home>/.ei-keystore/pending/`, and a PKCS#10 request written where the user said. The
  * configuration does not change until the CA's reply is imported (source = "ca-reply").
  */
-export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAnswers | InternalAnswers, secrets: KeystoreSecrets): Promise<PreparedChange> {
+export async function prepareCsrRequest(
+  facts: HomeSnapshot,
+  answers: PrimaryAnswers | InternalAnswers,
+  secrets: KeystoreSecrets,
+): Promise<PreparedChange> {
   const keystore = answers.keystore as Extract<KeystoreAnswers, { source: 'csr' }>;
   const role = answers.procedure;
   const home = facts.located.home;
@@ -32,7 +36,12 @@ export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAns
   const request = await requestKey(facts, role, keystore.csr);
   const sans = request.subjectAltNames.map(formatSubjectAltName);
   const publicKey = createPublicKey(request.privateKey);
-  const csr = createCertificateRequest({ privateKey: request.privateKey, publicKey, subject: request.subject, subjectAltNames: request.subjectAltNames });
+  const csr = createCertificateRequest({
+    privateKey: request.privateKey,
+    publicKey,
+    subject: request.subject,
+    subjectAltNames: request.subjectAltNames,
+  });
   const pem = certificateRequestPem(csr);
   const publicKeySha256 = sha256Hex(publicKey.export({ type: 'spki', format: 'der' }));
   const subjectText = request.subjectText;
@@ -55,7 +64,13 @@ export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAns
     renewal: Boolean(request.renewal),
     resume: resumeHint(meta),
   };
-  const config = { path: facts.located.config.path, relative: facts.profile.configFile, before: facts.configText, after: facts.configText, changes: [] };
+  const config = {
+    path: facts.located.config.path,
+    relative: facts.profile.configFile,
+    before: facts.configText,
+    after: facts.configText,
+    changes: [],
+  };
 
   const existing = pendingRequest(facts, role);
   const csrBytes = facts.files.present(keystore.csrFile);
@@ -71,14 +86,29 @@ export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAns
     );
   }
   if (csrBytes && !looksLikeRequest(csrBytes)) {
-    throw new UserError(`${keystore.csrFile} exists and is not a certificate signing request; choose another csr_file. Nothing was written.`, 'file-exists');
+    throw new UserError(
+      `${keystore.csrFile} exists and is not a certificate signing request; choose another csr_file. Nothing was written.`,
+      'file-exists',
+    );
   }
 
   // A JKS key entry needs a certificate: the current chain for a renewal, else a self-signed stand-in, as keytool does.
   const chain = request.chain ?? [
-    createSelfSignedCertificate({ privateKey: request.privateKey, publicKey, subject: keystore.csr.dname?.attributes ?? PENDING_SUBJECT, subjectAltNames: request.subjectAltNames, validityDays: 365, now: facts.now }),
+    createSelfSignedCertificate({
+      privateKey: request.privateKey,
+      publicKey,
+      subject: keystore.csr.dname?.attributes ?? PENDING_SUBJECT,
+      subjectAltNames: request.subjectAltNames,
+      validityDays: 365,
+      now: facts.now,
+    }),
   ];
-  const pendingBytes = await encodeKeystore('JKS', [{ kind: 'private-key', alias: meta.alias, key: request.privateKey, keyPassword: secrets.keyPassword, chain }], secrets.password, facts.now);
+  const pendingBytes = await encodeKeystore(
+    'JKS',
+    [{ kind: 'private-key', alias: meta.alias, key: request.privateKey, keyPassword: secrets.keyPassword, chain }],
+    secrets.password,
+    facts.now,
+  );
   const writes: FileWrite[] = [
     { path: keystorePath, content: pendingBytes, mode: 0o600, role: 'pending request key' },
     { path: metaPath, content: Buffer.from(`${JSON.stringify(meta, null, 2)}\n`), mode: 0o600, role: 'pending request' },
@@ -87,8 +117,17 @@ export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAns
     { path: keystore.csrFile, content: Buffer.from(pem), mode: 0o644, role: CSR_ROLE, mayBeOutsideHome: true },
   ];
   const actions: PlanAction[] = [
-    request.renewal ? { kind: 'take', what: `the key "${request.renewal.alias}" of ${request.renewal.keystore} (a renewal: same key, new certificate)` } : { kind: 'generate', what: request.origin },
-    { kind: 'write-keystore', path: keystorePath, role: 'pending request key', format: 'JKS', created: !existing, entries: `key "${meta.alias}", waiting for the CA's reply` },
+    request.renewal
+      ? { kind: 'take', what: `the key "${request.renewal.alias}" of ${request.renewal.keystore} (a renewal: same key, new certificate)` }
+      : { kind: 'generate', what: request.origin },
+    {
+      kind: 'write-keystore',
+      path: keystorePath,
+      role: 'pending request key',
+      format: 'JKS',
+      created: !existing,
+      entries: `key "${meta.alias}", waiting for the CA's reply`,
+    },
     { kind: 'write-request', path: keystore.csrFile, subject: subjectText, subjectAltNames: sans },
   ];
   const expected: ExpectedFile[] = [];
@@ -103,7 +142,15 @@ export async function prepareCsrRequest(facts: HomeSnapshot, answers: PrimaryAns
     actions,
     writes,
     expected,
-    keystores: [{ path: keystorePath, storePassword: secrets.password, format: 'JKS', keyEntries: [{ alias: meta.alias, keyPassword: secrets.keyPassword, leafSha256: sha256Hex(chain[0]!) }], trustedSha256: [] }],
+    keystores: [
+      {
+        path: keystorePath,
+        storePassword: secrets.password,
+        format: 'JKS',
+        keyEntries: [{ alias: meta.alias, keyPassword: secrets.keyPassword, leafSha256: sha256Hex(chain[0]!) }],
+        trustedSha256: [],
+      },
+    ],
     config,
     notes: [
       `The configuration does not change until the CA's reply is imported; the server keeps its current ${role} keystore meanwhile.`,
@@ -133,7 +180,13 @@ async function requestKey(facts: HomeSnapshot, role: 'primary' | 'internal', csr
     const subject = encodeDname(csr.dname.attributes);
     const pair = await generateKeyPair(csr.keyPair);
     const subjectAltNames = uniqueSubjectAltNames(csr.subjectAltNames.map((name) => name.entry));
-    return { privateKey: pair.privateKey, subject, subjectText: csr.dname.text, subjectAltNames, origin: `a new ${describeKeyPairSpec(csr.keyPair)} key pair for the request` };
+    return {
+      privateKey: pair.privateKey,
+      subject,
+      subjectText: csr.dname.text,
+      subjectAltNames,
+      origin: `a new ${describeKeyPairSpec(csr.keyPair)} key pair for the request`,
+    };
   }
   const target = facts.resolved.roles[role];
   const current = await currentKeyPair(target, `renew the certificate of the ${role} keystore with its own key`, facts.files);

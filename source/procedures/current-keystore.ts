@@ -18,7 +18,11 @@ export function knownSecret(secret: SecretValue | undefined): string | undefined
  * The keystore a role points at today (its bytes from the home snapshot), opened with the configured password;
  * errors say which setting to fix.
  */
-export async function openConfiguredKeystore(role: ResolvedKeystore, why: string, files: FileStore): Promise<{ keystore: Keystore; bytes: Buffer; password: string }> {
+export async function openConfiguredKeystore(
+  role: ResolvedKeystore,
+  why: string,
+  files: FileStore,
+): Promise<{ keystore: Keystore; bytes: Buffer; password: string }> {
   const password = knownSecret(role.password);
   if (password === undefined) {
     throw new UserError(
@@ -27,29 +31,45 @@ export async function openConfiguredKeystore(role: ResolvedKeystore, why: string
     );
   }
   const bytes = files.present(role.file);
-  if (!bytes) throw new UserError(`To ${why}, the current ${role.role} keystore is needed, but ${role.file} does not exist. Fix [${role.table}] file_name first.`, 'file-missing');
+  if (!bytes)
+    throw new UserError(
+      `To ${why}, the current ${role.role} keystore is needed, but ${role.file} does not exist. Fix [${role.table}] file_name first.`,
+      'file-missing',
+    );
   try {
     return { keystore: await readKeystore(bytes, password), bytes, password };
   } catch (error) {
-    if (error instanceof KeystoreError) throw new UserError(`To ${why}: ${role.file}: ${error.detail}. Check [${role.table}].`, error.keystoreCode);
+    if (error instanceof KeystoreError)
+      throw new UserError(`To ${why}: ${role.file}: ${error.detail}. Check [${role.table}].`, error.keystoreCode);
     throw error;
   }
 }
 
 /** The current key pair of a keystore role (for re-encryption, or to keep it as the internal keystore). */
-export async function currentKeyPair(role: ResolvedKeystore, why: string, files: FileStore): Promise<{ entry: PrivateKeyEntry; privateKey: KeyObject; storePassword: string; keyPassword: string; format: 'JKS' | 'PKCS12' }> {
+export async function currentKeyPair(
+  role: ResolvedKeystore,
+  why: string,
+  files: FileStore,
+): Promise<{ entry: PrivateKeyEntry; privateKey: KeyObject; storePassword: string; keyPassword: string; format: 'JKS' | 'PKCS12' }> {
   const { keystore, bytes, password } = await openConfiguredKeystore(role, why, files);
   const alias = role.alias ?? '';
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
   if (entry?.kind !== 'private-key') {
-    throw new UserError(`To ${why}, the key "${alias}" of ${role.file} is needed, but it is not a key entry there. Fix [${role.table}] alias.`, 'alias-missing');
+    throw new UserError(
+      `To ${why}, the key "${alias}" of ${role.file} is needed, but it is not a key entry there. Fix [${role.table}] alias.`,
+      'alias-missing',
+    );
   }
   const keyPassword = knownSecret(role.keyPassword) ?? password;
   try {
     const format = detectFormat(bytes) === 'PKCS12' ? 'PKCS12' : 'JKS';
     return { entry, privateKey: entry.key.recover(keyPassword), storePassword: password, keyPassword, format };
   } catch (error) {
-    if (error instanceof KeystoreError) throw new UserError(`To ${why}, the key "${alias}" of ${role.file} must be opened, but [${role.table}] key_password does not open it.`, 'wrong-key-password');
+    if (error instanceof KeystoreError)
+      throw new UserError(
+        `To ${why}, the key "${alias}" of ${role.file} must be opened, but [${role.table}] key_password does not open it.`,
+        'wrong-key-password',
+      );
     throw error;
   }
 }

@@ -25,7 +25,10 @@ export async function executePrepared(prepared: PreparedChange, facts: HomeSnaps
     privateDirs: prepared.privateDirs ?? [],
     home: facts.located.home,
     label: `apply ${prepared.procedure}${prepared.request ? ' (certificate signing request)' : ''}`,
-    changes: [...prepared.writes, ...(prepared.removals ?? []).map((file) => ({ path: file, delete: true as const, role: 'pending request' }))],
+    changes: [
+      ...prepared.writes,
+      ...(prepared.removals ?? []).map((file) => ({ path: file, delete: true as const, role: 'pending request' })),
+    ],
     expected: prepared.expected,
     faults: options.faults,
     onStep: options.onStep,

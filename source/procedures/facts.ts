@@ -67,7 +67,9 @@ export async function unlockHomeVault(facts: HomeFacts, options: VaultPasswordOp
     if (!options.required && error instanceof UserError) return;
     throw error;
   }
-  const broken = [...secretAliasesInUse(facts.resolved).entries()].filter(([alias]) => vault.undecryptable.includes(alias) || (!vault.values.has(alias) && options.required));
+  const broken = [...secretAliasesInUse(facts.resolved).entries()].filter(
+    ([alias]) => vault.undecryptable.includes(alias) || (!vault.values.has(alias) && options.required),
+  );
   if (broken.length > 0 && options.required) {
     throw new UserError(
       `${broken.map(([alias, users]) => `$secret{${alias}} (${users.join(', ')})`).join('; ')}: ${broken.length === 1 ? 'its [secrets] value is' : 'their [secrets] values are'} missing or not decryptable with the internal key, so the server cannot start either. Fix [secrets] first; nothing was written.`,

@@ -62,16 +62,27 @@ export async function hardenFacts(facts: HomeSnapshot): Promise<HardenFacts> {
     passwordTmp: await present('password-tmp'),
   };
   if (plaintextSecrets.length + keystorePasswords.length + otherPasswords.length === 0) {
-    return { ...result, refusal: 'Nothing to encrypt: every password the tool can move is already in the secure vault, and every [secrets] value is encrypted.' };
+    return {
+      ...result,
+      refusal:
+        'Nothing to encrypt: every password the tool can move is already in the secure vault, and every [secrets] value is encrypted.',
+    };
   }
   try {
     await internalCipherKey(facts);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     if (error.code === 'password-unavailable' && facts.resolved.roles.internal.password.kind === 'secret') {
-      return { ...result, refusal: "The internal keystore's password is needed to encrypt, and the vault is locked: start the wizard again and type it at its first prompt (or give it in password-persist)." };
+      return {
+        ...result,
+        refusal:
+          "The internal keystore's password is needed to encrypt, and the vault is locked: start the wizard again and type it at its first prompt (or give it in password-persist).",
+      };
     }
-    return { ...result, refusal: `Passwords are encrypted with the internal key, which cannot be used here. ${error.message.replace(/ Nothing was written\.$/, '')}` };
+    return {
+      ...result,
+      refusal: `Passwords are encrypted with the internal key, which cannot be used here. ${error.message.replace(/ Nothing was written\.$/, '')}`,
+    };
   }
   return result;
 }

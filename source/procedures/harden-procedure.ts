@@ -28,7 +28,10 @@ export function aliasFor(key: string): string {
 export async function internalCipherKey(facts: HomeSnapshot): Promise<Awaited<ReturnType<typeof currentKeyPair>>> {
   const pair = await currentKeyPair(facts.resolved.roles.internal, 'encrypt passwords for the secure vault', facts.files);
   if (pair.privateKey.asymmetricKeyType !== 'rsa') {
-    throw new UserError(`The internal keystore's key is ${(pair.privateKey.asymmetricKeyType ?? '').toUpperCase()}; the secure vault needs RSA. Separate an RSA internal keystore first (ei-keystore apply internal). Nothing was written.`, 'cipher-needs-rsa');
+    throw new UserError(
+      `The internal keystore's key is ${(pair.privateKey.asymmetricKeyType ?? '').toUpperCase()}; the secure vault needs RSA. Separate an RSA internal keystore first (ei-keystore apply internal). Nothing was written.`,
+      'cipher-needs-rsa',
+    );
   }
   return pair;
 }
@@ -79,10 +82,12 @@ export async function prepareHarden(facts: HomeSnapshot, answers: HardenAnswers)
   for (const key of [...new Set(toMove)]) {
     const value = lookupDotted(facts.document.data, key);
     if (value === undefined) {
-      if (answers.move.includes(key)) throw new UserError(`[secrets] move: ${key} is not set in ${located.config.relative}. Nothing was written.`, 'answers-invalid');
+      if (answers.move.includes(key))
+        throw new UserError(`[secrets] move: ${key} is not set in ${located.config.relative}. Nothing was written.`, 'answers-invalid');
       continue;
     }
-    if (typeof value !== 'string') throw new UserError(`[secrets] move: ${key} is not a text value. Nothing was written.`, 'answers-invalid');
+    if (typeof value !== 'string')
+      throw new UserError(`[secrets] move: ${key} is not a text value. Nothing was written.`, 'answers-invalid');
     if (tokenize(value).some((token) => token.kind !== 'text')) continue; // already a placeholder ($secret{}, $env{}, ...)
     let alias = aliasFor(key);
     for (let n = 2; taken.has(alias); n++) alias = `${aliasFor(key)}_${n}`;
@@ -98,7 +103,11 @@ export async function prepareHarden(facts: HomeSnapshot, answers: HardenAnswers)
   const notes: string[] = [];
   const actions: PlanAction[] = [];
   if (encrypted.length > 0) actions.push({ kind: 're-encrypt', aliases: encrypted, why: 'plain text in brackets' });
-  if (moved.length > 0) actions.push({ kind: 'take', what: `${moved.length} password${moved.length === 1 ? '' : 's'} into the secure vault: ${moved.join(', ')}` });
+  if (moved.length > 0)
+    actions.push({
+      kind: 'take',
+      what: `${moved.length} password${moved.length === 1 ? '' : 's'} into the secure vault: ${moved.join(', ')}`,
+    });
 
   // How the server gets the internal keystore's password at start-up.
   const persist = path.join(home, 'password-persist');
@@ -108,11 +117,15 @@ export async function prepareHarden(facts: HomeSnapshot, answers: HardenAnswers)
   if (answers.passwordFile === 'persist' && !persistBytes) {
     const content = pair.keyPassword === storePassword ? `${storePassword}\n` : `${storePassword}\n${pair.keyPassword}\n`;
     writes.push({ path: persist, content: Buffer.from(content, 'utf8'), mode: 0o600, role: 'vault password file' });
-    notes.push(`password-persist (0600) gives the server the internal keystore's password at start-up; anyone who can read it can decrypt every secret, so keep the home's permissions tight.${pair.keyPassword === storePassword ? '' : ' Its second line, the key password, is read only when the server starts with -Dkey.password=true.'}`);
+    notes.push(
+      `password-persist (0600) gives the server the internal keystore's password at start-up; anyone who can read it can decrypt every secret, so keep the home's permissions tight.${pair.keyPassword === storePassword ? '' : ' Its second line, the key password, is read only when the server starts with -Dkey.password=true.'}`,
+    );
   } else if (persistBytes) {
-    notes.push('password-persist already gives the server the internal keystore\'s password: left as it is.');
+    notes.push("password-persist already gives the server the internal keystore's password: left as it is.");
   } else {
-    notes.push(`At start-up the server asks for the internal keystore's password ("[Enter KeyStore and Private Key Password :]")${tmpExists ? ', unless password-tmp gives it' : ''}; for an unattended start write it to password-tmp (deleted after reading) or password-persist.`);
+    notes.push(
+      `At start-up the server asks for the internal keystore's password ("[Enter KeyStore and Private Key Password :]")${tmpExists ? ', unless password-tmp gives it' : ''}; for an unattended start write it to password-tmp (deleted after reading) or password-persist.`,
+    );
   }
 
   // secret-conf.properties, when the home has it, must name the internal keystore.
@@ -128,12 +141,28 @@ export async function prepareHarden(facts: HomeSnapshot, answers: HardenAnswers)
   }
 
   if (changes.length === 0 && writes.length === 0) {
-    return unchangedChange(facts, 'secrets', located.config.relative, 'Every password is already in the secure vault and every [secrets] value is encrypted. Nothing to change.', notes);
+    return unchangedChange(
+      facts,
+      'secrets',
+      located.config.relative,
+      'Every password is already in the secure vault and every [secrets] value is encrypted. Nothing to change.',
+      notes,
+    );
   }
-  const settled = await settleAfterState({ facts, changes, roles: [], writes: new Map(writes.map((write): [string, Buffer] => [write.path, write.content])), secretValues: newValues });
+  const settled = await settleAfterState({
+    facts,
+    changes,
+    roles: [],
+    writes: new Map(writes.map((write): [string, Buffer] => [write.path, write.content])),
+    secretValues: newValues,
+  });
   notes.push(...settled.notes);
   writes.push({ path: located.config.path, content: Buffer.from(settled.after, 'utf8'), role: 'config' });
-  actions.push({ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] });
+  actions.push({
+    kind: 'patch-config',
+    path: located.config.path,
+    keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))],
+  });
   actions.push({ kind: 'backup', paths: writes.map((write) => write.path) });
   const expected: ExpectedFile[] = [{ path: located.config.path, sha256: facts.configSha256 }];
   for (const write of writes) {
@@ -148,7 +177,13 @@ export async function prepareHarden(facts: HomeSnapshot, answers: HardenAnswers)
     writes,
     expected,
     keystores: [],
-    config: { path: located.config.path, relative: located.config.relative, before: facts.configText, after: settled.after, changes: settled.changes },
+    config: {
+      path: located.config.path,
+      relative: located.config.relative,
+      before: facts.configText,
+      after: settled.after,
+      changes: settled.changes,
+    },
     notes,
     startup: { before: settled.openedBefore, envOverlay: settled.envOverlay, ...(settled.vaultAfter ? { vault: settled.vaultAfter } : {}) },
   };

@@ -114,7 +114,9 @@ async function readOnce(kind: SnapshotFileKind, file: string, home: string): Pro
     case 'ca-reply':
       return { bytes: await readCertificateBytes(file, "CA's reply", 'reply-unreadable') };
     case 'vault-conf':
-      return { bytes: (await readFileIfPresent(file, { what: 'secure vault configuration', limit: READ_LIMITS.configuration, home }))?.bytes };
+      return {
+        bytes: (await readFileIfPresent(file, { what: 'secure vault configuration', limit: READ_LIMITS.configuration, home }))?.bytes,
+      };
     case 'ssl-profile':
       return { bytes: (await readFileChecked(file, { what: 'SSL profile', limit: READ_LIMITS.configuration, home })).bytes };
   }
@@ -172,7 +174,12 @@ export function pendingRequest(snapshot: HomeSnapshot, role: PendingRole): Pendi
 export async function loadConfiguredFiles(snapshot: HomeSnapshot): Promise<void> {
   const { files, resolved } = snapshot;
   const home = snapshot.located.home;
-  const keystores = [resolved.roles.primary.file, resolved.roles.internal.file, resolved.roles.truststore.file, ...resolved.references.map((reference) => reference.file)];
+  const keystores = [
+    resolved.roles.primary.file,
+    resolved.roles.internal.file,
+    resolved.roles.truststore.file,
+    ...resolved.references.map((reference) => reference.file),
+  ];
   for (const file of keystores) await files.load('present', file);
   // As status reads them: the roles' files by the rule for the home's own files, references' files as named.
   for (const file of keystores.slice(0, 3)) await files.load('home-keystore', file);
@@ -202,11 +209,23 @@ async function readPendingRequests(home: string, files: FileStore): Promise<Reco
 }
 
 /** Reads the home once: configuration, keystores, pending requests (see HomeSnapshot). */
-export async function readHomeSnapshot(options: { home?: string; env: NodeJS.ProcessEnv; cwd: string; now: Date; profile?: ProfileId }): Promise<HomeSnapshot> {
+export async function readHomeSnapshot(options: {
+  home?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: Date;
+  profile?: ProfileId;
+}): Promise<HomeSnapshot> {
   const facts = loadHomeFacts(options);
   const files = new FileStore(facts.located.home);
   const securityFiles = await readdir(path.join(facts.located.home, facts.profile.securityDir)).catch(() => []);
-  const snapshot: HomeSnapshot = { ...facts, files, pending: await readPendingRequests(facts.located.home, files), securityFiles, presented: new Map() };
+  const snapshot: HomeSnapshot = {
+    ...facts,
+    files,
+    pending: await readPendingRequests(facts.located.home, files),
+    securityFiles,
+    presented: new Map(),
+  };
   await loadConfiguredFiles(snapshot);
   return snapshot;
 }
@@ -221,8 +240,18 @@ export async function unlockSnapshotVault(snapshot: HomeSnapshot, options: Param
 }
 
 /** The wizard's start: the home read once, with the vault unlocked by the password asked before the screens (if any). */
-export async function readWizardSnapshot(options: { home?: string; env: NodeJS.ProcessEnv; cwd: string; now: Date; vaultPassword?: string }): Promise<HomeSnapshot> {
+export async function readWizardSnapshot(options: {
+  home?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: Date;
+  vaultPassword?: string;
+}): Promise<HomeSnapshot> {
   const snapshot = await readHomeSnapshot(options);
-  await unlockSnapshotVault(snapshot, { env: options.env, ...(options.vaultPassword !== undefined ? { fromAnswers: options.vaultPassword } : {}), required: false });
+  await unlockSnapshotVault(snapshot, {
+    env: options.env,
+    ...(options.vaultPassword !== undefined ? { fromAnswers: options.vaultPassword } : {}),
+    required: false,
+  });
   return snapshot;
 }

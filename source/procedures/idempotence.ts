@@ -58,12 +58,25 @@ export async function alreadyInPlace(options: {
 
   if (answers.source === 'generate') {
     if (!sameSubject(leaf, encodeDname(answers.generate.dname.attributes))) return undefined;
-    const wanted = uniqueSubjectAltNames(answers.generate.subjectAltNames.map((name) => name.entry)).map(formatSubjectAltName).sort();
-    const have = (certificate.subjectAltName ?? '').split(', ').filter(Boolean).map((name) => name.replace(/^IP Address:/, 'IP:')).sort();
+    const wanted = uniqueSubjectAltNames(answers.generate.subjectAltNames.map((name) => name.entry))
+      .map(formatSubjectAltName)
+      .sort();
+    const have = (certificate.subjectAltName ?? '')
+      .split(', ')
+      .filter(Boolean)
+      .map((name) => name.replace(/^IP Address:/, 'IP:'))
+      .sort();
     if (wanted.join('\n').toLowerCase() !== have.join('\n').toLowerCase()) return undefined;
     const details = certificate.publicKey.asymmetricKeyDetails ?? {};
     const spec = answers.generate.keyPair;
-    const bits = spec.algorithm === 'RSA' ? details.modulusLength : details.namedCurve === 'prime256v1' ? 256 : details.namedCurve === 'secp384r1' ? 384 : undefined;
+    const bits =
+      spec.algorithm === 'RSA'
+        ? details.modulusLength
+        : details.namedCurve === 'prime256v1'
+          ? 256
+          : details.namedCurve === 'secp384r1'
+            ? 384
+            : undefined;
     if (certificate.publicKey.asymmetricKeyType !== spec.algorithm.toLowerCase() || bits !== spec.size) return undefined;
   } else if (answers.source === 'ca-reply') {
     // The reply was installed already when the keystore's leaf is one of its certificates.
@@ -76,7 +89,14 @@ export async function alreadyInPlace(options: {
   } else if (answers.source === 'existing') {
     try {
       const file = answers.existing.path;
-      const source = await keyFromKeystoreBytes(facts.files.required('keystore', file), file, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.password, facts.now);
+      const source = await keyFromKeystoreBytes(
+        facts.files.required('keystore', file),
+        file,
+        answers.existing.alias,
+        secrets.existingPassword ?? secrets.password,
+        secrets.existingKeyPassword ?? secrets.password,
+        facts.now,
+      );
       if (sha256Hex(source.chain[0]!) !== sha256Hex(leaf)) return undefined;
     } catch {
       return undefined;

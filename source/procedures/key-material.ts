@@ -22,7 +22,12 @@ export interface KeyMaterial {
   source?: { bytes: Buffer; format: string; alias: string; entryCount: number; storePassword: string; keyPassword: string };
 }
 
-export async function obtainKeyMaterial(answers: KeystoreAnswers, secrets: KeystoreSecrets, now: Date, files: FileStore): Promise<KeyMaterial> {
+export async function obtainKeyMaterial(
+  answers: KeystoreAnswers,
+  secrets: KeystoreSecrets,
+  now: Date,
+  files: FileStore,
+): Promise<KeyMaterial> {
   if (answers.source === 'generate') {
     const spec = answers.generate;
     const pair = await generateKeyPair(spec.keyPair);
@@ -43,19 +48,39 @@ export async function obtainKeyMaterial(answers: KeystoreAnswers, secrets: Keyst
   }
   if (answers.source !== 'existing') throw new Error(`obtainKeyMaterial: source "${answers.source}" is prepared elsewhere`);
   const file = answers.existing.path;
-  return keyFromKeystoreBytes(files.required('keystore', file), file, answers.existing.alias, secrets.existingPassword ?? secrets.password, secrets.existingKeyPassword ?? secrets.existingPassword ?? secrets.password, now);
+  return keyFromKeystoreBytes(
+    files.required('keystore', file),
+    file,
+    answers.existing.alias,
+    secrets.existingPassword ?? secrets.password,
+    secrets.existingKeyPassword ?? secrets.existingPassword ?? secrets.password,
+    now,
+  );
 }
 
 /**
  * A key pair from a keystore the user brings: it must open, hold the alias as a key entry, give up its key,
  * match key to certificate, have its chain in order and not be expired. Each failure says which check and what to do.
  */
-export async function keyFromExistingKeystore(file: string, alias: string | undefined, storePassword: string, keyPassword: string, now: Date): Promise<KeyMaterial> {
+export async function keyFromExistingKeystore(
+  file: string,
+  alias: string | undefined,
+  storePassword: string,
+  keyPassword: string,
+  now: Date,
+): Promise<KeyMaterial> {
   return keyFromKeystoreBytes(await readKeystoreBytes(file), file, alias, storePassword, keyPassword, now);
 }
 
 /** The same checks on a keystore's bytes already read (planning reads nothing: see gatherPlanInputs). */
-export async function keyFromKeystoreBytes(bytes: Buffer, file: string, alias: string | undefined, storePassword: string, keyPassword: string, now: Date): Promise<KeyMaterial> {
+export async function keyFromKeystoreBytes(
+  bytes: Buffer,
+  file: string,
+  alias: string | undefined,
+  storePassword: string,
+  keyPassword: string,
+  now: Date,
+): Promise<KeyMaterial> {
   const refuse = (message: string) => new UserError(`[keystore.existing] ${file}: ${message}`, 'existing-keystore-invalid');
   let keystore;
   try {
@@ -80,7 +105,8 @@ export async function keyFromKeystoreBytes(bytes: Buffer, file: string, alias: s
   } else {
     const found = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
     if (!found) throw refuse(`it has no entry "${alias}"; its key entries are: ${keyEntries.map((e) => e.alias).join(', ') || 'none'}.`);
-    if (found.kind !== 'private-key') throw refuse(`"${alias}" is a ${found.kind.replace('-', ' ')}, not a key pair; name a private key entry.`);
+    if (found.kind !== 'private-key')
+      throw refuse(`"${alias}" is a ${found.kind.replace('-', ' ')}, not a key pair; name a private key entry.`);
     entry = found;
   }
   const chosen = entry!;
@@ -88,11 +114,13 @@ export async function keyFromKeystoreBytes(bytes: Buffer, file: string, alias: s
   try {
     privateKey = chosen.key.recover(keyPassword);
   } catch (error) {
-    if (error instanceof KeystoreError) throw refuse(`the key password does not open "${chosen.alias}"; set [keystore.existing] key_password.`);
+    if (error instanceof KeystoreError)
+      throw refuse(`the key password does not open "${chosen.alias}"; set [keystore.existing] key_password.`);
     throw error;
   }
   const leaf = chosen.chain[0];
-  if (!leaf || !keyMatchesCertificate(privateKey, leaf)) throw refuse(`the private key of "${chosen.alias}" does not match its certificate.`);
+  if (!leaf || !keyMatchesCertificate(privateKey, leaf))
+    throw refuse(`the private key of "${chosen.alias}" does not match its certificate.`);
   const order = verifyChainOrder(chosen.chain);
   if (!order.ok) throw refuse(`the certificate chain of "${chosen.alias}" is not in order from leaf to root: ${order.reason}`);
   const described = describeCertificate(leaf, now);

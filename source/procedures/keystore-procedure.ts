@@ -72,12 +72,20 @@ export async function prepareKeystoreProcedure(
       'file-exists',
     );
   }
-  const formatNote = keystore.type === 'PKCS12' ? ['WSO2 marks PKCS12 "not tested" for the Micro Integrator; JKS is the safe default.'] : [];
+  const formatNote =
+    keystore.type === 'PKCS12' ? ['WSO2 marks PKCS12 "not tested" for the Micro Integrator; JKS is the safe default.'] : [];
 
-  options.onProgress?.(keystore.source === 'generate' ? 'Generating the key pair' : `Reading ${keystore.source === 'existing' ? keystore.existing.path : keystore.source === 'ca-reply' ? keystore.reply : ''}`);
+  options.onProgress?.(
+    keystore.source === 'generate'
+      ? 'Generating the key pair'
+      : `Reading ${keystore.source === 'existing' ? keystore.existing.path : keystore.source === 'ca-reply' ? keystore.reply : ''}`,
+  );
   // A CA's reply completes the pending request's key; anything else comes from generate or an existing keystore.
-  const reply: ReplyMaterial | undefined = keystore.source === 'ca-reply' ? await keyFromCaReply(facts, role, keystore.reply, secrets) : undefined;
-  const material: KeyMaterial = reply ? { privateKey: reply.privateKey, chain: reply.chain, origin: reply.origin, generated: false } : await obtainKeyMaterial(keystore, secrets, facts.now, facts.files);
+  const reply: ReplyMaterial | undefined =
+    keystore.source === 'ca-reply' ? await keyFromCaReply(facts, role, keystore.reply, secrets) : undefined;
+  const material: KeyMaterial = reply
+    ? { privateKey: reply.privateKey, chain: reply.chain, origin: reply.origin, generated: false }
+    : await obtainKeyMaterial(keystore, secrets, facts.now, facts.files);
   const leaf = material.chain[0]!;
   const renewal = reply?.pending.meta.renewal;
   const key: Partial<PlanFragment> = {
@@ -86,7 +94,12 @@ export async function prepareKeystoreProcedure(
     actions: [
       { kind: material.generated ? 'generate' : 'take', what: material.origin },
       ...(reply && renewal
-        ? [{ kind: 'take' as const, what: `the other ${reply.carried.length} entr${reply.carried.length === 1 ? 'y' : 'ies'} of ${renewal.keystore} (a renewal goes into a copy of that keystore)` }]
+        ? [
+            {
+              kind: 'take' as const,
+              what: `the other ${reply.carried.length} entr${reply.carried.length === 1 ? 'y' : 'ies'} of ${renewal.keystore} (a renewal goes into a copy of that keystore)`,
+            },
+          ]
         : []),
     ],
   };
@@ -102,11 +115,14 @@ export async function prepareKeystoreProcedure(
   const keystoreBytes = copyAsIs
     ? material.source!.bytes
     : await encodeKeystore(
-    keystore.type,
-    [{ kind: 'private-key', alias: keystore.alias, key: material.privateKey, keyPassword: secrets.keyPassword, chain: material.chain }, ...(reply?.carried ?? [])],
-    secrets.password,
-    facts.now,
-  );
+        keystore.type,
+        [
+          { kind: 'private-key', alias: keystore.alias, key: material.privateKey, keyPassword: secrets.keyPassword, chain: material.chain },
+          ...(reply?.carried ?? []),
+        ],
+        secrets.password,
+        facts.now,
+      );
   const written: Partial<PlanFragment> = {
     // A private key is 0600 even when it replaces a looser file (the plan says so): the old mode is not kept.
     writes: [{ path: target, content: keystoreBytes, mode: PRIVATE_KEY_MODE, role: `${role} keystore` }],
@@ -119,13 +135,27 @@ export async function prepareKeystoreProcedure(
         trustedSha256: [],
       },
     ],
-    actions: [{ kind: 'write-keystore', path: target, role: `${role} keystore`, format: keystore.type, created: !existingTarget, entries: `key "${keystore.alias.toLowerCase()}"`, replaces: replacedRole(facts, target, existingTarget) }],
+    actions: [
+      {
+        kind: 'write-keystore',
+        path: target,
+        role: `${role} keystore`,
+        format: keystore.type,
+        created: !existingTarget,
+        entries: `key "${keystore.alias.toLowerCase()}"`,
+        replaces: replacedRole(facts, target, existingTarget),
+      },
+    ],
   };
 
   // A CA-signed chain is trusted through its root; a self-signed or copied certificate through itself.
   const imported =
     answers.procedure === 'primary' && answers.truststore.importCertificate
-      ? await importIntoTruststore(facts, [reply ? { alias: `${keystore.alias.toLowerCase()}-ca`, certificate: reply.root } : { alias: keystore.alias.toLowerCase(), certificate: leaf }])
+      ? await importIntoTruststore(facts, [
+          reply
+            ? { alias: `${keystore.alias.toLowerCase()}-ca`, certificate: reply.root }
+            : { alias: keystore.alias.toLowerCase(), certificate: leaf },
+        ])
       : undefined;
   const guarded = await guardSecrets({ facts, procedure: role, strategy: answers.secrets?.strategy, newLeaf: leaf, target });
   const planned = mergePlan(key, written, imported, guarded, { notes: keystoreNotes(facts, role, target, leaf) });
@@ -134,7 +164,15 @@ export async function prepareKeystoreProcedure(
     facts,
     changes: planned.changes,
     roles: [
-      { role, file: target, type: keystore.type, password: secrets.password, alias: keystore.alias, keyPassword: secrets.keyPassword, leaf },
+      {
+        role,
+        file: target,
+        type: keystore.type,
+        password: secrets.password,
+        alias: keystore.alias,
+        keyPassword: secrets.keyPassword,
+        leaf,
+      },
       ...(guarded.moved ? [guarded.moved] : []),
     ],
     writes: new Map(planned.writes.map((write) => [write.path, write.content])),
@@ -144,10 +182,18 @@ export async function prepareKeystoreProcedure(
   const plan = mergePlan(
     { ...planned, changes: settled.changes },
     { notes: settled.notes, writes: settled.writes },
-    settled.vaultAliases.length > 0 ? { actions: [{ kind: 're-encrypt', aliases: settled.vaultAliases, why: 'the new passwords, for the secure vault' }] } : undefined,
+    settled.vaultAliases.length > 0
+      ? { actions: [{ kind: 're-encrypt', aliases: settled.vaultAliases, why: 'the new passwords, for the secure vault' }] }
+      : undefined,
     {
       writes: [{ path: located.config.path, content: Buffer.from(after, 'utf8'), role: 'config' }],
-      actions: [{ kind: 'patch-config', path: located.config.path, keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))] }],
+      actions: [
+        {
+          kind: 'patch-config',
+          path: located.config.path,
+          keys: [...new Set(settled.changes.map((change) => `[${change.table.join('.')}] ${change.key}`))],
+        },
+      ],
     },
     reply ? { actions: [{ kind: 'remove-pending', paths: removals }] } : undefined,
   );
@@ -175,10 +221,14 @@ export async function prepareKeystoreProcedure(
 /** What the plan says about the role itself: ignored tables, a hard-coded internal keystore, a key [secrets] cannot use. */
 function keystoreNotes(facts: HomeSnapshot, role: 'primary' | 'internal', target: string, leaf: Buffer): string[] {
   const { profile, located } = facts;
-  const notes = facts.resolved.ignoredTables.map((ignored) => `[${ignored.table}] stays as it is in ${profile.configFile}: ${ignored.reason}.`);
+  const notes = facts.resolved.ignoredTables.map(
+    (ignored) => `[${ignored.table}] stays as it is in ${profile.configFile}: ${ignored.reason}.`,
+  );
   const internal = facts.resolved.roles.internal;
   if (!profile.internalConfigurable && role === 'primary' && target !== internal.file) {
-    notes.push(`${profile.label} keeps encrypting [secrets] with its hard-coded internal keystore ${path.relative(located.home, internal.file)} (the shipped key, whose private key is public); this version cannot point it elsewhere.`);
+    notes.push(
+      `${profile.label} keeps encrypting [secrets] with its hard-coded internal keystore ${path.relative(located.home, internal.file)} (the shipped key, whose private key is public); this version cannot point it elsewhere.`,
+    );
   }
   if (leafKeyAlgorithm(leaf) !== 'RSA' && (role === 'internal' || internal.followsPrimary === true || target === internal.file)) {
     notes.push(
@@ -196,7 +246,10 @@ function checkPasswords(keystore: KeystoreAnswers, secrets: KeystoreSecrets): vo
     throw new UserError(`[keystore] password: ${passwordProblem} Give a longer one.`, 'answers-invalid');
   }
   if (keystore.type === 'PKCS12' && secrets.keyPassword !== secrets.password) {
-    throw new UserError('[keystore] key_password: a PKCS12 keystore has one password, so key_password must equal password (or be left out).', 'answers-invalid');
+    throw new UserError(
+      '[keystore] key_password: a PKCS12 keystore has one password, so key_password must equal password (or be left out).',
+      'answers-invalid',
+    );
   }
 }
 

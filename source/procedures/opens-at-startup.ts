@@ -73,7 +73,8 @@ async function openOne(
   }
   if (!bytes) return fail(`${target.file} does not exist`);
   const password = known(target.password, env);
-  if (password === undefined) return { opening: { ...base, outcome: 'unknown', reason: `its password cannot be checked: ${unknownWhy(target.password)}` } };
+  if (password === undefined)
+    return { opening: { ...base, outcome: 'unknown', reason: `its password cannot be checked: ${unknownWhy(target.password)}` } };
   let keystore;
   try {
     keystore = await readKeystore(bytes, password);
@@ -86,7 +87,8 @@ async function openOne(
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
   if (entry?.kind !== 'private-key') return fail(`${target.file} has no key entry "${alias}"`);
   const keyPassword = known(target.keyPassword, env);
-  if (keyPassword === undefined) return { opening: { ...base, outcome: 'unknown', reason: `its key password cannot be checked: ${unknownWhy(target.keyPassword)}` } };
+  if (keyPassword === undefined)
+    return { opening: { ...base, outcome: 'unknown', reason: `its key password cannot be checked: ${unknownWhy(target.keyPassword)}` } };
   let privateKey: KeyObject;
   try {
     privateKey = entry.key.recover(keyPassword);
@@ -95,7 +97,8 @@ async function openOne(
     throw error;
   }
   const leaf = entry.chain[0];
-  if (!leaf || !keyMatchesCertificate(privateKey, leaf)) return fail(`the key of "${alias}" in ${target.file} does not match its certificate`);
+  if (!leaf || !keyMatchesCertificate(privateKey, leaf))
+    return fail(`the key of "${alias}" in ${target.file} does not match its certificate`);
   return { opening: { ...base, outcome: 'opens' }, privateKey };
 }
 
@@ -124,7 +127,12 @@ export async function opensAtStartup(
   if (encrypted.length > 0) {
     const label = `the ${encrypted.length} encrypted [secrets] value${encrypted.length === 1 ? '' : 's'}`;
     if (!internalOpened.privateKey) {
-      openings.push({ id: 'secrets', label, outcome: internalOpened.opening.outcome === 'unknown' ? 'unknown' : 'fails', reason: 'the internal key does not open' });
+      openings.push({
+        id: 'secrets',
+        label,
+        outcome: internalOpened.opening.outcome === 'unknown' ? 'unknown' : 'fails',
+        reason: 'the internal key does not open',
+      });
     } else {
       const failing = encrypted.filter(([, value]) => {
         try {
@@ -137,7 +145,12 @@ export async function opensAtStartup(
       openings.push(
         failing.length === 0
           ? { id: 'secrets', label, outcome: 'opens' }
-          : { id: 'secrets', label, outcome: 'fails', reason: `the internal key does not decrypt ${failing.map(([alias]) => alias).join(', ')}` },
+          : {
+              id: 'secrets',
+              label,
+              outcome: 'fails',
+              reason: `the internal key does not decrypt ${failing.map(([alias]) => alias).join(', ')}`,
+            },
       );
     }
   }
@@ -162,14 +175,15 @@ async function openVault(resolved: ResolvedConfig, read: ReadFile, env: NodeJS.P
     throw error;
   }
   const password = persisted ? (persisted.toString('utf8').split(/\r?\n/)[0] ?? '') : known(internal.password, env);
-  const from = persisted ? 'the first line of password-persist' : 'the internal keystore\'s password';
+  const from = persisted ? 'the first line of password-persist' : "the internal keystore's password";
   if (password === undefined) return { ...base, outcome: 'unknown', reason: 'the vault password is typed at start-up' };
   const bytes = await read(internal.file).catch(() => undefined);
   if (!bytes) return { ...base, outcome: 'fails', reason: `${internal.file} cannot be read` };
   try {
     const keystore = await readKeystore(bytes, password);
     const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === (internal.alias ?? '').toLowerCase());
-    if (entry?.kind !== 'private-key') return { ...base, outcome: 'fails', reason: `${internal.file} has no key entry "${internal.alias ?? ''}"` };
+    if (entry?.kind !== 'private-key')
+      return { ...base, outcome: 'fails', reason: `${internal.file} has no key entry "${internal.alias ?? ''}"` };
     entry.key.recover(password);
     return { ...base, outcome: 'opens' };
   } catch (error) {

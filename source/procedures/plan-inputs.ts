@@ -44,6 +44,7 @@ export async function gatherPlanInputs(snapshot: HomeSnapshot, answers: Answers,
   if (answers.procedure === 'primary' && answers.secrets?.strategy === 'keep-old-key-as-internal') {
     // The copy of the old key is named after the primary's file, with the extension of its format.
     const base = path.basename(snapshot.resolved.roles.primary.file).replace(/\.[^.]+$/, '');
-    for (const extension of ['.jks', '.p12']) await files.reload('present', path.join(home, profile.securityDir, `${base}-internal${extension}`));
+    for (const extension of ['.jks', '.p12'])
+      await files.reload('present', path.join(home, profile.securityDir, `${base}-internal${extension}`));
   }
 }

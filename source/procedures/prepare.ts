@@ -27,7 +27,12 @@ function refuseUnusableConfiguration(facts: HomeSnapshot): void {
  * Plans any procedure: the one entry point for `apply`, the wizard and plain prompts. First the files and servers the
  * answers name are read into the snapshot (gatherPlanInputs), then the plan is made from the snapshot alone.
  */
-export async function prepareChange(facts: HomeSnapshot, answers: Answers, secrets: KeystoreSecrets | TruststoreSecrets, options: { trustOnFirstUse?: boolean } = {}): Promise<PreparedChange> {
+export async function prepareChange(
+  facts: HomeSnapshot,
+  answers: Answers,
+  secrets: KeystoreSecrets | TruststoreSecrets,
+  options: { trustOnFirstUse?: boolean } = {},
+): Promise<PreparedChange> {
   refuseUnusableConfiguration(facts);
   await gatherPlanInputs(facts, answers, { env: facts.env });
   return planChange(facts, answers, secrets, options);
@@ -37,7 +42,12 @@ export async function prepareChange(facts: HomeSnapshot, answers: Answers, secre
  * The plan of a change from the home snapshot (with the answers' inputs gathered), the answers and the secrets:
  * reads nothing from the disk or the network. Writes nothing either; `executePrepared` does.
  */
-export async function planChange(facts: HomeSnapshot, answers: Answers, secrets: KeystoreSecrets | TruststoreSecrets, options: { trustOnFirstUse?: boolean } = {}): Promise<PreparedChange> {
+export async function planChange(
+  facts: HomeSnapshot,
+  answers: Answers,
+  secrets: KeystoreSecrets | TruststoreSecrets,
+  options: { trustOnFirstUse?: boolean } = {},
+): Promise<PreparedChange> {
   refuseUnusableConfiguration(facts);
   const prepared =
     answers.procedure === 'truststore'
@@ -60,7 +70,9 @@ function fileNotes(facts: HomeSnapshot, prepared: PreparedChange): string[] {
     if (write.mode !== 0o600) continue;
     const mode = facts.files.mode(write.path);
     if (mode !== undefined && (mode & 0o077) !== 0) {
-      notes.push(`${shown(write.path)} is mode ${mode.toString(8).padStart(4, '0')} now; its replacement holds a private key and is written 0600 (owner only).`);
+      notes.push(
+        `${shown(write.path)} is mode ${mode.toString(8).padStart(4, '0')} now; its replacement holds a private key and is written 0600 (owner only).`,
+      );
     }
   }
   return notes;

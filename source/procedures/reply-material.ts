@@ -31,7 +31,12 @@ const day = (date: Date) => date.toISOString().slice(0, 10);
  * Opens the pending request of the role with the answers' passwords, reads the reply, and builds and checks the
  * chain (see buildReplyChain). Every refusal is a UserError, before anything is written.
  */
-export async function keyFromCaReply(facts: HomeSnapshot, role: 'primary' | 'internal', replyFile: string, secrets: KeystoreSecrets): Promise<ReplyMaterial> {
+export async function keyFromCaReply(
+  facts: HomeSnapshot,
+  role: 'primary' | 'internal',
+  replyFile: string,
+  secrets: KeystoreSecrets,
+): Promise<ReplyMaterial> {
   const pending = pendingRequest(facts, role);
   if (!pending) {
     throw new UserError(
@@ -45,7 +50,10 @@ export async function keyFromCaReply(facts: HomeSnapshot, role: 'primary' | 'int
     privateKey = entry.key.recover(secrets.keyPassword);
   } catch (error) {
     if (error instanceof KeystoreError) {
-      throw new UserError(`[keystore] key_password does not open the pending key in ${pending.keystorePath}: use the key password given with the request.`, 'wrong-key-password');
+      throw new UserError(
+        `[keystore] key_password does not open the pending key in ${pending.keystorePath}: use the key password given with the request.`,
+        'wrong-key-password',
+      );
     }
     throw error;
   }
@@ -54,8 +62,14 @@ export async function keyFromCaReply(facts: HomeSnapshot, role: 'primary' | 'int
   const built = buildReplyChain({ reply, publicKey: createPublicKey(privateKey), trusted, now: facts.now, file: replyFile });
   const leaf = summarizeCertificate(built.chain[0]!);
   const notes: string[] = [];
-  if (built.fromTruststore > 0) notes.push(`${built.fromTruststore} CA certificate${built.fromTruststore === 1 ? '' : 's'} of the chain came from the current truststore, not from the reply.`);
-  if (built.unused > 0) notes.push(`${built.unused} certificate${built.unused === 1 ? '' : 's'} of the reply ${built.unused === 1 ? 'is' : 'are'} not part of the chain and ${built.unused === 1 ? 'was' : 'were'} left out.`);
+  if (built.fromTruststore > 0)
+    notes.push(
+      `${built.fromTruststore} CA certificate${built.fromTruststore === 1 ? '' : 's'} of the chain came from the current truststore, not from the reply.`,
+    );
+  if (built.unused > 0)
+    notes.push(
+      `${built.unused} certificate${built.unused === 1 ? '' : 's'} of the reply ${built.unused === 1 ? 'is' : 'are'} not part of the chain and ${built.unused === 1 ? 'was' : 'were'} left out.`,
+    );
   const carried = pending.meta.renewal ? await renewalEntries(facts, role, pending) : [];
   return {
     privateKey,
@@ -73,7 +87,11 @@ async function pendingEntry(pending: PendingRequest, secrets: KeystoreSecrets, f
   try {
     const keystore = await openKeystoreBytes(bytes, secrets.password, pending.keystorePath);
     const entry = keystore.entries.find((candidate): candidate is PrivateKeyEntry => candidate.kind === 'private-key');
-    if (!entry) throw new UserError(`${pending.keystorePath} holds no key; make the request again (source = "csr", replace_pending = true).`, 'no-pending-request');
+    if (!entry)
+      throw new UserError(
+        `${pending.keystorePath} holds no key; make the request again (source = "csr", replace_pending = true).`,
+        'no-pending-request',
+      );
     return entry;
   } catch (error) {
     if (error instanceof KeystoreError && error.keystoreCode === 'wrong-password') {
@@ -106,14 +124,18 @@ async function renewalEntries(facts: HomeSnapshot, role: 'primary' | 'internal',
   const renewal = pending.meta.renewal!;
   const target = facts.resolved.roles[role];
   if (target.file !== renewal.keystore) {
-    throw new UserError(`The request renews the key of ${renewal.keystore}, but the ${role} keystore is now ${target.file}. Make a new request (source = "csr", replace_pending = true).`, 'renewal-stale');
+    throw new UserError(
+      `The request renews the key of ${renewal.keystore}, but the ${role} keystore is now ${target.file}. Make a new request (source = "csr", replace_pending = true).`,
+      'renewal-stale',
+    );
   }
   const { keystore, password } = await openConfiguredKeystore(target, 'copy the keystore whose certificate is renewed', facts.files);
   const keyPassword = knownSecret(target.keyPassword) ?? password;
   const carried: EntryToWrite[] = [];
   for (const entry of keystore.entries) {
     if (entry.alias.toLowerCase() === renewal.alias) continue;
-    if (entry.kind === 'trusted-certificate') carried.push({ kind: 'trusted-certificate', alias: entry.alias, certificate: entry.certificate });
+    if (entry.kind === 'trusted-certificate')
+      carried.push({ kind: 'trusted-certificate', alias: entry.alias, certificate: entry.certificate });
     else if (entry.kind === 'private-key') {
       const key = [keyPassword, password].flatMap((candidate) => {
         try {
@@ -122,14 +144,29 @@ async function renewalEntries(facts: HomeSnapshot, role: 'primary' | 'internal',
           return [];
         }
       })[0];
-      if (!key) throw new UserError(`${target.file} holds another key, "${entry.alias}", whose password is not the configured one; it cannot be carried into the renewed copy.`, 'renewal-entries');
+      if (!key)
+        throw new UserError(
+          `${target.file} holds another key, "${entry.alias}", whose password is not the configured one; it cannot be carried into the renewed copy.`,
+          'renewal-entries',
+        );
       carried.push({ kind: 'private-key', alias: entry.alias, key: key.key, keyPassword: key.password, chain: entry.chain });
     } else {
-      throw new UserError(`${target.file} holds the secret key "${entry.alias}", which this tool cannot carry into the renewed copy.`, 'renewal-entries');
+      throw new UserError(
+        `${target.file} holds the secret key "${entry.alias}", which this tool cannot carry into the renewed copy.`,
+        'renewal-entries',
+      );
     }
   }
-  if (!keystore.entries.some((entry) => entry.alias.toLowerCase() === renewal.alias && entry.kind === 'private-key' && sha256Hex(entry.chain[0] ?? Buffer.alloc(0)) !== '')) {
-    throw new UserError(`${target.file} no longer holds the key "${renewal.alias}" that the request renews. Make a new request.`, 'renewal-stale');
+  if (
+    !keystore.entries.some(
+      (entry) =>
+        entry.alias.toLowerCase() === renewal.alias && entry.kind === 'private-key' && sha256Hex(entry.chain[0] ?? Buffer.alloc(0)) !== '',
+    )
+  ) {
+    throw new UserError(
+      `${target.file} no longer holds the key "${renewal.alias}" that the request renews. Make a new request.`,
+      'renewal-stale',
+    );
   }
   return carried;
 }

@@ -13,7 +13,10 @@ export function refuseAnotherRolesFile(facts: HomeSnapshot, role: KeystoreRole, 
     if (other === role || roles[other].file !== target) continue;
     // The internal keystore that follows the primary moves with it (the secrets guard takes care of its secrets).
     if (role === 'primary' && other === 'internal' && roles.internal.followsPrimary) continue;
-    const where = roles[other].settings.file_name?.origin?.kind === 'hard-coded' ? 'hard-coded in this version\'s carbon.xml' : `[${roles[other].table}] file_name`;
+    const where =
+      roles[other].settings.file_name?.origin?.kind === 'hard-coded'
+        ? "hard-coded in this version's carbon.xml"
+        : `[${roles[other].table}] file_name`;
     throw new UserError(
       `${target} is the current ${other} ${other === 'truststore' ? 'truststore' : 'keystore'} (${where}); writing the ${role} ${role === 'truststore' ? 'truststore' : 'keystore'} there would destroy it. Nothing was written. Choose another file_name.`,
       'file-of-another-role',

@@ -55,7 +55,8 @@ export async function guardSecrets(options: {
     );
   }
   if (strategy === 'keep-old-key-as-internal') {
-    if (procedure !== 'primary') throw new UserError('[secrets] strategy "keep-old-key-as-internal" is for the primary procedure only.', 'answers-invalid');
+    if (procedure !== 'primary')
+      throw new UserError('[secrets] strategy "keep-old-key-as-internal" is for the primary procedure only.', 'answers-invalid');
     if (!facts.profile.internalConfigurable) {
       throw new UserError(
         `[secrets] strategy "keep-old-key-as-internal" needs a separate [keystore.internal], which ${facts.profile.label} does not read (${facts.profile.internalNote}) Use strategy = "re-encrypt".`,
@@ -79,14 +80,27 @@ async function keepOldKeyAsInternal(facts: HomeSnapshot, outcome: SecretsOutcome
   const bareName = `${path.basename(primary.file).replace(/\.[^.]+$/, '')}-internal${extension}`;
   const target = path.join(facts.located.home, facts.profile.securityDir, bareName);
   if (facts.files.present(target)) {
-    throw new UserError(`To keep the old key as the internal keystore, ${target} would be written, but it already exists. Move it away and run again.`, 'file-exists');
+    throw new UserError(
+      `To keep the old key as the internal keystore, ${target} would be written, but it already exists. Move it away and run again.`,
+      'file-exists',
+    );
   }
   const alias = old.entry.alias;
   // PKCS#12 has one password; the copy keeps the store password for both.
   const keyPassword = old.format === 'PKCS12' ? old.storePassword : old.keyPassword;
-  const bytes = await encodeKeystore(old.format, [{ kind: 'private-key', alias, key: old.privateKey, keyPassword, chain: old.entry.chain }], old.storePassword);
+  const bytes = await encodeKeystore(
+    old.format,
+    [{ kind: 'private-key', alias, key: old.privateKey, keyPassword, chain: old.entry.chain }],
+    old.storePassword,
+  );
   outcome.writes.push({ path: target, content: bytes, mode: 0o600, role: 'internal keystore' });
-  outcome.keystores.push({ path: target, storePassword: old.storePassword, format: old.format, keyEntries: [{ alias, keyPassword, leafSha256: sha256Hex(old.entry.chain[0]!) }], trustedSha256: [] });
+  outcome.keystores.push({
+    path: target,
+    storePassword: old.storePassword,
+    format: old.format,
+    keyEntries: [{ alias, keyPassword, leafSha256: sha256Hex(old.entry.chain[0]!) }],
+    trustedSha256: [],
+  });
   const table = facts.profile.tables.internal.split('.');
   outcome.changes.push(
     { table, key: 'file_name', value: fileNameFor(facts.profile, bareName) },
@@ -95,9 +109,26 @@ async function keepOldKeyAsInternal(facts: HomeSnapshot, outcome: SecretsOutcome
     { table, key: 'alias', value: alias },
     { table, key: 'key_password', value: keyPassword },
   );
-  outcome.moved = { role: 'internal', file: target, type: old.format, password: old.storePassword, alias, keyPassword, leaf: old.entry.chain[0]! };
-  outcome.actions.push({ kind: 'take', what: `the old key pair "${alias}" kept as the internal keystore, so the ${encrypted.length} encrypted [secrets] value(s) stay readable` });
-  outcome.actions.push({ kind: 'write-keystore', path: target, role: 'internal keystore', format: old.format, created: true, entries: `key "${alias}" (the old primary key)` });
+  outcome.moved = {
+    role: 'internal',
+    file: target,
+    type: old.format,
+    password: old.storePassword,
+    alias,
+    keyPassword,
+    leaf: old.entry.chain[0]!,
+  };
+  outcome.actions.push({
+    kind: 'take',
+    what: `the old key pair "${alias}" kept as the internal keystore, so the ${encrypted.length} encrypted [secrets] value(s) stay readable`,
+  });
+  outcome.actions.push({
+    kind: 'write-keystore',
+    path: target,
+    role: 'internal keystore',
+    format: old.format,
+    created: true,
+    entries: `key "${alias}" (the old primary key)`,
+  });
   return outcome;
 }
-

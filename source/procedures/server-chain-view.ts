@@ -4,7 +4,10 @@ import { parseServerAddress } from '../network/address.js';
 import { ConnectError, fetchPresentedChain } from '../network/fetch-chain.js';
 
 /** The wizard's "Import from a server": the presented chain, summarised for the screen, or what went wrong in words. */
-export async function fetchServerChainView(address: string, env: NodeJS.ProcessEnv): Promise<{ chain: ServerChainView } | { problem: string }> {
+export async function fetchServerChainView(
+  address: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ chain: ServerChainView } | { problem: string }> {
   const parsed = parseServerAddress(address);
   if (!parsed) return { problem: `${address}: not a server address; write https://host:port.` };
   try {
@@ -15,7 +18,14 @@ export async function fetchServerChainView(address: string, env: NodeJS.ProcessE
         port: parsed.port,
         certificates: chain.map((der) => {
           const summary = summarizeCertificate(der);
-          return { subject: summary.subject, issuer: summary.issuer, notBefore: summary.notBefore.toISOString(), notAfter: summary.notAfter.toISOString(), sha256: summary.sha256, isCA: summary.isCA };
+          return {
+            subject: summary.subject,
+            issuer: summary.issuer,
+            notBefore: summary.notBefore.toISOString(),
+            notAfter: summary.notAfter.toISOString(),
+            sha256: summary.sha256,
+            isCA: summary.isCA,
+          };
         }),
       },
     };

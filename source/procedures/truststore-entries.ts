@@ -20,13 +20,15 @@ export async function truststoreEntryFacts(facts: HomeSnapshot): Promise<Trustst
     if (entry.kind !== 'trusted-certificate') return [];
     try {
       const summary = summarizeCertificate(entry.certificate);
-      return [{
-        alias: entry.alias,
-        subject: summary.subject,
-        notAfter: summary.notAfter.toISOString().slice(0, 10),
-        expired: summary.notAfter.getTime() <= facts.now.getTime(),
-        certifiesPrimary: own.keys?.has(subjectKey(entry.certificate) ?? '') ?? false,
-      }];
+      return [
+        {
+          alias: entry.alias,
+          subject: summary.subject,
+          notAfter: summary.notAfter.toISOString().slice(0, 10),
+          expired: summary.notAfter.getTime() <= facts.now.getTime(),
+          certifiesPrimary: own.keys?.has(subjectKey(entry.certificate) ?? '') ?? false,
+        },
+      ];
     } catch {
       return [];
     }

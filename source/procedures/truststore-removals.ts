@@ -33,14 +33,23 @@ export function subjectKey(der: Buffer): string | undefined {
  * through this truststore need it. Naming such a certificate in `remove` removes it, with a note saying what that
  * breaks.
  */
-export async function planRemovals(facts: HomeSnapshot, base: Keystore, settings: TruststoreSettings, notes: string[]): Promise<RemovalPlan> {
+export async function planRemovals(
+  facts: HomeSnapshot,
+  base: Keystore,
+  settings: TruststoreSettings,
+  notes: string[],
+): Promise<RemovalPlan> {
   const reasons = new Map<string, 'listed' | 'expired' | 'default'>();
   const byAlias = new Map(base.entries.map((entry) => [entry.alias.toLowerCase(), entry]));
   const missing: string[] = [];
   for (const alias of settings.remove) {
     const entry = byAlias.get(alias.toLowerCase());
     if (!entry) missing.push(alias);
-    else if (entry.kind !== 'trusted-certificate') throw new UserError(`[truststore] remove: "${alias}" is a ${entry.kind === 'private-key' ? 'key' : 'secret key'} entry, not a trusted certificate; the truststore procedure removes certificates only. Nothing was written.`, 'answers-invalid');
+    else if (entry.kind !== 'trusted-certificate')
+      throw new UserError(
+        `[truststore] remove: "${alias}" is a ${entry.kind === 'private-key' ? 'key' : 'secret key'} entry, not a trusted certificate; the truststore procedure removes certificates only. Nothing was written.`,
+        'answers-invalid',
+      );
     else reasons.set(alias.toLowerCase(), 'listed');
   }
   if (missing.length > 0) {
@@ -50,7 +59,8 @@ export async function planRemovals(facts: HomeSnapshot, base: Keystore, settings
       'alias-missing',
     );
   }
-  if (settings.removeDefaultCertificate && byAlias.get(DEFAULT_ALIAS)?.kind === 'trusted-certificate' && !reasons.has(DEFAULT_ALIAS)) reasons.set(DEFAULT_ALIAS, 'default');
+  if (settings.removeDefaultCertificate && byAlias.get(DEFAULT_ALIAS)?.kind === 'trusted-certificate' && !reasons.has(DEFAULT_ALIAS))
+    reasons.set(DEFAULT_ALIAS, 'default');
 
   const own = await ownCertificates(facts, settings.removeExpired || reasons.size > 0);
   if (settings.removeExpired) {
@@ -59,17 +69,24 @@ export async function planRemovals(facts: HomeSnapshot, base: Keystore, settings
       const summary = summarizeCertificate(entry.certificate);
       if (summary.notAfter.getTime() > facts.now.getTime()) continue;
       if (own.keys?.has(subjectKey(entry.certificate) ?? '')) {
-        notes.push(`"${entry.alias}" (${summary.subject}) expired on ${day(summary.notAfter)} but certifies our own primary key, so remove_expired keeps it: clients that trust the server through this truststore need it. Replace the primary keystore (ei-keystore apply primary), then remove it with remove = ["${entry.alias}"].`);
+        notes.push(
+          `"${entry.alias}" (${summary.subject}) expired on ${day(summary.notAfter)} but certifies our own primary key, so remove_expired keeps it: clients that trust the server through this truststore need it. Replace the primary keystore (ei-keystore apply primary), then remove it with remove = ["${entry.alias}"].`,
+        );
         continue;
       }
       reasons.set(entry.alias.toLowerCase(), 'expired');
     }
-    if (own.unknown) notes.push(`remove_expired could not tell which certificate certifies our own primary key (${own.unknown}), so expired certificates were removed without that check.`);
+    if (own.unknown)
+      notes.push(
+        `remove_expired could not tell which certificate certifies our own primary key (${own.unknown}), so expired certificates were removed without that check.`,
+      );
   }
   for (const [alias, why] of reasons) {
     const entry = byAlias.get(alias);
     if (why === 'listed' && entry?.kind === 'trusted-certificate' && own.keys?.has(subjectKey(entry.certificate) ?? '')) {
-      notes.push(`"${entry.alias}" certifies our own primary key: once it is removed, clients using this truststore (the server calling its own HTTPS endpoints) no longer trust the server. Keep it unless the primary keystore is replaced too.`);
+      notes.push(
+        `"${entry.alias}" certifies our own primary key: once it is removed, clients using this truststore (the server calling its own HTTPS endpoints) no longer trust the server. Keep it unless the primary keystore is replaced too.`,
+      );
     }
   }
   if (reasons.size === 0) return { describe: () => ({}) };

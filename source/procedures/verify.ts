@@ -36,15 +36,28 @@ export async function verifyStaged(prepared: PreparedChange, facts: HomeSnapshot
       const role = resolved.roles[prepared.procedure];
       const intended = prepared.keystores[0]!;
       if (role.file !== intended.path) {
-        throw new UserError(`verification: the patched configuration points the ${prepared.procedure} keystore at ${role.file}, not ${intended.path}.`, 'verify-failed', EXIT.failed);
+        throw new UserError(
+          `verification: the patched configuration points the ${prepared.procedure} keystore at ${role.file}, not ${intended.path}.`,
+          'verify-failed',
+          EXIT.failed,
+        );
       }
       if ((role.alias ?? '').toLowerCase() !== intended.keyEntries[0]!.alias) {
-        throw new UserError(`verification: the patched configuration names alias ${role.alias}, not ${intended.keyEntries[0]!.alias}.`, 'verify-failed', EXIT.failed);
+        throw new UserError(
+          `verification: the patched configuration names alias ${role.alias}, not ${intended.keyEntries[0]!.alias}.`,
+          'verify-failed',
+          EXIT.failed,
+        );
       }
     } else {
       const role = resolved.roles.truststore;
       const intended = prepared.keystores.find((keystore) => keystore.path === role.file);
-      if (!intended) throw new UserError(`verification: the patched configuration points the truststore at ${role.file}, which this change did not write.`, 'verify-failed', EXIT.failed);
+      if (!intended)
+        throw new UserError(
+          `verification: the patched configuration points the truststore at ${role.file}, which this change did not write.`,
+          'verify-failed',
+          EXIT.failed,
+        );
     }
   }
 }
@@ -65,10 +78,14 @@ async function verifyKeystore(expectation: KeystoreExpectation, bytes: Buffer): 
     if (entry?.kind !== 'private-key') throw fail(`no key entry "${wanted.alias}"`);
     const leaf = entry.chain[0];
     if (!leaf || sha256Hex(leaf) !== wanted.leafSha256) throw fail(`the certificate of "${wanted.alias}" is not the intended one`);
-    if (!keyMatchesCertificate(entry.key.recover(wanted.keyPassword), leaf)) throw fail(`the key of "${wanted.alias}" does not match its certificate`);
+    if (!keyMatchesCertificate(entry.key.recover(wanted.keyPassword), leaf))
+      throw fail(`the key of "${wanted.alias}" does not match its certificate`);
   }
-  const trusted = new Set(keystore.entries.flatMap((entry) => (entry.kind === 'trusted-certificate' ? [sha256Hex(entry.certificate)] : [])));
-  for (const print of expectation.trustedSha256) if (!trusted.has(print)) throw fail(`a certificate to trust (${print.slice(0, 16)}...) is missing`);
+  const trusted = new Set(
+    keystore.entries.flatMap((entry) => (entry.kind === 'trusted-certificate' ? [sha256Hex(entry.certificate)] : [])),
+  );
+  for (const print of expectation.trustedSha256)
+    if (!trusted.has(print)) throw fail(`a certificate to trust (${print.slice(0, 16)}...) is missing`);
 }
 
 /**
@@ -87,7 +104,9 @@ async function verifyServerOpens(
   const read = async (file: string) => {
     const staged = tempOf.get(file);
     // A file the change does not write is read as it is now: the verification runs under the lock, after planning.
-    return staged ? await readStaged(staged, 'keystore', home) : (await readFileIfPresent(file, { what: 'file', limit: READ_LIMITS.keystore, home }))?.bytes;
+    return staged
+      ? await readStaged(staged, 'keystore', home)
+      : (await readFileIfPresent(file, { what: 'file', limit: READ_LIMITS.keystore, home }))?.bytes;
   };
   const after = await opensAtStartup(resolved, secretsOf(data), read, env, home);
   const broken = newlyBroken(prepared.startup.before, after);

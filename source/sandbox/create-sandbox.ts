@@ -66,7 +66,9 @@ function inspectDir(home: string): DirState {
   }
   if (entries.length === 0) return { kind: 'empty' };
   if (!entries.includes(SANDBOX_MARKER)) return { kind: 'occupied' };
-  const marked = readFileCheckedSync(path.join(home, SANDBOX_MARKER), { what: 'sandbox marker', limit: READ_LIMITS.state, home }).bytes.toString('utf8').trim();
+  const marked = readFileCheckedSync(path.join(home, SANDBOX_MARKER), { what: 'sandbox marker', limit: READ_LIMITS.state, home })
+    .bytes.toString('utf8')
+    .trim();
   if (!isProfileId(marked)) {
     throw new UserError(
       `${home} has a ${SANDBOX_MARKER} file that names no profile ('${marked.slice(0, 40)}'). Remove the directory and run again.`,
@@ -104,7 +106,10 @@ function writeSandbox(home: string, files: SandboxFile[], profile: ProfileId, ex
     // The directory was missing or empty before: everything in it now is ours.
     if (firstCreated !== undefined) rmSync(firstCreated, { recursive: true, force: true });
     else if (existed) for (const entry of readdirSync(home)) rmSync(path.join(home, entry), { recursive: true, force: true });
-    throw new UserError(`The sandbox could not be written in ${home} (${fsCode(error)}); nothing was left there. Choose a directory you may write.`, 'sandbox-write-failed');
+    throw new UserError(
+      `The sandbox could not be written in ${home} (${fsCode(error)}); nothing was left there. Choose a directory you may write.`,
+      'sandbox-write-failed',
+    );
   }
 }
 
@@ -113,7 +118,11 @@ function writeSandbox(home: string, files: SandboxFile[], profile: ProfileId, ex
  * keystore keys of its default.json, and new keystores under the shipped names and password. A directory that
  * already is a sandbox is left untouched (created: false); any other non-empty directory is refused.
  */
-export async function createSandbox(dir: string, profile: ProfileId = DEFAULT_SANDBOX_PROFILE, now: Date = new Date()): Promise<SandboxResult> {
+export async function createSandbox(
+  dir: string,
+  profile: ProfileId = DEFAULT_SANDBOX_PROFILE,
+  now: Date = new Date(),
+): Promise<SandboxResult> {
   const chosen = checkProfile(profile);
   const home = path.resolve(dir);
   const state = inspectDir(home);

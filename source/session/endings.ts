@@ -24,7 +24,10 @@ export const DRY_RUN_ENDED = 'Dry run: nothing was written.';
  */
 export function leavesPlaintextPasswords(prepared: PreparedChange, facts: HomeSnapshot): boolean {
   if (prepared.procedure === 'secrets' || prepared.request) return false;
-  return prepared.notes.some((note) => note.includes(' written in plain text in ')) || facts.resolved.secrets.some((secret) => secret.state === 'plaintext');
+  return (
+    prepared.notes.some((note) => note.includes(' written in plain text in ')) ||
+    facts.resolved.secrets.some((secret) => secret.state === 'plaintext')
+  );
 }
 
 export function restoreCommand(self: string, home: string, backupId: string): string {
@@ -52,7 +55,13 @@ export interface DoneReport {
   offerEncrypt: boolean;
 }
 
-export function doneReport(input: { procedure: ProcedureId; backupId: string; prepared: PreparedChange; facts: HomeSnapshot; self: string }): DoneReport {
+export function doneReport(input: {
+  procedure: ProcedureId;
+  backupId: string;
+  prepared: PreparedChange;
+  facts: HomeSnapshot;
+  self: string;
+}): DoneReport {
   const { procedure, backupId, prepared, facts, self } = input;
   const home = facts.located.home;
   const homeWord = shellWord(home);
@@ -81,12 +90,22 @@ export function doneReport(input: { procedure: ProcedureId; backupId: string; pr
     commands: [
       undo,
       { label: 'To check the result', command: `${self} status --home ${homeWord}` },
-      ...(procedure === 'primary' ? [{ label: 'For partners who must trust this server', command: `${self} export primary --out primary.pem --home ${homeWord}` }] : []),
+      ...(procedure === 'primary'
+        ? [{ label: 'For partners who must trust this server', command: `${self} export primary --out primary.pem --home ${homeWord}` }]
+        : []),
     ],
     next: [
       'Restart the server for the change to take effect.',
-      ...(procedure !== 'secrets' && plaintextSecrets > 0 ? [`${plaintextSecrets} value(s) in [secrets] are still in plaintext brackets: encrypt them with "Encrypt passwords" (offered below), or later ${self} apply secrets.`] : []),
-      ...(prepared.notes.some((note) => note.includes('written in plain text')) ? [`New passwords were written in plain text: move them into the secure vault with "Encrypt passwords" (offered below), or later ${self} apply secrets.`] : []),
+      ...(procedure !== 'secrets' && plaintextSecrets > 0
+        ? [
+            `${plaintextSecrets} value(s) in [secrets] are still in plaintext brackets: encrypt them with "Encrypt passwords" (offered below), or later ${self} apply secrets.`,
+          ]
+        : []),
+      ...(prepared.notes.some((note) => note.includes('written in plain text'))
+        ? [
+            `New passwords were written in plain text: move them into the secure vault with "Encrypt passwords" (offered below), or later ${self} apply secrets.`,
+          ]
+        : []),
       ...(procedure === 'internal' ? [CLUSTER_NOTE] : []),
     ],
     offerEncrypt: leavesPlaintextPasswords(prepared, facts),
@@ -95,7 +114,11 @@ export function doneReport(input: { procedure: ProcedureId; backupId: string; pr
 
 /** What the Done screen said, for the shell's screen on exit: each command whole on its own line, to copy. */
 export function doneSummary(report: DoneReport): string {
-  return [`Done: ${report.title}. Backup ${report.backupId}.`, ...report.commands.flatMap(({ label, command }) => [`${label}:`, `  ${command}`]), ...report.next.map((line) => `- ${line}`)].join('\n');
+  return [
+    `Done: ${report.title}. Backup ${report.backupId}.`,
+    ...report.commands.flatMap(({ label, command }) => [`${label}:`, `  ${command}`]),
+    ...report.next.map((line) => `- ${line}`),
+  ].join('\n');
 }
 
 /** A signal (Ctrl-C, SIGTERM, SIGHUP) arrived while the change was written: it finished first. */

@@ -29,7 +29,11 @@ function real(file: string): string {
  * one copied file), with `node` spelled out in full when the `node` on PATH is another one. Printed commands
  * (undo, status, resume) start with this, so they run as printed.
  */
-export function selfCommand(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv, execPath: string = process.execPath): string {
+export function selfCommand(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv,
+  execPath: string = process.execPath,
+): string {
   const script = argv[1];
   if (!script) return 'ei-keystore';
   const installed = onPath('ei-keystore', env);

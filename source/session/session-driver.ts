@@ -3,7 +3,14 @@ import { UserError } from '../errors.js';
 import { executePrepared } from '../procedures/execute.js';
 import { readWizardSnapshot, type HomeSnapshot } from '../procedures/home-snapshot.js';
 import { truststoreEntryFacts } from '../procedures/truststore-entries.js';
-import { reloadWizardHome, reviewChange, saveAnswersFile, statusOfFacts, wizardFactsWithStatus, type WizardSessionOptions } from './session.js';
+import {
+  reloadWizardHome,
+  reviewChange,
+  saveAnswersFile,
+  statusOfFacts,
+  wizardFactsWithStatus,
+  type WizardSessionOptions,
+} from './session.js';
 import { selfCommand } from './self-command.js';
 import { initialWizardState, wizardStep, type LoadedHome, type WizardEffect, type WizardEvent, type WizardState } from './wizard-state.js';
 
@@ -27,19 +34,37 @@ export interface SessionDriverOptions extends WizardSessionOptions {
 }
 
 async function readHome(facts: HomeSnapshot, options: WizardSessionOptions, vaultPassword: string | undefined): Promise<LoadedHome> {
-  const report = await statusOfFacts(facts, { env: options.env, now: options.now, ...(vaultPassword !== undefined ? { vaultPassword } : {}) });
+  const report = await statusOfFacts(facts, {
+    env: options.env,
+    now: options.now,
+    ...(vaultPassword !== undefined ? { vaultPassword } : {}),
+  });
   // The removal list of the truststore questions needs the current truststore's entries.
-  return { facts, report, wizard: { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) } };
+  return {
+    facts,
+    report,
+    wizard: { ...(await wizardFactsWithStatus(facts, report)), truststoreEntries: await truststoreEntryFacts(facts) },
+  };
 }
 
 const internalError = (error: unknown) => `internal error: ${error instanceof Error ? error.message : String(error)}`;
 
 /** Runs one effect; returns the events it ends with. Steps and signals during apply are dispatched as they come. */
-export async function runEffect(effect: WizardEffect, options: SessionDriverOptions, dispatch: (event: WizardEvent) => Promise<void>): Promise<WizardEvent[]> {
+export async function runEffect(
+  effect: WizardEffect,
+  options: SessionDriverOptions,
+  dispatch: (event: WizardEvent) => Promise<void>,
+): Promise<WizardEvent[]> {
   switch (effect.kind) {
     case 'load-home': {
       try {
-        const facts = await readWizardSnapshot({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, ...(effect.vaultPassword !== undefined ? { vaultPassword: effect.vaultPassword } : {}) });
+        const facts = await readWizardSnapshot({
+          home: options.home,
+          env: options.env,
+          cwd: options.cwd,
+          now: options.now,
+          ...(effect.vaultPassword !== undefined ? { vaultPassword: effect.vaultPassword } : {}),
+        });
         return [{ type: 'home-loaded', home: await readHome(facts, options, effect.vaultPassword) }];
       } catch (error) {
         if (error instanceof UserError) return [{ type: 'load-failed', message: error.message, exitCode: error.exitCode }];
@@ -49,7 +74,13 @@ export async function runEffect(effect: WizardEffect, options: SessionDriverOpti
     case 'reload-home': {
       try {
         const { facts, vaultPassword } = await reloadWizardHome(options, effect.candidates);
-        return [{ type: 'home-reloaded', home: await readHome(facts, options, vaultPassword), ...(vaultPassword !== undefined ? { vaultPassword } : {}) }];
+        return [
+          {
+            type: 'home-reloaded',
+            home: await readHome(facts, options, vaultPassword),
+            ...(vaultPassword !== undefined ? { vaultPassword } : {}),
+          },
+        ];
       } catch (error) {
         if (error instanceof UserError) return [{ type: 'load-failed', message: error.message, exitCode: error.exitCode }];
         throw error;
@@ -93,7 +124,10 @@ export async function runEffect(effect: WizardEffect, options: SessionDriverOpti
 }
 
 export function createSessionDriver(options: SessionDriverOptions): SessionDriver {
-  let state = initialWizardState({ cwd: options.cwd, dryRun: options.dryRun, keytoolAvailable: options.keytoolAvailable, self: selfCommand(options.env) }, options.vaultPassword);
+  let state = initialWizardState(
+    { cwd: options.cwd, dryRun: options.dryRun, keytoolAvailable: options.keytoolAvailable, self: selfCommand(options.env) },
+    options.vaultPassword,
+  );
   const dispatch = async (event: WizardEvent): Promise<void> => {
     const step = wizardStep(state, event);
     state = step.state;

@@ -1,5 +1,11 @@
 import path from 'node:path';
-import { hardenAnswersFrom, keystoreAnswersFrom, PROCEDURE_DEFINITIONS, truststoreAnswersFrom, effectiveValues } from '../core/fields/index.js';
+import {
+  hardenAnswersFrom,
+  keystoreAnswersFrom,
+  PROCEDURE_DEFINITIONS,
+  truststoreAnswersFrom,
+  effectiveValues,
+} from '../core/fields/index.js';
 import type { FieldValues, ProcedureIO, WizardFacts } from '../core/fields/types.js';
 import type { Answers, KeystoreRole, ProcedureId } from '../answers/types.js';
 import type { KeystoreSecrets, TruststoreSecrets } from '../answers/secret-fields.js';
@@ -57,7 +63,19 @@ export function wizardFactsOf(facts: HomeSnapshot): WizardFacts {
       (['primary', 'internal'] as const).flatMap((role) => {
         const reading = facts.pending[role];
         const pending = 'request' in reading ? reading.request : undefined;
-        return pending ? [[role, { subject: pending.meta.subject, csrFile: pending.meta.csrFile, createdAt: pending.meta.createdAt, keystorePath: pending.keystorePath }]] : [];
+        return pending
+          ? [
+              [
+                role,
+                {
+                  subject: pending.meta.subject,
+                  csrFile: pending.meta.csrFile,
+                  createdAt: pending.meta.createdAt,
+                  keystorePath: pending.keystorePath,
+                },
+              ],
+            ]
+          : [];
       }),
     ),
   };
@@ -70,7 +88,12 @@ export function wizardFactsOf(facts: HomeSnapshot): WizardFacts {
 export async function wizardFactsWithStatus(facts: HomeSnapshot, report: StatusReport): Promise<WizardFacts> {
   const truststore = facts.resolved.roles.truststore;
   let truststoreAliases: string[] | undefined;
-  const password = truststore.password.kind === 'literal' ? truststore.password.value : truststore.password.kind === 'env' ? truststore.password.value : undefined;
+  const password =
+    truststore.password.kind === 'literal'
+      ? truststore.password.value
+      : truststore.password.kind === 'env'
+        ? truststore.password.value
+        : undefined;
   if (password !== undefined) {
     try {
       const keystore = await openKeystoreBytes(facts.files.required('home-keystore', truststore.file), password, truststore.file);
@@ -134,11 +157,16 @@ export function diskProcedureIO(cwd: string, now: Date, env: NodeJS.ProcessEnv =
           const { keystore } = await openKeystoreFile(absolute, password);
           const keyAliases = keystore.entries.filter((entry) => entry.kind === 'private-key').map((entry) => entry.alias);
           if (alias === undefined) {
-            return keyAliases.length === 1 ? undefined : keyAliases.length === 0 ? 'This keystore holds no key pair: use a keystore with one.' : `This keystore holds ${keyAliases.length} key pairs: type the alias of one (${keyAliases.join(', ')}).`;
+            return keyAliases.length === 1
+              ? undefined
+              : keyAliases.length === 0
+                ? 'This keystore holds no key pair: use a keystore with one.'
+                : `This keystore holds ${keyAliases.length} key pairs: type the alias of one (${keyAliases.join(', ')}).`;
           }
           const found = keystore.entries.find((entry) => entry.alias.toLowerCase() === alias.toLowerCase());
           if (!found) return `There is no entry "${alias}" in this keystore. Its key entries: ${keyAliases.join(', ') || 'none'}.`;
-          if (found.kind !== 'private-key') return `"${alias}" is a ${found.kind.replace('-', ' ')}, not a key pair. Its key entries: ${keyAliases.join(', ') || 'none'}.`;
+          if (found.kind !== 'private-key')
+            return `"${alias}" is a ${found.kind.replace('-', ' ')}, not a key pair. Its key entries: ${keyAliases.join(', ') || 'none'}.`;
           return undefined;
         }
         await keyFromExistingKeystore(absolute, alias, password, keyPassword ?? password, now);
@@ -188,7 +216,12 @@ export async function saveAnswersFile(home: string, target: string, text: string
 }
 
 /** The wizard's values as answers plus secrets, with relative paths made absolute. */
-export function answersFromValues(procedure: KeystoreRole, values: FieldValues, facts: WizardFacts, cwd: string): { answers: Answers; secrets: KeystoreSecrets | TruststoreSecrets } {
+export function answersFromValues(
+  procedure: KeystoreRole,
+  values: FieldValues,
+  facts: WizardFacts,
+  cwd: string,
+): { answers: Answers; secrets: KeystoreSecrets | TruststoreSecrets } {
   const effective = effectiveValues(PROCEDURE_DEFINITIONS[procedure], { facts, values });
   if (procedure === 'truststore') {
     const result = truststoreAnswersFrom(effective);
@@ -222,12 +255,17 @@ export function answersText(procedure: ProcedureId, answers: Answers | HardenAns
 export async function reviewChange(facts: HomeSnapshot, procedure: ProcedureId, values: FieldValues, cwd: string): Promise<Review> {
   if (procedure === 'secrets') {
     // "Encrypt passwords" plans with the vault the session unlocked (facts.vault); its answers hold no password.
-    const answers = hardenAnswersFrom(effectiveValues(PROCEDURE_DEFINITIONS.secrets, { facts: { ...wizardFactsOf(facts), harden: await hardenFacts(facts) }, values }));
+    const answers = hardenAnswersFrom(
+      effectiveValues(PROCEDURE_DEFINITIONS.secrets, { facts: { ...wizardFactsOf(facts), harden: await hardenFacts(facts) }, values }),
+    );
     const prepared = await prepareHarden(facts, answers);
     return { prepared, diff: unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative }), answers };
   }
   // The same facts the fields were asked with: a field shown only for them (the removal list) must stay visible.
-  const wizard = { ...wizardFactsOf(facts), ...(procedure === 'truststore' ? { truststoreEntries: await truststoreEntryFacts(facts) } : {}) };
+  const wizard = {
+    ...wizardFactsOf(facts),
+    ...(procedure === 'truststore' ? { truststoreEntries: await truststoreEntryFacts(facts) } : {}),
+  };
   const { answers, secrets } = answersFromValues(procedure, values, wizard, cwd);
   const prepared = await prepareChange(facts, answers, secrets);
   const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
@@ -239,11 +277,23 @@ export async function reviewChange(facts: HomeSnapshot, procedure: ProcedureId, 
  * start may no longer open the internal keystore (the change gave it a new password): each candidate is tried, the
  * first that opens it is kept, and with none the home is read locked (as at a start without the password).
  */
-export async function reloadWizardHome(options: WizardSessionOptions, candidates: ReadonlyArray<string | undefined>): Promise<{ facts: HomeSnapshot; vaultPassword?: string }> {
+export async function reloadWizardHome(
+  options: WizardSessionOptions,
+  candidates: ReadonlyArray<string | undefined>,
+): Promise<{ facts: HomeSnapshot; vaultPassword?: string }> {
   for (const candidate of [...new Set(candidates)]) {
     if (candidate === undefined || candidate === '') continue;
     try {
-      return { facts: await readWizardSnapshot({ home: options.home, env: options.env, cwd: options.cwd, now: options.now, vaultPassword: candidate }), vaultPassword: candidate };
+      return {
+        facts: await readWizardSnapshot({
+          home: options.home,
+          env: options.env,
+          cwd: options.cwd,
+          now: options.now,
+          vaultPassword: candidate,
+        }),
+        vaultPassword: candidate,
+      };
     } catch (error) {
       if (!(error instanceof UserError) || error.code !== 'vault-password-wrong') throw error;
     }
@@ -255,7 +305,10 @@ export async function reloadWizardHome(options: WizardSessionOptions, candidates
  * The status of a home the wizard has just read: the same configuration bytes and the same unlocked vault as the
  * facts (read and resolved once per start), plus what only opening the keystores tells.
  */
-export async function statusOfFacts(facts: HomeSnapshot, options: { env: NodeJS.ProcessEnv; now: Date; vaultPassword?: string }): Promise<StatusReport> {
+export async function statusOfFacts(
+  facts: HomeSnapshot,
+  options: { env: NodeJS.ProcessEnv; now: Date; vaultPassword?: string },
+): Promise<StatusReport> {
   return gatherStatus({
     located: facts.located,
     env: options.env,
@@ -264,7 +317,10 @@ export async function statusOfFacts(facts: HomeSnapshot, options: { env: NodeJS.
     read: {
       document: facts.document,
       ...(facts.vault ? { vault: facts.vault } : {}),
-      keystores: { inHome: async (file) => facts.files.required('home-keystore', file), named: async (file) => facts.files.required('keystore', file) },
+      keystores: {
+        inHome: async (file) => facts.files.required('home-keystore', file),
+        named: async (file) => facts.files.required('keystore', file),
+      },
       pending: pendingRequests(facts),
     },
   });

@@ -9,7 +9,18 @@ import type { HomeSnapshot } from '../procedures/home-snapshot.js';
 import type { PreparedChange } from '../procedures/prepared.js';
 import { planView, type PlanView } from '../procedures/plan-render.js';
 import type { StatusReport } from '../status/gather.js';
-import { CANCELLED, DRY_RUN_ENDED, doneReport, doneSummary, internalRefusal, interruptedAfterChange, interruptedRolledBack, saveProblem, savedNotice, type DoneReport } from './endings.js';
+import {
+  CANCELLED,
+  DRY_RUN_ENDED,
+  doneReport,
+  doneSummary,
+  internalRefusal,
+  interruptedAfterChange,
+  interruptedRolledBack,
+  saveProblem,
+  savedNotice,
+  type DoneReport,
+} from './endings.js';
 import { answersText, defaultAnswersPath, type Review } from './session.js';
 
 /**
@@ -184,7 +195,11 @@ function end(state: WizardState, code: number, message?: string): WizardStep {
   return { state: { ...state, ended }, effects: [{ kind: 'exit', ...ended }] };
 }
 
-function open(state: WizardState, procedure: ProcedureId, options: { preset?: FieldValues; index?: number; fresh?: boolean } = {}): WizardState {
+function open(
+  state: WizardState,
+  procedure: ProcedureId,
+  options: { preset?: FieldValues; index?: number; fresh?: boolean } = {},
+): WizardState {
   const values = options.fresh
     ? // Opened from the Done screen of another change, on a home that just changed: no earlier answers.
       { ...state.values, [procedure]: {} }
@@ -200,10 +215,13 @@ function choose(state: WizardState, choice: MenuChoice): WizardStep {
   if (!home) return stay(state); // still reading the home: nothing to choose from yet
   if (choice === 'status') return stay({ ...state, screen: { name: 'status' } });
   // Straight to the reply's path: the source question is answered by the choice.
-  if (choice === 'reply-primary' || choice === 'reply-internal') return stay(open(state, choice === 'reply-primary' ? 'primary' : 'internal', { preset: { source: 'ca-reply' }, index: 1 }));
+  if (choice === 'reply-primary' || choice === 'reply-internal')
+    return stay(open(state, choice === 'reply-primary' ? 'primary' : 'internal', { preset: { source: 'ca-reply' }, index: 1 }));
   // Refused at the menu, before any question: the procedure could not be applied on this product or home.
-  if (choice === 'internal' && !home.facts.profile.internalConfigurable) return stay({ ...state, screen: { name: 'home', notice: internalRefusal(home.facts) } });
-  if (choice === 'secrets' && home.wizard.harden?.refusal) return stay({ ...state, screen: { name: 'home', notice: home.wizard.harden.refusal } });
+  if (choice === 'internal' && !home.facts.profile.internalConfigurable)
+    return stay({ ...state, screen: { name: 'home', notice: internalRefusal(home.facts) } });
+  if (choice === 'secrets' && home.wizard.harden?.refusal)
+    return stay({ ...state, screen: { name: 'home', notice: home.wizard.harden.refusal } });
   return stay(open(state, choice));
 }
 
@@ -249,7 +267,10 @@ export function wizardStep(state: WizardState, event: WizardEvent): WizardStep {
   const screen = state.screen;
   switch (event.type) {
     case 'start':
-      return { state, effects: [{ kind: 'load-home', ...(state.vaultPassword !== undefined ? { vaultPassword: state.vaultPassword } : {}) }] };
+      return {
+        state,
+        effects: [{ kind: 'load-home', ...(state.vaultPassword !== undefined ? { vaultPassword: state.vaultPassword } : {}) }],
+      };
     case 'home-loaded': {
       const next: WizardState = { ...state, home: event.home };
       if (event.vaultPassword !== undefined) next.vaultPassword = event.vaultPassword;
@@ -286,14 +307,37 @@ export function wizardStep(state: WizardState, event: WizardEvent): WizardStep {
       return stay(back(state));
     case 'planned':
       if (screen.name !== 'planning' || !state.home) return stay(state);
-      return stay({ ...state, review: event.review, screen: { name: 'review', procedure: screen.procedure, lastField: screen.lastField, review: reviewView(event.review, state.home.wizard) } });
+      return stay({
+        ...state,
+        review: event.review,
+        screen: {
+          name: 'review',
+          procedure: screen.procedure,
+          lastField: screen.lastField,
+          review: reviewView(event.review, state.home.wizard),
+        },
+      });
     case 'plan-failed':
-      return screen.name === 'planning' ? stay({ ...state, screen: { name: 'failed', procedure: screen.procedure, lastField: screen.lastField, message: event.message, steps: [] } }) : stay(state);
+      return screen.name === 'planning'
+        ? stay({
+            ...state,
+            screen: { name: 'failed', procedure: screen.procedure, lastField: screen.lastField, message: event.message, steps: [] },
+          })
+        : stay(state);
     case 'toggle-keytool':
       return state.settings.keytoolAvailable ? stay({ ...state, keytool: !state.keytool }) : stay(state);
     case 'save':
       if (screen.name !== 'review' || screen.review.unchanged !== undefined || !state.home) return stay(state);
-      return stay({ ...state, screen: { name: 'save', procedure: screen.procedure, lastField: screen.lastField, review: screen.review, defaultPath: defaultAnswersPath(state.home.facts.located.home, screen.procedure) } });
+      return stay({
+        ...state,
+        screen: {
+          name: 'save',
+          procedure: screen.procedure,
+          lastField: screen.lastField,
+          review: screen.review,
+          defaultPath: defaultAnswersPath(state.home.facts.located.home, screen.procedure),
+        },
+      });
     case 'save-to': {
       if (screen.name !== 'save' || screen.saving || !state.home || !state.review) return stay(state);
       const target = path.resolve(state.settings.cwd, event.file.trim());
@@ -305,12 +349,22 @@ export function wizardStep(state: WizardState, event: WizardEvent): WizardStep {
     }
     case 'saved':
       if (screen.name !== 'save' || !state.home) return stay(state);
-      return stay({ ...state, screen: { name: 'review', procedure: screen.procedure, lastField: screen.lastField, review: screen.review, notice: savedNotice(state.settings.self, state.home.facts.located.home, screen.procedure, event.target) } });
+      return stay({
+        ...state,
+        screen: {
+          name: 'review',
+          procedure: screen.procedure,
+          lastField: screen.lastField,
+          review: screen.review,
+          notice: savedNotice(state.settings.self, state.home.facts.located.home, screen.procedure, event.target),
+        },
+      });
     case 'save-refused':
       if (screen.name !== 'save') return stay(state);
       return stay({ ...state, screen: { ...screen, saving: false, problem: saveProblem(event.message) } });
     case 'apply': {
-      if (screen.name !== 'review' || state.settings.dryRun || screen.review.unchanged !== undefined || !state.review || !state.home) return stay(state);
+      if (screen.name !== 'review' || state.settings.dryRun || screen.review.unchanged !== undefined || !state.review || !state.home)
+        return stay(state);
       const keytool = state.settings.keytoolAvailable && (event.keytool ?? state.keytool);
       return {
         state: { ...state, keytool, screen: { name: 'applying', procedure: screen.procedure, steps: stepsFor(keytool) } },
@@ -320,21 +374,43 @@ export function wizardStep(state: WizardState, event: WizardEvent): WizardStep {
     case 'step': {
       if (screen.name !== 'applying' || !screen.steps.some((step) => step.id === event.step)) return stay(state);
       // The step that ran before is done; this one runs.
-      const steps = screen.steps.map((step) => (step.id === event.step ? { ...step, state: 'running' as const } : step.state === 'running' ? { ...step, state: 'done' as const } : step));
+      const steps = screen.steps.map((step) =>
+        step.id === event.step
+          ? { ...step, state: 'running' as const }
+          : step.state === 'running'
+            ? { ...step, state: 'done' as const }
+            : step,
+      );
       return stay({ ...state, screen: { ...screen, steps } });
     }
     case 'applied': {
       if (screen.name !== 'applying' || !state.home || !state.review) return stay(state);
       const steps = screen.steps.map((step) => (step.state === 'running' ? { ...step, state: 'done' as const } : step));
       const home = state.home.facts.located.home;
-      if (state.interrupted || event.signalExitCode !== undefined) return end({ ...state, screen: { ...screen, steps } }, event.signalExitCode ?? EXIT.interrupted, interruptedAfterChange(state.settings.self, home, event.backupId));
-      const report = doneReport({ procedure: screen.procedure, backupId: event.backupId, prepared: state.review.prepared, facts: state.home.facts, self: state.settings.self });
+      if (state.interrupted || event.signalExitCode !== undefined)
+        return end(
+          { ...state, screen: { ...screen, steps } },
+          event.signalExitCode ?? EXIT.interrupted,
+          interruptedAfterChange(state.settings.self, home, event.backupId),
+        );
+      const report = doneReport({
+        procedure: screen.procedure,
+        backupId: event.backupId,
+        prepared: state.review.prepared,
+        facts: state.home.facts,
+        self: state.settings.self,
+      });
       return stay({ ...state, screen: { name: 'done', procedure: screen.procedure, backupId: event.backupId, steps, report } });
     }
     case 'apply-failed': {
       if (screen.name !== 'applying') return stay(state);
       const steps = screen.steps.map((step) => (step.state === 'running' ? { ...step, state: 'failed' as const } : step));
-      if (state.interrupted || event.signalExitCode !== undefined) return end({ ...state, screen: { ...screen, steps } }, event.signalExitCode ?? EXIT.interrupted, interruptedRolledBack(event.message));
+      if (state.interrupted || event.signalExitCode !== undefined)
+        return end(
+          { ...state, screen: { ...screen, steps } },
+          event.signalExitCode ?? EXIT.interrupted,
+          interruptedRolledBack(event.message),
+        );
       // A failed apply has rolled back: Esc returns to the questions, answers kept.
       return stay({ ...state, screen: { name: 'failed', procedure: screen.procedure, lastField: 0, message: event.message, steps } });
     }

@@ -136,7 +136,11 @@ export async function checkKeystoreRole(target: RoleTarget, now: Date): Promise<
   }
   report.isKeyEntry = entry.kind === 'private-key';
   if (entry.kind !== 'private-key') {
-    say('error', 'not-a-key-entry', `"${alias}" in ${target.file} is a ${entry.kind.replace('-', ' ')}, not a key pair. The ${target.role} keystore needs a private key entry: set [${target.table}] alias to one.`);
+    say(
+      'error',
+      'not-a-key-entry',
+      `"${alias}" in ${target.file} is a ${entry.kind.replace('-', ' ')}, not a key pair. The ${target.role} keystore needs a private key entry: set [${target.table}] alias to one.`,
+    );
     return result;
   }
   result.keyEntry = entry;
@@ -154,13 +158,21 @@ export async function checkKeystoreRole(target: RoleTarget, now: Date): Promise<
   } catch (error) {
     if (!(error instanceof KeystoreError)) throw error;
     report.keyRecovered = false;
-    say('error', 'wrong-key-password', `The key password does not open "${alias}" in ${target.file}. Set [${target.table}] key_password to the key's password.`);
+    say(
+      'error',
+      'wrong-key-password',
+      `The key password does not open "${alias}" in ${target.file}. Set [${target.table}] key_password to the key's password.`,
+    );
     return result;
   }
   const leaf = entry.chain[0];
   report.keyMatchesCertificate = leaf !== undefined && keyMatchesLeaf(result.privateKey, leaf);
   if (!report.keyMatchesCertificate) {
-    say('error', 'key-cert-mismatch', `The private key of "${alias}" in ${target.file} does not match its certificate. Re-import the right certificate for this key, or use another keystore.`);
+    say(
+      'error',
+      'key-cert-mismatch',
+      `The private key of "${alias}" in ${target.file} does not match its certificate. Re-import the right certificate for this key, or use another keystore.`,
+    );
   }
   return result;
 }
@@ -185,11 +197,23 @@ function checkType(target: RoleTarget, format: KeystoreFormat, say: Say): void {
   if (swappable) {
     // Java 9+ reads PKCS12 bytes through KeyStore.getInstance("JKS") and JKS bytes through "PKCS12" (the keystore
     // compatibility mode): the server loads it. WSO2's own shipped files do this, so it is a note, not a warning.
-    say('info', 'type-mismatch', `${target.file} is a ${format} file and ${says}. Java 9+ loads it anyway; other tools may not: set type = "${format}" to say what it is.`);
+    say(
+      'info',
+      'type-mismatch',
+      `${target.file} is a ${format} file and ${says}. Java 9+ loads it anyway; other tools may not: set type = "${format}" to say what it is.`,
+    );
   } else if (target.typeDefaultedFrom) {
-    say('error', 'type-mismatch', `${target.file} is a ${format} file and ${says}; the server will not load it. Set type = "${format}" in [${target.table}], or convert the keystore to JKS or PKCS12.`);
+    say(
+      'error',
+      'type-mismatch',
+      `${target.file} is a ${format} file and ${says}; the server will not load it. Set type = "${format}" in [${target.table}], or convert the keystore to JKS or PKCS12.`,
+    );
   } else {
-    say('error', 'type-mismatch', `${target.file} is a ${format} file but [${target.table}] type says ${target.configuredType}; the server will not load it. Set type = "${format === 'JCEKS' ? 'JCEKS' : format}" or convert the keystore to JKS or PKCS12.`);
+    say(
+      'error',
+      'type-mismatch',
+      `${target.file} is a ${format} file but [${target.table}] type says ${target.configuredType}; the server will not load it. Set type = "${format === 'JCEKS' ? 'JCEKS' : format}" or convert the keystore to JKS or PKCS12.`,
+    );
   }
 }
 
@@ -198,23 +222,41 @@ function checkChainCertificates(target: RoleTarget, chain: DescribedCertificate[
   if (!leaf) return;
   const alias = target.alias ?? '';
   for (const [index, certificate] of chain.entries()) {
-    const which = index === 0 ? `The certificate of "${alias}"` : `Certificate ${index + 1} of the chain of "${alias}" (${certificate.subject})`;
+    const which =
+      index === 0 ? `The certificate of "${alias}"` : `Certificate ${index + 1} of the chain of "${alias}" (${certificate.subject})`;
     const day = certificate.notAfter.toISOString().slice(0, 10);
     if (certificate.expiry === 'expired') {
       const level = target.role === 'primary' ? 'error' : 'warning';
       const effect = target.role === 'primary' ? 'clients will refuse TLS connections' : 'tools that check validity will refuse it';
-      say(level, 'expired', `${which} in the ${target.role} keystore expired on ${day}: ${effect}. Replace it (ei-keystore apply ${target.role}).`);
+      say(
+        level,
+        'expired',
+        `${which} in the ${target.role} keystore expired on ${day}: ${effect}. Replace it (ei-keystore apply ${target.role}).`,
+      );
     } else if (certificate.expiry === 'expiring-soon') {
-      say('warning', 'expiring-soon', `${which} in the ${target.role} keystore expires on ${day} (in ${certificate.daysLeft} days). Renew it before then.`);
+      say(
+        'warning',
+        'expiring-soon',
+        `${which} in the ${target.role} keystore expires on ${day} (in ${certificate.daysLeft} days). Renew it before then.`,
+      );
     }
   }
   const bits = leaf.keySize ?? 0;
-  const weak = (leaf.keyAlgorithm === 'RSA' || leaf.keyAlgorithm === 'DSA') ? bits < MIN_RSA_BITS : leaf.keyAlgorithm === 'EC' && bits < MIN_EC_BITS;
+  const weak =
+    leaf.keyAlgorithm === 'RSA' || leaf.keyAlgorithm === 'DSA' ? bits < MIN_RSA_BITS : leaf.keyAlgorithm === 'EC' && bits < MIN_EC_BITS;
   if (weak) {
-    say('warning', 'weak-key', `The ${target.role} key "${alias}" is ${leaf.keyAlgorithm} ${bits} bits; use RSA 2048 or more, or EC 256 or more.`);
+    say(
+      'warning',
+      'weak-key',
+      `The ${target.role} key "${alias}" is ${leaf.keyAlgorithm} ${bits} bits; use RSA 2048 or more, or EC 256 or more.`,
+    );
   }
   if (/^(SHA1|MD5|MD2)with/i.test(leaf.signatureAlgorithm)) {
-    say('warning', 'weak-signature', `The certificate of "${alias}" is signed with ${leaf.signatureAlgorithm}, which clients reject; get one signed with SHA-256.`);
+    say(
+      'warning',
+      'weak-signature',
+      `The certificate of "${alias}" is signed with ${leaf.signatureAlgorithm}, which clients reject; get one signed with SHA-256.`,
+    );
   }
 }
 
@@ -235,6 +277,10 @@ function checkTruststoreEntries(keystore: Keystore, now: Date, say: Say): void {
     if (describeCertificate(entry.certificate, now).expiry === 'expired') expired++;
   }
   if (expired > 0) {
-    say('info', 'truststore-expired-certificates', `${expired} of ${keystore.entries.length} certificates in the truststore have expired; they are harmless but can be removed.`);
+    say(
+      'info',
+      'truststore-expired-certificates',
+      `${expired} of ${keystore.entries.length} certificates in the truststore have expired; they are harmless but can be removed.`,
+    );
   }
 }

@@ -38,7 +38,9 @@ export function crossRoleFindings(
   const leafChain = primary.keyEntry?.chain;
   const trusted = truststore.keystore;
   if (leafChain && leafChain.length > 0 && trusted) {
-    const trustedPrints = new Set(trusted.entries.flatMap((entry) => (entry.kind === 'trusted-certificate' ? [fingerprint(entry.certificate)] : [])));
+    const trustedPrints = new Set(
+      trusted.entries.flatMap((entry) => (entry.kind === 'trusted-certificate' ? [fingerprint(entry.certificate)] : [])),
+    );
     const chainTrusted = leafChain.some((der) => trustedPrints.has(fingerprint(der)));
     if (!chainTrusted) {
       findings.push({
@@ -77,6 +79,5 @@ export function crossRoleFindings(
   }
   return findings;
 }
-
 
 const fingerprint = sha256;

@@ -41,7 +41,6 @@ export type FindingCode =
   | 'secret-conf-stale'
   | 'vault-locked';
 
-
 export interface Finding {
   level: FindingLevel;
   code: FindingCode;

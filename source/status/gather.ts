@@ -16,7 +16,17 @@ import { PROFILES } from '../core/profiles.js';
 import { interruptedTransactions, surveyBackups } from '../apply/backups.js';
 import type { LocatedHome } from '../config/locate.js';
 import { readConfig } from '../config/read.js';
-import { describeOrigin, resolveDocument, secretsOf, type KeystoreReference, type ResolvedConfig, type ResolvedSetting, type RoleKey, type ResolvedKeystore, type SecretReport } from '../config/resolve.js';
+import {
+  describeOrigin,
+  resolveDocument,
+  secretsOf,
+  type KeystoreReference,
+  type ResolvedConfig,
+  type ResolvedSetting,
+  type RoleKey,
+  type ResolvedKeystore,
+  type SecretReport,
+} from '../config/resolve.js';
 import type { SecretValue } from '../config/placeholders.js';
 import { checkKeystoreRole, type PasswordInput, type RoleCheck, type RoleReport } from './check-keystore.js';
 import { crossRoleFindings } from './cross-checks.js';
@@ -117,7 +127,9 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
         table: target.table,
         file: target.file,
         configuredType: target.type,
-        ...(target.settings.type?.origin && target.settings.type.origin.kind !== 'config' ? { typeDefaultedFrom: describeOrigin(target.settings.type.origin, document.home) } : {}),
+        ...(target.settings.type?.origin && target.settings.type.origin.kind !== 'config'
+          ? { typeDefaultedFrom: describeOrigin(target.settings.type.origin, document.home) }
+          : {}),
         password,
         alias: target.alias,
         keyPassword,
@@ -132,7 +144,12 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     const target = resolved.roles[role];
     for (const problem of target.problems) {
-      findings.push({ level: target.invalid ? 'error' : 'warning', code: 'config-invalid', role, message: `[${target.table}]: ${problem}.` });
+      findings.push({
+        level: target.invalid ? 'error' : 'warning',
+        code: 'config-invalid',
+        role,
+        message: `[${target.table}]: ${problem}.`,
+      });
     }
     // An internal keystore that is the primary one was already checked as the primary: say it once.
     if (role === 'internal' && target.sameAsPrimary) continue;
@@ -185,14 +202,16 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
       message: `The change "${interrupted.label}" (backup ${interrupted.id}) was interrupted before it finished; every file is either old or new. Put the old ones back with: ei-keystore restore --home ${document.home} ${interrupted.id}`,
     });
   }
-  const pending = (options.read?.pending ?? (await listPending(document.home))).map(({ meta }): PendingSummary => ({
-    role: meta.role,
-    subject: meta.subject,
-    subjectAltNames: meta.subjectAltNames,
-    csrFile: meta.csrFile,
-    createdAt: meta.createdAt,
-    renewal: Boolean(meta.renewal),
-  }));
+  const pending = (options.read?.pending ?? (await listPending(document.home))).map(
+    ({ meta }): PendingSummary => ({
+      role: meta.role,
+      subject: meta.subject,
+      subjectAltNames: meta.subjectAltNames,
+      csrFile: meta.csrFile,
+      createdAt: meta.createdAt,
+      renewal: Boolean(meta.renewal),
+    }),
+  );
   for (const request of pending) {
     findings.push({
       level: 'info',
@@ -221,7 +240,9 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     profile: document.profile,
     profileLabel: profile.label,
     profileEvidence: document.profileEvidence,
-    roles: (['primary', 'internal', 'truststore'] as const).map((role) => roleSummary(resolved.roles[role], checks[role].report, document.home)),
+    roles: (['primary', 'internal', 'truststore'] as const).map((role) =>
+      roleSummary(resolved.roles[role], checks[role].report, document.home),
+    ),
     references,
     secrets: resolved.secrets,
     findings: sortFindings(findings),
@@ -235,7 +256,8 @@ function plaintextInConfig(resolved: ResolvedConfig): string[] {
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     const target = resolved.roles[role];
     if (target.password.kind === 'literal' && target.settings.password?.origin?.kind === 'config') found.add(`[${target.table}] password`);
-    if (target.keyPassword?.kind === 'literal' && target.settings.key_password?.origin?.kind === 'config') found.add(`[${target.table}] key_password`);
+    if (target.keyPassword?.kind === 'literal' && target.settings.key_password?.origin?.kind === 'config')
+      found.add(`[${target.table}] key_password`);
   }
   for (const secret of resolved.secrets) if (secret.state === 'plaintext') found.add(`[secrets] ${secret.alias}`);
   return [...found];
@@ -284,7 +306,10 @@ async function checkReference(
   const keys = reference.explicit.map((key) => reference.keyNames[key]).join(', ');
   const where = `[${reference.prefix}] (${keys} set explicitly)`;
   const password = (await toInput(reference.password, `the password of [${reference.prefix}]`))!;
-  const keyPassword = reference.keyNames.key_password !== undefined ? await toInput(reference.keyPassword, `the key password of [${reference.prefix}]`) : undefined;
+  const keyPassword =
+    reference.keyNames.key_password !== undefined
+      ? await toInput(reference.keyPassword, `the key password of [${reference.prefix}]`)
+      : undefined;
   const needsKey = reference.keyNames.alias !== undefined || reference.keyNames.key_password !== undefined;
   const check = await checkKeystoreRole(
     {
@@ -300,7 +325,14 @@ async function checkReference(
   );
   const failure = check.findings.find((finding) => finding.level === 'error' && finding.code !== 'expired');
   const opens = check.report.opened && !failure;
-  const view: ReferenceView = { prefix: reference.prefix, role: reference.role, file: reference.file, explicit: reference.explicit.map((key) => reference.keyNames[key]!), opens, resolved: settingsView(reference.settings, home) };
+  const view: ReferenceView = {
+    prefix: reference.prefix,
+    role: reference.role,
+    file: reference.file,
+    explicit: reference.explicit.map((key) => reference.keyNames[key]!),
+    opens,
+    resolved: settingsView(reference.settings, home),
+  };
   const whose = `the ${reference.role} ${reference.role === 'truststore' ? 'truststore' : 'keystore'}`;
   const findings: Finding[] = [];
   if (reference.file !== role.file) {
@@ -334,18 +366,33 @@ async function sslProfileFindings(resolved: ResolvedConfig, home: string): Promi
   for (const profileFile of resolved.sslProfiles) {
     let xml: string;
     try {
-      xml = (await readFileChecked(profileFile.file, { what: 'SSL profile', limit: READ_LIMITS.configuration, home })).bytes.toString('utf8');
+      xml = (await readFileChecked(profileFile.file, { what: 'SSL profile', limit: READ_LIMITS.configuration, home })).bytes.toString(
+        'utf8',
+      );
     } catch {
-      findings.push({ level: 'error', code: 'reference-stale', message: `${profileFile.key} names ${profileFile.file}, which cannot be read. Fix the path or the file.` });
+      findings.push({
+        level: 'error',
+        code: 'reference-stale',
+        message: `${profileFile.key} names ${profileFile.file}, which cannot be read. Fix the path or the file.`,
+      });
       continue;
     }
     for (const location of sslProfileLocations(xml, home)) {
       const roles = (['primary', 'internal', 'truststore'] as const).filter((role) => resolved.roles[role].file === location.file);
       const at = `${path.relative(home, profileFile.file) || profileFile.file}:${location.line}`;
       if (roles.length > 0) {
-        findings.push({ level: 'info', code: 'reference-overridden', role: roles[0], message: `${at} (<${location.element}>) names the ${roles.join(' and ')} keystore's file. ei-keystore does not edit SSL profiles: update it by hand whenever that keystore changes.` });
+        findings.push({
+          level: 'info',
+          code: 'reference-overridden',
+          role: roles[0],
+          message: `${at} (<${location.element}>) names the ${roles.join(' and ')} keystore's file. ei-keystore does not edit SSL profiles: update it by hand whenever that keystore changes.`,
+        });
       } else if (!existsSync(location.file)) {
-        findings.push({ level: 'error', code: 'reference-stale', message: `${at} (<${location.element}>) names ${location.file}, which does not exist. Point it at an existing keystore.` });
+        findings.push({
+          level: 'error',
+          code: 'reference-stale',
+          message: `${at} (<${location.element}>) names ${location.file}, which does not exist. Point it at an existing keystore.`,
+        });
       }
     }
   }
@@ -367,20 +414,33 @@ function describePasswordSource(secret: SecretValue): string {
   }
 }
 
-async function passwordInput(secret: SecretValue, what: string, ask: AskSecret | undefined, asked: Map<string, string | undefined>): Promise<PasswordInput> {
+async function passwordInput(
+  secret: SecretValue,
+  what: string,
+  ask: AskSecret | undefined,
+  asked: Map<string, string | undefined>,
+): Promise<PasswordInput> {
   switch (secret.kind) {
     case 'literal':
       return { value: secret.value };
     case 'env':
-      return secret.value === undefined ? { unavailable: `$env{${secret.name}} is not set; export it and run again` } : { value: secret.value };
+      return secret.value === undefined
+        ? { unavailable: `$env{${secret.name}} is not set; export it and run again` }
+        : { value: secret.value };
     case 'secret':
       // Resolved through the unlocked vault; a locked vault is one finding (vault-locked), not a prompt per alias.
-      return secret.value !== undefined ? { value: secret.value } : { unavailable: `it is $secret{${secret.alias}}, and the secure vault is locked (give --vault-password-env NAME, or <home>/password-persist)` };
+      return secret.value !== undefined
+        ? { value: secret.value }
+        : {
+            unavailable: `it is $secret{${secret.alias}}, and the secure vault is locked (give --vault-password-env NAME, or <home>/password-persist)`,
+          };
     case 'sys': {
       const name = `$sys{${secret.name}}`;
       if (!asked.has(name)) asked.set(name, ask ? await ask(`${what} (${name})`) : undefined);
       const value = asked.get(name);
-      return value === undefined ? { unavailable: `it is ${name}, a Java system property only the server knows; run status on a terminal to type it` } : { value };
+      return value === undefined
+        ? { unavailable: `it is ${name}, a Java system property only the server knows; run status on a terminal to type it` }
+        : { value };
     }
     case 'missing':
       return { unavailable: 'the configuration gives none' };
@@ -396,7 +456,8 @@ async function openVault(
   options: GatherOptions,
   findings: Finding[],
 ): Promise<{ resolved: ResolvedConfig; vault?: UnlockedVault }> {
-  if (options.read?.vault) return { resolved: resolveDocument(document, options.env, undefined, options.read.vault.values), vault: options.read.vault };
+  if (options.read?.vault)
+    return { resolved: resolveDocument(document, options.env, undefined, options.read.vault.values), vault: options.read.vault };
   const resolved = resolveDocument(document, options.env);
   if (!needsVault(resolved) && options.vaultPasswordEnv === undefined) return { resolved };
   const password = await findVaultPassword(document.home, {
@@ -424,36 +485,60 @@ async function openVault(
 }
 
 /** What the server will make of [secrets]: values it cannot decrypt, aliases it cannot find, plaintext left. */
-function secretsFindings(document: ConfigDocument, resolved: ResolvedConfig, vault: UnlockedVault | undefined, internal: RoleCheck): Finding[] {
+function secretsFindings(
+  document: ConfigDocument,
+  resolved: ResolvedConfig,
+  vault: UnlockedVault | undefined,
+  internal: RoleCheck,
+): Finding[] {
   const findings: Finding[] = [];
   const values = secretsOf(document.data);
   for (const [alias, users] of secretAliasesInUse(resolved)) {
     if (values[alias] === undefined) {
-      findings.push({ level: 'error', code: 'secret-missing', message: `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} $secret{${alias}}, but [secrets] has no "${alias}": the server will not start. Add it (ei-keystore apply secrets, or the cipher tool).` });
+      findings.push({
+        level: 'error',
+        code: 'secret-missing',
+        message: `${users.join(', ')} ${users.length === 1 ? 'is' : 'are'} $secret{${alias}}, but [secrets] has no "${alias}": the server will not start. Add it (ei-keystore apply secrets, or the cipher tool).`,
+      });
     }
   }
   const key = vault?.internalKey ?? internal.privateKey;
   if (key) {
-    const undecryptable = Object.entries(values).filter(([, value]) => classifySecretValue(value.trim()) === 'encrypted').filter(([, value]) => {
-      try {
-        decryptSecret(key, value.trim());
-        return false;
-      } catch {
-        return true;
-      }
-    });
+    const undecryptable = Object.entries(values)
+      .filter(([, value]) => classifySecretValue(value.trim()) === 'encrypted')
+      .filter(([, value]) => {
+        try {
+          decryptSecret(key, value.trim());
+          return false;
+        } catch {
+          return true;
+        }
+      });
     for (const [alias] of undecryptable) {
-      findings.push({ level: 'error', code: 'secret-undecryptable', role: 'internal', message: `[secrets] ${alias} does not decrypt with the internal keystore's key: it was encrypted for another key, and the server will not start. Encrypt it again for this key (put the plain value in brackets and run ei-keystore apply secrets).` });
+      findings.push({
+        level: 'error',
+        code: 'secret-undecryptable',
+        role: 'internal',
+        message: `[secrets] ${alias} does not decrypt with the internal keystore's key: it was encrypted for another key, and the server will not start. Encrypt it again for this key (put the plain value in brackets and run ei-keystore apply secrets).`,
+      });
     }
   }
   const plaintext = resolved.secrets.filter((secret) => secret.state === 'plaintext').map((secret) => secret.alias);
   if (plaintext.length > 0) {
-    findings.push({ level: 'warning', code: 'secret-plaintext', message: `[secrets] ${plaintext.join(', ')} ${plaintext.length === 1 ? 'is' : 'are'} still plain text in brackets. Encrypt them: ei-keystore apply secrets (or the wizard's "Encrypt passwords").` });
+    findings.push({
+      level: 'warning',
+      code: 'secret-plaintext',
+      message: `[secrets] ${plaintext.join(', ')} ${plaintext.length === 1 ? 'is' : 'are'} still plain text in brackets. Encrypt them: ei-keystore apply secrets (or the wizard's "Encrypt passwords").`,
+    });
   }
   const literal = plaintextPasswordKeys(resolved);
   if (literal.length > 0) {
     const sandbox = existsSync(path.join(document.home, SANDBOX_MARKER));
-    findings.push({ level: sandbox ? 'info' : 'warning', code: 'password-plaintext', message: `${literal.join(', ')} ${literal.length === 1 ? 'is' : 'are'} written in plain text in ${path.basename(document.config.path)}. Move them into the secure vault: ei-keystore apply secrets.` });
+    findings.push({
+      level: sandbox ? 'info' : 'warning',
+      code: 'password-plaintext',
+      message: `${literal.join(', ')} ${literal.length === 1 ? 'is' : 'are'} written in plain text in ${path.basename(document.config.path)}. Move them into the secure vault: ei-keystore apply secrets.`,
+    });
   }
   findings.push(...secretConfFindings(document.home, resolved));
   return findings;
@@ -492,10 +577,12 @@ function secretConfFindings(home: string, resolved: ResolvedConfig): Finding[] {
   const named = path.resolve(home, location.replaceAll('${carbon.home}', home));
   const alias = properties.get('keystore.identity.alias');
   if (named === internal.file && (alias === undefined || alias.toLowerCase() === (internal.alias ?? '').toLowerCase())) return [];
-  return [{
-    level: 'error',
-    code: 'secret-conf-stale',
-    role: 'internal',
-    message: `${SECRET_CONF} names ${named}${alias ? ` (alias ${alias})` : ''} for the secure vault, but the internal keystore is ${internal.file} (alias ${internal.alias ?? ''}): the server would decrypt [secrets] with the wrong key. Point keystore.identity.location and keystore.identity.alias at the internal keystore.`,
-  }];
+  return [
+    {
+      level: 'error',
+      code: 'secret-conf-stale',
+      role: 'internal',
+      message: `${SECRET_CONF} names ${named}${alias ? ` (alias ${alias})` : ''} for the secure vault, but the internal keystore is ${internal.file} (alias ${internal.alias ?? ''}): the server would decrypt [secrets] with the wrong key. Point keystore.identity.location and keystore.identity.alias at the internal keystore.`,
+    },
+  ];
 }

@@ -22,7 +22,11 @@ function roleLines(role: StatusReport['roles'][number], style: Style, width: num
   const lines = [head, ...wrap(printable(role.file), width, '           ')];
   if (!role.exists) return [...lines, `           ${style.red('missing')}`];
   const facts: string[] = [];
-  facts.push(role.format ? `${role.format}${role.format !== role.configuredType.toUpperCase() ? ` (configured ${role.configuredType})` : ''}` : 'unknown format');
+  facts.push(
+    role.format
+      ? `${role.format}${role.format !== role.configuredType.toUpperCase() ? ` (configured ${role.configuredType})` : ''}`
+      : 'unknown format',
+  );
   if (role.opened) facts.push(`opens, ${role.entryCount} entries`);
   if (role.alias !== undefined && role.role !== 'truststore') {
     const key = !role.aliasFound
@@ -42,7 +46,11 @@ function roleLines(role: StatusReport['roles'][number], style: Style, width: num
   const leaf = role.chain?.[0];
   if (leaf) {
     const expiry =
-      leaf.expiry === 'expired' ? style.red(`expired ${day(leaf.notAfter)}`) : leaf.expiry === 'expiring-soon' ? style.yellow(`expires ${day(leaf.notAfter)}`) : `valid to ${day(leaf.notAfter)}`;
+      leaf.expiry === 'expired'
+        ? style.red(`expired ${day(leaf.notAfter)}`)
+        : leaf.expiry === 'expiring-soon'
+          ? style.yellow(`expires ${day(leaf.notAfter)}`)
+          : `valid to ${day(leaf.notAfter)}`;
     lines.push(...wrap(`${printable(leaf.subject)}; ${leaf.keyAlgorithm} ${leaf.keySize ?? ''}; ${expiry}`, width, '           '));
   }
   return lines;
@@ -54,8 +62,14 @@ const LEVEL_LABEL = (style: Style, finding: Finding) =>
 export function renderStatus(report: StatusReport, style: Style, width: number): string {
   const out: string[] = [];
   out.push(`${style.bold('Home')}       ${printable(report.home)} (from ${report.homeFrom})`);
-  out.push(`${style.bold('Config')}     ${printable(report.configFile)}${report.configRealPath ? ` (a link to ${printable(report.configRealPath)})` : ''}`);
-  out.push(...wrap(`${report.profile}: ${printable(report.profileEvidence)}`, width, '           ').map((line, i) => (i === 0 ? style.bold('Profile') + line.slice(7) : line)));
+  out.push(
+    `${style.bold('Config')}     ${printable(report.configFile)}${report.configRealPath ? ` (a link to ${printable(report.configRealPath)})` : ''}`,
+  );
+  out.push(
+    ...wrap(`${report.profile}: ${printable(report.profileEvidence)}`, width, '           ').map((line, i) =>
+      i === 0 ? style.bold('Profile') + line.slice(7) : line,
+    ),
+  );
   if (report.configNote) out.push(...wrap(printable(report.configNote), width, '           '));
   out.push('');
   for (const role of report.roles) out.push(...roleLines(role, style, width));

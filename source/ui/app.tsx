@@ -69,7 +69,15 @@ function Wizard(props: WizardAppProps) {
           />
         );
       case 'status':
-        return home ? <StatusScreen tag={tag} lines={renderStatus(home.report, makeStyle(false), Math.max(MIN_SCREEN.columns, Math.min(raw.columns, 120))).trimEnd().split('\n')} onBack={() => dispatch({ type: 'back' })} /> : null;
+        return home ? (
+          <StatusScreen
+            tag={tag}
+            lines={renderStatus(home.report, makeStyle(false), Math.max(MIN_SCREEN.columns, Math.min(raw.columns, 120)))
+              .trimEnd()
+              .split('\n')}
+            onBack={() => dispatch({ type: 'back' })}
+          />
+        ) : null;
       case 'form':
         return home ? (
           <FormScreen
@@ -85,7 +93,22 @@ function Wizard(props: WizardAppProps) {
           />
         ) : null;
       case 'planning':
-        return <ApplyScreen title="Planning the change" tag={tag} steps={[{ id: 'plan', label: screen.procedure === 'secrets' ? 'Encrypt the passwords and patch the configuration in memory' : 'Generate keys, build keystores and patch the configuration in memory', state: 'running' }]} />;
+        return (
+          <ApplyScreen
+            title="Planning the change"
+            tag={tag}
+            steps={[
+              {
+                id: 'plan',
+                label:
+                  screen.procedure === 'secrets'
+                    ? 'Encrypt the passwords and patch the configuration in memory'
+                    : 'Generate keys, build keystores and patch the configuration in memory',
+                state: 'running',
+              },
+            ]}
+          />
+        );
       case 'review':
         return (
           <ReviewScreen
@@ -100,7 +123,15 @@ function Wizard(props: WizardAppProps) {
           />
         );
       case 'save':
-        return <SaveScreen tag={tag} defaultPath={screen.defaultPath} problem={screen.problem} onSave={(file) => dispatch({ type: 'save-to', file })} onBack={() => dispatch({ type: 'back' })} />;
+        return (
+          <SaveScreen
+            tag={tag}
+            defaultPath={screen.defaultPath}
+            problem={screen.problem}
+            onSave={(file) => dispatch({ type: 'save-to', file })}
+            onBack={() => dispatch({ type: 'back' })}
+          />
+        );
       case 'applying':
         return <ApplyScreen title={PROCEDURE_DEFINITIONS[screen.procedure].title} tag={tag} steps={screen.steps} />;
       case 'done':
@@ -112,7 +143,9 @@ function Wizard(props: WizardAppProps) {
             backupId={screen.backupId}
             commands={screen.report.commands}
             next={screen.report.next}
-            offer={screen.report.offerEncrypt ? { label: 'encrypt passwords', onChoose: () => dispatch({ type: 'encrypt-next' }) } : undefined}
+            offer={
+              screen.report.offerEncrypt ? { label: 'encrypt passwords', onChoose: () => dispatch({ type: 'encrypt-next' }) } : undefined
+            }
             onExit={() => dispatch({ type: 'quit' })}
           />
         );
@@ -134,7 +167,10 @@ function Wizard(props: WizardAppProps) {
     // wizard (answers kept) comes back as soon as the terminal is large enough again.
     return (
       <Box flexDirection="column">
-        {wrapText(`The terminal is ${raw.columns}x${raw.rows}; the wizard needs at least ${MIN_SCREEN.columns}x${MIN_SCREEN.rows}. Make the window larger (your answers are kept), or press Ctrl-C to leave and run ei-keystore --plain.`, Math.max(20, raw.columns)).map((line, n) => (
+        {wrapText(
+          `The terminal is ${raw.columns}x${raw.rows}; the wizard needs at least ${MIN_SCREEN.columns}x${MIN_SCREEN.rows}. Make the window larger (your answers are kept), or press Ctrl-C to leave and run ei-keystore --plain.`,
+          Math.max(20, raw.columns),
+        ).map((line, n) => (
           <Text key={n}>{line}</Text>
         ))}
       </Box>

@@ -43,10 +43,19 @@ export function secretAliasesInUse(resolved: ResolvedConfig): Map<string, string
   return used;
 }
 
-export async function unlockVault(home: string, resolved: ResolvedConfig, secrets: Readonly<Record<string, string>>, password: VaultPassword): Promise<UnlockedVault> {
+export async function unlockVault(
+  home: string,
+  resolved: ResolvedConfig,
+  secrets: Readonly<Record<string, string>>,
+  password: VaultPassword,
+): Promise<UnlockedVault> {
   const internal = resolved.roles.internal;
   const content = await readFileIfPresent(internal.file, { what: 'internal keystore', limit: READ_LIMITS.keystore, home });
-  if (!content) throw new UserError(`The internal keystore ${internal.file} does not exist, so the vault cannot be opened. Fix [${internal.table}] file_name.`, 'vault-locked');
+  if (!content)
+    throw new UserError(
+      `The internal keystore ${internal.file} does not exist, so the vault cannot be opened. Fix [${internal.table}] file_name.`,
+      'vault-locked',
+    );
   const wrong = () =>
     new UserError(
       `The vault password (from ${password.from}) does not open the internal keystore ${internal.file} (the vault uses it for the store and the key). Give the internal keystore's password (--vault-password-env NAME, or the first line of <home>/password-persist). Nothing was written.`,
@@ -62,7 +71,11 @@ export async function unlockVault(home: string, resolved: ResolvedConfig, secret
   }
   const alias = (internal.alias ?? '').toLowerCase();
   const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias);
-  if (entry?.kind !== 'private-key') throw new UserError(`The internal keystore ${internal.file} has no key entry "${internal.alias ?? ''}"; fix [${internal.table}] alias.`, 'vault-locked');
+  if (entry?.kind !== 'private-key')
+    throw new UserError(
+      `The internal keystore ${internal.file} has no key entry "${internal.alias ?? ''}"; fix [${internal.table}] alias.`,
+      'vault-locked',
+    );
   let internalKey: KeyObject;
   try {
     internalKey = entry.key.recover(password.key);

@@ -37,24 +37,33 @@ export async function findVaultPassword(home: string, options: VaultPasswordOpti
   if (options.envName !== undefined) {
     const value = options.env[options.envName];
     if (value === undefined || value === '') {
-      throw new UserError(`--vault-password-env ${options.envName}: the variable is not set (or empty). Export it with the internal keystore's password and run again.`, 'vault-password-missing');
+      throw new UserError(
+        `--vault-password-env ${options.envName}: the variable is not set (or empty). Export it with the internal keystore's password and run again.`,
+        'vault-password-missing',
+      );
     }
     return { store: value, key: value, from: `$${options.envName}` };
   }
-  if (options.fromAnswers !== undefined) return { store: options.fromAnswers, key: options.fromAnswers, from: 'the answers file\'s [vault] password' };
+  if (options.fromAnswers !== undefined)
+    return { store: options.fromAnswers, key: options.fromAnswers, from: "the answers file's [vault] password" };
   for (const name of PASSWORD_FILES) {
     const file = path.join(home, name);
     let content;
     try {
       content = await readFileIfPresent(file, { what: 'vault password file', limit: READ_LIMITS.secret, home });
     } catch (error) {
-      if (error instanceof FileRefused) throw new UserError(`${error.message} The server reads this file for the internal keystore's password.`, 'vault-password-unreadable');
+      if (error instanceof FileRefused)
+        throw new UserError(
+          `${error.message} The server reads this file for the internal keystore's password.`,
+          'vault-password-unreadable',
+        );
       throw error;
     }
     if (!content) continue;
     const lines = content.bytes.toString('utf8').split(/\r?\n/);
     const store = lines[0] ?? '';
-    if (store === '') throw new UserError(`${file} is empty; its first line must be the internal keystore's password.`, 'vault-password-missing');
+    if (store === '')
+      throw new UserError(`${file} is empty; its first line must be the internal keystore's password.`, 'vault-password-missing');
     // Line 2 is the key password only for a server started with -Dkey.password=true; by default the vault uses
     // line 1 for both, and so does the tool, so that it never opens what the server would not.
     return { store, key: store, from: name };

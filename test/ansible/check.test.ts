@@ -32,14 +32,22 @@ describeWithAnsible('check.yml on two sandbox homes on localhost', () => {
     await createSandbox(homes.node2, 'mi-4');
     // node1 can only run the executable: its node does not exist.
     const inventory = writeLocalInventory(work, homes, { node1: `ei_keystore_executable=${executable!.file} ei_node=/nonexistent/node` });
-    const play = (playbook: string, extra: string[] = []) => runPlaybook(work, inventory, playbook, extra, { EI_INTERNAL_KEYSTORE_PASSWORD: INTERNAL_PASSWORD });
+    const play = (playbook: string, extra: string[] = []) =>
+      runPlaybook(work, inventory, playbook, extra, { EI_INTERNAL_KEYSTORE_PASSWORD: INTERNAL_PASSWORD });
     const internalSha256 = async (home: string) => {
-      const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { roles: Array<{ role: string; certificate: { sha256: string } | null }> };
+      const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as {
+        roles: Array<{ role: string; certificate: { sha256: string } | null }>;
+      };
       return status.roles.find((role) => role.role === 'internal')!.certificate!.sha256;
     };
 
     // site.yml: one internal keystore for both nodes, the executable on node1, the .mjs on node2.
-    const rollout = play('site.yml', ['-e', `ei_keystore_bundle=${path.join(work, 'ei-keystore.mjs')}`, '-e', `ei_internal_keystore=${path.join(work, 'controller', 'ei-internal.jks')}`]);
+    const rollout = play('site.yml', [
+      '-e',
+      `ei_keystore_bundle=${path.join(work, 'ei-keystore.mjs')}`,
+      '-e',
+      `ei_internal_keystore=${path.join(work, 'controller', 'ei-internal.jks')}`,
+    ]);
     expect(rollout.code, rollout.output).toBe(0);
     expect(readdirSync(path.join(work, 'node1-tool'))).toContain('ei-keystore');
     expect(existsSync(path.join(work, 'node1-tool', 'ei-keystore.mjs'))).toBe(false);
@@ -72,14 +80,19 @@ validity_days = 10
 `,
     );
     const env = { EI_KEYSTORE_PASSWORD: 'node2-tls-Pa55' };
-    const expiring = await runCliCaptured(['apply', 'primary', '--answers', path.join(answers, 'primary.toml'), '--home', homes.node2, '--json'], { env });
+    const expiring = await runCliCaptured(
+      ['apply', 'primary', '--answers', path.join(answers, 'primary.toml'), '--home', homes.node2, '--json'],
+      { env },
+    );
     expect(expiring.code, expiring.stderr).toBe(0);
     const soon = play('check.yml', ['-e', 'ei_expiry_days=30']);
     expect(soon.code, soon.output).toBe(0);
     expect(soon.output).toMatch(/"node2: primary keystore, alias ei-tls \(CN=node2\), expires on \d{4}-\d{2}-\d{2} \(10 days\)"/);
     expect(soon.output).not.toMatch(/"node1: primary keystore/);
     // A window shorter than 10 days leaves it out.
-    expect(play('check.yml', ['-e', 'ei_expiry_days=5']).output).toMatch(/Certificates that expire within 5 days[^\n]*\n[^\n]*\n\s*"msg": "none"/);
+    expect(play('check.yml', ['-e', 'ei_expiry_days=5']).output).toMatch(
+      /Certificates that expire within 5 days[^\n]*\n[^\n]*\n\s*"msg": "none"/,
+    );
 
     // node2's internal keystore replaced by another key, node1's truststore password wrong: fails, naming both.
     writeFileSync(
@@ -93,7 +106,10 @@ password = { env = "EI_KEYSTORE_PASSWORD" }
 dname = "CN=another internal key"
 `,
     );
-    const replaced = await runCliCaptured(['apply', 'internal', '--answers', path.join(answers, 'internal.toml'), '--home', homes.node2, '--json'], { env });
+    const replaced = await runCliCaptured(
+      ['apply', 'internal', '--answers', path.join(answers, 'internal.toml'), '--home', homes.node2, '--json'],
+      { env },
+    );
     expect(replaced.code, replaced.stderr).toBe(0);
     const config = path.join(homes.node1, 'conf/deployment.toml');
     const text = readFileSync(config, 'utf8');

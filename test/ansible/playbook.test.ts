@@ -46,13 +46,26 @@ describe('templates/ansible answers files', () => {
   it('are valid answers; the primary one once rendered for a node', () => {
     const read = (name: string) => readFileSync(path.join(ansibleDir, 'answers', name), 'utf8');
     const internal = validateAnswers('internal', parse(read('internal.toml')));
-    expect(internal.keystore).toMatchObject({ source: 'existing', fileName: 'ei-internal.jks', alias: 'ei-internal', existing: { path: 'ei-internal.jks' } });
+    expect(internal.keystore).toMatchObject({
+      source: 'existing',
+      fileName: 'ei-internal.jks',
+      alias: 'ei-internal',
+      existing: { path: 'ei-internal.jks' },
+    });
     const made = validateAnswers('internal', parse(read('make-internal.toml')));
     // The generated keystore is the one internal.toml takes: same file name, alias, type and password variable.
-    expect(made.keystore).toMatchObject({ source: 'generate', fileName: 'ei-internal.jks', alias: 'ei-internal', type: 'JKS', password: { env: 'EI_KEYSTORE_PASSWORD' } });
+    expect(made.keystore).toMatchObject({
+      source: 'generate',
+      fileName: 'ei-internal.jks',
+      alias: 'ei-internal',
+      type: 'JKS',
+      password: { env: 'EI_KEYSTORE_PASSWORD' },
+    });
     const rendered = read('primary.toml').replaceAll('{{ ei_tls_hostname | default(inventory_hostname) }}', 'node1.example.com');
     const primary = validateAnswers('primary', parse(rendered));
-    expect(primary.keystore).toMatchObject({ source: 'generate', generate: {
+    expect(primary.keystore).toMatchObject({
+      source: 'generate',
+      generate: {
         dname: {
           text: 'CN=node1.example.com, OU=Integration, O=Example, C=LK',
           attributes: [
@@ -112,10 +125,14 @@ describeWithAnsible('site.yml on two sandbox homes on localhost', () => {
         inventory,
         'site.yml',
         [
-          '-e', `ei_keystore_bundle=${bundle}`,
-          '-e', `ei_internal_keystore=${sharedKeystore}`,
-          '-e', `ei_internal_answers=${path.join(work, 'internal.toml')}`,
-          '-e', `ei_primary_answers=${path.join(ansibleDir, 'answers/primary.toml')}`,
+          '-e',
+          `ei_keystore_bundle=${bundle}`,
+          '-e',
+          `ei_internal_keystore=${sharedKeystore}`,
+          '-e',
+          `ei_internal_answers=${path.join(work, 'internal.toml')}`,
+          '-e',
+          `ei_primary_answers=${path.join(ansibleDir, 'answers/primary.toml')}`,
         ],
         { EI_INTERNAL_KEYSTORE_PASSWORD: INTERNAL_PASSWORD, EI_TLS_KEYSTORE_PASSWORD: TLS_PASSWORD },
       );
@@ -151,6 +168,8 @@ describeWithAnsible('site.yml on two sandbox homes on localhost', () => {
     // TLS keys of their own, for each node's name.
     expect(await leafSubject(path.join(homes.node1, SECURITY, 'ei-tls.jks'), TLS_PASSWORD)).toMatch(/^CN=node1$/m);
     expect(await leafSubject(path.join(homes.node2, SECURITY, 'ei-tls.jks'), TLS_PASSWORD)).toMatch(/^CN=node2$/m);
-    expect(readFileSync(path.join(homes.node1, SECURITY, 'ei-tls.jks')).equals(readFileSync(path.join(homes.node2, SECURITY, 'ei-tls.jks')))).toBe(false);
+    expect(
+      readFileSync(path.join(homes.node1, SECURITY, 'ei-tls.jks')).equals(readFileSync(path.join(homes.node2, SECURITY, 'ei-tls.jks'))),
+    ).toBe(false);
   }, 360_000);
 });

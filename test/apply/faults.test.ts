@@ -26,37 +26,46 @@ const POINTS: FaultPoint[] = [
 const BEFORE_BACKUP = new Set<FaultPoint>(['lock', 'check']);
 
 describe('a failure injected at every step', () => {
-  it.each(POINTS.map((point) => [describeFaultPoint(point), point] as const))('%s: every file is put back, nothing left over', async (_name, point) => {
-    const h = makeHome();
-    const steps: string[] = [];
-    const error = await applyTransaction({ home: h.home, label: 'apply primary', writes: h.writes, faults: { failAt: point }, onStep: (step) => steps.push(step) }).then(
-      () => undefined,
-      (caught: unknown) => caught,
-    );
+  it.each(POINTS.map((point) => [describeFaultPoint(point), point] as const))(
+    '%s: every file is put back, nothing left over',
+    async (_name, point) => {
+      const h = makeHome();
+      const steps: string[] = [];
+      const error = await applyTransaction({
+        home: h.home,
+        label: 'apply primary',
+        writes: h.writes,
+        faults: { failAt: point },
+        onStep: (step) => steps.push(step),
+      }).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
 
-    expect(error).toBeInstanceOf(TransactionFailed);
-    const failed = error as TransactionFailed;
-    expect(failed.exitCode).toBe(1);
-    expect(failed.message).toContain('apply primary failed while');
-    expect(failed.message).toContain('injected failure');
-    expect(expectOldState(h)).toEqual([]);
-    expect(tempFiles(h.home)).toEqual([]);
-    expect(existsSync(lockPath(h.home))).toBe(false);
+      expect(error).toBeInstanceOf(TransactionFailed);
+      const failed = error as TransactionFailed;
+      expect(failed.exitCode).toBe(1);
+      expect(failed.message).toContain('apply primary failed while');
+      expect(failed.message).toContain('injected failure');
+      expect(expectOldState(h)).toEqual([]);
+      expect(tempFiles(h.home)).toEqual([]);
+      expect(existsSync(lockPath(h.home))).toBe(false);
 
-    if (BEFORE_BACKUP.has(point)) {
-      expect(failed.message).toContain('Nothing was written');
-      expect(failed.backupId).toBeUndefined();
-      expect(existsSync(backupsDir(h.home))).toBe(false);
-      return;
-    }
-    expect(failed.message).toContain('Every file was put back');
-    expect(steps.at(-1)).toBe('rollback');
-    const id = failed.backupId!;
-    expect((await readManifest(backupDir(h.home, id))).state).toBe('rolled-back');
-    // The backup still restores the old state exactly.
-    await restoreBackup(h.home, id);
-    expect(expectOldState(h)).toEqual([]);
-  });
+      if (BEFORE_BACKUP.has(point)) {
+        expect(failed.message).toContain('Nothing was written');
+        expect(failed.backupId).toBeUndefined();
+        expect(existsSync(backupsDir(h.home))).toBe(false);
+        return;
+      }
+      expect(failed.message).toContain('Every file was put back');
+      expect(steps.at(-1)).toBe('rollback');
+      const id = failed.backupId!;
+      expect((await readManifest(backupDir(h.home, id))).state).toBe('rolled-back');
+      // The backup still restores the old state exactly.
+      await restoreBackup(h.home, id);
+      expect(expectOldState(h)).toEqual([]);
+    },
+  );
 });
 
 describe('faultPlanFromEnv', () => {

@@ -35,7 +35,11 @@ describe('the home lock', () => {
     expect(lockText).toMatchObject({ pid: process.pid, label: 'apply primary' });
 
     const other = `${h.home}/other.txt`;
-    const second = await applyTransaction({ home: h.home, label: 'apply truststore', writes: [{ path: other, content: Buffer.from('x'), role: 'truststore' }] }).then(
+    const second = await applyTransaction({
+      home: h.home,
+      label: 'apply truststore',
+      writes: [{ path: other, content: Buffer.from('x'), role: 'truststore' }],
+    }).then(
       () => undefined,
       (caught: unknown) => caught,
     );
@@ -59,7 +63,12 @@ describe('the home lock', () => {
     mkdirSync(stateDir(h.home), { mode: 0o700 });
     writeFileSync(lockPath(h.home), JSON.stringify({ pid, startedAt: '2026-01-01T00:00:00.000Z', label: 'apply primary' }));
     const warned: string[] = [];
-    const result = await applyTransaction({ home: h.home, label: 'apply primary', writes: h.writes, onWarning: (message) => warned.push(message) });
+    const result = await applyTransaction({
+      home: h.home,
+      label: 'apply primary',
+      writes: h.writes,
+      onWarning: (message) => warned.push(message),
+    });
     expect(result.warnings).toEqual(warned);
     expect(warned).toHaveLength(1);
     expect(warned[0]).toContain('stale lock');

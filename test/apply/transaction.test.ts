@@ -6,7 +6,18 @@ import { readManifest } from '../../source/apply/manifest.js';
 import { sha256 } from '../../source/apply/targets.js';
 import { applyTransaction, TRANSACTION_STEPS } from '../../source/apply/transaction.js';
 import { UserError } from '../../source/errors.js';
-import { expectNewState, expectOldState, makeHome, modeOf, NEW_CONFIG, NEW_INTERNAL, NEW_PRIMARY, OLD_CONFIG, OLD_PRIMARY, tempFiles } from './apply-home.js';
+import {
+  expectNewState,
+  expectOldState,
+  makeHome,
+  modeOf,
+  NEW_CONFIG,
+  NEW_INTERNAL,
+  NEW_PRIMARY,
+  OLD_CONFIG,
+  OLD_PRIMARY,
+  tempFiles,
+} from './apply-home.js';
 
 async function rejection(promise: Promise<unknown>): Promise<UserError> {
   const error = await promise.then(
@@ -37,21 +48,34 @@ describe('applyTransaction', () => {
     const manifest = await readManifest(backupDir(h.home, result.backupId));
     expect(manifest).toMatchObject({ id: result.backupId, label: 'apply primary', state: 'complete' });
     const byPath = new Map(manifest.files.map((file) => [file.path, file]));
-    expect(byPath.get(h.primary)).toMatchObject({ existed: true, mode: 0o640, sha256Before: sha256(OLD_PRIMARY), sha256After: sha256(NEW_PRIMARY) });
+    expect(byPath.get(h.primary)).toMatchObject({
+      existed: true,
+      mode: 0o640,
+      sha256Before: sha256(OLD_PRIMARY),
+      sha256After: sha256(NEW_PRIMARY),
+    });
     expect(byPath.get(h.internal)).toMatchObject({ existed: false, mode: null, sha256Before: null, backupName: null });
     expect(byPath.get(h.configLink)).toMatchObject({ existed: true, mode: 0o644, writtenPath: h.configTarget });
     // The backup holds the exact old bytes, readable by its owner only.
     const copy = path.join(backupDir(h.home, result.backupId), byPath.get(h.primary)!.backupName!);
     expect(readFileSync(copy).equals(OLD_PRIMARY)).toBe(true);
     expect(modeOf(copy)).toBe(0o600);
-    expect(readFileSync(path.join(backupDir(h.home, result.backupId), byPath.get(h.configLink)!.backupName!)).equals(OLD_CONFIG)).toBe(true);
+    expect(readFileSync(path.join(backupDir(h.home, result.backupId), byPath.get(h.configLink)!.backupName!)).equals(OLD_CONFIG)).toBe(
+      true,
+    );
   });
 
   it('never puts file content in the manifest', async () => {
     const h = makeHome();
     const { backupId } = await applyTransaction({ home: h.home, label: 'apply primary', writes: h.writes });
     const text = readFileSync(path.join(backupDir(h.home, backupId), 'manifest.json'), 'utf8');
-    for (const secret of ['secret-old-key-material', 'secret-new-key-material', 'secret-internal-material', 'old-toml-password', 'new-toml-password']) {
+    for (const secret of [
+      'secret-old-key-material',
+      'secret-new-key-material',
+      'secret-internal-material',
+      'old-toml-password',
+      'new-toml-password',
+    ]) {
       expect(text).not.toContain(secret);
     }
     for (const bytes of [OLD_PRIMARY, NEW_PRIMARY, NEW_INTERNAL, OLD_CONFIG, NEW_CONFIG]) {
@@ -62,18 +86,25 @@ describe('applyTransaction', () => {
 
   it('uses an explicit mode over the replaced file\u2019s mode', async () => {
     const h = makeHome();
-    await applyTransaction({ home: h.home, label: 'apply', writes: [{ path: h.primary, content: NEW_PRIMARY, mode: 0o600, role: 'primary keystore' }] });
+    await applyTransaction({
+      home: h.home,
+      label: 'apply',
+      writes: [{ path: h.primary, content: NEW_PRIMARY, mode: 0o600, role: 'primary keystore' }],
+    });
     expect(modeOf(h.primary)).toBe(0o600);
   });
 
-  it.runIf(process.getuid?.() === 0)('as root keeps the owner of a replaced file and gives a new file its directory\u2019s owner', async () => {
-    const h = makeHome();
-    chownSync(h.primary, 4321, 4322);
-    chownSync(path.dirname(h.internal), 5432, 5433);
-    await applyTransaction({ home: h.home, label: 'apply', writes: h.writes });
-    expect(statSync(h.primary)).toMatchObject({ uid: 4321, gid: 4322 });
-    expect(statSync(h.internal)).toMatchObject({ uid: 5432, gid: 5433 });
-  });
+  it.runIf(process.getuid?.() === 0)(
+    'as root keeps the owner of a replaced file and gives a new file its directory\u2019s owner',
+    async () => {
+      const h = makeHome();
+      chownSync(h.primary, 4321, 4322);
+      chownSync(path.dirname(h.internal), 5432, 5433);
+      await applyTransaction({ home: h.home, label: 'apply', writes: h.writes });
+      expect(statSync(h.primary)).toMatchObject({ uid: 4321, gid: 4322 });
+      expect(statSync(h.internal)).toMatchObject({ uid: 5432, gid: 5433 });
+    },
+  );
 
   it('refuses with exit 2 and writes nothing (not even a backup) when an expected file changed since it was read', async () => {
     const h = makeHome();
@@ -158,7 +189,9 @@ describe('applyTransaction', () => {
     expect(twice.message).toContain('are the same file');
     const dir = path.join(h.home, 'a-directory');
     mkdirSync(dir);
-    const notFile = await rejection(applyTransaction({ home: h.home, label: 'apply', writes: [{ path: dir, content: NEW_CONFIG, role: 'config' }] }));
+    const notFile = await rejection(
+      applyTransaction({ home: h.home, label: 'apply', writes: [{ path: dir, content: NEW_CONFIG, role: 'config' }] }),
+    );
     expect(notFile.exitCode).toBe(2);
     expect(notFile.message).toContain('not a regular file');
     expect(expectOldState(h)).toEqual([]);

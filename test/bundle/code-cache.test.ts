@@ -24,7 +24,11 @@ beforeAll(() => {
   bundle = path.join(buildDir, 'ei-keystore.mjs');
   const built = spawnSync(
     process.execPath,
-    ['--input-type=module', '-e', `const { buildBundle } = await import(${JSON.stringify(path.join(repositoryRoot, 'scripts/build.mjs'))}); await buildBundle(${JSON.stringify(bundle)});`],
+    [
+      '--input-type=module',
+      '-e',
+      `const { buildBundle } = await import(${JSON.stringify(path.join(repositoryRoot, 'scripts/build.mjs'))}); await buildBundle(${JSON.stringify(bundle)});`,
+    ],
     { encoding: 'utf8' },
   );
   expect(built.status, built.stderr).toBe(0);
@@ -35,7 +39,11 @@ afterAll(() => {
 });
 
 function run(args: string[], env: NodeJS.ProcessEnv) {
-  const result = spawnSync(process.execPath, [bundle, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, NO_COLOR: '1', ...env }, timeout: 60_000 });
+  const result = spawnSync(process.execPath, [bundle, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -43,7 +51,8 @@ const cacheFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((
 
 describe('the script form of the bundle', () => {
   it('keeps a script holding `*/`, control characters and the marker itself, byte for byte, and runs it', () => {
-    const script = "const text = '*/ /*EIK-SCRIPT\\n \\u000e'; /* a comment */ process.stdout.write(JSON.stringify([text, '\x0e*/\x0f']));\n";
+    const script =
+      "const text = '*/ /*EIK-SCRIPT\\n \\u000e'; /* a comment */ process.stdout.write(JSON.stringify([text, '\x0e*/\x0f']));\n";
     const made = toScriptForm(script);
     expect(fromModule(made)).toBe(script);
     const dir = tempDir();
@@ -79,7 +88,7 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     expect(readdirSync(cache).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('holds the groups of code each command compiled: --version only the entry\'s, status never Ink\'s', () => {
+  it("holds the groups of code each command compiled: --version only the entry's, status never Ink's", () => {
     const home = tempDir();
     const cache = path.join(home, '.cache', 'ei-keystore');
     // The groups a command compiled are the keys of its cache file's index ("EIKC", the index's length, the index).
@@ -95,7 +104,9 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     expect(run(['--help'], { HOME: home }).code).toBe(0);
     expect(groupsOf('version')).toEqual(['start']);
     // Ink's group: the one whose section awaits at its top level (yoga-layout's WebAssembly).
-    const sections = JSON.parse(/^const SECTIONS = (.*);$/m.exec(readFileSync(bundle, 'latin1'))![1]!) as Array<[string, string, boolean, string[]]>;
+    const sections = JSON.parse(/^const SECTIONS = (.*);$/m.exec(readFileSync(bundle, 'latin1'))![1]!) as Array<
+      [string, string, boolean, string[]]
+    >;
     const inkGroups = [...new Set(sections.filter(([, , awaits]) => awaits).map(([, group]) => group))];
     expect(inkGroups).toHaveLength(1);
     const sandbox = run(['sandbox', path.join(home, 'home'), '--json'], { HOME: home });
@@ -138,7 +149,11 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     const home = tempDir();
     const notADirectory = path.join(home, 'a-file');
     writeFileSync(notADirectory, '');
-    expect(run(['--version'], { HOME: home, XDG_CACHE_HOME: notADirectory })).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+    expect(run(['--version'], { HOME: home, XDG_CACHE_HOME: notADirectory })).toEqual({
+      code: 0,
+      stdout: `${packageJson.version}\n`,
+      stderr: '',
+    });
     const off = run(['--version'], { HOME: home, EI_KEYSTORE_CODE_CACHE: 'off' });
     expect(off).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
     expect(existsSync(path.join(home, '.cache'))).toBe(false);

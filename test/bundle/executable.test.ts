@@ -37,7 +37,9 @@ beforeAll(async () => {
   const made = buildInto(buildDir, { executable: true }).executable!;
   expect(path.basename(made.file)).toBe(`ei-keystore-${process.platform}-${process.arch}`);
   // The published checksum is `sha256sum -c`'s form, and right.
-  expect(readFileSync(made.checksumFile, 'utf8')).toBe(`${createHash('sha256').update(readFileSync(made.file)).digest('hex')}  ${path.basename(made.file)}\n`);
+  expect(readFileSync(made.checksumFile, 'utf8')).toBe(
+    `${createHash('sha256').update(readFileSync(made.file)).digest('hex')}  ${path.basename(made.file)}\n`,
+  );
   expect(execFileSync('sha256sum', ['-c', path.basename(made.checksumFile)], { cwd: buildDir, encoding: 'utf8' })).toContain(': OK');
 
   server = mkdtempSync(path.join(os.tmpdir(), 'eik-one-executable-'));
@@ -78,7 +80,11 @@ describe('the one executable, copied alone into an empty folder, with no node on
     expect(statusExe.stderr).toBe('');
     expect(statusExe.code).toBe(statusMjs.code);
     expect(statusExe.stdout).toBe(statusMjs.stdout);
-    expect((JSON.parse(statusExe.stdout) as { roles: Array<{ opened: boolean }> }).roles.map((role) => role.opened)).toEqual([true, true, true]);
+    expect((JSON.parse(statusExe.stdout) as { roles: Array<{ opened: boolean }> }).roles.map((role) => role.opened)).toEqual([
+      true,
+      true,
+      true,
+    ]);
 
     // apply primary: two copies of that home, one changed by each, from an answers file that brings in one
     // existing keystore (so that both make the same key, and their outputs can be compared whole).
@@ -142,9 +148,14 @@ describeTmux('the one executable in an 80x24 tmux pane', () => {
     expect(made.code, made.stderr).toBe(0);
     const before = snapshotTree(home);
     const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
-    const pane = new TmuxPane(`env -i PATH=${quote(emptyPath)} HOME=${quote(server)} TERM=xterm-256color ${quote(executable)} --home ${quote(home)}; echo "exit=$?"; sleep 30`);
+    const pane = new TmuxPane(
+      `env -i PATH=${quote(emptyPath)} HOME=${quote(server)} TERM=xterm-256color ${quote(executable)} --home ${quote(home)}; echo "exit=$?"; sleep 30`,
+    );
     try {
-      const first = await pane.until((screen) => screen.includes('Change the primary keystore') && screen.includes('Profile'), 'the home screen');
+      const first = await pane.until(
+        (screen) => screen.includes('Change the primary keystore') && screen.includes('Profile'),
+        'the home screen',
+      );
       expect(first.split('\n').every((line) => line.length <= 80)).toBe(true);
       pane.keys('C-c');
       const last = await pane.until((screen) => /exit=\d+/.test(screen), 'the wizard to exit');

@@ -21,7 +21,10 @@ let bundle = '';
 
 function runBundle(args: string[], env: NodeJS.ProcessEnv = {}): ProgramRun {
   // Only what a bare server has: no NODE_PATH, no npm. HOME is the folder, so nothing of ours is found there.
-  return runWithOnly([process.execPath, bundle, ...args], { cwd: server, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: server, NO_COLOR: '1', ...env } });
+  return runWithOnly([process.execPath, bundle, ...args], {
+    cwd: server,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: server, NO_COLOR: '1', ...env },
+  });
 }
 
 beforeAll(() => {
@@ -44,7 +47,9 @@ describe('dist/ei-keystore.mjs copied alone to a folder', () => {
       if (path.dirname(dir) === dir) break;
     }
     const text = readFileSync(bundle, 'utf8');
-    const imported = [...text.matchAll(/^\s*import\s[^'"]*?from\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm)].map((match) => match[1] ?? match[2]!);
+    const imported = [...text.matchAll(/^\s*import\s[^'"]*?from\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm)].map(
+      (match) => match[1] ?? match[2]!,
+    );
     expect(imported.length).toBeGreaterThan(0);
     expect(imported.filter((specifier) => !isBuiltin(specifier))).toEqual([]);
     const required = [...text.matchAll(/\b__require\(["']([^"']+)["']\)/g)].map((match) => match[1]!);
@@ -74,7 +79,11 @@ describe('dist/ei-keystore.mjs copied alone to a folder', () => {
     expect(status.stderr).toBe('');
     const report = JSON.parse(status.stdout) as { profile: string; roles: Array<{ role: string; opened: boolean }> };
     expect(report.profile).toBe('mi-4');
-    expect(report.roles.map((role) => [role.role, role.opened])).toEqual([['primary', true], ['internal', true], ['truststore', true]]);
+    expect(report.roles.map((role) => [role.role, role.opened])).toEqual([
+      ['primary', true],
+      ['internal', true],
+      ['truststore', true],
+    ]);
 
     mkdirSync(path.join(server, 'answers'));
     writeFileSync(
@@ -92,7 +101,10 @@ subject_alt_names = ["DNS:one-file.example.com"]
     const env = { EI_KEYSTORE_PASSWORD: PASSWORD };
     const first = runBundle(['apply', 'primary', '--answers', 'answers/primary.toml', '--home', 'home', '--json', '--keytool'], env);
     expect(first.code, first.stderr).toBe(0);
-    expect(JSON.parse(first.stdout)).toMatchObject({ changed: true, files: expect.arrayContaining([path.join(home, 'repository/resources/security/ei-primary.jks')]) });
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      changed: true,
+      files: expect.arrayContaining([path.join(home, 'repository/resources/security/ei-primary.jks')]),
+    });
     const listed = await keytoolList(path.join(home, 'repository/resources/security/ei-primary.jks'), PASSWORD);
     expect(listed.map((entry) => [entry.alias, entry.kind])).toEqual([['ei-primary', 'private-key']]);
 
@@ -114,7 +126,10 @@ subject_alt_names = ["DNS:one-file.example.com"]
     const screen = await inTerminal(['--sandbox', 'ink-home'], ['\x03']);
     // A wizard waits for keys: one that ended before any key was typed failed to start (the bundle is built
     // before every run, so "not built yet" is no longer a reason to pass).
-    expect(screen.exitedAlone, `the full-screen wizard ended before any key was typed (exit ${screen.code}); it said: ${firstLine(screen.text)}`).toBe(false);
+    expect(
+      screen.exitedAlone,
+      `the full-screen wizard ended before any key was typed (exit ${screen.code}); it said: ${firstLine(screen.text)}`,
+    ).toBe(false);
     expect(screen.text.replace(ANSI, '')).toMatch(/Change the primary keystore/);
     expect(screen.text.replace(ANSI, '').trim().length).toBeGreaterThan(0);
     expect(screen.code).toBe(130);
@@ -125,7 +140,13 @@ subject_alt_names = ["DNS:one-file.example.com"]
 const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
 
 function firstLine(text: string): string {
-  return text.replace(ANSI, '').split(/\r?\n/).find((line) => line.trim())?.trim() ?? '';
+  return (
+    text
+      .replace(ANSI, '')
+      .split(/\r?\n/)
+      .find((line) => line.trim())
+      ?.trim() ?? ''
+  );
 }
 
 /** Without util-linux `script` (a pseudo-terminal) the terminal tests skip with a message; under CI=true they fail. */

@@ -14,7 +14,9 @@ const bundle = path.join(repositoryRoot, 'dist/ei-keystore.mjs');
 function recordingStream(): { stream: () => NodeJS.WriteStream; written: string[]; made: () => number } {
   const written: string[] = [];
   let made = 0;
-  const fake = { write: (chunk: string | Uint8Array) => (written.push(Buffer.from(chunk).toString()), true) } as unknown as NodeJS.WriteStream;
+  const fake = {
+    write: (chunk: string | Uint8Array) => (written.push(Buffer.from(chunk).toString()), true),
+  } as unknown as NodeJS.WriteStream;
   return { stream: () => (made++, fake), written, made: () => made };
 }
 
@@ -76,7 +78,10 @@ describe('output written to its descriptor (source/cli/direct-output.ts)', () =>
     writeFileSync(file, readFileSync(fixturePath('wso2', 'keystores', 'carbon-kernel-v4.9.26', 'client-truststore.jks')));
     const probe = path.join(tempDir(), 'probe.cjs');
     // At exit, to descriptor 3: which of the modules that streams over a pipe load were loaded.
-    writeFileSync(probe, "process.on('exit', () => require('fs').writeSync(3, JSON.stringify(process.moduleLoadList.filter((name) => /^NativeModule (net|tty|internal\\/bootstrap\\/switches\\/is_main_thread)$/.test(name)))));\n");
+    writeFileSync(
+      probe,
+      "process.on('exit', () => require('fs').writeSync(3, JSON.stringify(process.moduleLoadList.filter((name) => /^NativeModule (net|tty|internal\\/bootstrap\\/switches\\/is_main_thread)$/.test(name)))));\n",
+    );
     const run = spawnSync(process.execPath, ['-r', probe, bundle, 'inspect', file, '--password-env', 'P', '--json'], {
       encoding: 'utf8',
       env: { ...process.env, P: 'wso2carbon' },

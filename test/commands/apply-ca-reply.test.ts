@@ -31,7 +31,11 @@ ${body}`,
 }
 
 const csrAnswers = (dir: string, extra = '') =>
-  answers(dir, 'request', `source = "csr"\ncsr_file = "ei-primary.csr"\n[keystore.csr]\ndname = "CN=localhost, OU=Integration, O=Example, C=LK"\nsubject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]\n${extra}`);
+  answers(
+    dir,
+    'request',
+    `source = "csr"\ncsr_file = "ei-primary.csr"\n[keystore.csr]\ndname = "CN=localhost, OU=Integration, O=Example, C=LK"\nsubject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]\n${extra}`,
+  );
 const replyAnswers = (dir: string, reply: string) => answers(dir, 'reply', `source = "ca-reply"\nreply = "${reply}"\n`);
 
 async function apply(home: string, file: string, args: string[] = [], extraEnv: NodeJS.ProcessEnv = env) {
@@ -54,7 +58,11 @@ async function handshake(key: string, chain: string[], root: string): Promise<{ 
   try {
     return await new Promise((resolve, reject) => {
       const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', ca: [root] }, () => {
-        resolve({ authorized: socket.authorized, error: socket.authorizationError?.toString(), peer: socket.getPeerCertificate().subject.CN as string });
+        resolve({
+          authorized: socket.authorized,
+          error: socket.authorizationError?.toString(),
+          peer: socket.getPeerCertificate().subject.CN as string,
+        });
         socket.end();
       });
       socket.on('error', reject);
@@ -79,11 +87,15 @@ describe('CA-signed certificates: request, then the CA reply', () => {
     expect(statSync(path.join(home, '.ei-keystore/pending')).mode & 0o777).toBe(0o700);
     const [entry] = await keytoolList(pendingKeystore, env.EI_KEYSTORE_PASSWORD);
     expect(entry).toMatchObject({ alias: 'ei-primary', kind: 'private-key' });
-    const verified = await execa('openssl', ['req', '-in', path.join(dir, 'ei-primary.csr'), '-verify', '-noout', '-subject'], { all: true });
+    const verified = await execa('openssl', ['req', '-in', path.join(dir, 'ei-primary.csr'), '-verify', '-noout', '-subject'], {
+      all: true,
+    });
     expect(verified.all).toMatch(/verify OK/i);
     expect(verified.all).toMatch(/CN\s?=\s?localhost/);
 
-    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ level: string; code: string; message: string }> };
+    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as {
+      findings: Array<{ level: string; code: string; message: string }>;
+    };
     const pending = status.findings.find((finding) => finding.code === 'pending-request');
     expect(pending).toMatchObject({ level: 'info' });
     expect(pending!.message).toContain('CN=localhost');
@@ -111,11 +123,19 @@ describe('CA-signed certificates: request, then the CA reply', () => {
     const listing = await keytool(['-list', '-v', '-keystore', keystoreFile, '-storepass:env', 'P'], { P: env.EI_KEYSTORE_PASSWORD });
     expect(listing).toMatch(/Alias name: ei-primary\n[\s\S]*Entry type: PrivateKeyEntry\nCertificate chain length: 3/);
     const owners = [...listing.matchAll(/Certificate\[(\d)\]:\nOwner: ([^\n]+)/g)].map((match) => `${match[1]} ${match[2]}`);
-    expect(owners).toEqual(['1 CN=localhost, OU=Integration, O=Example, C=LK', '2 O=Test CA Org, CN=Test Intermediate CA', '3 O=Test CA Org, CN=Test Root CA']);
+    expect(owners).toEqual([
+      '1 CN=localhost, OU=Integration, O=Example, C=LK',
+      '2 O=Test CA Org, CN=Test Intermediate CA',
+      '3 O=Test CA Org, CN=Test Root CA',
+    ]);
     const trusted = await keytoolList(path.join(home, SECURITY, 'client-truststore.jks'), 'wso2carbon');
-    expect(trusted.find((entry) => entry.alias === 'ei-primary-ca')?.sha256).toBe(new X509Certificate(ca.root).fingerprint256.replaceAll(':', ''));
+    expect(trusted.find((entry) => entry.alias === 'ei-primary-ca')?.sha256).toBe(
+      new X509Certificate(ca.root).fingerprint256.replaceAll(':', ''),
+    );
     expect(existsSync(path.join(home, '.ei-keystore/pending/primary.jks'))).toBe(false);
-    expect(readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8')).toMatch(/file_name = "repository\/resources\/security\/ei-primary\.jks"/);
+    expect(readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8')).toMatch(
+      /file_name = "repository\/resources\/security\/ei-primary\.jks"/,
+    );
 
     const store = await readKeystore(readFileSync(keystoreFile), env.EI_KEYSTORE_PASSWORD);
     const installed = store.entries.find((entry) => entry.kind === 'private-key');
@@ -137,21 +157,114 @@ describe('CA-signed certificates: request, then the CA reply', () => {
     const caStore = path.join(dir, 'ca.p12');
     const pass = { CA: 'ca-password' };
     const common = ['-keystore', caStore, '-storepass:env', 'CA', '-storetype', 'PKCS12'];
-    await keytool(['-genkeypair', ...common, '-alias', 'root', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=Keytool Root CA', '-ext', 'bc:c', '-validity', '3650'], pass);
-    await keytool(['-genkeypair', ...common, '-alias', 'inter', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=Keytool Intermediate CA', '-validity', '3650'], pass);
+    await keytool(
+      [
+        '-genkeypair',
+        ...common,
+        '-alias',
+        'root',
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-dname',
+        'CN=Keytool Root CA',
+        '-ext',
+        'bc:c',
+        '-validity',
+        '3650',
+      ],
+      pass,
+    );
+    await keytool(
+      [
+        '-genkeypair',
+        ...common,
+        '-alias',
+        'inter',
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-dname',
+        'CN=Keytool Intermediate CA',
+        '-validity',
+        '3650',
+      ],
+      pass,
+    );
     await keytool(['-certreq', ...common, '-alias', 'inter', '-file', path.join(dir, 'inter.csr')], pass);
-    await keytool(['-gencert', ...common, '-alias', 'root', '-infile', path.join(dir, 'inter.csr'), '-outfile', path.join(dir, 'inter.pem'), '-rfc', '-ext', 'bc:c=ca:true,pathlen:0', '-ext', 'ku:c=keyCertSign,cRLSign', '-validity', '3650'], pass);
+    await keytool(
+      [
+        '-gencert',
+        ...common,
+        '-alias',
+        'root',
+        '-infile',
+        path.join(dir, 'inter.csr'),
+        '-outfile',
+        path.join(dir, 'inter.pem'),
+        '-rfc',
+        '-ext',
+        'bc:c=ca:true,pathlen:0',
+        '-ext',
+        'ku:c=keyCertSign,cRLSign',
+        '-validity',
+        '3650',
+      ],
+      pass,
+    );
     await keytool(['-exportcert', ...common, '-alias', 'root', '-rfc', '-file', path.join(dir, 'root.pem')], pass);
-    await keytool(['-gencert', ...common, '-alias', 'inter', '-infile', path.join(dir, 'ei-primary.csr'), '-outfile', path.join(dir, 'leaf.pem'), '-rfc', '-ext', 'san=dns:localhost,ip:127.0.0.1', '-ext', 'eku=serverAuth', '-ext', 'ku:c=digitalSignature', '-validity', '365'], pass);
+    await keytool(
+      [
+        '-gencert',
+        ...common,
+        '-alias',
+        'inter',
+        '-infile',
+        path.join(dir, 'ei-primary.csr'),
+        '-outfile',
+        path.join(dir, 'leaf.pem'),
+        '-rfc',
+        '-ext',
+        'san=dns:localhost,ip:127.0.0.1',
+        '-ext',
+        'eku=serverAuth',
+        '-ext',
+        'ku:c=digitalSignature',
+        '-validity',
+        '365',
+      ],
+      pass,
+    );
     // keytool -gencert signs with the key of "inter"; the reply carries the certificate the root issued for that key.
-    writeFileSync(path.join(dir, 'reply.pem'), readFileSync(path.join(dir, 'leaf.pem'), 'utf8') + readFileSync(path.join(dir, 'inter.pem'), 'utf8'));
-    await keytool(['-importcert', '-noprompt', '-keystore', path.join(home, SECURITY, 'client-truststore.jks'), '-storepass:env', 'T', '-alias', 'keytool-root', '-file', path.join(dir, 'root.pem')], { T: 'wso2carbon' });
+    writeFileSync(
+      path.join(dir, 'reply.pem'),
+      readFileSync(path.join(dir, 'leaf.pem'), 'utf8') + readFileSync(path.join(dir, 'inter.pem'), 'utf8'),
+    );
+    await keytool(
+      [
+        '-importcert',
+        '-noprompt',
+        '-keystore',
+        path.join(home, SECURITY, 'client-truststore.jks'),
+        '-storepass:env',
+        'T',
+        '-alias',
+        'keytool-root',
+        '-file',
+        path.join(dir, 'root.pem'),
+      ],
+      { T: 'wso2carbon' },
+    );
 
     const run = await apply(home, replyAnswers(dir, 'reply.pem'), ['--keytool']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/came from the current truststore/);
     expect(run.stdout).toMatch(/already trusts that certificate \(as "keytool-root"\)/);
-    const listing = await keytool(['-list', '-v', '-keystore', path.join(home, SECURITY, 'ei-primary.jks'), '-storepass:env', 'P'], { P: env.EI_KEYSTORE_PASSWORD });
+    const listing = await keytool(['-list', '-v', '-keystore', path.join(home, SECURITY, 'ei-primary.jks'), '-storepass:env', 'P'], {
+      P: env.EI_KEYSTORE_PASSWORD,
+    });
     expect(listing).toMatch(/Certificate chain length: 3/);
     const owners = [...listing.matchAll(/Certificate\[(\d)\]:\nOwner: ([^\n]+)/g)].map((match) => match[2]);
     expect(owners).toEqual(['CN=localhost, OU=Integration, O=Example, C=LK', 'CN=Keytool Intermediate CA', 'CN=Keytool Root CA']);
@@ -182,7 +295,9 @@ describe('CA-signed certificates: request, then the CA reply', () => {
     const newLeaf = new X509Certificate(entry.chain[0]!);
     expect(entry.chain).toHaveLength(3);
     expect(newLeaf.subject).toBe(oldLeaf.subject);
-    expect(newLeaf.publicKey.export({ type: 'spki', format: 'der' }).equals(oldLeaf.publicKey.export({ type: 'spki', format: 'der' }))).toBe(true);
+    expect(
+      newLeaf.publicKey.export({ type: 'spki', format: 'der' }).equals(oldLeaf.publicKey.export({ type: 'spki', format: 'der' })),
+    ).toBe(true);
     expect(newLeaf.fingerprint256).not.toBe(oldLeaf.fingerprint256);
     expect(renewed.entries.length).toBe(current.entries.length);
   });

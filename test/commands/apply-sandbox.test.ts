@@ -23,14 +23,17 @@ async function status(home: string): Promise<StatusJson> {
 
 function keystoreAnswers(dir: string, name: string): string {
   const file = path.join(dir, `${name}.toml`);
-  writeFileSync(file, `[keystore]
+  writeFileSync(
+    file,
+    `[keystore]
 source = "generate"
 file_name = "${name}.jks"
 alias = "${name}"
 password = { env = "NEW_PASS" }
 [keystore.generate]
 dname = "CN=${name}.example.com, O=Example"
-`);
+`,
+  );
   return file;
 }
 
@@ -42,36 +45,68 @@ describe('apply each procedure on a sandbox home of every profile', () => {
       const before = await status(home);
       expect(before.profile).toBe(profile);
 
-      const primary = await runCliCaptured(['apply', 'primary', '--answers', keystoreAnswers(dir, 'ei-primary'), '--home', home, '--keytool'], { env });
+      const primary = await runCliCaptured(
+        ['apply', 'primary', '--answers', keystoreAnswers(dir, 'ei-primary'), '--home', home, '--keytool'],
+        { env },
+      );
       expect(primary.code, primary.stderr).toBe(0);
       const [listed] = await keytoolList(path.join(home, SECURITY, 'ei-primary.jks'), env.NEW_PASS);
       expect(listed).toMatchObject({ alias: 'ei-primary', kind: 'private-key' });
       const afterPrimary = await status(home);
-      expect(afterPrimary.roles[0]).toMatchObject({ file: path.join(home, SECURITY, 'ei-primary.jks'), opened: true, keyMatchesCertificate: true });
+      expect(afterPrimary.roles[0]).toMatchObject({
+        file: path.join(home, SECURITY, 'ei-primary.jks'),
+        opened: true,
+        keyMatchesCertificate: true,
+      });
       expect(afterPrimary.findings.filter((f) => f.level === 'error')).toEqual([]);
       expect(afterPrimary.findings.map((f) => `${f.code}:${f.role}`)).not.toContain('default-keystore:primary');
 
-      const internal = await runCliCaptured(['apply', 'internal', '--answers', keystoreAnswers(dir, 'ei-internal'), '--home', home], { env });
+      const internal = await runCliCaptured(['apply', 'internal', '--answers', keystoreAnswers(dir, 'ei-internal'), '--home', home], {
+        env,
+      });
       if (profile === 'mi-1.1' || profile === 'mi-1.2') {
         expect(internal.code).toBe(2);
         expect(internal.stderr).toMatch(/does not read \[keystore\.internal\]/);
       } else {
         expect(internal.code, internal.stderr).toBe(0);
         const afterInternal = await status(home);
-        expect(afterInternal.roles[1]).toMatchObject({ table: 'keystore.internal', file: path.join(home, SECURITY, 'ei-internal.jks'), keyMatchesCertificate: true });
+        expect(afterInternal.roles[1]).toMatchObject({
+          table: 'keystore.internal',
+          file: path.join(home, SECURITY, 'ei-internal.jks'),
+          keyMatchesCertificate: true,
+        });
         expect(afterInternal.findings.map((f) => f.code)).not.toContain('internal-not-separated');
       }
 
       await genKeyPair({ file: path.join(dir, 'partner.p12'), alias: 'partner', storePassword: 'whatever', storeType: 'PKCS12' });
-      await keytool(['-exportcert', '-keystore', path.join(dir, 'partner.p12'), '-alias', 'partner', '-file', path.join(dir, 'partner.der'), '-storepass:env', 'P'], { P: 'whatever' });
-      writeFileSync(path.join(dir, 'truststore.toml'), `[truststore]
+      await keytool(
+        [
+          '-exportcert',
+          '-keystore',
+          path.join(dir, 'partner.p12'),
+          '-alias',
+          'partner',
+          '-file',
+          path.join(dir, 'partner.der'),
+          '-storepass:env',
+          'P',
+        ],
+        { P: 'whatever' },
+      );
+      writeFileSync(
+        path.join(dir, 'truststore.toml'),
+        `[truststore]
 file_name = "ei-truststore.jks"
 password = { env = "NEW_PASS" }
 [[truststore.import]]
 alias = "partner"
 file = "partner.der"
-`);
-      const truststore = await runCliCaptured(['apply', 'truststore', '--answers', path.join(dir, 'truststore.toml'), '--home', home, '--keytool'], { env });
+`,
+      );
+      const truststore = await runCliCaptured(
+        ['apply', 'truststore', '--answers', path.join(dir, 'truststore.toml'), '--home', home, '--keytool'],
+        { env },
+      );
       expect(truststore.code, truststore.stderr).toBe(0);
       const trusted = await keytoolList(path.join(home, SECURITY, 'ei-truststore.jks'), env.NEW_PASS);
       // The sandbox truststore held wso2carbon; apply primary added ei-primary; this added partner.

@@ -12,7 +12,15 @@ import { runCliCaptured } from '../support/run-cli.js';
 import { expectServerStarts } from '../support/startup-check.js';
 import { pem } from '../support/test-ca.js';
 import { javaTrusts } from '../support/tls-client.js';
-import { ecChain, rsaChain, selfSigned, startConnectProxy, startOpensslServer, startTlsServer, type RunningServer } from '../support/tls-servers.js';
+import {
+  ecChain,
+  rsaChain,
+  selfSigned,
+  startConnectProxy,
+  startOpensslServer,
+  startTlsServer,
+  type RunningServer,
+} from '../support/tls-servers.js';
 import { tempDir } from '../support/tmp.js';
 import { snapshotTree } from '../support/tree.js';
 
@@ -30,7 +38,10 @@ async function sandbox(now?: Date): Promise<string> {
 
 function answers(body: string, fileName = 'ei-truststore.jks'): string {
   const file = path.join(tempDir(), 'truststore.toml');
-  writeFileSync(file, `[truststore]\nsource = "copy-current"\nfile_name = "${fileName}"\npassword = { env = "EI_TRUSTSTORE_PASSWORD" }\noverwrite = true\n${body}`);
+  writeFileSync(
+    file,
+    `[truststore]\nsource = "copy-current"\nfile_name = "${fileName}"\npassword = { env = "EI_TRUSTSTORE_PASSWORD" }\noverwrite = true\n${body}`,
+  );
   return file;
 }
 
@@ -49,18 +60,34 @@ describe('apply truststore: import from a server', () => {
     const server = await serve(startTlsServer(chain));
     const { stdout: print } = await execa('openssl', ['x509', '-noout', '-fingerprint', '-sha256'], { input: pem(chain.intermediate!) });
     const pin = print.trim().replace(/^.*=/, '');
-    expect((await javaTrusts({ file: path.join(home, SECURITY, SANDBOX_TRUSTSTORE), password: SANDBOX_PASSWORD }, '127.0.0.1', server.port, 'import.test')).trusted).toBe(false);
+    expect(
+      (
+        await javaTrusts(
+          { file: path.join(home, SECURITY, SANDBOX_TRUSTSTORE), password: SANDBOX_PASSWORD },
+          '127.0.0.1',
+          server.port,
+          'import.test',
+        )
+      ).trusted,
+    ).toBe(false);
 
-    const file = answers(`[[truststore.import]]\nurl = "https://127.0.0.1:${server.port}"\nservername = "import.test"\nsha256 = "${pin}"\n`);
+    const file = answers(
+      `[[truststore.import]]\nurl = "https://127.0.0.1:${server.port}"\nservername = "import.test"\nsha256 = "${pin}"\n`,
+    );
     const dry = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home, '--dry-run'], { env });
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).toMatch(/import O=Check TLS Test, CN=Import Intermediate CA into .* as "import-intermediate-ca"/);
-    expect(dry.stdout).toContain(`After this change, 127.0.0.1:${server.port} (name import.test) is trusted (check-tls, by Java's rules: the path ends at "import-intermediate-ca")`);
+    expect(dry.stdout).toContain(
+      `After this change, 127.0.0.1:${server.port} (name import.test) is trusted (check-tls, by Java's rules: the path ends at "import-intermediate-ca")`,
+    );
 
     const run = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home], { env });
     expect(run.code, run.stderr).toBe(0);
     const listing = await keytoolList(newTruststore(home).file, NEW_PASSWORD);
-    expect(listing.find((entry) => entry.alias === 'import-intermediate-ca')).toMatchObject({ kind: 'trusted-certificate', sha256: pin.replaceAll(':', '') });
+    expect(listing.find((entry) => entry.alias === 'import-intermediate-ca')).toMatchObject({
+      kind: 'trusted-certificate',
+      sha256: pin.replaceAll(':', ''),
+    });
     expect((await javaTrusts(newTruststore(home), '127.0.0.1', server.port, 'import.test')).trusted).toBe(true);
     const check = await runCliCaptured(['check-tls', `127.0.0.1:${server.port}`, '--servername', 'import.test', '--home', home], { env });
     expect(check.code, check.stdout).toBe(0);
@@ -76,7 +103,9 @@ describe('apply truststore: import from a server', () => {
     const chain = rsaChain({ names: ['pinned.test'], label: 'Pinned' });
     const server = await serve(startTlsServer(chain));
     const before = snapshotTree(home);
-    const file = answers(`[[truststore.import]]\nhost = "127.0.0.1"\nport = ${server.port}\nservername = "pinned.test"\nsha256 = "${'AB:'.repeat(31)}AB"\n`);
+    const file = answers(
+      `[[truststore.import]]\nhost = "127.0.0.1"\nport = ${server.port}\nservername = "pinned.test"\nsha256 = "${'AB:'.repeat(31)}AB"\n`,
+    );
     const run = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/not the pinned AB:AB/);
@@ -116,8 +145,12 @@ describe('apply truststore: import from a server', () => {
     onTestFinished(() => proxy.close());
 
     const { stdout: print } = await execa('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', chain.files.leaf]);
-    const file = answers(`[[truststore.import]]\nurl = "https://127.0.0.1:${server.port}"\nservername = "ec-import.test"\ntrust = "leaf"\nsha256 = "${print.trim().replace(/^.*=/, '')}"\n`);
-    const run = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home], { env: { ...env, HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` } });
+    const file = answers(
+      `[[truststore.import]]\nurl = "https://127.0.0.1:${server.port}"\nservername = "ec-import.test"\ntrust = "leaf"\nsha256 = "${print.trim().replace(/^.*=/, '')}"\n`,
+    );
+    const run = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home], {
+      env: { ...env, HTTPS_PROXY: `http://127.0.0.1:${proxy.port}` },
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(proxy.targets).toEqual([`127.0.0.1:${server.port}`]);
     expect((await keytoolList(newTruststore(home).file, NEW_PASSWORD)).map((entry) => entry.alias)).toContain('ec-import.test');
@@ -130,16 +163,22 @@ describe('apply truststore: import from a server', () => {
     const chain = rsaChain({ names: ['right.test'], label: 'After' });
     const server = await serve(startTlsServer(chain));
     const pin = createHash('sha256').update(chain.intermediate!).digest('hex');
-    const file = answers(`[[truststore.import]]\nurl = "https://127.0.0.1:${server.port}"\nservername = "wrong.test"\ntrust = "issuer"\nsha256 = "${pin}"\n`);
+    const file = answers(
+      `[[truststore.import]]\nurl = "https://127.0.0.1:${server.port}"\nservername = "wrong.test"\ntrust = "issuer"\nsha256 = "${pin}"\n`,
+    );
     const dry = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home, '--dry-run'], { env });
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stdout).toContain(`After this change, 127.0.0.1:${server.port} (name wrong.test) is still NOT trusted: the server's certificate is not for "wrong.test": it holds DNS:right.test`);
+    expect(dry.stdout).toContain(
+      `After this change, 127.0.0.1:${server.port} (name wrong.test) is still NOT trusted: the server's certificate is not for "wrong.test": it holds DNS:right.test`,
+    );
   }, 60_000);
 
   it('trust = "issuer" on a server that sends only its leaf: exit 2 saying there is no issuer to trust', async () => {
     const home = await sandbox();
     const server = await serve(startTlsServer(rsaChain({ names: ['alone.test'], label: 'Alone', leafOnly: true })));
-    const file = answers(`[[truststore.import]]\nurl = "https://127.0.0.1:${server.port}"\ntrust = "issuer"\nsha256 = "${'00'.repeat(32)}"\n`);
+    const file = answers(
+      `[[truststore.import]]\nurl = "https://127.0.0.1:${server.port}"\ntrust = "issuer"\nsha256 = "${'00'.repeat(32)}"\n`,
+    );
     const run = await runCliCaptured(['apply', 'truststore', '--answers', file, '--home', home], { env });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/presents only its own certificate, so there is no issuer to trust/);
@@ -150,7 +189,21 @@ describe('apply truststore: remove and remove_expired', () => {
   async function addToTruststore(home: string, alias: string, der: Buffer): Promise<void> {
     const file = path.join(tempDir(), `${alias}.pem`);
     writeFileSync(file, pem(der));
-    await keytool(['-importcert', '-noprompt', '-alias', alias, '-file', file, '-keystore', path.join(home, SECURITY, SANDBOX_TRUSTSTORE), '-storepass:env', 'T'], { T: SANDBOX_PASSWORD });
+    await keytool(
+      [
+        '-importcert',
+        '-noprompt',
+        '-alias',
+        alias,
+        '-file',
+        file,
+        '-keystore',
+        path.join(home, SECURITY, SANDBOX_TRUSTSTORE),
+        '-storepass:env',
+        'T',
+      ],
+      { T: SANDBOX_PASSWORD },
+    );
   }
 
   it('removes the listed and the expired certificates, each listed in the plan; keytool agrees', async () => {
@@ -186,7 +239,9 @@ describe('apply truststore: remove and remove_expired', () => {
   it('an alias that is not there: exit 2 naming it, nothing written', async () => {
     const home = await sandbox();
     const before = snapshotTree(home);
-    const run = await runCliCaptured(['apply', 'truststore', '--answers', answers('remove = ["no-such-alias"]\n'), '--home', home], { env });
+    const run = await runCliCaptured(['apply', 'truststore', '--answers', answers('remove = ["no-such-alias"]\n'), '--home', home], {
+      env,
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/\[truststore\] remove: "no-such-alias" is not in the truststore it starts from \(1 entries: wso2carbon\)/);
     expect(snapshotTree(home)).toEqual(before);

@@ -16,7 +16,10 @@ import { snapshotTree } from '../support/tree.js';
 
 const PASSWORDS = { EI_KEYSTORE_PASSWORD: 'new-store-pass', EI_KEY_PASSWORD: 'new-key-pass', EI_TRUSTSTORE_PASSWORD: 'new-trust-pass' };
 
-function primaryAnswers(dir: string, extra: { type?: string; keyAlgorithm?: string; keySize?: number; secrets?: string; keyPassword?: boolean; fileName?: string } = {}): string {
+function primaryAnswers(
+  dir: string,
+  extra: { type?: string; keyAlgorithm?: string; keySize?: number; secrets?: string; keyPassword?: boolean; fileName?: string } = {},
+): string {
   const file = path.join(dir, 'primary.toml');
   writeFileSync(
     file,
@@ -39,8 +42,18 @@ ${extra.secrets ? `[secrets]\nstrategy = "${extra.secrets}"` : ''}
 }
 
 async function apply(home: string, procedure: string, answers: string, args: string[] = [], env: NodeJS.ProcessEnv = {}) {
-  const run = await runCliCaptured(['apply', procedure, '--answers', answers, '--home', home, '--json', ...args], { env: { ...PASSWORDS, ...env } });
-  const document = run.stdout ? (JSON.parse(run.stdout) as { changed: boolean; backup: string | null; files: string[]; findings: Array<{ level: string; code: string; role?: string }>; error?: { code: string } }) : undefined;
+  const run = await runCliCaptured(['apply', procedure, '--answers', answers, '--home', home, '--json', ...args], {
+    env: { ...PASSWORDS, ...env },
+  });
+  const document = run.stdout
+    ? (JSON.parse(run.stdout) as {
+        changed: boolean;
+        backup: string | null;
+        files: string[];
+        findings: Array<{ level: string; code: string; role?: string }>;
+        error?: { code: string };
+      })
+    : undefined;
   return { run, document };
 }
 
@@ -71,15 +84,29 @@ describeWithFixtures('apply primary on shipped homes of every profile', () => {
       expect(trusted.find((entry) => entry.sha256 === listed!.sha256)?.alias).toBe('ei-primary');
       await expect(keytoolList(keystore, 'wrong-password')).rejects.toThrow();
 
-      const data = parse(readFileSync(path.join(home, 'conf', 'deployment.toml'), 'utf8')) as Record<string, Record<string, Record<string, string>>>;
+      const data = parse(readFileSync(path.join(home, 'conf', 'deployment.toml'), 'utf8')) as Record<
+        string,
+        Record<string, Record<string, string>>
+      >;
       const [outer, inner] = profileTable.split('.') as [string, string];
       const fileName = config === 'mi-4.0.0' ? 'repository/resources/security/ei-primary.jks' : 'ei-primary.jks';
-      expect(data[outer]![inner]).toMatchObject({ file_name: fileName, alias: 'EI-Primary', password: PASSWORDS.EI_KEYSTORE_PASSWORD, key_password: PASSWORDS.EI_KEY_PASSWORD, type: 'JKS' });
+      expect(data[outer]![inner]).toMatchObject({
+        file_name: fileName,
+        alias: 'EI-Primary',
+        password: PASSWORDS.EI_KEYSTORE_PASSWORD,
+        key_password: PASSWORDS.EI_KEY_PASSWORD,
+        type: 'JKS',
+      });
       // The truststore keeps its unread alias/algorithm lines.
-      expect(readFileSync(path.join(home, 'conf', 'deployment.toml'), 'utf8')).toMatch(/alias = "symmetric\.key\.value"\nalgorithm = "AES"/);
+      expect(readFileSync(path.join(home, 'conf', 'deployment.toml'), 'utf8')).toMatch(
+        /alias = "symmetric\.key\.value"\nalgorithm = "AES"/,
+      );
 
       const status = await runCliCaptured(['status', '--home', home, '--json']);
-      const statusDoc = JSON.parse(status.stdout) as { roles: Array<Record<string, unknown>>; findings: Array<{ level: string; code: string; role?: string }> };
+      const statusDoc = JSON.parse(status.stdout) as {
+        roles: Array<Record<string, unknown>>;
+        findings: Array<{ level: string; code: string; role?: string }>;
+      };
       expect(statusDoc.roles[0]).toMatchObject({ file: keystore, opened: true, keyMatchesCertificate: true });
       expect(statusDoc.findings.filter((f) => f.level === 'error' && f.role === 'primary')).toEqual([]);
 
@@ -109,7 +136,9 @@ describeWithFixtures('apply primary on shipped homes of every profile', () => {
 
 describe('apply on the source document layout (ei-7)', () => {
   async function eiHomeWithDefaults(dir: string, secrets = ''): Promise<string> {
-    eiHome(dir, `# conf/ei.toml, as in the source document
+    eiHome(
+      dir,
+      `# conf/ei.toml, as in the source document
 [server]
 hostname = "localhost"   # keep this comment
 
@@ -126,18 +155,40 @@ type="JKS"
 password="wso2carbon"
 alias="symmetric.key.value"
 algorithm=""
-${secrets}`);
+${secrets}`,
+    );
     const keystore = path.join(dir, SECURITY, 'wso2carbon.jks');
     await genKeyPair({ file: keystore, alias: 'wso2carbon', storePassword: 'wso2carbon', dname: 'CN=localhost, O=WSO2, C=US' });
-    await keytool(['-exportcert', '-keystore', keystore, '-alias', 'wso2carbon', '-file', path.join(dir, 'old.cer'), '-storepass:env', 'P'], { P: 'wso2carbon' });
-    await keytool(['-importcert', '-noprompt', '-keystore', path.join(dir, SECURITY, 'client-truststore.jks'), '-storetype', 'JKS', '-alias', 'wso2carbon', '-file', path.join(dir, 'old.cer'), '-storepass:env', 'P'], { P: 'wso2carbon' });
+    await keytool(
+      ['-exportcert', '-keystore', keystore, '-alias', 'wso2carbon', '-file', path.join(dir, 'old.cer'), '-storepass:env', 'P'],
+      { P: 'wso2carbon' },
+    );
+    await keytool(
+      [
+        '-importcert',
+        '-noprompt',
+        '-keystore',
+        path.join(dir, SECURITY, 'client-truststore.jks'),
+        '-storetype',
+        'JKS',
+        '-alias',
+        'wso2carbon',
+        '-file',
+        path.join(dir, 'old.cer'),
+        '-storepass:env',
+        'P',
+      ],
+      { P: 'wso2carbon' },
+    );
     return dir;
   }
 
   it('a dry run prints the plan and a masked diff and leaves the home byte-identical', async () => {
     const home = await eiHomeWithDefaults(tempDir());
     const before = snapshotTree(home);
-    const run = await runCliCaptured(['apply', 'primary', '--answers', primaryAnswers(tempDir()), '--home', home, '--dry-run'], { env: PASSWORDS });
+    const run = await runCliCaptured(['apply', 'primary', '--answers', primaryAnswers(tempDir()), '--home', home, '--dry-run'], {
+      env: PASSWORDS,
+    });
     expect(run.code, run.stderr).toBe(0);
     // The file writes `key="value"` without spaces: the patch keeps that form.
     expect(run.stdout).toMatch(/\+file_name="ei-primary\.jks"/);
@@ -150,7 +201,13 @@ ${secrets}`);
 
   it('writes PKCS12 and EC keystores that keytool lists, comments kept', async () => {
     const home = await eiHomeWithDefaults(tempDir());
-    const answers = primaryAnswers(tempDir(), { type: 'PKCS12', keyAlgorithm: 'EC', keySize: 256, keyPassword: false, fileName: 'ei-primary.p12' });
+    const answers = primaryAnswers(tempDir(), {
+      type: 'PKCS12',
+      keyAlgorithm: 'EC',
+      keySize: 256,
+      keyPassword: false,
+      fileName: 'ei-primary.p12',
+    });
     const { run } = await apply(home, 'primary', answers, ['--keytool']);
     expect(run.code, run.stderr).toBe(0);
     const [listed] = await keytoolList(path.join(home, SECURITY, 'ei-primary.p12'), PASSWORDS.EI_KEYSTORE_PASSWORD);
@@ -188,10 +245,14 @@ ${secrets}`);
     // PATH holds a folder with node alone: no keytool anywhere, and no JAVA_HOME.
     const bin = tempDir();
     symlinkSync(process.execPath, path.join(bin, 'node'));
-    const run = spawnSync(process.execPath, [bundle, 'apply', 'primary', '--answers', primaryAnswers(tempDir()), '--home', home, '--keytool'], {
-      encoding: 'utf8',
-      env: { ...PASSWORDS, PATH: bin },
-    });
+    const run = spawnSync(
+      process.execPath,
+      [bundle, 'apply', 'primary', '--answers', primaryAnswers(tempDir()), '--home', home, '--keytool'],
+      {
+        encoding: 'utf8',
+        env: { ...PASSWORDS, PATH: bin },
+      },
+    );
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/JAVA_HOME/);
     expect(run.stderr).toMatch(/PATH/);
@@ -209,7 +270,10 @@ ${secrets}`);
       expect(run.code, `${step}: ${run.stderr}`).toBe(1);
       for (const file of watched) expect(sha256(path.join(home, file)), `${step}: ${file}`).toBe(old[file]);
       const tree = Object.keys(snapshotTree(home));
-      expect(tree.filter((file) => file.includes('.eik-tmp')), step).toEqual([]);
+      expect(
+        tree.filter((file) => file.includes('.eik-tmp')),
+        step,
+      ).toEqual([]);
       expect(tree).not.toContain(`${SECURITY}/ei-primary.jks`);
     }
     const { run } = await apply(home, 'primary', answers);
@@ -254,10 +318,16 @@ ${secrets}`);
   it('keep-old-key-as-internal: the old key pair becomes [keystore.internal] and still decrypts the secrets', async () => {
     const dir = await eiHomeWithDefaults(tempDir());
     const oldCert = readFileSync(path.join(dir, 'old.cer'));
-    writeFileSync(path.join(dir, 'conf', 'ei.toml'), readFileSync(path.join(dir, 'conf', 'ei.toml'), 'utf8') + `\n[secrets]\ndb_password = "${encryptSecret(oldCert, 'the-secret')}"\n`);
+    writeFileSync(
+      path.join(dir, 'conf', 'ei.toml'),
+      readFileSync(path.join(dir, 'conf', 'ei.toml'), 'utf8') + `\n[secrets]\ndb_password = "${encryptSecret(oldCert, 'the-secret')}"\n`,
+    );
     const { run } = await apply(dir, 'primary', primaryAnswers(tempDir(), { secrets: 'keep-old-key-as-internal' }), ['--keytool']);
     expect(run.code, run.stderr).toBe(0);
-    const data = parse(readFileSync(path.join(dir, 'conf', 'ei.toml'), 'utf8')) as { keystore: { internal: Record<string, string> }; secrets: Record<string, string> };
+    const data = parse(readFileSync(path.join(dir, 'conf', 'ei.toml'), 'utf8')) as {
+      keystore: { internal: Record<string, string> };
+      secrets: Record<string, string>;
+    };
     expect(data.keystore.internal).toMatchObject({ file_name: 'wso2carbon-internal.jks', alias: 'wso2carbon' });
     const internal = await readKeystore(readFileSync(path.join(dir, SECURITY, 'wso2carbon-internal.jks')), 'wso2carbon');
     const entry = internal.entries[0]!;
@@ -274,7 +344,9 @@ ${secrets}`);
     const source = path.join(dir, 'internal-source.p12');
     await genKeyPair({ file: source, alias: 'internal-key', storePassword: 'source-pass', storeType: 'PKCS12' });
     const answers = path.join(dir, 'internal.toml');
-    writeFileSync(answers, `[keystore]
+    writeFileSync(
+      answers,
+      `[keystore]
 source = "existing"
 file_name = "ei-internal.jks"
 alias = "ei-internal"
@@ -283,13 +355,17 @@ key_password = { env = "EI_KEY_PASSWORD" }
 [keystore.existing]
 path = "internal-source.p12"
 password = "source-pass"
-`);
+`,
+    );
     const { run } = await apply(home, 'internal', answers, ['--keytool']);
     expect(run.code, run.stderr).toBe(0);
     const [listed] = await keytoolList(path.join(home, SECURITY, 'ei-internal.jks'), PASSWORDS.EI_KEYSTORE_PASSWORD);
     const [original] = await keytoolList(source, 'source-pass');
     expect(listed).toMatchObject({ alias: 'ei-internal', kind: 'private-key', sha256: original!.sha256 });
-    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { roles: Array<Record<string, unknown>>; findings: Array<{ code: string }> };
+    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as {
+      roles: Array<Record<string, unknown>>;
+      findings: Array<{ code: string }>;
+    };
     expect(status.roles[1]).toMatchObject({ role: 'internal', table: 'keystore.internal', keyMatchesCertificate: true });
     expect(status.findings.map((f) => f.code)).not.toContain('internal-not-separated');
   });
@@ -299,7 +375,9 @@ password = "source-pass"
     const source = path.join(dir, 'shared-internal.jks');
     await genKeyPair({ file: source, alias: 'ei-internal', storePassword: PASSWORDS.EI_KEYSTORE_PASSWORD });
     const answers = path.join(dir, 'internal.toml');
-    writeFileSync(answers, `[keystore]
+    writeFileSync(
+      answers,
+      `[keystore]
 source = "existing"
 file_name = "ei-internal.jks"
 alias = "ei-internal"
@@ -307,7 +385,8 @@ password = { env = "EI_KEYSTORE_PASSWORD" }
 [keystore.existing]
 path = "shared-internal.jks"
 password = { env = "EI_KEYSTORE_PASSWORD" }
-`);
+`,
+    );
     for (const home of [await eiHomeWithDefaults(tempDir()), await eiHomeWithDefaults(tempDir())]) {
       const { run } = await apply(home, 'internal', answers);
       expect(run.code, run.stderr).toBe(0);
@@ -320,11 +399,30 @@ password = { env = "EI_KEYSTORE_PASSWORD" }
     const dir = tempDir();
     for (const name of ['partner-a', 'partner-b']) {
       await genKeyPair({ file: path.join(dir, `${name}.p12`), alias: name, storePassword: 'whatever', storeType: 'PKCS12' });
-      await keytool(['-exportcert', '-rfc', '-keystore', path.join(dir, `${name}.p12`), '-alias', name, '-file', path.join(dir, `${name}.pem`), '-storepass:env', 'P'], { P: 'whatever' });
+      await keytool(
+        [
+          '-exportcert',
+          '-rfc',
+          '-keystore',
+          path.join(dir, `${name}.p12`),
+          '-alias',
+          name,
+          '-file',
+          path.join(dir, `${name}.pem`),
+          '-storepass:env',
+          'P',
+        ],
+        { P: 'whatever' },
+      );
     }
-    writeFileSync(path.join(dir, 'bundle.pem'), readFileSync(path.join(dir, 'partner-a.pem'), 'utf8') + readFileSync(path.join(dir, 'partner-b.pem'), 'utf8'));
+    writeFileSync(
+      path.join(dir, 'bundle.pem'),
+      readFileSync(path.join(dir, 'partner-a.pem'), 'utf8') + readFileSync(path.join(dir, 'partner-b.pem'), 'utf8'),
+    );
     const answers = path.join(dir, 'truststore.toml');
-    writeFileSync(answers, `[truststore]
+    writeFileSync(
+      answers,
+      `[truststore]
 source = "copy-current"
 file_name = "ei-truststore.jks"
 type = "JKS"
@@ -336,7 +434,8 @@ file = "bundle.pem"
 [[truststore.import]]
 alias = "partner-a-again"
 file = "partner-a.pem"
-`);
+`,
+    );
     const dry = await runCliCaptured(['apply', 'truststore', '--answers', answers, '--home', home, '--dry-run'], { env: PASSWORDS });
     expect(dry.stdout).toMatch(/already trusts/);
     const { run } = await apply(home, 'truststore', answers, ['--keytool']);
@@ -345,7 +444,9 @@ file = "partner-a.pem"
     expect(listed.map((entry) => entry.alias).sort()).toEqual(['partners', 'partners-2']);
     expect(listed.every((entry) => entry.kind === 'trusted-certificate')).toBe(true);
     const text = readFileSync(path.join(home, 'conf', 'ei.toml'), 'utf8');
-    expect(text).toMatch(/\[truststore\]\nfile_name="ei-truststore\.jks"\ntype="JKS"\npassword="new-trust-pass"\nalias="symmetric\.key\.value"\nalgorithm=""/);
+    expect(text).toMatch(
+      /\[truststore\]\nfile_name="ei-truststore\.jks"\ntype="JKS"\npassword="new-trust-pass"\nalias="symmetric\.key\.value"\nalgorithm=""/,
+    );
     const again = await apply(home, 'truststore', answers);
     expect(again.document).toMatchObject({ changed: false });
   });

@@ -9,7 +9,16 @@ import { keytool } from '../support/keytool.js';
 import { runCliCaptured } from '../support/run-cli.js';
 import { pem } from '../support/test-ca.js';
 import { javaTrusts } from '../support/tls-client.js';
-import { ecChain, rsaChain, selfSigned, startConnectProxy, startOpensslServer, startTlsServer, type RunningServer, type ServerChain } from '../support/tls-servers.js';
+import {
+  ecChain,
+  rsaChain,
+  selfSigned,
+  startConnectProxy,
+  startOpensslServer,
+  startTlsServer,
+  type RunningServer,
+  type ServerChain,
+} from '../support/tls-servers.js';
 
 /**
  * check-tls against TLS servers on 127.0.0.1 with chains made here, one case per verdict of issue 13; every verdict
@@ -34,7 +43,9 @@ const servers: RunningServer[] = [];
 async function trustInHome(alias: string, der: Buffer): Promise<void> {
   const file = path.join(dir, `${alias}.pem`);
   writeFileSync(file, pem(der));
-  await keytool(['-importcert', '-noprompt', '-alias', alias, '-file', file, '-keystore', truststore, '-storepass:env', 'T_STOREPASS'], { T_STOREPASS: SANDBOX_PASSWORD });
+  await keytool(['-importcert', '-noprompt', '-alias', alias, '-file', file, '-keystore', truststore, '-storepass:env', 'T_STOREPASS'], {
+    T_STOREPASS: SANDBOX_PASSWORD,
+  });
 }
 
 async function serve(chain: ServerChain, byName: Record<string, ServerChain> = {}): Promise<number> {
@@ -44,7 +55,9 @@ async function serve(chain: ServerChain, byName: Record<string, ServerChain> = {
 }
 
 async function checkTls(target: string, servername: string | undefined, env: NodeJS.ProcessEnv = {}) {
-  const run = await runCliCaptured(['check-tls', target, '--home', home, '--json', ...(servername ? ['--servername', servername] : [])], { env });
+  const run = await runCliCaptured(['check-tls', target, '--home', home, '--json', ...(servername ? ['--servername', servername] : [])], {
+    env,
+  });
   return { run, json: JSON.parse(run.stdout) as CheckJson };
 }
 
@@ -105,7 +118,7 @@ describe('check-tls: each verdict, agreed by a Java client', () => {
     expect(json.suggestedTrust?.position).toBe(1);
   }, 60_000);
 
-  it('a trusted leaf is taken as it is, even expired (Java\'s PKIXValidator), with a note saying so', async () => {
+  it("a trusted leaf is taken as it is, even expired (Java's PKIXValidator), with a note saying so", async () => {
     const chain = selfSigned({ names: ['pinned-leaf.test'], expired: true });
     const port = await serve(chain);
     await expectVerdict(port, 'pinned-leaf.test', 'self-signed');
@@ -174,7 +187,10 @@ describe('check-tls: each verdict, agreed by a Java client', () => {
     expect(proxied.run.code, proxied.run.stdout).toBe(0);
     expect(proxied.json.proxy).toBe(`http://127.0.0.1:${proxy.port}`);
     expect(proxy.targets).toEqual([`127.0.0.1:${port}`]);
-    const bypassed = await checkTls(`127.0.0.1:${port}`, 'proxied.test', { HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`, NO_PROXY: 'localhost,127.0.0.1' });
+    const bypassed = await checkTls(`127.0.0.1:${port}`, 'proxied.test', {
+      HTTPS_PROXY: `http://127.0.0.1:${proxy.port}`,
+      NO_PROXY: 'localhost,127.0.0.1',
+    });
     expect(bypassed.run.code).toBe(0);
     expect(bypassed.json.proxy).toBeNull();
     expect(proxy.targets).toHaveLength(1);
@@ -189,7 +205,9 @@ describe('check-tls: each verdict, agreed by a Java client', () => {
     const json = await checkTls(`127.0.0.1:${closed.port}`, undefined);
     expect(json.run.code).toBe(2);
     expect(json.json).toMatchObject({ connected: false, trusted: false });
-    const badProxy = await runCliCaptured(['check-tls', `127.0.0.1:${closed.port}`, '--home', home], { env: { HTTPS_PROXY: `http://127.0.0.1:${closed.port}` } });
+    const badProxy = await runCliCaptured(['check-tls', `127.0.0.1:${closed.port}`, '--home', home], {
+      env: { HTTPS_PROXY: `http://127.0.0.1:${closed.port}` },
+    });
     expect(badProxy.code).toBe(2);
     expect(badProxy.stderr).toMatch(/the proxy http:\/\/127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused the connection/);
   }, 60_000);

@@ -20,7 +20,7 @@ async function opensslFingerprint(file: string, der = false): Promise<string> {
 }
 
 describe('export', () => {
-  it('primary as PEM and as DER: openssl reads the key entry\'s certificate; the home is untouched', async () => {
+  it("primary as PEM and as DER: openssl reads the key entry's certificate; the home is untouched", async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
     const [entry] = await keytoolList(path.join(home, SECURITY, SANDBOX_KEYSTORE), SANDBOX_PASSWORD);
     const before = snapshotTree(home);
@@ -43,16 +43,40 @@ describe('export', () => {
     expect(both.stderr).toMatch(/--der holds exactly one certificate/);
   }, 60_000);
 
-  it('--chain writes the CA-signed primary\'s whole chain, leaf first, as openssl lists it', async () => {
+  it("--chain writes the CA-signed primary's whole chain, leaf first, as openssl lists it", async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
     const dir = tempDir();
     const chain = rsaChain({ names: ['ei.example.com'], label: 'Export' });
     writeFileSync(path.join(dir, 'key.pem'), chain.keyPem);
     writeFileSync(path.join(dir, 'leaf.pem'), pem(chain.leaf));
     writeFileSync(path.join(dir, 'chain.pem'), pem(chain.intermediate!) + pem(chain.root));
-    await execa('openssl', ['pkcs12', '-export', '-inkey', 'key.pem', '-in', 'leaf.pem', '-certfile', 'chain.pem', '-name', 'ei-primary', '-out', 'server.p12', '-passout', 'env:P12'], { cwd: dir, env: { P12: 'p12-password' } });
-    writeFileSync(path.join(dir, 'primary.toml'), `[keystore]\nsource = "existing"\nfile_name = "ei-primary.p12"\ntype = "PKCS12"\nalias = "ei-primary"\npassword = { env = "P12" }\n[keystore.existing]\npath = "server.p12"\npassword = { env = "P12" }\n[truststore]\nimport_certificate = true\n`);
-    const applied = await runCliCaptured(['apply', 'primary', '--answers', path.join(dir, 'primary.toml'), '--home', home], { env: { P12: 'p12-password' } });
+    await execa(
+      'openssl',
+      [
+        'pkcs12',
+        '-export',
+        '-inkey',
+        'key.pem',
+        '-in',
+        'leaf.pem',
+        '-certfile',
+        'chain.pem',
+        '-name',
+        'ei-primary',
+        '-out',
+        'server.p12',
+        '-passout',
+        'env:P12',
+      ],
+      { cwd: dir, env: { P12: 'p12-password' } },
+    );
+    writeFileSync(
+      path.join(dir, 'primary.toml'),
+      `[keystore]\nsource = "existing"\nfile_name = "ei-primary.p12"\ntype = "PKCS12"\nalias = "ei-primary"\npassword = { env = "P12" }\n[keystore.existing]\npath = "server.p12"\npassword = { env = "P12" }\n[truststore]\nimport_certificate = true\n`,
+    );
+    const applied = await runCliCaptured(['apply', 'primary', '--answers', path.join(dir, 'primary.toml'), '--home', home], {
+      env: { P12: 'p12-password' },
+    });
     expect(applied.code, applied.stderr).toBe(0);
 
     const out = path.join(dir, 'chain-out.pem');
@@ -66,7 +90,9 @@ describe('export', () => {
       writeFileSync(file, block);
       prints.push(await opensslFingerprint(file));
     }
-    const expected = [chain.leaf, chain.intermediate!, chain.root].map((der) => createHash('sha256').update(der).digest('hex').toUpperCase());
+    const expected = [chain.leaf, chain.intermediate!, chain.root].map((der) =>
+      createHash('sha256').update(der).digest('hex').toUpperCase(),
+    );
     expect(prints).toEqual(expected);
     const { stdout } = await execa('openssl', ['x509', '-noout', '-subject', '-in', out]);
     expect(stdout).toMatch(/CN ?= ?ei\.example\.com/);

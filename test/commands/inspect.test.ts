@@ -10,7 +10,19 @@ import { tempDir } from '../support/tmp.js';
 
 interface InspectJson {
   format: string;
-  entries: Array<{ alias: string; kind: string; certificates: Array<{ sha256: string; expiry: string; subject: string; keyAlgorithm: string; keySize: number; signatureAlgorithm: string; subjectAltNames: string[] }> }>;
+  entries: Array<{
+    alias: string;
+    kind: string;
+    certificates: Array<{
+      sha256: string;
+      expiry: string;
+      subject: string;
+      keyAlgorithm: string;
+      keySize: number;
+      signatureAlgorithm: string;
+      subjectAltNames: string[];
+    }>;
+  }>;
 }
 
 const env = { KS_PASS: 'storepass' };
@@ -19,7 +31,15 @@ describe('inspect', () => {
   it('describes a keytool-made EC key entry: subject, key, signature, SANs, fingerprint as keytool has it', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'ec.p12');
-    await genKeyPair({ file, alias: 'edge', storePassword: 'storepass', storeType: 'PKCS12', keyAlgorithm: 'EC', keySize: 256, dname: 'CN=edge.example.com, O=Example' });
+    await genKeyPair({
+      file,
+      alias: 'edge',
+      storePassword: 'storepass',
+      storeType: 'PKCS12',
+      keyAlgorithm: 'EC',
+      keySize: 256,
+      dname: 'CN=edge.example.com, O=Example',
+    });
     const run = await runCliCaptured(['inspect', file, '--password-env', 'KS_PASS', '--json'], { env });
     expect(run.code).toBe(0);
     const document = JSON.parse(run.stdout) as InspectJson;
@@ -28,7 +48,13 @@ describe('inspect', () => {
     expect(document.entries).toHaveLength(1);
     const entry = document.entries[0]!;
     expect(entry).toMatchObject({ alias: 'edge', kind: 'private-key' });
-    expect(entry.certificates[0]).toMatchObject({ subject: 'CN=edge.example.com, O=Example', keyAlgorithm: 'EC', keySize: 256, signatureAlgorithm: 'SHA256withECDSA', expiry: 'valid' });
+    expect(entry.certificates[0]).toMatchObject({
+      subject: 'CN=edge.example.com, O=Example',
+      keyAlgorithm: 'EC',
+      keySize: 256,
+      signatureAlgorithm: 'SHA256withECDSA',
+      expiry: 'valid',
+    });
     expect(entry.certificates[0]!.sha256).toBe(listing!.sha256);
   });
 
@@ -38,7 +64,10 @@ describe('inspect', () => {
     await genKeyPair({ file, alias: 'short', storePassword: 'storepass', validityDays: 10 });
     const soon = await runCliCaptured(['inspect', file, '--password-env', 'KS_PASS'], { env });
     expect(soon.stdout).toMatch(/EXPIRES in (9|10) days/);
-    const later = await runCliCaptured(['inspect', file, '--password-env', 'KS_PASS'], { env, now: new Date(Date.now() + 20 * 86_400_000) });
+    const later = await runCliCaptured(['inspect', file, '--password-env', 'KS_PASS'], {
+      env,
+      now: new Date(Date.now() + 20 * 86_400_000),
+    });
     expect(later.stdout).toMatch(/EXPIRED 1\d days ago/);
     for (const line of soon.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
   });

@@ -28,7 +28,10 @@ interface JsonFinding {
 /** WSO2's shipped MI 4 files as 4.10.x ships them: PKCS#12 bytes behind .jks names, no type lines. */
 function shippedMi4Home(): string {
   const home = homeFromFixtures(tempDir(), { config: 'mi-4.0.0', kernel: 'carbon-kernel-v4.9.26' });
-  for (const [from, to] of [['wso2carbon.p12', 'wso2carbon.jks'], ['client-truststore.p12', 'client-truststore.jks']] as const) {
+  for (const [from, to] of [
+    ['wso2carbon.p12', 'wso2carbon.jks'],
+    ['client-truststore.p12', 'client-truststore.jks'],
+  ] as const) {
     copyFileSync(fixturePath('wso2', 'keystores', 'carbon-kernel-4.10.x', from), path.join(home, SECURITY, to));
   }
   return home;
@@ -47,7 +50,9 @@ describeWithFixtures('item 13: findings ranked by what matters, type-mismatch a 
     expect(primary.at(-1)).toBe('info:type-mismatch');
     const truststoreType = findings.find((finding) => finding.role === 'truststore' && finding.code === 'type-mismatch')!;
     expect(truststoreType.level).toBe('info');
-    expect(truststoreType.message).toMatch(/\[truststore\] has no type line, so the server uses the default JKS \(repository\/resources\/conf\/default\.json\)/);
+    expect(truststoreType.message).toMatch(
+      /\[truststore\] has no type line, so the server uses the default JKS \(repository\/resources\/conf\/default\.json\)/,
+    );
     expect(truststoreType.message).not.toMatch(/type says/);
     // Levels first, then what matters: no warning after a note, no error after a warning.
     const levels = findings.map((finding) => ({ error: 0, warning: 1, info: 2 })[finding.level as 'error']);
@@ -56,8 +61,23 @@ describeWithFixtures('item 13: findings ranked by what matters, type-mismatch a 
 
   it('home screen: the primary line headlines expiring-soon (not type-mismatch), with how many more; the counts match what status finds', async () => {
     const home = shippedMi4Home();
-    const ink = renderInk(<WizardApp home={home} env={{}} cwd={home} now={THIRTEEN_DAYS_BEFORE} dryRun={false} keytoolAvailable={false} sandbox={false} onExit={() => undefined} />);
-    const frame = await untilFrame(ink, (text) => text.includes('Change the primary keystore') && text.includes('Profile'), 'the home screen');
+    const ink = renderInk(
+      <WizardApp
+        home={home}
+        env={{}}
+        cwd={home}
+        now={THIRTEEN_DAYS_BEFORE}
+        dryRun={false}
+        keytoolAvailable={false}
+        sandbox={false}
+        onExit={() => undefined}
+      />,
+    );
+    const frame = await untilFrame(
+      ink,
+      (text) => text.includes('Change the primary keystore') && text.includes('Profile'),
+      'the home screen',
+    );
     const run = await runCliCaptured(['status', '--home', home, '--json'], { now: THIRTEEN_DAYS_BEFORE });
     const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
     const primaryCount = findings.filter((finding) => finding.role === 'primary').length;
@@ -83,15 +103,25 @@ describe('item 14: printed commands run where the user is', () => {
     symlinkSync(script, path.join(bin, 'ei-keystore'));
     expect(selfCommand({ PATH: `${bin}:${nodeDir}` }, ['node', path.join(bin, 'ei-keystore')], process.execPath)).toBe('ei-keystore');
     // A checkout's own copy is not the one on PATH: spelled out.
-    expect(selfCommand({ PATH: `${bin}:${nodeDir}` }, ['node', path.join(dir, 'other.mjs')], process.execPath)).toBe(`node ${path.join(dir, 'other.mjs')}`);
-    expect(selfCommand({ PATH: nodeDir }, ['node', path.join(dir, 'with space.mjs')], process.execPath)).toBe(`node '${path.join(dir, 'with space.mjs')}'`);
+    expect(selfCommand({ PATH: `${bin}:${nodeDir}` }, ['node', path.join(dir, 'other.mjs')], process.execPath)).toBe(
+      `node ${path.join(dir, 'other.mjs')}`,
+    );
+    expect(selfCommand({ PATH: nodeDir }, ['node', path.join(dir, 'with space.mjs')], process.execPath)).toBe(
+      `node '${path.join(dir, 'with space.mjs')}'`,
+    );
   });
 
   it("restore's own undo hint names the home, and runs as printed", async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
     const answers = path.join(tempDir(), 'truststore.toml');
-    writeFileSync(answers, '[truststore]\nsource = "copy-current"\nfile_name = "ei-truststore.jks"\ntype = "JKS"\npassword = { env = "TP" }\n');
-    const applied = spawnSync(process.execPath, [bundle, 'apply', 'truststore', '--answers', answers, '--home', home, '--json'], { encoding: 'utf8', env: { ...process.env, TP: 'trust-pass-14' } });
+    writeFileSync(
+      answers,
+      '[truststore]\nsource = "copy-current"\nfile_name = "ei-truststore.jks"\ntype = "JKS"\npassword = { env = "TP" }\n',
+    );
+    const applied = spawnSync(process.execPath, [bundle, 'apply', 'truststore', '--answers', answers, '--home', home, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, TP: 'trust-pass-14' },
+    });
     expect(applied.status, applied.stderr).toBe(0);
     const backup = (JSON.parse(applied.stdout) as { backup: string }).backup;
     const restored = spawnSync(process.execPath, [bundle, 'restore', '--home', home, backup], { encoding: 'utf8', cwd: tempDir() });
@@ -122,7 +152,11 @@ describe('items 15-17, 19: start, pipes, progress words, install', () => {
     const file = path.join(tempDir(), 'big.jks');
     // The shipped 145-entry truststore makes far more JSON than a pipe holds.
     copyFileSync(fixturePath('wso2', 'keystores', 'carbon-kernel-v4.9.26', 'client-truststore.jks'), file);
-    const run = spawnSync('bash', ['-c', `node ${bundle} inspect ${file} --password-env P --json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8', env: { ...process.env, P: 'wso2carbon' } });
+    const run = spawnSync(
+      'bash',
+      ['-c', `node ${bundle} inspect ${file} --password-env P --json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`],
+      { encoding: 'utf8', env: { ...process.env, P: 'wso2carbon' } },
+    );
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('0');
   });
@@ -130,21 +164,31 @@ describe('items 15-17, 19: start, pipes, progress words, install', () => {
   it('item 17: apply without a terminal reports its steps in words on stderr', async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
     const answers = path.join(tempDir(), 'truststore.toml');
-    writeFileSync(answers, '[truststore]\nsource = "copy-current"\nfile_name = "ei-truststore.jks"\ntype = "JKS"\npassword = { env = "TP" }\n');
+    writeFileSync(
+      answers,
+      '[truststore]\nsource = "copy-current"\nfile_name = "ei-truststore.jks"\ntype = "JKS"\npassword = { env = "TP" }\n',
+    );
     const run = await runCliCaptured(['apply', 'truststore', '--answers', answers, '--home', home], { env: { TP: 'trust-pass-17' } });
     expect(run.code, run.stderr).toBe(0);
-    for (const words of ['Lock the home against other runs', 'Back up every file that changes', 'Rename the new files into place']) expect(run.stderr).toContain(words);
+    for (const words of ['Lock the home against other runs', 'Back up every file that changes', 'Rename the new files into place'])
+      expect(run.stderr).toContain(words);
     expect(run.stderr).not.toMatch(/^\s*(lock|check|backup|stage|verify|verify-own|commit|unlock)\s*$/m);
     // The crash harness reads the same words to know where a kill landed.
     const harness = readFileSync(path.join(root, 'scripts/crash-harness.mjs'), 'utf8');
-    for (const step of ['lock', 'check', 'backup', 'stage', 'verify', 'commit', 'unlock', 'rollback'] as const) expect(harness).toContain(`${step}: '${stepLabel(step)}'`);
+    for (const step of ['lock', 'check', 'backup', 'stage', 'verify', 'commit', 'unlock', 'rollback'] as const)
+      expect(harness).toContain(`${step}: '${stepLabel(step)}'`);
   });
 
   it('item 19: npm is told esbuild may run its install script; the README names every test prerequisite', () => {
-    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean>; devDependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+      allowScripts?: Record<string, boolean>;
+      devDependencies: Record<string, string>;
+    };
     // Every dependency with an install script is decided on, so `npm ci` has nothing to warn about.
     const withScripts = Object.keys(manifest.devDependencies).filter((name) => {
-      const scripts = (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { scripts?: Record<string, string> }).scripts ?? {};
+      const scripts =
+        (JSON.parse(readFileSync(path.join(root, 'node_modules', name, 'package.json'), 'utf8')) as { scripts?: Record<string, string> })
+          .scripts ?? {};
       return ['preinstall', 'install', 'postinstall'].some((hook) => hook in scripts);
     });
     expect(withScripts).toContain('esbuild');

@@ -15,12 +15,20 @@ describe('ei-keystore restore', () => {
     expect(none.out()).toContain('No backups');
 
     await applyTransaction({ home: h.home, id: '20261126T183104Z-ab12', label: 'apply primary', writes: h.writes });
-    await applyTransaction({ home: h.home, id: '20261127T090000Z-cd34', label: 'apply truststore', writes: h.writes, faults: { failAt: 'verify' } }).catch(() => undefined);
+    await applyTransaction({
+      home: h.home,
+      id: '20261127T090000Z-cd34',
+      label: 'apply truststore',
+      writes: h.writes,
+      faults: { failAt: 'verify' },
+    }).catch(() => undefined);
     const text = context('/', { EI_HOME: h.home });
     expect(await restoreCommand(['--list'], text.ctx)).toBe(0);
     const lines = text.out().split('\n');
     expect(lines[1]).toMatch(/^ID\s+WHEN\s+WHAT\s+STATE\s+FILES$/);
-    expect(lines[2]).toMatch(/^20261127T090000Z-cd34\s+20\d\d-\d\d-\d\d \d\d:\d\d UTC\s+apply truststore\s+rolled back\s+wso2carbon\.jks, internal\.jks, deployment\.toml$/);
+    expect(lines[2]).toMatch(
+      /^20261127T090000Z-cd34\s+20\d\d-\d\d-\d\d \d\d:\d\d UTC\s+apply truststore\s+rolled back\s+wso2carbon\.jks, internal\.jks, deployment\.toml$/,
+    );
     expect(lines[3]).toMatch(/^20261126T183104Z-ab12 .* apply primary\s+complete /);
 
     const json = context(h.home);

@@ -25,7 +25,12 @@ describe('ei-keystore sandbox', () => {
     const out = run.out();
     expect(out).toContain(`Made a sandbox home in ${home}`);
     expect(out).toContain('profile mi-1.2');
-    for (const file of ['conf/deployment.toml', 'repository/resources/conf/default.json', 'repository/resources/security/wso2carbon.jks', 'repository/resources/security/client-truststore.jks']) {
+    for (const file of [
+      'conf/deployment.toml',
+      'repository/resources/conf/default.json',
+      'repository/resources/security/wso2carbon.jks',
+      'repository/resources/security/client-truststore.jks',
+    ]) {
       expect(out).toContain(`  ${file}\n`);
     }
     expect(out).toMatch(/"wso2carbon" certificate only .*~90-150 public CAs/);
@@ -50,7 +55,12 @@ describe('ei-keystore sandbox', () => {
     expect(JSON.parse(first.out())).toEqual({
       home,
       profile: 'mi-4',
-      files: ['conf/deployment.toml', 'repository/resources/conf/default.json', 'repository/resources/security/wso2carbon.jks', 'repository/resources/security/client-truststore.jks'],
+      files: [
+        'conf/deployment.toml',
+        'repository/resources/conf/default.json',
+        'repository/resources/security/wso2carbon.jks',
+        'repository/resources/security/client-truststore.jks',
+      ],
       created: true,
     });
     expect(first.err()).toBe('');
@@ -103,13 +113,17 @@ describe('ei-keystore sandbox', () => {
       target: 'node20',
       format: 'esm',
       loader: { '.toml': 'text' },
-      banner: { js: "import { createRequire as __eikCreateRequire } from 'node:module'; const require = __eikCreateRequire(import.meta.url);" },
+      banner: {
+        js: "import { createRequire as __eikCreateRequire } from 'node:module'; const require = __eikCreateRequire(import.meta.url);",
+      },
       logLevel: 'silent',
     });
     const bundled = (await import(pathToFileURL(outfile).href)) as { sandboxCommand: SandboxCommand };
     const run = context(dir);
     expect(await bundled.sandboxCommand(['home', '--profile', 'ei-7', '--json'], run.ctx)).toBe(0);
     expect(JSON.parse(run.out())).toMatchObject({ profile: 'ei-7', created: true });
-    expect(readFileSync(path.join(dir, 'home/conf/ei.toml'), 'utf8')).toBe(readFileSync(path.join(repositoryRoot, 'templates/sandbox/ei-7.toml'), 'utf8'));
+    expect(readFileSync(path.join(dir, 'home/conf/ei.toml'), 'utf8')).toBe(
+      readFileSync(path.join(repositoryRoot, 'templates/sandbox/ei-7.toml'), 'utf8'),
+    );
   });
 });

@@ -92,7 +92,9 @@ function promtoolAgrees(text: string): void {
 }
 
 const value = (samples: Sample[], name: string, labels: Record<string, string>) =>
-  samples.filter((sample) => sample.name === name && Object.entries(labels).every(([key, wanted]) => sample.labels[key] === wanted)).map((sample) => sample.value);
+  samples
+    .filter((sample) => sample.name === name && Object.entries(labels).every(([key, wanted]) => sample.labels[key] === wanted))
+    .map((sample) => sample.value);
 
 describe('the exposition parser of this test', () => {
   it('refuses what the format forbids', () => {
@@ -103,7 +105,9 @@ describe('the exposition parser of this test', () => {
     expect(() => parseExposition('a 1\na 2\n')).toThrow(/same series/);
     expect(() => parseExposition('a one\n')).toThrow(/not a number/);
     expect(() => parseExposition('a 1\n# TYPE a gauge\n')).toThrow(/TYPE after samples/);
-    expect(parseExposition('# TYPE a gauge\na{x="q\\"\\\\\\n"} 1.5\n').samples).toEqual([{ name: 'a', labels: { x: 'q"\\\n' }, value: 1.5 }]);
+    expect(parseExposition('# TYPE a gauge\na{x="q\\"\\\\\\n"} 1.5\n').samples).toEqual([
+      { name: 'a', labels: { x: 'q"\\\n' }, value: 1.5 },
+    ]);
   });
 });
 
@@ -125,10 +129,13 @@ describe('status --prometheus', () => {
       expect(value(samples, 'ei_keystore_opens', { home, role: role.role })).toEqual([role.opened ? 1 : 0]);
       const expiry = value(samples, 'ei_keystore_certificate_expiry_timestamp_seconds', { home, role: role.role });
       expect(expiry).toEqual(role.certificate ? [Math.floor(Date.parse(role.certificate.notAfter) / 1000)] : []);
-      if (role.certificate) expect(samples.find((sample) => sample.labels.role === role.role && sample.labels.alias)?.labels.alias).toBe(role.alias);
+      if (role.certificate)
+        expect(samples.find((sample) => sample.labels.role === role.role && sample.labels.alias)?.labels.alias).toBe(role.alias);
     }
     for (const level of ['error', 'warning', 'info']) {
-      expect(value(samples, 'ei_keystore_findings', { home, level })).toEqual([json.findings.filter((finding) => finding.level === level).length]);
+      expect(value(samples, 'ei_keystore_findings', { home, level })).toEqual([
+        json.findings.filter((finding) => finding.level === level).length,
+      ]);
     }
     expect(value(samples, 'ei_keystore_findings', { home, level: 'warning' })[0]).toBeGreaterThan(0);
   });

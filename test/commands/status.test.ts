@@ -27,7 +27,9 @@ const EI_TOML = (primary: Record<string, string>, extra = '') => `# the source d
 hostname = "localhost"
 
 [keystore.tls]
-${Object.entries(primary).map(([k, v]) => `${k} = "${v}"`).join('\n')}
+${Object.entries(primary)
+  .map(([k, v]) => `${k} = "${v}"`)
+  .join('\n')}
 
 [truststore]
 file_name = "client-truststore.jks"
@@ -38,15 +40,50 @@ algorithm = "AES"
 ${extra}`;
 
 /** An ei-7 home with a keytool-made primary keystore and a truststore holding its certificate. */
-async function eiHomeWithKeystore(dir: string, options: { keySize?: number; validityDays?: number; keyPassword?: string; configKeyPassword?: string; trust?: boolean } = {}) {
+async function eiHomeWithKeystore(
+  dir: string,
+  options: { keySize?: number; validityDays?: number; keyPassword?: string; configKeyPassword?: string; trust?: boolean } = {},
+) {
   const keystore = path.join(dir, SECURITY, 'ei-primary.jks');
   const truststore = path.join(dir, SECURITY, 'client-truststore.jks');
-  eiHome(dir, EI_TOML({ file_name: 'ei-primary.jks', type: 'JKS', password: 'storepass', alias: 'ei-primary', key_password: options.configKeyPassword ?? options.keyPassword ?? 'storepass' }));
-  await genKeyPair({ file: keystore, alias: 'ei-primary', storePassword: 'storepass', keyPassword: options.keyPassword, keySize: options.keySize, validityDays: options.validityDays });
+  eiHome(
+    dir,
+    EI_TOML({
+      file_name: 'ei-primary.jks',
+      type: 'JKS',
+      password: 'storepass',
+      alias: 'ei-primary',
+      key_password: options.configKeyPassword ?? options.keyPassword ?? 'storepass',
+    }),
+  );
+  await genKeyPair({
+    file: keystore,
+    alias: 'ei-primary',
+    storePassword: 'storepass',
+    keyPassword: options.keyPassword,
+    keySize: options.keySize,
+    validityDays: options.validityDays,
+  });
   const cert = path.join(dir, 'primary.cer');
   await keytool(['-exportcert', '-keystore', keystore, '-alias', 'ei-primary', '-file', cert, '-storepass:env', 'P'], { P: 'storepass' });
   if (options.trust !== false) {
-    await keytool(['-importcert', '-noprompt', '-keystore', truststore, '-storetype', 'JKS', '-alias', 'ei-primary', '-file', cert, '-storepass:env', 'P'], { P: 'trustpass' });
+    await keytool(
+      [
+        '-importcert',
+        '-noprompt',
+        '-keystore',
+        truststore,
+        '-storetype',
+        'JKS',
+        '-alias',
+        'ei-primary',
+        '-file',
+        cert,
+        '-storepass:env',
+        'P',
+      ],
+      { P: 'trustpass' },
+    );
   } else {
     await genKeyPair({ file: truststore, alias: 'other', storePassword: 'trustpass' });
   }
@@ -66,7 +103,15 @@ describe('status on a healthy home of the source document (ei-7)', () => {
     // Passwords written in plain text in a real (non-sandbox) home are worth moving into the vault.
     expect(codes).toEqual(['warning:internal-not-separated:internal', 'warning:password-plaintext']);
     const primary = document.roles.find((role) => role.role === 'primary')!;
-    expect(primary).toMatchObject({ exists: true, format: 'JKS', opened: true, aliasFound: true, isKeyEntry: true, keyRecovered: true, keyMatchesCertificate: true });
+    expect(primary).toMatchObject({
+      exists: true,
+      format: 'JKS',
+      opened: true,
+      aliasFound: true,
+      isKeyEntry: true,
+      keyRecovered: true,
+      keyMatchesCertificate: true,
+    });
   });
 
   it('reports a weak key, an expiring certificate and a primary certificate the truststore lacks', async () => {
@@ -74,7 +119,9 @@ describe('status on a healthy home of the source document (ei-7)', () => {
     await eiHomeWithKeystore(home, { keySize: 1024, validityDays: 10, trust: false });
     const { run, codes } = await statusJson(home);
     expect(run.code).toBe(0);
-    expect(codes).toEqual(expect.arrayContaining(['warning:weak-key:primary', 'warning:expiring-soon:primary', 'warning:primary-not-trusted:truststore']));
+    expect(codes).toEqual(
+      expect.arrayContaining(['warning:weak-key:primary', 'warning:expiring-soon:primary', 'warning:primary-not-trusted:truststore']),
+    );
   });
 
   it('finds a wrong key password where store and key passwords differ', async () => {
@@ -128,13 +175,23 @@ describe('status on a healthy home of the source document (ei-7)', () => {
     const { createSelfSignedCertificate } = await import('../../source/keystore/x509/build.js');
     const now = new Date();
     const certificateFor = (pair: { privateKey: import('node:crypto').KeyObject; publicKey: import('node:crypto').KeyObject }) =>
-      createSelfSignedCertificate({ ...pair, subject: parseDname('CN=ei-primary.example.com, O=Test'), validityDays: 365, now, serialNumber: Buffer.from([1, 2, 3]) });
+      createSelfSignedCertificate({
+        ...pair,
+        subject: parseDname('CN=ei-primary.example.com, O=Test'),
+        validityDays: 365,
+        now,
+        serialNumber: Buffer.from([1, 2, 3]),
+      });
     const a = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
     const b = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
     const certA = certificateFor(a);
     const certB = certificateFor(b);
     expect(certB.length).toBe(certA.length);
-    const file = writeJks([{ kind: 'private-key', alias: 'ei-primary', key: a.privateKey, keyPassword: 'storepass', chain: [certA] }], 'storepass', now);
+    const file = writeJks(
+      [{ kind: 'private-key', alias: 'ei-primary', key: a.privateKey, keyPassword: 'storepass', chain: [certA] }],
+      'storepass',
+      now,
+    );
     const at = file.indexOf(certA);
     certB.copy(file, at);
     const bodyEnd = file.length - INTEGRITY_DIGEST_LENGTH;
@@ -161,11 +218,21 @@ describe('status on a healthy home of the source document (ei-7)', () => {
     const home = tempDir();
     const { keystore, truststore } = await eiHomeWithKeystore(home);
     const pem = path.join(home, 'primary.pem');
-    await keytool(['-exportcert', '-rfc', '-keystore', keystore, '-alias', 'ei-primary', '-file', pem, '-storepass:env', 'P'], { P: 'storepass' });
-    const made = spawnSync('openssl', ['pkcs12', '-export', '-nokeys', '-in', pem, '-out', truststore, '-passout', 'env:TP'], { env: { ...process.env, TP: 'trustpass' } });
+    await keytool(['-exportcert', '-rfc', '-keystore', keystore, '-alias', 'ei-primary', '-file', pem, '-storepass:env', 'P'], {
+      P: 'storepass',
+    });
+    const made = spawnSync('openssl', ['pkcs12', '-export', '-nokeys', '-in', pem, '-out', truststore, '-passout', 'env:TP'], {
+      env: { ...process.env, TP: 'trustpass' },
+    });
     expect(made.status, made.stderr?.toString()).toBe(0);
     const config = path.join(home, 'conf', 'ei.toml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('file_name = "client-truststore.jks"\ntype = "JKS"', 'file_name = "client-truststore.jks"\ntype = "PKCS12"'));
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        'file_name = "client-truststore.jks"\ntype = "JKS"',
+        'file_name = "client-truststore.jks"\ntype = "PKCS12"',
+      ),
+    );
     const { codes } = await statusJson(home);
     expect(codes).toContain('warning:truststore-invisible-certificates:truststore');
   });
@@ -199,7 +266,14 @@ describeWithFixtures('status on shipped WSO2 homes', () => {
     const { run, document, codes } = await statusJson(home, new Date('2026-11-26T00:00:00Z'));
     expect(run.code).toBe(1);
     expect(document.profile).toBe('mi-4');
-    expect(codes).toEqual(expect.arrayContaining(['error:expired:primary', 'warning:default-keystore:primary', 'warning:internal-not-separated:internal', 'warning:default-password:primary']));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'error:expired:primary',
+        'warning:default-keystore:primary',
+        'warning:internal-not-separated:internal',
+        'warning:default-password:primary',
+      ]),
+    );
     expect(codes).not.toContain('warning:primary-not-trusted:truststore');
   });
 
@@ -225,7 +299,10 @@ describeWithFixtures('status on shipped WSO2 homes', () => {
 
   it('mi-4.0.0 with the 4.10.x PKCS#12 files behind .jks names: type mismatch (a note: Java 9+ reads them), still opened', async () => {
     const home = homeFromFixtures(tempDir(), { config: 'mi-4.0.0', kernel: 'carbon-kernel-v4.9.26' });
-    const swaps: Array<[string, string]> = [['wso2carbon.p12', 'wso2carbon.jks'], ['client-truststore.p12', 'client-truststore.jks']];
+    const swaps: Array<[string, string]> = [
+      ['wso2carbon.p12', 'wso2carbon.jks'],
+      ['client-truststore.p12', 'client-truststore.jks'],
+    ];
     for (const [from, to] of swaps) {
       copyFileSync(fixturePath('wso2', 'keystores', 'carbon-kernel-4.10.x', from), path.join(home, SECURITY, to));
     }

@@ -62,7 +62,9 @@ describe('readAnswersFile', () => {
     expect(error.exitCode).toBe(2);
     expect(error.message).toContain(file);
     expect(error.message).toContain('[keystore] password: the environment variable EIK_TEST_STORE is empty');
-    expect(error.message).toContain(`[keystore] key_password: the secret file ${path.join(dir, 'secrets', 'key.pw')} cannot be read: no such file`);
+    expect(error.message).toContain(
+      `[keystore] key_password: the secret file ${path.join(dir, 'secrets', 'key.pw')} cannot be read: no such file`,
+    );
     expect(error.message).not.toContain('source-literal');
 
     const unset = await refusal(readAnswersFile(file, 'primary', {}));
@@ -94,7 +96,9 @@ describe('readAnswersFile', () => {
     writeFileSync(file, '[keystore]\npassword = "hunter2\nalias = "x"\n');
     const error = await refusal(readAnswersFile(file, 'primary', {}));
     expect(error.code).toBe('answers-invalid');
-    expect(error.message).toMatch(new RegExp(`^The answers file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid TOML: .* at line 2, column \\d+\\.$`));
+    expect(error.message).toMatch(
+      new RegExp(`^The answers file ${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not valid TOML: .* at line 2, column \\d+\\.$`),
+    );
     expect(error.message).not.toContain('hunter2');
   });
 
@@ -110,7 +114,9 @@ describe('readAnswersFile', () => {
 
   it('refuses a missing answers file, a folder, and an unreadable secret file', async () => {
     const dir = tempDir();
-    expect((await refusal(readAnswersFile(path.join(dir, 'none.toml'), 'primary', {}))).message).toMatch(/none\.toml cannot be read: no such file/);
+    expect((await refusal(readAnswersFile(path.join(dir, 'none.toml'), 'primary', {}))).message).toMatch(
+      /none\.toml cannot be read: no such file/,
+    );
     expect((await refusal(readAnswersFile(dir, 'primary', {}))).message).toMatch(/is a directory, not a regular file/);
     if (os.userInfo().uid !== 0) {
       mkdirSync(path.join(dir, 'secrets'));

@@ -238,7 +238,17 @@ describe('unifiedDiff: secrets by the shape of their keys', () => {
     ].join('\n');
     const diff = shown(text);
     expect(diff).not.toMatch(/v\d\d|= 5/);
-    for (const key of ['connection_password', 'proxy_password', 'keyStorePassword', 'KEYSTORE_PASSWD', 'db_pwd', 'client_secret', 'Access_Token', 'credentials', 'key_pass_phrase']) {
+    for (const key of [
+      'connection_password',
+      'proxy_password',
+      'keyStorePassword',
+      'KEYSTORE_PASSWD',
+      'db_pwd',
+      'client_secret',
+      'Access_Token',
+      'credentials',
+      'key_pass_phrase',
+    ]) {
       expect(diff).toContain(`+${key} = ********\n`);
     }
     expect(diff).toContain('+user = "visible-user"\n');
@@ -317,7 +327,20 @@ describe('unifiedDiff: secrets by the shape of their keys', () => {
   });
 
   it('masks by lines when the text is not valid TOML, with the same rules', () => {
-    const text = ['[a', 'connection_password = "v01" ', 'proxy_pwd = """', 'v02', '"""', 'x = { token = "v03" }', 'env_password = "$env{X}"', '[secrets]', 'y = "v04"', '[b]', 'alias = "shown"', ''].join('\n');
+    const text = [
+      '[a',
+      'connection_password = "v01" ',
+      'proxy_pwd = """',
+      'v02',
+      '"""',
+      'x = { token = "v03" }',
+      'env_password = "$env{X}"',
+      '[secrets]',
+      'y = "v04"',
+      '[b]',
+      'alias = "shown"',
+      '',
+    ].join('\n');
     const diff = shown(text);
     expect(diff).not.toMatch(/v0\d/);
     expect(diff).toContain('+env_password = "$env{X}"\n');
@@ -363,29 +386,43 @@ describe('unifiedDiff: secrets by the shape of their keys', () => {
       (n: string, v: string) => `table = { alias = "a", ${n} = ${oneLine(v)} }`,
       (n: string, v: string) => `list = [ { ${n} = ${oneLine(v)} } ]`,
       // Commented out, line by line.
-      (n: string, v: string) => `${n} = ${v}`.split('\n').map((line) => `# ${line}`).join('\n'),
+      (n: string, v: string) =>
+        `${n} = ${v}`
+          .split('\n')
+          .map((line) => `# ${line}`)
+          .join('\n'),
     );
     const statement = fc.oneof(
-      fc.tuple(keyForm, name, valueForm, literal).map(([key, n, value, v]) => ({ header: (i: number) => `[t${i}]`, line: key(n, value(v)), secret: v })),
+      fc
+        .tuple(keyForm, name, valueForm, literal)
+        .map(([key, n, value, v]) => ({ header: (i: number) => `[t${i}]`, line: key(n, value(v)), secret: v })),
       // The secret word in the table's name instead of the key's.
-      fc.tuple(fc.boolean(), name, valueForm, literal).map(([array, n, value, v]) => ({ header: (i: number) => (array ? `[[t${i}.${n}]]` : `[t${i}.${n}]`), line: `plain_key = ${value(v)}`, secret: v })),
+      fc.tuple(fc.boolean(), name, valueForm, literal).map(([array, n, value, v]) => ({
+        header: (i: number) => (array ? `[[t${i}.${n}]]` : `[t${i}.${n}]`),
+        line: `plain_key = ${value(v)}`,
+        secret: v,
+      })),
       fc.tuple(valueForm, literal).map(([value, v]) => ({ header: () => '[secrets]', line: `entry = ${value(v)}`, secret: v })),
     );
     fc.assert(
-      fc.property(fc.uniqueArray(statement, { minLength: 1, maxLength: 6, selector: (s) => s.header(0) === '[secrets]' }), fc.boolean(), (statements, broken) => {
-        // Each statement in a table of its own, so that the document is valid TOML.
-        const body = statements.map(({ header, line }, i) => `${header(i)}\n${line}\nalias = "shown-${i}"\n`).join('');
-        const text = (broken ? '[not valid TOML\n' : '') + body;
-        if (!broken) expect(() => parse(text)).not.toThrow();
-        const diffs = [
-          unifiedDiff('', text, { path: 'x' }),
-          unifiedDiff(text, `${text}[changed]\nalias = "new"\n`, { path: 'x', context: 1000 }),
-          unifiedDiff(`${text}[changed]\nalias = "old"\n`, text, { path: 'x', context: 1000 }),
-        ];
-        for (const diff of diffs) {
-          for (const { secret } of statements) expect(diff).not.toContain(secret);
-        }
-      }),
+      fc.property(
+        fc.uniqueArray(statement, { minLength: 1, maxLength: 6, selector: (s) => s.header(0) === '[secrets]' }),
+        fc.boolean(),
+        (statements, broken) => {
+          // Each statement in a table of its own, so that the document is valid TOML.
+          const body = statements.map(({ header, line }, i) => `${header(i)}\n${line}\nalias = "shown-${i}"\n`).join('');
+          const text = (broken ? '[not valid TOML\n' : '') + body;
+          if (!broken) expect(() => parse(text)).not.toThrow();
+          const diffs = [
+            unifiedDiff('', text, { path: 'x' }),
+            unifiedDiff(text, `${text}[changed]\nalias = "new"\n`, { path: 'x', context: 1000 }),
+            unifiedDiff(`${text}[changed]\nalias = "old"\n`, text, { path: 'x', context: 1000 }),
+          ];
+          for (const diff of diffs) {
+            for (const { secret } of statements) expect(diff).not.toContain(secret);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -108,9 +108,7 @@ describeWithFixtures('patchToml over the toml-test corpus (TOML 1.0 valid files)
     expect(parseExact(appended)).toEqual(withValues(data, INTERNAL));
 
     // A new key in each existing table (every [header], and the top level): every line stays, in order.
-    const sections = scanToml(text.replace(/^\uFEFF/, '')).filter(
-      (s) => !s.array && !throughArray(data, [...s.path, 'probe']),
-    );
+    const sections = scanToml(text.replace(/^\uFEFF/, '')).filter((s) => !s.array && !throughArray(data, [...s.path, 'probe']));
     const originalLines = text.split('\n');
     for (const section of sections) {
       const probe: TomlChange = { table: [...section.path], key: 'ei_keystore_probe', value: 'a "b" \\ c' };

@@ -56,6 +56,8 @@ describe('the patch verification on the sections a patch can touch', () => {
 
   it('refuses text that breaks the file: an unclosed string, a duplicate table appended at the end', () => {
     expect(check(replace('"old-pass"', '"new-pass'))).toBe(false);
-    expect(check(replace('"old-pass"', '"new-pass"'), { at: BODY.length, remove: 0, text: '\n[keystore.primary]\npassword = "new-pass"\n' })).toBe(false);
+    expect(
+      check(replace('"old-pass"', '"new-pass"'), { at: BODY.length, remove: 0, text: '\n[keystore.primary]\npassword = "new-pass"\n' }),
+    ).toBe(false);
   });
 });

@@ -120,9 +120,9 @@ describe('patchToml: surgical edits', () => {
 
 describe('patchToml: keys and tables as the file writes them', () => {
   it('matches quoted keys and spaced, quoted header segments', () => {
-    const text = "[ keystore . \"tls\" ]\n\"file_name\" = 'old'   # keep\n'alias' = \"x\"\n";
+    const text = '[ keystore . "tls" ]\n"file_name" = \'old\'   # keep\n\'alias\' = "x"\n';
     const out = patchToml(text, [set(['keystore', 'tls'], 'file_name', 'n'), set(['keystore', 'tls'], 'alias', 'm')]);
-    expect(out).toBe("[ keystore . \"tls\" ]\n\"file_name\" = \"n\"   # keep\n'alias' = \"m\"\n");
+    expect(out).toBe('[ keystore . "tls" ]\n"file_name" = "n"   # keep\n\'alias\' = "m"\n');
   });
 
   it('matches quoted keys with escapes', () => {
@@ -205,9 +205,7 @@ describe('patchToml: keys and tables as the file writes them', () => {
   });
 
   it('refuses to turn a value into a table or a table into a value', () => {
-    expect(userError(() => patchToml('keystore = "x"\n', [set(['keystore', 'tls'], 'alias', 'a')])).code).toBe(
-      'patch-conflict',
-    );
+    expect(userError(() => patchToml('keystore = "x"\n', [set(['keystore', 'tls'], 'alias', 'a')])).code).toBe('patch-conflict');
     expect(userError(() => patchToml('[keystore.tls]\n', [set(['keystore'], 'tls', 'a')])).code).toBe('patch-conflict');
   });
 

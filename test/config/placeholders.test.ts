@@ -63,7 +63,10 @@ describe('expandRefs', () => {
 
 describe('expandRefs: bounds (a hostile home writes its own configuration)', () => {
   /** Eight keys, each referring to the previous one ten times: level n expands to 10^n characters. */
-  function bomb(levels: number, refsPerLevel = 10): { values: Map<string, string>; calls: () => number; lookup: (key: string) => string | undefined } {
+  function bomb(
+    levels: number,
+    refsPerLevel = 10,
+  ): { values: Map<string, string>; calls: () => number; lookup: (key: string) => string | undefined } {
     const values = new Map<string, string>([['bomb.l0', 'x']]);
     for (let level = 1; level <= levels; level++) values.set(`bomb.l${level}`, `$ref{bomb.l${level - 1}}`.repeat(refsPerLevel));
     let calls = 0;
@@ -82,7 +85,9 @@ describe('expandRefs: bounds (a hostile home writes its own configuration)', () 
     const result = expandRefs('$ref{bomb.l7}', lookup, ['keystore.primary.password']);
     expect(result.value).toBeUndefined();
     expect(result.fatal).toBe(true);
-    expect(result.problems).toEqual([expect.stringContaining(`the $ref expansion of keystore.primary.password passes ${MAX_EXPANDED_LENGTH} characters`)]);
+    expect(result.problems).toEqual([
+      expect.stringContaining(`the $ref expansion of keystore.primary.password passes ${MAX_EXPANDED_LENGTH} characters`),
+    ]);
     // Linear work, not 10^7: every key is expanded once and its value reused.
     expect(calls()).toBeLessThanOrEqual(8);
   });
@@ -105,7 +110,11 @@ describe('expandRefs: bounds (a hostile home writes its own configuration)', () 
     expect(expandRefs('$ref{k1}', chain(MAX_REF_DEPTH))).toEqual({ value: 'end', problems: [] });
     const deep = expandRefs('$ref{k1}', chain(MAX_REF_DEPTH + 1), ['keystore.internal.alias']);
     expect(deep.fatal).toBe(true);
-    expect(deep.problems).toEqual([expect.stringMatching(/^the \$ref chain from keystore\.internal\.alias is deeper than 16 \(keystore\.internal\.alias -> k1 -> k2 -> \.\.\. -> k15 -> k16 -> k17\); shorten it$/)]);
+    expect(deep.problems).toEqual([
+      expect.stringMatching(
+        /^the \$ref chain from keystore\.internal\.alias is deeper than 16 \(keystore\.internal\.alias -> k1 -> k2 -> \.\.\. -> k15 -> k16 -> k17\); shorten it$/,
+      ),
+    ]);
   });
 
   it('counts depth through a key expanded earlier in the same value', () => {

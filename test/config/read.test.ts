@@ -134,7 +134,7 @@ describe('readConfig', () => {
       'conf/deployment.toml': '',
       'repository/resources/conf/default.json': JSON.stringify({
         'keystore.primary.file_name': 'repository/resources/security/a.jks',
-        'realm_manager': { data_source: 'x' },
+        realm_manager: { data_source: 'x' },
         'transport.http.preserve_http_headers': ['Content-Type'],
         'server.enableMTOM': false,
       }),

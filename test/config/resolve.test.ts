@@ -63,7 +63,10 @@ describeWithFixtures('resolution of the shipped configurations', () => {
       '[keystore.internal]\nfile_name = "repository/resources/security/internal.jks"\n',
     );
     const defaults = path.join(home, 'repository', 'resources', 'conf', 'default.json');
-    writeFileSync(defaults, JSON.stringify({ 'keystore.primary.file_name': 'repository/resources/security/site.jks', 'keystore.primary.password': 'sitepass' }));
+    writeFileSync(
+      defaults,
+      JSON.stringify({ 'keystore.primary.file_name': 'repository/resources/security/site.jks', 'keystore.primary.password': 'sitepass' }),
+    );
     const { primary, internal, truststore } = resolveConfig({ ...readConfig(home), env: {} }).roles;
     expect(primary.file).toBe(path.join(home, 'repository/resources/security/site.jks'));
     expect(primary.password).toEqual({ kind: 'literal', value: 'sitepass' });
@@ -110,17 +113,21 @@ describe('resolution rules', () => {
     });
   });
 
-  it('a missing key_password is the shipped default (wso2carbon), never the table\'s own password', () => {
-    const { primary } = resolveText('mi-4', '[keystore.primary]\nfile_name = "repository/resources/security/a.jks"\npassword = "$env{P}"\n', {
-      env: { P: 'from-env' },
-    }).roles;
+  it("a missing key_password is the shipped default (wso2carbon), never the table's own password", () => {
+    const { primary } = resolveText(
+      'mi-4',
+      '[keystore.primary]\nfile_name = "repository/resources/security/a.jks"\npassword = "$env{P}"\n',
+      {
+        env: { P: 'from-env' },
+      },
+    ).roles;
     expect(primary.type).toBe('JKS');
     expect(primary.password).toEqual({ kind: 'env', name: 'P', value: 'from-env' });
     expect(primary.keyPassword).toEqual({ kind: 'literal', value: 'wso2carbon' });
     expect(primary.settings.key_password?.origin).toEqual({ kind: 'built-in', profile: 'mi-4' });
   });
 
-  it('mi-4: a configured [keystore.internal] without key_password uses the primary\'s key password through $ref', () => {
+  it("mi-4: a configured [keystore.internal] without key_password uses the primary's key password through $ref", () => {
     const toml = [
       '[keystore.primary]',
       'file_name = "repository/resources/security/p.jks"',
@@ -132,7 +139,14 @@ describe('resolution rules', () => {
       'alias = "int"',
       '',
     ].join('\n');
-    const { internal } = resolveConfig({ home: HOME, profile: 'mi-4', data: parseConfigText(toml, 'x'), text: toml, configPath: `${HOME}/conf/deployment.toml`, env: {} }).roles;
+    const { internal } = resolveConfig({
+      home: HOME,
+      profile: 'mi-4',
+      data: parseConfigText(toml, 'x'),
+      text: toml,
+      configPath: `${HOME}/conf/deployment.toml`,
+      env: {},
+    }).roles;
     expect(internal.password).toEqual({ kind: 'literal', value: 'intern-Pw-9' });
     expect(internal.keyPassword).toEqual({ kind: 'literal', value: 'p-key' });
     expect(internal.settings.key_password).toEqual({
@@ -144,7 +158,10 @@ describe('resolution rules', () => {
   });
 
   it('mi-4: internal left out follows the primary through $ref, key by key', () => {
-    const { primary, internal } = resolveText('mi-4', '[keystore.primary]\nfile_name = "/etc/keys/site.p12"\ntype = "PKCS12"\npassword = "pw"\nalias = "site"\n').roles;
+    const { primary, internal } = resolveText(
+      'mi-4',
+      '[keystore.primary]\nfile_name = "/etc/keys/site.p12"\ntype = "PKCS12"\npassword = "pw"\nalias = "site"\n',
+    ).roles;
     expect(primary.file).toBe('/etc/keys/site.p12');
     expect(internal).toMatchObject({ file: '/etc/keys/site.p12', type: 'PKCS12', alias: 'site', sameAsPrimary: true, configured: false });
     expect(internal.keyPassword).toEqual({ kind: 'literal', value: 'wso2carbon' });
@@ -176,7 +193,10 @@ describe('resolution rules', () => {
   });
 
   it('mi-4 ignores [keystore.tls] but reads [keystore.internal]', () => {
-    const resolved = resolveText('mi-4', '[keystore.tls]\nfile_name = "t.jks"\n[keystore.internal]\nfile_name = "repository/resources/security/i.jks"\n');
+    const resolved = resolveText(
+      'mi-4',
+      '[keystore.tls]\nfile_name = "t.jks"\n[keystore.internal]\nfile_name = "repository/resources/security/i.jks"\n',
+    );
     expect(resolved.ignoredTables.map((t) => t.table)).toEqual(['keystore.tls']);
     expect(resolved.roles.primary.file).toBe(`${SECURITY}/wso2carbon.jks`);
     expect(resolved.roles.internal.file).toBe(`${SECURITY}/i.jks`);
@@ -250,10 +270,7 @@ describe('resolution rules', () => {
 describe('reportSecrets', () => {
   it('tells plaintext from encrypted values and never returns them', () => {
     const cipher = Buffer.alloc(256, 7).toString('base64');
-    const data = parseConfigText(
-      `[secrets]\nadmin_password = "[admin]"\nkeystore_password = "${cipher}"\nodd = "short"\nnum = 3\n`,
-      'x',
-    );
+    const data = parseConfigText(`[secrets]\nadmin_password = "[admin]"\nkeystore_password = "${cipher}"\nodd = "short"\nnum = 3\n`, 'x');
     const report = reportSecrets(data);
     expect(report).toEqual([
       { alias: 'admin_password', state: 'plaintext' },

@@ -3,7 +3,14 @@ import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { serializeAnswers } from '../../source/answers/serialize.js';
 import { tomlString } from '../../source/answers/toml-text.js';
-import type { Answers, GenerateAnswers, KeystoreAnswers, PrimaryAnswers, SecretRef, TruststoreAnswers } from '../../source/answers/types.js';
+import type {
+  Answers,
+  GenerateAnswers,
+  KeystoreAnswers,
+  PrimaryAnswers,
+  SecretRef,
+  TruststoreAnswers,
+} from '../../source/answers/types.js';
 import { validateAnswers } from '../../source/answers/validate.js';
 
 const primary: PrimaryAnswers = {
@@ -95,7 +102,12 @@ describe('serializeAnswers', () => {
         overwrite: true,
         imports: [
           { alias: 'partner-ca', file: 'partner.pem' },
-          { alias: '', server: { host: 'backend.example.com', port: 8243, servername: 'api.example.com' }, trust: 'issuer', sha256: 'AB'.repeat(32) },
+          {
+            alias: '',
+            server: { host: 'backend.example.com', port: 8243, servername: 'api.example.com' },
+            trust: 'issuer',
+            sha256: 'AB'.repeat(32),
+          },
           { alias: 'root', file: '/etc/ssl/root.der' },
         ],
       },
@@ -124,10 +136,16 @@ describe('serializeAnswers', () => {
   });
 
   it('round-trips any valid keystore answers (property)', () => {
-    const text = fc.string({ minLength: 1, maxLength: 20, unit: 'grapheme' }).filter((value) => value.trim() === value && value.trim() !== '' && !/[\u0000-\u001f\u007f]/.test(value));
+    const text = fc
+      .string({ minLength: 1, maxLength: 20, unit: 'grapheme' })
+      .filter((value) => value.trim() === value && value.trim() !== '' && !/[\u0000-\u001f\u007f]/.test(value));
     const fileName = fc.stringMatching(/^[A-Za-z0-9_-][A-Za-z0-9_.-]{0,15}$/).filter((name) => !name.includes('..'));
     const envRef = fc.stringMatching(/^[A-Z_][A-Z0-9_]{0,10}$/).map((env): SecretRef => ({ env }));
-    const secret = fc.oneof(envRef, text.map((literal): SecretRef => ({ literal })), text.map((file): SecretRef => ({ file })));
+    const secret = fc.oneof(
+      envRef,
+      text.map((literal): SecretRef => ({ literal })),
+      text.map((file): SecretRef => ({ file })),
+    );
     const keyPair = fc.constantFrom(
       { algorithm: 'RSA', size: 2048 } as const,
       { algorithm: 'RSA', size: 4096 } as const,
@@ -149,7 +167,13 @@ describe('serializeAnswers', () => {
       fc.property(answers, (drawn) => {
         const { keyPair: pair, validityDays, strategy, ...common } = drawn;
         const generate: GenerateAnswers = {
-          dname: { text: 'CN=a, C=LK', attributes: [{ type: 'CN', value: 'a' }, { type: 'C', value: 'LK' }] },
+          dname: {
+            text: 'CN=a, C=LK',
+            attributes: [
+              { type: 'CN', value: 'a' },
+              { type: 'C', value: 'LK' },
+            ],
+          },
           subjectAltNames: [],
           keyPair: pair,
           validityDays,
@@ -161,7 +185,12 @@ describe('serializeAnswers', () => {
           ...(strategy ? { secrets: { strategy } } : {}),
         };
         const back = validateAnswers('primary', parse(serializeAnswers('primary', input)));
-        expect(back.keystore).toMatchObject({ fileName: common.fileName, alias: common.alias, type: common.type, overwrite: common.overwrite });
+        expect(back.keystore).toMatchObject({
+          fileName: common.fileName,
+          alias: common.alias,
+          type: common.type,
+          overwrite: common.overwrite,
+        });
         expect(back.keystore.source === 'generate' && back.keystore.generate).toEqual(generate);
         expect(back.secrets).toEqual(input.secrets);
         const written = (ref: SecretRef, fallback: string): SecretRef => ('literal' in ref ? { env: fallback } : ref);

@@ -147,7 +147,10 @@ strategy = "rotate"
   });
 
   it('never echoes a secret value', () => {
-    const problems = problemsOf('primary', MINIMAL_PRIMARY.replace('{ env = "EI_KEYSTORE_PASSWORD" }', '{ env = "EI PW", value = "hunter2" }'));
+    const problems = problemsOf(
+      'primary',
+      MINIMAL_PRIMARY.replace('{ env = "EI_KEYSTORE_PASSWORD" }', '{ env = "EI PW", value = "hunter2" }'),
+    );
     expect(problems.join('\n')).not.toContain('hunter2');
     expect(problems).toEqual(['[keystore] password: must be { env = "NAME" }, { file = "PATH" } or a string; this table has env, value']);
   });
@@ -184,7 +187,8 @@ dname = "CN=a"
   it('checks the distinguished name and each subject alternative name', () => {
     const problems = problemsOf(
       'primary',
-      MINIMAL_PRIMARY.replace('CN=ei.example.com, O=Example, C=LK', 'CN=ei.example.com, C=Sri Lanka') + 'subject_alt_names = ["DNS:ok.example.com", "DNS:bad_host!", 7]\n',
+      MINIMAL_PRIMARY.replace('CN=ei.example.com, O=Example, C=LK', 'CN=ei.example.com, C=Sri Lanka') +
+        'subject_alt_names = ["DNS:ok.example.com", "DNS:bad_host!", 7]\n',
     );
     expect(problems).toHaveLength(3);
     expect(problems[0]).toMatch(/^\[keystore\.generate\] dname: .*C must be a two-letter/);
@@ -227,11 +231,16 @@ dname = "CN=a"
     expect(problemsOf('primary', `${MINIMAL_PRIMARY}[truststore]\nfile_name = "t.jks"\n`)).toEqual([
       '[truststore] file_name: not read by `apply primary`; `apply truststore` reads it',
     ]);
-    expect(problemsOf('primary', `dname = "CN=x"\n${MINIMAL_PRIMARY}`)).toEqual(['dname: unknown key here; it belongs in [keystore.generate]']);
+    expect(problemsOf('primary', `dname = "CN=x"\n${MINIMAL_PRIMARY}`)).toEqual([
+      'dname: unknown key here; it belongs in [keystore.generate]',
+    ]);
   });
 
   it('treats keys every object inherits as ordinary unknown keys', () => {
-    const problems = problemsOf('truststore', '[truststore]\nfile_name = "t.jks"\npassword = "pw"\nconstructor = 1\n"__proto__" = 2\ntoString = 3\n');
+    const problems = problemsOf(
+      'truststore',
+      '[truststore]\nfile_name = "t.jks"\npassword = "pw"\nconstructor = 1\n"__proto__" = 2\ntoString = 3\n',
+    );
     expect(problems).toEqual([
       '[truststore] constructor: unknown key; the keys here are source, file_name, type, password, remove_default_certificate, remove, remove_expired, overwrite, existing, import',
       '[truststore] __proto__: unknown key; did you mean port in [truststore.import]?',
@@ -255,7 +264,10 @@ describe('validateAnswers: internal', () => {
   });
 
   it('refuses [truststore] and the keep-old-key strategy, saying why', () => {
-    const problems = problemsOf('internal', `${internal}[truststore]\nimport_certificate = true\n[secrets]\nstrategy = "keep-old-key-as-internal"\n`);
+    const problems = problemsOf(
+      'internal',
+      `${internal}[truststore]\nimport_certificate = true\n[secrets]\nstrategy = "keep-old-key-as-internal"\n`,
+    );
     expect(problems).toEqual([
       '[truststore]: not read by `apply internal`; `apply primary` and `apply truststore` read it',
       expect.stringMatching(/^\[secrets\] strategy: "keep-old-key-as-internal" applies to `apply primary` only/),

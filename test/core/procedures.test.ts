@@ -56,7 +56,9 @@ describe('procedures as data', () => {
         { type: 'C', value: 'LK' },
       ],
     });
-    expect(reread.keystore.source === 'generate' && reread.keystore.generate.subjectAltNames).toEqual([{ text: 'DNS:ei.example.com', entry: { kind: 'dns', value: 'ei.example.com' } }]);
+    expect(reread.keystore.source === 'generate' && reread.keystore.generate.subjectAltNames).toEqual([
+      { text: 'DNS:ei.example.com', entry: { kind: 'dns', value: 'ei.example.com' } },
+    ]);
   });
 
   it('hides fields that do not apply: existing-keystore fields only for source=existing, key password only for JKS', () => {
@@ -67,7 +69,9 @@ describe('procedures as data', () => {
     expect(ids({ type: 'PKCS12' })).not.toContain('key_password');
     expect(ids({ type: 'JKS' })).toContain('key_password');
     // The internal key is the secure vault's, opened with one password for store and key: no key password asked.
-    expect(visibleFields(PROCEDURE_DEFINITIONS.internal, { facts, values: { type: 'JKS' } }).map((field) => field.id)).not.toContain('key_password');
+    expect(visibleFields(PROCEDURE_DEFINITIONS.internal, { facts, values: { type: 'JKS' } }).map((field) => field.id)).not.toContain(
+      'key_password',
+    );
     expect(ids({ file_name: 'wso2carbon.jks' })).toContain('overwrite');
     expect(ids({ file_name: 'new.jks' })).not.toContain('overwrite');
   });
@@ -78,7 +82,10 @@ describe('procedures as data', () => {
       visibleFields(PROCEDURE_DEFINITIONS[id], { facts: wizardFacts, values: {} }).find((field) => field.id === 'secrets_strategy');
     expect(strategy(facts, 'primary')).toBeUndefined();
     const field = strategy(withSecrets, 'primary')!;
-    expect(field.choices!({ facts: withSecrets, values: {} }).map((choice) => choice.value)).toEqual(['re-encrypt', 'keep-old-key-as-internal']);
+    expect(field.choices!({ facts: withSecrets, values: {} }).map((choice) => choice.value)).toEqual([
+      're-encrypt',
+      'keep-old-key-as-internal',
+    ]);
     const mi12 = { ...withSecrets, profile: 'mi-1.2' as const, internalConfigurable: false };
     expect(strategy(mi12, 'primary')!.choices!({ facts: mi12, values: {} }).map((choice) => choice.value)).toEqual(['re-encrypt']);
     expect(strategy({ ...withSecrets, internalIsPrimary: false }, 'primary')).toBeUndefined();

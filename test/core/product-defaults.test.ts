@@ -8,7 +8,11 @@ import {
 } from '../../source/core/product-defaults.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
 
-const SHIPPED = [['mi-1.1', 'mi-1.1.0'], ['mi-1.2', 'mi-1.2.0'], ['mi-4', 'mi-4.0.0']] as const;
+const SHIPPED = [
+  ['mi-1.1', 'mi-1.1.0'],
+  ['mi-1.2', 'mi-1.2.0'],
+  ['mi-4', 'mi-4.0.0'],
+] as const;
 const REFERS_TO_ROLE = /\$ref\{(keystore|truststore)\./;
 /** A setting of a keystore the product opens: `<anything>.keystore.location`, `….trust_store.password`, ... */
 const KEYSTORE_SETTING = /\.(keystore|truststore|key_store|trust_store)\.(file_name|location|type|password|key_password|alias)$/;
@@ -62,7 +66,10 @@ describeWithFixtures('embedded product defaults', () => {
   });
 
   it('the hard-coded internal keystore of MI 1.x is the shipped primary keystore, at the path the product opens', () => {
-    for (const [profile, version, table] of [['mi-1.1', 'mi-1.1.0', 'keystore.tls'], ['mi-1.2', 'mi-1.2.0', 'keystore.primary']] as const) {
+    for (const [profile, version, table] of [
+      ['mi-1.1', 'mi-1.1.0', 'keystore.tls'],
+      ['mi-1.2', 'mi-1.2.0', 'keystore.primary'],
+    ] as const) {
       const shipped = shippedDefaults(version);
       const internal = HARD_CODED_INTERNAL_KEYSTORE[profile];
       expect(internal, profile).toEqual({

@@ -16,7 +16,7 @@ describe('profiles', () => {
     expect(PROFILE_IDS.filter((id) => PROFILES[id].internalConfigurable)).toEqual(['ei-7', 'mi-4']);
   });
 
-  it('keeps keystores in repository/resources/security everywhere (not the document\'s repository/security)', () => {
+  it("keeps keystores in repository/resources/security everywhere (not the document's repository/security)", () => {
     for (const id of PROFILE_IDS) expect(PROFILES[id].securityDir).toBe('repository/resources/security');
   });
 

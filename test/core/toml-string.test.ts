@@ -46,7 +46,9 @@ describe('the one TOML basic-string escaper', () => {
   });
 
   it('the patcher refuses a value with an unpaired surrogate, naming the key, not the value', () => {
-    const error = thrownError(() => patchToml('[keystore.primary]\n', [{ table: ['keystore', 'primary'], key: 'password', value: 'secret\ud800' }]));
+    const error = thrownError(() =>
+      patchToml('[keystore.primary]\n', [{ table: ['keystore', 'primary'], key: 'password', value: 'secret\ud800' }]),
+    );
     expect(error.code).toBe('bad-input');
     expect(error.message).toMatch(/unpaired surrogate/);
     expect(error.message).not.toContain('secret');

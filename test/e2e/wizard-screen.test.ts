@@ -25,7 +25,8 @@ function sandboxHome(): string {
   return home;
 }
 
-const wizard = (home: string, size: Size, extra = '') => new TmuxPane(`node ${bundle} --home ${home}${extra}; echo EXIT=$?; sleep 60`, size);
+const wizard = (home: string, size: Size, extra = '') =>
+  new TmuxPane(`node ${bundle} --home ${home}${extra}; echo EXIT=$?; sleep 60`, size);
 const atHome = (pane: TmuxPane) => pane.until((screen) => screen.includes('6. Quit'), 'the home screen');
 
 /** The stages the resize sequence is tried on: the home screen, a question with typed text, the review. */
@@ -93,7 +94,15 @@ describeTmux('the wizard at real terminal sizes (tmux)', () => {
       const rows = screen.split('\n');
       expect(rows[0]).toMatch(/^ei-keystore\s+SANDBOX DRY RUN$/);
       expect(rows[1]).toBe(`Home     ${home}`);
-      for (const choice of ['Change the primary keystore', 'Separate the internal keystore', 'Change the truststore', 'Encrypt passwords', 'Full status', 'Quit']) expect(screen).toContain(choice);
+      for (const choice of [
+        'Change the primary keystore',
+        'Separate the internal keystore',
+        'Change the truststore',
+        'Encrypt passwords',
+        'Full status',
+        'Quit',
+      ])
+        expect(screen).toContain(choice);
       expect(rows.at(-1)).toMatch(/Enter choose/);
       fitsIn(screen, { columns: 60, rows: 15 });
       expect(pane.history()).toBe(0);

@@ -50,9 +50,15 @@ describeTmux('the wizard binary at 80x24 (tmux)', () => {
       // Issue 14, item 14: on the shell's screen each command is one line (joined across the terminal's own soft
       // wraps, as a copy is), and it runs as printed.
       const shell = pane.tmux('capture-pane', '-p', '-J', '-t', 'w');
-      const undo = shell.split('\n').find((line) => line.includes(' restore --home '))!.trim();
+      const undo = shell
+        .split('\n')
+        .find((line) => line.includes(' restore --home '))!
+        .trim();
       expect(undo).toMatch(new RegExp(`^node ${bundle} restore --home ${home} \\S+$`));
-      const status = shell.split('\n').find((line) => line.includes(' status --home '))!.trim();
+      const status = shell
+        .split('\n')
+        .find((line) => line.includes(' status --home '))!
+        .trim();
       expect(spawnSync('sh', ['-c', `${status} --json`], { encoding: 'utf8', cwd: dir }).status).toBe(0);
       for (const frame of pane.allFrames()) expect(frame).not.toContain(password);
     } finally {

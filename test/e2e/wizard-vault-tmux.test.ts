@@ -176,7 +176,9 @@ describeTmux('the wizard on a hardened home, vault password typed at its prompt 
     typed.push(INTERNAL_PW);
     await defaultsToReview(pane);
     await applyAndQuit(pane, before, [INTERNAL_PW]);
-    expect(parse(readFileSync(config, 'utf8'))).toMatchObject({ keystore: { internal: { file_name: 'repository/resources/security/ei-internal.jks' } } });
+    expect(parse(readFileSync(config, 'utf8'))).toMatchObject({
+      keystore: { internal: { file_name: 'repository/resources/security/ei-internal.jks' } },
+    });
     expectNoPlaintext();
     expect(existsSync(path.join(home, 'password-persist')) || existsSync(path.join(home, 'password-tmp'))).toBe(false);
     await serverStartsWith(INTERNAL_PW);
@@ -194,7 +196,9 @@ describeTmux('the wizard on a hardened home, vault password typed at its prompt 
     typed.push(TRUST_PW);
     await defaultsToReview(pane);
     await applyAndQuit(pane, before, [TRUST_PW]);
-    expect(parse(readFileSync(config, 'utf8'))).toMatchObject({ truststore: { file_name: 'repository/resources/security/ei-truststore.jks' } });
+    expect(parse(readFileSync(config, 'utf8'))).toMatchObject({
+      truststore: { file_name: 'repository/resources/security/ei-truststore.jks' },
+    });
     expectNoPlaintext();
     await serverStartsWith(INTERNAL_PW);
   }, 180_000);
@@ -226,7 +230,8 @@ describeTmux('the wizard on a hardened home, vault password typed at its prompt 
 
   it('restore, newest first, brings back every byte each change replaced', () => {
     expect(backups).toHaveLength(5);
-    const withoutState = (tree: Record<string, string>) => Object.fromEntries(Object.entries(tree).filter(([file]) => !file.startsWith('.ei-keystore')));
+    const withoutState = (tree: Record<string, string>) =>
+      Object.fromEntries(Object.entries(tree).filter(([file]) => !file.startsWith('.ei-keystore')));
     for (const backup of [...backups].reverse()) {
       const run = spawnSync(process.execPath, [bundle, 'restore', '--home', home, backup.id], { encoding: 'utf8' });
       expect(run.status, run.stderr).toBe(0);

@@ -53,10 +53,14 @@ describe('readFileChecked', () => {
     const dir = tempDir();
     const fifo = path.join(dir, 'pipe');
     execFileSync('mkfifo', [fifo]);
-    expect((await refusal(readFileChecked(fifo, { what: 'keystore', limit: 100 }))).message).toContain(`the keystore ${fifo} is a named pipe (FIFO), not a regular file`);
+    expect((await refusal(readFileChecked(fifo, { what: 'keystore', limit: 100 }))).message).toContain(
+      `the keystore ${fifo} is a named pipe (FIFO), not a regular file`,
+    );
     expect(() => readFileCheckedSync(fifo, { what: 'keystore', limit: 100 })).toThrow(/named pipe/);
     expect((await refusal(readFileChecked(dir, { what: 'keystore', limit: 100 }))).problem).toBe('not-regular');
-    expect((await refusal(readFileChecked('/dev/zero', { what: 'keystore', limit: 100 }))).message).toContain('/dev/zero is a character device');
+    expect((await refusal(readFileChecked('/dev/zero', { what: 'keystore', limit: 100 }))).message).toContain(
+      '/dev/zero is a character device',
+    );
   });
 
   it('counts the bytes while reading: a procfs file that says size 0 still hits the limit', async () => {
@@ -122,6 +126,8 @@ describe.runIf(process.getuid?.() === 0)('trusted state folders (as root)', () =
     chownSync(state, 0, 0);
     const backups = path.join(state, 'backups');
     symlinkSync('/tmp', backups);
-    expect((await refusal(checkStatePath(state, path.join(backups, 'x', 'manifest.json'), true))).message).toContain(`${backups} is a symbolic link to /tmp`);
+    expect((await refusal(checkStatePath(state, path.join(backups, 'x', 'manifest.json'), true))).message).toContain(
+      `${backups} is a symbolic link to /tmp`,
+    );
   });
 });

@@ -60,7 +60,14 @@ export function withAgeingFieldsChecked(document: InspectDocument, now: Date): I
         const notAfter = Date.parse(certificate.notAfter);
         const left = notAfter - now.getTime();
         expect(daysLeft, `${certificate.subject}: days left`).toBe(Math.floor(left / DAY_MS));
-        const state = left <= 0 ? 'expired' : notBefore > now.getTime() ? 'not-yet-valid' : left < EXPIRING_SOON_DAYS * DAY_MS ? 'expiring-soon' : 'valid';
+        const state =
+          left <= 0
+            ? 'expired'
+            : notBefore > now.getTime()
+              ? 'not-yet-valid'
+              : left < EXPIRING_SOON_DAYS * DAY_MS
+                ? 'expiring-soon'
+                : 'valid';
         expect(expiry, `${certificate.subject}: expiry at ${now.toISOString()}`).toBe(state);
         return certificate;
       }),

@@ -12,7 +12,13 @@ import { corpus, expectedJson, goldenDir, type GoldenFile, type InspectCertifica
 function keytool(args: string[], password?: string | null): string {
   const result = spawnSync(
     'keytool',
-    ['-J-Duser.language=en', '-J-Duser.country=US', '-J-Duser.timezone=UTC', ...args, ...(password ? ['-storepass:env', 'GOLDEN_PASSWORD'] : [])],
+    [
+      '-J-Duser.language=en',
+      '-J-Duser.country=US',
+      '-J-Duser.timezone=UTC',
+      ...args,
+      ...(password ? ['-storepass:env', 'GOLDEN_PASSWORD'] : []),
+    ],
     { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', GOLDEN_PASSWORD: password ?? '' } },
   );
   expect(result.status, `keytool ${args.join(' ')}: ${result.stdout}${result.stderr}`).toBe(0);
@@ -44,7 +50,9 @@ function keytoolCertificate(block: string): InspectCertificate {
     keySize: Number(key[1]),
     signatureAlgorithm: field(/^Signature algorithm name: (.*)$/m),
     sha256: field(/^\s*SHA256: ([0-9A-F:]+)$/m).replaceAll(':', ''),
-    subjectAltNames: [...block.matchAll(/^\s*(DNSName|IPAddress): (.*)$/gm)].map((match) => `${match[1] === 'DNSName' ? 'DNS' : 'IP'}:${match[2]}`),
+    subjectAltNames: [...block.matchAll(/^\s*(DNSName|IPAddress): (.*)$/gm)].map(
+      (match) => `${match[1] === 'DNSName' ? 'DNS' : 'IP'}:${match[2]}`,
+    ),
     isCA: /^\s*CA:true$/m.test(block),
   };
 }
@@ -65,7 +73,8 @@ function keytoolEntries(file: GoldenFile): KeytoolEntry[] {
     .map((block) => {
       const type = /^Entry type: (\w+)/m.exec(block)![1]!;
       const kind = type === 'PrivateKeyEntry' ? 'private-key' : type === 'SecretKeyEntry' ? 'secret-key' : 'trusted-certificate';
-      const certificateBlocks = kind === 'private-key' ? block.split(/^Certificate\[\d+\]:$/m).slice(1) : kind === 'trusted-certificate' ? [block] : [];
+      const certificateBlocks =
+        kind === 'private-key' ? block.split(/^Certificate\[\d+\]:$/m).slice(1) : kind === 'trusted-certificate' ? [block] : [];
       if (kind === 'private-key') expect(certificateBlocks.length).toBe(Number(/^Certificate chain length: (\d+)/m.exec(block)![1]));
       return {
         alias: block.split('\n')[0]!.trim(),

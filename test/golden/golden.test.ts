@@ -35,7 +35,11 @@ const PASSWORD_ENV = 'GOLDEN_PASSWORD';
 const INSTANTS = [new Date(), new Date('2027-06-01T00:00:00Z')];
 
 async function inspect(file: GoldenFile, now: Date): Promise<InspectDocument> {
-  const run = await runCliCaptured(['inspect', file.file, '--password-env', PASSWORD_ENV, '--json'], { env: { [PASSWORD_ENV]: file.password! }, cwd: goldenDir, now });
+  const run = await runCliCaptured(['inspect', file.file, '--password-env', PASSWORD_ENV, '--json'], {
+    env: { [PASSWORD_ENV]: file.password! },
+    cwd: goldenDir,
+    now,
+  });
   expect(run.code, run.stderr).toBe(0);
   expect(run.stderr).toBe('');
   return JSON.parse(run.stdout) as InspectDocument;
@@ -68,7 +72,8 @@ describe('golden keystores, read without a JVM', () => {
     const states = new Map<string, string>();
     for (const file of keystores) {
       for (const entry of (await inspect(file, INSTANTS[1]!)).entries) {
-        for (const certificate of entry.certificates) states.set(`${file.file} ${entry.alias} ${certificate.subject}`, certificate.expiry ?? '(none)');
+        for (const certificate of entry.certificates)
+          states.set(`${file.file} ${entry.alias} ${certificate.subject}`, certificate.expiry ?? '(none)');
       }
     }
     const expired = [...states].filter(([, state]) => state !== 'valid').map(([name, state]) => `${name}: ${state}`);
@@ -88,22 +93,34 @@ describe('golden keystores, read without a JVM', () => {
   });
 
   it.each(keystores)('$file with a wrong password: exit 2, the file named, no stack trace', async (file) => {
-    const run = await runCliCaptured(['inspect', file.file, '--password-env', PASSWORD_ENV, '--json'], { env: { [PASSWORD_ENV]: 'not-the-password' }, cwd: goldenDir });
+    const run = await runCliCaptured(['inspect', file.file, '--password-env', PASSWORD_ENV, '--json'], {
+      env: { [PASSWORD_ENV]: 'not-the-password' },
+      cwd: goldenDir,
+    });
     expect(run.code).toBe(2);
     const printed = JSON.parse(run.stdout) as { error: { code: string; exitCode: number; message: string } };
     expect(printed.error).toMatchObject({ code: 'wrong-password', exitCode: 2, message: expect.stringContaining(file.file) });
     expect(run.stderr).toContain(file.file);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    const refused = await rejectedError(readKeystore(readFileSync(path.join(goldenDir, file.file)), 'not-the-password'), KeystoreError, file.file);
+    const refused = await rejectedError(
+      readKeystore(readFileSync(path.join(goldenDir, file.file)), 'not-the-password'),
+      KeystoreError,
+      file.file,
+    );
     expect(refused.keystoreCode).toBe('wrong-password');
   });
 
   it('partner-ca.pem is the certificate inspect described, and the JKS trusted entry', () => {
     const pem = corpus.find((file) => file.format === 'PEM')!;
     const now = new Date();
-    const certificates = parseCertificateFile(readFileSync(path.join(goldenDir, pem.file)), pem.file).map((der) => describeCertificate(der, now));
+    const certificates = parseCertificateFile(readFileSync(path.join(goldenDir, pem.file)), pem.file).map((der) =>
+      describeCertificate(der, now),
+    );
     // Shaped as inspect shapes a trusted certificate entry (the JSON was made from one).
-    const described = inspectJson(pem.file, { format: 'PKCS12', entries: [{ alias: 'pem', kind: 'trusted-certificate', certificates }] }) as InspectDocument;
+    const described = inspectJson(pem.file, {
+      format: 'PKCS12',
+      entries: [{ alias: 'pem', kind: 'trusted-certificate', certificates }],
+    }) as InspectDocument;
     const expected = JSON.parse(readFileSync(path.join(goldenDir, 'expected', `${pem.file}.json`), 'utf8')) as { certificates: unknown[] };
     expect(withAgeingFieldsChecked(described, now).entries[0]!.certificates).toEqual(expected.certificates);
     const jks = expectedJson(corpus.find((file) => file.file === 'jks-key-and-trusted.jks')!);

@@ -63,15 +63,61 @@ describe('certificate summaries of certificates keytool makes', () => {
     const file = path.join(dir, 'made.p12');
     const make = (alias: string, dname: string, ...extra: string[]) =>
       keytool(
-        ['-genkeypair', '-keystore', file, '-storetype', 'PKCS12', '-alias', alias, '-dname', dname, '-validity', '400', '-storepass:env', 'P', ...extra],
+        [
+          '-genkeypair',
+          '-keystore',
+          file,
+          '-storetype',
+          'PKCS12',
+          '-alias',
+          alias,
+          '-dname',
+          dname,
+          '-validity',
+          '400',
+          '-storepass:env',
+          'P',
+          ...extra,
+        ],
         { P: 'changeit' },
       );
     await make('rsa', 'CN=rsa.example.com, OU=Integration, O=Example, L=Colombo, ST=Western, C=LK', '-keyalg', 'RSA', '-keysize', '3072');
     await make('ec', 'CN=ec.example.com, O=Example', '-keyalg', 'EC', '-groupname', 'secp256r1');
-    await make('sans', 'CN=sans.example.com, O=Example', '-keyalg', 'RSA', '-keysize', '2048', '-ext', 'san=dns:sans.example.com,dns:*.example.com,ip:10.0.0.5');
+    await make(
+      'sans',
+      'CN=sans.example.com, O=Example',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-ext',
+      'san=dns:sans.example.com,dns:*.example.com,ip:10.0.0.5',
+    );
     await make('unicode', 'CN=Zoë Ünïcode, O=Example', '-keyalg', 'RSA', '-keysize', '2048');
-    await make('ca', 'CN=Example Root CA, O=Example', '-keyalg', 'RSA', '-keysize', '2048', '-ext', 'bc:c=ca:true,pathlen:1', '-ext', 'ku:c=keyCertSign,cRLSign');
-    await make('ca-no-certsign', 'CN=Odd CA, O=Example', '-keyalg', 'RSA', '-keysize', '2048', '-ext', 'bc:c=ca:true', '-ext', 'ku:c=digitalSignature');
+    await make(
+      'ca',
+      'CN=Example Root CA, O=Example',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-ext',
+      'bc:c=ca:true,pathlen:1',
+      '-ext',
+      'ku:c=keyCertSign,cRLSign',
+    );
+    await make(
+      'ca-no-certsign',
+      'CN=Odd CA, O=Example',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-ext',
+      'bc:c=ca:true',
+      '-ext',
+      'ku:c=digitalSignature',
+    );
     await make('comma', 'CN=Comma\\, Inc, O=Example', '-keyalg', 'RSA', '-keysize', '2048');
     await make('ipv6', 'CN=v6.example.com', '-keyalg', 'RSA', '-keysize', '2048', '-ext', 'san=ip:::1');
     const keystore = await readKeystore(readFileSync(file), 'changeit');
@@ -88,7 +134,11 @@ describe('certificate summaries of certificates keytool makes', () => {
     const sans = summarizeFromDer(certificates.get('sans')!);
     expect(sans?.subjectAltNames).toEqual(['DNS:sans.example.com', 'DNS:*.example.com', 'IP:10.0.0.5']);
     const rsa = summarizeFromDer(certificates.get('rsa')!);
-    expect(rsa).toMatchObject({ subject: 'CN=rsa.example.com, OU=Integration, O=Example, L=Colombo, ST=Western, C=LK', keySize: 3072, selfIssued: true });
+    expect(rsa).toMatchObject({
+      subject: 'CN=rsa.example.com, OU=Integration, O=Example, L=Colombo, ST=Western, C=LK',
+      keySize: 3072,
+      selfIssued: true,
+    });
     expect(summarizeFromDer(certificates.get('ca')!)?.isCA).toBe(true);
     expect(summarizeFromDer(certificates.get('ca-no-certsign')!)?.isCA).toBe(false);
     expect(summarizeFromDer(certificates.get('ec')!)).toMatchObject({ keyAlgorithm: 'EC', curve: 'prime256v1', keySize: 256 });
@@ -107,9 +157,24 @@ describe('certificate summaries of certificates we build', () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-384' });
     const made = [
-      createSelfSignedCertificate({ ...rsa, subject: parseDname('CN=ei.example.com, OU=Integration, O=Example, C=LK'), subjectAltNames: parseSubjectAltNames(['DNS:ei.example.com', 'IP:10.0.0.5']), validityDays: 365 }),
-      createSelfSignedCertificate({ ...rsa, subject: parseDname('CN=far.example.com'), validityDays: 36_000, now: new Date('2030-01-01T00:00:00Z') }),
-      createSelfSignedCertificate({ ...ec, subject: parseDname('CN=ec.example.com, O=Example'), subjectAltNames: parseSubjectAltNames(['DNS:ec.example.com']), validityDays: 30 }),
+      createSelfSignedCertificate({
+        ...rsa,
+        subject: parseDname('CN=ei.example.com, OU=Integration, O=Example, C=LK'),
+        subjectAltNames: parseSubjectAltNames(['DNS:ei.example.com', 'IP:10.0.0.5']),
+        validityDays: 365,
+      }),
+      createSelfSignedCertificate({
+        ...rsa,
+        subject: parseDname('CN=far.example.com'),
+        validityDays: 36_000,
+        now: new Date('2030-01-01T00:00:00Z'),
+      }),
+      createSelfSignedCertificate({
+        ...ec,
+        subject: parseDname('CN=ec.example.com, O=Example'),
+        subjectAltNames: parseSubjectAltNames(['DNS:ec.example.com']),
+        validityDays: 30,
+      }),
     ];
     const ca = makeTestCa();
     const fastCount = [...made, ca.root, ca.intermediate].filter((der, index) => expectSameSummary(der, `built #${index}`)).length;

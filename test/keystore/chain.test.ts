@@ -26,8 +26,22 @@ async function issue(name: string, subject: string, keySpec: string[], issuer?: 
   const certFile = path.join(dir, `${name}.pem`);
   const signing = issuer ? ['-CA', path.join(dir, `${issuer}.pem`), '-CAkey', path.join(dir, `${issuer}.key`)] : [];
   await execa('openssl', [
-    'req', '-x509', '-newkey', ...keySpec, '-nodes', '-keyout', keyFile, '-out', certFile, '-subj', subject, '-days', '30',
-    ...signing, '-addext', `basicConstraints=critical,CA:${ca ? 'TRUE' : 'FALSE'}`,
+    'req',
+    '-x509',
+    '-newkey',
+    ...keySpec,
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-subj',
+    subject,
+    '-days',
+    '30',
+    ...signing,
+    '-addext',
+    `basicConstraints=critical,CA:${ca ? 'TRUE' : 'FALSE'}`,
   ]);
   const certificate = new X509Certificate(readFileSync(certFile));
   issued.set(name, { der: certificate.raw, key: createPrivateKey(readFileSync(keyFile)) });
@@ -86,7 +100,9 @@ describe('verifyChainOrder', () => {
   it('refuses an empty chain and unreadable certificates', () => {
     expect(verifyChainOrder([])).toEqual({ ok: false, reason: 'the chain holds no certificate' });
     expect(() => verifyChainOrder([der('leaf'), Buffer.from('not a certificate')])).toThrow(UserError);
-    expect(() => verifyChainOrder([der('leaf'), Buffer.from('not a certificate')])).toThrow(/certificate 2 of the chain is not a readable X\.509 certificate/);
+    expect(() => verifyChainOrder([der('leaf'), Buffer.from('not a certificate')])).toThrow(
+      /certificate 2 of the chain is not a readable X\.509 certificate/,
+    );
   });
 });
 

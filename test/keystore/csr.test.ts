@@ -2,7 +2,12 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { certificateRequestPem, createCertificateRequest, readCertificateRequest, requestSignatureOid } from '../../source/keystore/x509/csr.js';
+import {
+  certificateRequestPem,
+  createCertificateRequest,
+  readCertificateRequest,
+  requestSignatureOid,
+} from '../../source/keystore/x509/csr.js';
 import { encodeDname, parseDname } from '../../source/keystore/x509/dname.js';
 import { generateKeyPair, type KeyPairSpec } from '../../source/keystore/generate.js';
 import { keytool } from '../support/keytool.js';
@@ -20,7 +25,11 @@ describe('PKCS#10 certificate signing requests', () => {
   for (const [spec, oid, openSslName] of specs) {
     it(`${spec.algorithm} ${spec.size}: openssl verifies the signature and reads subject and SANs; keytool prints it`, async () => {
       const pair = await generateKeyPair(spec);
-      const der = createCertificateRequest({ ...pair, subject: encodeDname(parseDname(DNAME)), subjectAltNames: parseSubjectAltNames(['DNS:ei.example.com', 'IP:127.0.0.1']) });
+      const der = createCertificateRequest({
+        ...pair,
+        subject: encodeDname(parseDname(DNAME)),
+        subjectAltNames: parseSubjectAltNames(['DNS:ei.example.com', 'IP:127.0.0.1']),
+      });
       expect(requestSignatureOid(der)).toBe(oid);
       const file = path.join(tempDir(), 'request.csr');
       writeFileSync(file, certificateRequestPem(der));
@@ -52,6 +61,8 @@ describe('PKCS#10 certificate signing requests', () => {
   it('refuses a key pair that does not belong together', async () => {
     const a = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
     const b = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
-    expect(() => createCertificateRequest({ privateKey: a.privateKey, publicKey: b.publicKey, subject: encodeDname(parseDname('CN=x')) })).toThrow(/does not belong/);
+    expect(() =>
+      createCertificateRequest({ privateKey: a.privateKey, publicKey: b.publicKey, subject: encodeDname(parseDname('CN=x')) }),
+    ).toThrow(/does not belong/);
   });
 });

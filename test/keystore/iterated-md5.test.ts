@@ -12,9 +12,16 @@ function reference(seed: Buffer, password: Buffer, iterations: number): Buffer {
 describe('iteratedMd5', () => {
   it('equals MD5 applied round by round, for passwords across the 64-byte block boundaries', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 4, maxLength: 4 }), fc.uint8Array({ maxLength: 140 }), fc.integer({ min: 0, max: 40 }), (seed, password, iterations) => {
-        expect(iteratedMd5(Buffer.from(seed), Buffer.from(password), iterations)).toEqual(reference(Buffer.from(seed), Buffer.from(password), iterations));
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 4, maxLength: 4 }),
+        fc.uint8Array({ maxLength: 140 }),
+        fc.integer({ min: 0, max: 40 }),
+        (seed, password, iterations) => {
+          expect(iteratedMd5(Buffer.from(seed), Buffer.from(password), iterations)).toEqual(
+            reference(Buffer.from(seed), Buffer.from(password), iterations),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -37,13 +37,51 @@ function keytoolJceks(): Promise<MadeStore> {
     const store = path.join(dir, 'made-by-keytool.jceks');
     const secrets = { SP: STORE_PASSWORD, RK: RSA_KEY_PASSWORD, EK: EC_KEY_PASSWORD };
     const common = ['-storetype', 'JCEKS', '-keystore', store, '-storepass:env', 'SP'];
-    await execa('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'trusted.key',
-      '-out', 'trusted.pem', '-subj', '/CN=trusted', '-days', '30'], { cwd: dir });
-    await keytool(['-genkeypair', ...common, '-keypass:env', 'RK', '-alias', LEAF_ALIAS, '-keyalg', 'RSA', '-keysize', '2048',
-      '-dname', 'CN=rsa', '-validity', '30'], secrets);
+    await execa(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'trusted.key',
+        '-out',
+        'trusted.pem',
+        '-subj',
+        '/CN=trusted',
+        '-days',
+        '30',
+      ],
+      { cwd: dir },
+    );
+    await keytool(
+      [
+        '-genkeypair',
+        ...common,
+        '-keypass:env',
+        'RK',
+        '-alias',
+        LEAF_ALIAS,
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-dname',
+        'CN=rsa',
+        '-validity',
+        '30',
+      ],
+      secrets,
+    );
     await keytool(['-genseckey', ...common, '-keypass:env', 'RK', '-alias', 'AES Key', '-keyalg', 'AES', '-keysize', '256'], secrets);
-    await keytool(['-genkeypair', ...common, '-keypass:env', 'EK', '-alias', 'Emoji 🔑 EC', '-keyalg', 'EC', '-dname', 'CN=ec',
-      '-validity', '30'], secrets);
+    await keytool(
+      ['-genkeypair', ...common, '-keypass:env', 'EK', '-alias', 'Emoji 🔑 EC', '-keyalg', 'EC', '-dname', 'CN=ec', '-validity', '30'],
+      secrets,
+    );
     await keytool(['-genseckey', ...common, '-keypass:env', 'EK', '-alias', 'hmac', '-keyalg', 'HmacSHA256', '-keysize', '256'], secrets);
     await keytool(['-importcert', ...common, '-alias', 'trusted', '-file', path.join(dir, 'trusted.pem'), '-noprompt'], secrets);
     const listing = await keytoolList(store, STORE_PASSWORD, 'JCEKS');
@@ -58,13 +96,15 @@ describe('readJceks on a keystore keytool made', () => {
     const keystore = readJceks(bytes, STORE_PASSWORD);
     expect(keystore.format).toBe('JCEKS');
     expect(ourListing(keystore)).toEqual([...listing].sort((a, b) => a.alias.localeCompare(b.alias)));
-    expect(keystore.entries.map((entry) => `${entry.alias}:${entry.kind}`).sort()).toEqual([
-      'aes key:secret-key',
-      `${LEAF_ALIAS}:private-key`,
-      `${EMOJI_ALIAS}:private-key`,
-      'hmac:secret-key',
-      'trusted:trusted-certificate',
-    ].sort());
+    expect(keystore.entries.map((entry) => `${entry.alias}:${entry.kind}`).sort()).toEqual(
+      [
+        'aes key:secret-key',
+        `${LEAF_ALIAS}:private-key`,
+        `${EMOJI_ALIAS}:private-key`,
+        'hmac:secret-key',
+        'trusted:trusted-certificate',
+      ].sort(),
+    );
     for (const entry of keystore.entries) expect(Date.now() - entry.created!.getTime()).toBeLessThan(10 * 60_000);
     // The algorithm is inside the sealed part; we do not decrypt it.
     const secret = keystore.entries.find((entry) => entry.kind === 'secret-key');
@@ -118,10 +158,15 @@ describe('readJceks on a keystore keytool made', () => {
         const damaged = Buffer.from(bytes);
         damaged[offset]! ^= mask;
         // Damage either breaks the structure, or else the integrity digest (which the password read checks).
-        expectKeystoreError(() => {
-          readJceks(damaged, null);
-          readJceks(damaged, STORE_PASSWORD);
-        }, 'corrupt', 'wrong-password', 'unsupported');
+        expectKeystoreError(
+          () => {
+            readJceks(damaged, null);
+            readJceks(damaged, STORE_PASSWORD);
+          },
+          'corrupt',
+          'wrong-password',
+          'unsupported',
+        );
       }),
       { numRuns: 400 },
     );
@@ -151,7 +196,8 @@ public class Pbe { public static void main(String[] a) throws Exception {
     });
     expect(ours).toEqual(expected);
     // Equal halves [a,b,c,d,a,b,c,d]: Java 17 reverses the first ([d,c,b,a]); older JDKs' typo gave [d,a,b,d].
-    const derive = (salt: string, variant?: 'legacy-typo') => deriveTripleDesKeyAndIv(Buffer.from(password), Buffer.from(salt, 'hex'), 7, variant);
+    const derive = (salt: string, variant?: 'legacy-typo') =>
+      deriveTripleDesKeyAndIv(Buffer.from(password), Buffer.from(salt, 'hex'), 7, variant);
     expect(derive('0102030401020304')).toEqual(derive('0403020101020304'));
     expect(derive('0102030401020304', 'legacy-typo')).toEqual(derive('0401020401020304'));
   });

@@ -43,14 +43,62 @@ interface TestPki {
 async function makePki(dir: string): Promise<TestPki> {
   const file = (name: string) => path.join(dir, name);
   const openssl = (args: string[]) => execa('openssl', args, { cwd: dir });
-  await openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem',
-    '-subj', '/CN=Writer Test CA', '-days', '30', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+  await openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-subj',
+    '/CN=Writer Test CA',
+    '-days',
+    '30',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
   await Promise.all([
     openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'rsa.key', '-out', 'rsa.csr', '-subj', '/CN=rsa leaf']),
-    openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-384', '-nodes', '-keyout', 'ec.key', '-out', 'ec.pem',
-      '-subj', '/CN=ec self-signed', '-days', '30']),
+    openssl([
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-384',
+      '-nodes',
+      '-keyout',
+      'ec.key',
+      '-out',
+      'ec.pem',
+      '-subj',
+      '/CN=ec self-signed',
+      '-days',
+      '30',
+    ]),
   ]);
-  await openssl(['x509', '-req', '-in', 'rsa.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30', '-out', 'rsa.pem']);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    'rsa.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '30',
+    '-out',
+    'rsa.pem',
+  ]);
   const der = (name: string) => Buffer.from(new X509Certificate(readFileSync(file(name))).raw);
   return {
     ca: der('ca.pem'),
@@ -94,17 +142,73 @@ describe('readJks on keystores keytool made', () => {
     const secrets = { SP: STORE_PASSWORD, KP: KEY_PASSWORD, CP: CA_KEY_PASSWORD, UP: UNICODE_KEY_PASSWORD };
     const common = ['-storetype', 'JKS', '-keystore', store, '-storepass:env', 'SP'];
     const leafAlias = 'clé-ünïcødé';
-    await keytool(['-genkeypair', ...common, '-keypass:env', 'CP', '-alias', 'ca', '-keyalg', 'EC', '-groupname', 'secp256r1',
-      '-dname', 'CN=Test CA', '-ext', 'bc:c', '-validity', '30'], secrets);
-    await keytool(['-genkeypair', ...common, '-keypass:env', 'KP', '-alias', leafAlias, '-keyalg', 'RSA', '-keysize', '2048',
-      '-dname', 'CN=leaf', '-validity', '30'], secrets);
+    await keytool(
+      [
+        '-genkeypair',
+        ...common,
+        '-keypass:env',
+        'CP',
+        '-alias',
+        'ca',
+        '-keyalg',
+        'EC',
+        '-groupname',
+        'secp256r1',
+        '-dname',
+        'CN=Test CA',
+        '-ext',
+        'bc:c',
+        '-validity',
+        '30',
+      ],
+      secrets,
+    );
+    await keytool(
+      [
+        '-genkeypair',
+        ...common,
+        '-keypass:env',
+        'KP',
+        '-alias',
+        leafAlias,
+        '-keyalg',
+        'RSA',
+        '-keysize',
+        '2048',
+        '-dname',
+        'CN=leaf',
+        '-validity',
+        '30',
+      ],
+      secrets,
+    );
     await keytool(['-certreq', ...common, '-keypass:env', 'KP', '-alias', leafAlias, '-file', path.join(dir, 'leaf.csr')], secrets);
-    await keytool(['-gencert', ...common, '-keypass:env', 'CP', '-alias', 'ca', '-infile', path.join(dir, 'leaf.csr'),
-      '-outfile', path.join(dir, 'leaf.crt'), '-validity', '30'], secrets);
-    await keytool(['-importcert', ...common, '-keypass:env', 'KP', '-alias', leafAlias, '-file', path.join(dir, 'leaf.crt'), '-noprompt'], secrets);
+    await keytool(
+      [
+        '-gencert',
+        ...common,
+        '-keypass:env',
+        'CP',
+        '-alias',
+        'ca',
+        '-infile',
+        path.join(dir, 'leaf.csr'),
+        '-outfile',
+        path.join(dir, 'leaf.crt'),
+        '-validity',
+        '30',
+      ],
+      secrets,
+    );
+    await keytool(
+      ['-importcert', ...common, '-keypass:env', 'KP', '-alias', leafAlias, '-file', path.join(dir, 'leaf.crt'), '-noprompt'],
+      secrets,
+    );
     await keytool(['-importcert', ...common, '-alias', 'Trusted Leaf', '-file', path.join(dir, 'leaf.crt'), '-noprompt'], secrets);
-    await keytool(['-genkeypair', ...common, '-keypass:env', 'UP', '-alias', 'Emoji 🔑 Key', '-keyalg', 'EC', '-dname', 'CN=emoji',
-      '-validity', '30'], secrets);
+    await keytool(
+      ['-genkeypair', ...common, '-keypass:env', 'UP', '-alias', 'Emoji 🔑 Key', '-keyalg', 'EC', '-dname', 'CN=emoji', '-validity', '30'],
+      secrets,
+    );
 
     const listing = await keytoolList(store, STORE_PASSWORD, 'JKS');
     const bytes = readFileSync(store);
@@ -162,8 +266,29 @@ describe('writeJks', () => {
     const p12 = path.join(dir, 'copied.p12');
     const secrets = { SP: STORE_PASSWORD, KP: KEY_PASSWORD, UP: UNICODE_KEY_PASSWORD, DP: 'dest-pass-4' };
     const importKey = (alias: string, keyPasswordEnv: string) =>
-      runKeytool(['-importkeystore', '-srckeystore', store, '-srcstoretype', 'JKS', '-srcstorepass:env', 'SP', '-srcalias', alias,
-        '-srckeypass:env', keyPasswordEnv, '-destkeystore', p12, '-deststoretype', 'PKCS12', '-deststorepass:env', 'DP', '-noprompt'], secrets);
+      runKeytool(
+        [
+          '-importkeystore',
+          '-srckeystore',
+          store,
+          '-srcstoretype',
+          'JKS',
+          '-srcstorepass:env',
+          'SP',
+          '-srcalias',
+          alias,
+          '-srckeypass:env',
+          keyPasswordEnv,
+          '-destkeystore',
+          p12,
+          '-deststoretype',
+          'PKCS12',
+          '-deststorepass:env',
+          'DP',
+          '-noprompt',
+        ],
+        secrets,
+      );
     const withStorePassword = await importKey('rsa-leaf', 'SP');
     expect(withStorePassword.exitCode).not.toBe(0);
     expect((await importKey('rsa-leaf', 'KP')).exitCode).toBe(0);
@@ -197,16 +322,23 @@ describe('writeJks', () => {
 
   it('refuses aliases that differ only in case, a key that does not match its certificate, and a key without a chain', async () => {
     const pki = await makePki(tempDir());
-    const duplicate = thrown(() => writeJks([
-      { kind: 'trusted-certificate', alias: 'Same', certificate: pki.ca },
-      { kind: 'trusted-certificate', alias: 'sAME', certificate: pki.rsaLeaf },
-    ], STORE_PASSWORD));
+    const duplicate = thrown(() =>
+      writeJks(
+        [
+          { kind: 'trusted-certificate', alias: 'Same', certificate: pki.ca },
+          { kind: 'trusted-certificate', alias: 'sAME', certificate: pki.rsaLeaf },
+        ],
+        STORE_PASSWORD,
+      ),
+    );
     expect(duplicate.message).toMatch(/"same"/);
-    const mismatch = thrown(() => writeJks([
-      { kind: 'private-key', alias: 'x', key: pki.ecKey, keyPassword: KEY_PASSWORD, chain: [pki.rsaLeaf] },
-    ], STORE_PASSWORD));
+    const mismatch = thrown(() =>
+      writeJks([{ kind: 'private-key', alias: 'x', key: pki.ecKey, keyPassword: KEY_PASSWORD, chain: [pki.rsaLeaf] }], STORE_PASSWORD),
+    );
     expect(mismatch.message).toMatch(/does not match/);
-    const noChain = thrown(() => writeJks([{ kind: 'private-key', alias: 'x', key: pki.ecKey, keyPassword: KEY_PASSWORD, chain: [] }], STORE_PASSWORD));
+    const noChain = thrown(() =>
+      writeJks([{ kind: 'private-key', alias: 'x', key: pki.ecKey, keyPassword: KEY_PASSWORD, chain: [] }], STORE_PASSWORD),
+    );
     expect(noChain.message).toMatch(/certificate chain/);
   });
 });
@@ -297,7 +429,9 @@ describe('readJks on bad input', () => {
 
   it('refuses to write a chain certificate that is not DER X.509', () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const error = thrown(() => writeJks([{ kind: 'private-key', alias: 'a', key: privateKey, keyPassword: 'x', chain: [Buffer.from([0x30, 0x00])] }], 'p'));
+    const error = thrown(() =>
+      writeJks([{ kind: 'private-key', alias: 'a', key: privateKey, keyPassword: 'x', chain: [Buffer.from([0x30, 0x00])] }], 'p'),
+    );
     expect(error.message).toMatch(/not a DER X.509 certificate/);
   });
 });
@@ -305,14 +439,16 @@ describe('readJks on bad input', () => {
 describeWithFixtures('readJks on the keystores WSO2 ships', () => {
   const root = fixturePath('wso2', 'keystores');
   const files = existsSync(root)
-    ? readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.jks')).sort()
+    ? readdirSync(root, { recursive: true, encoding: 'utf8' })
+        .filter((name) => name.endsWith('.jks'))
+        .sort()
     : [];
 
   it('finds the JKS fixtures', () => {
     expect(files.length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(files)('%s: entries, aliases, kinds and fingerprints equal keytool\'s; the key opens with wso2carbon', async (name) => {
+  it.each(files)("%s: entries, aliases, kinds and fingerprints equal keytool's; the key opens with wso2carbon", async (name) => {
     const file = path.join(root, name);
     const keystore = readJks(readFileSync(file), 'wso2carbon');
     const listing = await keytoolList(file, 'wso2carbon', 'JKS');

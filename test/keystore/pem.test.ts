@@ -15,7 +15,11 @@ describe('PEM, one reader and writer', () => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'eik-pem-'));
     key = path.join(dir, 'key.pem');
     cert = path.join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=pem-test', '-days', '2'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=pem-test', '-days', '2'],
+      { stdio: 'ignore' },
+    );
     der = execFileSync('openssl', ['x509', '-in', cert, '-outform', 'DER']);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +35,7 @@ describe('PEM, one reader and writer', () => {
     expect(pemBlocks('-----BEGIN CERTIFICATE-----\nAAAA\n-----END X509 CRL-----\n')).toEqual([]);
   });
 
-  it('certificate files take OpenSSL\'s TRUSTED CERTIFICATE label as a certificate, and ignore the key beside it', () => {
+  it("certificate files take OpenSSL's TRUSTED CERTIFICATE label as a certificate, and ignore the key beside it", () => {
     const file = path.join(dir, 'trusted.pem');
     writeFileSync(file, readFileSync(key, 'latin1') + toPem('TRUSTED CERTIFICATE', der));
     expect(parseCertificateFile(readFileSync(file), file)).toEqual([der]);

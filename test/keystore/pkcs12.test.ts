@@ -60,7 +60,20 @@ function newKeyArgs(spec: KeySpec): string[] {
 
 async function selfSigned(dir: string, name: string, spec: KeySpec): Promise<Made> {
   const made = { key: path.join(dir, `${name}.key`), cert: path.join(dir, `${name}.crt`) };
-  await mustOpenssl(['req', '-x509', ...newKeyArgs(spec), '-nodes', '-keyout', made.key, '-out', made.cert, '-subj', `/CN=${name}`, '-days', '30']);
+  await mustOpenssl([
+    'req',
+    '-x509',
+    ...newKeyArgs(spec),
+    '-nodes',
+    '-keyout',
+    made.key,
+    '-out',
+    made.cert,
+    '-subj',
+    `/CN=${name}`,
+    '-days',
+    '30',
+  ]);
   return made;
 }
 
@@ -143,14 +156,55 @@ describe('readPkcs12 on keystores keytool makes', () => {
     const dir = tempDir();
     const file = path.join(dir, 'default.p12');
     const store = storeArgs(file);
-    await keytool(['-genkeypair', '-alias', 'ca', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=Test CA', '-ext', 'bc:c', '-validity', '30', ...store]);
-    await keytool(['-genkeypair', '-alias', NON_ASCII_ALIAS, '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=server', '-validity', '30', ...store]);
+    await keytool([
+      '-genkeypair',
+      '-alias',
+      'ca',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-dname',
+      'CN=Test CA',
+      '-ext',
+      'bc:c',
+      '-validity',
+      '30',
+      ...store,
+    ]);
+    await keytool([
+      '-genkeypair',
+      '-alias',
+      NON_ASCII_ALIAS,
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-dname',
+      'CN=server',
+      '-validity',
+      '30',
+      ...store,
+    ]);
     const csr = path.join(dir, 'server.csr');
     const reply = path.join(dir, 'server.crt');
     await keytool(['-certreq', '-alias', NON_ASCII_ALIAS, '-file', csr, ...store]);
     await keytool(['-gencert', '-alias', 'ca', '-infile', csr, '-outfile', reply, '-validity', '30', ...store]);
     await keytool(['-importcert', '-noprompt', '-alias', NON_ASCII_ALIAS, '-file', reply, ...store]);
-    await keytool(['-genkeypair', '-alias', 'ec-key', '-keyalg', 'EC', '-groupname', 'secp256r1', '-dname', 'CN=ec', '-validity', '30', ...store]);
+    await keytool([
+      '-genkeypair',
+      '-alias',
+      'ec-key',
+      '-keyalg',
+      'EC',
+      '-groupname',
+      'secp256r1',
+      '-dname',
+      'CN=ec',
+      '-validity',
+      '30',
+      ...store,
+    ]);
     await keytool(['-genseckey', '-alias', 'secret', '-keyalg', 'AES', '-keysize', '128', ...store]);
 
     const bytes = readFileSync(file);
@@ -173,8 +227,34 @@ describe('readPkcs12 on keystores keytool makes', () => {
     const file = path.join(dir, 'legacy.p12');
     const store = ['-J-Dkeystore.pkcs12.legacy', ...storeArgs(file)];
     const trusted = await selfSigned(dir, 'legacy-root', 'P-256');
-    await keytool(['-genkeypair', '-alias', 'rsa-legacy', '-keyalg', 'RSA', '-keysize', '2048', '-dname', 'CN=rsa', '-validity', '30', ...store]);
-    await keytool(['-genkeypair', '-alias', 'ec-legacy', '-keyalg', 'EC', '-groupname', 'secp384r1', '-dname', 'CN=ec', '-validity', '30', ...store]);
+    await keytool([
+      '-genkeypair',
+      '-alias',
+      'rsa-legacy',
+      '-keyalg',
+      'RSA',
+      '-keysize',
+      '2048',
+      '-dname',
+      'CN=rsa',
+      '-validity',
+      '30',
+      ...store,
+    ]);
+    await keytool([
+      '-genkeypair',
+      '-alias',
+      'ec-legacy',
+      '-keyalg',
+      'EC',
+      '-groupname',
+      'secp384r1',
+      '-dname',
+      'CN=ec',
+      '-validity',
+      '30',
+      ...store,
+    ]);
     await keytool(['-importcert', '-noprompt', '-alias', 'root', '-file', trusted.cert, ...store]);
 
     expect(readFileSync(file).includes(OID_PBE_SHA1_3DES)).toBe(true);
@@ -191,7 +271,11 @@ describe('readPkcs12 on keystores keytool makes', () => {
   it('reads a truststore of several certificates imported with keytool -importcert', async () => {
     const dir = tempDir();
     const file = path.join(dir, 'trust.p12');
-    const made = [await selfSigned(dir, 'root-a', 'rsa'), await selfSigned(dir, 'root-b', 'P-256'), await selfSigned(dir, 'root-c', 'P-384')];
+    const made = [
+      await selfSigned(dir, 'root-a', 'rsa'),
+      await selfSigned(dir, 'root-b', 'P-256'),
+      await selfSigned(dir, 'root-c', 'P-384'),
+    ];
     for (const [index, certificate] of made.entries()) {
       await keytool(['-importcert', '-noprompt', '-alias', `ca-${index}`, '-file', certificate.cert, ...storeArgs(file)]);
     }
@@ -235,7 +319,18 @@ describe('readPkcs12 on files openssl pkcs12 -export makes', () => {
     expectKeysWork(unnamed, STOREPASS);
 
     const legacyFile = path.join(dir, 'legacy.p12');
-    const legacy = await openssl([...exportArgs(legacyFile), '-legacy', '-inkey', leaf.key, '-in', leaf.cert, '-certfile', ca.cert, '-name', 'old']);
+    const legacy = await openssl([
+      ...exportArgs(legacyFile),
+      '-legacy',
+      '-inkey',
+      leaf.key,
+      '-in',
+      leaf.cert,
+      '-certfile',
+      ca.cert,
+      '-name',
+      'old',
+    ]);
     if (legacy.exitCode === 0) {
       expect(readFileSync(legacyFile).includes(OID_PBE_SHA1_3DES)).toBe(true);
       expectKeysWork(await expectSameAsKeytool(legacyFile), STOREPASS);
@@ -248,9 +343,7 @@ describe('readPkcs12 on files openssl pkcs12 -export makes', () => {
     await mustOpenssl([...exportArgs(certOnlyFile), '-nokeys', '-in', ca.cert]);
     expect(await keytoolListing(certOnlyFile)).toEqual([]);
     const certOnly = readPkcs12(readFileSync(certOnlyFile), STOREPASS);
-    expect(certOnly.entries).toEqual([
-      { kind: 'trusted-certificate', alias: '1', certificate: certificateDer(ca), javaVisible: false },
-    ]);
+    expect(certOnly.entries).toEqual([{ kind: 'trusted-certificate', alias: '1', certificate: certificateDer(ca), javaVisible: false }]);
     expectKeystoreError(() => readPkcs12(readFileSync(chainFile), 'wrong-password'), ['wrong-password']);
 
     // An empty export password: OpenSSL's MAC key then comes from an empty BMPString.
@@ -294,7 +387,22 @@ describe('writePkcs12', () => {
     // -importkeystore decrypts every key: proof that Java opens what we encrypted.
     const copy = path.join(dir, 'copy.p12');
     const copied = await runKeytool(
-      ['-importkeystore', '-srckeystore', file, '-srcstoretype', 'PKCS12', '-srcstorepass:env', 'SRC', '-destkeystore', copy, '-deststoretype', 'PKCS12', '-deststorepass:env', 'DEST', '-noprompt'],
+      [
+        '-importkeystore',
+        '-srckeystore',
+        file,
+        '-srcstoretype',
+        'PKCS12',
+        '-srcstorepass:env',
+        'SRC',
+        '-destkeystore',
+        copy,
+        '-deststoretype',
+        'PKCS12',
+        '-deststorepass:env',
+        'DEST',
+        '-noprompt',
+      ],
       { SRC: password, DEST: STOREPASS },
     );
     expect(copied.exitCode, copied.stdout + copied.stderr).toBe(0);
@@ -445,8 +553,36 @@ describe('readPkcs12: the key-derivation budget of one file', () => {
     const key = await selfSigned(dir, 'budget', 'P-256');
     const normal = path.join(dir, 'normal.p12');
     const bomb = path.join(dir, 'bomb.p12');
-    await mustOpenssl(['pkcs12', '-export', '-in', key.cert, '-inkey', key.key, '-name', 'budget', '-out', normal, '-passout', 'env:P12PASS']);
-    await mustOpenssl(['pkcs12', '-export', '-iter', '5000000', '-in', key.cert, '-inkey', key.key, '-name', 'budget', '-out', bomb, '-passout', 'env:P12PASS']);
+    await mustOpenssl([
+      'pkcs12',
+      '-export',
+      '-in',
+      key.cert,
+      '-inkey',
+      key.key,
+      '-name',
+      'budget',
+      '-out',
+      normal,
+      '-passout',
+      'env:P12PASS',
+    ]);
+    await mustOpenssl([
+      'pkcs12',
+      '-export',
+      '-iter',
+      '5000000',
+      '-in',
+      key.cert,
+      '-inkey',
+      key.key,
+      '-name',
+      'budget',
+      '-out',
+      bomb,
+      '-passout',
+      'env:P12PASS',
+    ]);
     made = { normal: readFileSync(normal), bomb: readFileSync(bomb) };
     return made;
   }
@@ -457,7 +593,9 @@ describe('readPkcs12: the key-derivation budget of one file', () => {
     for (const password of [STOREPASS, 'not-it']) {
       const budget = new RecordingBudget();
       const error = expectKeystoreError(() => readPkcs12(bomb, password, budget), ['unsupported']);
-      expect(error.message).toContain('asks for 15000000 key-derivation iterations to be opened (the integrity check (MAC) 5000000, encrypted contents 1 5000000, private key 1 5000000)');
+      expect(error.message).toContain(
+        'asks for 15000000 key-derivation iterations to be opened (the integrity check (MAC) 5000000, encrypted contents 1 5000000, private key 1 5000000)',
+      );
       expect(error.message).toContain(`at most ${MAX_ITERATIONS_PER_FILE} on one file`);
       expect(budget.charged).toEqual([]);
     }
@@ -468,18 +606,22 @@ describe('readPkcs12: the key-derivation budget of one file', () => {
     const doubled = withContentsTwice(bomb);
     const budget = new RecordingBudget();
     const error = expectKeystoreError(() => readPkcs12(doubled, STOREPASS, budget), ['unsupported']);
-    expect(error.message).toContain('asks for 25000000 key-derivation iterations to be opened (the integrity check (MAC) 5000000, encrypted contents 1 5000000, private key 1 5000000, encrypted contents 2 5000000, private key 2 5000000)');
+    expect(error.message).toContain(
+      'asks for 25000000 key-derivation iterations to be opened (the integrity check (MAC) 5000000, encrypted contents 1 5000000, private key 1 5000000, encrypted contents 2 5000000, private key 2 5000000)',
+    );
     expect(budget.charged).toEqual([]);
   });
 
-  it('refuses one operation above Java\'s cap, naming its iteration count', async () => {
+  it("refuses one operation above Java's cap, naming its iteration count", async () => {
     const { bomb } = await files();
     // The MAC's iteration count is the file's last INTEGER: 5000000 (4C4B40) becomes 8388607 (7FFFFF).
     const tail = Buffer.from('02034c4b40', 'hex');
     expect(bomb.subarray(-tail.length).equals(tail)).toBe(true);
     const capped = Buffer.concat([bomb.subarray(0, -3), Buffer.from('7fffff', 'hex')]);
     const error = expectKeystoreError(() => readPkcs12(capped, STOREPASS, new RecordingBudget()), ['unsupported']);
-    expect(error.message).toContain(`asks for 8388607 iterations for the integrity check (MAC), more than Java accepts for one operation (${MAX_ITERATIONS_PER_OPERATION})`);
+    expect(error.message).toContain(
+      `asks for 8388607 iterations for the integrity check (MAC), more than Java accepts for one operation (${MAX_ITERATIONS_PER_OPERATION})`,
+    );
   });
 
   it('checks the password with the MAC before decrypting anything, and derives each key once per password', async () => {
@@ -509,7 +651,9 @@ describe('readPkcs12: the key-derivation budget of one file', () => {
     entry.key.recover(STOREPASS);
     const error = expectKeystoreError(() => entry.key.recover('another-password'), ['unsupported']);
     expect(error.message).toContain('asks for 2048 more key-derivation iterations for a private key, after 6144 already spent on it');
-    expect(() => readPkcs12(normal, STOREPASS, new KdfBudget(3 * 2048 - 1))).toThrow(/asks for 6144 key-derivation iterations to be opened/);
+    expect(() => readPkcs12(normal, STOREPASS, new KdfBudget(3 * 2048 - 1))).toThrow(
+      /asks for 6144 key-derivation iterations to be opened/,
+    );
   });
 });
 
@@ -520,10 +664,15 @@ function withContentsTwice(pfx: Buffer): Buffer {
   const [version, authSafe, macData] = root.value as forge.asn1.Asn1[];
   const content = ((authSafe!.value as forge.asn1.Asn1[])[1]!.value as forge.asn1.Asn1[])[0]!;
   const safe = asn1.fromDer(content.value as string);
-  const doubled = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [...(safe.value as forge.asn1.Asn1[]), ...(safe.value as forge.asn1.Asn1[])]);
+  const doubled = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    ...(safe.value as forge.asn1.Asn1[]),
+    ...(safe.value as forge.asn1.Asn1[]),
+  ]);
   const newAuthSafe = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
     (authSafe!.value as forge.asn1.Asn1[])[0]!,
-    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, asn1.toDer(doubled).getBytes())]),
+    asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, asn1.toDer(doubled).getBytes()),
+    ]),
   ]);
   const out = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [version!, newAuthSafe, macData!]);
   return Buffer.from(asn1.toDer(out).getBytes(), 'latin1');

@@ -13,7 +13,13 @@ function expectSanError(entry: string, pattern: RegExp): void {
 describe('parseSubjectAltNames', () => {
   it('reads host names, wildcards and addresses, with prefixes in any case', () => {
     const entries = parseSubjectAltNames(['DNS:ei.example.com', 'dns:*.example.com', 'DNS:localhost', 'IP:10.0.0.5', 'ip:::1']);
-    expect(entries.map(formatSubjectAltName)).toEqual(['DNS:ei.example.com', 'DNS:*.example.com', 'DNS:localhost', 'IP:10.0.0.5', 'IP:::1']);
+    expect(entries.map(formatSubjectAltName)).toEqual([
+      'DNS:ei.example.com',
+      'DNS:*.example.com',
+      'DNS:localhost',
+      'IP:10.0.0.5',
+      'IP:::1',
+    ]);
     expect(entries[3]).toEqual({ kind: 'ip', value: '10.0.0.5', bytes: Buffer.from([10, 0, 0, 5]) });
     expect(entries[4]).toMatchObject({ kind: 'ip', bytes: Buffer.from('00000000000000000000000000000001', 'hex') });
   });

@@ -8,7 +8,13 @@ import { rsaChain } from '../support/tls-servers.js';
 describe('judgeTlsChain', () => {
   it('an MD5-signed leaf below a trusted CA: weak-signature, not trusted', () => {
     const chain = rsaChain({ names: ['weak.test'], label: 'Weak', leafDigest: 'md5' });
-    const judged = judgeTlsChain({ presented: chain.sent, anchors: [{ alias: 'weak-root', der: chain.root }], host: 'weak.test', port: 443, now: new Date() });
+    const judged = judgeTlsChain({
+      presented: chain.sent,
+      anchors: [{ alias: 'weak-root', der: chain.root }],
+      host: 'weak.test',
+      port: 443,
+      now: new Date(),
+    });
     expect(judged.trusted).toBe(false);
     expect(judged.problems.map((problem) => problem.code)).toEqual(['weak-signature']);
     expect(judged.problems[0]!.message).toMatch(/MD5withRSA, which Java refuses/);
@@ -16,13 +22,25 @@ describe('judgeTlsChain', () => {
 
   it('the same chain signed with SHA-256 is trusted, anchored at the root', () => {
     const chain = rsaChain({ names: ['strong.test'], label: 'Strong' });
-    const judged = judgeTlsChain({ presented: chain.sent, anchors: [{ alias: 'strong-root', der: chain.root }], host: 'strong.test', port: 443, now: new Date() });
+    const judged = judgeTlsChain({
+      presented: chain.sent,
+      anchors: [{ alias: 'strong-root', der: chain.root }],
+      host: 'strong.test',
+      port: 443,
+      now: new Date(),
+    });
     expect(judged).toMatchObject({ trusted: true, problems: [], anchor: { alias: 'strong-root' } });
   });
 
   it('a trusted intermediate is an anchor: the root is not needed', () => {
     const chain = rsaChain({ names: ['inter.test'], label: 'Inter' });
-    const judged = judgeTlsChain({ presented: chain.sent, anchors: [{ alias: 'inter', der: chain.intermediate! }], host: 'inter.test', port: 443, now: new Date() });
+    const judged = judgeTlsChain({
+      presented: chain.sent,
+      anchors: [{ alias: 'inter', der: chain.intermediate! }],
+      host: 'inter.test',
+      port: 443,
+      now: new Date(),
+    });
     expect(judged).toMatchObject({ trusted: true, anchor: { alias: 'inter' } });
   });
 });
@@ -30,7 +48,12 @@ describe('judgeTlsChain', () => {
 describe('HTTPS_PROXY and NO_PROXY', () => {
   it('reads the proxy, credentials kept out of what is shown; NO_PROXY suffixes, ports and *', () => {
     const env = { HTTPS_PROXY: 'http://user:secret@proxy.example:3128', NO_PROXY: '.internal.example,10.0.0.5,api.example:8443' };
-    expect(proxyFor('backend.example', 443, env)).toMatchObject({ host: 'proxy.example', port: 3128, credentials: 'user:secret', shown: 'http://proxy.example:3128' });
+    expect(proxyFor('backend.example', 443, env)).toMatchObject({
+      host: 'proxy.example',
+      port: 3128,
+      credentials: 'user:secret',
+      shown: 'http://proxy.example:3128',
+    });
     expect(proxyFor('a.internal.example', 443, env)).toBeUndefined();
     expect(proxyFor('internal.example', 443, env)).toBeUndefined();
     expect(proxyFor('10.0.0.5', 443, env)).toBeUndefined();

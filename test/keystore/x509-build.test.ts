@@ -158,15 +158,28 @@ describe.each(CASES)('a self-signed certificate, $name', (testCase) => {
     const pemFile = path.join(dir, 'self.pem');
     writeFileSync(derFile, der);
     writeFileSync(pemFile, pem(der));
-    const { stdout } = await execa('openssl', ['x509', '-in', derFile, '-inform', 'DER', '-noout', '-text', '-nameopt', 'oneline,-esc_msb']);
+    const { stdout } = await execa('openssl', [
+      'x509',
+      '-in',
+      derFile,
+      '-inform',
+      'DER',
+      '-noout',
+      '-text',
+      '-nameopt',
+      'oneline,-esc_msb',
+    ]);
     expect(stdout).toContain('Version: 3 (0x2)');
     expect(stdout).toContain(`Subject: ${testCase.opensslSubject}\n`);
     expect(stdout).toContain(`Issuer: ${testCase.opensslSubject}\n`);
-    expect(stdout).toMatch(new RegExp(`Signature Algorithm: ${testCase.opensslSignature}\\n[\\s\\S]*Signature Algorithm: ${testCase.opensslSignature}`));
+    expect(stdout).toMatch(
+      new RegExp(`Signature Algorithm: ${testCase.opensslSignature}\\n[\\s\\S]*Signature Algorithm: ${testCase.opensslSignature}`),
+    );
     expect(stdout).toMatch(/X509v3 Basic Constraints: critical\n\s+CA:FALSE/);
     expect(stdout).toMatch(new RegExp(`X509v3 Key Usage: critical\\n\\s+${testCase.keyUsage}\\n`));
     expect(stdout).toMatch(/X509v3 Extended Key Usage: \n\s+TLS Web Server Authentication, TLS Web Client Authentication/);
-    if (testCase.nodeSans) expect(stdout).toMatch(new RegExp(`X509v3 Subject Alternative Name: \\n\\s+${testCase.nodeSans.replace(/[*.]/g, '\\$&')}\\n`));
+    if (testCase.nodeSans)
+      expect(stdout).toMatch(new RegExp(`X509v3 Subject Alternative Name: \\n\\s+${testCase.nodeSans.replace(/[*.]/g, '\\$&')}\\n`));
     else expect(stdout).not.toContain('Subject Alternative Name');
     const keyId = expectedKeyId(keys.get(testCase.name)!.publicKey);
     expect(stdout).toMatch(new RegExp(`X509v3 Subject Key Identifier: \\n\\s+${keyId}\\n`));
@@ -210,14 +223,31 @@ describe('keytool', () => {
       const file = path.join(dir, `cert${index}.der`);
       writeFileSync(file, certificates.get(name)!);
       const result = await runKeytool(
-        ['-importcert', '-noprompt', '-alias', `cert${index}`, '-file', file, '-keystore', store, '-storetype', 'PKCS12', '-storepass:env', 'EIK_STOREPASS'],
+        [
+          '-importcert',
+          '-noprompt',
+          '-alias',
+          `cert${index}`,
+          '-file',
+          file,
+          '-keystore',
+          store,
+          '-storetype',
+          'PKCS12',
+          '-storepass:env',
+          'EIK_STOREPASS',
+        ],
         secrets,
       );
       expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     }
     const listing = await keytoolList(store, secrets.EIK_STOREPASS, 'PKCS12');
     expect(listing.map((entry) => [entry.alias, entry.kind, entry.sha256])).toEqual(
-      imported.map((name, index) => [`cert${index}`, 'trusted-certificate', createHash('sha256').update(certificates.get(name)!).digest('hex').toUpperCase()]),
+      imported.map((name, index) => [
+        `cert${index}`,
+        'trusted-certificate',
+        createHash('sha256').update(certificates.get(name)!).digest('hex').toUpperCase(),
+      ]),
     );
   });
 
@@ -246,7 +276,12 @@ describe('createSelfSignedCertificate', () => {
 
   it('writes UTCTime until 2049 and GeneralizedTime from 2050', async () => {
     const pair = await generateKeyPair({ algorithm: 'EC', size: 256 });
-    const der = createSelfSignedCertificate({ ...pair, subject: parseDname('CN=t'), validityDays: 365, now: new Date('2049-06-01T12:00:00.750Z') });
+    const der = createSelfSignedCertificate({
+      ...pair,
+      subject: parseDname('CN=t'),
+      validityDays: 365,
+      now: new Date('2049-06-01T12:00:00.750Z'),
+    });
     const validity = tbsFields(der)[4]!;
     const [notBefore, notAfter] = derChildren(validity);
     expect(notBefore!.tag).toBe(0x17);

@@ -16,7 +16,17 @@ const scripted = scriptedPrompts;
 
 async function run(home: string, steps: Step[]): Promise<{ code: number; output: string }> {
   let output = '';
-  const code = await runPlain({ home, env: {}, cwd: home, now: new Date(), dryRun: false, keytoolAvailable: false, sandbox: true, prompts: scripted(steps), write: (text) => (output += text) });
+  const code = await runPlain({
+    home,
+    env: {},
+    cwd: home,
+    now: new Date(),
+    dryRun: false,
+    keytoolAvailable: false,
+    sandbox: true,
+    prompts: scripted(steps),
+    write: (text) => (output += text),
+  });
   return { code, output };
 }
 
@@ -24,7 +34,10 @@ describe('"Encrypt passwords" in plain mode', () => {
   it('the same questions as the Ink wizard; applied, the server starts from password-persist; then refused at the menu with nothing to encrypt', async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'ei-7');
     const config = path.join(home, 'conf/ei.toml');
-    writeFileSync(config, `${readFileSync(config, 'utf8')}\n[transport.jms.sender]\nparameter.password = "jms-Pw-1"\n\n[secrets]\nadmin_password = "[admin-Pw-7]"\n`);
+    writeFileSync(
+      config,
+      `${readFileSync(config, 'utf8')}\n[transport.jms.sender]\nparameter.password = "jms-Pw-1"\n\n[secrets]\nadmin_password = "[admin-Pw-7]"\n`,
+    );
     const { code, output } = await run(home, [
       { kind: 'select', match: /What do you want to do/, answer: 'secrets' },
       { kind: 'confirm', match: /Encrypt the \[secrets\] values still in plain-text brackets/, answer: true },
@@ -43,7 +56,9 @@ describe('"Encrypt passwords" in plain mode', () => {
     expect(output).not.toMatch(/What next/);
     const text = readFileSync(config, 'utf8');
     expect(text).not.toMatch(/admin-Pw-7|jms-Pw-1|password = "wso2carbon"/);
-    expect((parse(text) as { transport: { jms: { sender: { parameter: { password: string } } } } }).transport.jms.sender.parameter.password).toBe('$secret{transport_jms_sender_parameter_password}');
+    expect(
+      (parse(text) as { transport: { jms: { sender: { parameter: { password: string } } } } }).transport.jms.sender.parameter.password,
+    ).toBe('$secret{transport_jms_sender_parameter_password}');
     expect(statSync(path.join(home, 'password-persist')).mode & 0o777).toBe(0o600);
     await expectServerStarts(home);
 
@@ -76,7 +91,9 @@ describe('"Encrypt passwords" in plain mode', () => {
       { kind: 'select', match: /Apply this change/, answer: 'apply' },
     ]);
     expect(code, output).toBe(0);
-    expect(output).toMatch(/Done\. Backup[\s\S]*Passwords are now in plain text[\s\S]*Encrypt passwords: Passwords move into the secure vault[\s\S]*Done\. Backup/);
+    expect(output).toMatch(
+      /Done\. Backup[\s\S]*Passwords are now in plain text[\s\S]*Encrypt passwords: Passwords move into the secure vault[\s\S]*Done\. Backup/,
+    );
     expect(output).not.toContain('Plain-Trust-8');
     const text = readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8');
     expect(text).not.toContain('Plain-Trust-8');

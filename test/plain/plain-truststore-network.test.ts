@@ -11,7 +11,6 @@ import { rsaChain, startTlsServer } from '../support/tls-servers.js';
 import { tempDir } from '../support/tmp.js';
 import { newTruststoreSteps, runPlainWith, scriptedPrompts } from '../support/plain-script.js';
 
-
 describe('plain mode: import from a server', () => {
   it('lists the presented chain with fingerprints and the note, asks which to trust, and imports it pinned', async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'ei-7');
@@ -36,8 +35,18 @@ describe('plain mode: import from a server', () => {
     expect(output).toContain(`After this change, 127.0.0.1:${server.port} is trusted`);
     const listing = await keytoolList(path.join(home, 'repository/resources/security/ei-truststore.jks'), 'plain-secret');
     const { createHash } = await import('node:crypto');
-    expect(listing.find((entry) => entry.alias === '127.0.0.1')?.sha256).toBe(createHash('sha256').update(chain.leaf).digest('hex').toUpperCase());
-    expect((await javaTrusts({ file: path.join(home, 'repository/resources/security/ei-truststore.jks'), password: 'plain-secret' }, '127.0.0.1', server.port)).trusted).toBe(true);
+    expect(listing.find((entry) => entry.alias === '127.0.0.1')?.sha256).toBe(
+      createHash('sha256').update(chain.leaf).digest('hex').toUpperCase(),
+    );
+    expect(
+      (
+        await javaTrusts(
+          { file: path.join(home, 'repository/resources/security/ei-truststore.jks'), password: 'plain-secret' },
+          '127.0.0.1',
+          server.port,
+        )
+      ).trusted,
+    ).toBe(true);
   }, 120_000);
 
   it('the removal list: each certificate with subject and expiry; the chosen one removed (keytool agrees)', async () => {
@@ -46,7 +55,21 @@ describe('plain mode: import from a server', () => {
     const dir = tempDir();
     const old = rsaChain({ names: ['old.test'], label: 'Old', leafExpired: true });
     writeFileSync(path.join(dir, 'old.pem'), pem(old.leaf));
-    await keytool(['-importcert', '-noprompt', '-alias', 'old-partner', '-file', path.join(dir, 'old.pem'), '-keystore', truststore, '-storepass:env', 'T'], { T: SANDBOX_PASSWORD });
+    await keytool(
+      [
+        '-importcert',
+        '-noprompt',
+        '-alias',
+        'old-partner',
+        '-file',
+        path.join(dir, 'old.pem'),
+        '-keystore',
+        truststore,
+        '-storepass:env',
+        'T',
+      ],
+      { T: SANDBOX_PASSWORD },
+    );
     const prompts = scriptedPrompts([
       ...newTruststoreSteps('plain-secret'),
       { kind: 'input', match: /Certificate file/, answer: '' },
@@ -59,7 +82,9 @@ describe('plain mode: import from a server', () => {
     expect(code, output).toBe(0);
     expect(output).toMatch(/old-partner {2}O=Check TLS Test, CN=old\.test, EXPIRED \d{4}-\d\d-\d\d/);
     expect(output).toMatch(/remove "old-partner" \(O=Check TLS Test, CN=old\.test, expired/);
-    const aliases = (await keytoolList(path.join(home, 'repository/resources/security/ei-truststore.jks'), 'plain-secret')).map((entry) => entry.alias);
+    const aliases = (await keytoolList(path.join(home, 'repository/resources/security/ei-truststore.jks'), 'plain-secret')).map(
+      (entry) => entry.alias,
+    );
     expect(aliases).toEqual(['wso2carbon']);
   }, 120_000);
 });

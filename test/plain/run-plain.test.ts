@@ -8,7 +8,6 @@ import { runPlain } from '../../source/plain/run-plain.js';
 import { tempDir } from '../support/tmp.js';
 import { newTruststoreSteps, runPlainWith, scriptedPrompts, type ScriptStep } from '../support/plain-script.js';
 
-
 describe('plain mode', () => {
   it('changes the primary keystore of a sandbox end to end from scripted answers', async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
@@ -45,7 +44,9 @@ describe('plain mode', () => {
     expect(output).not.toContain('plain-mode-pass');
     const [entry] = await keytoolList(path.join(home, 'repository/resources/security/ei-primary.jks'), 'plain-mode-pass');
     expect(entry).toMatchObject({ alias: 'node-1', kind: 'private-key' });
-    const config = parse(readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8')) as { keystore: { primary: Record<string, string> } };
+    const config = parse(readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8')) as {
+      keystore: { primary: Record<string, string> };
+    };
     expect(config.keystore.primary).toMatchObject({ file_name: 'repository/resources/security/ei-primary.jks', alias: 'node-1' });
   });
 
@@ -82,14 +83,25 @@ describe('plain mode', () => {
     };
     let output = '';
     let errors = '';
-    const code = await runPlain({ home, env: {}, cwd: home, now: new Date(), dryRun: false, keytoolAvailable: false, sandbox: true, prompts: interrupted, write: (text) => (output += text), writeError: (text) => (errors += text) });
+    const code = await runPlain({
+      home,
+      env: {},
+      cwd: home,
+      now: new Date(),
+      dryRun: false,
+      keytoolAvailable: false,
+      sandbox: true,
+      prompts: interrupted,
+      write: (text) => (output += text),
+      writeError: (text) => (errors += text),
+    });
     expect(code).toBe(130);
     expect(errors).toBe('Cancelled, nothing was written.\n');
     expect(output).toContain(home);
     expect(output).not.toContain('Cancelled');
   });
 
-  it('saves answers in the home\'s .ei-keystore/answers by default and refuses to overwrite them (issue 14, item 18)', async () => {
+  it("saves answers in the home's .ei-keystore/answers by default and refuses to overwrite them (issue 14, item 18)", async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'ei-7');
     const cwd = tempDir();
     const flow: ScriptStep[] = [

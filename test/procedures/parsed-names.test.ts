@@ -53,7 +53,8 @@ async function planWithSwappedNames(answersText: string): Promise<PreparedChange
   ]);
   expect(names?.subjectAltNames).toEqual([{ text: 'DNS:written.example.com', entry: { kind: 'dns', value: 'written.example.com' } }]);
   if (keystore.source === 'generate') keystore.generate = { ...keystore.generate, dname: SWAPPED_DNAME, subjectAltNames: SWAPPED_SANS };
-  else if (keystore.source === 'csr' && keystore.csr.key === 'new') keystore.csr = { ...keystore.csr, dname: SWAPPED_DNAME, subjectAltNames: SWAPPED_SANS };
+  else if (keystore.source === 'csr' && keystore.csr.key === 'new')
+    keystore.csr = { ...keystore.csr, dname: SWAPPED_DNAME, subjectAltNames: SWAPPED_SANS };
   else throw new Error('a generate or new-key csr answers file expected');
   const snapshot = await readHomeSnapshot({ home, env, cwd: home, now: NOW });
   await gatherPlanInputs(snapshot, answers, { env });

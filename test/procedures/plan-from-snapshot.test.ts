@@ -57,7 +57,12 @@ function shape(prepared: PreparedChange) {
 }
 
 /** Plans with the disk, then again from a snapshot whose home and named files are gone by then. */
-async function planBothWays(home: string, answersFile: string, procedure: KeystoreRole, gone: string[]): Promise<{ onDisk: PreparedChange; fromSnapshot: PreparedChange }> {
+async function planBothWays(
+  home: string,
+  answersFile: string,
+  procedure: KeystoreRole,
+  gone: string[],
+): Promise<{ onDisk: PreparedChange; fromSnapshot: PreparedChange }> {
   const { answers, secrets } = await readAnswersFile(answersFile, procedure, env);
   const onDisk = await prepareChange(await snapshotOf(home), answers, secrets);
   const snapshot = await snapshotOf(home);
@@ -72,10 +77,19 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
   it('primary: a generated key, imported into the truststore, re-planned after the home is deleted', async () => {
     const home = await sandbox();
     const answersFile = path.join(tempDir(), 'primary.toml');
-    writeFileSync(answersFile, '[keystore]\nsource = "generate"\nfile_name = "ei-primary.jks"\nalias = "ei-primary"\npassword = { env = "NEW_PASS" }\n[keystore.generate]\ndname = "CN=ei.example.com, O=Example"\n');
+    writeFileSync(
+      answersFile,
+      '[keystore]\nsource = "generate"\nfile_name = "ei-primary.jks"\nalias = "ei-primary"\npassword = { env = "NEW_PASS" }\n[keystore.generate]\ndname = "CN=ei.example.com, O=Example"\n',
+    );
     const { onDisk, fromSnapshot } = await planBothWays(home, answersFile, 'primary', []);
     expect(shape(fromSnapshot)).toEqual(shape(onDisk));
-    expect(fromSnapshot.actions.map((action) => action.kind)).toEqual(['generate', 'write-keystore', 'import-certificate', 'patch-config', 'backup']);
+    expect(fromSnapshot.actions.map((action) => action.kind)).toEqual([
+      'generate',
+      'write-keystore',
+      'import-certificate',
+      'patch-config',
+      'backup',
+    ]);
     // The truststore's expected hash is the one of the bytes the snapshot read: the guard against a concurrent edit.
     const truststore = path.join(home, SECURITY, 'client-truststore.jks');
     expect(fromSnapshot.expected.find((file) => file.path === truststore)?.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -106,7 +120,10 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
     const certificate = path.join(dir, 'partner.pem');
     writeFileSync(certificate, await anotherCertificatePem());
     const answersFile = path.join(dir, 'truststore.toml');
-    writeFileSync(answersFile, `[truststore]\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "${certificate}"\n`);
+    writeFileSync(
+      answersFile,
+      `[truststore]\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "${certificate}"\n`,
+    );
     const { onDisk, fromSnapshot } = await planBothWays(home, answersFile, 'truststore', [certificate]);
     expect(shape(fromSnapshot)).toEqual(shape(onDisk));
     expect(fromSnapshot.actions.map((action) => action.kind)).toContain('import-certificate');
@@ -131,7 +148,10 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
     const dir = tempDir();
     const keystore = '[keystore]\nfile_name = "ei-primary.jks"\nalias = "ei-primary"\npassword = { env = "NEW_PASS" }\n';
     const requestFile = path.join(dir, 'request.toml');
-    writeFileSync(requestFile, `${keystore}source = "csr"\ncsr_file = "${path.join(dir, 'ei.csr')}"\n[keystore.csr]\ndname = "CN=localhost, O=Example"\nsubject_alt_names = ["DNS:localhost"]\n`);
+    writeFileSync(
+      requestFile,
+      `${keystore}source = "csr"\ncsr_file = "${path.join(dir, 'ei.csr')}"\n[keystore.csr]\ndname = "CN=localhost, O=Example"\nsubject_alt_names = ["DNS:localhost"]\n`,
+    );
     const { answers, secrets } = await readAnswersFile(requestFile, 'primary', env);
     const request = await prepareChange(await snapshotOf(home), answers, secrets);
     expect(request.actions.map((action) => action.kind)).toEqual(['generate', 'write-keystore', 'write-request']);
@@ -144,7 +164,14 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
     writeFileSync(replyFile, `${keystore}source = "ca-reply"\nreply = "${reply}"\n`);
     const { onDisk, fromSnapshot } = await planBothWays(home, replyFile, 'primary', [reply]);
     expect(shape(fromSnapshot)).toEqual(shape(onDisk));
-    expect(fromSnapshot.actions.map((action) => action.kind)).toEqual(['take', 'write-keystore', 'import-certificate', 'patch-config', 'remove-pending', 'backup']);
+    expect(fromSnapshot.actions.map((action) => action.kind)).toEqual([
+      'take',
+      'write-keystore',
+      'import-certificate',
+      'patch-config',
+      'remove-pending',
+      'backup',
+    ]);
     expect(fromSnapshot.removals?.map((file) => path.basename(file))).toEqual(['primary.jks', 'primary.json']);
   });
 
@@ -153,7 +180,10 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
     const dir = tempDir();
     const certificate = path.join(dir, 'partner.pem');
     const answersFile = path.join(dir, 'truststore.toml');
-    writeFileSync(answersFile, `[truststore]\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "${certificate}"\n`);
+    writeFileSync(
+      answersFile,
+      `[truststore]\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "${certificate}"\n`,
+    );
     const { answers, secrets } = await readAnswersFile(answersFile, 'truststore', env);
     const snapshot = await snapshotOf(home);
     await expect(prepareChange(snapshot, answers, secrets)).rejects.toMatchObject({ code: 'certificate-unreadable' });
@@ -178,7 +208,10 @@ describe('prepare plans from the home snapshot alone: no file is read while plan
   it('a file the answers name but nobody gathered is a loud bug, never a quiet read of the disk', async () => {
     const home = await sandbox();
     const answersFile = path.join(tempDir(), 'truststore.toml');
-    writeFileSync(answersFile, `[truststore]\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "${path.join(home, SECURITY, 'wso2carbon.jks')}"\n`);
+    writeFileSync(
+      answersFile,
+      `[truststore]\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "${path.join(home, SECURITY, 'wso2carbon.jks')}"\n`,
+    );
     const { answers, secrets } = await readAnswersFile(answersFile, 'truststore', env);
     await expect(planChange(await snapshotOf(home), answers, secrets)).rejects.toThrow(NotInSnapshot);
   });

@@ -26,7 +26,10 @@ export interface Spawned {
 export function spawnBundle(args: string[], env: NodeJS.ProcessEnv = {}, options: { prefix?: string[] } = {}): Spawned {
   const command = options.prefix ? options.prefix[0]! : process.execPath;
   const argv = options.prefix ? [...options.prefix.slice(1), process.execPath, BUNDLE, ...args] : [BUNDLE, ...args];
-  const child = spawn(command, argv, { env: { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, argv, {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   const waiters: Array<{ line: string; resolve: () => void }> = [];

@@ -1,5 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, chownSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, symlinkSync, lstatSync, utimesSync, writeFileSync, readdirSync, copyFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  lstatSync,
+  utimesSync,
+  writeFileSync,
+  readdirSync,
+  copyFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
@@ -35,7 +49,9 @@ describe('concurrency', () => {
     const home = await sandboxHome();
     const answers = keystoreAnswers(tempDir(), 'ei-primary');
     // --keytool keeps the winner inside its transaction for a second or two, well past the loser's start-up.
-    const runs = await Promise.all([0, 1].map(() => spawnBundle(['apply', 'primary', '--answers', answers, '--home', home, '--keytool'], env).done));
+    const runs = await Promise.all(
+      [0, 1].map(() => spawnBundle(['apply', 'primary', '--answers', answers, '--home', home, '--keytool'], env).done),
+    );
     const codes = runs.map((run) => run.code).sort();
     expect(codes, runs.map((run) => run.stderr).join('\n---\n')).toEqual([0, 2]);
     const loser = runs.find((run) => run.code === 2)!;
@@ -49,7 +65,10 @@ describe('concurrency', () => {
     const home = await sandboxHome();
     const config = path.join(home, 'conf', 'deployment.toml');
     const before = productFiles(home);
-    const apply = spawnBundle(['apply', 'primary', '--answers', keystoreAnswers(tempDir(), 'ei-primary'), '--home', home, '--keytool'], env);
+    const apply = spawnBundle(
+      ['apply', 'primary', '--answers', keystoreAnswers(tempDir(), 'ei-primary'), '--home', home, '--keytool'],
+      env,
+    );
     await apply.waitForLine(`  ${stepLabel('verify')}`); // planned, backed up and staged; keytool is now checking the staged files
     appendFileSync(config, '\n# edited by another program\n');
     const edited = readFileSync(config);
@@ -57,7 +76,7 @@ describe('concurrency', () => {
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toMatch(/deployment\.toml changed while this change was being prepared/);
     expect(run.stderr).toMatch(/Every file was put back as it was/);
-    expect(readFileSync(config).equals(edited), 'the other program\'s edit is kept').toBe(true);
+    expect(readFileSync(config).equals(edited), "the other program's edit is kept").toBe(true);
     const after = productFiles(home);
     delete after['conf/deployment.toml'];
     const expected = { ...before };
@@ -123,9 +142,14 @@ describe('awkward files and file systems', () => {
   it('a home whose path has spaces and non-ASCII characters: apply, status and restore work', async () => {
     const home = await sandboxHome(tempDir(), 'WSO2 home – ünïcødé 日本');
     const before = productFiles(home);
-    const run = await runBundle(['apply', 'primary', '--answers', keystoreAnswers(tempDir('eik answers ü '), 'ei-primary'), '--home', home, '--json'], env);
+    const run = await runBundle(
+      ['apply', 'primary', '--answers', keystoreAnswers(tempDir('eik answers ü '), 'ei-primary'), '--home', home, '--json'],
+      env,
+    );
     expect(run.code, run.stderr).toBe(0);
-    const status = JSON.parse((await runBundle(['status', '--home', home, '--json'])).stdout) as { roles: Array<{ file: string; opened: boolean }> };
+    const status = JSON.parse((await runBundle(['status', '--home', home, '--json'])).stdout) as {
+      roles: Array<{ file: string; opened: boolean }>;
+    };
     expect(status.roles[0]).toMatchObject({ file: path.join(home, SECURITY, 'ei-primary.jks'), opened: true });
     const restored = await runBundle(['restore', '--home', home, (JSON.parse(run.stdout) as { backup: string }).backup]);
     expect(restored.code, restored.stderr).toBe(0);
@@ -168,7 +192,9 @@ describe('awkward files and file systems', () => {
       const before = productFiles(home);
       const run = await runBundle(['apply', 'primary', '--answers', keystoreAnswers(tempDir(), 'ei-primary'), '--home', home], env);
       expect(run.code, run.stderr).toBe(1);
-      expect(run.stderr).toMatch(/apply primary failed while writing the new files to temporary names: .*(EROFS|EACCES|read-only|permission denied)/i);
+      expect(run.stderr).toMatch(
+        /apply primary failed while writing the new files to temporary names: .*(EROFS|EACCES|read-only|permission denied)/i,
+      );
       expect(run.stderr).toMatch(/Every file was put back as it was/);
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(productFiles(home)).toEqual(before);

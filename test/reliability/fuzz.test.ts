@@ -28,7 +28,15 @@ async function smallSeeds(): Promise<KeystoreSeed[]> {
 describe('fuzzing keystores (a fixed-seed sample of npm run fuzz)', () => {
   it('600 mutated JKS, JCEKS and PKCS12 files: each a correct read or a clear error, no allocation from lying lengths', async () => {
     const keystoreSeeds = [...(await smallSeeds()), ...shippedSeeds(fixturesDir()).filter((seed) => seed.bytes.length < 120_000)];
-    const figures = await runCampaign({ seed: 20261126, keystoreCases: 600, configCases: 0, keystoreSeeds, configSeeds: [], tomlInvalid: [], ...BEHAVIOUR_ONLY });
+    const figures = await runCampaign({
+      seed: 20261126,
+      keystoreCases: 600,
+      configCases: 0,
+      keystoreSeeds,
+      configSeeds: [],
+      tomlInvalid: [],
+      ...BEHAVIOUR_ONLY,
+    });
     expect(figures.failures).toEqual([]);
     expect(figures.byFormat).toEqual({ JKS: 200, JCEKS: 200, PKCS12: 200 });
     expect(figures.crashes + figures.hangs + figures.memoryBlowUps).toBe(0);
@@ -39,7 +47,8 @@ describe('fuzzing keystores (a fixed-seed sample of npm run fuzz)', () => {
 
   it('is reproducible from its seed', async () => {
     const keystoreSeeds = await smallSeeds();
-    const run = () => runCampaign({ seed: 7, keystoreCases: 60, configCases: 0, keystoreSeeds, configSeeds: [], tomlInvalid: [], ...BEHAVIOUR_ONLY });
+    const run = () =>
+      runCampaign({ seed: 7, keystoreCases: 60, configCases: 0, keystoreSeeds, configSeeds: [], tomlInvalid: [], ...BEHAVIOUR_ONLY });
     const [a, b] = [await run(), await run()];
     expect([a.reads, a.clearErrors]).toEqual([b.reads, b.clearErrors]);
   });
@@ -65,10 +74,18 @@ describe('fuzzing keystores (a fixed-seed sample of npm run fuzz)', () => {
 });
 
 describeWithFixtures('fuzzing configs', () => {
-  it("every toml-test invalid file and 300 mutated WSO2 configs through the parser and the patcher: no crash", async () => {
+  it('every toml-test invalid file and 300 mutated WSO2 configs through the parser and the patcher: no crash', async () => {
     const tomlInvalid = tomlInvalidFiles(fixturesDir());
     expect(tomlInvalid.length).toBeGreaterThan(400);
-    const figures = await runCampaign({ seed: 11, keystoreCases: 0, configCases: 300, keystoreSeeds: [], configSeeds: wso2ConfigSeeds(fixturesDir()), tomlInvalid, ...BEHAVIOUR_ONLY });
+    const figures = await runCampaign({
+      seed: 11,
+      keystoreCases: 0,
+      configCases: 300,
+      keystoreSeeds: [],
+      configSeeds: wso2ConfigSeeds(fixturesDir()),
+      tomlInvalid,
+      ...BEHAVIOUR_ONLY,
+    });
     expect(figures.failures).toEqual([]);
     expect(figures.configCases).toBe(tomlInvalid.length + 300);
     // smol-toml is lenient on a few (dates like Feb 30, TOML 1.1 forms): they parse and patch correctly, no more.
@@ -117,7 +134,9 @@ async function errorMessage(regression: FuzzRegression): Promise<string> {
 describe('fuzz regressions: every input in test/fuzz-regressions replayed on every run', () => {
   it('lists every input file in cases.json, each with where it was found', () => {
     const onDisk = ['keystores', 'configs'].flatMap((folder) =>
-      readdirSync(path.join(regressionsDir, folder)).filter((name) => !name.startsWith('.')).map((name) => `${folder}/${name}`),
+      readdirSync(path.join(regressionsDir, folder))
+        .filter((name) => !name.startsWith('.'))
+        .map((name) => `${folder}/${name}`),
     );
     expect(regressions.map((regression) => regression.file).sort()).toEqual(onDisk.sort());
     for (const regression of regressions) expect(regression.found.length, regression.file).toBeGreaterThan(20);

@@ -1,5 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
@@ -66,7 +78,10 @@ describeAsRoot('hostile homes: files that are not what they seem', () => {
       rmSync(target, { force: true });
       symlinkSync(pointsTo, target);
       const before = productFiles(arena.home);
-      const run = await runTool(['apply', 'primary', '--answers', primaryAnswers(arena.work, { extra: 'overwrite = true' }), '--home', arena.home], { env: NEW_PASS });
+      const run = await runTool(
+        ['apply', 'primary', '--answers', primaryAnswers(arena.work, { extra: 'overwrite = true' }), '--home', arena.home],
+        { env: NEW_PASS },
+      );
       expect(run.code, `${what}: ${run.stderr}`).toBe(2);
       expect(run.stderr, what).toContain(`${target} is a symbolic link to ${pointsTo}`);
       expectUserError(run);
@@ -140,11 +155,26 @@ describeAsRoot('hostile homes: files that are not what they seem', () => {
     const fifo = path.join(arena.work, 'a-fifo');
     execFileSync('mkfifo', [fifo]);
     const truststoreAnswers = path.join(arena.work, 'truststore.toml');
-    writeFileSync(truststoreAnswers, `[truststore]\nsource = "copy-current"\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "/dev/urandom"\n`);
+    writeFileSync(
+      truststoreAnswers,
+      `[truststore]\nsource = "copy-current"\nfile_name = "ei-truststore.jks"\npassword = { env = "NEW_PASS" }\n[[truststore.import]]\nalias = "partner"\nfile = "/dev/urandom"\n`,
+    );
     const cases: Array<[string, string[], RegExp]> = [
-      ['[keystore.existing] path = /dev/zero', ['apply', 'primary', '--answers', existingAnswers(arena.work, '/dev/zero'), '--home', arena.home], /\/dev\/zero is a character device, not a regular file/],
-      ['[keystore.existing] path = a FIFO', ['apply', 'primary', '--answers', existingAnswers(arena.work, fifo), '--home', arena.home], /is a named pipe \(FIFO\), not a regular file/],
-      ['an import file = /dev/urandom', ['apply', 'truststore', '--answers', truststoreAnswers, '--home', arena.home], /\/dev\/urandom is a character device/],
+      [
+        '[keystore.existing] path = /dev/zero',
+        ['apply', 'primary', '--answers', existingAnswers(arena.work, '/dev/zero'), '--home', arena.home],
+        /\/dev\/zero is a character device, not a regular file/,
+      ],
+      [
+        '[keystore.existing] path = a FIFO',
+        ['apply', 'primary', '--answers', existingAnswers(arena.work, fifo), '--home', arena.home],
+        /is a named pipe \(FIFO\), not a regular file/,
+      ],
+      [
+        'an import file = /dev/urandom',
+        ['apply', 'truststore', '--answers', truststoreAnswers, '--home', arena.home],
+        /\/dev\/urandom is a character device/,
+      ],
       ['inspect a FIFO', ['inspect', fifo, '--password-env', 'NEW_PASS'], /is a named pipe \(FIFO\)/],
       ['inspect /dev/zero', ['inspect', '/dev/zero', '--password-env', 'NEW_PASS'], /\/dev\/zero is a character device/],
       ['--answers a FIFO', ['apply', 'primary', '--answers', fifo, '--home', arena.home], /is a named pipe \(FIFO\)/],
@@ -167,9 +197,17 @@ describeAsRoot('hostile homes: files that are not what they seem', () => {
     const arena = await makeArena();
     expect(statSync('/proc/self/environ').size).toBe(0);
     const answers = path.join(arena.work, 'environ.toml');
-    writeFileSync(answers, readFileSync(primaryAnswers(arena.work), 'utf8').replace('password = { env = "NEW_PASS" }', 'password = { file = "/proc/self/environ" }'));
+    writeFileSync(
+      answers,
+      readFileSync(primaryAnswers(arena.work), 'utf8').replace(
+        'password = { env = "NEW_PASS" }',
+        'password = { file = "/proc/self/environ" }',
+      ),
+    );
     // The environment of the tool is over 64 KB: read to the end, it would become the "password".
-    const run = await runTool(['apply', 'primary', '--answers', answers, '--home', arena.home], { env: { ...NEW_PASS, PADDING: 'x'.repeat(100_000) } });
+    const run = await runTool(['apply', 'primary', '--answers', answers, '--home', arena.home], {
+      env: { ...NEW_PASS, PADDING: 'x'.repeat(100_000) },
+    });
     expectBounded(run, '/proc/self/environ as a secret file');
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toContain('the secret file /proc/self/environ holds more than 64 KB');
@@ -224,7 +262,10 @@ describeAsRoot('hostile homes: files that are not what they seem', () => {
       ['EISDIR', folder, /is a directory, not a regular file/, undefined],
     ];
     for (const [what, file, message, asUser] of cases) {
-      const run = await runTool(['apply', 'primary', '--answers', file, '--home', arena.home, '--json'], { env: NEW_PASS, ...(asUser === undefined ? {} : { asUser }) });
+      const run = await runTool(['apply', 'primary', '--answers', file, '--home', arena.home, '--json'], {
+        env: NEW_PASS,
+        ...(asUser === undefined ? {} : { asUser }),
+      });
       expect(run.code, `${what}: ${run.stderr}`).toBe(2);
       expect(run.stderr, what).toMatch(message);
       expect(run.stderr, what).toContain(file.length > 200 ? 'aaaa' : file);
@@ -244,7 +285,9 @@ describeAsRoot('hostile homes: files that are not what they seem', () => {
     writeFileSync(answers, bytes);
     const run = await runTool(['apply', 'primary', '--answers', answers, '--home', arena.home, '--json'], { env: NEW_PASS });
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stderr).toContain(`The answers file ${answers} is not valid UTF-8 at byte ${offset} (0xE4, line ${line}, column ${column}).`);
+    expect(run.stderr).toContain(
+      `The answers file ${answers} is not valid UTF-8 at byte ${offset} (0xE4, line ${line}, column ${column}).`,
+    );
     expect(run.stdout).not.toContain('\ufffd');
     expect(existsSync(path.join(arena.home, '.ei-keystore'))).toBe(false);
   });
@@ -257,10 +300,15 @@ describeAsRoot('hostile homes: files that are not what they seem', () => {
     chmodSync(keystore, 0o644);
     // Another subject, so the keystore really is replaced.
     const answers = path.join(arena.work, 'second.toml');
-    writeFileSync(answers, readFileSync(primaryAnswers(arena.work, { extra: 'overwrite = true' }), 'utf8').replace('O=Hostile"', 'O=Hostile, OU=Second"'));
+    writeFileSync(
+      answers,
+      readFileSync(primaryAnswers(arena.work, { extra: 'overwrite = true' }), 'utf8').replace('O=Hostile"', 'O=Hostile, OU=Second"'),
+    );
     const dryRun = await runTool(['apply', 'primary', '--answers', answers, '--home', arena.home, '--dry-run'], { env: NEW_PASS });
     expect(dryRun.code, dryRun.stderr).toBe(0);
-    expect(dryRun.stdout).toContain('repository/resources/security/ei-primary.jks is mode 0644 now; its replacement holds a private key and is written 0600 (owner only).');
+    expect(dryRun.stdout).toContain(
+      'repository/resources/security/ei-primary.jks is mode 0644 now; its replacement holds a private key and is written 0600 (owner only).',
+    );
     const run = await runTool(['apply', 'primary', '--answers', answers, '--home', arena.home], { env: NEW_PASS });
     expect(run.code, run.stderr).toBe(0);
     const info = lstatSync(keystore);
@@ -276,15 +324,18 @@ describeAsRoot('hostile homes: files that are not what they seem', () => {
     const loose = await runTool(['status', '--home', arena.home, '--json']);
     const warnings = findingsOf(loose).filter((finding) => finding.code === 'keystore-world-readable');
     expect(warnings.map((finding) => finding.role ?? 'config').sort()).toEqual(['config', 'primary']);
-    expect(warnings.find((finding) => finding.role === 'primary')!.message).toContain(`${keystore} holds a private key and is readable by its group and every other user (mode 0644)`);
-    expect(warnings.find((finding) => finding.role === undefined)!.message).toMatch(/holds passwords in plain text \(\[keystore\.primary\] password.*mode 0644/);
+    expect(warnings.find((finding) => finding.role === 'primary')!.message).toContain(
+      `${keystore} holds a private key and is readable by its group and every other user (mode 0644)`,
+    );
+    expect(warnings.find((finding) => finding.role === undefined)!.message).toMatch(
+      /holds passwords in plain text \(\[keystore\.primary\] password.*mode 0644/,
+    );
     chmodSync(keystore, 0o600);
     chmodSync(arena.config, 0o600);
     const tight = await runTool(['status', '--home', arena.home, '--json']);
     expect(findingsOf(tight).map((finding) => finding.code)).not.toContain('keystore-world-readable');
   });
 });
-
 
 describe('hostile homes: the plain wizard saving answers', () => {
   it('finding 9 and medium: "save answers as" a folder is a message and a new question, not an internal error; an existing file is never overwritten', async () => {

@@ -1,6 +1,18 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, onTestFinished } from 'vitest';
@@ -19,7 +31,10 @@ export const isRoot = process.getuid?.() === 0;
 
 /** These tests need root (to own files as another user and to be the victim); elsewhere they say so and skip. */
 export function describeAsRoot(name: string, body: () => void): void {
-  if (!isRoot) console.warn(`skipped "${name}": the hostile-home tests need root (a home owned by another user, the tool run as root); CI runs them as root`);
+  if (!isRoot)
+    console.warn(
+      `skipped "${name}": the hostile-home tests need root (a home owned by another user, the tool run as root); CI runs them as root`,
+    );
   describe.skipIf(!isRoot)(name, body);
 }
 
@@ -138,7 +153,19 @@ export function runTool(args: string[], options: { env?: NodeJS.ProcessEnv; asUs
   if (bundle !== BUNDLE) copyFileSync(BUNDLE, bundle);
   chmodSync(timeDir, 0o1777); // /usr/bin/time writes its figures as the user it runs as
   const measures = path.join(timeDir, 'time.txt');
-  const argv = ['-s', 'KILL', String(HANG_SECONDS), '/usr/bin/time', '-f', '%e %U %S %M', '-o', measures, process.execPath, bundle, ...args];
+  const argv = [
+    '-s',
+    'KILL',
+    String(HANG_SECONDS),
+    '/usr/bin/time',
+    '-f',
+    '%e %U %S %M',
+    '-o',
+    measures,
+    process.execPath,
+    bundle,
+    ...args,
+  ];
   const child = spawn('timeout', argv, {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, JAVA_HOME: process.env.JAVA_HOME, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

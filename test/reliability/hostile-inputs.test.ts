@@ -149,7 +149,10 @@ describe('finding 6: a $ref expansion bomb in the configuration', () => {
     ['2,000 refs in one value', '$ref{bomb.l1}'.repeat(2000), 'at $ref{bomb.l1}'],
   ])('status stops at 64 KB with config-invalid naming the key: %s', async (_name, password, where) => {
     const home = await sandboxHome();
-    editConfig(home, (text) => text.replace('password = "wso2carbon"\nalias = "wso2carbon"', `password = "${password}"\nalias = "wso2carbon"`) + refBomb());
+    editConfig(
+      home,
+      (text) => text.replace('password = "wso2carbon"\nalias = "wso2carbon"', `password = "${password}"\nalias = "wso2carbon"`) + refBomb(),
+    );
     expect(readFileSync(configOf(home), 'utf8')).toContain(`password = "${password.slice(0, 40)}`);
     const run = await measuredRun(['status', '--home', home, '--json']);
     expectBounded(run, 'status');
@@ -157,11 +160,16 @@ describe('finding 6: a $ref expansion bomb in the configuration', () => {
     const report = JSON.parse(run.stdout) as { findings: Array<{ level: string; code: string; message: string }> };
     // A role whose values cannot be resolved is an error: the server would not start either.
     expect(run.code, run.stderr).toBe(1);
-    const invalid = report.findings.filter((finding) => finding.code === 'config-invalid' && finding.level === 'error').map((finding) => finding.message);
+    const invalid = report.findings
+      .filter((finding) => finding.code === 'config-invalid' && finding.level === 'error')
+      .map((finding) => finding.message);
     expect(invalid).toContainEqual(expect.stringContaining('the $ref expansion of keystore.primary.password passes 65536 characters'));
     expect(invalid.join('\n')).toContain(where);
     // No change is planned on top of it, not even a dry run.
-    const planned = await measuredRun(['apply', 'primary', '--answers', keystoreAnswers(tempDir(), 'ei-primary'), '--home', home, '--dry-run'], { NEW_PASS: 'New-Store-Pass-1' });
+    const planned = await measuredRun(
+      ['apply', 'primary', '--answers', keystoreAnswers(tempDir(), 'ei-primary'), '--home', home, '--dry-run'],
+      { NEW_PASS: 'New-Store-Pass-1' },
+    );
     expectBounded(planned, 'apply --dry-run');
     expect(planned.code, planned.stderr).toBe(2);
     expect(planned.stderr).toMatch(/passes 65536 characters[\s\S]*nothing was written/);
@@ -170,11 +178,20 @@ describe('finding 6: a $ref expansion bomb in the configuration', () => {
   it('a chain deeper than 16 is refused the same way, naming the chain', async () => {
     const home = await sandboxHome();
     const chain = ['[chain]', ...Array.from({ length: 17 }, (_, n) => `k${n} = "$ref{chain.k${n + 1}}"`), 'k17 = "wso2carbon"'].join('\n');
-    editConfig(home, (text) => text.replace('password = "wso2carbon"\nalias = "wso2carbon"', 'password = "$ref{chain.k0}"\nalias = "wso2carbon"') + `${chain}\n`);
+    editConfig(
+      home,
+      (text) =>
+        text.replace('password = "wso2carbon"\nalias = "wso2carbon"', 'password = "$ref{chain.k0}"\nalias = "wso2carbon"') + `${chain}\n`,
+    );
     const run = await measuredRun(['status', '--home', home, '--json']);
     expectBounded(run, 'status');
     const report = JSON.parse(run.stdout) as { findings: Array<{ code: string; message: string }> };
-    expect(report.findings).toContainEqual(expect.objectContaining({ code: 'config-invalid', message: expect.stringContaining('the $ref chain from keystore.primary.password is deeper than 16') }));
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        code: 'config-invalid',
+        message: expect.stringContaining('the $ref chain from keystore.primary.password is deeper than 16'),
+      }),
+    );
   });
 });
 
@@ -192,8 +209,32 @@ describe('finding 7: PKCS#12 files that ask for millions of key-derivation itera
     if (!made) {
       const key = path.join(dir, 'bomb.key');
       const cert = path.join(dir, 'bomb.crt');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-subj', '/CN=bomb', '-days', '30'], { stdio: 'ignore' });
-      execFileSync('openssl', ['pkcs12', '-export', '-iter', '5000000', '-in', cert, '-inkey', key, '-name', 'bomb', '-out', file, '-passout', 'env:P12PASS'], { env: { ...process.env, P12PASS: PASSWORD }, stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          key,
+          '-out',
+          cert,
+          '-subj',
+          '/CN=bomb',
+          '-days',
+          '30',
+        ],
+        { stdio: 'ignore' },
+      );
+      execFileSync(
+        'openssl',
+        ['pkcs12', '-export', '-iter', '5000000', '-in', cert, '-inkey', key, '-name', 'bomb', '-out', file, '-passout', 'env:P12PASS'],
+        { env: { ...process.env, P12PASS: PASSWORD }, stdio: 'ignore' },
+      );
       made = readFileSync(file);
     }
     writeFileSync(file, made);
@@ -209,8 +250,14 @@ describe('finding 7: PKCS#12 files that ask for millions of key-derivation itera
     const safe = asn1.fromDer((wrapper!.value as forge.asn1.Asn1[])[0]!.value as string);
     const bags = safe.value as forge.asn1.Asn1[];
     const doubled = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [...bags, ...bags]);
-    const content = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, asn1.toDer(doubled).getBytes())]);
-    const pfx = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [version!, asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [type!, content]), macData!]);
+    const content = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, asn1.toDer(doubled).getBytes()),
+    ]);
+    const pfx = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+      version!,
+      asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [type!, content]),
+      macData!,
+    ]);
     const out = path.join(tempDir(), 'bomb-twice.p12');
     writeFileSync(out, Buffer.from(asn1.toDer(pfx).getBytes(), 'latin1'));
     return out;
@@ -226,10 +273,14 @@ describe('finding 7: PKCS#12 files that ask for millions of key-derivation itera
     ];
     for (const [file, password, total] of cases) {
       for (const json of [false, true]) {
-        const run = await measuredRun(['inspect', file, '--password-env', 'P12_PASSWORD', ...(json ? ['--json'] : [])], { P12_PASSWORD: password });
+        const run = await measuredRun(['inspect', file, '--password-env', 'P12_PASSWORD', ...(json ? ['--json'] : [])], {
+          P12_PASSWORD: password,
+        });
         expectBounded(run, `inspect ${path.basename(file)}`);
         expect(run.code, run.stderr).toBe(2);
-        expect(run.stderr).toContain(`the PKCS#12 file asks for ${total} key-derivation iterations to be opened (the integrity check (MAC) 5000000, encrypted contents 1 5000000, private key 1 5000000`);
+        expect(run.stderr).toContain(
+          `the PKCS#12 file asks for ${total} key-derivation iterations to be opened (the integrity check (MAC) 5000000, encrypted contents 1 5000000, private key 1 5000000`,
+        );
         expect(run.stderr).toContain('this tool spends at most 10000000 on one file');
         expect(run.stderr).not.toMatch(/internal error|wrong password/);
       }
@@ -241,13 +292,22 @@ describe('finding 7: PKCS#12 files that ask for millions of key-derivation itera
     const bomb = iterationBomb();
     writeFileSync(path.join(home, SECURITY, 'bomb.p12'), readFileSync(bomb));
     editConfig(home, (text) =>
-      text.replace('file_name = "repository/resources/security/wso2carbon.jks"\npassword = "wso2carbon"\nalias = "wso2carbon"\nkey_password = "wso2carbon"', `file_name = "repository/resources/security/bomb.p12"\ntype = "PKCS12"\npassword = "${PASSWORD}"\nalias = "bomb"\nkey_password = "${PASSWORD}"`),
+      text.replace(
+        'file_name = "repository/resources/security/wso2carbon.jks"\npassword = "wso2carbon"\nalias = "wso2carbon"\nkey_password = "wso2carbon"',
+        `file_name = "repository/resources/security/bomb.p12"\ntype = "PKCS12"\npassword = "${PASSWORD}"\nalias = "bomb"\nkey_password = "${PASSWORD}"`,
+      ),
     );
     const run = await measuredRun(['status', '--home', home, '--json']);
     expectBounded(run, 'status');
     expect(run.code, run.stderr).toBe(1);
     const report = JSON.parse(run.stdout) as { findings: Array<{ role: string; level: string; message: string }> };
-    expect(report.findings).toContainEqual(expect.objectContaining({ role: 'primary', level: 'error', message: expect.stringContaining('asks for 15000000 key-derivation iterations') }));
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({
+        role: 'primary',
+        level: 'error',
+        message: expect.stringContaining('asks for 15000000 key-derivation iterations'),
+      }),
+    );
   }, 60_000);
 });
 
@@ -267,12 +327,25 @@ describe('escapes: text from a keystore or a configuration never drives the term
     certificate.validity.notBefore = new Date(Date.now() - 86_400_000);
     certificate.validity.notAfter = new Date(Date.now() + 365 * 86_400_000);
     // forge encodes a UTF8String value itself (its typings call the tag a class).
-    const name: forge.pki.CertificateField[] = [{ name: 'commonName', value: EVIL, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }];
+    const name: forge.pki.CertificateField[] = [
+      { name: 'commonName', value: EVIL, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+    ];
     certificate.setSubject(name);
     certificate.setIssuer(name);
-    certificate.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+    certificate.sign(
+      forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()) as forge.pki.rsa.PrivateKey,
+      forge.md.sha256.create(),
+    );
     const der = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(certificate)).getBytes(), 'binary');
-    writeFileSync(file, await encodeKeystore('PKCS12', [{ kind: 'private-key', alias: EVIL, key: privateKey, keyPassword: password, chain: [der] }], password), { mode: 0o600 });
+    writeFileSync(
+      file,
+      await encodeKeystore(
+        'PKCS12',
+        [{ kind: 'private-key', alias: EVIL, key: privateKey, keyPassword: password, chain: [der] }],
+        password,
+      ),
+      { mode: 0o600 },
+    );
   }
 
   it('inspect shows the alias and subject escaped, and --json keeps the real alias in valid JSON', async () => {
@@ -296,7 +369,10 @@ describe('escapes: text from a keystore or a configuration never drives the term
     // The alias as the configuration writes it: TOML's own escapes.
     const tomlAlias = JSON.stringify(EVIL).replace(/\\u001b/g, '\\e');
     editConfig(home, (text) =>
-      text.replace('file_name = "repository/resources/security/wso2carbon.jks"\npassword = "wso2carbon"\nalias = "wso2carbon"\nkey_password = "wso2carbon"', `file_name = "repository/resources/security/evil.p12"\ntype = "PKCS12"\npassword = "evil-pass"\nalias = ${tomlAlias}\nkey_password = "evil-pass"`),
+      text.replace(
+        'file_name = "repository/resources/security/wso2carbon.jks"\npassword = "wso2carbon"\nalias = "wso2carbon"\nkey_password = "wso2carbon"',
+        `file_name = "repository/resources/security/evil.p12"\ntype = "PKCS12"\npassword = "evil-pass"\nalias = ${tomlAlias}\nkey_password = "evil-pass"`,
+      ),
     );
     const status = await runBundle(['status', '--home', home]);
     expect(status.stdout + status.stderr).not.toMatch(CONTROL);
@@ -309,7 +385,10 @@ describe('escapes: text from a keystore or a configuration never drives the term
     // The existing keystore taken as the internal one: the plan names its key by alias and subject.
     const dir = tempDir();
     const answers = path.join(dir, 'internal.toml');
-    writeFileSync(answers, `[keystore]\nsource = "existing"\nfile_name = "ei-internal.p12"\ntype = "PKCS12"\nalias = "internal"\npassword = { env = "P" }\n[keystore.existing]\npath = "${keystore}"\npassword = { env = "P" }\n`);
+    writeFileSync(
+      answers,
+      `[keystore]\nsource = "existing"\nfile_name = "ei-internal.p12"\ntype = "PKCS12"\nalias = "internal"\npassword = { env = "P" }\n[keystore.existing]\npath = "${keystore}"\npassword = { env = "P" }\n`,
+    );
     const plan = await runBundle(['apply', 'internal', '--answers', answers, '--home', home, '--dry-run'], { P: 'evil-pass' });
     expect(plan.code, plan.stderr).toBe(0);
     expect(plan.stdout + plan.stderr).not.toMatch(CONTROL);

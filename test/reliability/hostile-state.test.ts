@@ -1,5 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { tempPathFor } from '../../source/apply/atomic-write.js';
@@ -76,7 +87,7 @@ function plantBackup(arena: Arena, id: string, manifest: string): string {
   return dir;
 }
 
-describeAsRoot('hostile homes: the tool\'s own state', () => {
+describeAsRoot("hostile homes: the tool's own state", () => {
   it('finding 1: a backup planted by the service account (state in-progress, a path outside the home, setuid 07777 mode, a foreign temp path) is refused by restore and reported as backup-untrusted, never as a restore command', async () => {
     const arena = await makeArena();
     const id = '20260101T000000Z-beef';
@@ -112,14 +123,28 @@ describeAsRoot('hostile homes: the tool\'s own state', () => {
     // Each forged entry differs from a genuine one in one way only.
     const variants: Array<[string, (id: string) => Record<string, unknown>, RegExp]> = [
       ['a path outside the home', (id) => ({ path: passwd, writtenPath: passwd, tempPath: tempPathFor(passwd, id) }), /outside the home/],
-      ['a path that climbs out with ..', (id) => ({ path: climbing, writtenPath: climbing, tempPath: tempPathFor(climbing, id) }), /not a plain absolute path/],
+      [
+        'a path that climbs out with ..',
+        (id) => ({ path: climbing, writtenPath: climbing, tempPath: tempPathFor(climbing, id) }),
+        /not a plain absolute path/,
+      ],
       ['setuid and setgid bits (3583 = 06777)', () => ({ mode: 3583 }), /set-user-ID, set-group-ID or sticky/],
       ['an owner the file never had', () => ({ uid: 4242, gid: 4242 }), /owner uid 4242/],
-      ["a temporary path that is not the tool's own", () => ({ tempPath: path.join(arena.decoy, 'etc', 'shadow') }), /temporary path .* is not ei-keystore's own/],
-      ['a written path other than the file (a link target only the config may have)', () => ({ writtenPath: path.join(arena.security, 'client-truststore.jks') }), /link target/],
+      [
+        "a temporary path that is not the tool's own",
+        () => ({ tempPath: path.join(arena.decoy, 'etc', 'shadow') }),
+        /temporary path .* is not ei-keystore's own/,
+      ],
+      [
+        'a written path other than the file (a link target only the config may have)',
+        () => ({ writtenPath: path.join(arena.security, 'client-truststore.jks') }),
+        /link target/,
+      ],
     ];
     // A genuine state folder: made by a real apply as root.
-    const applied = await runTool(['apply', 'primary', '--answers', primaryAnswers(arena.work), '--home', arena.home, '--json'], { env: NEW_PASS });
+    const applied = await runTool(['apply', 'primary', '--answers', primaryAnswers(arena.work), '--home', arena.home, '--json'], {
+      env: NEW_PASS,
+    });
     expect(applied.code, applied.stderr).toBe(0);
     for (const [index, [what, forge, reason]] of variants.entries()) {
       const id = `20260101T00000${index}Z-f00d`;
@@ -134,7 +159,10 @@ describeAsRoot('hostile homes: the tool\'s own state', () => {
       const status = await statusOf(arena.home);
       const finding = status.document.findings.find((candidate) => candidate.code === 'backup-untrusted' && candidate.message.includes(id));
       expect(finding, what).toBeDefined();
-      expect(status.document.findings.some((candidate) => candidate.code === 'interrupted-transaction' && candidate.message.includes(id)), what).toBe(false);
+      expect(
+        status.document.findings.some((candidate) => candidate.code === 'interrupted-transaction' && candidate.message.includes(id)),
+        what,
+      ).toBe(false);
     }
     arena.expectDecoyUntouched();
   });
@@ -186,7 +214,10 @@ describeAsRoot('hostile homes: the tool\'s own state', () => {
       let answers = primaryAnswers(arena.work);
       if (item.csr) {
         answers = path.join(arena.work, 'csr.toml');
-        writeFileSync(answers, `[keystore]\nsource = "csr"\ncsr_file = "ei-primary.csr"\nfile_name = "ei-primary.jks"\nalias = "ei-primary"\npassword = { env = "NEW_PASS" }\n[keystore.csr]\ndname = "CN=ei.example.com"\n`);
+        writeFileSync(
+          answers,
+          `[keystore]\nsource = "csr"\ncsr_file = "ei-primary.csr"\nfile_name = "ei-primary.jks"\nalias = "ei-primary"\npassword = { env = "NEW_PASS" }\n[keystore.csr]\ndname = "CN=ei.example.com"\n`,
+        );
       }
       const before = productFiles(arena.home);
       const run = await runTool(['apply', 'primary', '--answers', answers, '--home', arena.home], { env: NEW_PASS });
@@ -219,7 +250,10 @@ describeAsRoot('hostile homes: the tool\'s own state', () => {
     // The configuration (the service account's) points the truststore at a keystore outside the home.
     const outside = path.join(arena.decoy, 'etc', 'cacerts.jks');
     execFileSync('cp', [path.join(arena.security, 'client-truststore.jks'), outside]);
-    const config = readFileSync(arena.config, 'utf8').replace('file_name = "repository/resources/security/client-truststore.jks"', `file_name = "${outside}"`);
+    const config = readFileSync(arena.config, 'utf8').replace(
+      'file_name = "repository/resources/security/client-truststore.jks"',
+      `file_name = "${outside}"`,
+    );
     expect(config).toContain(outside);
     writeFileSync(arena.config, config);
     const decoyBefore = readFileSync(outside);
@@ -272,7 +306,8 @@ describeAsRoot('hostile homes: the tool\'s own state', () => {
         for (let index = 0; index < spare; index++) execFileSync('rm', [path.join(fillers, String(count - 1 - index))]);
         const run = await runTool(['apply', 'primary', '--answers', primaryAnswers(dir), '--home', home], { env: NEW_PASS });
         const backups = path.join(home, '.ei-keystore', 'backups');
-        const renamed = existsSync(backups) && readdirSync(backups).some((id) => existsSync(path.join(backups, id, 'manifest.rolled-back.json')));
+        const renamed =
+          existsSync(backups) && readdirSync(backups).some((id) => existsSync(path.join(backups, id, 'manifest.rolled-back.json')));
         if (renamed) {
           // Room again, for status and restore --list to run (they write nothing, but the test reads).
           for (let index = 0; index < 50 && index < count; index++) execFileSync('rm', ['-f', path.join(fillers, String(index))]);
@@ -297,14 +332,18 @@ describeAsRoot('hostile homes: the tool\'s own state', () => {
 
   it('medium: restore refuses to discard an edit made after the backup, unless --force (and then the edit is itself backed up)', async () => {
     const arena = await makeArena();
-    const applied = await runTool(['apply', 'primary', '--answers', primaryAnswers(arena.work), '--home', arena.home, '--json'], { env: NEW_PASS });
+    const applied = await runTool(['apply', 'primary', '--answers', primaryAnswers(arena.work), '--home', arena.home, '--json'], {
+      env: NEW_PASS,
+    });
     expect(applied.code, applied.stderr).toBe(0);
     const id = (JSON.parse(applied.stdout) as { backup: string }).backup;
     const edited = `${readFileSync(arena.config, 'utf8')}\n# edited by hand after the change\n`;
     writeFileSync(arena.config, edited);
     const refused = await runTool(['restore', '--home', arena.home, id]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain(`${arena.config} changed after backup ${id} was made; restoring it would discard those changes. Nothing was written.`);
+    expect(refused.stderr).toContain(
+      `${arena.config} changed after backup ${id} was made; restoring it would discard those changes. Nothing was written.`,
+    );
     expect(refused.stderr).toContain(`ei-keystore restore --force ${id}`);
     expect(readFileSync(arena.config, 'utf8')).toBe(edited);
     const forced = await runTool(['restore', '--home', arena.home, '--force', id, '--json']);
@@ -335,7 +374,9 @@ describeAsRoot('hostile homes: the tool\'s own state', () => {
       const id = /Backup (\S+)\. To undo/.exec(run.stdout)?.[1];
       expect(id, run.stdout).toBeDefined();
       expect(run.stderr).toContain(`Interrupted (${signal}) after the change was completed: backup ${id}.`);
-      const manifest = JSON.parse(readFileSync(path.join(arena.home, '.ei-keystore', 'backups', id!, 'manifest.json'), 'utf8')) as { state: string };
+      const manifest = JSON.parse(readFileSync(path.join(arena.home, '.ei-keystore', 'backups', id!, 'manifest.json'), 'utf8')) as {
+        state: string;
+      };
       expect(manifest.state).toBe('complete');
       expect(existsSync(path.join(arena.home, '.ei-keystore', 'lock'))).toBe(false);
       expect(lstatSync(path.join(arena.security, 'ei-primary.jks')).mode & 0o777).toBe(0o600);

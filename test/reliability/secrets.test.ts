@@ -86,16 +86,29 @@ describe('secrets hygiene', () => {
     };
     await record('dry run', ['apply', 'primary', '--answers', answers, '--home', home, '--dry-run']);
     await record('dry run --json', ['apply', 'primary', '--answers', answers, '--home', home, '--dry-run', '--json']);
-    const failed = await record('failure rolled back', ['apply', 'primary', '--answers', answers, '--home', home], { ...SECRETS, EIK_FAIL_AT: 'verify' });
+    const failed = await record('failure rolled back', ['apply', 'primary', '--answers', answers, '--home', home], {
+      ...SECRETS,
+      EIK_FAIL_AT: 'verify',
+    });
     expect(failed.code).toBe(1);
-    const short = await record('password too short', ['apply', 'primary', '--answers', answers, '--home', home], { ...SECRETS, NEW_PASS: 'Leak-' });
+    const short = await record('password too short', ['apply', 'primary', '--answers', answers, '--home', home], {
+      ...SECRETS,
+      NEW_PASS: 'Leak-',
+    });
     expect(short.code).toBe(2);
     // A source keystore opened with a wrong password: the error names the file, not the password tried.
     writeFileSync(
       path.join(dir, 'existing.toml'),
       `[keystore]\nsource = "existing"\nfile_name = "ei-internal.jks"\npassword = { env = "NEW_PASS" }\n[keystore.existing]\npath = "${path.join(home, SECURITY, 'wso2carbon.jks')}"\npassword = { env = "TRUST_PASS" }\n`,
     );
-    const wrong = await record('wrong source password', ['apply', 'internal', '--answers', path.join(dir, 'existing.toml'), '--home', home]);
+    const wrong = await record('wrong source password', [
+      'apply',
+      'internal',
+      '--answers',
+      path.join(dir, 'existing.toml'),
+      '--home',
+      home,
+    ]);
     expect(wrong.code).toBe(2);
     const json = await record('apply --json', ['apply', 'primary', '--answers', answers, '--home', home, '--json']);
     expect(json.code, json.stderr).toBe(0);
@@ -112,15 +125,20 @@ describe('secrets hygiene', () => {
     const truststore = path.join(home, SECURITY, 'client-truststore.jks');
     chmodSync(config, 0o640);
     chmodSync(truststore, 0o604);
-    const run = await runBundle(['apply', 'primary', '--answers', keystoreAnswers(tempDir(), 'ei-primary'), '--home', home, '--json'], SECRETS);
+    const run = await runBundle(
+      ['apply', 'primary', '--answers', keystoreAnswers(tempDir(), 'ei-primary'), '--home', home, '--json'],
+      SECRETS,
+    );
     expect(run.code, run.stderr).toBe(0);
     const backup = (JSON.parse(run.stdout) as { backup: string }).backup;
     const mode = (file: string) => statSync(file).mode & 0o7777;
     expect(mode(path.join(home, SECURITY, 'ei-primary.jks'))).toBe(0o600);
     expect(mode(config), 'a replaced file keeps its mode').toBe(0o640);
     expect(mode(truststore), 'a truststore replaced in place keeps its mode').toBe(0o604);
-    for (const dir of ['.ei-keystore', '.ei-keystore/backups', `.ei-keystore/backups/${backup}`]) expect(mode(path.join(home, dir)), dir).toBe(0o700);
-    for (const name of readdirSync(path.join(home, '.ei-keystore/backups', backup))) expect(mode(path.join(home, '.ei-keystore/backups', backup, name)), name).toBe(0o600);
+    for (const dir of ['.ei-keystore', '.ei-keystore/backups', `.ei-keystore/backups/${backup}`])
+      expect(mode(path.join(home, dir)), dir).toBe(0o700);
+    for (const name of readdirSync(path.join(home, '.ei-keystore/backups', backup)))
+      expect(mode(path.join(home, '.ei-keystore/backups', backup, name)), name).toBe(0o600);
     chmodSync(config, 0o600); // changed by hand after the apply: the restore puts back the mode it had before
     const restored = await runBundle(['restore', '--home', home, backup]);
     expect(restored.code, restored.stderr).toBe(0);

@@ -31,10 +31,15 @@ describeWithFixtures('sandbox templates against the shipped files', () => {
     expect(ours).not.toContain('Following are set of example configs');
   });
 
-  it.each(Object.entries(SHIPPED))('%s: default.json has exactly the shipped keystore keys and values, references included (%s)', (profile, folder) => {
-    const shipped = JSON.parse(readFileSync(fixturePath('wso2', 'configs', folder, 'default.json'), 'utf8')) as Record<string, unknown>;
-    const refersToRole = (value: unknown) => typeof value === 'string' && /\$ref\{(keystore|truststore)\./.test(value);
-    const keystoreKeys = Object.fromEntries(Object.entries(shipped).filter(([key, value]) => /^(keystore|truststore)\./.test(key) || refersToRole(value)));
-    expect(sandboxDefaults(profile as keyof typeof SHIPPED)).toEqual(keystoreKeys);
-  });
+  it.each(Object.entries(SHIPPED))(
+    '%s: default.json has exactly the shipped keystore keys and values, references included (%s)',
+    (profile, folder) => {
+      const shipped = JSON.parse(readFileSync(fixturePath('wso2', 'configs', folder, 'default.json'), 'utf8')) as Record<string, unknown>;
+      const refersToRole = (value: unknown) => typeof value === 'string' && /\$ref\{(keystore|truststore)\./.test(value);
+      const keystoreKeys = Object.fromEntries(
+        Object.entries(shipped).filter(([key, value]) => /^(keystore|truststore)\./.test(key) || refersToRole(value)),
+      );
+      expect(sandboxDefaults(profile as keyof typeof SHIPPED)).toEqual(keystoreKeys);
+    },
+  );
 });

@@ -72,14 +72,22 @@ ${extra}`);
 
 async function status(home: string, env: NodeJS.ProcessEnv = {}) {
   const run = await runCliCaptured(['status', '--home', home, '--json'], { env });
-  return { run, report: JSON.parse(run.stdout) as { findings: Array<{ code: string; level: string; role?: string; message: string }>; roles: Array<{ role: string; resolved: Record<string, { value: string | null; from: string; via: string[] }> }>; references: Array<{ prefix: string; opens: boolean }> } };
+  return {
+    run,
+    report: JSON.parse(run.stdout) as {
+      findings: Array<{ code: string; level: string; role?: string; message: string }>;
+      roles: Array<{ role: string; resolved: Record<string, { value: string | null; from: string; via: string[] }> }>;
+      references: Array<{ prefix: string; opens: boolean }>;
+    },
+  };
 }
 
 async function apply(home: string, procedure: string, file: string, env: NodeJS.ProcessEnv = {}, extra: string[] = []) {
   return runCliCaptured(['apply', procedure, '--answers', file, '--home', home, ...extra], { env: { ...NEW, ...env } });
 }
 
-const codes = (findings: Array<{ code: string; role?: string }>, role?: string) => findings.filter((f) => role === undefined || f.role === role).map((f) => f.code);
+const codes = (findings: Array<{ code: string; role?: string }>, role?: string) =>
+  findings.filter((f) => role === undefined || f.role === role).map((f) => f.code);
 
 describe('1. a table without key_password', () => {
   it('status: an internal keystore the server opens is reported healthy, with its key password traced to the primary', async () => {
@@ -87,7 +95,11 @@ describe('1. a table without key_password', () => {
     const { report } = await status(home);
     expect(codes(report.findings, 'internal')).not.toContain('wrong-key-password');
     const internal = report.roles.find((role) => role.role === 'internal')!;
-    expect(internal.resolved.key_password).toEqual({ value: '********', from: 'repository/resources/conf/default.json', via: [expect.stringMatching(/^\$ref\{keystore\.primary\.key_password\} from /)] });
+    expect(internal.resolved.key_password).toEqual({
+      value: '********',
+      from: 'repository/resources/conf/default.json',
+      via: [expect.stringMatching(/^\$ref\{keystore\.primary\.key_password\} from /)],
+    });
     const java = await runStartupCheck(home);
     expect(java.serverStarts, JSON.stringify(java)).toBe(true);
   });
@@ -96,8 +108,12 @@ describe('1. a table without key_password', () => {
     const home = await separateInternalHome();
     const run = await apply(home, 'primary', primaryAnswers());
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout + run.stderr).toMatch(/\[keystore\.internal\] key_password is written with the value it inherited until now, so the internal key keeps opening/);
-    const data = parse(readFileSync(configOf(home), 'utf8')) as { keystore: { internal: Record<string, string>; primary: Record<string, string> } };
+    expect(run.stdout + run.stderr).toMatch(
+      /\[keystore\.internal\] key_password is written with the value it inherited until now, so the internal key keeps opening/,
+    );
+    const data = parse(readFileSync(configOf(home), 'utf8')) as {
+      keystore: { internal: Record<string, string>; primary: Record<string, string> };
+    };
     expect(data.keystore.internal.key_password).toBe('wso2carbon');
     expect(data.keystore.primary.key_password).toBe(NEW.NEW_KEY_PW);
     const java = await runStartupCheck(home);
@@ -106,8 +122,16 @@ describe('1. a table without key_password', () => {
 
   it('a hand-written [keystore.primary] without key_password whose key password is not wso2carbon is reported broken, as the server finds it', async () => {
     const home = await mi4Home();
-    await genKeyPair({ file: path.join(home, SECURITY, 'hand.jks'), alias: 'hand', storePassword: 'hand-Store-1', keyPassword: 'hand-Key-2' });
-    const text = readFileSync(configOf(home), 'utf8').replace(/^\[keystore\.primary\][^[]*/m, `[keystore.primary]\nfile_name = "${SECURITY}/hand.jks"\npassword = "hand-Store-1"\nalias = "hand"\n\n`);
+    await genKeyPair({
+      file: path.join(home, SECURITY, 'hand.jks'),
+      alias: 'hand',
+      storePassword: 'hand-Store-1',
+      keyPassword: 'hand-Key-2',
+    });
+    const text = readFileSync(configOf(home), 'utf8').replace(
+      /^\[keystore\.primary\][^[]*/m,
+      `[keystore.primary]\nfile_name = "${SECURITY}/hand.jks"\npassword = "hand-Store-1"\nalias = "hand"\n\n`,
+    );
     writeFileSync(configOf(home), text);
     const { run, report } = await status(home);
     expect(run.code, run.stdout + run.stderr).toBe(1);
@@ -120,7 +144,10 @@ describe('1. a table without key_password', () => {
 describe('2. placeholders are kept', () => {
   it('$env{} passwords stay references; the plan says what to set; the server opens the result with the variable set to the new password', async () => {
     const home = await mi4Home();
-    const text = readFileSync(configOf(home), 'utf8').replace(/^(\[keystore\.primary\][^[]*?)password = "wso2carbon"/m, '$1password = "$env{MI_KS_PW}"');
+    const text = readFileSync(configOf(home), 'utf8').replace(
+      /^(\[keystore\.primary\][^[]*?)password = "wso2carbon"/m,
+      '$1password = "$env{MI_KS_PW}"',
+    );
     writeFileSync(configOf(home), text);
     // The reviewer sees the placeholder as itself, and never the new password.
     const dry = await apply(home, 'primary', primaryAnswers(), { MI_KS_PW: 'wso2carbon' }, ['--dry-run']);
@@ -130,7 +157,9 @@ describe('2. placeholders are kept', () => {
     expect(dry.stdout + dry.stderr).not.toContain(NEW.NEW_STORE_PW);
     const run = await apply(home, 'primary', primaryAnswers(), { MI_KS_PW: 'wso2carbon' });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout + run.stderr).toMatch(/\[keystore\.primary\] password stays \$env\{MI_KS_PW\}: set MI_KS_PW to the new store password/);
+    expect(run.stdout + run.stderr).toMatch(
+      /\[keystore\.primary\] password stays \$env\{MI_KS_PW\}: set MI_KS_PW to the new store password/,
+    );
     const after = readFileSync(configOf(home), 'utf8');
     expect(after).toContain('password = "$env{MI_KS_PW}"');
     expect(after).not.toContain(NEW.NEW_STORE_PW);
@@ -140,11 +169,19 @@ describe('2. placeholders are kept', () => {
 
   it('a $secret{} password with the vault locked is refused with its alias named, and nothing is written', async () => {
     const home = await mi4Home();
-    writeFileSync(configOf(home), readFileSync(configOf(home), 'utf8').replace(/^(\[keystore\.primary\][^[]*?)password = "wso2carbon"/m, '$1password = "$secret{keystore_password}"'));
+    writeFileSync(
+      configOf(home),
+      readFileSync(configOf(home), 'utf8').replace(
+        /^(\[keystore\.primary\][^[]*?)password = "wso2carbon"/m,
+        '$1password = "$secret{keystore_password}"',
+      ),
+    );
     const before = snapshotTree(home);
     const run = await apply(home, 'primary', primaryAnswers());
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/keeps passwords in the secure vault: \$secret\{keystore_password\} \(\[keystore\.primary\] password\)[\s\S]*--vault-password-env NAME[\s\S]*Nothing was written/);
+    expect(run.stderr).toMatch(
+      /keeps passwords in the secure vault: \$secret\{keystore_password\} \(\[keystore\.primary\] password\)[\s\S]*--vault-password-env NAME[\s\S]*Nothing was written/,
+    );
     expect(snapshotTree(home)).toEqual(before);
   });
 
@@ -159,13 +196,16 @@ describe('2. placeholders are kept', () => {
 });
 
 describe('3. explicit references outside the three tables', () => {
-  const listener = (file: string) => `\n[transport.http]\nlistener.keystore.location = "${file}"\nlistener.keystore.password = "wso2carbon"\n`;
+  const listener = (file: string) =>
+    `\n[transport.http]\nlistener.keystore.location = "${file}"\nlistener.keystore.password = "wso2carbon"\n`;
 
   it('status says a listener set to the primary file is overridden; apply primary moves it with the primary; the server opens it', async () => {
     const home = await mi4Home();
     appendConfig(home, listener(`${SECURITY}/wso2carbon.jks`));
     const first = await status(home);
-    expect(first.report.findings.find((f) => f.code === 'reference-overridden')?.message).toMatch(/\[transport\.http\.listener\.keystore\] \(location, password set explicitly\) opens the primary keystore's file/);
+    expect(first.report.findings.find((f) => f.code === 'reference-overridden')?.message).toMatch(
+      /\[transport\.http\.listener\.keystore\] \(location, password set explicitly\) opens the primary keystore's file/,
+    );
     const run = await apply(home, 'primary', primaryAnswers());
     expect(run.code, run.stderr).toBe(0);
     const data = parse(readFileSync(configOf(home), 'utf8')) as { transport: { http: { listener: { keystore: Record<string, string> } } } };
@@ -184,7 +224,9 @@ describe('3. explicit references outside the three tables', () => {
     expect(report.findings.find((f) => f.code === 'reference-stale')?.message).toMatch(/opens .*other\.jks, not the primary keystore/);
     const run = await apply(home, 'primary', primaryAnswers());
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout + run.stderr).toMatch(/\[transport\.http\.listener\.keystore\] opens repository\/resources\/security\/other\.jks, not the primary keystore this change replaces: left as it is/);
+    expect(run.stdout + run.stderr).toMatch(
+      /\[transport\.http\.listener\.keystore\] opens repository\/resources\/security\/other\.jks, not the primary keystore this change replaces: left as it is/,
+    );
     expect(readFileSync(configOf(home), 'utf8')).toContain(`listener.keystore.location = "${SECURITY}/other.jks"`);
   });
 });
@@ -213,10 +255,22 @@ key_size = 256
 
 describe('roles do not share files', () => {
   it.each([
-    ['internal', `[keystore]\nsource = "generate"\nfile_name = "wso2carbon.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_STORE_PW" }\noverwrite = true\n[keystore.generate]\ndname = "CN=internal"\n`, /is the current primary keystore/],
-    ['truststore', `[truststore]\nsource = "copy-current"\nfile_name = "wso2carbon.jks"\ntype = "JKS"\npassword = { env = "NEW_TRUST_PW" }\noverwrite = true\n`, /is the current primary keystore/],
-    ['primary', `[keystore]\nsource = "generate"\nfile_name = "client-truststore.jks"\ntype = "JKS"\nalias = "p"\npassword = { env = "NEW_STORE_PW" }\noverwrite = true\n[keystore.generate]\ndname = "CN=p"\n[truststore]\nimport_certificate = false\n`, /is the current truststore/],
-  ])('apply %s onto another role\'s file is refused, nothing written', async (procedure, body, message) => {
+    [
+      'internal',
+      `[keystore]\nsource = "generate"\nfile_name = "wso2carbon.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_STORE_PW" }\noverwrite = true\n[keystore.generate]\ndname = "CN=internal"\n`,
+      /is the current primary keystore/,
+    ],
+    [
+      'truststore',
+      `[truststore]\nsource = "copy-current"\nfile_name = "wso2carbon.jks"\ntype = "JKS"\npassword = { env = "NEW_TRUST_PW" }\noverwrite = true\n`,
+      /is the current primary keystore/,
+    ],
+    [
+      'primary',
+      `[keystore]\nsource = "generate"\nfile_name = "client-truststore.jks"\ntype = "JKS"\nalias = "p"\npassword = { env = "NEW_STORE_PW" }\noverwrite = true\n[keystore.generate]\ndname = "CN=p"\n[truststore]\nimport_certificate = false\n`,
+      /is the current truststore/,
+    ],
+  ])("apply %s onto another role's file is refused, nothing written", async (procedure, body, message) => {
     const home = await mi4Home();
     const before = snapshotTree(home);
     const run = await apply(home, procedure, answers(body));

@@ -11,7 +11,13 @@ import { createSandbox } from '../../source/sandbox/create-sandbox.js';
 import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
 import { homeFromFixtures, SECURITY, type ShippedConfig } from '../support/homes.js';
 import { genKeyPair, keytool } from '../support/keytool.js';
-import { compileStartupCheckInto, expectServerStarts, runStartupCheck, startupRole, type StartupProfile } from '../support/startup-check.js';
+import {
+  compileStartupCheckInto,
+  expectServerStarts,
+  runStartupCheck,
+  startupRole,
+  type StartupProfile,
+} from '../support/startup-check.js';
 import { makeTestCa } from '../support/test-ca.js';
 import { tempDir } from '../support/tmp.js';
 import { encodeDname, parseDname } from '../../source/keystore/x509/dname.js';
@@ -34,7 +40,13 @@ interface MadeKey {
 
 async function selfSignedKey(alias: string, keyPassword: string): Promise<MadeKey> {
   const { privateKey, publicKey } = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
-  const certificate = createSelfSignedCertificate({ privateKey, publicKey, subject: parseDname(`CN=${alias}.example.com, O=Test`), subjectAltNames: parseSubjectAltNames(['DNS:localhost']), validityDays: 365 });
+  const certificate = createSelfSignedCertificate({
+    privateKey,
+    publicKey,
+    subject: parseDname(`CN=${alias}.example.com, O=Test`),
+    subjectAltNames: parseSubjectAltNames(['DNS:localhost']),
+    validityDays: 365,
+  });
   return { entry: { kind: 'private-key', alias, key: privateKey, keyPassword, chain: [certificate] }, certificate };
 }
 
@@ -49,13 +61,28 @@ function trusted(alias: string, certificate: Buffer): EntryToWrite {
 /** What the cipher tool writes into [secrets]: Base64 of RSA-OAEP (SHA-1) under the certificate's public key. */
 function encryptSecret(certificate: Buffer, plaintext: string): string {
   const key = new X509Certificate(certificate).publicKey;
-  return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(plaintext, 'utf8')).toString('base64');
+  return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(plaintext, 'utf8')).toString(
+    'base64',
+  );
 }
 
 /** The certificate of the sandbox's wso2carbon key, read with keytool (independent of the project's readers). */
 async function sandboxCertificate(home: string): Promise<Buffer> {
   const file = path.join(home, 'sandbox.cer');
-  await keytool(['-exportcert', '-keystore', path.join(home, SECURITY, 'wso2carbon.jks'), '-alias', SANDBOX_CERTIFICATE_ALIAS, '-file', file, '-storepass:env', 'P'], { P: SANDBOX_PASSWORD });
+  await keytool(
+    [
+      '-exportcert',
+      '-keystore',
+      path.join(home, SECURITY, 'wso2carbon.jks'),
+      '-alias',
+      SANDBOX_CERTIFICATE_ALIAS,
+      '-file',
+      file,
+      '-storepass:env',
+      'P',
+    ],
+    { P: SANDBOX_PASSWORD },
+  );
   return readFileSync(file);
 }
 
@@ -89,11 +116,19 @@ describe('the start-up check on sandbox homes', () => {
     expect(result.profile).toBe(profile);
     expect(result.profileFrom).toBe(profile === 'ei-7' ? 'conf/ei.toml without default.json' : 'default.json');
     for (const role of ['primary', 'internal'] as const) {
-      expect(startupRole(result, role)).toMatchObject({ storeOpens: true, keyOpens: true, chainMatchesKey: true, alias: 'wso2carbon', format: 'JKS' });
+      expect(startupRole(result, role)).toMatchObject({
+        storeOpens: true,
+        keyOpens: true,
+        chainMatchesKey: true,
+        alias: 'wso2carbon',
+        format: 'JKS',
+      });
     }
     expect(startupRole(result, 'truststore')).toMatchObject({ storeOpens: true, trustedCertificates: 1 });
     // MI 1.1 and 1.2 write the internal keystore into carbon.xml; the others read [keystore.internal].
-    expect(startupRole(result, 'internal').table).toBe(profile.startsWith('mi-1.') ? `carbon.xml <InternalKeyStore> (hard-coded in ${profile})` : 'keystore.internal');
+    expect(startupRole(result, 'internal').table).toBe(
+      profile.startsWith('mi-1.') ? `carbon.xml <InternalKeyStore> (hard-coded in ${profile})` : 'keystore.internal',
+    );
     expect(result.tls).toMatchObject({ ok: true });
   });
 });
@@ -109,7 +144,11 @@ describeWithFixtures('the start-up check on homes made of shipped files', () => 
     const home = homeFromFixtures(tempDir(), { config, kernel });
     const result = await expectServerStarts(home, { date });
     expect(result.profile).toBe(profile);
-    expect(startupRole(result, 'primary')).toMatchObject({ file: path.join(home, SECURITY, 'wso2carbon.jks'), keyOpens: true, chainMatchesKey: true });
+    expect(startupRole(result, 'primary')).toMatchObject({
+      file: path.join(home, SECURITY, 'wso2carbon.jks'),
+      keyOpens: true,
+      chainMatchesKey: true,
+    });
     // The shipped truststore holds the public CAs as well as the wso2carbon certificate.
     expect(startupRole(result, 'truststore').trustedCertificates).toBeGreaterThan(30);
   });
@@ -130,13 +169,22 @@ describe('where the server and the naive reading of a home differ', () => {
     const home = await mi4Sandbox();
     // keytool's usual keystore: one password for store and key, and it is not wso2carbon.
     const keystore = path.join(home, SECURITY, 'ei-primary.jks');
-    await genKeyPair({ file: keystore, alias: 'ei-primary', storePassword: 'prim-Pw-5', keyPassword: 'prim-Pw-5', dname: 'CN=localhost, O=Test' });
-    writeConfig(home, `[keystore.primary]
+    await genKeyPair({
+      file: keystore,
+      alias: 'ei-primary',
+      storePassword: 'prim-Pw-5',
+      keyPassword: 'prim-Pw-5',
+      dname: 'CN=localhost, O=Test',
+    });
+    writeConfig(
+      home,
+      `[keystore.primary]
 file_name = "repository/resources/security/ei-primary.jks"
 password = "prim-Pw-5"
 alias = "ei-primary"
 
-${SANDBOX_TRUSTSTORE}`);
+${SANDBOX_TRUSTSTORE}`,
+    );
     const result = await runStartupCheck(home);
     expect(result.exitCode).toBe(1);
     const primary = startupRole(result, 'primary');
@@ -150,24 +198,55 @@ ${SANDBOX_TRUSTSTORE}`);
   it('(a) control: the same keystore with key_password written out starts', async () => {
     const home = await mi4Sandbox();
     const keystore = path.join(home, SECURITY, 'ei-primary.jks');
-    await genKeyPair({ file: keystore, alias: 'ei-primary', storePassword: 'prim-Pw-5', keyPassword: 'prim-Pw-5', dname: 'CN=localhost, O=Test' });
+    await genKeyPair({
+      file: keystore,
+      alias: 'ei-primary',
+      storePassword: 'prim-Pw-5',
+      keyPassword: 'prim-Pw-5',
+      dname: 'CN=localhost, O=Test',
+    });
     const certificate = path.join(home, 'ei-primary.cer');
-    await keytool(['-exportcert', '-keystore', keystore, '-alias', 'ei-primary', '-file', certificate, '-storepass:env', 'P'], { P: 'prim-Pw-5' });
-    await keytool(['-importcert', '-noprompt', '-keystore', path.join(home, SECURITY, 'client-truststore.jks'), '-alias', 'ei-primary', '-file', certificate, '-storepass:env', 'P'], { P: SANDBOX_PASSWORD });
-    writeConfig(home, `[keystore.primary]
+    await keytool(['-exportcert', '-keystore', keystore, '-alias', 'ei-primary', '-file', certificate, '-storepass:env', 'P'], {
+      P: 'prim-Pw-5',
+    });
+    await keytool(
+      [
+        '-importcert',
+        '-noprompt',
+        '-keystore',
+        path.join(home, SECURITY, 'client-truststore.jks'),
+        '-alias',
+        'ei-primary',
+        '-file',
+        certificate,
+        '-storepass:env',
+        'P',
+      ],
+      { P: SANDBOX_PASSWORD },
+    );
+    writeConfig(
+      home,
+      `[keystore.primary]
 file_name = "repository/resources/security/ei-primary.jks"
 password = "prim-Pw-5"
 alias = "ei-primary"
 key_password = "prim-Pw-5"
 
-${SANDBOX_TRUSTSTORE}`);
+${SANDBOX_TRUSTSTORE}`,
+    );
     const result = await expectServerStarts(home);
     expect(startupRole(result, 'internal')).toMatchObject({ file: keystore, keyOpens: true });
     expect(startupRole(result, 'truststore').trustedCertificates).toBe(2);
   });
 
   /** MI 4 with its own internal keystore (store password intern-Pw-9, key password wso2carbon) and a secret for it. */
-  async function separatedInternalHome(options: { primary?: 'sandbox' | 'rotated'; internalKeyPassword?: string; secrets?: (internal: Buffer, sandbox: Buffer) => Record<string, string> } = {}) {
+  async function separatedInternalHome(
+    options: {
+      primary?: 'sandbox' | 'rotated';
+      internalKeyPassword?: string;
+      secrets?: (internal: Buffer, sandbox: Buffer) => Record<string, string>;
+    } = {},
+  ) {
     const home = await mi4Sandbox();
     const internal = await selfSignedKey('ei-internal', 'wso2carbon');
     await writeStore(path.join(home, SECURITY, 'ei-internal.jks'), [internal.entry], 'intern-Pw-9');
@@ -184,8 +263,12 @@ alias = "ei-primary"
 key_password = "key-Pw-1290"
 `;
     }
-    const secrets = options.secrets?.(internal.certificate, await sandboxCertificate(home)) ?? { db_password: encryptSecret(internal.certificate, 'db-Secret-1') };
-    writeConfig(home, `${primaryTable}
+    const secrets = options.secrets?.(internal.certificate, await sandboxCertificate(home)) ?? {
+      db_password: encryptSecret(internal.certificate, 'db-Secret-1'),
+    };
+    writeConfig(
+      home,
+      `${primaryTable}
 [keystore.internal]
 file_name = "repository/resources/security/ei-internal.jks"
 password = "intern-Pw-9"
@@ -193,18 +276,26 @@ alias = "ei-internal"
 ${options.internalKeyPassword === undefined ? '' : `key_password = "${options.internalKeyPassword}"\n`}
 ${SANDBOX_TRUSTSTORE}
 [secrets]
-${Object.entries(secrets).map(([alias, value]) => `${alias} = "${value}"`).join('\n')}
-`);
+${Object.entries(secrets)
+  .map(([alias, value]) => `${alias} = "${value}"`)
+  .join('\n')}
+`,
+    );
     return home;
   }
 
-  it('(b) [keystore.internal] without key_password takes the primary\'s key password through $ref, and starts', async () => {
+  it("(b) [keystore.internal] without key_password takes the primary's key password through $ref, and starts", async () => {
     const home = await separatedInternalHome({
       secrets: (internal) => ({ db_password: encryptSecret(internal, 'db-Secret-1'), api_key: '[not-yet-encrypted]' }),
     });
     const result = await expectServerStarts(home);
     const internal = startupRole(result, 'internal');
-    expect(internal).toMatchObject({ file: path.join(home, SECURITY, 'ei-internal.jks'), storeOpens: true, keyOpens: true, chainMatchesKey: true });
+    expect(internal).toMatchObject({
+      file: path.join(home, SECURITY, 'ei-internal.jks'),
+      storeOpens: true,
+      keyOpens: true,
+      chainMatchesKey: true,
+    });
     expect(internal.origins.key_password).toBe('default.json -> $ref{keystore.primary.key_password} (config)');
     expect(internal.origins.password).toBe('config');
     expect(result.secrets).toEqual([
@@ -223,7 +314,9 @@ ${Object.entries(secrets).map(([alias, value]) => `${alias} = "${value}"`).join(
     const internal = startupRole(result, 'internal');
     expect(internal).toMatchObject({ storeOpens: true, keyOpens: false });
     expect(internal.error).toMatch(/^java\.security\.UnrecoverableKeyException/);
-    expect(result.secrets).toEqual([{ alias: 'db_password', plaintext: false, decrypts: false, error: expect.stringContaining('the internal key cannot be opened') }]);
+    expect(result.secrets).toEqual([
+      { alias: 'db_password', plaintext: false, decrypts: false, error: expect.stringContaining('the internal key cannot be opened') },
+    ]);
     expect(result.tls?.ok).toBe(true);
     for (const secret of ['intern-Pw-9', 'prim-Pw-3', 'key-Pw-1290', 'db-Secret-1']) expect(JSON.stringify(result)).not.toContain(secret);
   });
@@ -253,7 +346,7 @@ ${Object.entries(secrets).map(([alias, value]) => `${alias} = "${value}"`).join(
     expect(result.problems.filter((problem) => problem.startsWith('secret '))).toHaveLength(2);
   });
 
-  it('(e) a truststore without the primary\'s certificate fails the TLS handshake, though every store opens', async () => {
+  it("(e) a truststore without the primary's certificate fails the TLS handshake, though every store opens", async () => {
     const home = await mi4Sandbox();
     const stranger = await selfSignedKey('stranger', 'x-Pw-1');
     await writeStore(path.join(home, SECURITY, 'client-truststore.jks'), [trusted('stranger', stranger.certificate)], SANDBOX_PASSWORD);
@@ -287,7 +380,10 @@ ${SANDBOX_TRUSTSTORE}`;
       writeConfig(home, config);
       const result = await runStartupCheck(home, { env: {} });
       expect(result.exitCode).toBe(1);
-      expect(startupRole(result, 'primary')).toMatchObject({ storeOpens: false, error: 'keystore.primary.password: environment variable MI_KS_PW is not set' });
+      expect(startupRole(result, 'primary')).toMatchObject({
+        storeOpens: false,
+        error: 'keystore.primary.password: environment variable MI_KS_PW is not set',
+      });
       // keystore.internal.password is $ref{keystore.primary.password}: it fails the same way.
       expect(startupRole(result, 'internal').error).toMatch(/environment variable MI_KS_PW is not set/);
     });
@@ -299,7 +395,9 @@ describe('the start-up check, further', () => {
     async function vaultHome(): Promise<string> {
       const home = await mi4Sandbox();
       const sandbox = await sandboxCertificate(home);
-      writeConfig(home, `[keystore.primary]
+      writeConfig(
+        home,
+        `[keystore.primary]
 file_name = "repository/resources/security/wso2carbon.jks"
 password = "$secret{keystore_password}"
 alias = "wso2carbon"
@@ -308,7 +406,8 @@ key_password = "wso2carbon"
 ${SANDBOX_TRUSTSTORE}
 [secrets]
 keystore_password = "${encryptSecret(sandbox, SANDBOX_PASSWORD)}"
-`);
+`,
+      );
       return home;
     }
 
@@ -332,9 +431,20 @@ keystore_password = "${encryptSecret(sandbox, SANDBOX_PASSWORD)}"
       const home = await mi4Sandbox();
       const ca = makeTestCa();
       const { privateKey, publicKey } = await generateKeyPair({ algorithm: 'RSA', size: 2048 });
-      const request = certificateRequestPem(createCertificateRequest({ privateKey, publicKey, subject: encodeDname(parseDname('CN=localhost, O=Test')), subjectAltNames: parseSubjectAltNames(['DNS:localhost']) }));
+      const request = certificateRequestPem(
+        createCertificateRequest({
+          privateKey,
+          publicKey,
+          subject: encodeDname(parseDname('CN=localhost, O=Test')),
+          subjectAltNames: parseSubjectAltNames(['DNS:localhost']),
+        }),
+      );
       const leaf = ca.sign(request, { validDays: 365 });
-      await writeStore(path.join(home, SECURITY, 'wso2carbon.jks'), [{ kind: 'private-key', alias: 'wso2carbon', key: privateKey, keyPassword: SANDBOX_PASSWORD, chain: [leaf, ca.intermediate] }], SANDBOX_PASSWORD);
+      await writeStore(
+        path.join(home, SECURITY, 'wso2carbon.jks'),
+        [{ kind: 'private-key', alias: 'wso2carbon', key: privateKey, keyPassword: SANDBOX_PASSWORD, chain: [leaf, ca.intermediate] }],
+        SANDBOX_PASSWORD,
+      );
       await writeStore(path.join(home, SECURITY, 'client-truststore.jks'), [trusted('test-root', ca.root)], SANDBOX_PASSWORD);
       return home;
     }
@@ -356,7 +466,9 @@ keystore_password = "${encryptSecret(sandbox, SANDBOX_PASSWORD)}"
     await writeStore(path.join(home, SECURITY, 'ei-primary.jks'), [primary.entry], 'prim-Pw-7');
     await writeStore(path.join(home, SECURITY, 'client-truststore.jks'), [trusted('ei-primary', primary.certificate)], SANDBOX_PASSWORD);
     const sandbox = await sandboxCertificate(home);
-    writeConfig(home, `[keystore.tls]
+    writeConfig(
+      home,
+      `[keystore.tls]
 file_name = "nothing-reads-this.jks"
 password = "nothing"
 
@@ -372,7 +484,8 @@ password = "wso2carbon"
 
 [secrets]
 for_the_shipped_key = "${encryptSecret(sandbox, 'x')}"
-`);
+`,
+    );
     const result = await expectServerStarts(home);
     expect(startupRole(result, 'primary').file).toBe(path.join(home, SECURITY, 'ei-primary.jks'));
     expect(startupRole(result, 'internal')).toMatchObject({ file: path.join(home, SECURITY, 'wso2carbon.jks'), keyOpens: true });
@@ -386,8 +499,26 @@ for_the_shipped_key = "${encryptSecret(sandbox, 'x')}"
     const certificate = path.join(home, 'ei-primary.cer');
     writeFileSync(certificate, primary.certificate);
     const jceks = path.join(home, SECURITY, 'trust.jceks');
-    await keytool(['-importcert', '-noprompt', '-storetype', 'JCEKS', '-keystore', jceks, '-alias', 'ei-primary', '-file', certificate, '-storepass:env', 'P'], { P: SANDBOX_PASSWORD });
-    writeConfig(home, `[keystore.primary]
+    await keytool(
+      [
+        '-importcert',
+        '-noprompt',
+        '-storetype',
+        'JCEKS',
+        '-keystore',
+        jceks,
+        '-alias',
+        'ei-primary',
+        '-file',
+        certificate,
+        '-storepass:env',
+        'P',
+      ],
+      { P: SANDBOX_PASSWORD },
+    );
+    writeConfig(
+      home,
+      `[keystore.primary]
 file_name = "repository/resources/security/ei-primary.p12"
 password = "p12-Pw-4"
 alias = "ei-primary"
@@ -396,16 +527,30 @@ key_password = "p12-Pw-4"
 [truststore]
 file_name = "repository/resources/security/trust.jceks"
 password = "wso2carbon"
-`);
+`,
+    );
     const result = await runStartupCheck(home);
-    expect(startupRole(result, 'primary')).toMatchObject({ type: 'JKS', format: 'PKCS12', storeOpens: true, keyOpens: true, chainMatchesKey: true });
-    expect(startupRole(result, 'truststore')).toMatchObject({ type: 'JKS', format: 'JCEKS', storeOpens: false, error: 'java.io.IOException: Invalid keystore format' });
+    expect(startupRole(result, 'primary')).toMatchObject({
+      type: 'JKS',
+      format: 'PKCS12',
+      storeOpens: true,
+      keyOpens: true,
+      chainMatchesKey: true,
+    });
+    expect(startupRole(result, 'truststore')).toMatchObject({
+      type: 'JKS',
+      format: 'JCEKS',
+      storeOpens: false,
+      error: 'java.io.IOException: Invalid keystore format',
+    });
     expect(result.exitCode).toBe(1);
   });
 
   it('refuses a $ref cycle with the chain in its words', async () => {
     const home = await mi4Sandbox();
-    writeConfig(home, `[keystore.primary]
+    writeConfig(
+      home,
+      `[keystore.primary]
 file_name = "repository/resources/security/wso2carbon.jks"
 password = "$ref{keystore.internal.password}"
 alias = "wso2carbon"
@@ -414,9 +559,12 @@ key_password = "wso2carbon"
 [keystore.internal]
 password = "$ref{keystore.primary.password}"
 
-${SANDBOX_TRUSTSTORE}`);
+${SANDBOX_TRUSTSTORE}`,
+    );
     const result = await runStartupCheck(home);
-    expect(startupRole(result, 'primary').error).toBe('$ref cycle: keystore.primary.password -> keystore.internal.password -> keystore.primary.password');
+    expect(startupRole(result, 'primary').error).toBe(
+      '$ref cycle: keystore.primary.password -> keystore.internal.password -> keystore.primary.password',
+    );
   });
 });
 
@@ -427,7 +575,9 @@ describeWithFixtures('the start-up check with the shipped MI 4.0 default.json', 
     copyFileSync(fixturePath('wso2', 'configs', 'mi-4.0.0', 'default.json'), path.join(home, 'repository/resources/conf/default.json'));
     const other = await selfSignedKey('listener', 'lis-Pw-2');
     await writeStore(path.join(home, SECURITY, 'listener.jks'), [other.entry], 'lis-Pw-2');
-    writeConfig(home, `${SANDBOX_PRIMARY}
+    writeConfig(
+      home,
+      `${SANDBOX_PRIMARY}
 ${SANDBOX_TRUSTSTORE}
 [transport.http.listener.keystore]
 location = "repository/resources/security/listener.jks"
@@ -440,14 +590,32 @@ location = "repository/resources/security/gone.jks"
 [internal_api_ssl_config.trust_store]
 location = "repository/resources/security/client-truststore.jks"
 password = "not-the-password"
-`);
+`,
+    );
     const result = await runStartupCheck(home);
     expect(result.exitCode).toBe(1);
     const byFamily = Object.fromEntries(result.references.map((reference) => [reference.family, reference]));
-    expect(Object.keys(byFamily).sort()).toEqual(['internal_api_ssl_config.trust_store', 'transport.http.listener.keystore', 'transport.http.sender.keystore']);
-    expect(byFamily['transport.http.listener.keystore']).toMatchObject({ storeOpens: true, keyOpens: true, error: null, type: 'JKS', origins: { type: 'default.json -> $ref{keystore.primary.type} (default.json)' } });
-    expect(byFamily['transport.http.sender.keystore']).toMatchObject({ storeOpens: false, error: expect.stringMatching(/^java\.nio\.file\.NoSuchFileException: .*gone\.jks/) });
-    expect(byFamily['internal_api_ssl_config.trust_store']).toMatchObject({ kind: 'truststore', storeOpens: false, error: expect.stringMatching(/password was incorrect/) });
+    expect(Object.keys(byFamily).sort()).toEqual([
+      'internal_api_ssl_config.trust_store',
+      'transport.http.listener.keystore',
+      'transport.http.sender.keystore',
+    ]);
+    expect(byFamily['transport.http.listener.keystore']).toMatchObject({
+      storeOpens: true,
+      keyOpens: true,
+      error: null,
+      type: 'JKS',
+      origins: { type: 'default.json -> $ref{keystore.primary.type} (default.json)' },
+    });
+    expect(byFamily['transport.http.sender.keystore']).toMatchObject({
+      storeOpens: false,
+      error: expect.stringMatching(/^java\.nio\.file\.NoSuchFileException: .*gone\.jks/),
+    });
+    expect(byFamily['internal_api_ssl_config.trust_store']).toMatchObject({
+      kind: 'truststore',
+      storeOpens: false,
+      error: expect.stringMatching(/password was incorrect/),
+    });
     // The roles are healthy; the listener serves listener.jks, whose certificate nobody trusts.
     for (const role of ['primary', 'internal', 'truststore'] as const) expect(startupRole(result, role).error).toBeNull();
     expect(result.tls).toMatchObject({ ok: false, keystore: path.join(home, SECURITY, 'listener.jks') });
@@ -466,18 +634,30 @@ describe('compiling the start-up check', () => {
   });
 });
 
-describeWithFixtures('the start-up check\'s own TOML reader', () => {
+describeWithFixtures("the start-up check's own TOML reader", () => {
   type Tagged = { type: string; value: string } | Tagged[] | { [key: string]: Tagged };
 
   /** toml-test's expected form, with what may be spelt two ways (floats, date-time punctuation) made one. */
   function normalise(value: Tagged): unknown {
     if (Array.isArray(value)) return value.map(normalise);
-    if (typeof value === 'object' && value !== null && typeof value.type === 'string' && typeof value.value === 'string' && Object.keys(value).length === 2) {
+    if (
+      typeof value === 'object' &&
+      value !== null &&
+      typeof value.type === 'string' &&
+      typeof value.value === 'string' &&
+      Object.keys(value).length === 2
+    ) {
       const { type, value: text } = value as { type: string; value: string };
       if (type === 'float') return { type, value: /nan/.test(text) ? 'nan' : Number(text.replace(/_/g, '')) };
       if (type === 'integer') return { type, value: BigInt(text).toString() };
       if (type.startsWith('date') || type.startsWith('time')) {
-        return { type, value: text.toUpperCase().replace(' ', 'T').replace(/\.(\d*?)0+(?=$|Z|[+-])/, (_m, digits: string) => (digits ? `.${digits}` : '')) };
+        return {
+          type,
+          value: text
+            .toUpperCase()
+            .replace(' ', 'T')
+            .replace(/\.(\d*?)0+(?=$|Z|[+-])/, (_m, digits: string) => (digits ? `.${digits}` : '')),
+        };
       }
       return { type, value: text };
     }
@@ -486,7 +666,9 @@ describeWithFixtures('the start-up check\'s own TOML reader', () => {
 
   it('reads every valid TOML 1.0 file of the toml-test corpus as the corpus says, and refuses every invalid one', async () => {
     const corpus = fixturePath('toml-test');
-    const listed = readFileSync(path.join(corpus, 'files-toml-1.0.0'), 'utf8').split('\n').filter((line) => line.endsWith('.toml'));
+    const listed = readFileSync(path.join(corpus, 'files-toml-1.0.0'), 'utf8')
+      .split('\n')
+      .filter((line) => line.endsWith('.toml'));
     const valid = listed.filter((file) => file.startsWith('valid/'));
     const invalid = listed.filter((file) => file.startsWith('invalid/'));
     expect(valid.length).toBeGreaterThan(100);
@@ -494,7 +676,10 @@ describeWithFixtures('the start-up check\'s own TOML reader', () => {
     const { execa } = await import('execa');
     const { compileStartupCheck } = await import('../support/startup-check.js');
     const classes = await compileStartupCheck();
-    const run = await execa('java', ['-XX:TieredStopAtLevel=1', '-cp', classes, 'StartupCheck', '--parse-toml', ...listed], { cwd: corpus, reject: false });
+    const run = await execa('java', ['-XX:TieredStopAtLevel=1', '-cp', classes, 'StartupCheck', '--parse-toml', ...listed], {
+      cwd: corpus,
+      reject: false,
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     const results = JSON.parse(run.stdout) as Array<{ file: string; ok: boolean; error?: string; tree?: Tagged }>;
     const wrong: string[] = [];
@@ -513,11 +698,13 @@ describeWithFixtures('the start-up check\'s own TOML reader', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('flattens tables, dotted and quoted keys, inline tables and arrays of tables into the config mapper\'s dotted keys', async () => {
+  it("flattens tables, dotted and quoted keys, inline tables and arrays of tables into the config mapper's dotted keys", async () => {
     const dir = tempDir();
     const file = path.join(dir, 'deployment.toml');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(file, `# comment
+    writeFileSync(
+      file,
+      `# comment
 [keystore.primary] # trailing comment
 file_name = 'C:\\path\\x.jks'
 "password" = """
@@ -535,15 +722,22 @@ list = [
 id = "one"
 [[datasource]]
 id = "two"
-`);
+`,
+    );
     const { execa } = await import('execa');
     const { compileStartupCheck } = await import('../support/startup-check.js');
     const run = await execa('java', ['-cp', await compileStartupCheck(), 'StartupCheck', '--parse-toml', file]);
     const [result] = JSON.parse(run.stdout) as Array<{ ok: boolean; flat: Record<string, unknown> }>;
     expect(result!.ok).toBe(true);
     expect(Object.keys(result!.flat)).toEqual([
-      'keystore.primary.file_name', 'keystore.primary.password', 'keystore.primary.keystore.internal.alias', 'keystore.primary.keystore.internal.key_password',
-      'transport.http.listener.keystore.location', 'transport.http."dotted.name"', 'transport.http.list', 'datasource',
+      'keystore.primary.file_name',
+      'keystore.primary.password',
+      'keystore.primary.keystore.internal.alias',
+      'keystore.primary.keystore.internal.key_password',
+      'transport.http.listener.keystore.location',
+      'transport.http."dotted.name"',
+      'transport.http.list',
+      'datasource',
     ]);
     expect(result!.flat['keystore.primary.file_name']).toEqual({ type: 'string', value: 'C:\\path\\x.jks' });
     expect(result!.flat['keystore.primary.password']).toEqual({ type: 'string', value: 'multiline' });

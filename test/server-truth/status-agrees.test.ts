@@ -58,23 +58,32 @@ const CASES: HomeCase[] = [
     expected: { primary: false, internal: false, truststore: true },
   },
   {
-    name: 'internal without key_password inherits the primary\'s, which opens it',
+    name: "internal without key_password inherits the primary's, which opens it",
     profile: 'mi-4',
-    keystores: [['p.jks', 'p', 'p-Store-1', 'shared-Key-1'], ['i.jks', 'i', 'i-Store-1', 'shared-Key-1']],
+    keystores: [
+      ['p.jks', 'p', 'p-Store-1', 'shared-Key-1'],
+      ['i.jks', 'i', 'i-Store-1', 'shared-Key-1'],
+    ],
     tables: `[keystore.primary]\nfile_name = "${MI4}/p.jks"\npassword = "p-Store-1"\nalias = "p"\nkey_password = "shared-Key-1"\n[keystore.internal]\nfile_name = "${MI4}/i.jks"\npassword = "i-Store-1"\nalias = "i"\n${TRUSTSTORE}`,
     expected: { primary: true, internal: true, truststore: true },
   },
   {
-    name: 'internal without key_password inherits the primary\'s, which does not open it',
+    name: "internal without key_password inherits the primary's, which does not open it",
     profile: 'mi-4',
-    keystores: [['p.jks', 'p', 'p-Store-1', 'p-Key-1'], ['i.jks', 'i', 'i-Store-1', 'i-Store-1']],
+    keystores: [
+      ['p.jks', 'p', 'p-Store-1', 'p-Key-1'],
+      ['i.jks', 'i', 'i-Store-1', 'i-Store-1'],
+    ],
     tables: `[keystore.primary]\nfile_name = "${MI4}/p.jks"\npassword = "p-Store-1"\nalias = "p"\nkey_password = "p-Key-1"\n[keystore.internal]\nfile_name = "${MI4}/i.jks"\npassword = "i-Store-1"\nalias = "i"\n${TRUSTSTORE}`,
     expected: { primary: true, internal: false, truststore: true },
   },
   {
     name: 'internal passwords given as $ref to other keys',
     profile: 'mi-4',
-    keystores: [['p.jks', 'p', 'same-Pw-1', 'same-Pw-1'], ['i.jks', 'i', 'same-Pw-1', 'same-Pw-1']],
+    keystores: [
+      ['p.jks', 'p', 'same-Pw-1', 'same-Pw-1'],
+      ['i.jks', 'i', 'same-Pw-1', 'same-Pw-1'],
+    ],
     tables: `[keystore.primary]\nfile_name = "${MI4}/p.jks"\npassword = "same-Pw-1"\nalias = "p"\nkey_password = "$ref{keystore.primary.password}"\n[keystore.internal]\nfile_name = "${MI4}/i.jks"\npassword = "$ref{keystore.primary.password}"\nalias = "i"\nkey_password = "$ref{keystore.internal.password}"\n${TRUSTSTORE}`,
     expected: { primary: true, internal: true, truststore: true },
   },
@@ -97,7 +106,10 @@ const CASES: HomeCase[] = [
   {
     name: 'a listener keystore set explicitly to another file, with the wrong password',
     profile: 'mi-4',
-    keystores: [['p.jks', 'p', 'p-Store-1', 'p-Store-1'], ['l.jks', 'l', 'l-Store-1', 'l-Store-1']],
+    keystores: [
+      ['p.jks', 'p', 'p-Store-1', 'p-Store-1'],
+      ['l.jks', 'l', 'l-Store-1', 'l-Store-1'],
+    ],
     tables: `[keystore.primary]\nfile_name = "${MI4}/p.jks"\npassword = "p-Store-1"\nalias = "p"\nkey_password = "p-Store-1"\n${TRUSTSTORE}[transport.http]\nlistener.keystore.location = "${MI4}/l.jks"\nlistener.keystore.password = "wrong-Pw-1"\n`,
     expected: { primary: true, internal: true, truststore: true, references: { 'transport.http.listener.keystore': false } },
   },
@@ -118,7 +130,10 @@ const CASES: HomeCase[] = [
   {
     name: 'EI 7 document layout: [keystore.internal] without key_password follows [keystore.tls]',
     profile: 'ei-7',
-    keystores: [['t.jks', 't', 't-Store-1', 'tls-Key-1'], ['i.jks', 'i', 'i-Store-1', 'tls-Key-1']],
+    keystores: [
+      ['t.jks', 't', 't-Store-1', 'tls-Key-1'],
+      ['i.jks', 'i', 'i-Store-1', 'tls-Key-1'],
+    ],
     tables: `[keystore.tls]\nfile_name = "t.jks"\npassword = "t-Store-1"\nalias = "t"\nkey_password = "tls-Key-1"\n[keystore.internal]\nfile_name = "i.jks"\npassword = "i-Store-1"\nalias = "i"\n[truststore]\nfile_name = "client-truststore.jks"\npassword = "wso2carbon"\n`,
     expected: { primary: true, internal: true, truststore: true },
   },
@@ -170,7 +185,11 @@ describe('status and the server agree, role by role', () => {
     for (const [prefix, opens] of Object.entries(entry.expected.references ?? {})) {
       const ours = report.references.find((reference) => reference.prefix === prefix)?.opens;
       const server = java.references.find((reference) => reference.family === prefix);
-      expect({ prefix, ours, server: server ? server.storeOpens && server.keyOpens !== false : undefined }).toEqual({ prefix, ours: opens, server: opens });
+      expect({ prefix, ours, server: server ? server.storeOpens && server.keyOpens !== false : undefined }).toEqual({
+        prefix,
+        ours: opens,
+        server: opens,
+      });
     }
   });
 });

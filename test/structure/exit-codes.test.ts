@@ -41,7 +41,12 @@ function bareExitCodes(file: string, text: string): string[] {
   const lines = text.split('\n');
   const command = COMMAND_FILES.includes(file) || COMMAND_DIRS.some((dir) => file.startsWith(dir + path.sep));
   return lines.flatMap((line, index) => {
-    const hit = BARE_EXIT.some((pattern) => pattern.test(line)) || (command && /Promise<number>|=>|function/.test(text) && COMMAND_RETURNS.test(line) && !/\.length|index|count|width|column/i.test(line));
+    const hit =
+      BARE_EXIT.some((pattern) => pattern.test(line)) ||
+      (command &&
+        /Promise<number>|=>|function/.test(text) &&
+        COMMAND_RETURNS.test(line) &&
+        !/\.length|index|count|width|column/i.test(line));
     return hit ? [`${path.relative(SOURCE, file)}:${index + 1}: ${line.trim()}`] : [];
   });
 }
@@ -64,7 +69,8 @@ describe('exit codes', () => {
 
   it('the help states the codes of the table', () => {
     expect(MAIN_HELP).toContain(exitCodesHelp());
-    for (const code of [EXIT.ok, EXIT.failed, EXIT.badInput, ...Object.values(SIGNAL_EXIT_CODES)]) expect(exitCodesHelp()).toContain(String(code));
+    for (const code of [EXIT.ok, EXIT.failed, EXIT.badInput, ...Object.values(SIGNAL_EXIT_CODES)])
+      expect(exitCodesHelp()).toContain(String(code));
     expect(SIGNAL_EXIT_CODES).toEqual({ SIGINT: 130, SIGTERM: 143, SIGHUP: 129 });
   });
 });

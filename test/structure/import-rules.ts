@@ -32,7 +32,8 @@ export function readSourceTree(root: string): SourceFile[] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else if (/\.tsx?$/.test(entry.name)) out.push({ file: path.relative(root, full).split(path.sep).join('/'), text: readFileSync(full, 'utf8') });
+      else if (/\.tsx?$/.test(entry.name))
+        out.push({ file: path.relative(root, full).split(path.sep).join('/'), text: readFileSync(full, 'utf8') });
     }
   };
   walk(root);
@@ -41,7 +42,10 @@ export function readSourceTree(root: string): SourceFile[] {
 
 /** Comments removed (strings kept), so an example in a comment is not an import. */
 function withoutComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\/|(^|[^:'"`\\])\/\/[^\n]*/g, (whole, lead: string | undefined) => (lead ?? '') + whole.slice((lead ?? '').length).replace(/[^\n]/g, ' '));
+  return text.replace(
+    /\/\*[\s\S]*?\*\/|(^|[^:'"`\\])\/\/[^\n]*/g,
+    (whole, lead: string | undefined) => (lead ?? '') + whole.slice((lead ?? '').length).replace(/[^\n]/g, ' '),
+  );
 }
 
 const STATIC = /(?:^|[\n;])\s*(?:import|export)\s+(?:type\s+)?([\w$*{}\s,]*?)\s*from\s*['"]([^'"]+)['"]/g;
@@ -51,10 +55,15 @@ const DYNAMIC = /(?:\{([^{}]*)\}\s*=\s*await\s+)?\bimport\(\s*['"]([^'"]+)['"]\s
 function namesOf(clause: string): string[] {
   const names: string[] = [];
   const braces = /\{([^}]*)\}/.exec(clause);
-  if (braces) for (const part of braces[1]!.split(',')) {
-    const name = part.trim().replace(/^type\s+/, '').split(/\s+as\s+/)[0]!.trim();
-    if (name) names.push(name);
-  }
+  if (braces)
+    for (const part of braces[1]!.split(',')) {
+      const name = part
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)[0]!
+        .trim();
+      if (name) names.push(name);
+    }
   // A default or namespace import ('fs', '* as fs') is kept as '*' and its local name: '*fs'.
   for (const part of clause.replace(/\{[^}]*\}/, '').split(',')) {
     const local = /(?:\*\s*as\s+)?([\w$]+)\s*$/.exec(part.trim())?.[1];
@@ -79,7 +88,16 @@ export function importEdges(files: readonly SourceFile[]): ImportEdge[] {
     for (const m of code.matchAll(STATIC)) add(m[2]!, namesOf(m[1]!));
     for (const m of code.matchAll(BARE)) add(m[1]!, []);
     // `const { a, b: c } = await import('x')` names a and b; any other dynamic import is a namespace without a name.
-    for (const m of code.matchAll(DYNAMIC)) add(m[2]!, m[1] === undefined ? ['*'] : m[1].split(',').map((part) => part.split(':')[0]!.trim()).filter(Boolean));
+    for (const m of code.matchAll(DYNAMIC))
+      add(
+        m[2]!,
+        m[1] === undefined
+          ? ['*']
+          : m[1]
+              .split(',')
+              .map((part) => part.split(':')[0]!.trim())
+              .filter(Boolean),
+      );
   }
   return edges;
 }
@@ -99,7 +117,8 @@ function layerIndex(list: LayerList): Map<string, number> {
 export function layerViolations(list: LayerList, files: readonly string[], edges: readonly ImportEdge[]): string[] {
   const index = layerIndex(list);
   const problems: string[] = [];
-  for (const file of files) if (!index.has(memberOf(file))) problems.push(`${file}: ${memberOf(file)} is in no layer of test/structure/layers.json`);
+  for (const file of files)
+    if (!index.has(memberOf(file))) problems.push(`${file}: ${memberOf(file)} is in no layer of test/structure/layers.json`);
   const graphFiles = new Set(files);
   for (const edge of edges) {
     if (!graphFiles.has(edge.to)) continue;
@@ -110,11 +129,19 @@ export function layerViolations(list: LayerList, files: readonly string[], edges
     const b = index.get(to);
     if (a === undefined || b === undefined) continue;
     const layer = list.layers[a]!;
-    if (b < a) problems.push(`${edge.from} imports ${edge.to}: ${from} (layer ${layer.name}) may not import ${to} (layer ${list.layers[b]!.name}, above it)`);
-    else if (a === b && layer.independent) problems.push(`${edge.from} imports ${edge.to}: ${from} and ${to} are independent (layer ${layer.name}); share through a lower layer`);
+    if (b < a)
+      problems.push(
+        `${edge.from} imports ${edge.to}: ${from} (layer ${layer.name}) may not import ${to} (layer ${list.layers[b]!.name}, above it)`,
+      );
+    else if (a === b && layer.independent)
+      problems.push(
+        `${edge.from} imports ${edge.to}: ${from} and ${to} are independent (layer ${layer.name}); share through a lower layer`,
+      );
   }
   // Folders of one layer may use each other, but not in a circle (the layer's own order stays a drawing).
-  const sameLayer = edges.filter((e) => graphFiles.has(e.to) && memberOf(e.from) !== memberOf(e.to) && index.get(memberOf(e.from)) === index.get(memberOf(e.to)));
+  const sameLayer = edges.filter(
+    (e) => graphFiles.has(e.to) && memberOf(e.from) !== memberOf(e.to) && index.get(memberOf(e.from)) === index.get(memberOf(e.to)),
+  );
   for (const cycle of cycles(sameLayer.map((e) => ({ from: memberOf(e.from), to: memberOf(e.to) })))) {
     problems.push(`folders of one layer import each other in a circle: ${cycle.join(' -> ')} -> ${cycle[0]}`);
   }
@@ -170,8 +197,32 @@ export function fileCycles(files: readonly string[], edges: readonly ImportEdge[
 
 const FS_MODULES = new Set(['fs', 'node:fs', 'fs/promises', 'node:fs/promises']);
 const WRITE_CALLS = [
-  'writeFile', 'appendFile', 'rename', 'unlink', 'mkdir', 'mkdtemp', 'rm', 'rmdir', 'copyFile', 'cp', 'chmod', 'fchmod', 'lchmod',
-  'chown', 'fchown', 'lchown', 'utimes', 'futimes', 'lutimes', 'link', 'symlink', 'truncate', 'ftruncate', 'createWriteStream', 'write', 'writev',
+  'writeFile',
+  'appendFile',
+  'rename',
+  'unlink',
+  'mkdir',
+  'mkdtemp',
+  'rm',
+  'rmdir',
+  'copyFile',
+  'cp',
+  'chmod',
+  'fchmod',
+  'lchmod',
+  'chown',
+  'fchown',
+  'lchown',
+  'utimes',
+  'futimes',
+  'lutimes',
+  'link',
+  'symlink',
+  'truncate',
+  'ftruncate',
+  'createWriteStream',
+  'write',
+  'writev',
 ];
 const WRITE_NAMES = new Set(WRITE_CALLS.flatMap((name) => [name, `${name}Sync`]));
 
@@ -185,13 +236,15 @@ export function writeViolations(list: LayerList, files: readonly SourceFile[], e
     if (memberOf(file) in list.writers || file in list.writeExceptions) continue;
     const code = withoutComments(text);
     const names = new Set(edges.filter((e) => e.from === file && FS_MODULES.has(e.to)).flatMap((e) => e.names));
-    const say = (what: string) => problems.push(`${file}: ${what}; writes belong in apply/ (or name the file in writeExceptions with the reason)`);
+    const say = (what: string) =>
+      problems.push(`${file}: ${what}; writes belong in apply/ (or name the file in writeExceptions with the reason)`);
     for (const name of names) if (WRITE_NAMES.has(name)) say(`imports ${name} from node:fs`);
     for (const local of [...names].filter((n) => n.startsWith('*')).map((n) => n.slice(1))) {
-      for (const m of code.matchAll(new RegExp(`\\b${local}\\s*\\.\\s*(?:promises\\s*\\.\\s*)?(\\w+)\\s*\\(`, 'g'))) if (WRITE_NAMES.has(m[1]!) || m[1] === 'open' || m[1] === 'openSync') {
-        if (m[1] !== 'open' && m[1] !== 'openSync') say(`calls ${local}.${m[1]}`);
-        else names.add(m[1]);
-      }
+      for (const m of code.matchAll(new RegExp(`\\b${local}\\s*\\.\\s*(?:promises\\s*\\.\\s*)?(\\w+)\\s*\\(`, 'g')))
+        if (WRITE_NAMES.has(m[1]!) || m[1] === 'open' || m[1] === 'openSync') {
+          if (m[1] !== 'open' && m[1] !== 'openSync') say(`calls ${local}.${m[1]}`);
+          else names.add(m[1]);
+        }
     }
     if (names.has('open') || names.has('openSync')) {
       const literal = /\bopen(?:Sync)?\([^()]*?,\s*(['"`])[^'"`]*[wa+][^'"`]*\1/.exec(code)?.[0];
@@ -222,9 +275,13 @@ export function undescribedFolders(list: LayerList, files: readonly string[]): s
   const members = new Set(list.layers.flatMap((layer) => Object.keys(layer.members)));
   const problems: string[] = [];
   for (const folder of [...folders].sort()) {
-    if (!folder.includes('/') ? !members.has(folder) : !(folder in list.folders)) problems.push(`source/${folder}/ is not described in test/structure/layers.json`);
+    if (!folder.includes('/') ? !members.has(folder) : !(folder in list.folders))
+      problems.push(`source/${folder}/ is not described in test/structure/layers.json`);
   }
-  for (const folder of Object.keys(list.folders)) if (!folders.has(folder)) problems.push(`test/structure/layers.json describes source/${folder}/, which has no files`);
-  for (const member of members) if (!member.endsWith('.ts') && !folders.has(member)) problems.push(`test/structure/layers.json names ${member}, which is not a folder of source/`);
+  for (const folder of Object.keys(list.folders))
+    if (!folders.has(folder)) problems.push(`test/structure/layers.json describes source/${folder}/, which has no files`);
+  for (const member of members)
+    if (!member.endsWith('.ts') && !folders.has(member))
+      problems.push(`test/structure/layers.json names ${member}, which is not a folder of source/`);
   return problems;
 }

@@ -27,7 +27,9 @@ describe('the layers of source/ (test/structure/layers.json)', () => {
     expect(files.length).toBeGreaterThan(200);
     expect(edges).toContainEqual(expect.objectContaining({ from: 'commands/status.ts', to: 'status/render.ts' }));
     expect(edges).toContainEqual(expect.objectContaining({ from: 'keystore/open.ts', to: 'keystore/jks/jks.ts' })); // a dynamic import
-    expect(edges).toContainEqual(expect.objectContaining({ from: 'apply/atomic-write.ts', to: 'node:fs/promises', names: expect.arrayContaining(['rename']) }));
+    expect(edges).toContainEqual(
+      expect.objectContaining({ from: 'apply/atomic-write.ts', to: 'node:fs/promises', names: expect.arrayContaining(['rename']) }),
+    );
   });
 
   it('no file imports a higher layer, nor ui from plain or plain from ui', () => {
@@ -51,8 +53,13 @@ describe('the layers of source/ (test/structure/layers.json)', () => {
   });
 
   it('every folder of test/ is described (the README says what each holds)', () => {
-    const testFolders = readdirSync(path.join(repository, 'test'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-    const described = Object.keys((list as LayerList & { tests: Record<string, string> }).tests).filter((k) => k !== '$comment').sort();
+    const testFolders = readdirSync(path.join(repository, 'test'), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
+    const described = Object.keys((list as LayerList & { tests: Record<string, string> }).tests)
+      .filter((k) => k !== '$comment')
+      .sort();
     expect(described).toEqual(testFolders);
   });
 });
@@ -88,14 +95,18 @@ describe('the checker fails on what it forbids (a synthetic tree)', () => {
     const treeOf = [
       source('commands/run.ts', "import { a } from '../ui/app.js';\nimport { b } from '../apply/write.js';"),
       source('ui/app.tsx', "import { ask } from '../plain/ask.js';\nexport const a = 1;"),
-      source('plain/ask.ts', "export const ask = 1;"),
+      source('plain/ask.ts', 'export const ask = 1;'),
       source('core/model.ts', "import type { Cmd } from '../commands/run.js';\nimport { read } from '../config/read.js';"),
       source('config/read.ts', "import { model } from '../core/model.js';\nexport const read = 1;"),
       source('apply/write.ts', "import { UserError } from '../errors.js';\nexport const b = 1;"),
       source('errors.ts', 'export class UserError extends Error {}'),
-      source('stray/thing.ts', "export const t = 1;"),
+      source('stray/thing.ts', 'export const t = 1;'),
     ];
-    const problems = layerViolations(synthetic, treeOf.map((f) => f.file), importEdges(treeOf));
+    const problems = layerViolations(
+      synthetic,
+      treeOf.map((f) => f.file),
+      importEdges(treeOf),
+    );
     expect(problems).toEqual([
       'stray/thing.ts: stray is in no layer of test/structure/layers.json',
       'ui/app.tsx imports plain/ask.ts: ui and plain are independent (layer front ends); share through a lower layer',
@@ -111,7 +122,12 @@ describe('the checker fails on what it forbids (a synthetic tree)', () => {
       source('core/c.ts', "import { x } from './a.js'; // import { y } from './d.js' (a comment, not an import)"),
       source('core/d.ts', "import { x } from './c.js';"),
     ];
-    expect(fileCycles(treeOf.map((f) => f.file), importEdges(treeOf))).toEqual(['import cycle: core/a.ts -> core/b.ts -> core/c.ts -> core/a.ts']);
+    expect(
+      fileCycles(
+        treeOf.map((f) => f.file),
+        importEdges(treeOf),
+      ),
+    ).toEqual(['import cycle: core/a.ts -> core/b.ts -> core/c.ts -> core/a.ts']);
     expect(cycles([{ from: 'x', to: 'x' }])).toEqual([['x']]);
   });
 
@@ -141,7 +157,10 @@ describe('the checker fails on what it forbids (a synthetic tree)', () => {
   });
 
   it('I/O in a pure folder', () => {
-    const treeOf = [source('core/x.ts', "import { readFile } from 'node:fs/promises';\nimport { read } from '../files/read.js';"), source('files/read.ts', '')];
+    const treeOf = [
+      source('core/x.ts', "import { readFile } from 'node:fs/promises';\nimport { read } from '../files/read.js';"),
+      source('files/read.ts', ''),
+    ];
     expect(purityViolations(synthetic, importEdges(treeOf))).toEqual([
       'core/x.ts imports node:fs/promises: core is pure (pure)',
       'core/x.ts imports files/read.ts: core is pure (pure)',
@@ -149,7 +168,16 @@ describe('the checker fails on what it forbids (a synthetic tree)', () => {
   });
 
   it('a folder the list does not describe', () => {
-    expect(undescribedFolders({ ...synthetic, folders: { 'core/gone': '' } }, ['core/sub/x.ts', 'apply/y.ts', 'commands/z.ts', 'ui/a.ts', 'plain/b.ts', 'config/c.ts'])).toEqual([
+    expect(
+      undescribedFolders({ ...synthetic, folders: { 'core/gone': '' } }, [
+        'core/sub/x.ts',
+        'apply/y.ts',
+        'commands/z.ts',
+        'ui/a.ts',
+        'plain/b.ts',
+        'config/c.ts',
+      ]),
+    ).toEqual([
       'source/core/sub/ is not described in test/structure/layers.json',
       'test/structure/layers.json describes source/core/gone/, which has no files',
     ]);

@@ -27,9 +27,14 @@ export function describeWithAnsible(name: string, body: () => void): void {
  * An inventory of two nodes on localhost (connection local), each with its home and its own tool folder under
  * `work`; `nodeVars` adds host variables per node. Returns its path.
  */
-export function writeLocalInventory(work: string, homes: { node1: string; node2: string }, nodeVars: Partial<Record<'node1' | 'node2', string>> = {}): string {
+export function writeLocalInventory(
+  work: string,
+  homes: { node1: string; node2: string },
+  nodeVars: Partial<Record<'node1' | 'node2', string>> = {},
+): string {
   const inventory = path.join(work, 'inventory.ini');
-  const node = (name: 'node1' | 'node2') => `${name} ansible_connection=local ei_home=${homes[name]} ei_keystore_dir=${work}/${name}-tool${nodeVars[name] ? ` ${nodeVars[name]}` : ''}`;
+  const node = (name: 'node1' | 'node2') =>
+    `${name} ansible_connection=local ei_home=${homes[name]} ei_keystore_dir=${work}/${name}-tool${nodeVars[name] ? ` ${nodeVars[name]}` : ''}`;
   writeFileSync(
     inventory,
     `[ei_nodes]
@@ -48,7 +53,13 @@ ei_node=${process.execPath}
  * Runs a playbook of templates/ansible on the inventory, in `work` (also HOME and Ansible's temporary folders),
  * with PATH and `env` (the passwords) as its only environment.
  */
-export function runPlaybook(work: string, inventory: string, playbook: string, args: string[], env: Record<string, string>): { code: number | null; stdout: string; output: string } {
+export function runPlaybook(
+  work: string,
+  inventory: string,
+  playbook: string,
+  args: string[],
+  env: Record<string, string>,
+): { code: number | null; stdout: string; output: string } {
   const result = spawnSync('ansible-playbook', ['-i', inventory, path.join(ansibleDir, playbook), ...args], {
     encoding: 'utf8',
     cwd: work,

@@ -49,7 +49,10 @@ export async function compileJavaProgramInto(program: JavaProgram, root: string)
   if (existsSync(mainClassFile)) return target;
   const staging = mkdtempSync(path.join(root, `${program.directoryPrefix}-${hash}-building-`));
   try {
-    const result = await execa(javaCommand('javac'), ['--release', '17', '-encoding', 'UTF-8', '-d', staging, program.source], { reject: false, stdin: 'ignore' });
+    const result = await execa(javaCommand('javac'), ['--release', '17', '-encoding', 'UTF-8', '-d', staging, program.source], {
+      reject: false,
+      stdin: 'ignore',
+    });
     if (result.exitCode !== 0) throw new Error(`javac failed on ${program.source}:\n${result.stdout}${result.stderr}`);
     try {
       renameSync(staging, target);
@@ -76,13 +79,18 @@ export async function runJavaProgram(
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...(options.env ?? {}) };
   if (process.env.JAVA_HOME) env.JAVA_HOME = process.env.JAVA_HOME;
   // A short-lived program: the C1 compiler alone starts faster.
-  const run = await execa(javaCommand('java'), ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...(options.jvmOptions ?? []), '-cp', classes, program.mainClass, ...args], {
-    env,
-    extendEnv: false,
-    reject: false,
-    stdin: 'ignore',
-  });
+  const run = await execa(
+    javaCommand('java'),
+    ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', ...(options.jvmOptions ?? []), '-cp', classes, program.mainClass, ...args],
+    {
+      env,
+      extendEnv: false,
+      reject: false,
+      stdin: 'ignore',
+    },
+  );
   const exitCode = run.exitCode ?? -1;
-  if (!options.okExitCodes.includes(exitCode)) throw new Error(`${options.what} failed to run (exit ${run.exitCode}):\n${run.stdout}${run.stderr}`);
+  if (!options.okExitCodes.includes(exitCode))
+    throw new Error(`${options.what} failed to run (exit ${run.exitCode}):\n${run.stdout}${run.stderr}`);
   return { exitCode, stdout: run.stdout, stderr: run.stderr };
 }

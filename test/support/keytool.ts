@@ -22,10 +22,25 @@ export interface GenKeyOptions {
 /** keytool -genkeypair with every password through the environment. */
 export async function genKeyPair(options: GenKeyOptions): Promise<void> {
   const args = [
-    '-genkeypair', '-keystore', options.file, '-storetype', options.storeType ?? 'JKS',
-    '-alias', options.alias, '-keyalg', options.keyAlgorithm ?? 'RSA', '-keysize', String(options.keySize ?? 2048),
-    '-validity', String(options.validityDays ?? 365), '-dname', options.dname ?? `CN=${options.alias}.example.com, O=Test`,
-    '-storepass:env', 'T_STOREPASS', '-keypass:env', 'T_KEYPASS',
+    '-genkeypair',
+    '-keystore',
+    options.file,
+    '-storetype',
+    options.storeType ?? 'JKS',
+    '-alias',
+    options.alias,
+    '-keyalg',
+    options.keyAlgorithm ?? 'RSA',
+    '-keysize',
+    String(options.keySize ?? 2048),
+    '-validity',
+    String(options.validityDays ?? 365),
+    '-dname',
+    options.dname ?? `CN=${options.alias}.example.com, O=Test`,
+    '-storepass:env',
+    'T_STOREPASS',
+    '-keypass:env',
+    'T_KEYPASS',
   ];
   await keytool(args, { T_STOREPASS: options.storePassword, T_KEYPASS: options.keyPassword ?? options.storePassword });
 }

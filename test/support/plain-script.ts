@@ -23,7 +23,8 @@ export function scriptedPrompts(steps: ScriptStep[]): PlainPrompts & { asked: st
     asked,
     async select(message: string, choices: readonly Choice[]) {
       const step = next('select', message);
-      if (!choices.some((choice) => choice.value === step.answer)) throw new Error(`${String(step.answer)} is not a choice of "${message}"`);
+      if (!choices.some((choice) => choice.value === step.answer))
+        throw new Error(`${String(step.answer)} is not a choice of "${message}"`);
       return step.answer as string;
     },
     async input(message, options) {

@@ -32,17 +32,31 @@ function serial(): string {
   return bytes.toString('hex');
 }
 
-function caCertificate(subject: string, publicKey: forge.pki.PublicKey, issuer: forge.pki.Certificate | undefined, signer: forge.pki.rsa.PrivateKey, options: { notAfter?: Date; pathLen?: number; now: Date }): forge.pki.Certificate {
+function caCertificate(
+  subject: string,
+  publicKey: forge.pki.PublicKey,
+  issuer: forge.pki.Certificate | undefined,
+  signer: forge.pki.rsa.PrivateKey,
+  options: { notAfter?: Date; pathLen?: number; now: Date },
+): forge.pki.Certificate {
   const certificate = forge.pki.createCertificate();
   certificate.publicKey = publicKey;
   certificate.serialNumber = serial();
   certificate.validity.notBefore = new Date(options.now.getTime() - 2 * DAY);
   certificate.validity.notAfter = options.notAfter ?? new Date(options.now.getTime() + 3650 * DAY);
-  const attrs = [{ name: 'commonName', value: subject }, { name: 'organizationName', value: 'Test CA Org' }];
+  const attrs = [
+    { name: 'commonName', value: subject },
+    { name: 'organizationName', value: 'Test CA Org' },
+  ];
   certificate.setSubject(attrs);
   certificate.setIssuer(issuer ? issuer.subject.attributes : attrs);
   certificate.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true, ...(options.pathLen === undefined ? {} : { pathLenConstraint: options.pathLen }) },
+    {
+      name: 'basicConstraints',
+      cA: true,
+      critical: true,
+      ...(options.pathLen === undefined ? {} : { pathLenConstraint: options.pathLen }),
+    },
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
@@ -55,7 +69,11 @@ export function makeTestCa(options: { now?: Date; intermediateExpiresAt?: Date }
   const rootKeys = forgeKeys();
   const root = caCertificate('Test Root CA', rootKeys.publicKey, undefined, rootKeys.privateKey, { now });
   const interKeys = forgeKeys();
-  const intermediate = caCertificate('Test Intermediate CA', interKeys.publicKey, root, rootKeys.privateKey, { now, pathLen: 0, notAfter: options.intermediateExpiresAt });
+  const intermediate = caCertificate('Test Intermediate CA', interKeys.publicKey, root, rootKeys.privateKey, {
+    now,
+    pathLen: 0,
+    notAfter: options.intermediateExpiresAt,
+  });
   return {
     root: toDer(root),
     intermediate: toDer(intermediate),
@@ -69,11 +87,14 @@ export function makeTestCa(options: { now?: Date; intermediateExpiresAt?: Date }
       certificate.validity.notAfter = new Date(now.getTime() + (signOptions.validDays ?? 365) * DAY);
       certificate.setSubject(request.subject.attributes);
       certificate.setIssuer(intermediate.subject.attributes);
-      const requested = (request.getAttribute({ name: 'extensionRequest' }) as { extensions?: Array<{ name: string }> } | null)?.extensions ?? [];
+      const requested =
+        (request.getAttribute({ name: 'extensionRequest' }) as { extensions?: Array<{ name: string }> } | null)?.extensions ?? [];
       certificate.setExtensions([
         { name: 'basicConstraints', cA: false },
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-        signOptions.serverAuth === false ? { name: 'extKeyUsage', clientAuth: true } : { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+        signOptions.serverAuth === false
+          ? { name: 'extKeyUsage', clientAuth: true }
+          : { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
         ...requested.filter((extension) => extension.name === 'subjectAltName'),
       ]);
       certificate.sign(interKeys.privateKey, forge.md.sha256.create());
@@ -83,7 +104,10 @@ export function makeTestCa(options: { now?: Date; intermediateExpiresAt?: Date }
 }
 
 export function pem(der: Buffer): string {
-  return `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 /** A PKCS#7 certificate bag (.p7b) in DER, as CAs send chains. */

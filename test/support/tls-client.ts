@@ -20,9 +20,18 @@ export interface JavaTlsVerdict {
 }
 
 /** Java's verdict on host:port (SNI `servername` when given) with the truststore file. */
-export async function javaTrusts(truststore: { file: string; password: string; type?: string }, host: string, port: number, servername?: string): Promise<JavaTlsVerdict> {
+export async function javaTrusts(
+  truststore: { file: string; password: string; type?: string },
+  host: string,
+  port: number,
+  servername?: string,
+): Promise<JavaTlsVerdict> {
   const args = [truststore.file, truststore.type ?? 'JKS', host, String(port), ...(servername ? [servername] : [])];
-  const run = await runJavaProgram(TLS_CLIENT, args, { env: { TLS_CLIENT_PASSWORD: truststore.password }, okExitCodes: [0, 1, 2], what: 'the TLS client' });
+  const run = await runJavaProgram(TLS_CLIENT, args, {
+    env: { TLS_CLIENT_PASSWORD: truststore.password },
+    okExitCodes: [0, 1, 2],
+    what: 'the TLS client',
+  });
   try {
     return JSON.parse(run.stdout) as JavaTlsVerdict;
   } catch {

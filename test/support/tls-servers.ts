@@ -48,13 +48,26 @@ function serial(): string {
   return bytes.toString('hex');
 }
 
-function certificate(options: { subject: string; keys: ForgeKeys; issuer?: forge.pki.Certificate; signer: ForgeKeys; ca: boolean; names?: string[]; notBefore: Date; notAfter: Date; digest?: 'md5' | 'sha256' }): forge.pki.Certificate {
+function certificate(options: {
+  subject: string;
+  keys: ForgeKeys;
+  issuer?: forge.pki.Certificate;
+  signer: ForgeKeys;
+  ca: boolean;
+  names?: string[];
+  notBefore: Date;
+  notAfter: Date;
+  digest?: 'md5' | 'sha256';
+}): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = options.keys.publicKey;
   cert.serialNumber = serial();
   cert.validity.notBefore = options.notBefore;
   cert.validity.notAfter = options.notAfter;
-  const attrs = [{ name: 'commonName', value: options.subject }, { name: 'organizationName', value: 'Check TLS Test' }];
+  const attrs = [
+    { name: 'commonName', value: options.subject },
+    { name: 'organizationName', value: 'Check TLS Test' },
+  ];
   cert.setSubject(attrs);
   cert.setIssuer(options.issuer ? options.issuer.subject.attributes : attrs);
   cert.setExtensions(
@@ -67,7 +80,14 @@ function certificate(options: { subject: string; keys: ForgeKeys; issuer?: forge
           { name: 'basicConstraints', cA: false },
           { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
           { name: 'extKeyUsage', serverAuth: true },
-          ...(options.names && options.names.length > 0 ? [{ name: 'subjectAltName', altNames: options.names.map((value) => (net.isIP(value) ? { type: 7, ip: value } : { type: 2, value })) }] : []),
+          ...(options.names && options.names.length > 0
+            ? [
+                {
+                  name: 'subjectAltName',
+                  altNames: options.names.map((value) => (net.isIP(value) ? { type: 7, ip: value } : { type: 2, value })),
+                },
+              ]
+            : []),
         ],
   );
   cert.sign(options.signer.privateKey, options.digest === 'md5' ? forge.md.md5.create() : forge.md.sha256.create());
@@ -75,11 +95,27 @@ function certificate(options: { subject: string; keys: ForgeKeys; issuer?: forge
 }
 
 /** Root -> intermediate -> leaf (RSA 2048), the server sending leaf and intermediate unless told otherwise. */
-export function rsaChain(options: { names: string[]; label?: string; now?: Date; leafExpired?: boolean; intermediateExpired?: boolean; leafOnly?: boolean; sendRoot?: boolean; leafDigest?: 'md5' | 'sha256' }): ServerChain {
+export function rsaChain(options: {
+  names: string[];
+  label?: string;
+  now?: Date;
+  leafExpired?: boolean;
+  intermediateExpired?: boolean;
+  leafOnly?: boolean;
+  sendRoot?: boolean;
+  leafDigest?: 'md5' | 'sha256';
+}): ServerChain {
   const now = options.now ?? new Date();
   const label = options.label ?? 'Test';
   const rootKeys = rsaKeys();
-  const root = certificate({ subject: `${label} Root CA`, keys: rootKeys, signer: rootKeys, ca: true, notBefore: new Date(now.getTime() - 30 * DAY), notAfter: new Date(now.getTime() + 3650 * DAY) });
+  const root = certificate({
+    subject: `${label} Root CA`,
+    keys: rootKeys,
+    signer: rootKeys,
+    ca: true,
+    notBefore: new Date(now.getTime() - 30 * DAY),
+    notAfter: new Date(now.getTime() + 3650 * DAY),
+  });
   const interKeys = rsaKeys();
   const intermediate = certificate({
     subject: `${label} Intermediate CA`,
@@ -114,31 +150,112 @@ export function selfSigned(options: { names: string[]; now?: Date; expired?: boo
   const now = options.now ?? new Date();
   const keys = rsaKeys();
   const notAfter = options.expired ? new Date(now.getTime() - DAY) : new Date(now.getTime() + 365 * DAY);
-  const cert = certificate({ subject: options.names[0] ?? 'server', keys, signer: keys, ca: false, names: options.names, notBefore: new Date(now.getTime() - 30 * DAY), notAfter });
+  const cert = certificate({
+    subject: options.names[0] ?? 'server',
+    keys,
+    signer: keys,
+    ca: false,
+    names: options.names,
+    notBefore: new Date(now.getTime() - 30 * DAY),
+    notAfter,
+  });
   const leaf = der(cert);
   return { sent: [leaf], leaf, root: leaf, keyPem: keys.pem };
 }
 
 /** Root -> intermediate -> leaf on P-256, made by the openssl command line in `dir`. */
-export async function ecChain(dir: string, names: string[]): Promise<ServerChain & { files: { key: string; leaf: string; intermediate: string } }> {
+export async function ecChain(
+  dir: string,
+  names: string[],
+): Promise<ServerChain & { files: { key: string; leaf: string; intermediate: string } }> {
   mkdirSync(dir, { recursive: true });
   const file = (name: string) => path.join(dir, name);
   const openssl = (args: string[]) => execa('openssl', args, { cwd: dir, stdin: 'ignore' });
-  for (const name of ['root', 'inter', 'leaf']) await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file(`${name}.key`)]);
-  await openssl(['req', '-x509', '-new', '-key', file('root.key'), '-subj', '/CN=EC Test Root CA/O=Check TLS Test', '-days', '3650', '-sha256',
-    '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign', '-out', file('root.pem')]);
-  await openssl(['req', '-new', '-key', file('inter.key'), '-subj', '/CN=EC Test Intermediate CA/O=Check TLS Test', '-out', file('inter.csr')]);
+  for (const name of ['root', 'inter', 'leaf'])
+    await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file(`${name}.key`)]);
+  await openssl([
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    file('root.key'),
+    '-subj',
+    '/CN=EC Test Root CA/O=Check TLS Test',
+    '-days',
+    '3650',
+    '-sha256',
+    '-addext',
+    'basicConstraints=critical,CA:true',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+    '-out',
+    file('root.pem'),
+  ]);
+  await openssl([
+    'req',
+    '-new',
+    '-key',
+    file('inter.key'),
+    '-subj',
+    '/CN=EC Test Intermediate CA/O=Check TLS Test',
+    '-out',
+    file('inter.csr'),
+  ]);
   writeFileSync(file('inter.ext'), 'basicConstraints=critical,CA:true,pathlen:0\nkeyUsage=critical,keyCertSign,cRLSign\n');
-  await openssl(['x509', '-req', '-in', file('inter.csr'), '-CA', file('root.pem'), '-CAkey', file('root.key'), '-CAcreateserial', '-days', '1825', '-sha256', '-extfile', file('inter.ext'), '-out', file('inter.pem')]);
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    file('inter.csr'),
+    '-CA',
+    file('root.pem'),
+    '-CAkey',
+    file('root.key'),
+    '-CAcreateserial',
+    '-days',
+    '1825',
+    '-sha256',
+    '-extfile',
+    file('inter.ext'),
+    '-out',
+    file('inter.pem'),
+  ]);
   await openssl(['req', '-new', '-key', file('leaf.key'), '-subj', `/CN=${names[0]}`, '-out', file('leaf.csr')]);
-  writeFileSync(file('leaf.ext'), `basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => (net.isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',')}\n`);
-  await openssl(['x509', '-req', '-in', file('leaf.csr'), '-CA', file('inter.pem'), '-CAkey', file('inter.key'), '-CAcreateserial', '-days', '365', '-sha256', '-extfile', file('leaf.ext'), '-out', file('leaf.pem')]);
+  writeFileSync(
+    file('leaf.ext'),
+    `basicConstraints=CA:false\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=${names.map((n) => (net.isIP(n) ? `IP:${n}` : `DNS:${n}`)).join(',')}\n`,
+  );
+  await openssl([
+    'x509',
+    '-req',
+    '-in',
+    file('leaf.csr'),
+    '-CA',
+    file('inter.pem'),
+    '-CAkey',
+    file('inter.key'),
+    '-CAcreateserial',
+    '-days',
+    '365',
+    '-sha256',
+    '-extfile',
+    file('leaf.ext'),
+    '-out',
+    file('leaf.pem'),
+  ]);
   const { X509Certificate } = await import('node:crypto');
   const { readFileSync } = await import('node:fs');
   const read = (name: string) => Buffer.from(new X509Certificate(readFileSync(file(name))).raw);
   const leaf = read('leaf.pem');
   const intermediate = read('inter.pem');
-  return { sent: [leaf, intermediate], leaf, intermediate, root: read('root.pem'), keyPem: readFileSync(file('leaf.key'), 'utf8'), files: { key: file('leaf.key'), leaf: file('leaf.pem'), intermediate: file('inter.pem') } };
+  return {
+    sent: [leaf, intermediate],
+    leaf,
+    intermediate,
+    root: read('root.pem'),
+    keyPem: readFileSync(file('leaf.key'), 'utf8'),
+    files: { key: file('leaf.key'), leaf: file('leaf.pem'), intermediate: file('inter.pem') },
+  };
 }
 
 export interface RunningServer {
@@ -168,7 +285,24 @@ export async function startTlsServer(chain: ServerChain, byName: Record<string, 
 /** openssl s_server on 127.0.0.1 with the leaf and its chain file. */
 export async function startOpensslServer(files: { key: string; leaf: string; intermediate: string }): Promise<RunningServer> {
   const port = await freePort();
-  const child = execa('openssl', ['s_server', '-accept', `127.0.0.1:${port}`, '-key', files.key, '-cert', files.leaf, '-cert_chain', files.intermediate, '-naccept', '1000', '-quiet'], { stdin: 'pipe', reject: false });
+  const child = execa(
+    'openssl',
+    [
+      's_server',
+      '-accept',
+      `127.0.0.1:${port}`,
+      '-key',
+      files.key,
+      '-cert',
+      files.leaf,
+      '-cert_chain',
+      files.intermediate,
+      '-naccept',
+      '1000',
+      '-quiet',
+    ],
+    { stdin: 'pipe', reject: false },
+  );
   // Wait until it accepts connections.
   for (let attempt = 0; attempt < 200; attempt++) {
     const open = await new Promise<boolean>((resolve) => {

@@ -7,7 +7,11 @@ type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
  * refusal then checks its code and message. Another error is rethrown as it is (with its stack), and no error at
  * all fails the test, saying `what` should have been refused.
  */
-export function thrownError<E extends Error = UserError>(action: () => unknown, type: ErrorClass<E> = UserError as unknown as ErrorClass<E>, what = 'the action'): E {
+export function thrownError<E extends Error = UserError>(
+  action: () => unknown,
+  type: ErrorClass<E> = UserError as unknown as ErrorClass<E>,
+  what = 'the action',
+): E {
   try {
     action();
   } catch (error) {
@@ -18,7 +22,11 @@ export function thrownError<E extends Error = UserError>(action: () => unknown, 
 }
 
 /** thrownError for a promise: the error it rejects with, when it is a `type` (a UserError unless told). */
-export async function rejectedError<E extends Error = UserError>(promise: Promise<unknown>, type: ErrorClass<E> = UserError as unknown as ErrorClass<E>, what = 'the promise'): Promise<E> {
+export async function rejectedError<E extends Error = UserError>(
+  promise: Promise<unknown>,
+  type: ErrorClass<E> = UserError as unknown as ErrorClass<E>,
+  what = 'the promise',
+): Promise<E> {
   try {
     await promise;
   } catch (error) {

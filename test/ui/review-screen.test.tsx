@@ -23,7 +23,10 @@ async function primaryPlan() {
   // A deep home: paths long enough that steps and notes wrap at 60 columns.
   const { home } = await createSandbox(path.join(tempDir(), 'a-home-folder-with-a-rather-long-name', 'home'), 'ei-7');
   const answers = path.join(tempDir(), 'primary.toml');
-  writeFileSync(answers, '[keystore]\nsource = "generate"\nfile_name = "ei-primary-keystore-for-this-server.jks"\nalias = "ei-primary"\npassword = { env = "NEW_PASS" }\n[keystore.generate]\ndname = "CN=ei.example.com, O=Example"\n');
+  writeFileSync(
+    answers,
+    '[keystore]\nsource = "generate"\nfile_name = "ei-primary-keystore-for-this-server.jks"\nalias = "ei-primary"\npassword = { env = "NEW_PASS" }\n[keystore.generate]\ndname = "CN=ei.example.com, O=Example"\n',
+  );
   const { answers: parsed, secrets } = await readAnswersFile(answers, 'primary', env);
   return prepareChange(await readHomeSnapshot({ home, env, cwd: home, now: new Date() }), parsed, secrets);
 }
@@ -35,7 +38,10 @@ describe('the review draws the plan from data', () => {
     expect(view.steps.map((step) => step.kind)).toEqual(prepared.actions.map((action) => action.kind));
     expect(view.notes.length).toBeGreaterThan(0);
     for (const width of [60, 80, 132]) {
-      const printed = renderPlan(prepared).trimEnd().split('\n').flatMap((line) => hangingWrap(line, width));
+      const printed = renderPlan(prepared)
+        .trimEnd()
+        .split('\n')
+        .flatMap((line) => hangingWrap(line, width));
       const rows = planRows(view, width);
       expect(rows).toEqual(printed);
       // At 60 columns something wraps: the comparison covers continuation rows, not only whole lines.

@@ -17,7 +17,18 @@ const SECRET = 'Pending-Key-Pass-42';
 const until = untilFrame;
 
 function mount(home: string, exits: Array<{ code: number; message?: string }>) {
-  return renderInk(<WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={false} keytoolAvailable={false} sandbox onExit={(code, message) => exits.push({ code, message })} />);
+  return renderInk(
+    <WizardApp
+      home={home}
+      env={{}}
+      cwd={home}
+      now={new Date()}
+      dryRun={false}
+      keytoolAvailable={false}
+      sandbox
+      onExit={(code, message) => exits.push({ code, message })}
+    />,
+  );
 }
 
 describe('the wizard: a certificate signing request, then the CA reply', () => {
@@ -59,7 +70,11 @@ describe('the wizard: a certificate signing request, then the CA reply', () => {
     const ca = makeTestCa();
     writeFileSync(path.join(dir, 'reply.pem'), [ca.sign(readFileSync(csrFile, 'utf8')), ca.intermediate, ca.root].map(pem).join(''));
     const next = mount(home, exits);
-    const homeScreen = await until(next, (frame) => frame.includes('Profile') && frame.includes('pending'), 'the home screen with the pending request');
+    const homeScreen = await until(
+      next,
+      (frame) => frame.includes('Profile') && frame.includes('pending'),
+      'the home screen with the pending request',
+    );
     expect(homeScreen).toMatch(/pending\s+primary request CN=/);
     expect(homeScreen).toContain("Import the CA's reply to the pending primary request");
     await next.press(keys.enter);
@@ -74,7 +89,11 @@ describe('the wizard: a certificate signing request, then the CA reply', () => {
     expect(passwordStep).toContain('the password you gave when the request was made');
     await next.press('Not-The-Request-Pw-1', keys.enter, 'Not-The-Request-Pw-1');
     await next.press(keys.enter);
-    const refused = await until(next, (frame) => frame.includes('not the password given when the request was made'), 'the wrong request password refused');
+    const refused = await until(
+      next,
+      (frame) => frame.includes('not the password given when the request was made'),
+      'the wrong request password refused',
+    );
     expect(refused).toContain('Password of the new keystore');
     // Both entries are asked afresh: the first one was the wrong one.
     expect(refused).toMatch(/> *\n/);
@@ -88,7 +107,9 @@ describe('the wizard: a certificate signing request, then the CA reply', () => {
     await next.press('a');
     const doneFrame = await until(next, (frame) => frame.includes('Done:'), 'the done screen');
     // The Done screen offers the export partners need (issue 13).
-    expect(stripAnsi(doneFrame).replace(/\s+/g, ' ')).toMatch(/For partners who must trust this server: \S.* export primary --out primary\.pem --home/);
+    expect(stripAnsi(doneFrame).replace(/\s+/g, ' ')).toMatch(
+      /For partners who must trust this server: \S.* export primary --out primary\.pem --home/,
+    );
     const store = await readKeystore(readFileSync(path.join(home, SECURITY, 'ei-primary.jks')), SECRET);
     const entry = store.entries.find((candidate) => candidate.kind === 'private-key');
     expect(entry?.kind === 'private-key' ? entry.chain.length : 0).toBe(3);

@@ -35,7 +35,17 @@ async function sandbox(profile: Profile, options: { encryptedSecrets?: boolean }
 async function wizardAt(home: string, options: { size?: TerminalSize; keytool?: boolean; cwd?: string } = {}) {
   const exits: Array<{ code: number; message?: string }> = [];
   const ink = renderInk(
-    <WizardApp home={home} env={{ PATH: process.env.PATH }} cwd={options.cwd ?? home} now={new Date()} dryRun={false} keytoolAvailable={options.keytool ?? false} sandbox size={options.size} onExit={(code, message) => exits.push({ code, message })} />,
+    <WizardApp
+      home={home}
+      env={{ PATH: process.env.PATH }}
+      cwd={options.cwd ?? home}
+      now={new Date()}
+      dryRun={false}
+      keytoolAvailable={options.keytool ?? false}
+      sandbox
+      size={options.size}
+      onExit={(code, message) => exits.push({ code, message })}
+    />,
   );
   await until(ink, (frame) => frame.includes('Change the primary keystore') && frame.includes('Profile'), 'the home screen');
   return { ink, exits };
@@ -73,7 +83,13 @@ describe('the wizard at real terminals: flow (ink-testing-library)', () => {
     expect(rows.length).toBeGreaterThan(1);
     for (const row of rows) expect(row.length).toBeLessThanOrEqual(60);
     expect(rows.slice(1).every((row) => row.startsWith('↳ '))).toBe(true);
-    expect(rows[0]! + rows.slice(1).map((row) => row.slice(2)).join('')).toBe(line);
+    expect(
+      rows[0]! +
+        rows
+          .slice(1)
+          .map((row) => row.slice(2))
+          .join(''),
+    ).toBe(line);
   });
 
   it('item 5: EC for the internal key is refused at the question when [secrets] hold encrypted values, saying why', async () => {
@@ -96,7 +112,7 @@ describe('the wizard at real terminals: flow (ink-testing-library)', () => {
     await until(ink, (frame) => step(frame) !== at, 'the next question');
   });
 
-  it('item 6: a missing source keystore is said on its own question, the message goes once the path is edited, a wrong alias is said on the alias question in the wizard\'s words', async () => {
+  it("item 6: a missing source keystore is said on its own question, the message goes once the path is edited, a wrong alias is said on the alias question in the wizard's words", async () => {
     const home = await sandbox('mi-4');
     const dir = tempDir();
     const source = path.join(dir, 'server.p12');
@@ -183,8 +199,28 @@ describe('the wizard at real terminals: flow (ink-testing-library)', () => {
     const home = await sandbox('ei-7');
     const dir = tempDir();
     for (const name of ['partner', 'other']) {
-      await genKeyPair({ file: path.join(dir, `${name}.p12`), alias: name, storePassword: 'whatever', storeType: 'PKCS12', dname: `CN=${name} CA, O=Partner` });
-      await keytool(['-exportcert', '-rfc', '-keystore', path.join(dir, `${name}.p12`), '-alias', name, '-file', path.join(dir, `${name}.pem`), '-storepass:env', 'P'], { P: 'whatever' });
+      await genKeyPair({
+        file: path.join(dir, `${name}.p12`),
+        alias: name,
+        storePassword: 'whatever',
+        storeType: 'PKCS12',
+        dname: `CN=${name} CA, O=Partner`,
+      });
+      await keytool(
+        [
+          '-exportcert',
+          '-rfc',
+          '-keystore',
+          path.join(dir, `${name}.p12`),
+          '-alias',
+          name,
+          '-file',
+          path.join(dir, `${name}.pem`),
+          '-storepass:env',
+          'P',
+        ],
+        { P: 'whatever' },
+      );
     }
     const { ink } = await wizardAt(home);
     await toTruststoreImport(ink, 'trust-secret');
@@ -192,7 +228,7 @@ describe('the wizard at real terminals: flow (ink-testing-library)', () => {
     await until(ink, (frame) => frame.includes('Alias for it'), 'the alias question');
     // The sandbox truststore holds "wso2carbon": refused now, not in the review.
     await ink.press(keys.ctrlU, 'wso2carbon');
-    expect(ink.frame().replace(/\s+/g, " ")).toMatch(/"wso2carbon" is already in the truststore \(.*\); choose another alias/);
+    expect(ink.frame().replace(/\s+/g, ' ')).toMatch(/"wso2carbon" is already in the truststore \(.*\); choose another alias/);
     await ink.press(keys.ctrlU, 'partner-ca', keys.enter);
     await until(ink, (frame) => frame.includes('✓ partner-ca'), 'the first certificate');
     await ink.press(path.join(dir, 'other.pem'), keys.enter);
@@ -227,9 +263,21 @@ describe('the wizard at real terminals: flow (ink-testing-library)', () => {
     expect(review).toMatch(/re-encrypt them instead/);
   });
 
-  it('item 11: importing the CA reply says the password must be the request\'s', () => {
+  it("item 11: importing the CA reply says the password must be the request's", () => {
     const password = PRIMARY_PROCEDURE.fields.find((field) => field.id === 'password')!;
-    const context = (source: string) => ({ facts: { profile: 'mi-4', profileLabel: '', internalConfigurable: true, hostname: 'h', securityFiles: [], encryptedSecrets: 0, internalIsPrimary: true, currentTruststoreFile: 't.jks' } as const, values: { source } });
+    const context = (source: string) => ({
+      facts: {
+        profile: 'mi-4',
+        profileLabel: '',
+        internalConfigurable: true,
+        hostname: 'h',
+        securityFiles: [],
+        encryptedSecrets: 0,
+        internalIsPrimary: true,
+        currentTruststoreFile: 't.jks',
+      } as const,
+      values: { source },
+    });
     expect(whyOf(password, context('ca-reply'))).toMatch(/the password you gave when the request was made/);
     expect(whyOf(password, context('generate'))).toBeUndefined();
     const internalPassword = INTERNAL_PROCEDURE.fields.find((field) => field.id === 'password')!;
@@ -256,7 +304,7 @@ describe('the wizard at real terminals: flow (ink-testing-library)', () => {
     expect(lines).toContain(lines.find((line) => /^ {2}\S.* status --home /.test(line)));
   });
 
-  it('item 18: the answers are saved in the home\'s .ei-keystore/answers by default, never over an existing file', async () => {
+  it("item 18: the answers are saved in the home's .ei-keystore/answers by default, never over an existing file", async () => {
     const home = await sandbox('mi-4');
     const cwd = tempDir();
     const { ink } = await wizardAt(home, { cwd });

@@ -29,7 +29,18 @@ async function plaintextHome(): Promise<string> {
 
 async function wizardAt(home: string) {
   const exits: Array<{ code: number; message?: string }> = [];
-  const ink = renderInk(<WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={false} keytoolAvailable={false} sandbox onExit={(code, message) => exits.push({ code, message })} />);
+  const ink = renderInk(
+    <WizardApp
+      home={home}
+      env={{}}
+      cwd={home}
+      now={new Date()}
+      dryRun={false}
+      keytoolAvailable={false}
+      sandbox
+      onExit={(code, message) => exits.push({ code, message })}
+    />,
+  );
   await until(ink, (frame) => frame.includes('Encrypt passwords') && frame.includes('Profile'), 'the home screen');
   return { ink, exits };
 }
@@ -81,7 +92,12 @@ describe('"Encrypt passwords" in the Ink wizard', () => {
     expect(done).toContain('Done: Encrypt passwords');
     expect(done).not.toMatch(/encrypt passwords/); // no offer to do again what was just done
     const text = readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8');
-    const data = parse(text) as { keystore: { primary: Record<string, string> }; truststore: Record<string, string>; user_store: Record<string, string>; secrets: Record<string, string> };
+    const data = parse(text) as {
+      keystore: { primary: Record<string, string> };
+      truststore: Record<string, string>;
+      user_store: Record<string, string>;
+      secrets: Record<string, string>;
+    };
     expect(data.keystore.primary.password).toBe('$secret{keystore_primary_password}');
     expect(data.keystore.primary.key_password).toBe('$secret{keystore_primary_key_password}');
     expect(data.truststore.password).toBe('$secret{truststore_password}');
@@ -92,7 +108,18 @@ describe('"Encrypt passwords" in the Ink wizard', () => {
     expect(readFileSync(path.join(home, 'password-persist'), 'utf8')).toBe('wso2carbon\n');
     expect(statSync(path.join(home, 'password-persist')).mode & 0o777).toBe(0o600);
     const server = await expectServerStarts(home);
-    expect(server.secrets.filter((secret) => secret.decrypts === true).map((secret) => secret.alias).sort()).toEqual(['admin_password', 'keystore_primary_key_password', 'keystore_primary_password', 'truststore_password', 'user_store_connection_password']);
+    expect(
+      server.secrets
+        .filter((secret) => secret.decrypts === true)
+        .map((secret) => secret.alias)
+        .sort(),
+    ).toEqual([
+      'admin_password',
+      'keystore_primary_key_password',
+      'keystore_primary_password',
+      'truststore_password',
+      'user_store_connection_password',
+    ]);
     unmountAll();
 
     // Only the JMS password is left: offered alone. Once it is moved too, there is nothing to do: refused at the menu.
@@ -123,7 +150,10 @@ describe('"Encrypt passwords" in the Ink wizard', () => {
     const ec = path.join(home, 'repository/resources/security/internal-ec.jks');
     await genKeyPair({ file: ec, alias: 'internal', storePassword: 'internal-Pw-5', keyAlgorithm: 'EC', keySize: 256 });
     const config = path.join(home, 'conf/deployment.toml');
-    writeFileSync(config, `${readFileSync(config, 'utf8')}\n[keystore.internal]\nfile_name = "repository/resources/security/internal-ec.jks"\ntype = "JKS"\npassword = "internal-Pw-5"\nalias = "internal"\nkey_password = "internal-Pw-5"\n`);
+    writeFileSync(
+      config,
+      `${readFileSync(config, 'utf8')}\n[keystore.internal]\nfile_name = "repository/resources/security/internal-ec.jks"\ntype = "JKS"\npassword = "internal-Pw-5"\nalias = "internal"\nkey_password = "internal-Pw-5"\n`,
+    );
     const { ink } = await wizardAt(home);
     await chooseEncrypt(ink);
     const refused = await until(ink, (frame) => frame.includes('needs RSA'), 'the refusal');
@@ -149,7 +179,12 @@ describe('"Encrypt passwords" in the Ink wizard', () => {
     const file = path.join(home, '.ei-keystore/answers/secrets-answers.toml');
     const saved = readFileSync(file, 'utf8');
     for (const secret of [BRACKETED, LDAP, JMS, 'wso2carbon']) expect(saved).not.toContain(secret);
-    expect((await readHardenAnswers(file)).answers).toEqual({ encryptPlaintext: true, moveKeystorePasswords: false, move: ['transport.jms.sender.parameter.password'], passwordFile: 'none' });
+    expect((await readHardenAnswers(file)).answers).toEqual({
+      encryptPlaintext: true,
+      moveKeystorePasswords: false,
+      move: ['transport.jms.sender.parameter.password'],
+      passwordFile: 'none',
+    });
     expect(statSync(file).mode & 0o777).toBe(0o600);
   }, 60_000);
 });

@@ -11,7 +11,6 @@ import { answer, toTruststoreImport } from './support/wizard-steps.js';
 
 afterEach(() => unmountAll());
 
-
 describe('the wizard: import from a server', () => {
   it('shows the presented chain with each fingerprint and a note, trusts the chosen certificate, and the review says the server is trusted after the change', async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
@@ -19,7 +18,18 @@ describe('the wizard: import from a server', () => {
     const server = await startTlsServer(chain);
     onTestFinished(() => server.close());
     const exits: number[] = [];
-    const ink = renderInk(<WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={false} keytoolAvailable={false} sandbox onExit={(code) => exits.push(code)} />);
+    const ink = renderInk(
+      <WizardApp
+        home={home}
+        env={{}}
+        cwd={home}
+        now={new Date()}
+        dryRun={false}
+        keytoolAvailable={false}
+        sandbox
+        onExit={(code) => exits.push(code)}
+      />,
+    );
     await until(ink, (frame) => frame.includes('Change the primary keystore'), 'the home screen');
     await toTruststoreImport(ink, 'wizard-secret');
     expect(ink.frame()).toMatch(/a server \(https:\/\/host:port\)/);

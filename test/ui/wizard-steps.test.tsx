@@ -26,7 +26,9 @@ describe('pressUntil (the wizard tests answer by reading the frame, not by count
 
   it('fails after its bound, naming the heading, the key and the last frame', async () => {
     const ink = renderInk(<Questions questions={10} />);
-    await expect(pressUntil(ink, 'Review:', { maxSteps: 4 })).rejects.toThrow('"Review:" did not show after 4 presses of Enter; last frame:\nQuestion 5');
+    await expect(pressUntil(ink, 'Review:', { maxSteps: 4 })).rejects.toThrow(
+      '"Review:" did not show after 4 presses of Enter; last frame:\nQuestion 5',
+    );
     await expect(pressUntil(ink, 'Question 7', { key: keys.enter, maxSteps: 2 })).resolves.toBe('Question 7');
   });
 });

@@ -14,7 +14,6 @@ import { answer, toTruststoreImport } from './support/wizard-steps.js';
 
 afterEach(() => unmountAll());
 
-
 describe('the wizard: the truststore removal list', () => {
   it('lists alias, subject and expiry with check boxes; the ticked one is removed, as the plan and keytool say', async () => {
     const { home } = await createSandbox(path.join(tempDir(), 'home'), 'mi-4');
@@ -22,11 +21,39 @@ describe('the wizard: the truststore removal list', () => {
     const dir = tempDir();
     const old = rsaChain({ names: ['old.test'], label: 'Old', leafExpired: true });
     const partner = rsaChain({ names: ['partner.test'], label: 'Partner' });
-    for (const [alias, der] of [['old-partner', old.leaf], ['partner-root', partner.root]] as const) {
+    for (const [alias, der] of [
+      ['old-partner', old.leaf],
+      ['partner-root', partner.root],
+    ] as const) {
       writeFileSync(path.join(dir, `${alias}.pem`), pem(der));
-      await keytool(['-importcert', '-noprompt', '-alias', alias, '-file', path.join(dir, `${alias}.pem`), '-keystore', truststore, '-storepass:env', 'T'], { T: SANDBOX_PASSWORD });
+      await keytool(
+        [
+          '-importcert',
+          '-noprompt',
+          '-alias',
+          alias,
+          '-file',
+          path.join(dir, `${alias}.pem`),
+          '-keystore',
+          truststore,
+          '-storepass:env',
+          'T',
+        ],
+        { T: SANDBOX_PASSWORD },
+      );
     }
-    const ink = renderInk(<WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={false} keytoolAvailable={false} sandbox onExit={() => undefined} />);
+    const ink = renderInk(
+      <WizardApp
+        home={home}
+        env={{}}
+        cwd={home}
+        now={new Date()}
+        dryRun={false}
+        keytoolAvailable={false}
+        sandbox
+        onExit={() => undefined}
+      />,
+    );
     await until(ink, (frame) => frame.includes('Change the primary keystore'), 'the home screen');
     await toTruststoreImport(ink, 'removal-secret');
     await answer(ink); // no certificate to import
@@ -44,7 +71,9 @@ describe('the wizard: the truststore removal list', () => {
     expect(review).not.toMatch(/remove "partner-root"/);
     await ink.press('a');
     await until(ink, (frame) => frame.includes('Done:'), 'the done screen');
-    const aliases = (await keytoolList(path.join(home, 'repository/resources/security/ei-truststore.jks'), 'removal-secret')).map((entry) => entry.alias).sort();
+    const aliases = (await keytoolList(path.join(home, 'repository/resources/security/ei-truststore.jks'), 'removal-secret'))
+      .map((entry) => entry.alias)
+      .sort();
     expect(aliases).toEqual(['partner-root', 'wso2carbon']);
   }, 120_000);
 
@@ -54,10 +83,35 @@ describe('the wizard: the truststore removal list', () => {
     const dir = tempDir();
     const taken = selfSigned({ names: ['old-partner'] });
     writeFileSync(path.join(dir, 'taken.pem'), pem(taken.leaf));
-    await keytool(['-importcert', '-noprompt', '-alias', 'old-partner', '-file', path.join(dir, 'taken.pem'), '-keystore', truststore, '-storepass:env', 'T'], { T: SANDBOX_PASSWORD });
+    await keytool(
+      [
+        '-importcert',
+        '-noprompt',
+        '-alias',
+        'old-partner',
+        '-file',
+        path.join(dir, 'taken.pem'),
+        '-keystore',
+        truststore,
+        '-storepass:env',
+        'T',
+      ],
+      { T: SANDBOX_PASSWORD },
+    );
     const again = selfSigned({ names: ['old-partner'] });
     writeFileSync(path.join(dir, 'again.pem'), pem(again.leaf));
-    const ink = renderInk(<WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={false} keytoolAvailable={false} sandbox onExit={() => undefined} />);
+    const ink = renderInk(
+      <WizardApp
+        home={home}
+        env={{}}
+        cwd={home}
+        now={new Date()}
+        dryRun={false}
+        keytoolAvailable={false}
+        sandbox
+        onExit={() => undefined}
+      />,
+    );
     await until(ink, (frame) => frame.includes('Change the primary keystore'), 'the home screen');
     await ink.press(keys.down, keys.down, keys.enter);
     await until(ink, (frame) => frame.includes('Change the truststore') && frame.includes('step 1 of'), 'the truststore procedure');

@@ -19,7 +19,16 @@ async function wizardOn(profile: 'ei-7' | 'mi-1.1' | 'mi-1.2' | 'mi-4', options:
   const { home } = await createSandbox(path.join(tempDir(), 'home'), profile);
   const exits: Array<{ code: number; message?: string }> = [];
   const ink = renderInk(
-    <WizardApp home={home} env={{}} cwd={home} now={new Date()} dryRun={options.dryRun ?? false} keytoolAvailable={false} sandbox onExit={(code, message) => exits.push({ code, message })} />,
+    <WizardApp
+      home={home}
+      env={{}}
+      cwd={home}
+      now={new Date()}
+      dryRun={options.dryRun ?? false}
+      keytoolAvailable={false}
+      sandbox
+      onExit={(code, message) => exits.push({ code, message })}
+    />,
   );
   await until(ink, (frame) => frame.includes('Change the primary keystore') && frame.includes('Profile'), 'the home screen');
   return { home, ink, exits };
@@ -116,8 +125,28 @@ describe('the wizard (ink-testing-library)', () => {
   it('truststore: a certificate file is read and its subject shown before it is accepted; save writes env references only', async () => {
     const { ink, home } = await wizardOn('ei-7');
     const dir = tempDir();
-    await genKeyPair({ file: path.join(dir, 'p.p12'), alias: 'partner', storePassword: 'whatever', storeType: 'PKCS12', dname: 'CN=Partner CA, O=Partner' });
-    await keytool(['-exportcert', '-rfc', '-keystore', path.join(dir, 'p.p12'), '-alias', 'partner', '-file', path.join(dir, 'partner.pem'), '-storepass:env', 'P'], { P: 'whatever' });
+    await genKeyPair({
+      file: path.join(dir, 'p.p12'),
+      alias: 'partner',
+      storePassword: 'whatever',
+      storeType: 'PKCS12',
+      dname: 'CN=Partner CA, O=Partner',
+    });
+    await keytool(
+      [
+        '-exportcert',
+        '-rfc',
+        '-keystore',
+        path.join(dir, 'p.p12'),
+        '-alias',
+        'partner',
+        '-file',
+        path.join(dir, 'partner.pem'),
+        '-storepass:env',
+        'P',
+      ],
+      { P: 'whatever' },
+    );
     writeFileSync(path.join(dir, 'junk.pem'), 'not a certificate');
     await toTruststoreImport(ink, 'trust-secret');
     await ink.press(path.join(dir, 'junk.pem'), keys.enter);
@@ -176,7 +205,9 @@ describe('the wizard (ink-testing-library)', () => {
     while (exits.length === 0 && Date.now() - start < 20_000) await ink.press('');
     expect(exits).toHaveLength(1);
     expect(exits[0]!.code).toBe(130);
-    expect(exits[0]!.message).toMatch(/Interrupted after the change was completed\. Backup \S+; to undo:\n {2}\S.* restore --home \S+ \S+$/);
+    expect(exits[0]!.message).toMatch(
+      /Interrupted after the change was completed\. Backup \S+; to undo:\n {2}\S.* restore --home \S+ \S+$/,
+    );
     // Finished, not half-done: the new keystore is in place and the configuration names it.
     expect(existsSync(path.join(home, 'repository/resources/security/ei-primary.jks'))).toBe(true);
     expect(readFileSync(path.join(home, 'conf/deployment.toml'), 'utf8')).toContain('ei-primary.jks');

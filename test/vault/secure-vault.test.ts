@@ -29,7 +29,10 @@ function configFile(home: string, profile: ProfileId): string {
 }
 
 async function shippedCertificate(home: string): Promise<Buffer> {
-  const pem = await keytool(['-exportcert', '-rfc', '-keystore', path.join(home, SECURITY, 'wso2carbon.jks'), '-alias', 'wso2carbon', '-storepass:env', 'P'], { P: 'wso2carbon' });
+  const pem = await keytool(
+    ['-exportcert', '-rfc', '-keystore', path.join(home, SECURITY, 'wso2carbon.jks'), '-alias', 'wso2carbon', '-storepass:env', 'P'],
+    { P: 'wso2carbon' },
+  );
   return Buffer.from(new X509Certificate(pem).raw);
 }
 
@@ -41,7 +44,10 @@ async function hardenedHome(profile: ProfileId, passwordFile: 'password-persist'
   let text = readFileSync(file, 'utf8');
   // MI 1.2 ships [keystore.tls], which it does not read: a hardened 1.2 server has [keystore.primary].
   if (profile === 'mi-1.2') text = text.replace(/^\[keystore\.tls\]$/m, '[keystore.primary]');
-  text = text.replace(/^password = "wso2carbon"\nalias = "wso2carbon"\nkey_password = "wso2carbon"/m, 'password = "$secret{keystore_password}"\nalias = "wso2carbon"\nkey_password = "$secret{keystore_password}"');
+  text = text.replace(
+    /^password = "wso2carbon"\nalias = "wso2carbon"\nkey_password = "wso2carbon"/m,
+    'password = "$secret{keystore_password}"\nalias = "wso2carbon"\nkey_password = "$secret{keystore_password}"',
+  );
   text = text.replace(/^(\[truststore\][^[]*?)password = "wso2carbon"/m, '$1password = "$secret{truststore_password}"');
   text += `\n[secrets]\nkeystore_password = "${encryptSecret(certificate, 'wso2carbon')}"\ntruststore_password = "${encryptSecret(certificate, 'wso2carbon')}"\n`;
   writeFileSync(file, text);
@@ -56,8 +62,11 @@ function answers(body: string): string {
 }
 
 const primaryAnswers = (extra = '') =>
-  answers(`[keystore]\nsource = "generate"\nfile_name = "site.jks"\ntype = "JKS"\nalias = "site"\npassword = { env = "NEW_STORE_PW" }\nkey_password = { env = "NEW_KEY_PW" }\n[keystore.generate]\ndname = "CN=localhost, O=Vault"\nsubject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]\n${extra}`);
-const truststoreAnswers = () => answers(`[truststore]\nsource = "copy-current"\nfile_name = "trust.jks"\ntype = "JKS"\npassword = { env = "NEW_TRUST_PW" }\n`);
+  answers(
+    `[keystore]\nsource = "generate"\nfile_name = "site.jks"\ntype = "JKS"\nalias = "site"\npassword = { env = "NEW_STORE_PW" }\nkey_password = { env = "NEW_KEY_PW" }\n[keystore.generate]\ndname = "CN=localhost, O=Vault"\nsubject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]\n${extra}`,
+  );
+const truststoreAnswers = () =>
+  answers(`[truststore]\nsource = "copy-current"\nfile_name = "trust.jks"\ntype = "JKS"\npassword = { env = "NEW_TRUST_PW" }\n`);
 
 async function apply(home: string, procedure: string, file: string, args: string[] = []) {
   return runCliCaptured(['apply', procedure, '--answers', file, '--home', home, ...args], { env: NEW });
@@ -77,7 +86,10 @@ describe.each(['mi-4', 'ei-7', 'mi-1.2'] as const)('a hardened %s home', (profil
   it('status unlocks the vault from password-persist and opens every role; a rotation of the primary keeps its password a $secret{}, and the server starts', async () => {
     const home = await hardenedHome(profile, 'password-persist');
     await expectServerStarts(home);
-    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }>; roles: Array<{ role: string; opened: boolean; keyRecovered: boolean | null }> };
+    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as {
+      findings: Array<{ code: string }>;
+      roles: Array<{ role: string; opened: boolean; keyRecovered: boolean | null }>;
+    };
     expect(status.findings.map((finding) => finding.code)).not.toContain('password-unavailable');
     expect(status.findings.map((finding) => finding.code)).not.toContain('vault-locked');
     expect(status.roles.find((role) => role.role === 'primary')).toMatchObject({ opened: true, keyRecovered: true });
@@ -141,12 +153,17 @@ describe('unlocking the vault each way', () => {
     const file = path.join(home, 'password');
     writeFileSync(file, 'wso2carbon\n', { mode: 0o600 });
     await expectServerStarts(home);
-    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }>; roles: Array<{ opened: boolean }> };
+    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as {
+      findings: Array<{ code: string }>;
+      roles: Array<{ opened: boolean }>;
+    };
     expect(status.findings.map((finding) => finding.code)).not.toContain('vault-locked');
     expect(status.roles.every((role) => role.opened)).toBe(true);
     const run = await apply(home, 'primary', primaryAnswers('[secrets]\nstrategy = "re-encrypt"\n'));
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout + run.stderr).toMatch(/password holds the internal keystore's old password; write the new one there before restarting \(the server reads password before password-persist, then renames it\)/);
+    expect(run.stdout + run.stderr).toMatch(
+      /password holds the internal keystore's old password; write the new one there before restarting \(the server reads password before password-persist, then renames it\)/,
+    );
     expect(readFileSync(file, 'utf8')).toBe('wso2carbon\n');
     writeFileSync(file, `${NEW.NEW_STORE_PW}\n`, { mode: 0o600 });
     await expectServerStarts(home);
@@ -154,7 +171,9 @@ describe('unlocking the vault each way', () => {
 
   it('a [vault] password in the answers file unlocks it too', async () => {
     const home = await hardenedHome('mi-4', undefined);
-    const file = answers(`[truststore]\nsource = "copy-current"\nfile_name = "trust.jks"\ntype = "JKS"\npassword = { env = "NEW_TRUST_PW" }\n[vault]\npassword = { env = "VAULT_PW" }\n`);
+    const file = answers(
+      `[truststore]\nsource = "copy-current"\nfile_name = "trust.jks"\ntype = "JKS"\npassword = { env = "NEW_TRUST_PW" }\n[vault]\npassword = { env = "VAULT_PW" }\n`,
+    );
     const run = await apply(home, 'truststore', file);
     expect(run.code, run.stderr).toBe(0);
   });
@@ -178,10 +197,16 @@ describe('unlocking the vault each way', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace(/^truststore_password = ".*"$/m, `truststore_password = "${foreign}"`));
     const status = await runCliCaptured(['status', '--home', home, '--json']);
     expect(status.code).toBe(1);
-    expect((JSON.parse(status.stdout) as { findings: Array<{ code: string; message: string }> }).findings.find((finding) => finding.code === 'secret-undecryptable')?.message).toMatch(/\[secrets\] truststore_password does not decrypt/);
+    expect(
+      (JSON.parse(status.stdout) as { findings: Array<{ code: string; message: string }> }).findings.find(
+        (finding) => finding.code === 'secret-undecryptable',
+      )?.message,
+    ).toMatch(/\[secrets\] truststore_password does not decrypt/);
     const run = await apply(home, 'truststore', truststoreAnswers());
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/\$secret\{truststore_password\} \(\[truststore\] password\): its \[secrets\] value is missing or not decryptable/);
+    expect(run.stderr).toMatch(
+      /\$secret\{truststore_password\} \(\[truststore\] password\): its \[secrets\] value is missing or not decryptable/,
+    );
     expect((await runStartupCheck(home)).serverStarts).toBe(false);
   });
 });
@@ -193,7 +218,9 @@ describe.each(['mi-4', 'ei-7', 'mi-1.1', 'mi-1.2'] as const)('apply secrets ("En
     // MI 1.2 reads [keystore.primary], not the [keystore.tls] its file ships with.
     if (profile === 'mi-1.2') writeFileSync(file, readFileSync(file, 'utf8').replace(/^\[keystore\.tls\]$/m, '[keystore.primary]'));
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n[secrets]\nadmin_password = "[admin-Pw-7]"\n`);
-    const hardenAnswers = answers('[secrets]\nencrypt_plaintext = true\nmove_keystore_passwords = true\n[vault]\npassword_file = "persist"\n');
+    const hardenAnswers = answers(
+      '[secrets]\nencrypt_plaintext = true\nmove_keystore_passwords = true\n[vault]\npassword_file = "persist"\n',
+    );
     const dry = await apply(home, 'secrets', hardenAnswers, ['--dry-run']);
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stdout).not.toContain('admin-Pw-7');
@@ -216,7 +243,13 @@ describe.each(['mi-4', 'ei-7', 'mi-1.1', 'mi-1.2'] as const)('apply secrets ("En
     expect(rotated.code, rotated.stderr).toBe(0);
     await expectServerStarts(home);
     if (internalFollows) {
-      const internal = await apply(home, 'internal', answers('[keystore]\nsource = "generate"\nfile_name = "internal.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_TRUST_PW" }\n[keystore.generate]\ndname = "CN=internal"\n[secrets]\nstrategy = "re-encrypt"\n'));
+      const internal = await apply(
+        home,
+        'internal',
+        answers(
+          '[keystore]\nsource = "generate"\nfile_name = "internal.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_TRUST_PW" }\n[keystore.generate]\ndname = "CN=internal"\n[secrets]\nstrategy = "re-encrypt"\n',
+        ),
+      );
       expect(internal.code, internal.stderr).toBe(0);
       expect(readFileSync(path.join(home, 'password-persist'), 'utf8')).toBe(`${NEW.NEW_TRUST_PW}\n`);
       await expectServerStarts(home);
@@ -234,18 +267,42 @@ describe('conf/security/secret-conf.properties', () => {
     const conf = path.join(home, 'conf', 'security', 'secret-conf.properties');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(path.dirname(conf), { recursive: true });
-    const lines = ['# written by the cipher tool', 'secVault.enabled=true', `keystore.identity.location=${path.join(home, SECURITY, 'wso2carbon.jks')}`, 'keystore.identity.type=JKS', 'keystore.identity.alias=wso2carbon', 'keystore.identity.store.password=identity.store.password', ''];
+    const lines = [
+      '# written by the cipher tool',
+      'secVault.enabled=true',
+      `keystore.identity.location=${path.join(home, SECURITY, 'wso2carbon.jks')}`,
+      'keystore.identity.type=JKS',
+      'keystore.identity.alias=wso2carbon',
+      'keystore.identity.store.password=identity.store.password',
+      '',
+    ];
     writeFileSync(conf, lines.join('\n'));
-    const healthy = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }> };
+    const healthy = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as {
+      findings: Array<{ code: string }>;
+    };
     expect(healthy.findings.map((finding) => finding.code)).not.toContain('secret-conf-stale');
     writeFileSync(conf, lines.join('\n').replace('wso2carbon.jks', 'elsewhere.jks'));
-    const stale = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string; level: string }> };
+    const stale = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as {
+      findings: Array<{ code: string; level: string }>;
+    };
     expect(stale.findings).toContainEqual(expect.objectContaining({ code: 'secret-conf-stale', level: 'error' }));
 
-    const run = await apply(home, 'internal', answers('[keystore]\nsource = "generate"\nfile_name = "internal.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_TRUST_PW" }\n[keystore.generate]\ndname = "CN=internal"\n[secrets]\nstrategy = "re-encrypt"\n'));
+    const run = await apply(
+      home,
+      'internal',
+      answers(
+        '[keystore]\nsource = "generate"\nfile_name = "internal.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_TRUST_PW" }\n[keystore.generate]\ndname = "CN=internal"\n[secrets]\nstrategy = "re-encrypt"\n',
+      ),
+    );
     expect(run.code, run.stderr).toBe(0);
     const after = readFileSync(conf, 'utf8').split('\n');
-    expect(after).toEqual(lines.map((line) => line.replace(/^keystore\.identity\.location=.*/, `keystore.identity.location=${path.join(home, SECURITY, 'internal.jks')}`).replace('keystore.identity.alias=wso2carbon', 'keystore.identity.alias=internal')));
+    expect(after).toEqual(
+      lines.map((line) =>
+        line
+          .replace(/^keystore\.identity\.location=.*/, `keystore.identity.location=${path.join(home, SECURITY, 'internal.jks')}`)
+          .replace('keystore.identity.alias=wso2carbon', 'keystore.identity.alias=internal'),
+      ),
+    );
     const fixed = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string }> };
     expect(fixed.findings.map((finding) => finding.code)).not.toContain('secret-conf-stale');
     await expectServerStarts(home);
@@ -263,7 +320,9 @@ describeTmux('the wizard on a hardened home without password files', () => {
     const pane = new TmuxPane(`node ${bundle} --home ${home}`);
     try {
       await pane.until((screen) => screen.includes('Internal keystore password'), 'the vault prompt');
-      expect(pane.screen()).toContain('This server keeps its keystore passwords in the secure vault:\n  $secret{keystore_password}, $secret{truststore_password}');
+      expect(pane.screen()).toContain(
+        'This server keeps its keystore passwords in the secure vault:\n  $secret{keystore_password}, $secret{truststore_password}',
+      );
       pane.text('not-it');
       pane.keys('Enter');
       await pane.until((screen) => screen.includes('That password does not open the internal keystore'), 'the wrong-password message');
@@ -283,7 +342,10 @@ describe('the vault as the server opens it (one password for the store and the k
   it('a new internal key whose password differs from its store password is refused while secrets need the vault', async () => {
     const home = await hardenedHome('mi-4', 'password-persist');
     const before = snapshotTree(home);
-    const run = await runCliCaptured(['apply', 'primary', '--answers', primaryAnswers('[secrets]\nstrategy = "re-encrypt"\n'), '--home', home], { env: { ...NEW, NEW_KEY_PW: 'other-Key-55' } });
+    const run = await runCliCaptured(
+      ['apply', 'primary', '--answers', primaryAnswers('[secrets]\nstrategy = "re-encrypt"\n'), '--home', home],
+      { env: { ...NEW, NEW_KEY_PW: 'other-Key-55' } },
+    );
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/the secure vault[\s\S]*one password for the store and the key/);
     expect(snapshotTree(home)).toEqual(before);
@@ -305,13 +367,21 @@ describe('an internal key whose password differs from its store password, on a h
     const home = await hardenedHome('mi-4', undefined);
     // The shipped key re-protected with its own password; password-persist gives both lines, as some guides advise.
     const file = path.join(home, SECURITY, 'wso2carbon.jks');
-    await keytool(['-keypasswd', '-keystore', file, '-alias', 'wso2carbon', '-storepass:env', 'P', '-keypass:env', 'P', '-new:env', 'K'], { P: 'wso2carbon', K: 'other-Key-55' });
+    await keytool(['-keypasswd', '-keystore', file, '-alias', 'wso2carbon', '-storepass:env', 'P', '-keypass:env', 'P', '-new:env', 'K'], {
+      P: 'wso2carbon',
+      K: 'other-Key-55',
+    });
     writeFileSync(path.join(home, 'password-persist'), 'wso2carbon\nother-Key-55\n', { mode: 0o600 });
     // The configuration names the key's own password through its own secret, so that only the vault is in question.
     const config = configFile(home, 'mi-4');
-    const text = readFileSync(config, 'utf8').replace('key_password = "$secret{keystore_password}"', 'key_password = "$secret{key_password}"');
+    const text = readFileSync(config, 'utf8').replace(
+      'key_password = "$secret{keystore_password}"',
+      'key_password = "$secret{key_password}"',
+    );
     writeFileSync(config, `${text}key_password = "${encryptSecret(await shippedCertificate(home), 'other-Key-55')}"\n`);
-    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as { findings: Array<{ code: string; level: string; message: string }> };
+    const status = JSON.parse((await runCliCaptured(['status', '--home', home, '--json'])).stdout) as {
+      findings: Array<{ code: string; level: string; message: string }>;
+    };
     const locked = status.findings.find((finding) => finding.code === 'vault-locked');
     expect(locked?.level).toBe('error');
     expect(locked?.message).toMatch(/does not open the internal keystore/);
@@ -349,7 +419,8 @@ describe.each(['env', 'password-tmp'] as const)('harden, then rotate everything,
       const run = await runCliCaptured(['apply', procedure, '--answers', file, '--home', home, '--json', ...unlock], { env: env() });
       expect(run.code, `${procedure}: ${run.stderr}`).toBe(0);
       expect(tmpBytes(), 'password-tmp is never written').toEqual(tmpBefore);
-      if (vaultAfter !== undefined && way === 'password-tmp') expect(run.stdout + run.stderr, run.stdout).toMatch(/password-tmp holds the internal keystore's old password/);
+      if (vaultAfter !== undefined && way === 'password-tmp')
+        expect(run.stdout + run.stderr, run.stdout).toMatch(/password-tmp holds the internal keystore's old password/);
       if (vaultAfter !== undefined) vaultPassword = vaultAfter;
       writeFileSync(tmpFile, `${vaultPassword}\n`, { mode: 0o600 });
       await expectServerStarts(home);
@@ -358,13 +429,20 @@ describe.each(['env', 'password-tmp'] as const)('harden, then rotate everything,
     };
 
     const backups: string[] = [];
-    backups.push(await step('secrets', answers('[secrets]\nencrypt_plaintext = true\nmove_keystore_passwords = true\n[vault]\npassword_file = "none"\n')));
+    backups.push(
+      await step(
+        'secrets',
+        answers('[secrets]\nencrypt_plaintext = true\nmove_keystore_passwords = true\n[vault]\npassword_file = "none"\n'),
+      ),
+    );
     expect(existsSync(path.join(home, 'password-persist'))).toBe(false);
     expectNoPlaintext(home, profile);
     expect(readFileSync(config, 'utf8')).not.toMatch(/admin-Pw-7|^\s*(password|key_password) = "wso2carbon"/m);
     // On these profiles the internal keystore follows the primary: the primary's new password opens the vault.
     backups.push(await step('primary', primaryAnswers('[secrets]\nstrategy = "re-encrypt"\n'), NEW.NEW_STORE_PW));
-    const internalAnswers = answers('[keystore]\nsource = "generate"\nfile_name = "internal.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_TRUST_PW" }\n[keystore.generate]\ndname = "CN=internal"\n[secrets]\nstrategy = "re-encrypt"\n');
+    const internalAnswers = answers(
+      '[keystore]\nsource = "generate"\nfile_name = "internal.jks"\ntype = "JKS"\nalias = "internal"\npassword = { env = "NEW_TRUST_PW" }\n[keystore.generate]\ndname = "CN=internal"\n[secrets]\nstrategy = "re-encrypt"\n',
+    );
     backups.push(await step('internal', internalAnswers, NEW.NEW_TRUST_PW));
     backups.push(await step('truststore', truststoreAnswers()));
     expectNoPlaintext(home, profile);

@@ -80,5 +80,8 @@ export function validInteger(min: number, max: number) {
 
 /** RFC 4514 escaping of one attribute value, so a comma in "Example, Inc." stays part of the value. */
 export function escapeDnValue(value: string): string {
-  return value.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ');
+  return value
+    .replace(/([,+"\\<>;=])/g, '\\$1')
+    .replace(/^([ #])/, '\\$1')
+    .replace(/ $/, '\\ ');
 }

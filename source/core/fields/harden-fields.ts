@@ -27,7 +27,8 @@ export const HARDEN_PROCEDURE: ProcedureDefinition = {
       id: 'encrypt_plaintext',
       label: 'Encrypt the [secrets] values still in plain-text brackets?',
       kind: 'confirm',
-      why: ({ facts }) => `${plural(harden(facts).plaintextSecrets.length, 'value', 'values')} in brackets: ${harden(facts).plaintextSecrets.join(', ')}. Each is encrypted in place, its alias kept (ciphertool.sh -Dconfigure).`,
+      why: ({ facts }) =>
+        `${plural(harden(facts).plaintextSecrets.length, 'value', 'values')} in brackets: ${harden(facts).plaintextSecrets.join(', ')}. Each is encrypted in place, its alias kept (ciphertool.sh -Dconfigure).`,
       when: ({ facts }) => harden(facts).plaintextSecrets.length > 0,
       default: () => true,
     },
@@ -35,7 +36,8 @@ export const HARDEN_PROCEDURE: ProcedureDefinition = {
       id: 'move_keystore_passwords',
       label: 'Move the keystore and truststore passwords into [secrets]?',
       kind: 'confirm',
-      why: ({ facts }) => `${harden(facts).keystorePasswords.map(keyLabel).join(', ')}: each becomes $secret{...}, its value encrypted in [secrets].`,
+      why: ({ facts }) =>
+        `${harden(facts).keystorePasswords.map(keyLabel).join(', ')}: each becomes $secret{...}, its value encrypted in [secrets].`,
       when: ({ facts }) => harden(facts).keystorePasswords.length > 0,
       default: () => true,
     },
@@ -58,11 +60,17 @@ export const HARDEN_PROCEDURE: ProcedureDefinition = {
       // With password-persist present the server already has it; the plan says so and leaves the file alone.
       when: ({ facts }) => !harden(facts).passwordPersist,
       choices: ({ facts }) => [
-        { value: 'persist', label: 'Write password-persist (0600)', hint: 'read at every start: unattended restarts; anyone who can read it can decrypt every secret' },
+        {
+          value: 'persist',
+          label: 'Write password-persist (0600)',
+          hint: 'read at every start: unattended restarts; anyone who can read it can decrypt every secret',
+        },
         {
           value: 'none',
           label: 'Nothing: the server asks at start-up',
-          hint: harden(facts).passwordTmp ? 'or reads password-tmp, which it then deletes' : 'type it at the console: [Enter KeyStore and Private Key Password :]',
+          hint: harden(facts).passwordTmp
+            ? 'or reads password-tmp, which it then deletes'
+            : 'type it at the console: [Enter KeyStore and Private Key Password :]',
         },
       ],
       default: ({ facts }) => (harden(facts).passwordTmp ? 'none' : 'persist'),

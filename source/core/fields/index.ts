@@ -37,4 +37,13 @@ export function valueOrDefault(field: Field, typed: FieldValue | undefined, cont
 export function whyOf(field: Field, context: FieldContext): string | undefined {
   return typeof field.why === 'function' ? field.why(context) : field.why;
 }
-export { chainLines, FINGERPRINT_NOTE, importAliasProblem, takenImportAliases, namesServer, serverImportValue, serverTrustChoices, suggestedServerAlias } from './server-import.js';
+export {
+  chainLines,
+  FINGERPRINT_NOTE,
+  importAliasProblem,
+  takenImportAliases,
+  namesServer,
+  serverImportValue,
+  serverTrustChoices,
+  suggestedServerAlias,
+} from './server-import.js';

@@ -45,7 +45,11 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
           ? [{ value: 'ca-reply', label: "Import the CA's reply to my pending request", hint: facts.pendingRequests[role]!.subject }]
           : []),
         { value: 'generate', label: 'Generate a new key pair', hint: 'a self-signed certificate, made here' },
-        { value: 'csr', label: 'Create a certificate signing request', hint: 'for a CA-signed certificate; the key waits here for the reply' },
+        {
+          value: 'csr',
+          label: 'Create a certificate signing request',
+          hint: 'for a CA-signed certificate; the key waits here for the reply',
+        },
         { value: 'existing', label: 'Use a keystore I have', hint: 'JKS, PKCS12 or JCEKS, e.g. from your CA' },
       ],
       default: ({ facts }) => (facts.pendingRequests?.[role] ? 'ca-reply' : 'generate'),
@@ -58,7 +62,11 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       why: 'Renewing keeps the key the server uses now and asks the CA for a new certificate for it.',
       choices: () => [
         { value: 'new', label: 'A new key pair', hint: 'made here' },
-        { value: 'current', label: `The current ${role} key (renewal)`, hint: 'same key, new certificate; subject and names from the current one' },
+        {
+          value: 'current',
+          label: `The current ${role} key (renewal)`,
+          hint: 'same key, new certificate; subject and names from the current one',
+        },
       ],
       default: () => 'new',
     },
@@ -68,7 +76,7 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       kind: 'confirm',
       when: (context) => isCsr(context) && Boolean(context.facts.pendingRequests?.[role]),
       default: () => false,
-      validate: (value) => (value === true ? undefined : "Go back (Esc) and choose \"Import the CA's reply\", or answer yes."),
+      validate: (value) => (value === true ? undefined : 'Go back (Esc) and choose "Import the CA\'s reply", or answer yes.'),
     },
     {
       id: 'csr_file',
@@ -102,7 +110,8 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       label: 'Its store password',
       kind: 'secret',
       when: isExisting,
-      check: (value, { values }, io) => io.checkExistingKeystore({ path: text(values['existing.path']), password: text(value), needKey: false }),
+      check: (value, { values }, io) =>
+        io.checkExistingKeystore({ path: text(values['existing.path']), password: text(value), needKey: false }),
     },
     {
       id: 'existing.alias',
@@ -112,7 +121,13 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       when: isExisting,
       // The alias is checked on its own question: a wrong one is said here, not after the key password.
       check: (value, { values }, io) =>
-        io.checkExistingKeystore({ path: text(values['existing.path']), password: text(values['existing.password']), alias: text(value).trim() || undefined, needKey: false, checkAlias: true }),
+        io.checkExistingKeystore({
+          path: text(values['existing.path']),
+          password: text(values['existing.password']),
+          alias: text(value).trim() || undefined,
+          needKey: false,
+          checkAlias: true,
+        }),
     },
     {
       id: 'existing.key_password',
@@ -188,7 +203,9 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
         const pending = context.facts.pendingRequests?.[role];
         if (!isReply(context) || !pending) return undefined;
         const problem = await io.checkExistingKeystore({ path: pending.keystorePath, password: text(value), needKey: false });
-        return problem === undefined ? undefined : 'This is not the password given when the request was made: it does not open the key waiting for the reply. Type that password.';
+        return problem === undefined
+          ? undefined
+          : 'This is not the password given when the request was made: it does not open the key waiting for the reply. Type that password.';
       },
       warn: role === 'primary' ? shippedPasswordWarning : undefined,
     },
@@ -204,8 +221,15 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
         const pending = context.facts.pendingRequests?.[role];
         if (!isReply(context) || !pending) return undefined;
         const password = text(context.values['password']);
-        const problem = await io.checkExistingKeystore({ path: pending.keystorePath, password, keyPassword: text(value) || password, needKey: true });
-        return problem === undefined ? undefined : 'This is not the key password given when the request was made: it does not open the key waiting for the reply. Type that one (empty: the keystore password).';
+        const problem = await io.checkExistingKeystore({
+          path: pending.keystorePath,
+          password,
+          keyPassword: text(value) || password,
+          needKey: true,
+        });
+        return problem === undefined
+          ? undefined
+          : 'This is not the key password given when the request was made: it does not open the key waiting for the reply. Type that one (empty: the keystore password).';
       },
       validate: (value) => {
         if (text(value) === '') return undefined;
@@ -232,10 +256,38 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
           default: () => 'ei-internal',
           validate: (value) => validDnValue('CN', value, false),
         },
-    { id: 'dname.ou', label: 'Organisational unit (OU)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('OU', v, true) },
-    { id: 'dname.o', label: 'Organisation (O)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('O', v, true) },
-    { id: 'dname.l', label: 'City or locality (L)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('L', v, true) },
-    { id: 'dname.st', label: 'State or province (ST)', kind: 'text', optional: true, when: asksSubject, validate: (v) => validDnValue('ST', v, true) },
+    {
+      id: 'dname.ou',
+      label: 'Organisational unit (OU)',
+      kind: 'text',
+      optional: true,
+      when: asksSubject,
+      validate: (v) => validDnValue('OU', v, true),
+    },
+    {
+      id: 'dname.o',
+      label: 'Organisation (O)',
+      kind: 'text',
+      optional: true,
+      when: asksSubject,
+      validate: (v) => validDnValue('O', v, true),
+    },
+    {
+      id: 'dname.l',
+      label: 'City or locality (L)',
+      kind: 'text',
+      optional: true,
+      when: asksSubject,
+      validate: (v) => validDnValue('L', v, true),
+    },
+    {
+      id: 'dname.st',
+      label: 'State or province (ST)',
+      kind: 'text',
+      optional: true,
+      when: asksSubject,
+      validate: (v) => validDnValue('ST', v, true),
+    },
     { id: 'dname.c', label: 'Country code (C), two letters', kind: 'text', optional: true, when: asksSubject, validate: validCountry },
     {
       id: 'subject_alt_names',
@@ -320,7 +372,11 @@ function keystoreFields(role: 'primary' | 'internal'): Field[] {
       kind: 'choice',
       when: (context) => !isCsr(context) && context.facts.encryptedSecrets > 0 && (role === 'internal' || context.facts.internalIsPrimary),
       choices: ({ facts }) => [
-        { value: 're-encrypt', label: 'Re-encrypt them with the new certificate', hint: facts.primaryIsShippedKey ? 'recommended: the shipped key is public' : 'needs an RSA key' },
+        {
+          value: 're-encrypt',
+          label: 'Re-encrypt them with the new certificate',
+          hint: facts.primaryIsShippedKey ? 'recommended: the shipped key is public' : 'needs an RSA key',
+        },
         ...(role === 'primary' && facts.internalConfigurable
           ? [
               {
@@ -356,7 +412,7 @@ export const PRIMARY_PROCEDURE: ProcedureDefinition = {
 export const INTERNAL_PROCEDURE: ProcedureDefinition = {
   id: 'internal',
   title: 'Separate the internal keystore',
-  intro: 'The internal keystore encrypts secrets and internal data. Keeping it apart lets the primary certificate rotate without making encrypted data unreadable.',
+  intro:
+    'The internal keystore encrypts secrets and internal data. Keeping it apart lets the primary certificate rotate without making encrypted data unreadable.',
   fields: keystoreFields('internal'),
 };
-

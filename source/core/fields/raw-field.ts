@@ -16,7 +16,11 @@ export function rawFieldProblem(field: Field, raw: string, context: FieldContext
 /** A readable alias from the certificate's CN ("CN=Partner CA, O=..." -> "partner-ca"). */
 export function suggestAlias(summary: string, taken: readonly CertificateImportValue[]): string {
   const cn = /CN=([^,]+)/.exec(summary)?.[1] ?? 'certificate';
-  const base = cn.toLowerCase().replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '') || 'certificate';
+  const base =
+    cn
+      .toLowerCase()
+      .replace(/[^a-z0-9.]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'certificate';
   let alias = base;
   for (let n = 2; taken.some((item) => item.alias === alias); n++) alias = `${base}-${n}`;
   return alias;

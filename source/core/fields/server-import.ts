@@ -70,7 +70,8 @@ export function chainLines(view: ServerChainView): string[] {
   ]);
 }
 
-export const FINGERPRINT_NOTE = 'Compare the SHA-256 fingerprint with one obtained another way (the server\'s administrators, the CA) before trusting it.';
+export const FINGERPRINT_NOTE =
+  "Compare the SHA-256 fingerprint with one obtained another way (the server's administrators, the CA) before trusting it.";
 
 /**
  * Aliases an import cannot take: those accepted already, and (when the new truststore starts as a copy of the
@@ -78,7 +79,10 @@ export const FINGERPRINT_NOTE = 'Compare the SHA-256 fingerprint with one obtain
  */
 export function takenImportAliases(accepted: readonly CertificateImportValue[], context: FieldContext): CertificateImportValue[] {
   const current = context.values['source'] === 'existing' ? [] : (context.facts.truststoreEntries ?? []);
-  return [...accepted, ...current.map((entry) => ({ alias: entry.alias.toLowerCase(), file: '', summary: `${entry.subject}, to ${entry.notAfter}` }))];
+  return [
+    ...accepted,
+    ...current.map((entry) => ({ alias: entry.alias.toLowerCase(), file: '', summary: `${entry.subject}, to ${entry.notAfter}` })),
+  ];
 }
 
 /** Why an alias typed for an import cannot be used, or undefined. Compared without case, as JKS stores aliases. */
@@ -86,6 +90,9 @@ export function importAliasProblem(alias: string, accepted: readonly Certificate
   const wanted = alias.trim().toLowerCase();
   if (wanted === '') return 'Give an alias.';
   if (accepted.some((item) => item.alias.toLowerCase() === wanted)) return 'That alias is taken by a certificate accepted above.';
-  const entry = context.values['source'] === 'existing' ? undefined : context.facts.truststoreEntries?.find((candidate) => candidate.alias.toLowerCase() === wanted);
+  const entry =
+    context.values['source'] === 'existing'
+      ? undefined
+      : context.facts.truststoreEntries?.find((candidate) => candidate.alias.toLowerCase() === wanted);
   return entry ? `"${entry.alias}" is already in the truststore (${entry.subject}); choose another alias.` : undefined;
 }

@@ -1,7 +1,16 @@
 import type { KeystoreSecrets, TruststoreSecrets } from '../../answers/secret-fields.js';
 import type { KeyPairSpec } from '../../keystore/generate.js';
 import { DEFAULT_SECRET_ENV_NAMES } from '../../answers/schema.js';
-import type { DnameAnswer, InternalAnswers, KeystoreAnswers, PrimaryAnswers, SanAnswer, SecretRef, TruststoreAnswers, TruststoreImport } from '../../answers/types.js';
+import type {
+  DnameAnswer,
+  InternalAnswers,
+  KeystoreAnswers,
+  PrimaryAnswers,
+  SanAnswer,
+  SecretRef,
+  TruststoreAnswers,
+  TruststoreImport,
+} from '../../answers/types.js';
 import { parseDname } from '../../keystore/x509/dname.js';
 import { parseSubjectAltName } from '../../keystore/x509/san.js';
 import { escapeDnValue, splitList, text } from './common-validators.js';
@@ -13,7 +22,10 @@ import type { CertificateImportValue, FieldValues } from './types.js';
  */
 const env = (name: string): SecretRef => ({ env: name });
 
-export function keystoreAnswersFrom(procedure: 'primary' | 'internal', values: FieldValues): { answers: PrimaryAnswers | InternalAnswers; secrets: KeystoreSecrets } {
+export function keystoreAnswersFrom(
+  procedure: 'primary' | 'internal',
+  values: FieldValues,
+): { answers: PrimaryAnswers | InternalAnswers; secrets: KeystoreSecrets } {
   const password = env(DEFAULT_SECRET_ENV_NAMES.keystorePassword);
   const type = values['type'] === 'PKCS12' ? 'PKCS12' : 'JKS';
   const ownKeyPassword = type === 'JKS' && text(values['key_password']) !== '';
@@ -25,7 +37,10 @@ export function keystoreAnswersFrom(procedure: 'primary' | 'internal', values: F
     keyPassword: ownKeyPassword ? env(DEFAULT_SECRET_ENV_NAMES.keyPassword) : password,
     overwrite: values['overwrite'] === true,
   } as const;
-  const secrets: KeystoreSecrets = { password: text(values['password']), keyPassword: ownKeyPassword ? text(values['key_password']) : text(values['password']) };
+  const secrets: KeystoreSecrets = {
+    password: text(values['password']),
+    keyPassword: ownKeyPassword ? text(values['key_password']) : text(values['password']),
+  };
   let keystore: KeystoreAnswers;
   if (values['source'] === 'existing') {
     const existingPassword = env(DEFAULT_SECRET_ENV_NAMES.existingPassword);
@@ -53,7 +68,13 @@ export function keystoreAnswersFrom(procedure: 'primary' | 'internal', values: F
       csr:
         values['csr.key'] === 'current'
           ? { key: 'current', replacePending }
-          : { key: 'new', dname: dnameAnswerFrom(values), subjectAltNames: sanAnswersFrom(values), keyPair: keyPairFrom(values), replacePending },
+          : {
+              key: 'new',
+              dname: dnameAnswerFrom(values),
+              subjectAltNames: sanAnswersFrom(values),
+              keyPair: keyPairFrom(values),
+              replacePending,
+            },
     };
   } else {
     keystore = {
@@ -118,8 +139,9 @@ export function dnameFrom(values: FieldValues): string {
 
 export function truststoreAnswersFrom(values: FieldValues): { answers: TruststoreAnswers; secrets: TruststoreSecrets } {
   const password = env(DEFAULT_SECRET_ENV_NAMES.truststorePassword);
-  const imports = ((values['imports'] as CertificateImportValue[] | undefined) ?? []).map(({ alias, file, server, trust, sha256 }): TruststoreImport =>
-    server ? { alias, server, ...(trust ? { trust } : {}), ...(sha256 ? { sha256 } : {}) } : { alias, file },
+  const imports = ((values['imports'] as CertificateImportValue[] | undefined) ?? []).map(
+    ({ alias, file, server, trust, sha256 }): TruststoreImport =>
+      server ? { alias, server, ...(trust ? { trust } : {}), ...(sha256 ? { sha256 } : {}) } : { alias, file },
   );
   const common = {
     fileName: text(values['file_name']).trim(),
@@ -128,14 +150,23 @@ export function truststoreAnswersFrom(values: FieldValues): { answers: Truststor
     removeDefaultCertificate: values['remove_default_certificate'] === true,
     overwrite: values['overwrite'] === true,
     imports,
-    remove: Array.isArray(values['remove']) ? (values['remove'] as unknown[]).filter((alias): alias is string => typeof alias === 'string') : [],
+    remove: Array.isArray(values['remove'])
+      ? (values['remove'] as unknown[]).filter((alias): alias is string => typeof alias === 'string')
+      : [],
     removeExpired: false,
   };
   const secrets: TruststoreSecrets = { password: text(values['password']) };
   if (values['source'] === 'existing') {
     secrets.existingPassword = text(values['existing.password']);
     return {
-      answers: { procedure: 'truststore', truststore: { ...common, source: 'existing', existing: { path: text(values['existing.path']).trim(), password: env(DEFAULT_SECRET_ENV_NAMES.existingTruststorePassword) } } },
+      answers: {
+        procedure: 'truststore',
+        truststore: {
+          ...common,
+          source: 'existing',
+          existing: { path: text(values['existing.path']).trim(), password: env(DEFAULT_SECRET_ENV_NAMES.existingTruststorePassword) },
+        },
+      },
       secrets,
     };
   }

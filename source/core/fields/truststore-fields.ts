@@ -10,7 +10,8 @@ function removableEntries(facts: WizardFacts): TruststoreEntryFacts[] {
 export const TRUSTSTORE_PROCEDURE: ProcedureDefinition = {
   id: 'truststore',
   title: 'Change the truststore',
-  intro: 'The truststore holds the certificates the server trusts for TLS. A new one starts from the current one: an empty truststore breaks TLS.',
+  intro:
+    'The truststore holds the certificates the server trusts for TLS. A new one starts from the current one: an empty truststore breaks TLS.',
   fields: [
     {
       id: 'source',
@@ -34,7 +35,8 @@ export const TRUSTSTORE_PROCEDURE: ProcedureDefinition = {
       label: 'Its password',
       kind: 'secret',
       when: ({ values }) => values['source'] === 'existing',
-      check: (value, { values }, io) => io.checkExistingKeystore({ path: text(values['existing.path']), password: text(value), needKey: false }),
+      check: (value, { values }, io) =>
+        io.checkExistingKeystore({ path: text(values['existing.path']), password: text(value), needKey: false }),
     },
     {
       id: 'file_name',
@@ -48,7 +50,8 @@ export const TRUSTSTORE_PROCEDURE: ProcedureDefinition = {
       id: 'overwrite',
       label: 'That file exists. Replace it? (the old one is backed up)',
       kind: 'confirm',
-      when: ({ facts, values }) => facts.securityFiles.includes(text(values['file_name']).trim()) && text(values['file_name']).trim() !== facts.currentTruststoreFile,
+      when: ({ facts, values }) =>
+        facts.securityFiles.includes(text(values['file_name']).trim()) && text(values['file_name']).trim() !== facts.currentTruststoreFile,
       default: () => false,
       validate: (value) => (value === true ? undefined : 'Choose another file name (Esc), or answer yes.'),
     },
@@ -62,7 +65,13 @@ export const TRUSTSTORE_PROCEDURE: ProcedureDefinition = {
       ],
       default: ({ values }) => (/\.(p12|pfx)$/i.test(text(values['file_name'])) ? 'PKCS12' : 'JKS'),
     },
-    { id: 'password', label: 'Password of the new truststore', kind: 'new-secret', validate: validNewPassword, warn: shippedPasswordWarning },
+    {
+      id: 'password',
+      label: 'Password of the new truststore',
+      kind: 'new-secret',
+      validate: validNewPassword,
+      warn: shippedPasswordWarning,
+    },
     {
       id: 'imports',
       label: 'Certificates to import (type a path; empty line to finish)',

@@ -114,7 +114,14 @@ export interface ProcedureIO {
    * The keystore at `path` opens with `password` and (when given) holds `alias` as a usable key entry. With
    * `checkAlias` only the alias is checked: it names a key pair, or, when absent, the keystore holds exactly one.
    */
-  checkExistingKeystore(input: { path: string; password: string; alias?: string; keyPassword?: string; needKey: boolean; checkAlias?: boolean }): Promise<string | undefined>;
+  checkExistingKeystore(input: {
+    path: string;
+    password: string;
+    alias?: string;
+    keyPassword?: string;
+    needKey: boolean;
+    checkAlias?: boolean;
+  }): Promise<string | undefined>;
   /** The file at `path` exists and is a keystore (JKS, PKCS12 or JCEKS, told from its bytes): no password needed. */
   checkKeystoreFile?(path: string): Promise<string | undefined>;
   /** Reads a PEM or DER certificate file: its certificates summarised, or a problem. */

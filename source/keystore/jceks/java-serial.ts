@@ -201,7 +201,10 @@ class SerialWalker {
   private classData(description: ClassDescription): void {
     if (description.flags & SC_EXTERNALIZABLE) {
       if (!(description.flags & SC_BLOCK_DATA)) {
-        throw new KeystoreError('unsupported', `the serialized ${this.where} uses an old externalizable form (${description.name}) that cannot be skipped`);
+        throw new KeystoreError(
+          'unsupported',
+          `the serialized ${this.where} uses an old externalizable form (${description.name}) that cannot be skipped`,
+        );
       }
       this.annotation();
       return;

@@ -23,7 +23,10 @@ export function readHeader(cursor: KeystoreCursor, magic: number, format: string
   const found = cursor.buffer.length >= 4 ? cursor.buffer.readUInt32BE(0) : undefined;
   if (found !== magic) {
     const hint = found === 0xfeedfeed ? ' (it is a JKS keystore)' : found === 0xcececece ? ' (it is a JCEKS keystore)' : '';
-    throw new KeystoreError('not-a-keystore', `this is not a ${format} keystore: it does not start with ${magic.toString(16).toUpperCase()}${hint}`);
+    throw new KeystoreError(
+      'not-a-keystore',
+      `this is not a ${format} keystore: it does not start with ${magic.toString(16).toUpperCase()}${hint}`,
+    );
   }
   cursor.offset = 4;
   const version = cursor.int32('the format version');

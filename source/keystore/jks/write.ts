@@ -53,7 +53,9 @@ function storedAliases(entries: JksEntryToWrite[]): string[] {
     if (alias.length === 0) throw new UserError('a keystore entry needs a non-empty alias');
     const earlier = seen.get(alias);
     if (earlier !== undefined) {
-      throw new UserError(`two entries would both have the alias "${alias}" ("${earlier}" and "${entry.alias}"); JKS aliases ignore case, so give each entry a different one`);
+      throw new UserError(
+        `two entries would both have the alias "${alias}" ("${earlier}" and "${entry.alias}"); JKS aliases ignore case, so give each entry a different one`,
+      );
     }
     seen.set(alias, entry.alias);
     return alias;

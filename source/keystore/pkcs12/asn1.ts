@@ -44,7 +44,11 @@ export function parseBer(bytes: Buffer, what: string, whole = true): Asn1 {
 export function toDerBuffer(node: Asn1): Buffer {
   const tag = node.tagClass | node.type;
   const read = node as Asn1 & { bitStringContents?: string; original?: Asn1 };
-  if (read.bitStringContents !== undefined && (!read.original || (forge.asn1 as unknown as { equals(a: Asn1, b: Asn1): boolean }).equals(node, read.original))) return derEncode(tag, Buffer.from(read.bitStringContents, 'latin1'));
+  if (
+    read.bitStringContents !== undefined &&
+    (!read.original || (forge.asn1 as unknown as { equals(a: Asn1, b: Asn1): boolean }).equals(node, read.original))
+  )
+    return derEncode(tag, Buffer.from(read.bitStringContents, 'latin1'));
   if (node.composed) {
     const children = (node.value as (Asn1 | undefined)[]).filter((child) => child !== undefined).map(toDerBuffer);
     return node.constructed ? derEncode(tag | 0x20, ...children) : derEncode(tag, Buffer.from([0]), ...children);
@@ -56,7 +60,10 @@ export function toDerBuffer(node: Asn1): Buffer {
     return derEncode(tag, bytes);
   }
   const bytes = Buffer.from(value, 'latin1');
-  const redundant = node.type === Type.INTEGER && bytes.length > 1 && ((bytes[0] === 0 && (bytes[1]! & 0x80) === 0) || (bytes[0] === 0xff && (bytes[1]! & 0x80) === 0x80));
+  const redundant =
+    node.type === Type.INTEGER &&
+    bytes.length > 1 &&
+    ((bytes[0] === 0 && (bytes[1]! & 0x80) === 0) || (bytes[0] === 0xff && (bytes[1]! & 0x80) === 0x80));
   return derEncode(tag, redundant ? bytes.subarray(1) : bytes);
 }
 

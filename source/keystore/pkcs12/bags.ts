@@ -43,11 +43,13 @@ export type Pkcs12Bag =
   | { type: 'certificate'; attributes: BagAttributes; der: Buffer }
   | { type: 'secret'; attributes: BagAttributes };
 
-
 const MAX_NESTING = 4;
 
 function unsupported(detail: string): KeystoreError {
-  return new KeystoreError('unsupported', `${detail}; convert it with keytool -importkeystore into a password-protected PKCS12 or JKS file`);
+  return new KeystoreError(
+    'unsupported',
+    `${detail}; convert it with keytool -importkeystore into a password-protected PKCS12 or JKS file`,
+  );
 }
 
 function readAttributes(node: Asn1 | undefined): BagAttributes {

@@ -22,7 +22,10 @@ export interface KdfWork {
 const ADVICE = 'Re-export it with the defaults of keytool or openssl (thousands of iterations, not millions).';
 
 function tooCostly(detail: string, limit: number): KeystoreError {
-  return new KeystoreError('unsupported', `the PKCS#12 file ${detail}; this tool spends at most ${limit} on one file, since a file that costly is made to stall whoever opens it. ${ADVICE}`);
+  return new KeystoreError(
+    'unsupported',
+    `the PKCS#12 file ${detail}; this tool spends at most ${limit} on one file, since a file that costly is made to stall whoever opens it. ${ADVICE}`,
+  );
 }
 
 /** The per-operation cap, applied where an iteration count is read (before any work is done with it). */
@@ -52,7 +55,10 @@ export class KdfBudget {
   /** Called just before each derivation; refuses the one that would pass the budget. */
   charge(iterations: number, what: string): void {
     if (this.spent + iterations > this.limit) {
-      throw tooCostly(`asks for ${iterations} more key-derivation iterations for ${what}, after ${this.spent} already spent on it`, this.limit);
+      throw tooCostly(
+        `asks for ${iterations} more key-derivation iterations for ${what}, after ${this.spent} already spent on it`,
+        this.limit,
+      );
     }
     this.spent += iterations;
   }

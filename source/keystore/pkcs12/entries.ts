@@ -88,7 +88,13 @@ function samePublicKey(key: KeyObject, certificate: X509Certificate): boolean {
 }
 
 /** Index (into `certificates`) of the key's own certificate, or undefined. */
-function findLeaf(key: KeyBag, protectedKeys: Map<KeyBag, ProtectedKey>, certificates: CertificateBag[], parsed: X509Certificate[], storePassword: string): number | undefined {
+function findLeaf(
+  key: KeyBag,
+  protectedKeys: Map<KeyBag, ProtectedKey>,
+  certificates: CertificateBag[],
+  parsed: X509Certificate[],
+  storePassword: string,
+): number | undefined {
   const { localKeyId, friendlyName } = key.attributes;
   if (localKeyId) {
     const index = certificates.findIndex((bag) => bag.attributes.localKeyId?.equals(localKeyId));
@@ -117,7 +123,9 @@ function findLeaf(key: KeyBag, protectedKeys: Map<KeyBag, ProtectedKey>, certifi
 
 /** Java names entries without a friendlyName "1", "2", ...: do the same, skipping names already taken. */
 function aliasGenerator(bags: Pkcs12Bag[]): () => string {
-  const taken = new Set(bags.flatMap((bag) => (bag.attributes.friendlyName === undefined ? [] : [bag.attributes.friendlyName.toLowerCase()])));
+  const taken = new Set(
+    bags.flatMap((bag) => (bag.attributes.friendlyName === undefined ? [] : [bag.attributes.friendlyName.toLowerCase()])),
+  );
   let counter = 0;
   return () => {
     do counter++;

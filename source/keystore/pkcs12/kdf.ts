@@ -41,14 +41,7 @@ function repeatToBlocks(input: Buffer, blockBytes: number): Buffer {
   return output;
 }
 
-export function pkcs12Kdf(
-  hash: string,
-  passwordBytes: Buffer,
-  salt: Buffer,
-  id: number,
-  iterations: number,
-  length: number,
-): Buffer {
+export function pkcs12Kdf(hash: string, passwordBytes: Buffer, salt: Buffer, id: number, iterations: number, length: number): Buffer {
   const v = BLOCK_BYTES[hash];
   if (v === undefined) throw new Error(`pkcs12Kdf: no block size known for ${hash}`);
   const diversifier = Buffer.alloc(v, id);

@@ -1,17 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { KeystoreError } from '../../errors.js';
-import {
-  type Asn1,
-  Asn1Type,
-  build,
-  buildInteger,
-  buildOctets,
-  buildOid,
-  corrupt,
-  octets,
-  oid,
-  sequence,
-} from './asn1.js';
+import { type Asn1, Asn1Type, build, buildInteger, buildOctets, buildOid, corrupt, octets, oid, sequence } from './asn1.js';
 import type { KdfBudget } from './budget.js';
 import { PKCS12_MAC_KEY, pkcs12Kdf, pkcs12PasswordBytes } from './kdf.js';
 import { iterationCount } from './pbe.js';
@@ -96,10 +85,7 @@ export function buildMacData(password: string, content: Buffer): Asn1 {
   const salt = randomBytes(MAC_SALT_BYTES);
   const digest = hmac({ hash: 'sha256', salt, iterations: MAC_ITERATIONS }, pkcs12PasswordBytes(password), content);
   return build(Asn1Type.SEQUENCE, [
-    build(Asn1Type.SEQUENCE, [
-      build(Asn1Type.SEQUENCE, [buildOid(SHA256_OID), build(Asn1Type.NULL, '')]),
-      buildOctets(digest),
-    ]),
+    build(Asn1Type.SEQUENCE, [build(Asn1Type.SEQUENCE, [buildOid(SHA256_OID), build(Asn1Type.NULL, '')]), buildOctets(digest)]),
     buildOctets(salt),
     buildInteger(MAC_ITERATIONS),
   ]);

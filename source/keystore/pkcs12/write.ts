@@ -35,7 +35,9 @@ function readCertificate(der: Buffer, alias: string): X509Certificate {
 function validate(entries: readonly Pkcs12EntryToWrite[], storePassword: string): void {
   // Java derives PKCS#12 keys through PBEKey, which throws "Password is not ASCII": it could not open the file.
   if (!/^[\x20-\x7e]*$/.test(storePassword)) {
-    throw badInput('a PKCS#12 keystore password must be printable ASCII: Java cannot open a PKCS#12 file whose password has other characters');
+    throw badInput(
+      'a PKCS#12 keystore password must be printable ASCII: Java cannot open a PKCS#12 file whose password has other characters',
+    );
   }
   const seen = new Set<string>();
   for (const entry of entries) {
@@ -59,7 +61,8 @@ function validate(entries: readonly Pkcs12EntryToWrite[], storePassword: string)
     } catch {
       matches = false;
     }
-    if (!matches) throw badInput(`the private key of "${entry.alias}" does not belong to its certificate (${leaf.subject.replaceAll('\n', ', ')})`);
+    if (!matches)
+      throw badInput(`the private key of "${entry.alias}" does not belong to its certificate (${leaf.subject.replaceAll('\n', ', ')})`);
   }
 }
 
@@ -119,7 +122,9 @@ export function writePkcs12(entries: readonly Pkcs12EntryToWrite[], storePasswor
   const certificateBags: Asn1[] = [];
   const keyBags: Asn1[] = [];
   // Java finds issuers by name among all certificates of the file: one copy serves every chain.
-  const written = new Set(entries.map((entry) => (entry.kind === 'trusted-certificate' ? entry.certificate : entry.chain[0]!).toString('base64')));
+  const written = new Set(
+    entries.map((entry) => (entry.kind === 'trusted-certificate' ? entry.certificate : entry.chain[0]!).toString('base64')),
+  );
   for (const entry of entries) {
     const name = friendlyName(entry.alias);
     if (entry.kind === 'trusted-certificate') {

@@ -1,6 +1,18 @@
 import { createHash, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { UserError } from '../../errors.js';
-import { DER, derBitString, derChildren, derContent, derEncode, derInteger, derNamedBits, derOidEncode, derTime, expectTag, readDerNode } from '../der.js';
+import {
+  DER,
+  derBitString,
+  derChildren,
+  derContent,
+  derEncode,
+  derInteger,
+  derNamedBits,
+  derOidEncode,
+  derTime,
+  expectTag,
+  readDerNode,
+} from '../der.js';
 import { encodeDname, type DnAttribute } from './dname.js';
 import { encodeSubjectAltNames, uniqueSubjectAltNames, type SanEntry } from './san.js';
 import { OID } from '../oids.js';
@@ -29,7 +41,6 @@ export interface SelfSignedOptions {
   /** Unsigned big-endian; a random positive 16-byte serial when absent. */
   serialNumber?: Buffer;
 }
-
 
 export interface SignatureScheme {
   digest: 'sha256' | 'sha384';

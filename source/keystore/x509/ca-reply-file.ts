@@ -29,7 +29,8 @@ export function parseCaReply(bytes: Buffer, file: string): Buffer[] {
     for (const { label, der } of pemBlocks(text)) {
       if (CERTIFICATE_LABELS.has(label)) certificates.push(der);
       else if (PKCS7_LABELS.has(label)) certificates.push(...pkcs7Certificates(der, file));
-      else if (/CERTIFICATE REQUEST/.test(label)) throw unreadable(file, 'it is a certificate signing request (what goes to the CA), not the CA\'s reply');
+      else if (/CERTIFICATE REQUEST/.test(label))
+        throw unreadable(file, "it is a certificate signing request (what goes to the CA), not the CA's reply");
       else if (/PRIVATE KEY/.test(label)) throw unreadable(file, 'it holds a private key, not a certificate');
     }
     if (certificates.length === 0) throw unreadable(file, 'it holds no certificate block');
@@ -61,7 +62,8 @@ function isPkcs7(der: Buffer, file: string): boolean {
 function pkcs7Certificates(der: Buffer, file: string): Buffer[] {
   try {
     const [type, content] = derChildren(readDerNode(der, 0));
-    if (!type || type.tag !== DER.OID || derOid(type) !== SIGNED_DATA) throw unreadable(file, 'it is a PKCS#7 file, but not a certificate bag (signedData)');
+    if (!type || type.tag !== DER.OID || derOid(type) !== SIGNED_DATA)
+      throw unreadable(file, 'it is a PKCS#7 file, but not a certificate bag (signedData)');
     if (content?.tag !== 0xa0) throw unreadable(file, 'the PKCS#7 bag is empty');
     const [signedData] = derChildren(content);
     if (!signedData || signedData.tag !== DER.SEQUENCE) throw unreadable(file, 'the PKCS#7 bag is damaged');

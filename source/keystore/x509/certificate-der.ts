@@ -42,9 +42,9 @@ const ATTRIBUTE_NAMES: Record<string, string> = {
 
 const STRING_TAGS = new Set([0x0c /* UTF8String */, 0x13 /* PrintableString */, 0x16 /* IA5String */]);
 /** Printable ASCII that RFC 2253 escaping (ESC_2253, ESC_CTRL) leaves alone but for commas: no + " \ < > ; # or controls. */
-const PLAIN_VALUE = /^[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-](?:[A-Za-z0-9 '()./:=?@_&*!%~$^|[\]{}`,-]*[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-])?$/;
+const PLAIN_VALUE =
+  /^[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-](?:[A-Za-z0-9 '()./:=?@_&*!%~$^|[\]{}`,-]*[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-])?$/;
 const PLAIN_DNS_NAME = /^[A-Za-z0-9.*_-]+$/;
-
 
 /**
  * Extensions OpenSSL does not decode when it decides whether a certificate is a CA, so they cannot make it
@@ -292,7 +292,8 @@ function isCertificateAuthority(extensions: Map<string, DerNode>): boolean {
   const constraints = extensions.get(OID.basicConstraints);
   if (constraints === undefined || !basicConstraintsCa(constraints)) return false;
   for (const [oid, value] of extensions) {
-    if (oid === OID.extKeyUsage) sure(children(only(value, DER.SEQUENCE)).every((purpose) => purpose.tag === DER.OID && purpose.end > purpose.contentStart));
+    if (oid === OID.extKeyUsage)
+      sure(children(only(value, DER.SEQUENCE)).every((purpose) => purpose.tag === DER.OID && purpose.end > purpose.contentStart));
     else if (oid === OID.subjectKeyIdentifier) only(value, DER.OCTET_STRING);
     else if (oid === OID.authorityKeyIdentifier) children(only(value, DER.SEQUENCE)).forEach(authorityKeyIdentifierPart);
     else if (oid === OID.keyUsage) keyUsageAllowsCertSign(value);

@@ -4,13 +4,13 @@ import { FileRefused } from '../../files/file-errors.js';
 import { READ_LIMITS, readFileChecked } from '../../files/read-file.js';
 import { CERTIFICATE_LABELS, looksLikePem, pemBlocks } from './pem.js';
 
-
 /**
  * The certificates of a PEM file (one or a bundle) or a DER file, each checked to parse. Errors name the file
  * and what was found instead.
  */
 export function parseCertificateFile(bytes: Buffer, file: string): Buffer[] {
-  const fail = (why: string) => new UserError(`${file}: ${why}. Give a certificate in PEM (-----BEGIN CERTIFICATE-----) or DER form.`, 'certificate-unreadable');
+  const fail = (why: string) =>
+    new UserError(`${file}: ${why}. Give a certificate in PEM (-----BEGIN CERTIFICATE-----) or DER form.`, 'certificate-unreadable');
   const text = bytes.toString('latin1');
   const certificates: Buffer[] = [];
   if (looksLikePem(text)) {
@@ -33,7 +33,9 @@ export function expectCertificatesParse(certificates: readonly Buffer[], fail: (
     try {
       new X509Certificate(der);
     } catch {
-      throw fail(certificates.length > 1 ? `certificate ${index + 1} of ${certificates.length} does not parse` : 'the certificate does not parse');
+      throw fail(
+        certificates.length > 1 ? `certificate ${index + 1} of ${certificates.length} does not parse` : 'the certificate does not parse',
+      );
     }
   });
 }

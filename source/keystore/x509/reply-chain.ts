@@ -76,8 +76,10 @@ export function buildReplyChain(input: ReplyChainInput): ReplyChain {
   for (;;) {
     const current = chain[chain.length - 1]!;
     if (current.x509.subject === current.x509.issuer && current.x509.verify(current.x509.publicKey)) break;
-    if (chain.length >= MAX_DEPTH) throw refuse('chain-incomplete', `${input.file}: the chain is longer than ${MAX_DEPTH} certificates; check the reply.`);
-    const issues = (candidate: { x509: X509Certificate }) => candidate.x509.subject === current.x509.issuer && current.x509.verify(candidate.x509.publicKey);
+    if (chain.length >= MAX_DEPTH)
+      throw refuse('chain-incomplete', `${input.file}: the chain is longer than ${MAX_DEPTH} certificates; check the reply.`);
+    const issues = (candidate: { x509: X509Certificate }) =>
+      candidate.x509.subject === current.x509.issuer && current.x509.verify(candidate.x509.publicKey);
     const inReply = parsed.findIndex((candidate, index) => !used.has(index) && issues(candidate));
     if (inReply >= 0) {
       used.add(inReply);
@@ -102,14 +104,23 @@ export function buildReplyChain(input: ReplyChainInput): ReplyChain {
     const summary = summarizeCertificate(link.der);
     const what = index === 0 ? `The certificate in ${input.file} (${summary.subject})` : `The CA certificate ${summary.subject}`;
     if (summary.notAfter.getTime() <= input.now.getTime()) {
-      throw refuse(index === 0 ? 'reply-expired' : 'ca-expired', `${what} expired on ${day(summary.notAfter)}; TLS clients would refuse the chain. Ask the CA for a current ${index === 0 ? 'certificate' : 'chain'}. Nothing was written.`);
+      throw refuse(
+        index === 0 ? 'reply-expired' : 'ca-expired',
+        `${what} expired on ${day(summary.notAfter)}; TLS clients would refuse the chain. Ask the CA for a current ${index === 0 ? 'certificate' : 'chain'}. Nothing was written.`,
+      );
     }
     if (summary.notBefore.getTime() > input.now.getTime()) {
-      throw refuse('reply-not-yet-valid', `${what} is not valid before ${summary.notBefore.toISOString()}; check this machine's clock, or wait. Nothing was written.`);
+      throw refuse(
+        'reply-not-yet-valid',
+        `${what} is not valid before ${summary.notBefore.toISOString()}; check this machine's clock, or wait. Nothing was written.`,
+      );
     }
     if (index === 0) return;
     if (!link.x509.ca) {
-      throw refuse('ca-not-ca', `${what} signs ${name(chain[index - 1]!.der)} but is not a CA certificate (its basic constraints do not say CA:true); TLS clients would refuse the chain. Nothing was written.`);
+      throw refuse(
+        'ca-not-ca',
+        `${what} signs ${name(chain[index - 1]!.der)} but is not a CA certificate (its basic constraints do not say CA:true); TLS clients would refuse the chain. Nothing was written.`,
+      );
     }
     const keyUsage = certificateUsage(link.der).keyUsage;
     if (keyUsage && !keyUsage.includes(KEY_USAGE.keyCertSign)) {
@@ -123,7 +134,10 @@ export function buildReplyChain(input: ReplyChainInput): ReplyChain {
 function checkTlsServer(der: Buffer, x509: X509Certificate, file: string): void {
   const subject = name(der);
   const fail = (why: string) =>
-    refuse('reply-not-tls-server', `The certificate in ${file} (${subject}) is not a TLS server certificate: ${why}. Ask the CA for a server (web server / TLS server) certificate. Nothing was written.`);
+    refuse(
+      'reply-not-tls-server',
+      `The certificate in ${file} (${subject}) is not a TLS server certificate: ${why}. Ask the CA for a server (web server / TLS server) certificate. Nothing was written.`,
+    );
   if (x509.ca) throw fail('it is a CA certificate');
   const usage = certificateUsage(der);
   if (usage.extendedKeyUsage && !usage.extendedKeyUsage.includes(EKU.serverAuth) && !usage.extendedKeyUsage.includes(EKU.any)) {

@@ -93,7 +93,8 @@ function ipv6Bytes(address: string): Buffer {
   const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16)));
   const front = parse(head);
   const back = [...(rest === undefined ? [] : parse(rest)), ...tail];
-  const groups = rest === undefined ? [...front, ...back] : [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+  const groups =
+    rest === undefined ? [...front, ...back] : [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
   const bytes = Buffer.alloc(16);
   groups.forEach((group, index) => bytes.writeUInt16BE(group, index * 2));
   return bytes;

@@ -111,7 +111,11 @@ export function judgeTlsChain(input: { presented: Buffer[]; anchors: TrustAnchor
   for (const [index, der] of input.presented.entries()) {
     const parsed = parse(der);
     if (!parsed) {
-      problems.push({ code: 'bad-certificate', message: `certificate ${index + 1} the server presented cannot be read`, fix: 'The server sends a damaged certificate; its administrators must fix its certificate files.' });
+      problems.push({
+        code: 'bad-certificate',
+        message: `certificate ${index + 1} the server presented cannot be read`,
+        fix: 'The server sends a damaged certificate; its administrators must fix its certificate files.',
+      });
       return { trusted: false, anchor: null, presented: [], problems, notes, suggestedTrust: null };
     }
     presented.push(parsed);
@@ -130,7 +134,10 @@ export function judgeTlsChain(input: { presented: Buffer[]; anchors: TrustAnchor
   let anchorIsInPath = false;
   for (;;) {
     const current = path[path.length - 1]!;
-    const itself = anchors.find((candidate) => candidate.der.equals(current.der) || (candidate.x509.subject === current.x509.subject && candidate.spki.equals(current.spki)));
+    const itself = anchors.find(
+      (candidate) =>
+        candidate.der.equals(current.der) || (candidate.x509.subject === current.x509.subject && candidate.spki.equals(current.spki)),
+    );
     if (itself) {
       anchor = itself;
       anchorIsInPath = true;
@@ -181,13 +188,17 @@ export function judgeTlsChain(input: { presented: Buffer[]; anchors: TrustAnchor
   }
 
   for (const [index, certificate] of checked.entries()) {
-    const what = index === 0 ? `the server's certificate (${certificate.summary.subject})` : `the CA certificate ${certificate.summary.subject}`;
+    const what =
+      index === 0 ? `the server's certificate (${certificate.summary.subject})` : `the CA certificate ${certificate.summary.subject}`;
     const who = index === 0 ? `the server ${address}` : `the server ${address} (it must send the CA's current certificate)`;
     if (certificate.summary.notAfter.getTime() <= input.now.getTime()) {
       problems.push({
         code: 'expired',
         message: `${what} expired on ${day(certificate.summary.notAfter)}`,
-        fix: index === 0 ? `Renew the certificate of ${who}; importing it into the truststore does not help while it is sent with its CA.` : `Install the CA's renewed intermediate certificate on ${who}.`,
+        fix:
+          index === 0
+            ? `Renew the certificate of ${who}; importing it into the truststore does not help while it is sent with its CA.`
+            : `Install the CA's renewed intermediate certificate on ${who}.`,
       });
     } else if (certificate.summary.notBefore.getTime() > input.now.getTime()) {
       problems.push({
@@ -204,20 +215,37 @@ export function judgeTlsChain(input: { presented: Buffer[]; anchors: TrustAnchor
         fix: `The certificate must be reissued with a SHA-256 signature; a truststore change does not help.`,
       });
     } else if (issuer && SHA1_SIGNATURE.test(certificate.summary.signatureAlgorithm)) {
-      notes.push({ code: 'sha1-signature', message: `${what} is signed with ${certificate.summary.signatureAlgorithm}: Java refuses SHA-1 where the root is one of the JDK's own CAs, and will refuse it elsewhere; have it reissued with SHA-256.` });
+      notes.push({
+        code: 'sha1-signature',
+        message: `${what} is signed with ${certificate.summary.signatureAlgorithm}: Java refuses SHA-1 where the root is one of the JDK's own CAs, and will refuse it elsewhere; have it reissued with SHA-256.`,
+      });
     }
     const bits = certificate.summary.keySize;
-    const weakKey = bits !== undefined && ((certificate.summary.keyAlgorithm === 'RSA' && bits < 1024) || (certificate.summary.keyAlgorithm === 'EC' && bits < 224));
+    const weakKey =
+      bits !== undefined &&
+      ((certificate.summary.keyAlgorithm === 'RSA' && bits < 1024) || (certificate.summary.keyAlgorithm === 'EC' && bits < 224));
     if (weakKey) {
-      problems.push({ code: 'weak-key', message: `${what} has a ${bits}-bit ${certificate.summary.keyAlgorithm} key, which Java refuses`, fix: 'The certificate must be reissued with a stronger key (RSA 2048 or EC 256).' });
+      problems.push({
+        code: 'weak-key',
+        message: `${what} has a ${bits}-bit ${certificate.summary.keyAlgorithm} key, which Java refuses`,
+        fix: 'The certificate must be reissued with a stronger key (RSA 2048 or EC 256).',
+      });
     }
     if (index > 0) {
       if (!certificate.x509.ca) {
-        problems.push({ code: 'not-a-ca', message: `${what} signs ${checked[index - 1]!.summary.subject} but is not a CA certificate (basic constraints)`, fix: 'The chain the server sends is wrong; its certificates must be reissued by a real CA.' });
+        problems.push({
+          code: 'not-a-ca',
+          message: `${what} signs ${checked[index - 1]!.summary.subject} but is not a CA certificate (basic constraints)`,
+          fix: 'The chain the server sends is wrong; its certificates must be reissued by a real CA.',
+        });
       } else {
         const keyUsage = certificateUsage(certificate.der).keyUsage;
         if (keyUsage && !keyUsage.includes(KEY_USAGE.keyCertSign)) {
-          problems.push({ code: 'not-a-ca', message: `${what} is not allowed to sign certificates (its key usage lacks keyCertSign)`, fix: 'The chain the server sends is wrong; its CA certificate must be reissued.' });
+          problems.push({
+            code: 'not-a-ca',
+            message: `${what} is not allowed to sign certificates (its key usage lacks keyCertSign)`,
+            fix: 'The chain the server sends is wrong; its CA certificate must be reissued.',
+          });
         }
       }
     }
@@ -260,13 +288,19 @@ function serverUsage(leaf: Parsed, problems: TlsProblem[]): void {
   const usage = certificateUsage(leaf.der);
   const fix = 'The server needs a TLS server certificate (extended key usage serverAuth); it must be reissued.';
   if (usage.extendedKeyUsage && !usage.extendedKeyUsage.includes(EKU.serverAuth) && !usage.extendedKeyUsage.includes(EKU.any)) {
-    problems.push({ code: 'not-a-server-certificate', message: `the server's certificate (${leaf.summary.subject}) is not for TLS servers: its extended key usage lacks serverAuth`, fix });
+    problems.push({
+      code: 'not-a-server-certificate',
+      message: `the server's certificate (${leaf.summary.subject}) is not for TLS servers: its extended key usage lacks serverAuth`,
+      fix,
+    });
   }
 }
 
 function checkName(leaf: Parsed, host: string, problems: TlsProblem[]): void {
   const ip = ipVersion(host) !== 0;
-  const matches = ip ? leaf.x509.checkIP(host) !== undefined : leaf.x509.checkHost(host, { subject: 'default', partialWildcards: false }) !== undefined;
+  const matches = ip
+    ? leaf.x509.checkIP(host) !== undefined
+    : leaf.x509.checkHost(host, { subject: 'default', partialWildcards: false }) !== undefined;
   if (matches) return;
   const names = leaf.summary.subjectAltNames;
   const cn = /(?:^|, )CN=([^,]*)/.exec(leaf.summary.subject)?.[1];

@@ -10,7 +10,14 @@ const WINDOW = 8;
  * Tick any number of choices: ↑↓ move, Space ticks or unticks, Enter submits the ticked values (in choice order),
  * Esc goes back. A long list scrolls in a window of eight rows.
  */
-export function ChecklistInput(props: { choices: readonly Choice[]; initial: readonly string[]; width: number; active: boolean; onSubmit: (values: string[]) => void; onBack: () => void }) {
+export function ChecklistInput(props: {
+  choices: readonly Choice[];
+  initial: readonly string[];
+  width: number;
+  active: boolean;
+  onSubmit: (values: string[]) => void;
+  onBack: () => void;
+}) {
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set(props.initial));
   const [index, setIndex] = useState(0);
   const state = useRef({ ticked, index });

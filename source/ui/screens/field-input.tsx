@@ -103,13 +103,41 @@ export function FieldInput({ field, context, previous, io, width, onSubmit, onBa
         />
       );
     case 'checklist':
-      return <ChecklistInput key={field.id} choices={field.choices?.(context) ?? []} initial={Array.isArray(previous) ? (previous as unknown[]).filter((item): item is string => typeof item === 'string') : []} width={width} active={active} onSubmit={onSubmit} onBack={onBack} />;
+      return (
+        <ChecklistInput
+          key={field.id}
+          choices={field.choices?.(context) ?? []}
+          initial={Array.isArray(previous) ? (previous as unknown[]).filter((item): item is string => typeof item === 'string') : []}
+          width={width}
+          active={active}
+          onSubmit={onSubmit}
+          onBack={onBack}
+        />
+      );
     case 'certificates':
-      return <CertificatesInput key={field.id} context={context} io={io} width={width} initial={(previous as CertificateImportValue[] | undefined) ?? []} onSubmit={onSubmit} onBack={onBack} active={active} />;
+      return (
+        <CertificatesInput
+          key={field.id}
+          context={context}
+          io={io}
+          width={width}
+          initial={(previous as CertificateImportValue[] | undefined) ?? []}
+          onSubmit={onSubmit}
+          onBack={onBack}
+          active={active}
+        />
+      );
   }
 }
 
-function ConfirmField(props: { field: Field; context: FieldContext; defaultValue: boolean; onSubmit: (value: boolean) => void; onBack: () => void; active: boolean }) {
+function ConfirmField(props: {
+  field: Field;
+  context: FieldContext;
+  defaultValue: boolean;
+  onSubmit: (value: boolean) => void;
+  onBack: () => void;
+  active: boolean;
+}) {
   const [problem, setProblem] = useState<string | undefined>();
   return (
     <Box flexDirection="column">
@@ -130,7 +158,15 @@ function ConfirmField(props: { field: Field; context: FieldContext; defaultValue
 }
 
 /** Certificates to import: a path, read and shown (subject, expiry) before an alias is asked; empty path finishes. */
-function CertificatesInput(props: { context: FieldContext; io: ProcedureIO; width: number; initial: CertificateImportValue[]; onSubmit: (value: CertificateImportValue[]) => void; onBack: () => void; active: boolean }) {
+function CertificatesInput(props: {
+  context: FieldContext;
+  io: ProcedureIO;
+  width: number;
+  initial: CertificateImportValue[];
+  onSubmit: (value: CertificateImportValue[]) => void;
+  onBack: () => void;
+  active: boolean;
+}) {
   const [accepted, setAccepted] = useState<CertificateImportValue[]>(props.initial);
   const [pending, setPending] = useState<{ file: string; summaries: string[] } | undefined>();
   const [listing, setListing] = useState(false);
@@ -161,9 +197,17 @@ function CertificatesInput(props: { context: FieldContext; io: ProcedureIO; widt
         <Select<string>
           key={`list-${accepted.length}`}
           options={[
-            { value: 'done', label: `Import ${accepted.length === 1 ? 'it' : `these ${accepted.length}`}`, hint: 'and go on to the next question' },
+            {
+              value: 'done',
+              label: `Import ${accepted.length === 1 ? 'it' : `these ${accepted.length}`}`,
+              hint: 'and go on to the next question',
+            },
             { value: 'add', label: 'Add another certificate file' },
-            ...accepted.map((item) => ({ value: `remove:${item.alias}`, label: printable(`Remove ${item.alias}`), hint: printable(item.summary) })),
+            ...accepted.map((item) => ({
+              value: `remove:${item.alias}`,
+              label: printable(`Remove ${item.alias}`),
+              hint: printable(item.summary),
+            })),
           ]}
           onSelect={(choice) => {
             if (choice === 'done') props.onSubmit(accepted);
@@ -210,7 +254,11 @@ function CertificatesInput(props: { context: FieldContext; io: ProcedureIO; widt
         </>
       ) : (
         <>
-          <Text>{accepted.length === 0 ? 'Certificate file (PEM or DER), a server (https://host:port), or Enter for none:' : 'Another certificate file or server, or Enter to review the list:'}</Text>
+          <Text>
+            {accepted.length === 0
+              ? 'Certificate file (PEM or DER), a server (https://host:port), or Enter for none:'
+              : 'Another certificate file or server, or Enter to review the list:'}
+          </Text>
           <TextInput
             key={`path-${accepted.length}`}
             placeholder="/path/to/partner-ca.pem"
@@ -246,7 +294,15 @@ function CertificatesInput(props: { context: FieldContext; io: ProcedureIO; widt
               });
             }}
           />
-          {reading ? <Text dimColor>Reading (or connecting)...</Text> : problem ? wrapText(problem, props.width).map((line, n) => <Text key={n} color="red">{line}</Text>) : null}
+          {reading ? (
+            <Text dimColor>Reading (or connecting)...</Text>
+          ) : problem ? (
+            wrapText(problem, props.width).map((line, n) => (
+              <Text key={n} color="red">
+                {line}
+              </Text>
+            ))
+          ) : null}
         </>
       )}
     </Box>

@@ -50,8 +50,7 @@ export function FormScreen({ definition, facts, values, index, io, tag, onAnswer
       if (message) {
         setProblem({ field: field.id, message });
         if (field.kind === 'secret' || field.kind === 'new-secret') setAttempt((count) => count + 1);
-      }
-      else {
+      } else {
         setProblem(undefined);
         onAnswer(field.id, value, count);
       }
@@ -64,18 +63,58 @@ export function FormScreen({ definition, facts, values, index, io, tag, onAnswer
   return (
     <Box flexDirection="column">
       <Header title={definition.title} tag={tag} step={{ current: index + 1, total: fields.length }} width={columns} />
-      {index === 0 ? wrapText(definition.intro, columns).slice(0, 2).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
+      {index === 0
+        ? wrapText(definition.intro, columns)
+            .slice(0, 2)
+            .map((line, n) => (
+              <Text key={n} dimColor>
+                {line}
+              </Text>
+            ))
+        : null}
       <Box marginTop={1} flexDirection="column">
         {wrapText(field.label, columns).map((line, n) => (
           <Text key={`label-${n}`} bold>
             {line}
           </Text>
         ))}
-        {why ? wrapText(why, columns).map((line, n) => <Text key={n} dimColor>{line}</Text>) : null}
+        {why
+          ? wrapText(why, columns).map((line, n) => (
+              <Text key={n} dimColor>
+                {line}
+              </Text>
+            ))
+          : null}
       </Box>
-      <FieldInput key={`${field.id}-${index}-${attempt}`} field={field} context={context} previous={values[field.id]} io={io} width={columns} onSubmit={submit} onBack={back} busy={checking} onEdit={() => setProblem(undefined)} />
-      {checking ? <Text dimColor>Checking...</Text> : problem?.field === field.id ? wrapText(problem.message, columns).map((line, n) => <Text key={n} color="red">{line}</Text>) : null}
-      <KeyHints hints={[{ key: 'Enter', label: 'next' }, { key: 'Esc', label: 'back' }, { key: 'Ctrl-C', label: 'quit' }]} width={columns} />
+      <FieldInput
+        key={`${field.id}-${index}-${attempt}`}
+        field={field}
+        context={context}
+        previous={values[field.id]}
+        io={io}
+        width={columns}
+        onSubmit={submit}
+        onBack={back}
+        busy={checking}
+        onEdit={() => setProblem(undefined)}
+      />
+      {checking ? (
+        <Text dimColor>Checking...</Text>
+      ) : problem?.field === field.id ? (
+        wrapText(problem.message, columns).map((line, n) => (
+          <Text key={n} color="red">
+            {line}
+          </Text>
+        ))
+      ) : null}
+      <KeyHints
+        hints={[
+          { key: 'Enter', label: 'next' },
+          { key: 'Esc', label: 'back' },
+          { key: 'Ctrl-C', label: 'quit' },
+        ]}
+        width={columns}
+      />
     </Box>
   );
 }

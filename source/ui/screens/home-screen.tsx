@@ -45,7 +45,9 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
     const findings = sortFindings(report.findings.filter((finding) => finding.role === role.role));
     const worst = findings[0];
     // The most important finding in full, and how many more the full status has.
-    const mark = worst ? `${worst.level === 'error' ? '✗' : worst.level === 'warning' ? '!' : 'i'} ${worst.code}${findings.length > 1 ? ` +${findings.length - 1}` : ''}` : '✓';
+    const mark = worst
+      ? `${worst.level === 'error' ? '✗' : worst.level === 'warning' ? '!' : 'i'} ${worst.code}${findings.length > 1 ? ` +${findings.length - 1}` : ''}`
+      : '✓';
     return { role, worst, mark };
   });
   const markWidth = Math.max(...marked.map(({ mark }) => mark.length));
@@ -57,15 +59,26 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
     const file = same ? '(the primary keystore)' : role.exists ? shownFile : `${shownFile} (missing)`;
     const leaf = same ? undefined : role.chain?.[0];
     // In order of importance; what does not fit beside the finding is left out, never cut in half.
-    const optional = [leaf ? `to ${day(leaf.notAfter)}` : undefined, role.alias && role.role !== 'truststore' && !same ? role.alias : undefined].filter((part): part is string => Boolean(part));
+    const optional = [
+      leaf ? `to ${day(leaf.notAfter)}` : undefined,
+      role.alias && role.role !== 'truststore' && !same ? role.alias : undefined,
+    ].filter((part): part is string => Boolean(part));
     const room = columns - 11 - 2 - markWidth;
     let facts = printable(file);
     for (const part of optional) if (facts.length + 2 + printable(part).length <= room) facts = `${facts}  ${printable(part)}`;
     const colour = worst?.level === 'error' ? 'red' : worst?.level === 'warning' ? 'yellow' : worst ? undefined : 'green';
-    if (facts.length <= room) return [{ key: role.role, label: role.role, facts: facts.padEnd(room), mark, colour, dim: worst?.level === 'info' }];
+    if (facts.length <= room)
+      return [{ key: role.role, label: role.role, facts: facts.padEnd(room), mark, colour, dim: worst?.level === 'info' }];
     // A path too long for one row: the finding gets its own row under it.
     return [
-      ...wrapText(facts, columns - 11).map((part, n) => ({ key: `${role.role}-${n}`, label: n === 0 ? role.role : '', facts: part, mark: '', colour: undefined, dim: false })),
+      ...wrapText(facts, columns - 11).map((part, n) => ({
+        key: `${role.role}-${n}`,
+        label: n === 0 ? role.role : '',
+        facts: part,
+        mark: '',
+        colour: undefined,
+        dim: false,
+      })),
       { key: `${role.role}-finding`, label: '', facts: '', mark, colour, dim: worst?.level === 'info' },
     ];
   });
@@ -103,7 +116,9 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
         {report.pending.map((request) => (
           <Box key={`pending-${request.role}`}>
             <Text bold>{'pending'.padEnd(11)}</Text>
-            <Text color="cyan">{truncate(`${request.role} request ${request.subject} since ${request.createdAt.slice(0, 10)}`, columns - 11)}</Text>
+            <Text color="cyan">
+              {truncate(`${request.role} request ${request.subject} since ${request.createdAt.slice(0, 10)}`, columns - 11)}
+            </Text>
           </Box>
         ))}
         <Text dimColor>{truncate(summary, columns)}</Text>
@@ -127,7 +142,11 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
                   : 'the key that encrypts secrets',
             },
             { value: 'truststore', label: 'Change the truststore', hint: 'start from the current one and import certificates' },
-            { value: 'secrets', label: 'Encrypt passwords', hint: hardenRefusal ? 'not available here (Enter says why)' : 'passwords into the secure vault, as the cipher tool does' },
+            {
+              value: 'secrets',
+              label: 'Encrypt passwords',
+              hint: hardenRefusal ? 'not available here (Enter says why)' : 'passwords into the secure vault, as the cipher tool does',
+            },
             { value: 'status', label: 'Full status', hint: 'every finding, with what to do' },
             { value: 'quit', label: 'Quit' },
           ]}
@@ -144,7 +163,14 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
             </Text>
           ))
         : null}
-      <KeyHints hints={[{ key: '↑↓', label: 'move' }, { key: 'Enter', label: 'choose' }, { key: 'Esc', label: 'quit' }]} width={columns} />
+      <KeyHints
+        hints={[
+          { key: '↑↓', label: 'move' },
+          { key: 'Enter', label: 'choose' },
+          { key: 'Esc', label: 'quit' },
+        ]}
+        width={columns}
+      />
     </Box>
   );
 }

@@ -50,7 +50,9 @@ export function DoneScreen({ title, tag, steps, backupId, commands, next, onExit
             ))}
           </Box>
         ))}
-        {commands.some(({ command }) => command.length + 2 > columns) ? <Text dimColor>{wrapText('Enter quits and prints these commands again, each on one line, to copy.', columns).join(' ')}</Text> : null}
+        {commands.some(({ command }) => command.length + 2 > columns) ? (
+          <Text dimColor>{wrapText('Enter quits and prints these commands again, each on one line, to copy.', columns).join(' ')}</Text>
+        ) : null}
       </Box>
       <Box marginTop={1} flexDirection="column">
         {next.flatMap((line, n) => wrapText(`- ${line}`, columns).map((part, m) => <Text key={`${n}-${m}`}>{part}</Text>))}
@@ -60,7 +62,21 @@ export function DoneScreen({ title, tag, steps, backupId, commands, next, onExit
   );
 }
 
-export function FailedScreen({ title, tag, message, steps, onBack, onExit }: { title: string; tag?: string; message: string; steps: StepView[]; onBack: () => void; onExit: () => void }) {
+export function FailedScreen({
+  title,
+  tag,
+  message,
+  steps,
+  onBack,
+  onExit,
+}: {
+  title: string;
+  tag?: string;
+  message: string;
+  steps: StepView[];
+  onBack: () => void;
+  onExit: () => void;
+}) {
   const { columns } = useTerminalSize();
   useKeys((key) => {
     if (key.name === 'escape') onBack();
@@ -77,7 +93,13 @@ export function FailedScreen({ title, tag, message, steps, onBack, onExit }: { t
             {line}
           </Text>
         ))}
-      <KeyHints hints={[{ key: 'Esc', label: 'back to the questions' }, { key: 'q', label: 'quit' }]} width={columns} />
+      <KeyHints
+        hints={[
+          { key: 'Esc', label: 'back to the questions' },
+          { key: 'q', label: 'quit' },
+        ]}
+        width={columns}
+      />
     </Box>
   );
 }
@@ -91,7 +113,13 @@ export function StatusScreen({ lines, tag, onBack }: { lines: string[]; tag?: st
     <Box flexDirection="column">
       <Header title="Status" tag={tag} width={columns} />
       <ScrollView lines={lines} height={Math.max(3, rows - 4)} width={columns} />
-      <KeyHints hints={[{ key: '↑↓ PgUp PgDn', label: 'scroll' }, { key: 'Esc', label: 'back' }]} width={columns} />
+      <KeyHints
+        hints={[
+          { key: '↑↓ PgUp PgDn', label: 'scroll' },
+          { key: 'Esc', label: 'back' },
+        ]}
+        width={columns}
+      />
     </Box>
   );
 }

@@ -28,7 +28,14 @@ export function planRows(plan: PlanView, width: number): string[] {
   ];
 }
 
-const diffColour = (line: string) => (line.startsWith('+') && !line.startsWith('+++') ? 'green' : line.startsWith('-') && !line.startsWith('---') ? 'red' : line.startsWith('@@') ? 'cyan' : undefined);
+const diffColour = (line: string) =>
+  line.startsWith('+') && !line.startsWith('+++')
+    ? 'green'
+    : line.startsWith('-') && !line.startsWith('---')
+      ? 'red'
+      : line.startsWith('@@')
+        ? 'cyan'
+        : undefined;
 
 /** The plan and the masked diff in a viewport (arrows, PgUp/PgDn), then one key per choice. */
 export function ReviewScreen({ title, tag, review, dryRun, notice, keytool, onToggleKeytool, onChoose }: ReviewScreenProps) {
@@ -37,7 +44,10 @@ export function ReviewScreen({ title, tag, review, dryRun, notice, keytool, onTo
   const shown: Array<{ text: string; colour: string | undefined }> = review.unchanged
     ? wrapText(review.unchanged, columns).map((text) => ({ text, colour: undefined }))
     : [
-        ...[...review.warnings.flatMap((line) => hangingWrap(line, columns)), ...planRows(review.plan, columns)].map((text) => ({ text, colour: undefined })),
+        ...[...review.warnings.flatMap((line) => hangingWrap(line, columns)), ...planRows(review.plan, columns)].map((text) => ({
+          text,
+          colour: undefined,
+        })),
         { text: '', colour: undefined },
         ...(review.diffLines.length > 0 ? review.diffLines : ['The configuration file does not change.']).flatMap((line) =>
           wrapDiffLine(line, columns).map((text) => ({ text, colour: diffColour(line) })),
@@ -56,7 +66,9 @@ export function ReviewScreen({ title, tag, review, dryRun, notice, keytool, onTo
   const hints = [
     ...(dryRun || review.unchanged ? [] : [{ key: 'a', label: 'apply' }]),
     ...(review.unchanged ? [] : [{ key: 's', label: 'save answers' }]),
-    ...(keytool === undefined || dryRun || review.unchanged ? [] : [{ key: 'k', label: keytool ? 'turn the keytool check off (it is on)' : 'turn the keytool check on (it is off)' }]),
+    ...(keytool === undefined || dryRun || review.unchanged
+      ? []
+      : [{ key: 'k', label: keytool ? 'turn the keytool check off (it is on)' : 'turn the keytool check on (it is off)' }]),
     { key: 'b/Esc', label: 'back' },
     { key: 'c', label: dryRun ? 'quit (nothing written)' : 'cancel' },
     { key: '↑↓ PgUp PgDn', label: 'scroll' },
@@ -98,9 +110,21 @@ export function SaveScreen({ tag, defaultPath, problem, onSave, onBack }: SaveSc
     <Box flexDirection="column">
       <Header title="Save the answers" tag={tag} width={columns} />
       <Text>File to write (passwords are saved as environment variable names, never as text):</Text>
-      <TextInput initialValue={defaultPath} validate={(value) => (value.trim() === '' ? 'Give a file name.' : undefined)} onSubmit={onSave} onCancel={onBack} width={columns} />
+      <TextInput
+        initialValue={defaultPath}
+        validate={(value) => (value.trim() === '' ? 'Give a file name.' : undefined)}
+        onSubmit={onSave}
+        onCancel={onBack}
+        width={columns}
+      />
       {problem ? <Text color="red">{problem}</Text> : null}
-      <KeyHints hints={[{ key: 'Enter', label: 'save' }, { key: 'Esc', label: 'back' }]} width={columns} />
+      <KeyHints
+        hints={[
+          { key: 'Enter', label: 'save' },
+          { key: 'Esc', label: 'back' },
+        ]}
+        width={columns}
+      />
     </Box>
   );
 }

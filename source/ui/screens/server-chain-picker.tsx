@@ -1,7 +1,15 @@
 import { Box, Text } from 'ink';
 import { useState } from 'react';
 import { Select, TextInput } from '../components/index.js';
-import { chainLines, FINGERPRINT_NOTE, importAliasProblem, serverImportValue, serverTrustChoices, suggestedServerAlias, takenImportAliases } from '../../core/fields/index.js';
+import {
+  chainLines,
+  FINGERPRINT_NOTE,
+  importAliasProblem,
+  serverImportValue,
+  serverTrustChoices,
+  suggestedServerAlias,
+  takenImportAliases,
+} from '../../core/fields/index.js';
 import type { CertificateImportValue, FieldContext, ServerChainView } from '../../core/fields/types.js';
 import { truncate } from './layout.js';
 
@@ -11,7 +19,15 @@ type Trust = NonNullable<CertificateImportValue['trust']>;
  * "Import from a server": the chain the server presented (subject, issuer, validity, SHA-256 of each), a note to
  * compare the fingerprint with one obtained another way, the choice of which certificate to trust, then its alias.
  */
-export function ServerChainPicker(props: { view: ServerChainView; accepted: readonly CertificateImportValue[]; context: FieldContext; width: number; active: boolean; onAccept: (value: CertificateImportValue) => void; onCancel: () => void }) {
+export function ServerChainPicker(props: {
+  view: ServerChainView;
+  accepted: readonly CertificateImportValue[];
+  context: FieldContext;
+  width: number;
+  active: boolean;
+  onAccept: (value: CertificateImportValue) => void;
+  onCancel: () => void;
+}) {
   const { choices, defaultTrust } = serverTrustChoices(props.view);
   const [trust, setTrust] = useState<Trust | undefined>();
   return (
@@ -26,7 +42,15 @@ export function ServerChainPicker(props: { view: ServerChainView; accepted: read
       {trust === undefined ? (
         <>
           <Text>Trust which certificate?</Text>
-          <Select<string> key="trust" options={choices} defaultValue={defaultTrust} onSelect={(value) => setTrust(value as Trust)} onCancel={props.onCancel} isActive={props.active} width={props.width} />
+          <Select<string>
+            key="trust"
+            options={choices}
+            defaultValue={defaultTrust}
+            onSelect={(value) => setTrust(value as Trust)}
+            onCancel={props.onCancel}
+            isActive={props.active}
+            width={props.width}
+          />
         </>
       ) : (
         <>

@@ -108,7 +108,9 @@ describe('PasswordInput', () => {
 
   it('a warning about the first entry is shown while it is typed again, and does not refuse it', async () => {
     const onSubmit = vi.fn();
-    const ui = renderInk(<PasswordInput onSubmit={onSubmit} confirm warn={(value) => (value === 'wso2carbon' ? 'shipped password' : undefined)} />);
+    const ui = renderInk(
+      <PasswordInput onSubmit={onSubmit} confirm warn={(value) => (value === 'wso2carbon' ? 'shipped password' : undefined)} />,
+    );
     await ui.press('wso2carbon\r');
     expect(ui.frame()).toContain('shipped password');
     await ui.press('wso2carbon\r');

@@ -6,7 +6,13 @@ import {
   visibleSlice,
   type TextInputAction,
 } from '../../../source/ui/components/text-input/reducer.js';
-import { acceptedPassword, initialPasswordState, passwordReducer, type PasswordAction, type PasswordState } from '../../../source/ui/components/password-input/reducer.js';
+import {
+  acceptedPassword,
+  initialPasswordState,
+  passwordReducer,
+  type PasswordAction,
+  type PasswordState,
+} from '../../../source/ui/components/password-input/reducer.js';
 import { initialSelectState, selectReducer } from '../../../source/ui/components/select/reducer.js';
 import { initialScrollState, positionLabel, scrollReducer, visibleTop } from '../../../source/ui/components/scroll-view/reducer.js';
 
@@ -43,7 +49,8 @@ describe('textInputReducer', () => {
 });
 
 describe('passwordReducer', () => {
-  const type = (state: PasswordState, text: string): PasswordState => passwordReducer(state, { type: 'edit', edit: { type: 'insert', text } });
+  const type = (state: PasswordState, text: string): PasswordState =>
+    passwordReducer(state, { type: 'edit', edit: { type: 'insert', text } });
   const submit = (state: PasswordState, confirm: boolean): [PasswordState, string | undefined] => {
     const action: PasswordAction = { type: 'submit', error: undefined, confirm };
     const after = passwordReducer(state, action);

@@ -25,12 +25,7 @@ export function useConfirm(options: UseConfirmOptions): void {
         latest.current.onCancel?.();
         return 'stop';
       }
-      const answer =
-        key.name === 'enter'
-          ? latest.current.defaultValue
-          : key.name === 'text'
-            ? answerOf(key.text)
-            : undefined;
+      const answer = key.name === 'enter' ? latest.current.defaultValue : key.name === 'text' ? answerOf(key.text) : undefined;
       if (answer === undefined) return;
       latest.current.onSubmit(answer);
       return 'stop';

@@ -41,7 +41,9 @@ export function passwordProblem(password: string, options: UsePasswordInputOptio
 }
 
 export function usePasswordInput(options: UsePasswordInputOptions): PasswordInputView {
-  const [state, dispatch, current] = useRefReducer(passwordReducer, () => (options.initialValue ? passwordStateWith(options.initialValue) : initialPasswordState));
+  const [state, dispatch, current] = useRefReducer(passwordReducer, () =>
+    options.initialValue ? passwordStateWith(options.initialValue) : initialPasswordState,
+  );
   const latest = useLatest(options);
 
   useKeys(
@@ -56,7 +58,8 @@ export function usePasswordInput(options: UsePasswordInputOptions): PasswordInpu
         const before = current.current;
         const error = before.stage === 'enter' ? passwordProblem(before.editor.value, latest.current) : undefined;
         const value = before.editor.value;
-        const accepted = (value === '' && latest.current.emptyMeansDefault === true) || (value !== '' && value === latest.current.initialValue);
+        const accepted =
+          (value === '' && latest.current.emptyMeansDefault === true) || (value !== '' && value === latest.current.initialValue);
         const action = { type: 'submit', error, confirm: latest.current.confirm ?? false, accepted } as const;
         const password = acceptedPassword(before, dispatch(action), action);
         if (password === undefined) return;

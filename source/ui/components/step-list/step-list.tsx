@@ -30,7 +30,8 @@ export function StepList(props: StepListProps) {
     <Box flexDirection="column" width={width}>
       {props.steps.map((step, index) => (
         <Text key={index} wrap="truncate-end">
-          <Text color={colors[step.state]}>{marks[step.state]}</Text> <Text dimColor={step.state === 'pending'}>{printable(step.label)}</Text>
+          <Text color={colors[step.state]}>{marks[step.state]}</Text>{' '}
+          <Text dimColor={step.state === 'pending'}>{printable(step.label)}</Text>
           {step.detail ? <Text color={step.state === 'failed' ? 'red' : 'gray'}>{`  ${printable(step.detail)}`}</Text> : null}
         </Text>
       ))}
