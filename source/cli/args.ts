@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isProfileId, PROFILE_IDS, type ProfileId } from '../core/profiles.js';
 import { UserError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -14,4 +15,11 @@ export function parseCommandArgs<T extends Options>(command: string, args: strin
     const help = command === 'wizard' ? 'ei-keystore --help' : `ei-keystore ${command} --help`;
     throw new UserError(`${command === 'wizard' ? '' : `${command}: `}${message}. See '${help}'.`, 'usage');
   }
+}
+
+/** --profile's value, checked: a product layout, or undefined when the flag was not given (the layout is detected). */
+export function profileFlag(value: string | undefined): ProfileId | undefined {
+  if (value === undefined || isProfileId(value)) return value;
+  const choices = `${PROFILE_IDS.slice(0, -1).join(', ')} or ${PROFILE_IDS.at(-1)}`;
+  throw new UserError(`--profile ${value}: not a profile; use ${choices}.`, 'usage');
 }

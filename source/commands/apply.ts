@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { faultPlanFromEnv } from '../apply/faults.js';
 import { holdInterrupts } from '../apply/interrupt-guard.js';
-import { parseCommandArgs } from '../cli/args.js';
+import { parseCommandArgs, profileFlag } from '../cli/args.js';
 import { selfCommand } from '../session/self-command.js';
 import { stepLabel } from '../core/step-labels.js';
 import type { CommandContext } from '../cli/context.js';
@@ -10,7 +10,6 @@ import { readAnswersFile } from '../answers/answers-file.js';
 import { unifiedDiff } from '../config/diff.js';
 import { locateHome } from '../config/locate.js';
 import type { ProcedureId } from '../answers/types.js';
-import { isProfileId, type ProfileId } from '../core/profiles.js';
 import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
 import { requireKeytool } from '../keytool/cross-check.js';
@@ -103,8 +102,7 @@ export async function applyCommand(args: string[], context: CommandContext): Pro
       `apply ${procedure} needs --answers FILE; examples are in templates/answers/. See 'ei-keystore apply --help'.`,
       'usage',
     );
-  if (values.profile !== undefined && !isProfileId(values.profile))
-    throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
+  profileFlag(values.profile);
 
   try {
     return await runApply(procedure, values, context);
@@ -144,7 +142,7 @@ async function runApply(procedure: ProcedureId, values: ApplyFlags, context: Com
     env: context.env,
     cwd: context.cwd,
     now: context.now,
-    profile: values.profile as ProfileId | undefined,
+    profile: profileFlag(values.profile),
   });
   const answersFile = path.resolve(context.cwd, values.answers!);
   const loaded =
@@ -271,7 +269,7 @@ function quoteIfNeeded(value: string): string {
 async function findingsAfter(context: CommandContext, home: string, profile: string | undefined): Promise<Finding[]> {
   try {
     const located = locateHome({ home, env: context.env, cwd: context.cwd });
-    return (await gatherStatus({ located, env: context.env, now: context.now, profile: profile as ProfileId | undefined })).findings;
+    return (await gatherStatus({ located, env: context.env, now: context.now, profile: profileFlag(profile) })).findings;
   } catch {
     return [];
   }

@@ -1,7 +1,6 @@
-import { parseCommandArgs } from '../cli/args.js';
+import { parseCommandArgs, profileFlag } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
 import { colourEnabled, makeStyle, type Style } from '../core/terminal-style.js';
-import { isProfileId, type ProfileId } from '../core/profiles.js';
 import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
 import { colonHex } from '../keystore/x509/certificate.js';
@@ -54,8 +53,7 @@ export async function checkTlsCommand(args: string[], context: CommandContext): 
   const parsed = parseServerAddress(positionals[0]!);
   if (!parsed)
     throw new UserError(`check-tls ${positionals[0]}: not a server address; write HOST, HOST:PORT or https://HOST:PORT.`, 'usage');
-  if (values.profile !== undefined && !isProfileId(values.profile))
-    throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
+  const profile = profileFlag(values.profile);
   if (values.servername !== undefined && !/^[A-Za-z0-9.-]+$/.test(values.servername))
     throw new UserError(`--servername ${values.servername}: not a host name.`, 'usage');
 
@@ -64,7 +62,7 @@ export async function checkTlsCommand(args: string[], context: CommandContext): 
     env: context.env,
     cwd: context.cwd,
     now: context.now,
-    profile: values.profile as ProfileId | undefined,
+    profile,
   });
   const role = facts.resolved.roles.truststore;
   const files = new FileStore(facts.located.home);

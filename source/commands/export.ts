@@ -1,7 +1,6 @@
 import path from 'node:path';
-import { parseCommandArgs } from '../cli/args.js';
+import { parseCommandArgs, profileFlag } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
-import { isProfileId, type ProfileId } from '../core/profiles.js';
 import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
 import { writeNewFile } from '../apply/write-new-file.js';
@@ -54,15 +53,14 @@ export async function exportCommand(args: string[], context: CommandContext): Pr
   if (!values.out) throw new UserError(`export ${role} needs --out FILE. See 'ei-keystore export --help'.`, 'usage');
   if (values.chain && values.der)
     throw new UserError('--der holds exactly one certificate; a chain is written as PEM (leave out --der), or leave out --chain.', 'usage');
-  if (values.profile !== undefined && !isProfileId(values.profile))
-    throw new UserError(`--profile ${values.profile}: use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
+  const profile = profileFlag(values.profile);
 
   const facts = loadHomeFacts({
     home: values.home,
     env: context.env,
     cwd: context.cwd,
     now: context.now,
-    profile: values.profile as ProfileId | undefined,
+    profile,
   });
   const resolved = facts.resolved.roles[role];
   const files = new FileStore(facts.located.home);

@@ -1,10 +1,9 @@
-import { parseCommandArgs } from '../cli/args.js';
+import { parseCommandArgs, profileFlag } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
 import { COMMAND_HELP } from '../cli/help.js';
 import { promptSecret } from '../cli/prompt-secret.js';
 import { colourEnabled, makeStyle } from '../core/terminal-style.js';
 import { locateHome } from '../config/locate.js';
-import { isProfileId } from '../core/profiles.js';
 import { UserError } from '../errors.js';
 import { gatherStatus, type AskSecret } from '../status/gather.js';
 import { jsonText } from '../core/printable.js';
@@ -27,9 +26,7 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
   }
   if (positionals.length > 0)
     throw new UserError(`status takes no arguments (got '${positionals[0]}'); use --home DIR. See 'ei-keystore status --help'.`, 'usage');
-  if (values.profile !== undefined && !isProfileId(values.profile)) {
-    throw new UserError(`--profile ${values.profile}: not a profile; use ei-7, mi-1.1, mi-1.2 or mi-4.`, 'usage');
-  }
+  const profile = profileFlag(values.profile);
   if (values.json && values.prometheus) throw new UserError('status takes --json or --prometheus, not both.', 'usage');
   try {
     const located = locateHome({ home: values.home, env: context.env, cwd: context.cwd });
@@ -46,7 +43,7 @@ export async function statusCommand(args: string[], context: CommandContext): Pr
       env: context.env,
       now: context.now,
       ask,
-      profile: values.profile as never,
+      profile,
       ...(vault !== undefined ? { vaultPasswordEnv: vault } : {}),
     });
     if (values.prometheus) {
