@@ -4,12 +4,13 @@ import { parseCommandArgs } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
 import { MAIN_HELP } from '../cli/help.js';
 import { UserError } from '../errors.js';
+import type { HomeFacts } from '../procedures/facts.js';
 import type { WizardSessionOptions } from '../session/session.js';
 import { EXIT } from '../exit-codes.js';
-
-/** Below this the full-screen wizard does not fit: plain prompts instead. */
-export const MIN_COLUMNS = 60;
-export const MIN_ROWS = 15;
+import { colourEnabled } from '../core/terminal-style.js';
+import { FullScreenTerminal } from '../ui/terminal/full-screen.js';
+import { readingFrame } from '../ui/terminal/reading-frame.js';
+import { MIN_SCREEN } from '../ui/terminal/screen-size.js';
 
 export function defaultSandboxDir(env: NodeJS.ProcessEnv): string {
   return path.join(env.HOME ?? os.homedir(), '.ei-keystore', 'sandbox');
@@ -42,58 +43,110 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
       'no-terminal',
     );
   }
-  let home = values.home;
-  let sandbox = false;
-  if (values.sandbox) {
-    const { createSandbox } = await import('../sandbox/create-sandbox.js');
-    const made = await createSandbox(path.resolve(context.cwd, positionals[0] ?? defaultSandboxDir(context.env)));
-    home = made.home;
-    sandbox = true;
-  }
   // Screen readers read line-by-line prompts far better than a redrawn screen (Ink's own switch for them is
   // INK_SCREEN_READER=true).
   const plain =
     values.plain ||
     context.env.TERM === 'dumb' ||
     context.env.INK_SCREEN_READER === 'true' ||
-    (stdout.columns ?? 80) < MIN_COLUMNS ||
-    (stdout.rows ?? 24) < MIN_ROWS;
+    (stdout.columns ?? 80) < MIN_SCREEN.columns ||
+    (stdout.rows ?? 24) < MIN_SCREEN.rows;
   const dryRun = Boolean(values['dry-run']);
-  const vaultPassword = await askVaultPassword(home, context);
-  const session: WizardSessionOptions = {
-    ...(vaultPassword !== undefined ? { vaultPassword } : {}),
-    home,
-    env: context.env,
-    cwd: context.cwd,
-    now: context.now,
-    dryRun,
-    keytoolAvailable: await keytoolOnPath(context.env),
-    sandbox: sandbox || (await isSandbox(home, context)),
-  };
-  if (plain) {
-    const [{ runPlain }, { inquirerPrompts }] = await Promise.all([import('../plain/run-plain.js'), import('../plain/prompts.js')]);
-    try {
-      return await runPlain({
-        ...session,
-        prompts: inquirerPrompts({ input: context.stdin, output: stdout }),
-        write: (text) => stdout.write(text),
-        writeError: (text) => context.stderr.write(text),
-      });
-    } catch (error) {
-      if (error instanceof Error && error.name === 'ExitPromptError') {
-        context.stderr.write('Cancelled, nothing was written.\n');
-        return EXIT.interrupted;
-      }
-      throw error;
+  const sandboxDir = values.sandbox ? path.resolve(context.cwd, positionals[0] ?? defaultSandboxDir(context.env)) : undefined;
+  // The Ink wizard's first frame (the home screen while the home is read) goes up at once, on the alternate screen,
+  // before the home is read and before Ink, React and yoga load; Ink's own first frame then rewrites only the rows
+  // that differ. Whatever ends the run before Ink has the screen (an error, a signal), the shell gets its screen
+  // back before anything is said.
+  const early = plain
+    ? undefined
+    : earlyFrame(stdout, context, dryRun, sandboxDir !== undefined || (await isSandbox(values.home, context)));
+  try {
+    let home = values.home;
+    let sandbox = false;
+    if (sandboxDir !== undefined) {
+      const { createSandbox } = await import('../sandbox/create-sandbox.js');
+      const made = await createSandbox(sandboxDir);
+      home = made.home;
+      sandbox = true;
     }
+    const vaultPassword = await askVaultPassword(home, context, early);
+    const session: WizardSessionOptions = {
+      ...(vaultPassword !== undefined ? { vaultPassword } : {}),
+      home,
+      env: context.env,
+      cwd: context.cwd,
+      now: context.now,
+      dryRun,
+      keytoolAvailable: await keytoolOnPath(context.env),
+      sandbox: sandbox || (await isSandbox(home, context)),
+    };
+    if (!early) return await runPlainWizard(session, context);
+    // chalk reads NO_COLOR only through FORCE_COLOR, and only when it loads: set it before Ink does.
+    if (context.env.NO_COLOR !== undefined && context.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
+    // A terminal is attached (checked above). With CI set, Ink draws nothing until it exits: an interactive session
+    // inside a CI-flavoured environment (a CI job's debug shell, a test) would sit on a blank screen.
+    for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
+    const { runInkWizard } = await import('../ui/run-ink-wizard.js');
+    return await runInkWizard({
+      ...session,
+      stdin: context.stdin,
+      stdout,
+      stderr: context.stderr as NodeJS.WriteStream,
+      terminal: early.terminal,
+    });
+  } finally {
+    early?.close();
   }
-  // chalk reads NO_COLOR only through FORCE_COLOR, and only when it loads: set it before Ink does.
-  if (context.env.NO_COLOR !== undefined && context.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
-  // A terminal is attached (checked above). With CI set, Ink draws nothing until it exits: an interactive session
-  // inside a CI-flavoured environment (a CI job's debug shell, a test) would sit on a blank screen.
-  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) if (process.env[name] !== undefined) process.env[name] = 'false';
-  const { runInkWizard } = await import('../ui/run-ink-wizard.js');
-  return runInkWizard({ ...session, stdin: context.stdin, stdout, stderr: context.stderr as NodeJS.WriteStream });
+}
+
+/** The alternate screen with the first frame on it; `pause` hands the shell's screen back for a prompt, `resume` redraws. */
+interface EarlyFrame {
+  terminal: FullScreenTerminal;
+  pause(): void;
+  resume(): void;
+  close(): void;
+}
+
+function earlyFrame(stdout: NodeJS.WriteStream, context: CommandContext, dryRun: boolean, sandbox: boolean): EarlyFrame {
+  const terminal = new FullScreenTerminal(stdout);
+  const tag = [sandbox ? 'SANDBOX' : undefined, dryRun ? 'DRY RUN' : undefined].filter(Boolean).join(' ');
+  const draw = (): void => {
+    terminal.enter();
+    terminal.write(
+      readingFrame({ columns: terminal.columns, rows: terminal.rows, colour: colourEnabled(stdout, context.env), ...(tag ? { tag } : {}) }),
+    );
+  };
+  const leave = (): void => terminal.leave();
+  process.once('exit', leave);
+  draw();
+  return {
+    terminal,
+    pause: leave,
+    resume: draw,
+    close: () => {
+      terminal.leave();
+      process.off('exit', leave);
+    },
+  };
+}
+
+async function runPlainWizard(session: WizardSessionOptions, context: CommandContext): Promise<number> {
+  const stdout = context.stdout as NodeJS.WriteStream;
+  const [{ runPlain }, { inquirerPrompts }] = await Promise.all([import('../plain/run-plain.js'), import('../plain/prompts.js')]);
+  try {
+    return await runPlain({
+      ...session,
+      prompts: inquirerPrompts({ input: context.stdin, output: stdout }),
+      write: (text) => stdout.write(text),
+      writeError: (text) => context.stderr.write(text),
+    });
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExitPromptError') {
+      context.stderr.write('Cancelled, nothing was written.\n');
+      return EXIT.interrupted;
+    }
+    throw error;
+  }
 }
 
 async function isSandbox(home: string | undefined, context: CommandContext): Promise<boolean> {
@@ -117,15 +170,13 @@ async function keytoolOnPath(env: NodeJS.ProcessEnv): Promise<boolean> {
  * screen can show or change them. Unless the server's own password files (or nothing) make it unnecessary, it is
  * asked once, here, on its own, saying why; a wrong one is said at once. Enter goes on without it (locked).
  */
-async function askVaultPassword(home: string | undefined, context: CommandContext): Promise<string | undefined> {
-  const [{ loadHomeFacts }, { needsVault, secretAliasesInUse, unlockVault }, { findVaultPassword }, { promptSecret }, { secretsOf }] =
-    await Promise.all([
-      import('../procedures/facts.js'),
-      import('../vault/unlock.js'),
-      import('../vault/vault-password.js'),
-      import('../cli/prompt-secret.js'),
-      import('../config/resolve.js'),
-    ]);
+async function askVaultPassword(home: string | undefined, context: CommandContext, early?: EarlyFrame): Promise<string | undefined> {
+  const [{ loadHomeFacts }, { needsVault, unlockVault }, { findVaultPassword }, { secretsOf }] = await Promise.all([
+    import('../procedures/facts.js'),
+    import('../vault/unlock.js'),
+    import('../vault/vault-password.js'),
+    import('../config/resolve.js'),
+  ]);
   let facts;
   try {
     facts = loadHomeFacts({ home, env: context.env, cwd: context.cwd, now: context.now });
@@ -143,6 +194,21 @@ async function askVaultPassword(home: string | undefined, context: CommandContex
     );
     if (opens) return undefined;
   }
+  // The question is asked on the shell's screen, line by line; the first frame comes back after it.
+  early?.pause();
+  try {
+    return await promptVaultPassword(facts, context);
+  } finally {
+    early?.resume();
+  }
+}
+
+async function promptVaultPassword(facts: HomeFacts, context: CommandContext): Promise<string | undefined> {
+  const [{ secretAliasesInUse, unlockVault }, { promptSecret }, { secretsOf }] = await Promise.all([
+    import('../vault/unlock.js'),
+    import('../cli/prompt-secret.js'),
+    import('../config/resolve.js'),
+  ]);
   const aliases = [...secretAliasesInUse(facts.resolved).keys()].map((alias) => `$secret{${alias}}`).join(', ');
   const stderr = context.stderr as NodeJS.WriteStream;
   const internalFile = path.relative(facts.located.home, facts.resolved.roles.internal.file);

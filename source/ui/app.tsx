@@ -11,7 +11,8 @@ import { FormScreen } from './screens/form-screen.js';
 import { HomeScreen } from './screens/home-screen.js';
 import { ApplyScreen, DoneScreen, FailedScreen, StatusScreen } from './screens/outcome-screens.js';
 import { ReviewScreen, SaveScreen } from './screens/review-screen.js';
-import { MIN_SCREEN, wrapText } from './screens/layout.js';
+import { wrapText } from './screens/layout.js';
+import { MIN_SCREEN } from './terminal/screen-size.js';
 import { TerminalSizeProvider, useRawTerminalSize, type TerminalSize } from './terminal/terminal-size.js';
 
 export interface WizardAppProps extends WizardSessionOptions {

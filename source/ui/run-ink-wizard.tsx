@@ -8,6 +8,8 @@ export interface InkWizardOptions extends WizardSessionOptions {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
+  /** The alternate screen, already entered with the first frame on it (commands/wizard.ts); made here when absent. */
+  terminal?: FullScreenTerminal;
 }
 
 /**
@@ -20,7 +22,7 @@ export async function runInkWizard(options: InkWizardOptions): Promise<number> {
     finish = resolve;
   });
   // The wizard owns the alternate screen while it runs; the shell's lines are untouched and come back on exit.
-  const terminal = new FullScreenTerminal(options.stdout);
+  const terminal = options.terminal ?? new FullScreenTerminal(options.stdout);
   terminal.enter();
   // Whatever ends the process (an uncaught error included), the shell gets its screen back.
   const leave = (): void => terminal.leave();

@@ -6,6 +6,7 @@ import { sortFindings } from '../../status/finding.js';
 import type { MenuChoice } from '../../session/wizard-state.js';
 import { printable } from '../../core/printable.js';
 import { truncate, useTerminalSize, wrapText } from './layout.js';
+import { READING_TEXT } from '../terminal/reading-frame.js';
 
 export type HomeChoice = MenuChoice;
 
@@ -34,7 +35,7 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
     return (
       <Box flexDirection="column">
         <Header title="ei-keystore" tag={tag || undefined} width={columns} />
-        <Text dimColor>Reading the configuration and keystores...</Text>
+        <Text dimColor>{READING_TEXT}</Text>
       </Box>
     );
   }

@@ -1,14 +1,12 @@
 import { printable, printableLines } from '../../core/printable.js';
 import { wrapWords } from '../../core/text-wrap.js';
+import { layoutSize } from '../terminal/screen-size.js';
 import { useRawTerminalSize } from '../terminal/terminal-size.js';
-
-/** The smallest terminal the full-screen wizard lays itself out for (smaller ones get plain mode at start). */
-export const MIN_SCREEN = { columns: 60, rows: 15 } as const;
 
 /** The terminal's size, kept current on resize, never less than the wizard's minimum; columns at most 120. */
 export function useTerminalSize(): { columns: number; rows: number } {
   const { columns, rows } = useRawTerminalSize();
-  return { columns: Math.max(MIN_SCREEN.columns, Math.min(columns, 120)), rows: Math.max(MIN_SCREEN.rows, rows) };
+  return layoutSize(columns, rows);
 }
 
 /**

@@ -39,6 +39,8 @@ export class FullScreenTerminal extends EventEmitter {
   enter(): void {
     if (this.active) return;
     this.active = true;
+    // Entered anew (after a prompt on the shell's screen, say): the screen is blank, so every row is drawn again.
+    this.shown = [];
     this.real.write(enterAlternate);
     this.real.on('resize', this.resized);
   }
