@@ -57,17 +57,13 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
   // before the home is read and before Ink, React and yoga load; Ink's own first frame then rewrites only the rows
   // that differ. Whatever ends the run before Ink has the screen (an error, a signal), the shell gets its screen
   // back before anything is said.
-  const early = plain
-    ? undefined
-    : earlyFrame(stdout, context, dryRun, sandboxDir !== undefined || (await isSandbox(values.home, context)));
+  const sandbox = sandboxDir !== undefined || (await isSandbox(values.home, context));
+  const early = plain ? undefined : earlyFrame(stdout, context, dryRun, sandbox);
   try {
     let home = values.home;
-    let sandbox = false;
     if (sandboxDir !== undefined) {
       const { createSandbox } = await import('../sandbox/create-sandbox.js');
-      const made = await createSandbox(sandboxDir);
-      home = made.home;
-      sandbox = true;
+      home = (await createSandbox(sandboxDir)).home;
     }
     const vaultPassword = await askVaultPassword(home, context, early);
     const session: WizardSessionOptions = {
@@ -78,7 +74,7 @@ export async function wizardCommand(args: string[], context: CommandContext): Pr
       now: context.now,
       dryRun,
       keytoolAvailable: await keytoolOnPath(context.env),
-      sandbox: sandbox || (await isSandbox(home, context)),
+      sandbox,
     };
     if (!early) return await runPlainWizard(session, context);
     // chalk reads NO_COLOR only through FORCE_COLOR, and only when it loads: set it before Ink does.
