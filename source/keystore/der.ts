@@ -84,13 +84,23 @@ const DOTTED_OIDS_KEPT = 512;
 
 /** Dotted form of an OBJECT IDENTIFIER's content. */
 export function derOid(node: DerNode): string {
-  const bytes = derContent(expectTag(node, DER.OID, 'an object identifier'));
-  if (bytes.length === 0) throw corrupt('an empty object identifier');
-  if (bytes.length > 32) return dottedOid(bytes);
-  const key = bytes.toString('latin1');
+  expectTag(node, DER.OID, 'an object identifier');
+  return derOidAt(node.buffer, node.contentStart, node.end);
+}
+
+/** Dotted form of the OBJECT IDENTIFIER content that lies at buffer[start, end), for readers that walk DER in place. */
+export function derOidAt(buffer: Buffer, start: number, end: number): string {
+  if (end <= start) throw corrupt('an empty object identifier');
+  // X.690 8.19: the last byte ends a sub-identifier, and none starts with 0x80 (a padded one); Java and OpenSSL
+  // refuse both, so a reader that accepted them would describe what the server cannot load.
+  if (buffer[end - 1]! & 0x80 || buffer[start] === 0x80) throw corrupt('an object identifier is badly encoded');
+  for (let i = start + 1; i < end; i++)
+    if (buffer[i] === 0x80 && !(buffer[i - 1]! & 0x80)) throw corrupt('an object identifier is badly encoded');
+  if (end - start > 32) return dottedOid(buffer.subarray(start, end));
+  const key = buffer.latin1Slice(start, end);
   const known = dottedOids.get(key);
   if (known !== undefined) return known;
-  const dotted = dottedOid(bytes);
+  const dotted = dottedOid(buffer.subarray(start, end));
   if (dottedOids.size < DOTTED_OIDS_KEPT) dottedOids.set(key, dotted);
   return dotted;
 }

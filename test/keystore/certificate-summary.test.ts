@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import fc from 'fast-check';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -180,5 +182,115 @@ describe('certificate summaries of certificates we build', () => {
     const fastCount = [...made, ca.root, ca.intermediate].filter((der, index) => expectSameSummary(der, `built #${index}`)).length;
     // All take the fast path: RSA (one valid past 2050, in GeneralizedTime), EC P-384, and the forge CA pair.
     expect(fastCount).toBe(5);
+  });
+});
+
+describeWithFixtures('certificate summaries of damaged certificates', () => {
+  it('come from the DER only when OpenSSL reads the certificate too, and then say what OpenSSL says', async () => {
+    // Every byte of a certificate changed at random: the reader must refuse what it cannot be sure of (a padded
+    // INTEGER, a badly encoded OID, an inner algorithm that differs from the outer one, unused bits set in
+    // keyUsage ...), never describe a certificate OpenSSL refuses, and otherwise agree with OpenSSL field by field.
+    const keystore = await readKeystore(
+      readFileSync(fixturePath('wso2', 'keystores', 'carbon-kernel-v4.9.26', 'client-truststore.jks')),
+      'wso2carbon',
+    );
+    const certificates = certificatesOf(keystore).filter((der) => summarizeFromDer(der) !== undefined);
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.nat(certificates.length - 1), fc.nat(), fc.nat(255), (which, at, value) => {
+        const der = Buffer.from(certificates[which]!);
+        der[at % der.length] = value;
+        const fast = summarizeFromDer(der);
+        if (fast === undefined) return;
+        answered++;
+        expect(() => summarizeWithX509(der), `byte ${at % der.length} of #${which} set to ${value}`).not.toThrow();
+        expect(fast).toStrictEqual(summarizeWithX509(der));
+      }),
+      { numRuns: 20_000, seed: 20261130 },
+    );
+    // Most single-byte changes fall in a signature, a key or a name's text, which the reader still describes.
+    expect(answered).toBeGreaterThan(5_000);
+  });
+});
+
+describe('certificate summaries of CAs with CRL distribution points', () => {
+  // OpenSSL decodes cRLDistributionPoints when it decides whether a certificate is a CA; the DER path reads the
+  // form CAs publish (URIs in a full name) and leaves every other form to OpenSSL.
+  const config = `[req]
+distinguished_name = dn
+prompt = no
+[dn]
+CN = CRL CA
+O = Example
+[uris]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+crlDistributionPoints = URI:http://crl.example.com/root.crl, URI:ldap://directory.example.com/cn=Root?certificateRevocationList
+[reasons]
+basicConstraints = critical,CA:TRUE
+crlDistributionPoints = reasons_point
+[reasons_point]
+fullname = URI:http://crl.example.com/root.crl
+reasons = keyCompromise, CACompromise
+[issuer]
+basicConstraints = critical,CA:TRUE
+crlDistributionPoints = issuer_point
+[issuer_point]
+fullname = URI:http://crl.example.com/root.crl
+CRLissuer = dirName:issuer_name
+[issuer_name]
+CN = CRL Issuer
+[relative]
+basicConstraints = critical,CA:TRUE
+crlDistributionPoints = relative_point
+[relative_point]
+relativename = relative_name
+[relative_name]
+CN = Partition 1
+[empty_point]
+basicConstraints = critical,CA:TRUE
+crlDistributionPoints = DER:30023000
+`;
+  const made = new Map<string, Buffer>();
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'eik-crldp-'));
+    writeFileSync(path.join(dir, 'openssl.cnf'), config);
+    for (const section of ['uris', 'reasons', 'issuer', 'relative', 'empty_point']) {
+      const out = path.join(dir, `${section}.der`);
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-new',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          path.join(dir, 'key.pem'),
+        ].concat(['-config', path.join(dir, 'openssl.cnf'), '-extensions', section, '-days', '30', '-outform', 'DER', '-out', out]),
+        { stdio: 'ignore' },
+      );
+      made.set(section, readFileSync(out));
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('read full-name URIs from the DER, and say CA as OpenSSL does', () => {
+    const uris = made.get('uris')!;
+    expect(expectSameSummary(uris, 'uris')).toBe(true);
+    expect(summarizeFromDer(uris)?.isCA).toBe(true);
+  });
+
+  it('leave reasons, a CRL issuer, a relative name and an empty point to OpenSSL, which refuses the empty one as a CA', () => {
+    for (const section of ['reasons', 'issuer', 'relative', 'empty_point']) {
+      expect(expectSameSummary(made.get(section)!, section), section).toBe(false);
+    }
+    expect(summarizeCertificate(made.get('reasons')!).isCA).toBe(true);
+    // A distribution point with neither a name nor an issuer makes OpenSSL mark the certificate invalid: no CA.
+    expect(summarizeCertificate(made.get('empty_point')!).isCA).toBe(false);
   });
 });

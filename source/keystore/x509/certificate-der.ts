@@ -1,4 +1,4 @@
-import { DER, derContent, derOid, readDerNode, type DerNode } from '../der.js';
+import { DER, derOidAt } from '../der.js';
 import { namedCurvePoint } from './ec-point.js';
 import { OID } from '../oids.js';
 
@@ -20,9 +20,15 @@ export interface DerCertificateFields {
   curve: string | undefined;
   subjectAltNames: string[];
   isCA: boolean;
+  /** The outer signatureAlgorithm's OID, dotted. */
+  signatureAlgorithmOid: string;
 }
 
-class NotSure extends Error {}
+/**
+ * Thrown, as one shared value, when the reader is not sure: a fresh Error would capture a stack trace each time,
+ * and a truststore sends a dozen certificates to OpenSSL.
+ */
+const NOT_SURE = new Error('not sure');
 
 /** OpenSSL's short names (XN_FLAG_FN_SN), only for the attributes whose names we are sure of. */
 const ATTRIBUTE_NAMES: Record<string, string> = {
@@ -40,17 +46,21 @@ const ATTRIBUTE_NAMES: Record<string, string> = {
   [OID.domainComponent]: 'DC',
 };
 
-const STRING_TAGS = new Set([0x0c /* UTF8String */, 0x13 /* PrintableString */, 0x16 /* IA5String */]);
+const UTF8_STRING = 0x0c;
+const PRINTABLE_STRING = 0x13;
+const IA5_STRING = 0x16;
 /** Printable ASCII that RFC 2253 escaping (ESC_2253, ESC_CTRL) leaves alone but for commas: no + " \ < > ; # or controls. */
 const PLAIN_VALUE =
   /^[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-](?:[A-Za-z0-9 '()./:=?@_&*!%~$^|[\]{}`,-]*[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-])?$/;
 const PLAIN_DNS_NAME = /^[A-Za-z0-9.*_-]+$/;
+/** A URI in printable ASCII, no spaces: what the IA5String of a CRL's address holds in practice. */
+const PLAIN_URI = /^[\x21-\x7e]+$/;
 
 /**
  * Extensions OpenSSL does not decode when it decides whether a certificate is a CA, so they cannot make it
  * invalid. Any extension not here and not checked below sends a CA certificate to the OpenSSL path.
  */
-const NOT_DECODED_FOR_CA_CHECK = new Set<string>([
+const NOT_DECODED_FOR_CA_CHECK: ReadonlySet<string> = new Set<string>([
   OID.certificatePolicies, // certificatePolicies
   OID.authorityInfoAccess, // authorityInfoAccess
   OID.netscapeComment, // netscape comment
@@ -69,131 +79,204 @@ export function readCertificateFields(der: Buffer): DerCertificateFields | undef
 }
 
 function sure(condition: boolean): void {
-  if (!condition) throw new NotSure();
+  if (!condition) throw NOT_SURE;
 }
 
-/** A node whose length is in DER's shortest form: OpenSSL re-encodes the outer parts for the fingerprint. */
-function node(buffer: Buffer, offset: number, limit: number): DerNode {
-  const read = readDerNode(buffer, offset, limit);
-  const length = read.end - read.contentStart;
-  const header = length < 0x80 ? 2 : length < 0x100 ? 3 : length < 0x10000 ? 4 : length < 0x1000000 ? 5 : 6;
-  sure(read.contentStart - read.start === header);
-  return read;
-}
+/*
+ * The reader walks the certificate in place: `header` reads one DER header into the three variables below, and
+ * each part is read from the offsets they give. No object is made per DER value: ~150 certificates of ~100 values
+ * each are read by code that is still cold, where every call and allocation costs (an object per value and three
+ * calls to read it took ~20 of inspect's ~45 ms of certificate work).
+ */
+let tag = 0;
+/** Offset of the content of the value `header` last read. */
+let body = 0;
+/** Offset one past the value `header` last read. */
+let end = 0;
 
 /**
- * `list` when it has exactly `count` items. Indexing instead of `const [a, b, ...rest] =`: array destructuring
- * runs the iterator protocol, which costs at every node of ~150 certificates read by code that is still cold.
+ * Reads the header at `offset`, which must lie before `limit`, and sets tag, body and end. Only DER's shortest
+ * length forms: OpenSSL re-encodes the outer parts for the fingerprint, so any other form may print differently.
  */
-function exactly(list: DerNode[], count: number): DerNode[] {
-  sure(list.length === count);
-  return list;
-}
-
-function children(parent: DerNode, tag?: number): DerNode[] {
-  if (tag !== undefined) sure(parent.tag === tag);
-  const list: DerNode[] = [];
-  for (let offset = parent.contentStart; offset < parent.end; ) {
-    const child = node(parent.buffer, offset, parent.end);
-    list.push(child);
-    offset = child.end;
+function header(der: Buffer, offset: number, limit: number): void {
+  sure(offset + 2 <= limit);
+  tag = der[offset]!;
+  sure((tag & 0x1f) !== 0x1f);
+  let length = der[offset + 1]!;
+  body = offset + 2;
+  if (length >= 0x80) {
+    const count = length & 0x7f;
+    sure(count >= 1 && count <= 3 && body + count <= limit);
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + der[body + i]!;
+    body += count;
+    // The shortest form: 0x81 only from 128, 0x82 only from 256, 0x83 only from 65536.
+    sure(count === 1 ? length >= 0x80 : count === 2 ? length >= 0x100 : length >= 0x10000);
   }
-  return list;
+  end = body + length;
+  sure(end <= limit);
 }
 
-/** The single DER value an extension's OCTET STRING holds, with nothing after it. */
-function only(value: DerNode, tag: number): DerNode {
-  const inner = node(value.buffer, value.contentStart, value.end);
-  sure(inner.end === value.end && inner.tag === tag);
-  return inner;
+/** header(), then the tag must be `expected`. */
+function expect(der: Buffer, offset: number, limit: number, expected: number): void {
+  header(der, offset, limit);
+  sure(tag === expected);
 }
 
 function readFields(der: Buffer): DerCertificateFields {
-  const certificate = node(der, 0, der.length);
-  sure(certificate.end === der.length);
-  const parts = exactly(children(certificate, DER.SEQUENCE), 3);
-  checkSignatureParts(parts[1]!, parts[2]!);
-  const fields = children(parts[0]!, DER.SEQUENCE);
+  expect(der, 0, der.length, DER.SEQUENCE);
+  const certificateEnd = end;
+  sure(certificateEnd === der.length);
+  expect(der, body, certificateEnd, DER.SEQUENCE);
+  const toBeSignedStart = body;
+  const toBeSignedEnd = end;
+  const signatureAlgorithmOid = checkSignatureParts(der, toBeSignedEnd, certificateEnd);
+  const signatureAlgorithmEnd = signatureAlgorithmEndAt;
+
+  header(der, toBeSignedStart, toBeSignedEnd);
   let version = 0;
-  if (fields[0]?.tag === 0xa0) {
-    const versionNode = exactly(children(fields.shift()!), 1)[0]!;
-    sure(versionNode.tag === DER.INTEGER && versionNode.end - versionNode.contentStart === 1);
-    version = der[versionNode.contentStart]!;
+  if (tag === 0xa0) {
+    const versionEnd = end;
+    expect(der, body, versionEnd, DER.INTEGER);
+    sure(end === versionEnd && end - body === 1);
+    version = der[body]!;
     sure(version <= 2);
+    header(der, versionEnd, toBeSignedEnd);
   }
-  const serial = fields[0];
-  const innerAlgorithm = fields[1];
-  const issuerNode = fields[2];
-  const validity = fields[3];
-  const subjectNode = fields[4];
-  const spki = fields[5];
-  const extensionsNode = fields[6];
-  sure(serial?.tag === DER.INTEGER && serial.end > serial.contentStart && innerAlgorithm?.tag === DER.SEQUENCE);
-  // Issuer/subject unique IDs (tags [1], [2]) are too rare to be worth handling.
-  sure(fields.length <= 7 && (extensionsNode === undefined || (extensionsNode.tag === 0xa3 && version === 2)));
-  const subjectLines = nameLines(subjectNode);
-  const issuerLines = nameLines(issuerNode);
-  const times = children(validity!, DER.SEQUENCE);
-  sure(times.length <= 2);
-  const notBefore = times[0];
-  const notAfter = times[1];
-  const extensions = extensionsNode ? readExtensions(extensionsNode) : new Map<string, DerNode>();
+  // serialNumber, in the shortest form (OpenSSL refuses a padded INTEGER)
+  sure(tag === DER.INTEGER && end > body && (end - body === 1 || !paddedInteger(der[body]!, der[body + 1]!)));
+  // signature: the same AlgorithmIdentifier as the outer one, byte for byte. Java refuses a certificate whose two
+  // differ ("Signature algorithm mismatch"); OpenSSL reads it, so such a certificate is left to OpenSSL to describe.
+  const innerAlgorithmStart = end;
+  expect(der, innerAlgorithmStart, toBeSignedEnd, DER.SEQUENCE);
+  const outerAlgorithmLength = signatureAlgorithmEnd - toBeSignedEnd;
+  sure(end - innerAlgorithmStart === outerAlgorithmLength);
+  sure(der.compare(der, toBeSignedEnd, signatureAlgorithmEnd, innerAlgorithmStart, end) === 0);
+  expect(der, end, toBeSignedEnd, DER.SEQUENCE);
+  const issuerStart = body;
+  const issuerEnd = end;
+  expect(der, issuerEnd, toBeSignedEnd, DER.SEQUENCE); // validity
+  const validityStart = body;
+  const validityEnd = end;
+  expect(der, validityEnd, toBeSignedEnd, DER.SEQUENCE);
+  const subjectStart = body;
+  const subjectEnd = end;
+  expect(der, subjectEnd, toBeSignedEnd, DER.SEQUENCE); // subjectPublicKeyInfo
+  const keyStart = body;
+  const keyEnd = end;
+  let extensionsEnd = keyEnd;
+  if (keyEnd < toBeSignedEnd) {
+    // Issuer/subject unique IDs (tags [1], [2]) are too rare to be worth handling.
+    header(der, keyEnd, toBeSignedEnd);
+    sure(tag === 0xa3 && version === 2 && end === toBeSignedEnd);
+    extensionsEnd = end;
+  }
+  const extensions = keyEnd < toBeSignedEnd ? readExtensions(der, keyEnd, extensionsEnd) : NO_EXTENSIONS;
+
+  const subjectLines = nameLines(der, subjectStart, subjectEnd);
+  const issuerLines = nameLines(der, issuerStart, issuerEnd);
+  header(der, validityStart, validityEnd);
+  const notBefore = readTime(der);
+  header(der, end, validityEnd);
+  const notAfter = readTime(der);
+  sure(end === validityEnd);
+  // Read for every certificate, before the CA check, which counts on a subjectAltName it could not read having sent
+  // the certificate to OpenSSL already.
+  const subjectAltNames = extensions.subjectAltName < 0 ? [] : readSubjectAltNames(der, extensions);
   return {
     subject: javaOrder(subjectLines),
     issuer: javaOrder(issuerLines),
     selfIssued: subjectLines.join('\n') === issuerLines.join('\n'),
-    notBefore: readTime(notBefore),
-    notAfter: readTime(notAfter),
-    ...publicKeyFields(spki),
-    subjectAltNames: subjectAltNames(extensions.get(OID.subjectAltName)),
-    isCA: isCertificateAuthority(extensions),
+    notBefore,
+    notAfter,
+    ...publicKeyFields(der, keyStart, keyEnd),
+    subjectAltNames,
+    isCA: isCertificateAuthority(der, extensions),
+    signatureAlgorithmOid,
   };
 }
 
-/** Only SEQUENCE { OID [, NULL] } and a whole-byte BIT STRING: forms OpenSSL re-encodes byte for byte. */
-function checkSignatureParts(algorithm: DerNode, signature: DerNode): void {
-  const parts = children(algorithm, DER.SEQUENCE);
-  const oid = parts[0];
-  const parameters = parts[1];
-  sure(oid?.tag === DER.OID && parts.length <= 2);
-  sure(parameters === undefined || (parameters.tag === DER.NULL && parameters.end === parameters.contentStart));
-  sure(derOid(oid!) !== OID.rsassaPss); // RSASSA-PSS carries parameters
-  sure(signature.tag === DER.BIT_STRING && signature.end > signature.contentStart && signature.buffer[signature.contentStart] === 0);
+/**
+ * Only SEQUENCE { OID [, NULL] } and a whole-byte BIT STRING, nothing after: forms OpenSSL re-encodes byte for
+ * byte. Returns the algorithm's OID, and sets signatureAlgorithmEndAt.
+ */
+/** Where the outer signatureAlgorithm that checkSignatureParts read ends. */
+let signatureAlgorithmEndAt = 0;
+
+function checkSignatureParts(der: Buffer, offset: number, limit: number): string {
+  expect(der, offset, limit, DER.SEQUENCE);
+  const algorithmEnd = end;
+  signatureAlgorithmEndAt = algorithmEnd;
+  expect(der, body, algorithmEnd, DER.OID);
+  const oid = derOidAt(der, body, end);
+  if (end < algorithmEnd) {
+    expect(der, end, algorithmEnd, DER.NULL);
+    sure(end === body && end === algorithmEnd);
+  }
+  sure(oid !== OID.rsassaPss); // RSASSA-PSS carries parameters
+  expect(der, algorithmEnd, limit, DER.BIT_STRING);
+  sure(end > body && der[body] === 0 && end === limit);
+  return oid;
 }
 
 /** The RDNs as OpenSSL's multi-line form prints them, root-most first: "CN=value". */
-function nameLines(name: DerNode | undefined): string[] {
-  sure(name !== undefined);
-  const rdns = children(name!, DER.SEQUENCE);
-  sure(rdns.length > 0);
-  return rdns.map((rdn) => {
-    const attributes = children(rdn, DER.SET);
-    sure(attributes.length === 1);
-    const pair = exactly(children(attributes[0]!, DER.SEQUENCE), 2);
-    const type = pair[0]!;
-    const value = pair[1]!;
-    sure(type.tag === DER.OID && STRING_TAGS.has(value.tag));
-    const shortName = ATTRIBUTE_NAMES[derOid(type)];
-    const text = derContent(value).toString('latin1');
+function nameLines(der: Buffer, start: number, limit: number): string[] {
+  const lines: string[] = [];
+  for (let offset = start; offset < limit; ) {
+    // One attribute per RDN: SET { SEQUENCE { type, value } } with nothing else in either.
+    expect(der, offset, limit, DER.SET);
+    const rdnEnd = end;
+    expect(der, body, rdnEnd, DER.SEQUENCE);
+    sure(end === rdnEnd);
+    expect(der, body, rdnEnd, DER.OID);
+    const shortName = ATTRIBUTE_NAMES[derOidAt(der, body, end)];
+    header(der, end, rdnEnd);
+    sure(end === rdnEnd && (tag === UTF8_STRING || tag === PRINTABLE_STRING || tag === IA5_STRING));
+    const text = der.latin1Slice(body, end);
     sure(shortName !== undefined && PLAIN_VALUE.test(text));
     // OpenSSL writes a comma in a value as "\,".
-    return `${shortName}=${text.replaceAll(',', '\\,')}`;
-  });
+    lines.push(`${shortName}=${text.replaceAll(',', '\\,')}`);
+    offset = rdnEnd;
+  }
+  sure(lines.length > 0);
+  return lines;
 }
 
 function javaOrder(lines: string[]): string {
   return [...lines].reverse().join(', ');
 }
 
-/** UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ, whole seconds in UTC: what OpenSSL prints to the second. */
-function readTime(time: DerNode | undefined): Date {
-  sure(time !== undefined);
-  const text = derContent(time!).toString('latin1');
-  const match = time!.tag === 0x17 ? /^(\d{2})(\d{10})Z$/.exec(text) : time!.tag === 0x18 ? /^(\d{4})(\d{10})Z$/.exec(text) : null;
-  sure(match !== null);
-  const shortYear = Number(match![1]);
-  const year = match![1]!.length === 2 ? (shortYear < 50 ? 2000 + shortYear : 1900 + shortYear) : shortYear;
-  const [month, day, hour, minute, second] = match![2]!.match(/../g)!.map(Number) as [number, number, number, number, number];
+/** Two ASCII digits at `at` as a number; not sure of anything else. */
+function twoDigits(der: Buffer, at: number): number {
+  const high = der[at]! - 0x30;
+  const low = der[at + 1]! - 0x30;
+  sure(high >= 0 && high <= 9 && low >= 0 && low <= 9);
+  return high * 10 + low;
+}
+
+/**
+ * The time whose header was just read: UTCTime YYMMDDHHMMSSZ or GeneralizedTime YYYYMMDDHHMMSSZ, whole seconds in
+ * UTC, which is what OpenSSL prints to the second.
+ */
+function readTime(der: Buffer): Date {
+  const long = tag === 0x18;
+  sure((tag === 0x17 && end - body === 13) || (long && end - body === 15));
+  sure(der[end - 1] === 0x5a /* Z */);
+  let at = body;
+  let year: number;
+  if (long) {
+    year = twoDigits(der, at) * 100 + twoDigits(der, at + 2);
+    at += 4;
+  } else {
+    const shortYear = twoDigits(der, at);
+    year = shortYear < 50 ? 2000 + shortYear : 1900 + shortYear;
+    at += 2;
+  }
+  const month = twoDigits(der, at);
+  const day = twoDigits(der, at + 2);
+  const hour = twoDigits(der, at + 4);
+  const minute = twoDigits(der, at + 6);
+  const second = twoDigits(der, at + 8);
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   // Out-of-range parts (month 13, 31 February, hour 24, second 60) roll over in Date.UTC; OpenSSL reads them differently.
   sure(year >= 1950 && year <= 9999 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day);
@@ -202,141 +285,236 @@ function readTime(time: DerNode | undefined): Date {
 }
 
 /** RSA, or EC on P-256/P-384 with an uncompressed point (see ec-point.ts); anything else goes to OpenSSL. */
-function publicKeyFields(spki: DerNode | undefined): Pick<DerCertificateFields, 'keyAlgorithm' | 'keySize' | 'curve'> {
-  sure(spki !== undefined);
-  const keyParts = exactly(children(spki!, DER.SEQUENCE), 2);
-  const algorithm = keyParts[0]!;
-  const bits = keyParts[1]!;
-  sure(bits.tag === DER.BIT_STRING);
-  const algorithmParts = exactly(children(algorithm, DER.SEQUENCE), 2);
-  const oid = algorithmParts[0]!;
-  const parameters = algorithmParts[1]!;
-  sure(oid.tag === DER.OID);
-  sure(bits!.end > bits!.contentStart && der8(bits!, 0) === 0);
-  const keyOid = derOid(oid!);
+function publicKeyFields(der: Buffer, start: number, limit: number): Pick<DerCertificateFields, 'keyAlgorithm' | 'keySize' | 'curve'> {
+  expect(der, start, limit, DER.SEQUENCE);
+  const algorithmEnd = end;
+  expect(der, body, algorithmEnd, DER.OID);
+  const keyOid = derOidAt(der, body, end);
+  header(der, end, algorithmEnd);
+  sure(end === algorithmEnd);
+  const parametersTag = tag;
+  const parametersStart = body;
+  const parametersEnd = end;
+  expect(der, algorithmEnd, limit, DER.BIT_STRING);
+  sure(end === limit && end > body && der[body] === 0);
+  const bitsStart = body + 1;
+  const bitsEnd = end;
   if (keyOid === OID.ecPublicKey) {
-    sure(parameters!.tag === DER.OID);
-    const curve = namedCurvePoint(derOid(parameters!), derContent(bits!).subarray(1));
+    sure(parametersTag === DER.OID);
+    const curve = namedCurvePoint(derOidAt(der, parametersStart, parametersEnd), der.subarray(bitsStart, bitsEnd));
     sure(curve !== undefined);
     return { keyAlgorithm: 'EC', keySize: curve!.bits, curve: curve!.name };
   }
-  sure(keyOid === OID.rsaEncryption && parameters!.tag === DER.NULL && parameters!.end === parameters!.contentStart);
-  return { keyAlgorithm: 'RSA', keySize: rsaModulusBits(bits!), curve: undefined };
+  sure(keyOid === OID.rsaEncryption && parametersTag === DER.NULL && parametersEnd === parametersStart);
+  // RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, filling the BIT STRING.
+  expect(der, bitsStart, bitsEnd, DER.SEQUENCE);
+  sure(end === bitsEnd);
+  const numbersEnd = end;
+  expect(der, body, numbersEnd, DER.INTEGER);
+  const modulusAt = positiveIntegerStart(der);
+  const modulusEnd = end;
+  expect(der, end, numbersEnd, DER.INTEGER);
+  positiveIntegerStart(der);
+  sure(end === numbersEnd);
+  return { keyAlgorithm: 'RSA', keySize: (modulusEnd - modulusAt - 1) * 8 + (32 - Math.clz32(der[modulusAt]!)), curve: undefined };
 }
 
-function rsaModulusBits(bits: DerNode): number {
-  const key = node(bits.buffer, bits.contentStart + 1, bits.end);
-  sure(key.end === bits.end);
-  const numbers = exactly(children(key, DER.SEQUENCE), 2);
-  const n = positiveInteger(numbers[0]!);
-  positiveInteger(numbers[1]!);
-  return (n.length - 1) * 8 + (32 - Math.clz32(n[0]!));
+/** Whether an INTEGER's first two bytes hold a sign byte it does not need. */
+function paddedInteger(first: number, second: number): boolean {
+  return (first === 0x00 && second < 0x80) || (first === 0xff && second >= 0x80);
 }
 
-function der8(value: DerNode, index: number): number | undefined {
-  return value.buffer[value.contentStart + index];
-}
-
-/** The magnitude of a positive INTEGER in minimal form, without its sign byte. */
-function positiveInteger(integer: DerNode): Buffer {
-  sure(integer.tag === DER.INTEGER);
-  const bytes = derContent(integer);
-  sure(bytes.length > 0 && bytes[0]! < 0x80);
-  const magnitude = bytes[0] === 0 ? bytes.subarray(1) : bytes;
-  sure(magnitude.length > 0 && magnitude[0] !== 0 && (bytes[0] !== 0 || magnitude[0]! >= 0x80));
+/** The INTEGER just read must be positive and minimal; returns where its magnitude starts (after any sign byte). */
+function positiveIntegerStart(der: Buffer): number {
+  sure(end > body && der[body]! < 0x80);
+  const magnitude = der[body] === 0 ? body + 1 : body;
+  sure(magnitude < end && der[magnitude] !== 0 && (der[body] !== 0 || der[magnitude]! >= 0x80));
   return magnitude;
 }
 
-/** extnID -> extnValue (the OCTET STRING); a repeated extension is one OpenSSL treats as invalid. */
-function readExtensions(wrapper: DerNode): Map<string, DerNode> {
-  const list = exactly(children(wrapper), 1)[0]!;
-  const extensions = new Map<string, DerNode>();
-  for (const extension of children(list, DER.SEQUENCE)) {
-    const parts = children(extension, DER.SEQUENCE);
-    const [oid] = parts;
-    const value = parts[parts.length - 1];
-    sure(oid?.tag === DER.OID && value?.tag === DER.OCTET_STRING && (parts.length === 2 || parts.length === 3));
-    if (parts.length === 3) {
-      const critical = parts[1]!;
-      sure(critical.tag === 0x01 && critical.end - critical.contentStart === 1 && der8(critical, 0) === 0xff);
+/**
+ * Each extension's OID and where its extnValue OCTET STRING's content lies; the three read for every
+ * certificate are kept by name. A repeated extension is one OpenSSL treats as invalid.
+ */
+interface Extensions {
+  oids: string[];
+  starts: number[];
+  ends: number[];
+  subjectAltName: number;
+  basicConstraints: number;
+  keyUsage: number;
+}
+
+const NO_EXTENSIONS: Extensions = { oids: [], starts: [], ends: [], subjectAltName: -1, basicConstraints: -1, keyUsage: -1 };
+
+function readExtensions(der: Buffer, wrapperStart: number, wrapperEnd: number): Extensions {
+  header(der, wrapperStart, wrapperEnd);
+  const listStart = body;
+  expect(der, listStart, wrapperEnd, DER.SEQUENCE);
+  const listEnd = end;
+  sure(listEnd === wrapperEnd);
+  const found: Extensions = { oids: [], starts: [], ends: [], subjectAltName: -1, basicConstraints: -1, keyUsage: -1 };
+  for (let offset = body; offset < listEnd; ) {
+    expect(der, offset, listEnd, DER.SEQUENCE);
+    const extensionEnd = end;
+    expect(der, body, extensionEnd, DER.OID);
+    const oid = derOidAt(der, body, end);
+    header(der, end, extensionEnd);
+    if (tag === 0x01) {
+      // critical BOOLEAN: DER writes only TRUE, as 0xFF (FALSE is the default and left out).
+      sure(end - body === 1 && der[body] === 0xff);
+      header(der, end, extensionEnd);
     }
-    const id = derOid(oid!);
-    sure(!extensions.has(id));
-    extensions.set(id, value!);
+    sure(tag === DER.OCTET_STRING && end === extensionEnd);
+    sure(!found.oids.includes(oid));
+    const index = found.oids.length;
+    found.oids.push(oid);
+    found.starts.push(body);
+    found.ends.push(end);
+    if (oid === OID.subjectAltName) found.subjectAltName = index;
+    else if (oid === OID.basicConstraints) found.basicConstraints = index;
+    else if (oid === OID.keyUsage) found.keyUsage = index;
+    offset = extensionEnd;
   }
-  return extensions;
+  return found;
+}
+
+/**
+ * The single DER value of type `expected` that the extnValue of extension `index` holds, with nothing after it;
+ * sets tag, body and end to it.
+ */
+function only(der: Buffer, extensions: Extensions, index: number, expected: number): void {
+  const valueEnd = extensions.ends[index]!;
+  expect(der, extensions.starts[index]!, valueEnd, expected);
+  sure(end === valueEnd);
 }
 
 /** Node prints "DNS:name" and "IP Address:1.2.3.4"; only plain DNS names and IPv4 addresses are rendered here. */
-function subjectAltNames(value: DerNode | undefined): string[] {
-  if (value === undefined) return [];
-  const names = children(only(value, DER.SEQUENCE));
-  sure(names.length > 0);
-  return names.map((name) => {
-    const content = derContent(name);
-    if (name.tag === 0x82) {
-      const text = content.toString('latin1');
+function readSubjectAltNames(der: Buffer, extensions: Extensions): string[] {
+  only(der, extensions, extensions.subjectAltName, DER.SEQUENCE);
+  const listEnd = end;
+  const names: string[] = [];
+  for (let offset = body; offset < listEnd; offset = end) {
+    header(der, offset, listEnd);
+    if (tag === 0x82) {
+      const text = der.latin1Slice(body, end);
       sure(PLAIN_DNS_NAME.test(text));
-      return `DNS:${text}`;
+      names.push(`DNS:${text}`);
+    } else {
+      sure(tag === 0x87 && end - body === 4);
+      names.push(`IP:${der[body]}.${der[body + 1]}.${der[body + 2]}.${der[body + 3]}`);
     }
-    sure(name.tag === 0x87 && content.length === 4);
-    return `IP:${[...content].join('.')}`;
-  });
+  }
+  sure(names.length > 0);
+  return names;
 }
 
 /**
  * Node's `ca` is OpenSSL's X509_check_ca(cert) === 1: basicConstraints with cA TRUE, a keyUsage (if any) that
  * allows keyCertSign, and no extension OpenSSL decodes that fails to decode.
  */
-function isCertificateAuthority(extensions: Map<string, DerNode>): boolean {
-  const constraints = extensions.get(OID.basicConstraints);
-  if (constraints === undefined || !basicConstraintsCa(constraints)) return false;
-  for (const [oid, value] of extensions) {
-    if (oid === OID.extKeyUsage)
-      sure(children(only(value, DER.SEQUENCE)).every((purpose) => purpose.tag === DER.OID && purpose.end > purpose.contentStart));
-    else if (oid === OID.subjectKeyIdentifier) only(value, DER.OCTET_STRING);
-    else if (oid === OID.authorityKeyIdentifier) children(only(value, DER.SEQUENCE)).forEach(authorityKeyIdentifierPart);
-    else if (oid === OID.keyUsage) keyUsageAllowsCertSign(value);
+function isCertificateAuthority(der: Buffer, extensions: Extensions): boolean {
+  if (extensions.basicConstraints < 0 || !basicConstraintsCa(der, extensions)) return false;
+  for (let index = 0; index < extensions.oids.length; index++) {
+    const oid = extensions.oids[index]!;
+    if (oid === OID.extKeyUsage) extendedKeyUsage(der, extensions, index);
+    else if (oid === OID.subjectKeyIdentifier) only(der, extensions, index, DER.OCTET_STRING);
+    else if (oid === OID.authorityKeyIdentifier) authorityKeyIdentifier(der, extensions, index);
+    else if (oid === OID.keyUsage) keyUsageAllowsCertSign(der, extensions);
+    else if (oid === OID.crlDistributionPoints) crlDistributionPoints(der, extensions, index);
     else sure(oid === OID.basicConstraints || oid === OID.subjectAltName || NOT_DECODED_FOR_CA_CHECK.has(oid));
   }
-  const usage = extensions.get(OID.keyUsage);
-  return usage === undefined || keyUsageAllowsCertSign(usage);
+  return extensions.keyUsage < 0 || keyUsageAllowsCertSign(der, extensions);
+}
+
+/** SEQUENCE OF KeyPurposeId: each a non-empty OID. */
+function extendedKeyUsage(der: Buffer, extensions: Extensions, index: number): void {
+  only(der, extensions, index, DER.SEQUENCE);
+  const listEnd = end;
+  for (let offset = body; offset < listEnd; offset = end) {
+    expect(der, offset, listEnd, DER.OID);
+    sure(end > body);
+  }
 }
 
 /** keyIdentifier [0], or authorityCertIssuer [1] as directory names we can read with authorityCertSerialNumber [2]. */
-function authorityKeyIdentifierPart(part: DerNode): void {
-  if (part.tag === 0xa1) {
-    for (const issuer of children(part)) {
-      sure(issuer.tag === 0xa4);
-      nameLines(exactly(children(issuer), 1)[0]);
+function authorityKeyIdentifier(der: Buffer, extensions: Extensions, index: number): void {
+  only(der, extensions, index, DER.SEQUENCE);
+  const listEnd = end;
+  for (let offset = body; offset < listEnd; ) {
+    header(der, offset, listEnd);
+    const partEnd = end;
+    if (tag === 0xa1) {
+      for (let issuer = body; issuer < partEnd; ) {
+        expect(der, issuer, partEnd, 0xa4);
+        const issuerEnd = end;
+        expect(der, body, issuerEnd, DER.SEQUENCE);
+        sure(end === issuerEnd);
+        nameLines(der, body, end);
+        issuer = issuerEnd;
+      }
+    } else {
+      sure((tag === 0x80 || tag === 0x82) && end > body);
     }
-  } else {
-    sure((part.tag === 0x80 || part.tag === 0x82) && part.end > part.contentStart);
+    offset = partEnd;
   }
 }
 
-function basicConstraintsCa(value: DerNode): boolean {
-  const parts = children(only(value, DER.SEQUENCE));
-  let rest = parts;
+function basicConstraintsCa(der: Buffer, extensions: Extensions): boolean {
+  only(der, extensions, extensions.basicConstraints, DER.SEQUENCE);
+  const listEnd = end;
   let ca = false;
-  if (parts[0]?.tag === 0x01) {
-    // DER writes only TRUE (0xFF); an explicit FALSE or another byte is left to OpenSSL.
-    sure(parts[0].end - parts[0].contentStart === 1 && der8(parts[0], 0) === 0xff);
-    ca = true;
-    rest = parts.slice(1);
+  let offset = body;
+  if (offset < listEnd) {
+    header(der, offset, listEnd);
+    if (tag === 0x01) {
+      // DER writes only TRUE (0xFF); an explicit FALSE or another byte is left to OpenSSL.
+      sure(end - body === 1 && der[body] === 0xff);
+      ca = true;
+      offset = end;
+      if (offset < listEnd) header(der, offset, listEnd);
+    }
+    if (offset < listEnd) {
+      // pathLenConstraint: a small non-negative INTEGER, and the last part.
+      sure(tag === DER.INTEGER && end - body === 1 && der[body]! < 0x80 && end === listEnd);
+    }
   }
-  if (rest.length === 1) positiveOrZeroPathLength(rest[0]!);
-  else sure(rest.length === 0);
   return ca;
 }
 
-function positiveOrZeroPathLength(pathLength: DerNode): void {
-  sure(pathLength.tag === DER.INTEGER && pathLength.end - pathLength.contentStart === 1 && der8(pathLength, 0)! < 0x80);
+/**
+ * keyCertSign is bit 5: 0x04 in the first byte, as OpenSSL's ex_kusage reads it. OpenSSL clears the unused bits of
+ * the last byte when it decodes a BIT STRING, so a keyCertSign bit that lies among them does not count.
+ */
+function keyUsageAllowsCertSign(der: Buffer, extensions: Extensions): boolean {
+  only(der, extensions, extensions.keyUsage, DER.BIT_STRING);
+  const unusedBits = der[body]!;
+  sure(end - body >= 2 && unusedBits <= 7);
+  const first = end - body === 2 ? der[body + 1]! & (0xff << unusedBits) : der[body + 1]!;
+  return (first & 0x04) !== 0;
 }
 
-/** keyCertSign is bit 5: 0x04 in the first byte, as OpenSSL's ex_kusage reads it. */
-function keyUsageAllowsCertSign(value: DerNode): boolean {
-  const bits = only(value, DER.BIT_STRING);
-  sure(bits.end - bits.contentStart >= 2 && der8(bits, 0)! <= 7);
-  return (der8(bits, 1)! & 0x04) !== 0;
+/**
+ * OpenSSL decodes cRLDistributionPoints when it caches a certificate's extensions, and a CA whose list fails to
+ * decode is no CA. Only the form CAs publish is read here: DistributionPoint SEQUENCEs holding just a
+ * distributionPoint [0] whose fullName [0] lists URIs [6] of printable ASCII. Reasons, a CRL issuer, or a name
+ * relative to the issuer go to OpenSSL.
+ */
+function crlDistributionPoints(der: Buffer, extensions: Extensions, index: number): void {
+  only(der, extensions, index, DER.SEQUENCE);
+  const listEnd = end;
+  sure(body < listEnd);
+  for (let offset = body; offset < listEnd; ) {
+    expect(der, offset, listEnd, DER.SEQUENCE);
+    const pointEnd = end;
+    expect(der, body, pointEnd, 0xa0); // distributionPoint
+    sure(end === pointEnd);
+    expect(der, body, pointEnd, 0xa0); // fullName
+    sure(end === pointEnd && body < end);
+    for (let name = body; name < pointEnd; name = end) {
+      expect(der, name, pointEnd, 0x86); // uniformResourceIdentifier
+      sure(end > body && PLAIN_URI.test(der.latin1Slice(body, end)));
+    }
+    offset = pointEnd;
+  }
 }

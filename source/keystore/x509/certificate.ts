@@ -55,7 +55,10 @@ function signatureAlgorithmOf(der: Buffer): string {
   const algorithm = derChildren(certificate)[1];
   const oidNode = algorithm ? derChildren(algorithm)[0] : undefined;
   if (!oidNode) return 'unknown';
-  const oid = derOid(oidNode);
+  return signatureAlgorithmName(derOid(oidNode));
+}
+
+function signatureAlgorithmName(oid: string): string {
   return SIGNATURE_ALGORITHMS[oid] ?? oid;
 }
 
@@ -86,7 +89,7 @@ export function summarizeFromDer(der: Buffer): CertificateSummary | undefined {
     keyAlgorithm: fields.keyAlgorithm,
     keySize: fields.keySize,
     curve: fields.curve,
-    signatureAlgorithm: safeSignatureAlgorithm(der),
+    signatureAlgorithm: signatureAlgorithmName(fields.signatureAlgorithmOid),
     sha256: digestOnce('sha256', der).toString('hex').toUpperCase(),
     subjectAltNames: fields.subjectAltNames,
     isCA: fields.isCA,
