@@ -245,8 +245,42 @@ export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
     byName.get(name)?.imports.forEach(visit);
   };
   visit(entry.name);
-  const groupOf = (/** @type {{ name: string; bytes: number }} */ chunk) =>
-    start.has(chunk.name) ? 'start' : chunk.bytes > OWN_GROUP_BYTES ? chunk.name : 'commands';
+  // The small chunks are grouped by the commands that can run them (what the start's dynamic imports reach,
+  // through static and dynamic imports alike), so that a command loads its own code and what it shares, not every
+  // other command's: inspect needs ~80 KB of the ~450 that the commands hold, and a group costs its whole size to
+  // read and compile.
+  /** @type {Map<string, string[]>} */
+  const dynamicImports = new Map();
+  for (const output of outputFiles) {
+    const meta = metafile.outputs[path.relative(workingDir, output.path).split(path.sep).join('/')];
+    const targets = (meta?.imports ?? []).filter((entry) => entry.kind === 'dynamic-import' && !entry.external);
+    dynamicImports.set(
+      nameOf(output.path),
+      targets.map((entry) => nameOf(entry.path)),
+    );
+  }
+  /** @type {Map<string, Set<string>>} */
+  const reachedBy = new Map();
+  for (const command of new Set([...start].flatMap((name) => dynamicImports.get(name) ?? []))) {
+    /** @param {string} name */
+    const mark = (name) => {
+      if (start.has(name)) return;
+      const commands = reachedBy.get(name) ?? new Set();
+      if (commands.has(command)) return;
+      reachedBy.set(name, commands.add(command));
+      for (const next of [...(byName.get(name)?.imports ?? []), ...(dynamicImports.get(name) ?? [])]) mark(next);
+    };
+    mark(command);
+  }
+  /** @type {Map<string, string>} */
+  const sharedGroupNames = new Map();
+  const groupOf = (/** @type {{ name: string; bytes: number }} */ chunk) => {
+    if (start.has(chunk.name)) return 'start';
+    if (chunk.bytes > OWN_GROUP_BYTES) return chunk.name;
+    const key = [...(reachedBy.get(chunk.name) ?? [])].sort().join(' ');
+    if (!sharedGroupNames.has(key)) sharedGroupNames.set(key, `commands-${sharedGroupNames.size + 1}`);
+    return /** @type {string} */ (sharedGroupNames.get(key));
+  };
   for (const name of start)
     if (byName.get(name)?.awaits) throw new Error(`script-form: ${name}, which every start evaluates, awaits at its top level`);
   /** @type {Map<string, typeof chunks>} */
@@ -346,7 +380,7 @@ function loaderSource({ hash, escape, groups }) {
 import { createRequire } from 'node:module';
 
 const nodeRequire = createRequire(import.meta.url);
-const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync } = nodeRequire('node:fs');
+const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
 const { homedir } = nodeRequire('node:os');
 const { dirname, join } = nodeRequire('node:path');
 const { fileURLToPath } = nodeRequire('node:url');
@@ -445,6 +479,13 @@ if (cacheFile) {
       const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
       writeFileSync(temporary, Buffer.concat([head, index, ...parts.values()]), { mode: 0o600, flag: 'wx' });
       renameSync(temporary, cacheFile);
+      // Each version of the tool (and of Node) writes files of its own: those no run has written for 30 days go.
+      const month = Date.now() - 30 * 24 * 3600 * 1000;
+      for (const name of readdirSync(dir)) {
+        if (!/^code-[0-9a-f]{16}-.*\\.v8$/.test(name) || name.startsWith(\`code-${hash}-\${process.version}-\${process.arch}-\`)) continue;
+        const old = join(dir, name);
+        if (lstatSync(old).mtimeMs < month) unlinkSync(old);
+      }
     } catch {
       // a cache that cannot be written is no cache
     }
@@ -494,7 +535,7 @@ export function moduleFromScript(groupsOrScript) {
   // the size. Decompressing costs more than reading text (~25 ms per MB against ~7), so the commands and the
   // small groups stay text.
   const stored = groups.map((group) => {
-    const packed = group.name !== 'start' && group.name !== 'commands' && group.script.length > PACKED_GROUP_BYTES;
+    const packed = group.name !== 'start' && !group.name.startsWith('commands-') && group.script.length > PACKED_GROUP_BYTES;
     return {
       ...group,
       packed,

@@ -1,5 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -113,8 +124,43 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     expect(sandbox.code, sandbox.stderr).toBe(0);
     const status = run(['status', '--home', path.join(home, 'home'), '--json'], { HOME: home });
     expect(status.code, status.stderr).toBe(0);
-    expect(groupsOf('status')).toContain('commands');
+    expect(groupsOf('status').some((group) => group.startsWith('commands-'))).toBe(true);
     expect(groupsOf('status')).not.toContain(inkGroups[0]);
+    // The commands' code is grouped by the commands that run it: inspect reads and compiles its own share of it,
+    // not every command's (it was one group of ~450 KB, of which inspect ran ~80).
+    const storedLengths = JSON.parse(/^const GROUPS = (.*);$/m.exec(readFileSync(bundle, 'latin1'))![1]!) as Record<
+      string,
+      [number, boolean]
+    >;
+    const commandsBytes = (groups: string[]) =>
+      groups.filter((group) => group.startsWith('commands-')).reduce((sum, group) => sum + storedLengths[group]![0], 0);
+    const inspect = run(
+      ['inspect', path.join(home, 'home', 'repository', 'resources', 'security', 'wso2carbon.jks'), '--password-env', 'EIK_TEST_PASSWORD'],
+      {
+        HOME: home,
+        EIK_TEST_PASSWORD: 'wso2carbon',
+      },
+    );
+    expect(inspect.code, inspect.stderr).toBe(0);
+    expect(commandsBytes(groupsOf('inspect'))).toBeGreaterThan(0);
+    expect(commandsBytes(groupsOf('inspect'))).toBeLessThan(commandsBytes(Object.keys(storedLengths)) / 3);
+  });
+
+  it("drops other versions' cache files that no run has written for 30 days, when it writes its own", () => {
+    const home = tempDir();
+    const cache = path.join(home, '.cache', 'ei-keystore');
+    mkdirSync(cache, { recursive: true, mode: 0o700 });
+    const old = path.join(cache, 'code-0123456789abcdef-v20.0.0-x64-status.v8');
+    const recent = path.join(cache, 'code-fedcba9876543210-v20.0.0-x64-status.v8');
+    const notOurs = path.join(cache, 'notes.txt');
+    for (const file of [old, recent, notOurs]) writeFileSync(file, 'x', { mode: 0o600 });
+    const monthsAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
+    utimesSync(old, monthsAgo, monthsAgo);
+    utimesSync(notOurs, monthsAgo, monthsAgo);
+    expect(run(['--version'], { HOME: home }).code).toBe(0);
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(existsSync(notOurs)).toBe(true);
   });
 
   it('a cache V8 rejects (stale or damaged) is ignored and replaced', () => {
