@@ -1,6 +1,7 @@
 import { KeystoreError, UserError } from '../errors.js';
 import { FileRefused } from '../files/file-errors.js';
 import { READ_LIMITS, readFileChecked } from '../files/read-file.js';
+import { readJks } from './jks/jks.js';
 import type { Keystore, KeystoreFormat } from './model.js';
 
 /**
@@ -40,14 +41,13 @@ function notAKeystore(bytes: Buffer): KeystoreError {
   );
 }
 
-/** Reads a keystore of any supported format. Decoders for PKCS#12 load node-forge, so they load only when needed. */
+/** Reads a keystore of any supported format. Decoders for PKCS#12 load node-forge, so they (and JCEKS's) load only when needed. */
 export async function readKeystore(bytes: Buffer, storePassword: string): Promise<Keystore> {
   const format = detectFormat(bytes);
   switch (format) {
-    case 'JKS': {
-      const { readJks } = await import('./jks/jks.js');
+    case 'JKS':
+      // What WSO2 ships, read by a small reader that every command needs: imported with this module, not on demand.
       return readJks(bytes, storePassword);
-    }
     case 'JCEKS': {
       const { readJceks } = await import('./jceks/jceks.js');
       return readJceks(bytes, storePassword);
