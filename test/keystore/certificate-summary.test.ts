@@ -294,3 +294,46 @@ crlDistributionPoints = DER:30023000
     expect(summarizeCertificate(made.get('empty_point')!).isCA).toBe(false);
   });
 });
+
+describeWithFixtures('certificate summaries of the damaged certificates the mutation test found', () => {
+  // Each a change that the earlier reader described differently from OpenSSL, kept as a case of its own (as
+  // toml_edit keeps fuzz-found crashes): the bytes are found by their structure in a shipped CA certificate.
+  const cases: Array<{ name: string; pattern: string; at: number; value: number; openssl: 'refuses' | 'not a CA' | 'reads' }> = [
+    // The basicConstraints OID 55 1D 13 ending in a byte that continues: not an OID.
+    { name: 'an OID whose last byte continues', pattern: '0603551d13', at: 4, value: 0x93, openssl: 'refuses' },
+    // sha256WithRSAEncryption's inner copy changed to sha1WithRSAEncryption: Java refuses the mismatch, OpenSSL reads it.
+    { name: 'an inner signature algorithm unlike the outer one', pattern: '06092a864886f70d01010b', at: 10, value: 0x05, openssl: 'reads' },
+    // The AKID's keyIdentifier [0] retagged [2]: parts out of order, which OpenSSL's decoder refuses.
+    { name: "an authority key identifier's parts out of order", pattern: '30818780', at: 3, value: 0x82, openssl: 'not a CA' },
+  ];
+  let certificates: Buffer[] = [];
+  beforeAll(async () => {
+    const keystore = await readKeystore(
+      readFileSync(fixturePath('wso2', 'keystores', 'carbon-kernel-v4.9.26', 'client-truststore.jks')),
+      'wso2carbon',
+    );
+    certificates = certificatesOf(keystore);
+  });
+
+  it('read keyCertSign among the unused bits of keyUsage as OpenSSL does: cleared, so no CA', () => {
+    // keyUsage 03 02 01 06 given 3 unused bits: OpenSSL clears them when it decodes, and keyCertSign with them.
+    const needle = Buffer.from('0404030201', 'hex');
+    const der = Buffer.from(certificates.find((certificate) => certificate.includes(needle) && summarizeFromDer(certificate)?.isCA)!);
+    der[der.indexOf(needle) + 4] = 3;
+    expect(expectSameSummary(der, 'unused bits')).toBe(true);
+    expect(summarizeFromDer(der)?.isCA).toBe(false);
+  });
+
+  for (const { name, pattern, at, value, openssl } of cases) {
+    it(`leave ${name} to OpenSSL`, () => {
+      const needle = Buffer.from(pattern, 'hex');
+      const original = certificates.find((der) => der.includes(needle) && summarizeFromDer(der)?.isCA === true);
+      expect(original, `a shipped CA certificate holding ${pattern}`).toBeDefined();
+      const der = Buffer.from(original!);
+      der[der.indexOf(needle) + at] = value;
+      expect(summarizeFromDer(der)).toBeUndefined();
+      if (openssl === 'refuses') expect(() => summarizeCertificate(der)).toThrow(/cannot be parsed/);
+      else expect(summarizeCertificate(der).isCA).toBe(openssl === 'reads');
+    });
+  }
+});

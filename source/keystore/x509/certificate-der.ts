@@ -53,6 +53,7 @@ const IA5_STRING = 0x16;
 const PLAIN_VALUE =
   /^[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-](?:[A-Za-z0-9 '()./:=?@_&*!%~$^|[\]{}`,-]*[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-])?$/;
 const PLAIN_DNS_NAME = /^[A-Za-z0-9.*_-]+$/;
+const PLAIN_EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$/;
 /** A URI in printable ASCII, no spaces: what the IA5String of a CRL's address holds in practice. */
 const PLAIN_URI = /^[\x21-\x7e]+$/;
 
@@ -64,6 +65,8 @@ const NOT_DECODED_FOR_CA_CHECK: ReadonlySet<string> = new Set<string>([
   OID.certificatePolicies, // certificatePolicies
   OID.authorityInfoAccess, // authorityInfoAccess
   OID.netscapeComment, // netscape comment
+  OID.privateKeyUsagePeriod, // private key usage period (OpenSSL only prints it)
+  OID.entrustVersionInfo, // Entrust version information
   OID.ctPrecertificateScts, // certificate transparency SCT list
   OID.microsoftCaVersion, // Microsoft CA version
   OID.microsoftCertificateTemplateName, // Microsoft certificate template name
@@ -389,7 +392,10 @@ function only(der: Buffer, extensions: Extensions, index: number, expected: numb
   sure(end === valueEnd);
 }
 
-/** Node prints "DNS:name" and "IP Address:1.2.3.4"; only plain DNS names and IPv4 addresses are rendered here. */
+/**
+ * Node prints "DNS:name", "email:address" and "IP Address:1.2.3.4"; only plain DNS names and e-mail addresses and IPv4
+ * addresses are rendered here.
+ */
 function readSubjectAltNames(der: Buffer, extensions: Extensions): string[] {
   only(der, extensions, extensions.subjectAltName, DER.SEQUENCE);
   const listEnd = end;
@@ -400,6 +406,10 @@ function readSubjectAltNames(der: Buffer, extensions: Extensions): string[] {
       const text = der.latin1Slice(body, end);
       sure(PLAIN_DNS_NAME.test(text));
       names.push(`DNS:${text}`);
+    } else if (tag === 0x81) {
+      const text = der.latin1Slice(body, end);
+      sure(PLAIN_EMAIL.test(text));
+      names.push(`email:${text}`);
     } else {
       sure(tag === 0x87 && end - body === 4);
       names.push(`IP:${der[body]}.${der[body + 1]}.${der[body + 2]}.${der[body + 3]}`);
@@ -422,6 +432,7 @@ function isCertificateAuthority(der: Buffer, extensions: Extensions): boolean {
     else if (oid === OID.authorityKeyIdentifier) authorityKeyIdentifier(der, extensions, index);
     else if (oid === OID.keyUsage) keyUsageAllowsCertSign(der, extensions);
     else if (oid === OID.crlDistributionPoints) crlDistributionPoints(der, extensions, index);
+    else if (oid === OID.netscapeCertType) bitString(der, extensions, index);
     else sure(oid === OID.basicConstraints || oid === OID.subjectAltName || NOT_DECODED_FOR_CA_CHECK.has(oid));
   }
   return extensions.keyUsage < 0 || keyUsageAllowsCertSign(der, extensions);
@@ -441,9 +452,14 @@ function extendedKeyUsage(der: Buffer, extensions: Extensions, index: number): v
 function authorityKeyIdentifier(der: Buffer, extensions: Extensions, index: number): void {
   only(der, extensions, index, DER.SEQUENCE);
   const listEnd = end;
+  // The three parts are OPTIONAL fields of a SEQUENCE: each at most once, in this order ([0], [1], [2]).
+  let lastPart = -1;
   for (let offset = body; offset < listEnd; ) {
     header(der, offset, listEnd);
     const partEnd = end;
+    const part = tag & 0x1f;
+    sure(part > lastPart);
+    lastPart = part;
     if (tag === 0xa1) {
       for (let issuer = body; issuer < partEnd; ) {
         expect(der, issuer, partEnd, 0xa4);
@@ -453,8 +469,11 @@ function authorityKeyIdentifier(der: Buffer, extensions: Extensions, index: numb
         nameLines(der, body, end);
         issuer = issuerEnd;
       }
+    } else if (tag === 0x82) {
+      // authorityCertSerialNumber: an INTEGER, which OpenSSL refuses in a padded form
+      sure(end > body && (end - body === 1 || !paddedInteger(der[body]!, der[body + 1]!)));
     } else {
-      sure((tag === 0x80 || tag === 0x82) && end > body);
+      sure(tag === 0x80 && end > body);
     }
     offset = partEnd;
   }
@@ -492,6 +511,12 @@ function keyUsageAllowsCertSign(der: Buffer, extensions: Extensions): boolean {
   sure(end - body >= 2 && unusedBits <= 7);
   const first = end - body === 2 ? der[body + 1]! & (0xff << unusedBits) : der[body + 1]!;
   return (first & 0x04) !== 0;
+}
+
+/** A BIT STRING as OpenSSL decodes one: an unused-bits count of at most 7, and none when there are no bits. */
+function bitString(der: Buffer, extensions: Extensions, index: number): void {
+  only(der, extensions, index, DER.BIT_STRING);
+  sure(end > body && der[body]! <= 7 && (end - body > 1 || der[body] === 0));
 }
 
 /**
