@@ -367,7 +367,9 @@ function sectionsTable(groups) {
 /**
  * The loader at the top of the .mjs. The cache: $XDG_CACHE_HOME/ei-keystore (default ~/.cache/ei-keystore), one
  * file per tool hash, Node version, CPU and command (each compiles functions and groups of its own), holding the
- * cached data of each group the command compiled; written at exit when one was missing or rejected by V8, through
+ * cached data of each group the command compiled, and used only for the file it was made from (its device, inode,
+ * size and times: V8 checks cached data against the source's length alone); written at exit when one was missing or
+ * rejected by V8, through
  * a temporary file and a rename. It is only a speed-up: a cache folder or file that is not the user's own and
  * private, or anything that fails, means no cache; V8 itself rejects cached data made by another V8 or with other
  * flags. EI_KEYSTORE_CODE_CACHE=off turns it off.
@@ -380,7 +382,7 @@ function loaderSource({ hash, escape, groups }) {
 import { createRequire } from 'node:module';
 
 const nodeRequire = createRequire(import.meta.url);
-const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
+const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
 const { homedir } = nodeRequire('node:os');
 const { dirname, join } = nodeRequire('node:path');
 const { fileURLToPath } = nodeRequire('node:url');
@@ -418,6 +420,11 @@ function storedGroup({ offset, length }) {
 }
 
 const own = (stat) => typeof process.getuid !== 'function' || (stat.uid === process.getuid() && (stat.mode & 0o022) === 0);
+/** This file as it is on disk: its device, inode, size and time of last change. */
+const fileIdentity = () => {
+  const stat = statSync(file);
+  return \`\${stat.dev}:\${stat.ino}:\${stat.size}:\${stat.mtimeMs}:\${stat.ctimeMs}\`;
+};
 let cacheFile;
 const cached = new Map();
 try {
@@ -431,15 +438,20 @@ try {
     try {
       const stat = fstatSync(fd);
       if (stat.isFile() && own(stat) && own(lstatSync(dir)) && stat.size < 64 * 1024 * 1024) {
-        // EIKC, the index's length, the index ({ group: length }), then each group's cached data.
+        // EIKD, the index's length, the index ({ file, groups: { group: length } }), then each group's cached data.
         const data = readFileSync(fd);
-        if (data.toString('latin1', 0, 4) === 'EIKC') {
+        if (data.toString('latin1', 0, 4) === 'EIKD') {
           const indexLength = data.readUInt32LE(4);
-          let offset = 8 + indexLength;
-          for (const [group, length] of Object.entries(JSON.parse(data.toString('utf8', 8, 8 + indexLength)))) {
-            if (offset + length > data.length) break;
-            cached.set(group, data.subarray(offset, offset + length));
-            offset += length;
+          const index = JSON.parse(data.toString('utf8', 8, 8 + indexLength));
+          // V8 checks cached data against the length of the source only: code cached for this file's groups must
+          // never meet other text of the same length (the file edited or damaged after it was built).
+          if (index.file === fileIdentity()) {
+            let offset = 8 + indexLength;
+            for (const [group, length] of Object.entries(index.groups)) {
+              if (offset + length > data.length) break;
+              cached.set(group, data.subarray(offset, offset + length));
+              offset += length;
+            }
           }
         }
       }
@@ -472,9 +484,9 @@ if (cacheFile) {
       if (!stat.isDirectory() || !own(stat)) return;
       const parts = new Map([...cached].filter(([group]) => !compiled.has(group)));
       for (const [group, script] of compiled) parts.set(group, script.createCachedData());
-      const index = Buffer.from(JSON.stringify(Object.fromEntries([...parts].map(([group, data]) => [group, data.length]))));
+      const index = Buffer.from(JSON.stringify({ file: fileIdentity(), groups: Object.fromEntries([...parts].map(([group, data]) => [group, data.length])) }));
       const head = Buffer.alloc(8);
-      head.write('EIKC', 0, 'latin1');
+      head.write('EIKD', 0, 'latin1');
       head.writeUInt32LE(index.length, 4);
       const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
       writeFileSync(temporary, Buffer.concat([head, index, ...parts.values()]), { mode: 0o600, flag: 'wx' });

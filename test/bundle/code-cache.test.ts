@@ -102,13 +102,14 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
   it("holds the groups of code each command compiled: --version only the entry's, status never Ink's", () => {
     const home = tempDir();
     const cache = path.join(home, '.cache', 'ei-keystore');
-    // The groups a command compiled are the keys of its cache file's index ("EIKC", the index's length, the index).
+    // The groups a command compiled are the keys of its cache file's index ("EIKD", the index's length, the index).
     const groupsOf = (kind: string) => {
       const file = cacheFiles(cache).find((name) => name.endsWith(`-${kind}.v8`));
       expect(file, `no cache file for ${kind}`).toBeDefined();
       const data = readFileSync(path.join(cache, file!));
-      expect(data.toString('latin1', 0, 4)).toBe('EIKC');
-      return Object.keys(JSON.parse(data.toString('utf8', 8, 8 + data.readUInt32LE(4))) as Record<string, number>);
+      expect(data.toString('latin1', 0, 4)).toBe('EIKD');
+      const index = JSON.parse(data.toString('utf8', 8, 8 + data.readUInt32LE(4))) as { groups: Record<string, number> };
+      return Object.keys(index.groups);
     };
     expect(run(['--version'], { HOME: home }).code).toBe(0);
     expect(groupsOf('version')).toEqual(['start']);
@@ -161,6 +162,25 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     expect(existsSync(old)).toBe(false);
     expect(existsSync(recent)).toBe(true);
     expect(existsSync(notOurs)).toBe(true);
+  });
+
+  it('is not used for a file changed since: V8 would take code cached for other text of the same length', () => {
+    const home = tempDir();
+    const copy = path.join(home, 'ei-keystore.mjs');
+    writeFileSync(copy, readFileSync(bundle));
+    const runCopy = () =>
+      spawnSync(process.execPath, [copy, '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home } });
+    expect(runCopy().stdout).toBe(`${packageJson.version}\n`);
+    expect(cacheFiles(path.join(home, '.cache', 'ei-keystore'))).toHaveLength(1);
+    // The same number of bytes, one digit of the version changed: the start group's text differs, its length not.
+    const text = readFileSync(copy, 'latin1');
+    const version = `version:"${packageJson.version}"`;
+    expect(text.includes(version)).toBe(true);
+    const changed = `${packageJson.version.slice(0, -1)}${packageJson.version.endsWith('9') ? '8' : '9'}`;
+    writeFileSync(copy, text.replace(version, `version:"${changed}"`), 'latin1');
+    const after = runCopy();
+    expect(after.status, after.stderr).toBe(0);
+    expect(after.stdout).toBe(`${changed}\n`);
   });
 
   it('a cache V8 rejects (stale or damaged) is ignored and replaced', () => {
