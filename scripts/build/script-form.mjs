@@ -369,8 +369,7 @@ function sectionsTable(groups) {
  * file per tool hash, Node version, CPU and command (each compiles functions and groups of its own), holding the
  * cached data of each group the command compiled, and used only for the file it was made from (its device, inode,
  * size and times: V8 checks cached data against the source's length alone); written at exit when one was missing or
- * rejected by V8, through
- * a temporary file and a rename. It is only a speed-up: a cache folder or file that is not the user's own and
+ * rejected by V8, through a temporary file and a rename. It is only a speed-up: a cache folder or file that is not the user's own and
  * private, or anything that fails, means no cache; V8 itself rejects cached data made by another V8 or with other
  * flags. EI_KEYSTORE_CODE_CACHE=off turns it off.
  * @param {{ hash: string; escape: string; groups: ReadonlyArray<Group & { stored: string; packed: boolean }> }} loader
