@@ -7,6 +7,7 @@ import type { TomlChange } from '../config/patch.js';
 import { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { encodeKeystore } from '../keystore/write.js';
+import type { KeyPairInAdvance } from '../keystore/generate.js';
 import { obtainKeyMaterial, type KeyMaterial } from './key-material.js';
 import { PRIVATE_KEY_MODE, sha256Hex } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
@@ -28,7 +29,7 @@ export async function prepareKeystoreProcedure(
   facts: HomeSnapshot,
   answers: PrimaryAnswers | InternalAnswers,
   secrets: KeystoreSecrets,
-  options: { onProgress?: (message: string) => void } = {},
+  options: { onProgress?: (message: string) => void; keyPair?: KeyPairInAdvance } = {},
 ): Promise<PreparedChange> {
   const role = answers.procedure;
   const { profile, located } = facts;
@@ -85,7 +86,7 @@ export async function prepareKeystoreProcedure(
     keystore.source === 'ca-reply' ? await keyFromCaReply(facts, role, keystore.reply, secrets) : undefined;
   const material: KeyMaterial = reply
     ? { privateKey: reply.privateKey, chain: reply.chain, origin: reply.origin, generated: false }
-    : await obtainKeyMaterial(keystore, secrets, facts.now, facts.files);
+    : await obtainKeyMaterial(keystore, secrets, facts.now, facts.files, options.keyPair);
   const leaf = material.chain[0]!;
   const renewal = reply?.pending.meta.renewal;
   const key: Partial<PlanFragment> = {
