@@ -17,7 +17,7 @@ import { prepareCsrRequest } from './csr-procedure.js';
 import { keyFromCaReply, type ReplyMaterial } from './reply-material.js';
 import { guardSecrets } from './secrets-guard.js';
 import { importIntoTruststore } from './truststore-import.js';
-import { refusePlaceholderPassword, settleAfterState } from './after-state.js';
+import { openingsBefore, refusePlaceholderPassword, settleAfterState } from './after-state.js';
 import { refuseAnotherRolesFile, replacedRole } from './role-files.js';
 import { newPasswordProblem } from '../core/password-rule.js';
 
@@ -81,6 +81,8 @@ export async function prepareKeystoreProcedure(
       ? 'Generating the key pair'
       : `Reading ${keystore.source === 'existing' ? keystore.existing.path : keystore.source === 'ca-reply' ? keystore.reply : ''}`,
   );
+  // What opens today does not depend on the new key: checked while a generated one is still being made.
+  const openedBefore = openingsBefore(facts);
   // A CA's reply completes the pending request's key; anything else comes from generate or an existing keystore.
   const reply: ReplyMaterial | undefined =
     keystore.source === 'ca-reply' ? await keyFromCaReply(facts, role, keystore.reply, secrets) : undefined;
@@ -163,6 +165,7 @@ export async function prepareKeystoreProcedure(
 
   const settled = await settleAfterState({
     facts,
+    openedBefore,
     changes: planned.changes,
     roles: [
       {
