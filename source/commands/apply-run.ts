@@ -90,7 +90,8 @@ export async function planAndApply({ values, context, answersFile, reading, keyP
           trustOnFirstUse: Boolean(values['trust-on-first-use']),
           ...(keyPair ? { keyPair } : {}),
         });
-  const diff = unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
+  // Only the dry run and the text output show it (a few ms for a whole deployment.toml): made when shown.
+  const configDiff = () => unifiedDiff(prepared.config.before, prepared.config.after, { path: prepared.config.relative });
   const style = makeStyle(colourEnabled(context.stdout, context.env));
   if (!values.json) log(`${facts.profile.id}: ${facts.document.profileEvidence}`);
 
@@ -115,11 +116,12 @@ export async function planAndApply({ values, context, answersFile, reading, keyP
         files: prepared.writes.map((write) => write.path),
         plan: planJson(prepared),
         notes: prepared.notes,
-        diff,
+        diff: configDiff(),
         findings: [],
       });
     } else {
       context.stdout.write(renderPlan(prepared));
+      const diff = configDiff();
       context.stdout.write(diff ? `\n${diff}` : '\nThe configuration file does not change.\n');
       context.stdout.write(`\n${style.bold('Dry run: nothing was written.')}\n`);
     }
@@ -161,6 +163,7 @@ export async function planAndApply({ values, context, answersFile, reading, keyP
       context.stdout.write(`\n${style.green('Request written.')} Backup ${result.backupId}. ${requestMessage(prepared.request)}\n`);
     } else {
       context.stdout.write(renderPlan(prepared));
+      const diff = configDiff();
       if (diff) context.stdout.write(`\n${diff}`);
       context.stdout.write(
         `\n${style.green('Done.')} Backup ${result.backupId}. To undo: ${selfCommand(context.env)} restore --home ${quoteIfNeeded(facts.located.home)} ${result.backupId}\n`,
