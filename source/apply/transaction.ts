@@ -77,7 +77,7 @@ export async function runChanges(options: ChangeOptions): Promise<TransactionRes
     enter('check');
     for (const dir of options.privateDirs ?? []) if (await ensurePrivateDir(dir)) created.push(dir);
     run.targets = await inspectTargets(options.changes, id, options.home);
-    await checkExpected(options.expected ?? [], options.home);
+    await checkExpected(options.expected ?? [], run.targets, options.home);
     reachPoint(options.faults, 'check');
     enter('backup');
     await backUp(options, run, created);
@@ -108,14 +108,31 @@ async function removeCreated(created: string[]): Promise<void> {
   created.length = 0;
 }
 
+/**
+ * Waits for every one of `work` (so nothing is still writing when a failure is handled, or rolled back), then
+ * raises the first failure in the order given, as doing them one after the other would have.
+ */
+async function allInOrder<T>(work: Array<Promise<T>>): Promise<T[]> {
+  const outcomes = await Promise.allSettled(work);
+  for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+}
+
 async function inspectTargets(changes: Change[], id: string, home: string): Promise<Target[]> {
+  // Every target resolved and read at once: each step is a round trip to the thread pool.
+  const looked = await allInOrder(
+    changes.map(async (change) => {
+      const writtenPath = await resolveWriteTarget(change.path, {
+        home,
+        mayBeOutsideHome: !change.delete && change.mayBeOutsideHome === true,
+      });
+      return { writtenPath, current: await readCurrent(writtenPath, home) };
+    }),
+  );
   const targets: Target[] = [];
   const seen = new Map<string, string>();
   for (const [index, change] of changes.entries()) {
-    const writtenPath = await resolveWriteTarget(change.path, {
-      home,
-      mayBeOutsideHome: !change.delete && change.mayBeOutsideHome === true,
-    });
+    const { writtenPath, current } = looked[index]!;
     const twin = seen.get(writtenPath);
     if (twin !== undefined) {
       throw new UserError(
@@ -124,7 +141,6 @@ async function inspectTargets(changes: Change[], id: string, home: string): Prom
       );
     }
     seen.set(writtenPath, change.path);
-    const current = await readCurrent(writtenPath, home);
     const content = change.delete ? undefined : change.content;
     targets.push({
       change,
@@ -150,11 +166,20 @@ async function inspectTargets(changes: Change[], id: string, home: string): Prom
   return targets;
 }
 
-async function checkExpected(expected: ExpectedFile[], home: string): Promise<void> {
-  for (const file of expected) {
-    // Outside the home only a file the user named can be expected (a CSR); the write itself is checked separately.
-    const current = await readCurrent(await resolveWriteTarget(file.path, { home, mayBeOutsideHome: true }), home);
-    const actual = current?.sha256 ?? null;
+async function checkExpected(expected: ExpectedFile[], targets: Target[], home: string): Promise<void> {
+  // A file that is also a target was resolved and read a moment ago, under this same lock: that reading is used.
+  // (The last word is checkUnchanged's, which reads every target again just before the renames.)
+  const targetOf = new Map(targets.map((target) => [target.change.path, target]));
+  const currents = await allInOrder(
+    expected.map(async (file) => {
+      const target = targetOf.get(file.path);
+      if (target) return target.current;
+      // Outside the home only a file the user named can be expected (a CSR); the write itself is checked separately.
+      return readCurrent(await resolveWriteTarget(file.path, { home, mayBeOutsideHome: true }), home);
+    }),
+  );
+  for (const [index, file] of expected.entries()) {
+    const actual = currents[index]?.sha256 ?? null;
     if (actual !== file.sha256) {
       const how = actual === null ? 'was removed' : file.sha256 === null ? 'was created' : 'changed';
       throw new UserError(
@@ -172,13 +197,21 @@ async function backUp(options: ChangeOptions, run: RunState, created: string[]):
   run.dirCreated = true;
   await chmod(run.dir, 0o700);
   const root = runningAsRoot();
-  for (const target of run.targets) {
-    if (target.current && target.entry.backupName) {
-      // As root the copy keeps the file's owner: a fact only root can make, so a restore can check the owner its
-      // manifest records against it (apply/manifest-trust.ts). The folder is root's 0700: nobody else reads it.
-      await writeDurable(path.join(run.dir, target.entry.backupName), target.current.bytes, 0o600, root ? target.current.owner : undefined);
-    }
-  }
+  // The copies are written at once; the manifest only after all of them are on disk.
+  await allInOrder(
+    run.targets.map(async (target) => {
+      if (target.current && target.entry.backupName) {
+        // As root the copy keeps the file's owner: a fact only root can make, so a restore can check the owner its
+        // manifest records against it (apply/manifest-trust.ts). The folder is root's 0700: nobody else reads it.
+        await writeDurable(
+          path.join(run.dir, target.entry.backupName),
+          target.current.bytes,
+          0o600,
+          root ? target.current.owner : undefined,
+        );
+      }
+    }),
+  );
   await fsyncDir(run.dir);
   const manifest: Manifest = {
     id: run.id,
@@ -195,26 +228,28 @@ async function backUp(options: ChangeOptions, run: RunState, created: string[]):
 
 async function stage(targets: Target[]): Promise<StagedFile[]> {
   const root = runningAsRoot();
-  const staged: StagedFile[] = [];
-  for (const target of targets) {
-    const { change, current, entry } = target;
-    if (change.delete || entry.tempPath === null) continue;
-    const mode = change.mode ?? current?.mode ?? 0o600;
-    // As root, a new file would belong to root and the server's user could not read it: keep the old owner,
-    // or take the directory's for a new file.
-    const owner = root ? (change.owner ?? current?.owner ?? (await directoryOwner(target.writtenPath))) : undefined;
-    await writeDurable(entry.tempPath, change.content, mode, owner);
-    target.staged = true;
-    staged.push({ path: change.path, tempPath: entry.tempPath });
-  }
-  return staged;
+  // Every temporary file written (and fsynced) at once; the rollback removes each one that was made.
+  const staged = await allInOrder(
+    targets.map(async (target): Promise<StagedFile | undefined> => {
+      const { change, current, entry } = target;
+      if (change.delete || entry.tempPath === null) return undefined;
+      const mode = change.mode ?? current?.mode ?? 0o600;
+      // As root, a new file would belong to root and the server's user could not read it: keep the old owner,
+      // or take the directory's for a new file.
+      const owner = root ? (change.owner ?? current?.owner ?? (await directoryOwner(target.writtenPath))) : undefined;
+      await writeDurable(entry.tempPath, change.content, mode, owner);
+      target.staged = true;
+      return { path: change.path, tempPath: entry.tempPath };
+    }),
+  );
+  return staged.filter((file): file is StagedFile => file !== undefined);
 }
 
 /** Another program may have written a target since it was read: renaming over that would lose its change. */
 async function checkUnchanged(targets: Target[], home: string): Promise<void> {
-  for (const target of targets) {
-    const now = await readCurrent(target.writtenPath, home);
-    if ((now?.sha256 ?? null) !== target.entry.sha256Before) {
+  const now = await allInOrder(targets.map((target) => readCurrent(target.writtenPath, home)));
+  for (const [index, target] of targets.entries()) {
+    if ((now[index]?.sha256 ?? null) !== target.entry.sha256Before) {
       throw new UserError(`${target.change.path} changed while this change was being prepared (by another program?)`, 'changed-since-read');
     }
   }
@@ -234,7 +269,7 @@ async function commit(options: ChangeOptions, run: RunState): Promise<void> {
     renames++;
     reachPoint(options.faults, 'commit', renames);
   }
-  for (const dir of new Set(run.targets.map((target) => path.dirname(target.writtenPath)))) await fsyncDir(dir);
+  await allInOrder([...new Set(run.targets.map((target) => path.dirname(target.writtenPath)))].map((dir) => fsyncDir(dir)));
   reachPoint(options.faults, 'commit');
   if (run.manifest) {
     run.manifest.state = 'complete';

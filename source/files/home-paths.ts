@@ -62,8 +62,13 @@ function outside(file: string, real: string, home: string, realHome: string, doi
  * itself is checked by its opener, this checks the way to it.
  */
 export async function checkWayInsideHome(home: string, file: string, doing: string): Promise<void> {
-  const realHome = await realpath(home);
-  const real = await realLocation(file);
+  // Both asked at once (each is a round trip to the thread pool, and a run checks the way to every file it
+  // reads); the home's error, if both fail, is the one raised.
+  const homeAsked = realpath(home);
+  const fileAsked = realLocation(file);
+  fileAsked.catch(() => undefined);
+  const realHome = await homeAsked;
+  const real = await fileAsked;
   if (!isInside(realHome, real)) throw outside(file, real, home, realHome, doing);
 }
 

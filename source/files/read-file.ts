@@ -95,15 +95,19 @@ interface Plan {
 async function planRead(file: string, request: ReadRequest): Promise<Plan> {
   const home = request.home;
   if (home === undefined || !isInsideLexically(home, file)) return { open: file, flags: FOLLOW };
-  // The folders first: a missing file behind a link out of the home is refused as that, not as missing.
+  // The folders first: a missing file behind a link out of the home is refused as that, not as missing. The
+  // file's own lstat is asked at the same time (one round trip to the thread pool less), its answer used after.
+  const way = checkWayInsideHome(home, file, 'reads files');
+  const own = lstat(file);
+  own.catch(() => undefined);
   try {
-    await checkWayInsideHome(home, file, 'reads files');
+    await way;
   } catch (error) {
     throw error instanceof FileRefused ? error : refusedFromErrno(error, file, request.what);
   }
   let info: Stats;
   try {
-    info = await lstat(file);
+    info = await own;
   } catch (error) {
     throw refusedFromErrno(error, file, request.what);
   }
@@ -190,6 +194,9 @@ export async function readFileChecked(file: string, request: ReadRequest): Promi
       chunks.push(buffer.subarray(0, bytesRead));
       total += bytesRead;
       if (total > request.limit) throw tooLarge(file, request.what, request.limit);
+      // A short read that reached the size the file had when opened is its end: no round trip to hear "0 bytes".
+      // (procfs files say size 0 and sysfs ones 4096, so they are still read until a read gives nothing.)
+      if (bytesRead < buffer.length && stats.size > 0 && total === stats.size) break;
     }
     return { bytes: Buffer.concat(chunks, total), stats, ...(plan.linkTarget ? { linkTarget: plan.linkTarget } : {}) };
   } catch (error) {

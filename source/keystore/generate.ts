@@ -36,6 +36,34 @@ export async function generateKeyPair(spec: KeyPairSpec): Promise<KeyPair> {
   throw new UserError(`The key algorithm ${String(algorithm)} is not offered; choose RSA or EC.`, 'bad-key-spec');
 }
 
+/**
+ * A key pair whose generation started before the plan that uses it: `apply` starts it as soon as the answers say
+ * which key they want, so the 50-350 ms an RSA key takes on the thread pool pass while the command's code loads and
+ * the home is read. The plan takes it at most once; a second plan, or one that wants another kind of key,
+ * generates its own.
+ */
+export interface KeyPairInAdvance {
+  /** The pair being generated, when `spec` is the one it was started for and it was not taken yet. */
+  take(spec: KeyPairSpec): Promise<KeyPair> | undefined;
+  /** The generation while nobody took it (the command ended before its plan needed a key), else undefined. */
+  untaken(): Promise<unknown> | undefined;
+}
+
+export function generateInAdvance(spec: KeyPairSpec): KeyPairInAdvance {
+  const pair = generateKeyPair(spec);
+  // A spec refused here is refused again, in the plan's words and place, by the plan that takes it (or by none).
+  pair.catch(() => undefined);
+  let taken = false;
+  return {
+    take(wanted) {
+      if (taken || wanted.algorithm !== spec.algorithm || wanted.size !== spec.size) return undefined;
+      taken = true;
+      return pair;
+    },
+    untaken: () => (taken ? undefined : pair),
+  };
+}
+
 /** "RSA 2048" or "EC P-256", for previews and messages. */
 export function describeKeyPairSpec(spec: KeyPairSpec): string {
   return spec.algorithm === 'RSA' ? `RSA ${spec.size}` : `EC ${EC_CURVES[spec.size] ?? spec.size}`;

@@ -47,6 +47,25 @@ export interface SettleInput {
   writes: ReadonlyMap<string, Buffer>;
   /** `[secrets]` values the change itself encrypts (alias -> plaintext), for resolving the after-state. */
   secretValues?: ReadonlyMap<string, string>;
+  /** openingsBefore(facts), when the procedure started it earlier (while its new key pair was being generated). */
+  openedBefore?: Promise<Opening[]>;
+}
+
+/**
+ * What the server opens in the home as the snapshot shows it: the state a change must not break. It depends on
+ * the snapshot alone, so a procedure can start it while it waits for something else (a new key pair); the
+ * promise's failure, if any, is raised where settleAfterState awaits it.
+ */
+export function openingsBefore(facts: HomeSnapshot): Promise<Opening[]> {
+  const opened = opensAtStartup(
+    facts.resolved,
+    secretsOf(facts.document.data),
+    async (file) => facts.files.present(file),
+    facts.env,
+    facts.located.home,
+  );
+  opened.catch(() => undefined);
+  return opened;
 }
 
 export interface Settled {
@@ -148,7 +167,7 @@ export async function settleAfterState(input: SettleInput): Promise<Settled> {
   const onDisk = async (file: string) => facts.files.present(file);
   const plannedWrites = new Map([...input.writes, ...writes.map((write): [string, Buffer] => [write.path, write.content])]);
   const planned = async (file: string) => plannedWrites.get(file) ?? facts.files.present(file);
-  const openedBefore = await opensAtStartup(before, secretsOf(facts.document.data), onDisk, facts.env, home);
+  const openedBefore = await (input.openedBefore ?? opensAtStartup(before, secretsOf(facts.document.data), onDisk, facts.env, home));
   const openedAfter = await opensAtStartup(resolved, secretsOf(parseConfigText(after, facts.located.config.path)), planned, env(), home);
   const broken = newlyBroken(openedBefore, openedAfter);
   if (broken.length > 0) {

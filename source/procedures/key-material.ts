@@ -4,7 +4,7 @@ import type { KeystoreSecrets } from '../answers/secret-fields.js';
 import { KeystoreError, UserError } from '../errors.js';
 import { keyMatchesCertificate, verifyChainOrder } from '../keystore/x509/chain.js';
 import { describeCertificate } from '../keystore/describe.js';
-import { describeKeyPairSpec, generateKeyPair } from '../keystore/generate.js';
+import { describeKeyPairSpec, generateKeyPair, type KeyPairInAdvance } from '../keystore/generate.js';
 import type { PrivateKeyEntry } from '../keystore/model.js';
 import { openKeystoreBytes, readKeystoreBytes } from '../keystore/open.js';
 import type { FileStore } from './home-snapshot.js';
@@ -27,10 +27,11 @@ export async function obtainKeyMaterial(
   secrets: KeystoreSecrets,
   now: Date,
   files: FileStore,
+  inAdvance?: KeyPairInAdvance,
 ): Promise<KeyMaterial> {
   if (answers.source === 'generate') {
     const spec = answers.generate;
-    const pair = await generateKeyPair(spec.keyPair);
+    const pair = await (inAdvance?.take(spec.keyPair) ?? generateKeyPair(spec.keyPair));
     const certificate = createSelfSignedCertificate({
       privateKey: pair.privateKey,
       publicKey: pair.publicKey,

@@ -7,6 +7,7 @@ import type { TomlChange } from '../config/patch.js';
 import { X509Certificate } from 'node:crypto';
 import { UserError } from '../errors.js';
 import { encodeKeystore } from '../keystore/write.js';
+import type { KeyPairInAdvance } from '../keystore/generate.js';
 import { obtainKeyMaterial, type KeyMaterial } from './key-material.js';
 import { PRIVATE_KEY_MODE, sha256Hex } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
@@ -16,7 +17,7 @@ import { prepareCsrRequest } from './csr-procedure.js';
 import { keyFromCaReply, type ReplyMaterial } from './reply-material.js';
 import { guardSecrets } from './secrets-guard.js';
 import { importIntoTruststore } from './truststore-import.js';
-import { refusePlaceholderPassword, settleAfterState } from './after-state.js';
+import { openingsBefore, refusePlaceholderPassword, settleAfterState } from './after-state.js';
 import { refuseAnotherRolesFile, replacedRole } from './role-files.js';
 import { newPasswordProblem } from '../core/password-rule.js';
 
@@ -28,7 +29,7 @@ export async function prepareKeystoreProcedure(
   facts: HomeSnapshot,
   answers: PrimaryAnswers | InternalAnswers,
   secrets: KeystoreSecrets,
-  options: { onProgress?: (message: string) => void } = {},
+  options: { onProgress?: (message: string) => void; keyPair?: KeyPairInAdvance } = {},
 ): Promise<PreparedChange> {
   const role = answers.procedure;
   const { profile, located } = facts;
@@ -80,12 +81,14 @@ export async function prepareKeystoreProcedure(
       ? 'Generating the key pair'
       : `Reading ${keystore.source === 'existing' ? keystore.existing.path : keystore.source === 'ca-reply' ? keystore.reply : ''}`,
   );
+  // What opens today does not depend on the new key: checked while a generated one is still being made.
+  const openedBefore = openingsBefore(facts);
   // A CA's reply completes the pending request's key; anything else comes from generate or an existing keystore.
   const reply: ReplyMaterial | undefined =
     keystore.source === 'ca-reply' ? await keyFromCaReply(facts, role, keystore.reply, secrets) : undefined;
   const material: KeyMaterial = reply
     ? { privateKey: reply.privateKey, chain: reply.chain, origin: reply.origin, generated: false }
-    : await obtainKeyMaterial(keystore, secrets, facts.now, facts.files);
+    : await obtainKeyMaterial(keystore, secrets, facts.now, facts.files, options.keyPair);
   const leaf = material.chain[0]!;
   const renewal = reply?.pending.meta.renewal;
   const key: Partial<PlanFragment> = {
@@ -162,6 +165,7 @@ export async function prepareKeystoreProcedure(
 
   const settled = await settleAfterState({
     facts,
+    openedBefore,
     changes: planned.changes,
     roles: [
       {

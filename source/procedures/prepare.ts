@@ -7,6 +7,7 @@ import { prepareKeystoreProcedure } from './keystore-procedure.js';
 import type { PreparedChange } from './prepared.js';
 import { prepareTruststoreProcedure } from './truststore-procedure.js';
 import { UserError } from '../errors.js';
+import type { KeyPairInAdvance } from '../keystore/generate.js';
 
 /**
  * A role whose values cannot be resolved at all (a `$ref` chain past its bounds) is a configuration the server
@@ -23,6 +24,13 @@ function refuseUnusableConfiguration(facts: HomeSnapshot): void {
   }
 }
 
+export interface PlanOptions {
+  /** truststore: take a server's certificate without a pin (--trust-on-first-use). */
+  trustOnFirstUse?: boolean;
+  /** A new keystore's key pair, generation already under way (commands/apply.ts starts it before the home is read). */
+  keyPair?: KeyPairInAdvance;
+}
+
 /**
  * Plans any procedure: the one entry point for `apply`, the wizard and plain prompts. First the files and servers the
  * answers name are read into the snapshot (gatherPlanInputs), then the plan is made from the snapshot alone.
@@ -31,7 +39,7 @@ export async function prepareChange(
   facts: HomeSnapshot,
   answers: Answers,
   secrets: KeystoreSecrets | TruststoreSecrets,
-  options: { trustOnFirstUse?: boolean } = {},
+  options: PlanOptions = {},
 ): Promise<PreparedChange> {
   refuseUnusableConfiguration(facts);
   await gatherPlanInputs(facts, answers, { env: facts.env });
@@ -46,13 +54,13 @@ export async function planChange(
   facts: HomeSnapshot,
   answers: Answers,
   secrets: KeystoreSecrets | TruststoreSecrets,
-  options: { trustOnFirstUse?: boolean } = {},
+  options: PlanOptions = {},
 ): Promise<PreparedChange> {
   refuseUnusableConfiguration(facts);
   const prepared =
     answers.procedure === 'truststore'
       ? await prepareTruststoreProcedure(facts, answers, secrets as TruststoreSecrets, options)
-      : await prepareKeystoreProcedure(facts, answers, secrets as KeystoreSecrets);
+      : await prepareKeystoreProcedure(facts, answers, secrets as KeystoreSecrets, options.keyPair ? { keyPair: options.keyPair } : {});
   if (prepared.unchanged) return prepared;
   return { ...prepared, notes: [...prepared.notes, ...fileNotes(facts, prepared)] };
 }

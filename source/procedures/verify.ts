@@ -18,18 +18,31 @@ import { EXIT } from '../exit-codes.js';
  */
 export async function verifyStaged(prepared: PreparedChange, facts: HomeSnapshot, staged: StagedFile[]): Promise<void> {
   const tempOf = new Map(staged.map((file) => [file.path, file.tempPath]));
+  // Every staged file is read back from the disk once, all at once, and each check below uses those bytes (the
+  // primary keystore is also the internal one, say): a second read of our own fsynced temporary file in the same
+  // moment would check nothing more.
+  const home = facts.located.home;
+  const readBack = new Map(
+    staged.map((file) => {
+      const what = file.path === prepared.config.path ? 'configuration file' : 'keystore';
+      const bytes = readStaged(file.tempPath, what, home);
+      bytes.catch(() => undefined);
+      return [file.tempPath, bytes] as const;
+    }),
+  );
+  const stagedBytes = (tempPath: string) => readBack.get(tempPath) ?? readStaged(tempPath, 'keystore', home);
   for (const expectation of prepared.keystores) {
     const tempPath = tempOf.get(expectation.path);
     if (!tempPath) throw new Error(`verify: ${expectation.path} was not staged`);
-    await verifyKeystore(expectation, await readStaged(tempPath, 'keystore', facts.located.home));
+    await verifyKeystore(expectation, await stagedBytes(tempPath));
   }
   const configTemp = tempOf.get(prepared.config.path);
   if (configTemp) {
-    const text = (await readStaged(configTemp, 'configuration file', facts.located.home)).toString('utf8').replace(/^\uFEFF/, '');
+    const text = (await stagedBytes(configTemp)).toString('utf8').replace(/^\uFEFF/, '');
     const data = parseConfigText(text, prepared.config.path);
     const env = { ...facts.env, ...prepared.startup?.envOverlay };
     const resolved = resolveDocument(facts.document, env, { data, text }, prepared.startup?.vault);
-    await verifyServerOpens(prepared, resolved, data, tempOf, env, facts.located.home);
+    await verifyServerOpens(prepared, resolved, data, tempOf, stagedBytes, env, home);
     if (prepared.procedure === 'secrets') {
       // Only the vault changed: the server-opens check above decrypted every value with the internal key.
     } else if (prepared.procedure !== 'truststore') {
@@ -97,6 +110,7 @@ async function verifyServerOpens(
   resolved: ResolvedConfig,
   data: Readonly<Record<string, unknown>>,
   tempOf: ReadonlyMap<string, string>,
+  stagedBytes: (tempPath: string) => Promise<Buffer>,
   env: NodeJS.ProcessEnv,
   home: string,
 ): Promise<void> {
@@ -104,9 +118,7 @@ async function verifyServerOpens(
   const read = async (file: string) => {
     const staged = tempOf.get(file);
     // A file the change does not write is read as it is now: the verification runs under the lock, after planning.
-    return staged
-      ? await readStaged(staged, 'keystore', home)
-      : (await readFileIfPresent(file, { what: 'file', limit: READ_LIMITS.keystore, home }))?.bytes;
+    return staged ? await stagedBytes(staged) : (await readFileIfPresent(file, { what: 'file', limit: READ_LIMITS.keystore, home }))?.bytes;
   };
   const after = await opensAtStartup(resolved, secretsOf(data), read, env, home);
   const broken = newlyBroken(prepared.startup.before, after);

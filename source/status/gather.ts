@@ -114,14 +114,22 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     return passwordInput(secret, what, options.ask, asked);
   };
 
+  // The backups and pending requests do not depend on the roles: read while the roles are checked.
+  const surveying = surveyBackups(document.home);
+  const listing = options.read?.pending ? Promise.resolve(options.read.pending) : listPending(document.home);
+  surveying.catch(() => undefined);
+  listing.catch(() => undefined);
   const checks = {} as Record<KeystoreRole, RoleCheck>;
   const plainPasswords: Partial<Record<KeystoreRole, string>> = {};
+  // The passwords are asked for in order, one role after the other; the roles' files are then read and opened at
+  // once (each read is several round trips to the thread pool).
+  const checking: Array<Promise<void>> = [];
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     const target = resolved.roles[role];
     const password = (await toInput(target.password, `the ${role} ${role === 'truststore' ? 'truststore' : 'keystore'} password`))!;
     const keyPassword = await toInput(target.keyPassword, `the ${role} key password`);
     if (target.password.kind === 'literal') plainPasswords[role] = target.password.value;
-    checks[role] = await checkKeystoreRole(
+    const checked = checkKeystoreRole(
       {
         role,
         table: target.table,
@@ -137,8 +145,13 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
         ...(options.read?.keystores ? { read: options.read.keystores.inHome } : {}),
       },
       options.now,
-    );
+    ).then((check) => {
+      checks[role] = check;
+    });
+    checked.catch(() => undefined);
+    checking.push(checked);
   }
+  for (const checked of checking) await checked;
 
   const findings: Finding[] = [];
   for (const role of ['primary', 'internal', 'truststore'] as const) {
@@ -187,7 +200,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
       plaintextPasswords: plaintextInConfig(resolved),
     })),
   );
-  const survey = await surveyBackups(document.home);
+  const survey = await surveying;
   for (const untrusted of survey.untrusted) {
     findings.push({
       level: 'error',
@@ -202,7 +215,7 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
       message: `The change "${interrupted.label}" (backup ${interrupted.id}) was interrupted before it finished; every file is either old or new. Put the old ones back with: ei-keystore restore --home ${document.home} ${interrupted.id}`,
     });
   }
-  const pending = (options.read?.pending ?? (await listPending(document.home))).map(
+  const pending = (await listing).map(
     ({ meta }): PendingSummary => ({
       role: meta.role,
       subject: meta.subject,

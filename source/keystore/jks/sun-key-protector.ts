@@ -4,6 +4,7 @@ import { DER, derEncode, derOidEncode } from '../der.js';
 import { loadPkcs8, parseEncryptedPrivateKeyInfo } from './encrypted-key.js';
 import { javaCharsBigEndian } from './password.js';
 import { OID } from '../oids.js';
+import { digestOnce } from '../digest.js';
 
 /**
  * Sun's proprietary JKS key protection (sun.security.provider.KeyProtector). The protected form is
@@ -17,9 +18,14 @@ const DIGEST_LENGTH = 20;
 
 function keystream(passwordBytes: Buffer, salt: Buffer, length: number): Buffer {
   const stream = Buffer.alloc(length);
+  // password || previous block, the block rewritten in place: one one-shot digest per 20 bytes (~60 for an RSA
+  // 2048 key, and apply opens its new key several times to check it).
+  const input = Buffer.alloc(passwordBytes.length + DIGEST_LENGTH);
+  passwordBytes.copy(input);
   let block = salt;
   for (let offset = 0; offset < length; offset += DIGEST_LENGTH) {
-    block = createHash('sha1').update(passwordBytes).update(block).digest();
+    block.copy(input, passwordBytes.length);
+    block = digestOnce('sha1', input);
     block.copy(stream, offset, 0, Math.min(DIGEST_LENGTH, length - offset));
   }
   return stream;
