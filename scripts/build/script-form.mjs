@@ -366,7 +366,8 @@ function sectionsTable(groups) {
 
 /**
  * The loader at the top of the .mjs. The cache: $XDG_CACHE_HOME/ei-keystore (default ~/.cache/ei-keystore), one
- * file per tool hash, Node version, CPU and command (each compiles functions and groups of its own), holding the
+ * file per tool hash, Node version, CPU, command (each compiles functions and groups of its own) and copy of the file
+ * (its inode), holding the
  * cached data of each group the command compiled, and used only for the file it was made from (its device, inode,
  * size and times: V8 checks cached data against the source's length alone); written at exit when one was missing or
  * rejected by V8, through a temporary file and a rename. It is only a speed-up: a cache folder or file that is not the user's own and
@@ -419,11 +420,10 @@ function storedGroup({ offset, length }) {
 }
 
 const own = (stat) => typeof process.getuid !== 'function' || (stat.uid === process.getuid() && (stat.mode & 0o022) === 0);
-/** This file as it is on disk: its device, inode, size and time of last change. */
-const fileIdentity = () => {
-  const stat = statSync(file);
-  return \`\${stat.dev}:\${stat.ino}:\${stat.size}:\${stat.mtimeMs}:\${stat.ctimeMs}\`;
-};
+// This file as it is on disk. Its inode names its cache files (two copies of one version each keep their own); its
+// size and times must match what the cache recorded.
+let fileStat;
+const fileIdentity = () => \`\${fileStat.dev}:\${fileStat.ino}:\${fileStat.size}:\${fileStat.mtimeMs}:\${fileStat.ctimeMs}\`;
 let cacheFile;
 const cached = new Map();
 try {
@@ -432,7 +432,8 @@ try {
     // One cache per command: each compiles functions and groups of its own (the wizard, apply, status ...).
     const first = process.argv[2] ?? '';
     const kind = ['status', 'inspect', 'apply', 'sandbox', 'restore'].includes(first) ? first : ['--version', '-v', '--help', '-h'].includes(first) ? 'version' : first.startsWith('-') || first === '' ? 'wizard' : 'other';
-    cacheFile = join(dir, \`code-${hash}-\${process.version}-\${process.arch}-\${kind}.v8\`);
+    fileStat = statSync(file);
+    cacheFile = join(dir, \`code-${hash}-\${process.version}-\${process.arch}-\${kind}-\${fileStat.ino}.v8\`);
     const fd = openSync(cacheFile, 'r');
     try {
       const stat = fstatSync(fd);
@@ -490,10 +491,11 @@ if (cacheFile) {
       const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
       writeFileSync(temporary, Buffer.concat([head, index, ...parts.values()]), { mode: 0o600, flag: 'wx' });
       renameSync(temporary, cacheFile);
-      // Each version of the tool (and of Node) writes files of its own: those no run has written for 30 days go.
+      // Each version of the tool (and of Node), and each copy, writes files of its own: those no run has written for
+      // 30 days go.
       const month = Date.now() - 30 * 24 * 3600 * 1000;
       for (const name of readdirSync(dir)) {
-        if (!/^code-[0-9a-f]{16}-.*\\.v8$/.test(name) || name.startsWith(\`code-${hash}-\${process.version}-\${process.arch}-\`)) continue;
+        if (!/^code-[0-9a-f]{16}-.*\\.v8$/.test(name) || name.endsWith(\`-\${fileStat.ino}.v8\`)) continue;
         const old = join(dir, name);
         if (lstatSync(old).mtimeMs < month) unlinkSync(old);
       }

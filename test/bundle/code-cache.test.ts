@@ -85,7 +85,7 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     const first = run(['--version'], { HOME: home });
     expect(first).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
     const [written] = cacheFiles(cache);
-    expect(written).toMatch(new RegExp(`^code-[0-9a-f]{16}-${process.version}-${process.arch}-version\\.v8$`));
+    expect(written).toMatch(new RegExp(`^code-[0-9a-f]{16}-${process.version}-${process.arch}-version-${statSync(bundle).ino}\\.v8$`));
     expect(statSync(cache).mode & 0o777).toBe(0o700);
     expect(statSync(path.join(cache, written!)).mode & 0o777).toBe(0o600);
     const bytes = readFileSync(path.join(cache, written!));
@@ -95,7 +95,7 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     expect(readFileSync(path.join(cache, written!)).equals(bytes)).toBe(true);
     const help = run(['status', '--help'], { HOME: home });
     expect(help.code).toBe(0);
-    expect(cacheFiles(cache).sort()).toEqual([written!, written!.replace('-version.v8', '-status.v8')].sort());
+    expect(cacheFiles(cache).sort()).toEqual([written!, written!.replace('-version-', '-status-')].sort());
     expect(readdirSync(cache).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
@@ -104,7 +104,7 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     const cache = path.join(home, '.cache', 'ei-keystore');
     // The groups a command compiled are the keys of its cache file's index ("EIKD", the index's length, the index).
     const groupsOf = (kind: string) => {
-      const file = cacheFiles(cache).find((name) => name.endsWith(`-${kind}.v8`));
+      const file = cacheFiles(cache).find((name) => name.includes(`-${kind}-`));
       expect(file, `no cache file for ${kind}`).toBeDefined();
       const data = readFileSync(path.join(cache, file!));
       expect(data.toString('latin1', 0, 4)).toBe('EIKD');
@@ -181,6 +181,22 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     const after = runCopy();
     expect(after.status, after.stderr).toBe(0);
     expect(after.stdout).toBe(`${changed}\n`);
+  });
+
+  it('is kept per copy of the file: two copies of one version do not overwrite each other', () => {
+    const home = tempDir();
+    const copies = ['a.mjs', 'b.mjs'].map((name) => path.join(home, name));
+    for (const copy of copies) writeFileSync(copy, readFileSync(bundle));
+    const runCopy = (copy: string) =>
+      spawnSync(process.execPath, [copy, '--version'], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: home } });
+    for (const copy of copies) expect(runCopy(copy).stdout).toBe(`${packageJson.version}\n`);
+    const cache = path.join(home, '.cache', 'ei-keystore');
+    const files = cacheFiles(cache).sort();
+    expect(files).toHaveLength(2);
+    const written = files.map((name) => readFileSync(path.join(cache, name)));
+    // Each run after the first finds its own cache accepted, so nothing is written again.
+    for (const copy of [...copies, ...copies]) runCopy(copy);
+    expect(files.map((name) => readFileSync(path.join(cache, name)).equals(written[files.indexOf(name)]!))).toEqual([true, true]);
   });
 
   it('a cache V8 rejects (stale or damaged) is ignored and replaced', () => {
