@@ -7,7 +7,6 @@ import { printableLines } from './core/printable.js';
 import { isUserError, UserError } from './errors.js';
 import { fileSystemUserError, isFileSystemError } from './files/file-errors.js';
 import { EXIT } from './exit-codes.js';
-import { unneededWorkRunning } from './cli/unneeded-work.js';
 
 /** `stream` with its writes noticed, everything else (isTTY, columns, ...) as it is. */
 function noticingWrites<T extends CommandContext['stdout']>(stream: T, onWrite: () => void): T {
@@ -152,7 +151,6 @@ export async function main(): Promise<void> {
     code = reportError(error, context);
   }
   process.exitCode = code;
-  if (unneededWorkRunning()) process.exit(code);
 }
 
 function reportError(error: unknown, context: CommandContext): number {

@@ -382,7 +382,7 @@ function loaderSource({ hash, escape, groups }) {
 import { createRequire } from 'node:module';
 
 const nodeRequire = createRequire(import.meta.url);
-const { closeSync, fstatSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
+const { closeSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
 const { homedir } = nodeRequire('node:os');
 const { dirname, join } = nodeRequire('node:path');
 const { fileURLToPath } = nodeRequire('node:url');
@@ -452,6 +452,10 @@ try {
               cached.set(group, data.subarray(offset, offset + length));
               offset += length;
             }
+            // A cache in use is rewritten only when something was missing: its time says it is used, for the
+            // pruning below (at most once a day, one system call).
+            const now = Date.now();
+            if (now - stat.mtimeMs > 24 * 3600 * 1000) futimesSync(fd, now / 1000, now / 1000);
           }
         }
       }
@@ -491,11 +495,13 @@ if (cacheFile) {
       const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
       writeFileSync(temporary, Buffer.concat([head, index, ...parts.values()]), { mode: 0o600, flag: 'wx' });
       renameSync(temporary, cacheFile);
-      // Each version of the tool (and of Node), and each copy, writes files of its own: those no run has written for
-      // 30 days go.
+      // Each version of the tool (and of Node), and each copy, writes files of its own: those no run has used for 30
+      // days go, and so do the temporary files of runs killed while writing.
       const month = Date.now() - 30 * 24 * 3600 * 1000;
+      const ours = \`code-${hash}-\${process.version}-\${process.arch}-\`;
       for (const name of readdirSync(dir)) {
-        if (!/^code-[0-9a-f]{16}-.*\\.v8$/.test(name) || name.endsWith(\`-\${fileStat.ino}.v8\`)) continue;
+        if (!/^code-[0-9a-f]{16}-.*\\.v8(\\.\\d+\\.tmp)?$/.test(name)) continue;
+        if (name.startsWith(ours) && name.endsWith(\`-\${fileStat.ino}.v8\`)) continue;
         const old = join(dir, name);
         if (lstatSync(old).mtimeMs < month) unlinkSync(old);
       }

@@ -4,7 +4,6 @@ import { readHardenAnswers } from '../answers/harden-answers.js';
 import type { ProcedureId } from '../answers/types.js';
 import { parseCommandArgs, profileFlag } from '../cli/args.js';
 import type { CommandContext } from '../cli/context.js';
-import { noLongerNeeded } from '../cli/unneeded-work.js';
 import { jsonText } from '../core/printable.js';
 import { UserError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
@@ -119,14 +118,10 @@ async function runApply(procedure: ProcedureId, values: ApplyFlags, context: Com
     loaded && 'answers' in loaded && !('data' in loaded)
       ? await startKeyPairInAdvance(loaded.answers, { home: values.home, env: context.env, cwd: context.cwd })
       : undefined;
-  try {
-    const { planAndApply } = await import('./apply-run.js');
-    return await planAndApply({ values, context, answersFile, reading, keyPair });
-  } finally {
-    // A key pair the plan did not take (it refused, or failed) must not keep the process alive until it is made.
-    const untaken = keyPair?.untaken();
-    if (untaken) noLongerNeeded(untaken);
-  }
+  // A key pair the plan does not take (it refused, or failed) is made to its end before the process exits: Node
+  // cannot cancel it, so only quick ones are started in advance (procedures/key-in-advance.ts).
+  const { planAndApply } = await import('./apply-run.js');
+  return await planAndApply({ values, context, answersFile, reading, keyPair });
 }
 
 function writeJson(context: CommandContext, document: unknown): void {

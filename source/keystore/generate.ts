@@ -45,8 +45,6 @@ export async function generateKeyPair(spec: KeyPairSpec): Promise<KeyPair> {
 export interface KeyPairInAdvance {
   /** The pair being generated, when `spec` is the one it was started for and it was not taken yet. */
   take(spec: KeyPairSpec): Promise<KeyPair> | undefined;
-  /** The generation while nobody took it (the command ended before its plan needed a key), else undefined. */
-  untaken(): Promise<unknown> | undefined;
 }
 
 export function generateInAdvance(spec: KeyPairSpec): KeyPairInAdvance {
@@ -60,7 +58,6 @@ export function generateInAdvance(spec: KeyPairSpec): KeyPairInAdvance {
       taken = true;
       return pair;
     },
-    untaken: () => (taken ? undefined : pair),
   };
 }
 

@@ -4,7 +4,7 @@ import type { Answers } from '../answers/types.js';
 import { locateHome, type LocateInput } from '../config/locate.js';
 import { SECURITY_DIR } from '../core/profiles.js';
 import { errnoOf } from '../files/file-errors.js';
-import { generateInAdvance, type KeyPairInAdvance } from '../keystore/generate.js';
+import { generateInAdvance, type KeyPairInAdvance, type KeyPairSpec } from '../keystore/generate.js';
 
 /**
  * Starts the key pair the answers ask for before the home is read, when the plan is bound to need one: a generated
@@ -15,6 +15,7 @@ import { generateInAdvance, type KeyPairInAdvance } from '../keystore/generate.j
  */
 export async function startKeyPairInAdvance(answers: Answers, where: LocateInput): Promise<KeyPairInAdvance | undefined> {
   if (answers.procedure === 'truststore' || answers.keystore.source !== 'generate') return undefined;
+  if (!quickToGenerate(answers.keystore.generate.keyPair)) return undefined;
   let home: string;
   try {
     home = locateHome(where).home;
@@ -28,4 +29,14 @@ export async function startKeyPairInAdvance(answers: Answers, where: LocateInput
     if (errnoOf(error) !== 'ENOENT') return undefined;
   }
   return generateInAdvance(answers.keystore.generate.keyPair);
+}
+
+/**
+ * EC keys, and RSA keys up to 2048 bits (50-350 ms): what can be started before the plan knows it needs it. Node
+ * cannot cancel a key generation on its thread pool and waits for it before the process ends, even after
+ * process.exit, so a plan that refuses waits for the key it did not use. For RSA 3072 or 4096 (seconds at random)
+ * that wait would outlast what the early start saves; the plan generates those itself, once it knows.
+ */
+function quickToGenerate(spec: KeyPairSpec): boolean {
+  return spec.algorithm === 'EC' || spec.size <= 2048;
 }

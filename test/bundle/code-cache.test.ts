@@ -147,21 +147,28 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     expect(commandsBytes(groupsOf('inspect'))).toBeLessThan(commandsBytes(Object.keys(storedLengths)) / 3);
   });
 
-  it("drops other versions' cache files that no run has written for 30 days, when it writes its own", () => {
+  it("drops other versions' cache files that no run has used for 30 days, when it writes its own, and marks its own as used", () => {
     const home = tempDir();
     const cache = path.join(home, '.cache', 'ei-keystore');
     mkdirSync(cache, { recursive: true, mode: 0o700 });
     const old = path.join(cache, 'code-0123456789abcdef-v20.0.0-x64-status.v8');
+    const oldTemporary = path.join(cache, 'code-0123456789abcdef-v20.0.0-x64-status.v8.4242.tmp');
     const recent = path.join(cache, 'code-fedcba9876543210-v20.0.0-x64-status.v8');
     const notOurs = path.join(cache, 'notes.txt');
-    for (const file of [old, recent, notOurs]) writeFileSync(file, 'x', { mode: 0o600 });
+    for (const file of [old, oldTemporary, recent, notOurs]) writeFileSync(file, 'x', { mode: 0o600 });
     const monthsAgo = new Date(Date.now() - 40 * 24 * 3600 * 1000);
-    utimesSync(old, monthsAgo, monthsAgo);
-    utimesSync(notOurs, monthsAgo, monthsAgo);
+    for (const file of [old, oldTemporary, notOurs]) utimesSync(file, monthsAgo, monthsAgo);
     expect(run(['--version'], { HOME: home }).code).toBe(0);
     expect(existsSync(old)).toBe(false);
+    expect(existsSync(oldTemporary)).toBe(false);
     expect(existsSync(recent)).toBe(true);
     expect(existsSync(notOurs)).toBe(true);
+    // A cache that is used keeps a recent time (it is rewritten only when something was missing), so another
+    // version's run does not drop it.
+    const [own] = cacheFiles(cache).filter((name) => name.includes('-version-'));
+    utimesSync(path.join(cache, own!), monthsAgo, monthsAgo);
+    expect(run(['--version'], { HOME: home }).code).toBe(0);
+    expect(Date.now() - statSync(path.join(cache, own!)).mtimeMs).toBeLessThan(24 * 3600 * 1000);
   });
 
   it('is not used for a file changed since: V8 would take code cached for other text of the same length', () => {

@@ -1,16 +1,15 @@
 /**
  * apply starts a new keystore's key pair as soon as the answers are read (commands/apply.ts, procedures/key-in-advance.ts),
  * so it is made while the rest of the command loads and the home is read. What must hold: the plan uses that key
- * (one generation, not two); a plan that refuses does not leave the process waiting for a key nobody needs; and a
- * run that needs no key (the answers are already in place) starts none, as before.
+ * (one generation, not two); only quick keys start early (a plan that refuses waits for the key it started: Node
+ * cannot cancel it); and a run that needs no key (the answers are already in place) starts none, as before.
  *
- * The bundle's runs count node:crypto's generateKeyPair through a preload (--require), or make it never finish while
- * holding the event loop, as a thread-pool job does: a process that waited for it would never exit.
+ * The bundle's runs count node:crypto's generateKeyPair through a preload (--require).
  */
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readAnswersFile } from '../../source/answers/answers-file.js';
 import { generateInAdvance, type KeyPair, type KeyPairSpec } from '../../source/keystore/generate.js';
 import { readKeystore } from '../../source/keystore/open.js';
@@ -27,18 +26,19 @@ const PASSWORD = 'fresh-password-1';
 const env = { NEW_PASS: PASSWORD };
 const RSA_2048: KeyPairSpec = { algorithm: 'RSA', size: 2048 };
 
-function answersFile(dir: string, options: { password?: string; existing?: boolean } = {}): string {
-  const file = path.join(dir, 'primary.toml');
+function answersFile(dir: string, options: { password?: string; existing?: boolean; key?: [string, number] } = {}): string {
+  const file = path.join(dir, `primary-${options.key?.join('-') ?? 'rsa-2048'}.toml`);
+  const [algorithm, size] = options.key ?? ['RSA', 2048];
   const password = options.password === undefined ? '{ env = "NEW_PASS" }' : JSON.stringify(options.password);
   const key = options.existing
     ? `source = "existing"\n[keystore.existing]\npath = ${JSON.stringify(path.join(dir, 'other.jks'))}\npassword = { env = "NEW_PASS" }\n`
-    : 'source = "generate"\n[keystore.generate]\ndname = "CN=ei.example.com, O=Example"\nkey_algorithm = "RSA"\nkey_size = 2048\n';
+    : `source = "generate"\n[keystore.generate]\ndname = "CN=ei.example.com, O=Example"\nkey_algorithm = "${algorithm}"\nkey_size = ${size}\n`;
   writeFileSync(file, `[keystore]\nfile_name = "ei-primary.jks"\nalias = "ei-primary"\npassword = ${password}\n${key}`);
   return file;
 }
 
-/** A preload that records each generateKeyPair call in `log`, and with `hang` never lets one finish. */
-function keyGenerationPreload(dir: string, hang: boolean): { preload: string; log: string; calls: () => number } {
+/** A preload that records each generateKeyPair call in `log`. */
+function keyGenerationPreload(dir: string): { preload: string; log: string; calls: () => number } {
   const preload = path.join(dir, 'key-generation.cjs');
   const log = path.join(dir, 'generations.log');
   writeFileSync(
@@ -48,7 +48,7 @@ const { appendFileSync } = require('node:fs');
 const original = crypto.generateKeyPair;
 const counting = function (...args) {
   appendFileSync(${JSON.stringify(log)}, 'generateKeyPair\\n');
-  ${hang ? 'setInterval(() => {}, 60_000); // a job that holds the event loop and never calls back' : 'return original.apply(this, args);'}
+  return original.apply(this, args);
 };
 // util.promisify resolves to { publicKey, privateKey } by a symbol the original carries.
 for (const symbol of Object.getOwnPropertySymbols(original)) Object.defineProperty(counting, symbol, Object.getOwnPropertyDescriptor(original, symbol));
@@ -69,11 +69,9 @@ describe('a key pair generated in advance', () => {
     const inAdvance = generateInAdvance(RSA_2048);
     expect(inAdvance.take({ algorithm: 'EC', size: 256 })).toBeUndefined();
     expect(inAdvance.take({ algorithm: 'RSA', size: 3072 })).toBeUndefined();
-    expect(inAdvance.untaken()).toBeDefined();
     const taken = inAdvance.take(RSA_2048);
     expect(taken).toBeDefined();
     expect(inAdvance.take(RSA_2048)).toBeUndefined();
-    expect(inAdvance.untaken()).toBeUndefined();
     const pair = await taken!;
     expect(pair.privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
   });
@@ -84,8 +82,21 @@ describe('a key pair generated in advance', () => {
     const { answers } = await readAnswersFile(answersFile(dir), 'primary', env);
     const where = { home, env: {}, cwd: dir };
     const started = await startKeyPairInAdvance(answers, where);
-    expect(started?.untaken()).toBeDefined();
-    await started?.untaken();
+    const pair = started?.take(RSA_2048);
+    expect(pair).toBeDefined();
+    expect((await pair!).privateKey.asymmetricKeyDetails?.modulusLength).toBe(2048);
+    // RSA 3072 and 4096 take seconds, which a plan that refuses would wait for (Node cannot cancel the job): the
+    // plan generates those itself. EC keys are quick and start at once.
+    for (const [spec, expected] of [
+      [{ algorithm: 'RSA', size: 3072 }, false],
+      [{ algorithm: 'RSA', size: 4096 }, false],
+      [{ algorithm: 'EC', size: 256 }, true],
+    ] as Array<[KeyPairSpec, boolean]>) {
+      const other = await readAnswersFile(answersFile(dir, { key: [spec.algorithm, spec.size] }), 'primary', env);
+      const early = await startKeyPairInAdvance(other.answers, where);
+      expect(early !== undefined, `${spec.algorithm} ${spec.size}`).toBe(expected);
+      await early?.take(spec);
+    }
 
     // The file is there: the answers may already be in place (a second run needs no key), so the plan decides.
     writeFileSync(path.join(home, 'repository/resources/security/ei-primary.jks'), 'x');
@@ -110,7 +121,6 @@ describe('a key pair generated in advance', () => {
           asked.push(spec);
           return Promise.resolve(known);
         },
-        untaken: () => undefined,
       },
     });
     expect(asked).toEqual([RSA_2048]);
@@ -128,7 +138,7 @@ describe('apply primary with a generated key, the bundle', () => {
     const home = await sandboxHome();
     const dir = tempDir();
     const answers = answersFile(dir);
-    const counted = keyGenerationPreload(dir, false);
+    const counted = keyGenerationPreload(dir);
     const first = await spawnBundle(['apply', 'primary', '--answers', answers, '--home', home, '--json'], {
       ...env,
       NODE_OPTIONS: `--require ${counted.preload}`,
@@ -149,7 +159,7 @@ describe('apply primary with a generated key, the bundle', () => {
   it('a dry run generates the one key its plan shows, as it did before', async () => {
     const home = await sandboxHome();
     const dir = tempDir();
-    const counted = keyGenerationPreload(dir, false);
+    const counted = keyGenerationPreload(dir);
     const run = await spawnBundle(['apply', 'primary', '--answers', answersFile(dir), '--home', home, '--dry-run', '--json'], {
       ...env,
       NODE_OPTIONS: `--require ${counted.preload}`,
@@ -159,20 +169,15 @@ describe('apply primary with a generated key, the bundle', () => {
     expect(counted.calls()).toBe(1);
   });
 
-  it('a plan that refuses ends the process without waiting for the key it started', async () => {
+  it('a plan that refuses says why and exits 2; the key it started is the only one', async () => {
     const home = await sandboxHome();
     const dir = tempDir();
-    const never = keyGenerationPreload(dir, true);
+    const counted = keyGenerationPreload(dir);
     // Valid answers, a keystore file the home lacks: the key starts; the plan then refuses the short password.
-    const spawned = spawnBundle(['apply', 'primary', '--answers', answersFile(dir, { password: 'short' }), '--home', home, '--json'], {
-      NODE_OPTIONS: `--require ${never.preload}`,
-    });
-    // A process that waits for the key never exits (the test then times out): it must not outlive the test.
-    onTestFinished(() => {
-      spawned.child.kill('SIGKILL');
-    });
-    const run = await spawned.done;
-    expect(never.calls()).toBe(1);
+    const run = await spawnBundle(['apply', 'primary', '--answers', answersFile(dir, { password: 'short' }), '--home', home, '--json'], {
+      NODE_OPTIONS: `--require ${counted.preload}`,
+    }).done;
+    expect(counted.calls()).toBe(1);
     expect(run.code).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ changed: false, error: { code: 'answers-invalid' } });
     expect(run.stderr).toMatch(/\[keystore\] password/);

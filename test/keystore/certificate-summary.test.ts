@@ -250,13 +250,20 @@ CN = Partition 1
 [empty_point]
 basicConstraints = critical,CA:TRUE
 crlDistributionPoints = DER:30023000
+[purposes]
+basicConstraints = critical,CA:TRUE
+keyUsage = keyCertSign, cRLSign
+extendedKeyUsage = serverAuth, clientAuth
+nsCertType = sslCA
+crlDistributionPoints = URI:http://crl.example.com/root.crl
+subjectAltName = email:pki@example.com, DNS:ca.example.com
 `;
   const made = new Map<string, Buffer>();
   let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'eik-crldp-'));
     writeFileSync(path.join(dir, 'openssl.cnf'), config);
-    for (const section of ['uris', 'reasons', 'issuer', 'relative', 'empty_point']) {
+    for (const section of ['uris', 'reasons', 'issuer', 'relative', 'empty_point', 'purposes']) {
       const out = path.join(dir, `${section}.der`);
       execFileSync(
         'openssl',
@@ -283,6 +290,37 @@ crlDistributionPoints = DER:30023000
     const uris = made.get('uris')!;
     expect(expectSameSummary(uris, 'uris')).toBe(true);
     expect(summarizeFromDer(uris)?.isCA).toBe(true);
+  });
+
+  it('read a CA with purposes, a Netscape type and an e-mail name from the DER; a purpose badly encoded goes to OpenSSL: no CA', () => {
+    const purposes = made.get('purposes')!;
+    expect(expectSameSummary(purposes, 'purposes')).toBe(true);
+    expect(summarizeFromDer(purposes)).toMatchObject({ isCA: true, subjectAltNames: ['email:pki@example.com', 'DNS:ca.example.com'] });
+    // serverAuth (1.3.6.1.5.5.7.3.1) with its last byte made to continue: OpenSSL cannot decode the purposes, so the
+    // certificate is invalid to it, and no CA.
+    const serverAuth = Buffer.from('06082b06010505070301', 'hex');
+    const damaged = Buffer.from(purposes);
+    damaged[damaged.indexOf(serverAuth) + serverAuth.length - 1] = 0x81;
+    expect(summarizeFromDer(damaged)).toBeUndefined();
+    expect(summarizeCertificate(damaged).isCA).toBe(false);
+  });
+
+  it('from these extensions too, answer only as OpenSSL does when any byte changes', () => {
+    const pool = [made.get('uris')!, made.get('purposes')!];
+    let answered = 0;
+    fc.assert(
+      fc.property(fc.nat(pool.length - 1), fc.nat(), fc.nat(255), (which, at, value) => {
+        const der = Buffer.from(pool[which]!);
+        der[at % der.length] = value;
+        const fast = summarizeFromDer(der);
+        if (fast === undefined) return;
+        answered++;
+        expect(() => summarizeWithX509(der), `byte ${at % der.length} of #${which} set to ${value}`).not.toThrow();
+        expect(fast).toStrictEqual(summarizeWithX509(der));
+      }),
+      { numRuns: 5_000, seed: 20261130 },
+    );
+    expect(answered).toBeGreaterThan(1_000);
   });
 
   it('leave reasons, a CRL issuer, a relative name and an empty point to OpenSSL, which refuses the empty one as a CA', () => {

@@ -17,6 +17,8 @@ const SALT_LENGTH = 20;
 const DIGEST_LENGTH = 20;
 
 function keystream(passwordBytes: Buffer, salt: Buffer, length: number): Buffer {
+  // The first block is the salt, written where each later block (a SHA-1 digest) goes: it must be as long.
+  if (salt.length !== DIGEST_LENGTH) throw new Error(`the Sun key protector's salt is ${DIGEST_LENGTH} bytes, not ${salt.length}`);
   const stream = Buffer.alloc(length);
   // password || previous block, the block rewritten in place: one one-shot digest per 20 bytes (~60 for an RSA
   // 2048 key, and apply opens its new key several times to check it).
