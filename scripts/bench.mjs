@@ -18,7 +18,7 @@ import { buildExecutable, executableName } from './build-exe.mjs';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const runs = runsFromArgv(process.argv.slice(2));
 const bundle = path.join(root, 'dist', 'ei-keystore.mjs');
-const bin = path.join(root, 'bin', 'ei-keystore.js');
+const bin = path.join(root, 'bin', 'ei-keystore.cjs');
 const executable = path.join(root, 'dist', executableName());
 // Issue 16's targets.
 const START_UP_LIMIT = 1.3;
@@ -152,7 +152,7 @@ function startUp() {
   row('`node -e 0`', node);
   row('`keytool -help`', keytoolHelp);
   const nodeTarget = { limit: START_UP_LIMIT, base: node, baseLabel: '`node -e 0`' };
-  row('`ei-keystore --version` (bin/ei-keystore.js, npm install)', results.get('version').median, [
+  row('`ei-keystore --version` (bin/ei-keystore.cjs, npm install)', results.get('version').median, [
     ['`node -e 0`', node],
     ['`keytool -help`', keytoolHelp],
   ]);
@@ -333,7 +333,7 @@ function inspect() {
   row('`keytool -list -v` (details as inspect shows them)', listV);
   const target = { limit: WORK_LIMIT, base: list, baseLabel: '`keytool -list`' };
   row(
-    '`ei-keystore inspect --password-env` (bin/ei-keystore.js, npm install)',
+    '`ei-keystore inspect --password-env` (bin/ei-keystore.cjs, npm install)',
     results.get('inspect').median,
     [
       ['`-list`', list],

@@ -1,4 +1,4 @@
-// Bundles the tool into one file, dist/ei-keystore.mjs, which bin/ei-keystore.js runs.
+// Bundles the tool into one file, dist/ei-keystore.mjs, which bin/ei-keystore.cjs runs.
 // One file starts faster than hundreds of modules and can be copied to a server alone: it must need nothing
 // but Node (no node_modules, no templates on disk). test/bundle/single-file.test.ts holds it to that.
 import path from 'node:path';

@@ -27,6 +27,11 @@ import { transform } from 'esbuild';
 
 const BUNDLE_REQUIRE_LINE = /^import \{ createRequire as __eikCreateRequire \}[^\n]*\n/;
 const SCRIPT_START = '/*EIK-SCRIPT\n';
+/**
+ * Where the loader's body starts: what follows uses only `nodeRequire` and `file` (this file's path), never
+ * import.meta, so bin/ei-keystore.cjs can run it as CommonJS (see there).
+ */
+const LOADER_START = '/*EIK-LOADER*/\n';
 const OFFSET_PLACEHOLDER = '__EIK_OFFSET__';
 /** A chunk larger than this is a group of its own (Ink and React, node-forge, execa, ...); the others share one. */
 const OWN_GROUP_BYTES = 48 * 1024;
@@ -382,10 +387,10 @@ function loaderSource({ hash, escape, groups }) {
 import { createRequire } from 'node:module';
 
 const nodeRequire = createRequire(import.meta.url);
-const { closeSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
+const file = nodeRequire('node:url').fileURLToPath(import.meta.url);
+${LOADER_START}const { closeSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
 const { homedir } = nodeRequire('node:os');
 const { dirname, join } = nodeRequire('node:path');
-const { fileURLToPath } = nodeRequire('node:url');
 const { Script, constants } = nodeRequire('node:vm');
 
 const SECTIONS = ${sectionsTable(groups)};
@@ -393,7 +398,6 @@ const SECTIONS = ${sectionsTable(groups)};
 const GROUPS = ${JSON.stringify(Object.fromEntries(groups.map((group) => [group.name, [group.stored.length, group.packed]])))};
 // Where the groups start in this file (a fixed-width number the build fills in).
 const SCRIPT_OFFSET = Number('${OFFSET_PLACEHOLDER}');
-const file = fileURLToPath(import.meta.url);
 const groupAt = new Map();
 {
   let offset = SCRIPT_OFFSET;

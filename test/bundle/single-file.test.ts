@@ -1,4 +1,3 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import os from 'node:os';
@@ -7,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { keytoolList } from '../../source/keytool/run.js';
 import { buildInto, runWithOnly, type ProgramRun } from '../support/build.js';
+import { ANSI, firstLine, inTerminal, skipWithoutScript } from '../support/pseudo-terminal.js';
 // @ts-expect-error a build script in JavaScript, without types
 import { scriptFromModule } from '../../scripts/build/script-form.mjs';
 
@@ -115,7 +115,7 @@ subject_alt_names = ["DNS:one-file.example.com"]
 
   it('runs the plain wizard in a terminal, and Ctrl-C cancels it with nothing written', async (context) => {
     skipWithoutScript((note) => context.skip(note));
-    const screen = await inTerminal(['--plain', '--sandbox', 'plain-home'], ['\x03']);
+    const screen = await inTerminal([process.execPath, bundle, '--plain', '--sandbox', 'plain-home'], ['\x03'], server);
     expect(screen.text).toMatch(/What do you want to do\?/);
     expect(screen.code).toBe(130);
     expect(screen.text).toMatch(/Cancelled, nothing was written/);
@@ -123,7 +123,7 @@ subject_alt_names = ["DNS:one-file.example.com"]
 
   it('runs the full-screen wizard at 80x24 in a terminal', async (context) => {
     skipWithoutScript((note) => context.skip(note));
-    const screen = await inTerminal(['--sandbox', 'ink-home'], ['\x03']);
+    const screen = await inTerminal([process.execPath, bundle, '--sandbox', 'ink-home'], ['\x03'], server);
     // A wizard waits for keys: one that ended before any key was typed failed to start (the bundle is built
     // before every run, so "not built yet" is no longer a reason to pass).
     expect(
@@ -135,63 +135,3 @@ subject_alt_names = ["DNS:one-file.example.com"]
     expect(screen.code).toBe(130);
   });
 });
-
-// eslint-disable-next-line no-control-regex
-const ANSI = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])/g;
-
-function firstLine(text: string): string {
-  return (
-    text
-      .replace(ANSI, '')
-      .split(/\r?\n/)
-      .find((line) => line.trim())
-      ?.trim() ?? ''
-  );
-}
-
-/** Without util-linux `script` (a pseudo-terminal) the terminal tests skip with a message; under CI=true they fail. */
-function skipWithoutScript(skip: (note: string) => void): void {
-  if (!spawnSync('script', ['--version'], { stdio: 'ignore' }).error) return;
-  const reason = 'util-linux `script` (a pseudo-terminal) is not installed';
-  if (process.env.CI === 'true') throw new Error(`${reason}: CI must have it (nothing may skip under CI=true)`);
-  console.warn(`skipped: ${reason}`);
-  skip(reason);
-}
-
-/**
- * Runs the bundle in an 80x24 pseudo-terminal (util-linux `script`), waits for its first screen to settle, then
- * types `keys`. exitedAlone: it ended before any key was typed (a wizard waits for keys).
- */
-async function inTerminal(args: string[], keys: string[]): Promise<{ text: string; code: number | null; exitedAlone: boolean }> {
-  const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
-  const command = `stty cols 80 rows 24; exec ${[process.execPath, bundle, ...args].map(quote).join(' ')}`;
-  const child = spawn('script', ['-qfec', command, '/dev/null'], {
-    cwd: server,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: server, TERM: 'xterm-256color' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let text = '';
-  let last = Date.now();
-  let code: number | null | undefined;
-  child.stdout.on('data', (chunk: Buffer) => {
-    text += chunk.toString('utf8');
-    last = Date.now();
-  });
-  child.stderr.resume();
-  const exited = new Promise<void>((resolve) => child.on('exit', (status) => ((code = status), resolve())));
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-  const settled = async (idle: number, max: number) => {
-    const until = Date.now() + max;
-    while (Date.now() < until && code === undefined && (text === '' || Date.now() - last < idle)) await sleep(50);
-  };
-  await settled(1_000, 30_000);
-  const exitedAlone = code !== undefined;
-  for (const key of exitedAlone ? [] : keys) {
-    child.stdin.write(key);
-    await settled(500, 5_000);
-  }
-  await Promise.race([exited, sleep(5_000)]);
-  if (code === undefined) child.kill('SIGKILL');
-  await exited;
-  return { text, code: code ?? null, exitedAlone };
-}

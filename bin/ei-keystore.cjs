@@ -1,0 +1,48 @@
+#!/usr/bin/env node
+// The bin runs the one bundled file that `npm run build` makes (dist/ei-keystore.mjs), as CommonJS: it reads the
+// file's loader (its first ~25 KB) and runs it, and the loader reads only the groups of code the command needs.
+// Importing the .mjs instead would have Node's ES module loader read, decode and scan all of its ~1.1 MB first
+// (~15 ms and ~700 pages of fresh memory of every start; see README, Performance).
+'use strict';
+const { closeSync, openSync, readSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+const { Script } = require('node:vm');
+
+const file = join(__dirname, '..', 'dist', 'ei-keystore.mjs');
+const LOADER_START = '/*EIK-LOADER*/\n';
+const SCRIPT_START = '/*EIK-SCRIPT\n';
+
+function refuse(why) {
+  process.stderr.write(`ei-keystore: ${why}; run \`npm run build\` first.\n`);
+  process.exit(2);
+}
+
+/** The loader's text: from LOADER_START to where the groups begin, read a block at a time (it is ~25 KB). */
+function loaderBody() {
+  let fd;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if (error && error.code === 'ENOENT') refuse('the bundle is missing');
+    throw error;
+  }
+  try {
+    const block = Buffer.allocUnsafe(64 * 1024);
+    let text = '';
+    for (let end = -1; end < 0; end = text.indexOf(SCRIPT_START)) {
+      const count = readSync(fd, block, 0, block.length, text.length);
+      // The loader is far smaller than 1 MB: a file without the mark is not one scripts/build.mjs made.
+      if (count === 0 || text.length > 1024 * 1024) refuse(`${file} is not a bundle this version of the bin can run`);
+      text += block.latin1Slice(0, count);
+    }
+    const start = text.indexOf(LOADER_START);
+    if (start < 0) refuse(`${file} is not a bundle this version of the bin can run`);
+    return text.slice(start + LOADER_START.length, text.indexOf(SCRIPT_START));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// Strict, as the module it comes from; `nodeRequire` resolves as the .mjs's own require would.
+new Script(`(function (nodeRequire, file) {'use strict';\n${loaderBody()}\n})`, { filename: file }).runInThisContext()(createRequire(file), file);

@@ -1,0 +1,110 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import packageJson from '../../package.json' with { type: 'json' };
+import { buildInto, repositoryRoot, runWithOnly, type ProgramRun } from '../support/build.js';
+import { describeWithFixtures, fixturePath } from '../support/fixtures.js';
+import { ANSI, firstLine, inTerminal, skipWithoutScript } from '../support/pseudo-terminal.js';
+
+// The npm install: package.json's bin, bin/ei-keystore.cjs, runs dist/ei-keystore.mjs's loader as CommonJS instead
+// of importing the .mjs (which would have Node's ES module loader read and decode all of it at every start). Its
+// output must be the .mjs's, whatever the command.
+
+const TRUSTSTORE = fixturePath('wso2', 'keystores', 'carbon-kernel-v4.9.26', 'client-truststore.jks');
+
+let buildDir = '';
+let installed = '';
+let bin = '';
+let bundle = '';
+
+function run(argv: string[], env: NodeJS.ProcessEnv = {}): ProgramRun {
+  return runWithOnly(argv, { cwd: installed, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: installed, NO_COLOR: '1', ...env } });
+}
+
+beforeAll(() => {
+  buildDir = mkdtempSync(path.join(os.tmpdir(), 'eik-bin-build-'));
+  const built = buildInto(buildDir);
+  // The package as npm installs it: bin/ and dist/ side by side.
+  installed = mkdtempSync(path.join(os.tmpdir(), 'eik-npm-bin-'));
+  mkdirSync(path.join(installed, 'bin'));
+  mkdirSync(path.join(installed, 'dist'));
+  bin = path.join(installed, 'bin', 'ei-keystore.cjs');
+  bundle = path.join(installed, 'dist', 'ei-keystore.mjs');
+  copyFileSync(path.join(repositoryRoot, packageJson.bin['ei-keystore']), bin);
+  copyFileSync(built.bundle, bundle);
+});
+
+afterAll(() => {
+  for (const dir of [buildDir, installed]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describeWithFixtures("package.json's bin", () => {
+  it('is bin/ei-keystore.cjs, CommonJS, which Node runs without its ES module loader', () => {
+    expect(packageJson.bin['ei-keystore']).toBe('bin/ei-keystore.cjs');
+    expect(readFileSync(bin, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+  });
+
+  it('prints what the .mjs prints: version, inspect of the shipped truststore, sandbox and status', () => {
+    const same = (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const viaBin = run([process.execPath, bin, ...args], env);
+      const viaModule = run([process.execPath, bundle, ...args], env);
+      expect(viaBin.code, viaBin.stderr).toBe(0);
+      expect(viaBin).toEqual(viaModule);
+      return viaBin;
+    };
+    expect(same(['--version']).stdout.trim()).toBe(packageJson.version);
+    const listed = same(['inspect', TRUSTSTORE, '--password-env', 'TP'], { TP: 'wso2carbon' });
+    expect(listed.stdout).toMatch(/^JKS, 146 entries \(146 trusted certificates\)$/m);
+    // One sandbox each (the second run's would be refused: the folder is not empty), then the same status.
+    const made = run([process.execPath, bin, 'sandbox', 'home', '--json']);
+    expect(made.code, made.stderr).toBe(0);
+    const status = same(['status', '--home', 'home', '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ profile: 'mi-4' });
+  });
+
+  it("runs the bundle's own loader, never importing the .mjs: a bundle whose ES module head is broken still runs", () => {
+    const text = readFileSync(bundle, 'latin1');
+    const head = "import { createRequire } from 'node:module';";
+    expect(text).toContain(head);
+    // Same length, so every offset the loader holds stays true.
+    writeFileSync(bundle, text.replace(head, `throw 1${' '.repeat(head.length - 'throw 1'.length)}`), 'latin1');
+    try {
+      expect(run([process.execPath, bundle, '--version']).code).not.toBe(0);
+      const viaBin = run([process.execPath, bin, '--version']);
+      expect(viaBin.code, viaBin.stderr).toBe(0);
+      expect(viaBin.stdout.trim()).toBe(packageJson.version);
+    } finally {
+      writeFileSync(bundle, text, 'latin1');
+    }
+  });
+
+  it('says to run `npm run build` when the bundle is missing or is not one, with exit code 2', () => {
+    const moved = `${bundle}.away`;
+    copyFileSync(bundle, moved);
+    try {
+      rmSync(bundle);
+      const missing = run([process.execPath, bin, '--version']);
+      expect(missing).toEqual({ code: 2, stdout: '', stderr: 'ei-keystore: the bundle is missing; run `npm run build` first.\n' });
+      writeFileSync(bundle, 'console.log("something else");\n');
+      const other = run([process.execPath, bin, '--version']);
+      expect(other.code).toBe(2);
+      expect(other.stdout).toBe('');
+      expect(other.stderr).toBe(`ei-keystore: ${bundle} is not a bundle this version of the bin can run; run \`npm run build\` first.\n`);
+    } finally {
+      copyFileSync(moved, bundle);
+      rmSync(moved);
+    }
+  });
+
+  it('opens the full-screen wizard at 80x24 (Ink, loaded by a dynamic import of a section that awaits)', async (context) => {
+    skipWithoutScript((note) => context.skip(note));
+    const screen = await inTerminal([process.execPath, bin, '--sandbox', 'ink-home'], ['\x03'], installed);
+    expect(
+      screen.exitedAlone,
+      `the full-screen wizard ended before any key was typed (exit ${screen.code}); it said: ${firstLine(screen.text)}`,
+    ).toBe(false);
+    expect(screen.text.replace(ANSI, '')).toMatch(/Change the primary keystore/);
+    expect(screen.code).toBe(130);
+  });
+});
