@@ -48,10 +48,22 @@ export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBi
     const bundle = bundleFile ?? path.join(work, 'ei-keystore.mjs');
     if (!bundleFile) await buildBundle(bundle);
     const script = path.join(work, 'ei-keystore.cjs');
-    writeFileSync(script, executableScript(groupsFromModule(readFileSync(bundle, 'latin1'))), 'latin1');
+    const groups = groupsFromModule(readFileSync(bundle, 'latin1'));
+    writeFileSync(script, executableScript(groups), 'latin1');
+    // Each group of the tool's script is an asset of its name, which the loader reads when a command needs it.
+    /** @type {Record<string, string>} */
+    const assets = {};
+    mkdirSync(path.join(work, 'groups'));
+    for (const group of groups) {
+      assets[group.name] = path.join(work, 'groups', `${group.name}.js`);
+      writeFileSync(assets[group.name], group.script, 'latin1');
+    }
     const blob = path.join(work, 'ei-keystore.blob');
     const config = path.join(work, 'sea-config.json');
-    writeFileSync(config, JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true }, null, 2));
+    writeFileSync(
+      config,
+      JSON.stringify({ main: script, output: blob, disableExperimentalSEAWarning: true, useCodeCache: true, assets }, null, 2),
+    );
     const prepared = spawnSync(nodeBinary, ['--experimental-sea-config', config], { encoding: 'utf8' });
     if (prepared.status !== 0)
       throw new Error(`build-exe: ${nodeBinary} --experimental-sea-config failed:\n${prepared.stdout}${prepared.stderr}`);

@@ -388,12 +388,7 @@ import { createRequire } from 'node:module';
 
 const nodeRequire = createRequire(import.meta.url);
 const file = nodeRequire('node:url').fileURLToPath(import.meta.url);
-${LOADER_START}const { closeSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
-const { homedir } = nodeRequire('node:os');
-const { dirname, join } = nodeRequire('node:path');
-const { Script, constants } = nodeRequire('node:vm');
-
-const SECTIONS = ${sectionsTable(groups)};
+${LOADER_START}${cachedLoaderSource(hash)}const SECTIONS = ${sectionsTable(groups)};
 // Each group: its length in this file, and whether it is stored compressed (brotli, base64).
 const GROUPS = ${JSON.stringify(Object.fromEntries(groups.map((group) => [group.name, [group.stored.length, group.packed]])))};
 // Where the groups start in this file (a fixed-width number the build fills in).
@@ -422,7 +417,29 @@ function storedGroup({ offset, length }) {
     closeSync(fd);
   }
 }
+/** A group's script: its bytes read from this file, unpacked or unescaped. */
+function groupText(group) {
+  const at = groupAt.get(group);
+  const stored = storedGroup(at);
+  return at.packed ? nodeRequire('node:zlib').brotliDecompressSync(Buffer.from(stored.latin1Slice(), 'base64')).latin1Slice() : stored.latin1Slice().replaceAll(${JSON.stringify(`*${escape}/`)}, '*/');
+}
 
+${runtimeSource()}
+sectionRequire('./${entrySection(groups).name}');
+`;
+}
+
+/**
+ * What both forms share after their own way of reading a group (groupText): the cache described at loaderSource,
+ * and loadGroup, which compiles a group with it. `file` is the file the groups come from (the .mjs, or the
+ * executable), whose identity the cache records.
+ * @param {string} hash
+ */
+function cachedLoaderSource(hash) {
+  return `const { closeSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
+const { homedir } = nodeRequire('node:os');
+const { dirname, join } = nodeRequire('node:path');
+const { Script, constants } = nodeRequire('node:vm');
 const own = (stat) => typeof process.getuid !== 'function' || (stat.uid === process.getuid() && (stat.mode & 0o022) === 0);
 // This file as it is on disk. Its inode names its cache files (two copies of one version each keep their own); its
 // size and times must match what the cache recorded.
@@ -473,9 +490,7 @@ try {
 const compiled = new Map();
 let stale = false;
 function loadGroup(group) {
-  const at = groupAt.get(group);
-  const stored = storedGroup(at);
-  const source = at.packed ? nodeRequire('node:zlib').brotliDecompressSync(Buffer.from(stored.latin1Slice(), 'base64')).latin1Slice() : stored.latin1Slice().replaceAll(${JSON.stringify(`*${escape}/`)}, '*/');
+  const source = groupText(group);
   const cachedData = cached.get(group);
   const script = new Script(source, { filename: file, cachedData, importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
   compiled.set(group, script);
@@ -487,7 +502,15 @@ if (cacheFile) {
     if (!stale) return;
     try {
       const dir = join(cacheFile, '..');
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      // The cache's base (~/.cache) and its folder, each made if missing; not { recursive: true }, which Node retries
+      // for ever where mkdir says ENOENT under a folder that exists (a HOME in /proc).
+      for (const folder of [dirname(dir), dir]) {
+        try {
+          mkdirSync(folder, { mode: 0o700 });
+        } catch (error) {
+          if (error.code !== 'EEXIST') throw error;
+        }
+      }
       const stat = lstatSync(dir);
       if (!stat.isDirectory() || !own(stat)) return;
       const parts = new Map([...cached].filter(([group]) => !compiled.has(group)));
@@ -514,8 +537,6 @@ if (cacheFile) {
     }
   });
 }
-${runtimeSource()}
-sectionRequire('./${entrySection(groups).name}');
 `;
 }
 
@@ -551,8 +572,6 @@ export function moduleFromScript(groupsOrScript) {
   if (groups.some((group) => /[^\x00-\x7f]/.test(group.script)))
     throw new Error('script-form: a group holds characters beyond ASCII; the loader reads the file as bytes');
   const escape = escapeFor(groups.map((group) => group.script));
-  const hash = createHash('sha256');
-  for (const group of groups) hash.update(group.name).update('\0').update(group.script).update('\0');
   // The entry's group and the commands' as text; the large others (Ink and React, node-forge, execa: what only
   // the wizard and some commands need) compressed, so that the file Node reads and decodes at every start is half
   // the size. Decompressing costs more than reading text (~25 ms per MB against ~7), so the commands and the
@@ -567,7 +586,7 @@ export function moduleFromScript(groupsOrScript) {
         : group.script.replaceAll('*/', `*${escape}/`),
     };
   });
-  const loader = loaderSource({ hash: hash.digest('hex').slice(0, 16), escape, groups: stored });
+  const loader = loaderSource({ hash: groupsHash(groups), escape, groups: stored });
   const head = `${loader}${SCRIPT_START}`;
   const offset = String(head.length).padStart(OFFSET_PLACEHOLDER.length, '0');
   if (offset.length !== OFFSET_PLACEHOLDER.length) throw new Error('script-form: the loader is larger than its offset field');
@@ -624,37 +643,37 @@ export function scriptFromModule(moduleText) {
 }
 
 /**
- * The one executable's CommonJS script: the groups as functions of one script (Node's useCodeCache compiles it
- * once, at build time), evaluated as the .mjs evaluates them.
+ * The one executable's main script (CommonJS, Node's useCodeCache compiles it at build time): the loader alone,
+ * which reads each group from the executable's own assets (build-exe.mjs stores every group as an asset named
+ * after it, as text) and compiles it with the code cache the .mjs uses, evaluated as the .mjs evaluates them.
+ * Holding the groups in the main script instead made Node copy all ~1.1 MB of it into V8 at every start, and
+ * useCodeCache holds only what V8 compiles eagerly at build time: the functions each command calls were still
+ * compiled from source at every run.
  * @param {readonly Group[]} groups
  */
 export function executableScript(groups) {
-  return `const nodeRequire = require;
+  return `// ei-keystore: the loader of the one executable; the tool's groups of script are its assets.
+const nodeRequire = require;
+const file = process.execPath;
+${cachedLoaderSource(groupsHash(groups))}
 const SECTIONS = ${sectionsTable(groups)};
-const GROUPS = {
-${groups.map((group) => `${JSON.stringify(group.name)}: () => ${eagerSections(group)}`).join(',\n')}
-};
-const loadGroup = (group) => GROUPS[group]()(__filename, __dirname, nodeRequire);
+const { getRawAsset } = nodeRequire('node:sea');
+/** A group's script: the asset of its name, read in place (the executable's own mapped bytes) into one string. */
+function groupText(group) {
+  return Buffer.from(getRawAsset(group)).latin1Slice();
+}
 ${runtimeSource()}
 sectionRequire('./${entrySection(groups).name}');
 `;
 }
 
 /**
- * The group's script with each section's function in parentheses, which V8 compiles with the script instead of
- * at its first call: useCodeCache caches what was compiled at build time, so without them every section would be
- * compiled from its source at each start of the executable.
- * @param {Group} group
+ * A name for the groups' text, in the cache files' names (with Node's version, the CPU, the command and the
+ * file's inode): another build's cache is never even opened.
+ * @param {readonly Group[]} groups
  */
-function eagerSections(group) {
-  let script = group.script;
-  group.sections.forEach((section, index) => {
-    const header = `${JSON.stringify(section.name)}:${section.awaits ? 'async ' : ''}function(exports,require,module,__eikImport,__eikSection){`;
-    const at = script.indexOf(header);
-    const next = group.sections[index + 1];
-    const end = next ? script.indexOf(`\n},\n${JSON.stringify(next.name)}:`, at) : script.lastIndexOf('\n}};})');
-    if (at < 0 || end < 0) throw new Error(`script-form: section ${section.name} not found in group ${group.name}`);
-    script = `${script.slice(0, at)}${JSON.stringify(section.name)}:(${header.slice(JSON.stringify(section.name).length + 1)}${script.slice(at + header.length, end)}\n})${script.slice(end + 2)}`;
-  });
-  return script;
+function groupsHash(groups) {
+  const hash = createHash('sha256');
+  for (const group of groups) hash.update(group.name).update('\0').update(group.script).update('\0');
+  return hash.digest('hex').slice(0, 16);
 }

@@ -246,5 +246,12 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     const off = run(['--version'], { HOME: home, EI_KEYSTORE_CODE_CACHE: 'off' });
     expect(off).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
     expect(existsSync(path.join(home, '.cache'))).toBe(false);
+    // A HOME where mkdir says ENOENT under a folder that exists (procfs): Node's recursive mkdir retried that for
+    // ever, and the tool hung at exit after printing.
+    expect(run(['--version'], { HOME: '/proc/self' })).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+    // ~/.cache is made when missing, private, as the cache folder in it.
+    expect(run(['--version'], { HOME: home }).code).toBe(0);
+    expect(statSync(path.join(home, '.cache')).mode & 0o777).toBe(0o700);
+    expect(statSync(path.join(home, '.cache', 'ei-keystore')).mode & 0o777).toBe(0o700);
   });
 });

@@ -127,6 +127,59 @@ import_certificate = true
     );
   });
 
+  it("reads each command's groups from its assets and keeps their V8 code cache as the .mjs does, in the user's private folder", () => {
+    const home = mkdtempSync(path.join(os.tmpdir(), 'eik-exe-cache-'));
+    try {
+      const cache = path.join(home, '.cache', 'ei-keystore');
+      const groupsIn = (kind: string) => {
+        const names = readdirSync(cache).filter((name) => name.includes(`-${kind}-`));
+        expect(names).toEqual([
+          expect.stringMatching(
+            new RegExp(`^code-[0-9a-f]{16}-${process.version}-${process.arch}-${kind}-${statSync(executable).ino}\\.v8$`),
+          ),
+        ]);
+        const data = readFileSync(path.join(cache, names[0]!));
+        expect(data.toString('latin1', 0, 4)).toBe('EIKD');
+        return {
+          file: names[0]!,
+          data,
+          groups: Object.keys((JSON.parse(data.toString('utf8', 8, 8 + data.readUInt32LE(4))) as { groups: object }).groups),
+        };
+      };
+      const version = runExecutable(['--version'], { HOME: home });
+      expect(version).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+      // --version compiles the entry's group alone: the other groups are assets, not part of the main script.
+      expect(groupsIn('version').groups).toEqual(['start']);
+      expect(statSync(cache).mode & 0o777).toBe(0o700);
+      expect(statSync(path.join(cache, groupsIn('version').file)).mode & 0o777).toBe(0o600);
+
+      const made = runExecutable(['sandbox', path.join(home, 'home'), '--json'], { HOME: home });
+      expect(made.code, made.stderr).toBe(0);
+      const keystore = path.join(home, 'home', 'repository', 'resources', 'security', 'wso2carbon.jks');
+      const inspect = (env: NodeJS.ProcessEnv) =>
+        runExecutable(['inspect', keystore, '--password-env', 'EIK_TEST_PASSWORD'], { EIK_TEST_PASSWORD: 'wso2carbon', ...env });
+      const first = inspect({ HOME: home });
+      expect(first.code, first.stderr).toBe(0);
+      const written = groupsIn('inspect');
+      expect(written.groups).toContain('start');
+      expect(written.groups.some((group) => group.startsWith('commands-'))).toBe(true);
+      // The next run uses it (V8 accepts it, so it is not written again) and prints the same.
+      expect(inspect({ HOME: home })).toEqual(first);
+      expect(groupsIn('inspect').data.equals(written.data)).toBe(true);
+      // Without a cache (turned off, or a HOME it cannot write), the same output and nothing written.
+      const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'eik-exe-nocache-'));
+      try {
+        expect(inspect({ HOME: elsewhere, EI_KEYSTORE_CODE_CACHE: 'off' })).toEqual(first);
+        expect(readdirSync(elsewhere)).toEqual([]);
+        expect(inspect({ HOME: '/proc/self' })).toEqual(first);
+      } finally {
+        rmSync(elsewhere, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
   it('says a bad answers file is a user error, exit 2, as the .mjs does', () => {
     writeFileSync(path.join(server, 'bad.toml'), '[keystore]\nsource = "generat"\n');
     const exe = runExecutable(['apply', 'primary', '--answers', 'bad.toml', '--home', 'home-exe']);

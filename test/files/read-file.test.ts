@@ -63,6 +63,31 @@ describe('readFileChecked', () => {
     );
   });
 
+  it('reads every byte, both readers, whatever the size: empty, small, around a MB (its buffer size) and at the limit', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'sized');
+    const MB = 1024 * 1024;
+    for (const size of [0, 1, 4095, 4097, 190_000, MB - 1, MB, MB + 1, 2 * MB + 3]) {
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i += 997) bytes[i] = (i / 997) & 0xff;
+      writeFileSync(file, bytes);
+      for (const limit of [size, size + 1, 3 * MB]) {
+        const request = { what: 'keystore', limit };
+        expect((await readFileChecked(file, request)).bytes.equals(bytes), `async, ${size} bytes, limit ${limit}`).toBe(true);
+        expect(readFileCheckedSync(file, request).bytes.equals(bytes), `sync, ${size} bytes, limit ${limit}`).toBe(true);
+      }
+      if (size > 0) {
+        const request = { what: 'keystore', limit: size - 1 };
+        expect((await refusal(readFileChecked(file, request))).problem).toBe('too-large');
+        expect(() => readFileCheckedSync(file, request)).toThrow(/holds more than/);
+      }
+    }
+    // A procfs file says size 0 and is read to its end all the same.
+    const environ = readFileCheckedSync('/proc/self/environ', { what: 'state file', limit: MB }).bytes;
+    expect(environ.length).toBeGreaterThan(0);
+    expect(environ.toString('latin1')).toContain('PATH=');
+  });
+
   it('counts the bytes while reading: a procfs file that says size 0 still hits the limit', async () => {
     const error = await refusal(readFileChecked('/proc/self/environ', { what: 'secret file', limit: 8 }));
     expect(error.problem).toBe('too-large');

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizeCertificate, summarizeFromDer, summarizeWithX509 } from '../../source/keystore/x509/certificate.js';
+import { colonHex, summarizeCertificate, summarizeFromDer, summarizeWithX509 } from '../../source/keystore/x509/certificate.js';
 import type { Keystore } from '../../source/keystore/model.js';
 import { readKeystore } from '../../source/keystore/open.js';
 import { createSelfSignedCertificate } from '../../source/keystore/x509/build.js';
@@ -368,4 +368,22 @@ describeWithFixtures('certificate summaries of the damaged certificates the muta
       else expect(summarizeCertificate(der).isCA).toBe(openssl === 'reads');
     });
   }
+});
+
+describe('colonHex', () => {
+  it("writes hex as keytool prints a fingerprint, AB:CD:..., for any length (an odd last digit dropped, as a regex's pairs would)", () => {
+    expect(colonHex('7D05EBB6')).toBe('7D:05:EB:B6');
+    const reference = (hex: string) => hex.match(/../g)?.join(':') ?? '';
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9A-F]{0,300}$/), (hex) => {
+        expect(colonHex(hex)).toBe(reference(hex));
+      }),
+      { numRuns: 500 },
+    );
+    // A fingerprint longer than the scratch buffer (SHA-512 is 64 bytes) is written whole, and the next short one
+    // is not left with its tail.
+    const long = 'AB'.repeat(100);
+    expect(colonHex(long)).toBe(reference(long));
+    expect(colonHex('0102')).toBe('01:02');
+  });
 });
