@@ -55,8 +55,9 @@ export async function buildExecutable({ outDir = path.join(root, 'dist'), nodeBi
     const assets = {};
     mkdirSync(path.join(work, 'groups'));
     for (const group of groups) {
-      assets[group.name] = path.join(work, 'groups', `${group.name}.js`);
-      writeFileSync(assets[group.name], group.script, 'latin1');
+      const asset = path.join(work, 'groups', `${group.name}.js`);
+      writeFileSync(asset, group.script, 'latin1');
+      assets[group.name] = asset;
     }
     const blob = path.join(work, 'ei-keystore.blob');
     const config = path.join(work, 'sea-config.json');
