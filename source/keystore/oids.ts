@@ -86,6 +86,7 @@ export const OID = {
   streetAddress: '2.5.4.9',
   title: '2.5.4.12',
   postalCode: '2.5.4.17',
+  organizationIdentifier: '2.5.4.97',
   emailAddress: '1.2.840.113549.1.9.1',
   domainComponent: '0.9.2342.19200300.100.1.25',
   extensionRequest: '1.2.840.113549.1.9.14',
@@ -109,4 +110,5 @@ export const OID = {
   ctPrecertificateScts: '1.3.6.1.4.1.11129.2.4.2',
   microsoftCaVersion: '1.3.6.1.4.1.311.21.1',
   microsoftCertificateTemplateName: '1.3.6.1.4.1.311.20.2',
+  setCextHashedRoot: '2.23.42.7.0',
 } as const;

@@ -42,16 +42,27 @@ const ATTRIBUTE_NAMES: Record<string, string> = {
   [OID.streetAddress]: 'street',
   [OID.title]: 'title',
   [OID.postalCode]: 'postalCode',
+  [OID.organizationIdentifier]: 'organizationIdentifier',
   [OID.emailAddress]: 'emailAddress',
   [OID.domainComponent]: 'DC',
 };
 
 const UTF8_STRING = 0x0c;
 const PRINTABLE_STRING = 0x13;
+const T61_STRING = 0x14;
 const IA5_STRING = 0x16;
 /** Printable ASCII that RFC 2253 escaping (ESC_2253, ESC_CTRL) leaves alone but for commas: no + " \ < > ; # or controls. */
 const PLAIN_VALUE =
   /^[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-](?:[A-Za-z0-9 '()./:=?@_&*!%~$^|[\]{}`,-]*[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,-])?$/;
+/**
+ * The same, with any character beyond ASCII as well: OpenSSL prints a UTF8String's bytes one by one (with
+ * ASN1_STRFLGS_UTF8_CONVERT it does not decode a string that is UTF-8 already), escaping none above 0x7f, and Node
+ * reads what it printed as UTF-8. So a value that is valid UTF-8 reads the same both ways.
+ */
+const PLAIN_UNICODE_VALUE =
+  /^[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,\u0080-\u{10ffff}-](?:[A-Za-z0-9 '()./:=?@_&*!%~$^|[\]{}`,\u0080-\u{10ffff}-]*[A-Za-z0-9'()./:=?@_&*!%~$^|[\]{}`,\u0080-\u{10ffff}-])?$/u;
+/** UTF-8 as Node reads OpenSSL's output, but refusing what Node would replace: no guess at invalid bytes, no BOM dropped. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const PLAIN_DNS_NAME = /^[A-Za-z0-9.*_-]+$/;
 const PLAIN_EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+$/;
 /** A URI in printable ASCII, no spaces: what the IA5String of a CRL's address holds in practice. */
@@ -70,6 +81,7 @@ const NOT_DECODED_FOR_CA_CHECK: ReadonlySet<string> = new Set<string>([
   OID.ctPrecertificateScts, // certificate transparency SCT list
   OID.microsoftCaVersion, // Microsoft CA version
   OID.microsoftCertificateTemplateName, // Microsoft certificate template name
+  OID.setCextHashedRoot, // SET hashed root key (OpenSSL only prints it)
 ]);
 
 export function readCertificateFields(der: Buffer): DerCertificateFields | undefined {
@@ -234,15 +246,26 @@ function nameLines(der: Buffer, start: number, limit: number): string[] {
     expect(der, body, rdnEnd, DER.OID);
     const shortName = ATTRIBUTE_NAMES[derOidAt(der, body, end)];
     header(der, end, rdnEnd);
-    sure(end === rdnEnd && (tag === UTF8_STRING || tag === PRINTABLE_STRING || tag === IA5_STRING));
+    sure(end === rdnEnd && (tag === UTF8_STRING || tag === PRINTABLE_STRING || tag === IA5_STRING || tag === T61_STRING));
+    // A T61String is printed byte by byte as Latin-1: the same as the others while it is plain ASCII.
     const text = der.latin1Slice(body, end);
-    sure(shortName !== undefined && PLAIN_VALUE.test(text));
+    sure(shortName !== undefined && (PLAIN_VALUE.test(text) || (tag === UTF8_STRING && PLAIN_UNICODE_VALUE.test(unicodeValue(der, body, end)))));
     // OpenSSL writes a comma in a value as "\,".
-    lines.push(`${shortName}=${text.replaceAll(',', '\\,')}`);
+    const value = tag === UTF8_STRING && !PLAIN_VALUE.test(text) ? unicodeValue(der, body, end) : text;
+    lines.push(`${shortName}=${value.replaceAll(',', '\\,')}`);
     offset = rdnEnd;
   }
   sure(lines.length > 0);
   return lines;
+}
+
+/** A UTF8String's value, when it is valid UTF-8; not sure of it otherwise. */
+function unicodeValue(der: Buffer, start: number, limit: number): string {
+  try {
+    return STRICT_UTF8.decode(der.subarray(start, limit));
+  } catch {
+    throw NOT_SURE;
+  }
 }
 
 function javaOrder(lines: string[]): string {
