@@ -249,10 +249,11 @@ function nameLines(der: Buffer, start: number, limit: number): string[] {
     sure(end === rdnEnd && (tag === UTF8_STRING || tag === PRINTABLE_STRING || tag === IA5_STRING || tag === T61_STRING));
     // A T61String is printed byte by byte as Latin-1: the same as the others while it is plain ASCII.
     const text = der.latin1Slice(body, end);
-    sure(shortName !== undefined && (PLAIN_VALUE.test(text) || (tag === UTF8_STRING && PLAIN_UNICODE_VALUE.test(unicodeValue(der, body, end)))));
+    const plain = PLAIN_VALUE.test(text);
+    const value = plain ? text : tag === UTF8_STRING ? unicodeValue(der, body, end) : undefined;
+    sure(shortName !== undefined && value !== undefined && (plain || PLAIN_UNICODE_VALUE.test(value)));
     // OpenSSL writes a comma in a value as "\,".
-    const value = tag === UTF8_STRING && !PLAIN_VALUE.test(text) ? unicodeValue(der, body, end) : text;
-    lines.push(`${shortName}=${value.replaceAll(',', '\\,')}`);
+    lines.push(`${shortName}=${value!.replaceAll(',', '\\,')}`);
     offset = rdnEnd;
   }
   sure(lines.length > 0);
