@@ -276,13 +276,21 @@ extendedKeyUsage = serverAuth, clientAuth
 nsCertType = sslCA
 crlDistributionPoints = URI:http://crl.example.com/root.crl
 subjectAltName = email:pki@example.com, DNS:ca.example.com
+[dirnames]
+basicConstraints = critical,CA:TRUE
+subjectAltName = dirName:dir_plain, dirName:dir_comma, email:pki@example.com
+[dir_plain]
+CN = plain.example.com
+[dir_comma]
+O = Comma, Inc.
+OU = It\\'s ours
 `;
   const made = new Map<string, Buffer>();
   let dir = '';
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'eik-crldp-'));
     writeFileSync(path.join(dir, 'openssl.cnf'), config);
-    for (const section of ['uris', 'reasons', 'issuer', 'relative', 'empty_point', 'purposes']) {
+    for (const section of ['uris', 'reasons', 'issuer', 'relative', 'empty_point', 'purposes', 'dirnames']) {
       const out = path.join(dir, `${section}.der`);
       execFileSync(
         'openssl',
@@ -324,8 +332,18 @@ subjectAltName = email:pki@example.com, DNS:ca.example.com
     expect(summarizeCertificate(damaged).isCA).toBe(false);
   });
 
+  it('read directory names among the SANs from the DER as Node prints them: RFC 2253, quoted with JSON escapes when they hold a comma or a quote', () => {
+    const dirnames = made.get('dirnames')!;
+    expect(expectSameSummary(dirnames, 'dirnames')).toBe(true);
+    expect(summarizeFromDer(dirnames)?.subjectAltNames).toEqual([
+      'DirName:CN=plain.example.com',
+      `DirName:"OU=It's ours\\u002cO=Comma\\\\\\u002c Inc."`,
+      'email:pki@example.com',
+    ]);
+  });
+
   it('from these extensions too, answer only as OpenSSL does when any byte changes', () => {
-    expect(mutationsAnsweredAsOpensslDoes([made.get('uris')!, made.get('purposes')!], 5_000)).toBeGreaterThan(1_000);
+    expect(mutationsAnsweredAsOpensslDoes([made.get('uris')!, made.get('purposes')!, made.get('dirnames')!], 6_000)).toBeGreaterThan(1_000);
   });
 
   it('leave reasons, a CRL issuer, a relative name and an empty point to OpenSSL, which refuses the empty one as a CA', () => {

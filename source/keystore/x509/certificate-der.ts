@@ -434,6 +434,14 @@ function readSubjectAltNames(der: Buffer, extensions: Extensions): string[] {
       const text = der.latin1Slice(body, end);
       sure(PLAIN_EMAIL.test(text));
       names.push(`email:${text}`);
+    } else if (tag === 0xa4) {
+      // directoryName [4] EXPLICIT Name: Node prints OpenSSL's RFC 2253 form of it (the most specific part first,
+      // commas between), as altNameText quotes it.
+      const nameEnd = end;
+      expect(der, body, nameEnd, DER.SEQUENCE);
+      sure(end === nameEnd);
+      names.push(`DirName:${altNameText(nameLines(der, body, end).reverse().join(','))}`);
+      end = nameEnd;
     } else {
       sure(tag === 0x87 && end - body === 4);
       names.push(`IP:${der[body]}.${der[body + 1]}.${der[body + 2]}.${der[body + 3]}`);
@@ -441,6 +449,21 @@ function readSubjectAltNames(der: Buffer, extensions: Extensions): string[] {
   }
   sure(names.length > 0);
   return names;
+}
+
+/**
+ * A name as Node writes it into subjectAltName: as it is when it holds nothing that could be read as another
+ * name or as quoting, else in double quotes with JSON's escapes for quotes, backslashes, commas and controls.
+ */
+function altNameText(text: string): string {
+  if (!/[",\\'\x00-\x1f\x7f]/.test(text)) return text;
+  let quoted = '"';
+  for (const character of text) {
+    if (character === '"' || character === '\\') quoted += `\\${character}`;
+    else if ((character >= ' ' && character !== ',' && character <= '~') || character > '\x7f') quoted += character;
+    else quoted += `\\u00${character.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  }
+  return `${quoted}"`;
 }
 
 /**
