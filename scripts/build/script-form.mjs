@@ -20,8 +20,11 @@ import { transform } from 'esbuild';
 
 /** A section as the loader knows it: a chunk of the split bundle, whether it awaits at its top level, what it imports. */
 /** @typedef {{ name: string; awaits: boolean; imports: string[] }} Section */
-/** A group: one script of section functions, compiled (and cached) together. */
-/** @typedef {{ name: string; script: string; sections: Section[] }} Group */
+/**
+ * A group: one script of section functions, compiled (and cached) together. text: stored as text in the .mjs
+ * rather than compressed (see TEXT_COMMANDS); the entry's group always is.
+ * @typedef {{ name: string; script: string; sections: Section[]; text?: boolean }} Group
+ */
 /** A section's CommonJS code, as groupScript puts it in its group. */
 /** @typedef {{ name: string; code: string; awaits: boolean }} SectionSource */
 
@@ -35,8 +38,13 @@ const LOADER_START = '/*EIK-LOADER*/\n';
 const OFFSET_PLACEHOLDER = '__EIK_OFFSET__';
 /** A chunk larger than this is a group of its own (Ink and React, node-forge, execa, ...); the others share one. */
 const OWN_GROUP_BYTES = 48 * 1024;
-/** A group larger than this, other than the entry's and the commands', is stored compressed. */
-const PACKED_GROUP_BYTES = 160 * 1024;
+/**
+ * The commands whose code the .mjs stores as text: `inspect` (timed against `keytool -list`) and the wizard, whose
+ * first frame is drawn before Ink loads (what it imports statically). Every other group is stored compressed
+ * (brotli, base64): Node's ES module loader reads and decodes the whole file at every start, ~10 ms per MB and
+ * ~500 pages of fresh memory, and decompressing costs only the commands that need a group, ~25 ms per MB.
+ */
+const TEXT_COMMANDS = ['source/commands/inspect.ts', 'source/commands/wizard.ts'];
 
 /** @type {import('esbuild').TransformOptions} */
 const CONVERT_OPTIONS = {
@@ -264,6 +272,19 @@ export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
       targets.map((entry) => nameOf(entry.path)),
     );
   }
+  // What the commands of TEXT_COMMANDS import statically, from their own chunk on.
+  /** @type {Set<string>} */
+  const textChunks = new Set();
+  /** @param {string} name */
+  const visitText = (name) => {
+    if (textChunks.has(name)) return;
+    textChunks.add(name);
+    byName.get(name)?.imports.forEach(visitText);
+  };
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (output.entryPoint && TEXT_COMMANDS.includes(output.entryPoint)) visitText(nameOf(file));
+  }
+  if (textChunks.size === 0) throw new Error(`script-form: none of ${TEXT_COMMANDS.join(', ')} is a chunk of its own in the bundle`);
   /** @type {Map<string, Set<string>>} */
   const reachedBy = new Map();
   for (const command of new Set([...start].flatMap((name) => dynamicImports.get(name) ?? []))) {
@@ -299,6 +320,7 @@ export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
     name,
     script: groupScript(sections),
     sections: sections.map((section) => ({ name: section.name, awaits: section.awaits, imports: section.imports })),
+    text: name === 'start' || sections.some((section) => textChunks.has(section.name)),
   }));
 }
 
@@ -572,12 +594,10 @@ export function moduleFromScript(groupsOrScript) {
   if (groups.some((group) => /[^\x00-\x7f]/.test(group.script)))
     throw new Error('script-form: a group holds characters beyond ASCII; the loader reads the file as bytes');
   const escape = escapeFor(groups.map((group) => group.script));
-  // The entry's group and the commands' as text; the large others (Ink and React, node-forge, execa: what only
-  // the wizard and some commands need) compressed, so that the file Node reads and decodes at every start is half
-  // the size. Decompressing costs more than reading text (~25 ms per MB against ~7), so the commands and the
-  // small groups stay text.
+  // The groups of TEXT_COMMANDS (and the entry's) as text, the others compressed: groups made without that
+  // knowledge (a plain script, or groupsFromModule's) keep the form they had.
   const stored = groups.map((group) => {
-    const packed = group.name !== 'start' && !group.name.startsWith('commands-') && group.script.length > PACKED_GROUP_BYTES;
+    const packed = group.name !== 'start' && group.text === false;
     return {
       ...group,
       packed,
@@ -620,6 +640,7 @@ export function groupsFromModule(moduleText) {
       name,
       script,
       sections: table.filter((row) => row[1] === name).map(([section, , awaits, imports]) => ({ name: section, awaits, imports })),
+      text: !packed,
     };
   });
 }
