@@ -151,6 +151,16 @@ export async function main(): Promise<void> {
     code = reportError(error, context);
   }
   process.exitCode = code;
+  // Left to end by itself, Node would now free its heap piece by piece (~6 ms of inspect); exit at once instead,
+  // unless bytes written to a stream are still queued (Node writes a pipe asynchronously once it is full, and
+  // process.exit would drop them).
+  if (allWritten(context.stdout) && allWritten(context.stderr)) process.exit(code);
+}
+
+/** Whether everything written to `output` has left the process (it holds no queued bytes). */
+function allWritten(output: CommandContext['stdout']): boolean {
+  const queued = (output as { writableLength?: number }).writableLength;
+  return queued === undefined || queued === 0;
 }
 
 function reportError(error: unknown, context: CommandContext): number {

@@ -24,11 +24,18 @@ function writesItself(fd: number): boolean {
   }
 }
 
-export function directOutput(fd: number, stream: () => NodeJS.WriteStream): { write(text: string | Uint8Array): boolean; isTTY: false } {
+export function directOutput(
+  fd: number,
+  stream: () => NodeJS.WriteStream,
+): { write(text: string | Uint8Array): boolean; isTTY: false; readonly writableLength: number } {
   let through: NodeJS.WriteStream | undefined;
   let closed = false;
   return {
     isTTY: false,
+    /** Bytes written but not yet out of the process, as a stream says it: only ever the stream's, after EAGAIN. */
+    get writableLength() {
+      return through?.writableLength ?? 0;
+    },
     write(text) {
       if (closed) return true;
       if (through) return through.write(text);

@@ -14,8 +14,12 @@ const bundle = path.join(repositoryRoot, 'dist/ei-keystore.mjs');
 function recordingStream(): { stream: () => NodeJS.WriteStream; written: string[]; made: () => number } {
   const written: string[] = [];
   let made = 0;
+  // As a stream writing a full pipe: it holds what it was given (writableLength) until the pipe takes it.
   const fake = {
     write: (chunk: string | Uint8Array) => (written.push(Buffer.from(chunk).toString()), true),
+    get writableLength() {
+      return written.reduce((sum, chunk) => sum + Buffer.byteLength(chunk), 0);
+    },
   } as unknown as NodeJS.WriteStream;
   return { stream: () => (made++, fake), written, made: () => made };
 }
@@ -32,6 +36,8 @@ describe('output written to its descriptor (source/cli/direct-output.ts)', () =>
       output.write('second ✓\n');
       expect(output.isTTY).toBe(false);
       expect(recording.made()).toBe(0);
+      // Nothing is left queued: main may end the process at once.
+      expect((output as { writableLength?: number }).writableLength).toBe(0);
     } finally {
       closeSync(fd);
     }
@@ -67,10 +73,59 @@ describe('output written to its descriptor (source/cli/direct-output.ts)', () =>
       expect(taken).toBeLessThan(big.length);
       expect(inPipe.subarray(0, taken).toString() + recording.written.join('')).toBe(`${big}after`);
       expect(recording.written.at(-1)).toBe('after');
+      // What the stream still holds is what the output says is queued: main waits for it rather than exiting.
+      expect(output.writableLength).toBe(big.length + 'after'.length - taken);
     } finally {
       closeSync(writer);
       closeSync(reader);
     }
+  });
+
+  it('a command whose output fills a non-blocking pipe ends only once the reader has taken all of it', async () => {
+    // inspect --json of the shipped truststore is ~100 KB, more than a pipe holds: what does not fit goes through
+    // Node's stream, asynchronously, and the process must not end (main exits at once otherwise) before it is out.
+    const dir = tempDir();
+    const file = path.join(dir, 'truststore.jks');
+    writeFileSync(file, readFileSync(fixturePath('wso2', 'keystores', 'carbon-kernel-v4.9.26', 'client-truststore.jks')));
+    const fifo = path.join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const expected = spawnSync(process.execPath, [bundle, 'inspect', file, '--password-env', 'P', '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, P: 'wso2carbon' },
+    });
+    expect(expected.status, expected.stderr).toBe(0);
+    expect(Buffer.byteLength(expected.stdout)).toBeGreaterThan(70 * 1024);
+    const { spawn } = await import('node:child_process');
+    // Node (libuv) makes a child's stdio blocking when it starts it: python3 makes it non-blocking again, as a
+    // parent sharing its pipe may leave it, and runs the bundle in its place.
+    const nonBlocking =
+      'import fcntl, os, sys; fcntl.fcntl(1, fcntl.F_SETFL, fcntl.fcntl(1, fcntl.F_GETFL) | os.O_NONBLOCK); os.execv(sys.argv[1], sys.argv[1:])';
+    const child = spawn('python3', ['-c', nonBlocking, process.execPath, bundle, 'inspect', file, '--password-env', 'P', '--json'], {
+      env: { ...process.env, P: 'wso2carbon' },
+      stdio: ['ignore', writer, 'pipe'],
+    });
+    closeSync(writer);
+    let exited = false;
+    const code = new Promise<number | null>((resolve) => child.on('exit', (status) => ((exited = true), resolve(status))));
+    // Not read for a while: the pipe fills and the rest waits in the child's stream.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(exited).toBe(false);
+    const chunks: Buffer[] = [];
+    const buffer = Buffer.alloc(64 * 1024);
+    for (const until = Date.now() + 20_000; Date.now() < until; ) {
+      try {
+        const count = readSync(reader, buffer, 0, buffer.length, null);
+        if (count === 0) break;
+        chunks.push(Buffer.from(buffer.subarray(0, count)));
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 10)); // EAGAIN: nothing yet
+      }
+    }
+    closeSync(reader);
+    expect(await code).toBe(0);
+    expect(Buffer.concat(chunks).toString()).toBe(expected.stdout);
   });
 
   it('inspect into a pipe loads neither node:net nor Node stdout or stdin streams, and prints what it printed before', () => {
