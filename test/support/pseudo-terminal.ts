@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { expect } from 'vitest';
 
 // A program run in an 80x24 pseudo-terminal made by util-linux `script`, as a person over SSH would run it.
 
@@ -64,4 +65,18 @@ export async function inTerminal(
   if (code === undefined) child.kill('SIGKILL');
   await exited;
   return { text, code: code ?? null, exitedAlone };
+}
+
+/**
+ * Opens the full-screen wizard of `program` on a sandbox home at 80x24 and quits with Ctrl-C: it must wait for a key
+ * (one that ended before any key was typed failed to start), show its home screen, and end as cancelled (130).
+ */
+export async function expectFullScreenWizardOpens(program: string[], cwd: string): Promise<void> {
+  const screen = await inTerminal([...program, '--sandbox', 'ink-home'], ['\x03'], cwd);
+  expect(
+    screen.exitedAlone,
+    `the full-screen wizard ended before any key was typed (exit ${screen.code}); it said: ${firstLine(screen.text)}`,
+  ).toBe(false);
+  expect(screen.text.replace(ANSI, '')).toMatch(/Change the primary keystore/);
+  expect(screen.code).toBe(130);
 }
