@@ -18,7 +18,10 @@ function refuse(why) {
   process.exit(2);
 }
 
-/** The loader's text: from LOADER_START to where the groups begin, read a block at a time (it is ~25 KB). */
+/**
+ * The loader's text, from LOADER_START to where the groups begin, read a block at a time (it is ~25 KB), and the
+ * line of the file it starts on (for stack traces).
+ */
 function loaderBody() {
   let fd;
   try {
@@ -38,11 +41,15 @@ function loaderBody() {
     }
     const start = text.indexOf(LOADER_START);
     if (start < 0) refuse(`${file} is not a bundle this version of the bin can run`);
-    return text.slice(start + LOADER_START.length, text.indexOf(SCRIPT_START));
+    const from = start + LOADER_START.length;
+    return { body: text.slice(from, text.indexOf(SCRIPT_START)), line: text.slice(0, from).split('\n').length - 1 };
   } finally {
     closeSync(fd);
   }
 }
 
-// Strict, as the module it comes from; `nodeRequire` resolves as the .mjs's own require would.
-new Script(`(function (nodeRequire, file) {'use strict';\n${loaderBody()}\n})`, { filename: file }).runInThisContext()(createRequire(file), file);
+// Strict, as the module it comes from; `nodeRequire` resolves as the .mjs's own require would; lines numbered as in
+// the file (the wrapper's own line comes first).
+const loader = loaderBody();
+new Script(`(function (nodeRequire, file) {'use strict';\n${loader.body}\n})`, { filename: file, lineOffset: loader.line - 1 })
+  .runInThisContext()(createRequire(file), file);

@@ -2,11 +2,11 @@
 // executable application), for servers that have a JDK and no Node. Beside it, <name>.sha256 in `sha256sum -c` form.
 //
 // How it is made (Node 20's documented recipe, https://nodejs.org/docs/latest-v20.x/api/single-executable-applications.html):
-// 1. the groups of CommonJS sections inside dist/ei-keystore.mjs, as functions of one CommonJS script
-//    (scripts/build/script-form.mjs: a single executable runs one CommonJS file; the .mjs holds the bundle in that
-//    form for its own code cache);
-// 2. `node --experimental-sea-config` writes the preparation blob, with useCodeCache: V8's compiled code goes in
-//    with the source, so the executable does not parse 2.5 MB of JavaScript at every start;
+// 1. the groups of CommonJS sections inside dist/ei-keystore.mjs, each an asset of the executable, and the loader
+//    (scripts/build/script-form.mjs) as its main script: a single executable runs one CommonJS file, which reads a
+//    group when a command needs it and compiles it with the same V8 code cache as the .mjs (in the user's cache
+//    folder, for the executable's own file);
+// 2. `node --experimental-sea-config` writes the preparation blob: the loader, with useCodeCache, and the assets;
 // 3. a copy of the running `node` binary, with the blob injected by postject (a devDependency).
 // The executable is for the platform and CPU of the Node that runs this script: a Node binary cannot be made for
 // another CPU from here (the code cache is CPU-specific), so linux-arm64 is made by running this on arm64.

@@ -11,7 +11,8 @@
 // ...) into chunks; each chunk becomes a CommonJS section, and the sections are gathered into a few groups, each
 // compiled as one script when a section of it is first needed: `--version` and `--help` compile only the small
 // group of the entry (21 KB of 1.9 MB), never Ink, React, yoga-layout or node-forge. The one executable
-// (build-exe.mjs) holds the same groups as functions of one script, and Node's own useCodeCache.
+// (build-exe.mjs) holds the same groups as assets and the same loader, reading them from itself; the npm bin
+// (bin/ei-keystore.cjs) runs the .mjs's loader as CommonJS.
 import { createHash } from 'node:crypto';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -281,10 +282,12 @@ export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
     textChunks.add(name);
     byName.get(name)?.imports.forEach(visitText);
   };
-  for (const [file, output] of Object.entries(metafile.outputs)) {
-    if (output.entryPoint && TEXT_COMMANDS.includes(output.entryPoint)) visitText(nameOf(file));
+  for (const command of TEXT_COMMANDS) {
+    const chunk = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === command)?.[0];
+    // Renamed or no longer imported on its own: its code would quietly be stored compressed.
+    if (!chunk) throw new Error(`script-form: ${command} (TEXT_COMMANDS) is not a chunk of its own in the bundle`);
+    visitText(nameOf(chunk));
   }
-  if (textChunks.size === 0) throw new Error(`script-form: none of ${TEXT_COMMANDS.join(', ')} is a chunk of its own in the bundle`);
   /** @type {Map<string, Set<string>>} */
   const reachedBy = new Map();
   for (const command of new Set([...start].flatMap((name) => dynamicImports.get(name) ?? []))) {
@@ -524,9 +527,19 @@ if (cacheFile) {
     if (!stale) return;
     try {
       const dir = join(cacheFile, '..');
-      // The cache's base (~/.cache) and its folder, each made if missing; not { recursive: true }, which Node retries
-      // for ever where mkdir says ENOENT under a folder that exists (a HOME in /proc).
-      for (const folder of [dirname(dir), dir]) {
+      // The folders missing on the way, made one by one from the first that exists; not { recursive: true }, which
+      // Node retries for ever where mkdir says ENOENT under a folder that exists (a HOME in /proc).
+      const missing = [];
+      for (let folder = dir; ; folder = dirname(folder)) {
+        try {
+          statSync(folder);
+          break;
+        } catch (error) {
+          if (error.code !== 'ENOENT' || dirname(folder) === folder) throw error;
+          missing.unshift(folder);
+        }
+      }
+      for (const folder of missing) {
         try {
           mkdirSync(folder, { mode: 0o700 });
         } catch (error) {

@@ -175,7 +175,7 @@ function openError(error: unknown, file: string, what: string, flags: number): F
  * short run pays most for (~20 µs per page on a virtual machine), so no buffer is larger than the file.
  */
 function chunkSize(stats: Stats, limit: number, readSoFar: number): number {
-  const rest = stats.size > readSoFar ? stats.size - readSoFar + 1 : MB;
+  const rest = stats.size > 0 && stats.size >= readSoFar ? stats.size - readSoFar + 1 : MB;
   return Math.min(rest, MB, limit + 1 - readSoFar);
 }
 

@@ -261,6 +261,10 @@ describe('the V8 code cache of dist/ei-keystore.mjs', () => {
     // A HOME where mkdir says ENOENT under a folder that exists (procfs): Node's recursive mkdir retried that for
     // ever, and the tool hung at exit after printing.
     expect(run(['--version'], { HOME: '/proc/self' })).toEqual({ code: 0, stdout: `${packageJson.version}\n`, stderr: '' });
+    // An XDG_CACHE_HOME whose folders are missing gets them, one by one.
+    const nested = path.join(home, 'not', 'yet', 'there');
+    expect(run(['--version'], { HOME: home, XDG_CACHE_HOME: nested }).code).toBe(0);
+    expect(readdirSync(path.join(nested, 'ei-keystore')).filter((name) => name.endsWith('.v8'))).toHaveLength(1);
     // ~/.cache is made when missing, private, as the cache folder in it.
     expect(run(['--version'], { HOME: home }).code).toBe(0);
     expect(statSync(path.join(home, '.cache')).mode & 0o777).toBe(0o700);

@@ -79,6 +79,27 @@ describeWithFixtures("package.json's bin", () => {
     }
   });
 
+  it("numbers the loader's lines as the .mjs does: a stack trace points at the file's own line", () => {
+    const text = readFileSync(bundle, 'latin1');
+    const lines = text.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('const { homedir }'));
+    expect(at).toBeGreaterThan(0);
+    const thrower = "throw new Error('from the loader');";
+    expect(lines[at]!.length).toBeGreaterThanOrEqual(thrower.length);
+    lines[at] = thrower.padEnd(lines[at]!.length); // same length: every offset the loader holds stays true
+    writeFileSync(bundle, lines.join('\n'), 'latin1');
+    try {
+      const run = runWithOnly([process.execPath, bin, '--version'], {
+        cwd: installed,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: installed },
+      });
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(`${bundle}:${at + 1}`);
+    } finally {
+      writeFileSync(bundle, text, 'latin1');
+    }
+  });
+
   it('says to run `npm run build` when the bundle is missing or is not one, with exit code 2', () => {
     const moved = `${bundle}.away`;
     copyFileSync(bundle, moved);

@@ -147,12 +147,13 @@ export function daysLeft(notAfter: Date, now: Date): number {
 const colonHexScratch = Buffer.alloc(64 * 3);
 
 /**
- * AB:CD:... form, as keytool prints fingerprints (a last odd digit is dropped). Written into one buffer and read
+ * AB:CD:... form, as keytool prints fingerprints (a last odd digit is dropped; less than a pair is left as it is). Written into one buffer and read
  * out as one string: inspect does this for every certificate of a truststore, in code that is still cold, where
  * 32 pairs matched into an array and joined (or added one by one) made ~20 objects each time.
  */
 export function colonHex(hex: string): string {
   const pairs = hex.length >> 1;
+  if (pairs === 0) return hex;
   const scratch = pairs * 3 <= colonHexScratch.length ? colonHexScratch : Buffer.alloc(pairs * 3);
   let at = 0;
   for (let pair = 0; pair < pairs; pair++) {
