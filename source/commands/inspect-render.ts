@@ -73,6 +73,20 @@ function pushCertificateLines(out: string[], certificate: DescribedCertificate, 
 }
 
 export function renderInspect(file: string, described: DescribedKeystore, style: Style, width = 80): string {
+  const parts: string[] = [];
+  writeInspect((text) => parts.push(text), file, described, style, width);
+  return parts.join('');
+}
+
+/** Lines are handed on in parts of about this many characters, each ending with its last line's newline. */
+const PART_CHARACTERS = 16 * 1024;
+
+/**
+ * The text renderInspect makes, handed to `write` a part at a time as it is made: a truststore's description is
+ * ~60 KB, which as one string is copied whole once more (and made of two-byte characters throughout when one name
+ * holds a character beyond Latin-1), in a short run where every fresh page of memory costs.
+ */
+export function writeInspect(write: (text: string) => void, file: string, described: DescribedKeystore, style: Style, width = 80): void {
   const counts = new Map<string, number>();
   for (const entry of described.entries) counts.set(entry.kind, (counts.get(entry.kind) ?? 0) + 1);
   const summary = [...counts]
@@ -82,7 +96,14 @@ export function renderInspect(file: string, described: DescribedKeystore, style:
     `${style.bold(printable(file))}`,
     `${described.format}, ${described.entries.length} entries${summary ? ` (${summary})` : ''}`,
   ];
+  let characters = 0;
   for (const entry of described.entries) {
+    if (characters >= PART_CHARACTERS) {
+      write(`${out.join('\n')}\n`);
+      out.length = 0;
+      characters = 0;
+    }
+    const before = out.length;
     out.push('');
     const chain = entry.kind === 'private-key' ? `, chain of ${entry.certificates.length}` : '';
     const algorithm = entry.secretKeyAlgorithm ? ` (${printable(entry.secretKeyAlgorithm)})` : '';
@@ -92,6 +113,7 @@ export function renderInspect(file: string, described: DescribedKeystore, style:
       const position = entry.certificates.length > 1 ? `[${index + 1}/${entry.certificates.length}]` : '';
       pushCertificateLines(out, certificate, position, style, width);
     });
+    for (let line = before; line < out.length; line++) characters += out[line]!.length + 1;
   }
   const expired = described.entries.filter((entry) => entry.certificates.some((c) => c.expiry === 'expired')).length;
   const expiring = described.entries.filter((entry) => entry.certificates.some((c) => c.expiry === 'expiring-soon')).length;
@@ -100,7 +122,7 @@ export function renderInspect(file: string, described: DescribedKeystore, style:
     if (expired) out.push(style.red(`${expired} ${expired === 1 ? 'entry has' : 'entries have'} an expired certificate.`));
     if (expiring) out.push(style.yellow(`${expiring} ${expiring === 1 ? 'entry expires' : 'entries expire'} within 30 days.`));
   }
-  return out.join('\n') + '\n';
+  write(`${out.join('\n')}\n`);
 }
 
 /** --json form: dates as ISO strings, fingerprints as plain upper-case hex. */

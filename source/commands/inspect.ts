@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { describeKeystore } from '../keystore/describe.js';
 import { openKeystoreFile } from '../keystore/open.js';
 import { jsonText } from '../core/printable.js';
-import { inspectJson, renderInspect } from './inspect-render.js';
+import { inspectJson, writeInspect } from './inspect-render.js';
 import { EXIT } from '../exit-codes.js';
 
 export async function inspectCommand(args: string[], context: CommandContext): Promise<number> {
@@ -37,7 +37,7 @@ export async function inspectCommand(args: string[], context: CommandContext): P
   } else {
     const style = makeStyle(colourEnabled(context.stdout, context.env));
     const width = Math.min(100, 'columns' in context.stdout && context.stdout.columns ? context.stdout.columns : 80);
-    context.stdout.write(renderInspect(file, described, style, width));
+    writeInspect((text) => context.stdout.write(text), file, described, style, width);
   }
   return EXIT.ok;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderInspect } from '../../source/commands/inspect-render.js';
+import { renderInspect, writeInspect } from '../../source/commands/inspect-render.js';
 import type { DescribedKeystore } from '../../source/keystore/describe.js';
 import { makeStyle } from '../../source/core/terminal-style.js';
 
@@ -47,5 +47,26 @@ describe('inspect text', () => {
     expect(`${lines[fingerprint]!.slice(12)}${lines[fingerprint + 1]!.trimStart()}${lines[fingerprint + 2]?.trimStart() ?? ''}`).toMatch(
       /^(AB:){31}AB/,
     );
+  });
+});
+
+describe('inspect text written in parts', () => {
+  it('hands on whole entries, each part ending with a newline, which together are the text renderInspect makes', () => {
+    // 400 entries of ~450 characters: several parts of about 16 KB.
+    const many: DescribedKeystore = {
+      format: 'JKS',
+      entries: Array.from({ length: 400 }, (_, index) => ({ ...described.entries[0]!, alias: `entry-${index}` })),
+    };
+    const parts: string[] = [];
+    writeInspect((text) => parts.push(text), '/ks/truststore.jks', many, makeStyle(false), 80);
+    expect(parts.length).toBeGreaterThan(5);
+    expect(parts.join('')).toBe(renderInspect('/ks/truststore.jks', many, makeStyle(false), 80));
+    for (const part of parts) expect(part.endsWith('\n')).toBe(true);
+    // Every part after the first starts with the blank line before an entry's alias.
+    for (const part of parts.slice(1)) expect(part).toMatch(/^\nentry-\d+  trusted certificate\n/);
+    // One part for a small keystore.
+    const one: string[] = [];
+    writeInspect((text) => one.push(text), '/ks/truststore.jks', described, makeStyle(false), 80);
+    expect(one).toEqual([renderInspect('/ks/truststore.jks', described, makeStyle(false), 80)]);
   });
 });
