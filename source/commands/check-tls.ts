@@ -10,6 +10,7 @@ import { loadHomeFacts } from '../procedures/facts.js';
 import { openConfiguredKeystore } from '../procedures/current-keystore.js';
 import { FileStore } from '../procedures/home-snapshot.js';
 import { EXIT } from '../exit-codes.js';
+import { calendarDay } from '../core/calendar-day.js';
 
 export const CHECK_TLS_HELP = `Usage: ei-keystore check-tls HOST[:PORT] [--home DIR] [--servername NAME]
        [--json]
@@ -132,8 +133,6 @@ export function checkJson(check: ServerCheck, truststore: { file: string; anchor
   };
 }
 
-const day = (date: Date) => date.toISOString().slice(0, 10);
-
 export function renderCheck(check: ServerCheck, truststore: { file: string; anchors: number }, style: Style): string {
   const { judgement } = check;
   const lines: string[] = [];
@@ -147,7 +146,7 @@ export function renderCheck(check: ServerCheck, truststore: { file: string; anch
     lines.push(`  ${certificate.position}. ${certificate.subject}`);
     lines.push(`     issued by ${certificate.issuer}`);
     lines.push(
-      `     valid ${day(certificate.notBefore)} to ${day(certificate.notAfter)}, ${certificate.signatureAlgorithm}${certificate.isCA ? ', CA' : ''}`,
+      `     valid ${calendarDay(certificate.notBefore)} to ${calendarDay(certificate.notAfter)}, ${certificate.signatureAlgorithm}${certificate.isCA ? ', CA' : ''}`,
     );
     if (certificate.subjectAltNames.length > 0) lines.push(`     names ${certificate.subjectAltNames.join(', ')}`);
     lines.push(`     SHA-256 ${colonHex(certificate.sha256)}`);

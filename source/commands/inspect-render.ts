@@ -2,14 +2,13 @@ import { colonHex } from '../keystore/x509/certificate.js';
 import type { DescribedCertificate, DescribedEntry, DescribedKeystore } from '../keystore/describe.js';
 import type { Style } from '../core/terminal-style.js';
 import { printable } from '../core/printable.js';
+import { calendarDay } from '../core/calendar-day.js';
 
 const KIND_LABEL: Record<DescribedEntry['kind'], string> = {
   'private-key': 'private key',
   'trusted-certificate': 'trusted certificate',
   'secret-key': 'secret key',
 };
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /** Breaks a long value into lines no wider than `width`, at ", " or ":" where it can. */
 function wrapValue(value: string, width: number): string[] {
@@ -66,7 +65,12 @@ function pushCertificateLines(out: string[], certificate: DescribedCertificate, 
   if (position) out.push(`  ${style.dim(position)}`);
   pushField(out, 'subject', printable(certificate.subject) || '(empty)', width);
   pushField(out, 'issuer', certificate.selfIssued ? '(self-signed)' : printable(certificate.issuer), width);
-  pushField(out, 'valid', `${day(certificate.notBefore)} to ${day(certificate.notAfter)}, ${expiryNote(certificate, style)}`, width);
+  pushField(
+    out,
+    'valid',
+    `${calendarDay(certificate.notBefore)} to ${calendarDay(certificate.notAfter)}, ${expiryNote(certificate, style)}`,
+    width,
+  );
   pushField(out, 'key', `${key}, signed ${certificate.signatureAlgorithm}`, width);
   pushField(out, 'sha-256', colonHex(certificate.sha256), width);
   if (certificate.subjectAltNames.length > 0) pushField(out, 'SANs', certificate.subjectAltNames.map(printable).join(', '), width);

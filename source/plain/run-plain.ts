@@ -10,6 +10,7 @@ import type { LoadedHome, MenuChoice } from '../session/wizard-state.js';
 import { planText } from '../procedures/plan-render.js';
 import { askField } from './ask-field.js';
 import type { PlainPrompts } from './prompts.js';
+import { calendarDay } from '../core/calendar-day.js';
 
 export interface PlainOptions extends WizardSessionOptions {
   prompts: PlainPrompts;
@@ -169,7 +170,7 @@ function describeHome(home: LoadedHome, sandbox: boolean, say: (line: string) =>
   for (const role of report.roles) {
     const leaf = role.chain?.[0];
     say(
-      `  ${role.role.padEnd(10)} ${path.relative(facts.located.home, role.file)}${role.alias && role.role !== 'truststore' ? ` (${role.alias})` : ''}${leaf ? `, to ${leaf.notAfter.toISOString().slice(0, 10)}` : ''}`,
+      `  ${role.role.padEnd(10)} ${path.relative(facts.located.home, role.file)}${role.alias && role.role !== 'truststore' ? ` (${role.alias})` : ''}${leaf ? `, to ${calendarDay(leaf.notAfter)}` : ''}`,
     );
   }
   const errors = report.findings.filter((finding) => finding.level === 'error').length;

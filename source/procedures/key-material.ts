@@ -10,6 +10,7 @@ import { openKeystoreBytes, readKeystoreBytes } from '../keystore/open.js';
 import type { FileStore } from './home-snapshot.js';
 import { uniqueSubjectAltNames } from '../keystore/x509/san.js';
 import { createSelfSignedCertificate } from '../keystore/x509/build.js';
+import { calendarDay } from '../core/calendar-day.js';
 
 /** A private key with its certificate chain (leaf first), checked and ready to be written under a new alias. */
 export interface KeyMaterial {
@@ -126,12 +127,12 @@ export async function keyFromKeystoreBytes(
   if (!order.ok) throw refuse(`the certificate chain of "${chosen.alias}" is not in order from leaf to root: ${order.reason}`);
   const described = describeCertificate(leaf, now);
   if (described.expiry === 'expired') {
-    throw refuse(`the certificate of "${chosen.alias}" expired on ${described.notAfter.toISOString().slice(0, 10)}; get a new one.`);
+    throw refuse(`the certificate of "${chosen.alias}" expired on ${calendarDay(described.notAfter)}; get a new one.`);
   }
   return {
     privateKey,
     chain: chosen.chain,
-    origin: `key "${chosen.alias}" from ${file} (${described.subject}, valid to ${described.notAfter.toISOString().slice(0, 10)})`,
+    origin: `key "${chosen.alias}" from ${file} (${described.subject}, valid to ${calendarDay(described.notAfter)})`,
     generated: false,
     source: { bytes, format: keystore.format, alias: chosen.alias, entryCount: keystore.entries.length, storePassword, keyPassword },
   };

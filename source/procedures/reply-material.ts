@@ -11,6 +11,7 @@ import type { EntryToWrite } from '../keystore/write.js';
 import { knownSecret, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
 import { pendingRequest, type FileStore, type HomeSnapshot } from './home-snapshot.js';
 import type { PendingRequest } from '../apply/pending.js';
+import { calendarDay } from '../core/calendar-day.js';
 
 /** The pending key with the chain the CA's reply completes, ready to be placed like an existing keystore. */
 export interface ReplyMaterial {
@@ -24,8 +25,6 @@ export interface ReplyMaterial {
   carried: EntryToWrite[];
   notes: string[];
 }
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /**
  * Opens the pending request of the role with the answers' passwords, reads the reply, and builds and checks the
@@ -75,7 +74,7 @@ export async function keyFromCaReply(
     privateKey,
     chain: built.chain,
     root: built.chain[built.chain.length - 1]!,
-    origin: `the pending key with the CA's reply ${replyFile}: ${leaf.subject}, issued by ${leaf.issuer}, valid to ${day(leaf.notAfter)}, a chain of ${built.chain.length} from leaf to root`,
+    origin: `the pending key with the CA's reply ${replyFile}: ${leaf.subject}, issued by ${leaf.issuer}, valid to ${calendarDay(leaf.notAfter)}, a chain of ${built.chain.length} from leaf to root`,
     pending,
     carried,
     notes,

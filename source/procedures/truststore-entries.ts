@@ -3,6 +3,7 @@ import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import { openConfiguredKeystore } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
 import { ownCertificates, subjectKey } from './truststore-removals.js';
+import { calendarDay } from '../core/calendar-day.js';
 
 /**
  * The current truststore's certificate entries for the wizard's removal list (alias, subject, expiry, whether it
@@ -24,7 +25,7 @@ export async function truststoreEntryFacts(facts: HomeSnapshot): Promise<Trustst
         {
           alias: entry.alias,
           subject: summary.subject,
-          notAfter: summary.notAfter.toISOString().slice(0, 10),
+          notAfter: calendarDay(summary.notAfter),
           expired: summary.notAfter.getTime() <= facts.now.getTime(),
           certifiesPrimary: own.keys?.has(subjectKey(entry.certificate) ?? '') ?? false,
         },

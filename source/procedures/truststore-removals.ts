@@ -5,6 +5,7 @@ import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import type { Keystore } from '../keystore/model.js';
 import { openConfiguredKeystore } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
+import { calendarDay } from '../core/calendar-day.js';
 
 const DEFAULT_ALIAS = 'wso2carbon';
 
@@ -14,8 +15,6 @@ export interface RemovalPlan {
   /** What the plan says about one removed alias. */
   describe(alias: string): { subject?: string; notAfter?: string; why?: string };
 }
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
 
 export function subjectKey(der: Buffer): string | undefined {
   try {
@@ -70,7 +69,7 @@ export async function planRemovals(
       if (summary.notAfter.getTime() > facts.now.getTime()) continue;
       if (own.keys?.has(subjectKey(entry.certificate) ?? '')) {
         notes.push(
-          `"${entry.alias}" (${summary.subject}) expired on ${day(summary.notAfter)} but certifies our own primary key, so remove_expired keeps it: clients that trust the server through this truststore need it. Replace the primary keystore (ei-keystore apply primary), then remove it with remove = ["${entry.alias}"].`,
+          `"${entry.alias}" (${summary.subject}) expired on ${calendarDay(summary.notAfter)} but certifies our own primary key, so remove_expired keeps it: clients that trust the server through this truststore need it. Replace the primary keystore (ei-keystore apply primary), then remove it with remove = ["${entry.alias}"].`,
         );
         continue;
       }
@@ -98,7 +97,7 @@ export async function planRemovals(
       const summary = summarizeCertificate(entry.certificate);
       // The plan says "expired" for any expired certificate removed, whatever asked for its removal.
       const why = summary.notAfter.getTime() <= facts.now.getTime() ? 'expired' : reasons.get(alias.toLowerCase());
-      return { subject: summary.subject, notAfter: day(summary.notAfter), ...(why ? { why } : {}) };
+      return { subject: summary.subject, notAfter: calendarDay(summary.notAfter), ...(why ? { why } : {}) };
     },
   };
 }

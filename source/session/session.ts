@@ -28,6 +28,7 @@ import { gatherStatus, type StatusReport } from '../status/gather.js';
 import { STATE_DIR_NAME } from '../apply/layout.js';
 import { ensureStateDir } from '../apply/state-dir.js';
 import { writeNewFile } from '../apply/write-new-file.js';
+import { calendarDay } from '../core/calendar-day.js';
 
 /** What every wizard front end (Ink or plain prompts) starts from. */
 export interface WizardSessionOptions {
@@ -182,7 +183,7 @@ export function diskProcedureIO(cwd: string, now: Date, env: NodeJS.ProcessEnv =
           summaries: certificates.map((der) => {
             const described = describeCertificate(der, now);
             const state = described.expiry === 'expired' ? 'EXPIRED' : described.expiry === 'expiring-soon' ? 'expires soon' : 'valid';
-            return `${described.subject}, ${state} to ${described.notAfter.toISOString().slice(0, 10)}`;
+            return `${described.subject}, ${state} to ${calendarDay(described.notAfter)}`;
           }),
         };
       } catch (error) {

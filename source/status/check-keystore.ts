@@ -6,6 +6,7 @@ import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/mode
 import { detectFormat, readKeystore, readKeystoreBytes } from '../keystore/open.js';
 import type { Finding, FindingCode } from './finding.js';
 import type { KeystoreRole } from '../answers/types.js';
+import { calendarDay } from '../core/calendar-day.js';
 
 /** A password the configuration gives, or why it cannot be had (an unset $env{}, a $secret{} with no terminal). */
 export type PasswordInput = { value: string } | { unavailable: string };
@@ -224,7 +225,7 @@ function checkChainCertificates(target: RoleTarget, chain: DescribedCertificate[
   for (const [index, certificate] of chain.entries()) {
     const which =
       index === 0 ? `The certificate of "${alias}"` : `Certificate ${index + 1} of the chain of "${alias}" (${certificate.subject})`;
-    const day = certificate.notAfter.toISOString().slice(0, 10);
+    const day = calendarDay(certificate.notAfter);
     if (certificate.expiry === 'expired') {
       const level = target.role === 'primary' ? 'error' : 'warning';
       const effect = target.role === 'primary' ? 'clients will refuse TLS connections' : 'tools that check validity will refuse it';

@@ -3,8 +3,7 @@ import { printable } from '../core/printable.js';
 import { wrapWords } from '../core/text-wrap.js';
 import type { Finding } from '../status/finding.js';
 import type { StatusReport } from '../status/gather.js';
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
+import { calendarDay } from '../core/calendar-day.js';
 
 /** Words to the width under an indent; a word longer than the line (a path) is left whole, for copying. */
 function wrap(text: string, width: number, indent: string): string[] {
@@ -47,10 +46,10 @@ function roleLines(role: StatusReport['roles'][number], style: Style, width: num
   if (leaf) {
     const expiry =
       leaf.expiry === 'expired'
-        ? style.red(`expired ${day(leaf.notAfter)}`)
+        ? style.red(`expired ${calendarDay(leaf.notAfter)}`)
         : leaf.expiry === 'expiring-soon'
-          ? style.yellow(`expires ${day(leaf.notAfter)}`)
-          : `valid to ${day(leaf.notAfter)}`;
+          ? style.yellow(`expires ${calendarDay(leaf.notAfter)}`)
+          : `valid to ${calendarDay(leaf.notAfter)}`;
     lines.push(...wrap(`${printable(leaf.subject)}; ${leaf.keyAlgorithm} ${leaf.keySize ?? ''}; ${expiry}`, width, '           '));
   }
   return lines;

@@ -3,6 +3,7 @@ import { type ErrorCode, UserError } from '../../errors.js';
 import { readCertificate } from './chain.js';
 import { certificateUsage, EKU, KEY_USAGE } from './certificate-usage.js';
 import { summarizeCertificate } from './certificate.js';
+import { calendarDay } from '../../core/calendar-day.js';
 
 /**
  * Turns a CA's reply into the chain a key entry needs, removing keytool's traps: the leaf is found by its public
@@ -44,8 +45,6 @@ function spki(certificate: X509Certificate): Buffer {
 function name(der: Buffer): string {
   return summarizeCertificate(der).subject;
 }
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
 
 export function buildReplyChain(input: ReplyChainInput): ReplyChain {
   const wanted = input.publicKey.export({ type: 'spki', format: 'der' });
@@ -106,7 +105,7 @@ export function buildReplyChain(input: ReplyChainInput): ReplyChain {
     if (summary.notAfter.getTime() <= input.now.getTime()) {
       throw refuse(
         index === 0 ? 'reply-expired' : 'ca-expired',
-        `${what} expired on ${day(summary.notAfter)}; TLS clients would refuse the chain. Ask the CA for a current ${index === 0 ? 'certificate' : 'chain'}. Nothing was written.`,
+        `${what} expired on ${calendarDay(summary.notAfter)}; TLS clients would refuse the chain. Ask the CA for a current ${index === 0 ? 'certificate' : 'chain'}. Nothing was written.`,
       );
     }
     if (summary.notBefore.getTime() > input.now.getTime()) {

@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { ipVersion } from './ip-address.js';
 import { certificateUsage, EKU, KEY_USAGE } from './certificate-usage.js';
 import { colonHex, summarizeCertificate, type CertificateSummary } from './certificate.js';
+import { calendarDay } from '../../core/calendar-day.js';
 
 /**
  * Judges the chain a TLS server presents as a Java client (the WSO2 server's outbound HTTPS) would with a given
@@ -73,7 +74,6 @@ interface Parsed {
 
 const WEAK_SIGNATURES = /^(MD2|MD5)with/i;
 const SHA1_SIGNATURE = /^SHA1with/i;
-const day = (date: Date) => date.toISOString().slice(0, 10);
 
 function parse(der: Buffer): Parsed | undefined {
   try {
@@ -194,7 +194,7 @@ export function judgeTlsChain(input: { presented: Buffer[]; anchors: TrustAnchor
     if (certificate.summary.notAfter.getTime() <= input.now.getTime()) {
       problems.push({
         code: 'expired',
-        message: `${what} expired on ${day(certificate.summary.notAfter)}`,
+        message: `${what} expired on ${calendarDay(certificate.summary.notAfter)}`,
         fix:
           index === 0
             ? `Renew the certificate of ${who}; importing it into the truststore does not help while it is sent with its CA.`
@@ -255,7 +255,7 @@ export function judgeTlsChain(input: { presented: Buffer[]; anchors: TrustAnchor
     const expired = leaf.summary.notAfter.getTime() <= input.now.getTime();
     notes.push({
       code: 'leaf-trusted-directly',
-      message: `the server's certificate itself is in the truststore (as "${anchor.alias}"): Java accepts it as it is${expired ? `, even though it expired on ${day(leaf.summary.notAfter)}` : ''}; it must be imported again whenever the server's certificate changes`,
+      message: `the server's certificate itself is in the truststore (as "${anchor.alias}"): Java accepts it as it is${expired ? `, even though it expired on ${calendarDay(leaf.summary.notAfter)}` : ''}; it must be imported again whenever the server's certificate changes`,
     });
   }
   checkName(leaf, input.host, problems);

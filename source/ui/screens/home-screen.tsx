@@ -7,6 +7,7 @@ import type { MenuChoice } from '../../session/wizard-state.js';
 import { printable } from '../../core/printable.js';
 import { truncate, useTerminalSize, wrapText } from './layout.js';
 import { READING_TEXT } from '../terminal/reading-frame.js';
+import { calendarDay } from '../../core/calendar-day.js';
 
 export type HomeChoice = MenuChoice;
 
@@ -24,8 +25,6 @@ export interface HomeScreenProps {
   /** The highlight moved: the notice goes. */
   onHighlight?: () => void;
 }
-
-const day = (date: Date) => date.toISOString().slice(0, 10);
 
 /** The home, its profile and config; one line per role with its worst finding; then what to do. */
 export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRefusal, notice, onChoose, onHighlight }: HomeScreenProps) {
@@ -61,7 +60,7 @@ export function HomeScreen({ report, sandbox, dryRun, internalRefusal, hardenRef
     const leaf = same ? undefined : role.chain?.[0];
     // In order of importance; what does not fit beside the finding is left out, never cut in half.
     const optional = [
-      leaf ? `to ${day(leaf.notAfter)}` : undefined,
+      leaf ? `to ${calendarDay(leaf.notAfter)}` : undefined,
       role.alias && role.role !== 'truststore' && !same ? role.alias : undefined,
     ].filter((part): part is string => Boolean(part));
     const room = columns - 11 - 2 - markWidth;
