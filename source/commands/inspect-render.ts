@@ -61,7 +61,8 @@ function expiryNote(certificate: DescribedCertificate, style: Style): string {
 }
 
 function pushCertificateLines(out: string[], certificate: DescribedCertificate, position: string, style: Style, width: number): void {
-  const key = [certificate.keyAlgorithm, certificate.keySize ? String(certificate.keySize) : certificate.curve].filter(Boolean).join(' ');
+  const size = certificate.keySize ? String(certificate.keySize) : certificate.curve;
+  const key = certificate.keyAlgorithm ? (size ? `${certificate.keyAlgorithm} ${size}` : certificate.keyAlgorithm) : (size ?? '');
   if (position) out.push(`  ${style.dim(position)}`);
   pushField(out, 'subject', printable(certificate.subject) || '(empty)', width);
   pushField(out, 'issuer', certificate.selfIssued ? '(self-signed)' : printable(certificate.issuer), width);
@@ -103,7 +104,7 @@ export function writeInspect(write: (text: string) => void, file: string, descri
   let characters = 0;
   for (const entry of described.entries) {
     if (characters >= PART_CHARACTERS) {
-      write(`${out.join('\n')}\n`);
+      write(partText(out));
       out.length = 0;
       characters = 0;
     }
@@ -126,7 +127,13 @@ export function writeInspect(write: (text: string) => void, file: string, descri
     if (expired) out.push(style.red(`${expired} ${expired === 1 ? 'entry has' : 'entries have'} an expired certificate.`));
     if (expiring) out.push(style.yellow(`${expiring} ${expiring === 1 ? 'entry expires' : 'entries expire'} within 30 days.`));
   }
-  write(`${out.join('\n')}\n`);
+  write(partText(out));
+}
+
+/** The lines, each ending with a newline, as one flat string (the newline added by the join, not by a copy after). */
+function partText(lines: string[]): string {
+  lines.push('');
+  return lines.join('\n');
 }
 
 /** --json form: dates as ISO strings, fingerprints as plain upper-case hex. */

@@ -9,3 +9,9 @@ export const digestOnce: (hash: string, data: Buffer) => Buffer =
   typeof crypto.hash === 'function'
     ? (hash, data) => crypto.hash(hash, data, 'buffer')
     : (hash, data) => crypto.createHash(hash).update(data).digest();
+
+/** digestOnce in lower-case hex, made by OpenSSL's side of the call: no Buffer for a digest that is only printed. */
+export const hexDigestOnce: (hash: string, data: Buffer) => string =
+  typeof crypto.hash === 'function'
+    ? (hash, data) => crypto.hash(hash, data, 'hex')
+    : (hash, data) => crypto.createHash(hash).update(data).digest('hex');

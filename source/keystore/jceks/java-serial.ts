@@ -101,8 +101,8 @@ class SerialWalker {
       case TC.LONGSTRING: {
         const handle = this.newHandle(null);
         const length = this.cursor.int64(`a string length in the serialized ${this.where}`);
-        if (length < 0n || length > BigInt(this.cursor.remaining)) throw this.damaged('has a string longer than the file');
-        const text = decodeModifiedUtf8(this.cursor.bytes(Number(length), `a string in the serialized ${this.where}`));
+        if (length < 0 || length > this.cursor.remaining) throw this.damaged('has a string longer than the file');
+        const text = decodeModifiedUtf8(this.cursor.bytes(length, `a string in the serialized ${this.where}`));
         if (text === undefined) throw this.damaged('has a string that is not modified UTF-8');
         this.handles[handle] = text;
         return text;

@@ -5,6 +5,10 @@ import { decodeModifiedUtf8 } from './java-utf.js';
  * A bounds-checked DataInputStream over a whole keystore file, shared by the JKS and JCEKS readers. Every read
  * checks the bytes that remain first, so a truncated or garbled file is a KeystoreError('corrupt'), never a
  * RangeError, and a length field that claims more than the file holds is refused before anything is allocated.
+ *
+ * Numbers are put together from the bytes here rather than by Buffer's readUInt16BE and the like: in Node 20 each
+ * of those validates its offset through a wrapper that makes an array per call, and inspect reads ~5 per entry of
+ * a ~150-entry truststore while the code is still cold.
  */
 export class KeystoreCursor {
   offset = 0;
@@ -28,24 +32,29 @@ export class KeystoreCursor {
 
   u16(what: string): number {
     this.need(2, what);
-    const value = this.buffer.readUInt16BE(this.offset);
+    const bytes = this.buffer;
+    const at = this.offset;
     this.offset += 2;
-    return value;
+    return (bytes[at]! << 8) | bytes[at + 1]!;
   }
 
   /** A signed 32-bit int, as DataInput.readInt. */
   int32(what: string): number {
     this.need(4, what);
-    const value = this.buffer.readInt32BE(this.offset);
+    const bytes = this.buffer;
+    const at = this.offset;
     this.offset += 4;
-    return value;
+    return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
   }
 
-  int64(what: string): bigint {
-    this.need(8, what);
-    const value = this.buffer.readBigInt64BE(this.offset);
-    this.offset += 8;
-    return value;
+  /**
+   * A signed 64-bit int, as DataInput.readLong, as the nearest Number: the high half times 2^32 is exact, so the
+   * sum is rounded once, as Number(BigInt) rounds it.
+   */
+  int64(what: string): number {
+    const high = this.int32(what);
+    const low = this.int32(what) >>> 0;
+    return high * 0x1_0000_0000 + low;
   }
 
   /** A non-negative 32-bit length or count; `unitSize` is the fewest bytes each counted item takes. */
@@ -75,7 +84,13 @@ export class KeystoreCursor {
   utf(what: string): string {
     const at = this.offset;
     const length = this.u16(`the length of ${what}`);
-    const text = decodeModifiedUtf8(this.bytes(length, what));
+    this.need(length, what);
+    const start = this.offset;
+    this.offset += length;
+    // Aliases are nearly always ASCII, where every byte is its own character: read as they lie in the file.
+    const text = isAsciiRange(this.buffer, start, this.offset)
+      ? this.buffer.latin1Slice(start, this.offset)
+      : decodeModifiedUtf8(this.buffer.subarray(start, this.offset));
     if (text === undefined) throw keystoreDamaged(`${what} at offset ${at} is not valid modified UTF-8`);
     return text;
   }
@@ -84,10 +99,16 @@ export class KeystoreCursor {
   date(what: string): Date {
     const at = this.offset;
     const millis = this.int64(what);
-    const date = new Date(Number(millis));
+    const date = new Date(millis);
     if (Number.isNaN(date.getTime())) throw keystoreDamaged(`${what} at offset ${at} is out of range`);
     return date;
   }
+}
+
+/** Whether bytes[start..end) are all below 0x80; a loop, for the ~20-byte aliases a view would cost more than. */
+function isAsciiRange(bytes: Buffer, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) if (bytes[index]! >= 0x80) return false;
+  return true;
 }
 
 export function keystoreDamaged(what: string): KeystoreError {

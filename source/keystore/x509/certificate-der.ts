@@ -198,13 +198,16 @@ function readFields(der: Buffer): DerCertificateFields {
   // Read for every certificate, before the CA check, which counts on a subjectAltName it could not read having sent
   // the certificate to OpenSSL already.
   const subjectAltNames = extensions.subjectAltName < 0 ? [] : readSubjectAltNames(der, extensions);
+  const key = publicKeyFields(der, keyStart, keyEnd);
   return {
     subject: javaOrder(subjectLines),
     issuer: javaOrder(issuerLines),
-    selfIssued: subjectLines.length === issuerLines.length && subjectLines.every((line, index) => line === issuerLines[index]),
+    selfIssued: sameLines(subjectLines, issuerLines),
     notBefore,
     notAfter,
-    ...publicKeyFields(der, keyStart, keyEnd),
+    keyAlgorithm: key.keyAlgorithm,
+    keySize: key.keySize,
+    curve: key.curve,
     subjectAltNames,
     isCA: isCertificateAuthority(der, extensions),
     signatureAlgorithmOid,
@@ -267,6 +270,13 @@ function unicodeValue(der: Buffer, start: number, limit: number): string {
   } catch {
     throw NOT_SURE;
   }
+}
+
+/** Whether two names' lines are the same, one by one. */
+function sameLines(first: string[], second: string[]): boolean {
+  if (first.length !== second.length) return false;
+  for (let index = 0; index < first.length; index++) if (first[index] !== second[index]) return false;
+  return true;
 }
 
 /** The RDNs most specific first, as Java prints a name (the lines' own array is left as it is). */
@@ -372,10 +382,11 @@ function positiveIntegerStart(der: Buffer): number {
 }
 
 /**
- * Each extension's OID and where its extnValue OCTET STRING's content lies; the three read for every
- * certificate are kept by name. A repeated extension is one OpenSSL treats as invalid.
+ * Each extension's OID and where its extnValue OCTET STRING's content lies (the first `count` of each list); the
+ * three read for every certificate are kept by name. A repeated extension is one OpenSSL treats as invalid.
  */
 interface Extensions {
+  count: number;
   oids: string[];
   starts: number[];
   ends: number[];
@@ -384,7 +395,13 @@ interface Extensions {
   keyUsage: number;
 }
 
-const NO_EXTENSIONS: Extensions = { oids: [], starts: [], ends: [], subjectAltName: -1, basicConstraints: -1, keyUsage: -1 };
+const NO_EXTENSIONS: Extensions = { count: 0, oids: [], starts: [], ends: [], subjectAltName: -1, basicConstraints: -1, keyUsage: -1 };
+
+/**
+ * The extensions of the certificate being read, refilled for each: they are read and used within readFields, and
+ * three fresh lists per certificate of a truststore were ~60 KB of short-lived memory.
+ */
+const extensionsRead: Extensions = { count: 0, oids: [], starts: [], ends: [], subjectAltName: -1, basicConstraints: -1, keyUsage: -1 };
 
 function readExtensions(der: Buffer, wrapperStart: number, wrapperEnd: number): Extensions {
   header(der, wrapperStart, wrapperEnd);
@@ -392,7 +409,11 @@ function readExtensions(der: Buffer, wrapperStart: number, wrapperEnd: number): 
   expect(der, listStart, wrapperEnd, DER.SEQUENCE);
   const listEnd = end;
   sure(listEnd === wrapperEnd);
-  const found: Extensions = { oids: [], starts: [], ends: [], subjectAltName: -1, basicConstraints: -1, keyUsage: -1 };
+  const found = extensionsRead;
+  found.count = 0;
+  found.subjectAltName = -1;
+  found.basicConstraints = -1;
+  found.keyUsage = -1;
   for (let offset = body; offset < listEnd; ) {
     expect(der, offset, listEnd, DER.SEQUENCE);
     const extensionEnd = end;
@@ -405,11 +426,12 @@ function readExtensions(der: Buffer, wrapperStart: number, wrapperEnd: number): 
       header(der, end, extensionEnd);
     }
     sure(tag === DER.OCTET_STRING && end === extensionEnd);
-    sure(!found.oids.includes(oid));
-    const index = found.oids.length;
-    found.oids.push(oid);
-    found.starts.push(body);
-    found.ends.push(end);
+    const index = found.count;
+    for (let earlier = 0; earlier < index; earlier++) sure(found.oids[earlier] !== oid);
+    found.oids[index] = oid;
+    found.starts[index] = body;
+    found.ends[index] = end;
+    found.count = index + 1;
     if (oid === OID.subjectAltName) found.subjectAltName = index;
     else if (oid === OID.basicConstraints) found.basicConstraints = index;
     else if (oid === OID.keyUsage) found.keyUsage = index;
@@ -484,7 +506,7 @@ function altNameText(text: string): string {
  */
 function isCertificateAuthority(der: Buffer, extensions: Extensions): boolean {
   if (extensions.basicConstraints < 0 || !basicConstraintsCa(der, extensions)) return false;
-  for (let index = 0; index < extensions.oids.length; index++) {
+  for (let index = 0; index < extensions.count; index++) {
     const oid = extensions.oids[index]!;
     if (oid === OID.extKeyUsage) extendedKeyUsage(der, extensions, index);
     else if (oid === OID.subjectKeyIdentifier) only(der, extensions, index, DER.OCTET_STRING);

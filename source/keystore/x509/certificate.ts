@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { digestOnce } from '../digest.js';
+import { hexDigestOnce } from '../digest.js';
 import { KeystoreError } from '../../errors.js';
 import { describeName } from './chain.js';
 import { readCertificateFields } from './certificate-der.js';
@@ -90,7 +90,7 @@ export function summarizeFromDer(der: Buffer): CertificateSummary | undefined {
     keySize: fields.keySize,
     curve: fields.curve,
     signatureAlgorithm: signatureAlgorithmName(fields.signatureAlgorithmOid),
-    sha256: digestOnce('sha256', der).toString('hex').toUpperCase(),
+    sha256: hexDigestOnce('sha256', der).toUpperCase(),
     subjectAltNames: fields.subjectAltNames,
     isCA: fields.isCA,
   };
