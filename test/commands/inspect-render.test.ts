@@ -63,7 +63,7 @@ describe('inspect text written in parts', () => {
     expect(parts.join('')).toBe(renderInspect('/ks/truststore.jks', many, makeStyle(false), 80));
     for (const part of parts) expect(part.endsWith('\n')).toBe(true);
     // Every part after the first starts with the blank line before an entry's alias.
-    for (const part of parts.slice(1)) expect(part).toMatch(/^\nentry-\d+  trusted certificate\n/);
+    for (const part of parts.slice(1)) expect(part).toMatch(/^\nentry-\d+ {2}trusted certificate\n/);
     // One part for a small keystore.
     const one: string[] = [];
     writeInspect((text) => one.push(text), '/ks/truststore.jks', described, makeStyle(false), 80);
