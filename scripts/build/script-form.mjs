@@ -340,7 +340,13 @@ function runtimeSource() {
 const groupFunctions = new Map();
 const evaluated = new Map();
 const importing = new Map();
-const sectionName = (id) => (id.startsWith('./') && sectionInfo.has(id.slice(2).replace(/\\.js$/, '')) ? id.slice(2).replace(/\\.js$/, '') : undefined);
+// A section is required as './name.js' (or './name'); anything else is Node's. One slice, no regular expression:
+// this runs for every require and import a section makes.
+const sectionName = (id) => {
+  if (!id.startsWith('./')) return undefined;
+  const name = id.endsWith('.js') ? id.slice(2, -3) : id.slice(2);
+  return sectionInfo.has(name) ? name : undefined;
+};
 function functionOf(name) {
   const { group } = sectionInfo.get(name);
   if (!groupFunctions.has(group)) groupFunctions.set(group, loadGroup(group));
@@ -465,7 +471,6 @@ sectionRequire('./${entrySection(groups).name}');
  */
 function cachedLoaderSource(hash) {
   return `const { closeSync, fstatSync, futimesSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync } = nodeRequire('node:fs');
-const { homedir } = nodeRequire('node:os');
 const { dirname, join } = nodeRequire('node:path');
 const { Script, constants } = nodeRequire('node:vm');
 const own = (stat) => typeof process.getuid !== 'function' || (stat.uid === process.getuid() && (stat.mode & 0o022) === 0);
@@ -477,7 +482,8 @@ let cacheFile;
 const cached = new Map();
 try {
   if (process.env.EI_KEYSTORE_CODE_CACHE !== 'off') {
-    const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'ei-keystore');
+    // HOME is what os.homedir() returns first; node:os is loaded only without it.
+    const dir = join(process.env.XDG_CACHE_HOME || join(process.env.HOME || nodeRequire('node:os').homedir(), '.cache'), 'ei-keystore');
     // One cache per command: each compiles functions and groups of its own (the wizard, apply, status ...).
     const first = process.argv[2] ?? '';
     const kind = ['status', 'inspect', 'apply', 'sandbox', 'restore'].includes(first) ? first : ['--version', '-v', '--help', '-h'].includes(first) ? 'version' : first.startsWith('-') || first === '' ? 'wizard' : 'other';

@@ -409,8 +409,7 @@ describe('colonHex', () => {
       }),
       { numRuns: 500 },
     );
-    // A fingerprint longer than the scratch buffer (SHA-512 is 64 bytes) is written whole, and the next short one
-    // is not left with its tail.
+    // Longer than any digest, and a short one after it: each on its own.
     const long = 'AB'.repeat(100);
     expect(colonHex(long)).toBe(reference(long));
     expect(colonHex('0102')).toBe('01:02');

