@@ -5,7 +5,6 @@
 // (~15 ms and ~700 pages of fresh memory of every start; see README, Performance).
 'use strict';
 const { closeSync, openSync, readSync } = require('node:fs');
-const { createRequire } = require('node:module');
 const { join } = require('node:path');
 const { Script } = require('node:vm');
 
@@ -48,8 +47,9 @@ function loaderBody() {
   }
 }
 
-// Strict, as the module it comes from; `nodeRequire` resolves as the .mjs's own require would; lines numbered as in
-// the file (the wrapper's own line comes first).
+// Strict, as the module it comes from; `nodeRequire` is this file's own require: the bundle requires only Node's
+// built-ins, which resolve the same from anywhere (createRequire would load Node's ES module loader for nothing);
+// lines numbered as in the file (the wrapper's own line comes first).
 const loader = loaderBody();
 new Script(`(function (nodeRequire, file) {'use strict';\n${loader.body}\n})`, { filename: file, lineOffset: loader.line - 1 })
-  .runInThisContext()(createRequire(file), file);
+  .runInThisContext()(require, file);
