@@ -10,7 +10,7 @@ import { loadHomeFacts } from '../procedures/facts.js';
 import { openConfiguredKeystore } from '../procedures/current-keystore.js';
 import { FileStore } from '../procedures/home-snapshot.js';
 import { EXIT } from '../exit-codes.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 export const CHECK_TLS_HELP = `Usage: ei-keystore check-tls HOST[:PORT] [--home DIR] [--servername NAME]
        [--json]

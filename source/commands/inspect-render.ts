@@ -2,7 +2,7 @@ import { colonHex } from '../keystore/x509/certificate.js';
 import type { DescribedCertificate, DescribedEntry, DescribedKeystore } from '../keystore/describe.js';
 import type { Style } from '../core/terminal-style.js';
 import { printable } from '../core/printable.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 const KIND_LABEL: Record<DescribedEntry['kind'], string> = {
   'private-key': 'private key',

@@ -10,7 +10,7 @@ import type { LoadedHome, MenuChoice } from '../session/wizard-state.js';
 import { planText } from '../procedures/plan-render.js';
 import { askField } from './ask-field.js';
 import type { PlainPrompts } from './prompts.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 export interface PlainOptions extends WizardSessionOptions {
   prompts: PlainPrompts;

@@ -10,7 +10,7 @@ import { openKeystoreBytes, readKeystoreBytes } from '../keystore/open.js';
 import type { FileStore } from './home-snapshot.js';
 import { uniqueSubjectAltNames } from '../keystore/x509/san.js';
 import { createSelfSignedCertificate } from '../keystore/x509/build.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 /** A private key with its certificate chain (leaf first), checked and ready to be written under a new alias. */
 export interface KeyMaterial {

@@ -11,7 +11,7 @@ import type { EntryToWrite } from '../keystore/write.js';
 import { knownSecret, openConfiguredKeystore, sha256Hex } from './current-keystore.js';
 import { pendingRequest, type FileStore, type HomeSnapshot } from './home-snapshot.js';
 import type { PendingRequest } from '../apply/pending.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 /** The pending key with the chain the CA's reply completes, ready to be placed like an existing keystore. */
 export interface ReplyMaterial {

@@ -3,7 +3,7 @@ import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import { openConfiguredKeystore } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
 import { ownCertificates, subjectKey } from './truststore-removals.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 /**
  * The current truststore's certificate entries for the wizard's removal list (alias, subject, expiry, whether it

@@ -5,7 +5,7 @@ import { summarizeCertificate } from '../keystore/x509/certificate.js';
 import type { Keystore } from '../keystore/model.js';
 import { openConfiguredKeystore } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 const DEFAULT_ALIAS = 'wso2carbon';
 

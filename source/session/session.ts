@@ -28,7 +28,7 @@ import { gatherStatus, type StatusReport } from '../status/gather.js';
 import { STATE_DIR_NAME } from '../apply/layout.js';
 import { ensureStateDir } from '../apply/state-dir.js';
 import { writeNewFile } from '../apply/write-new-file.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 /** What every wizard front end (Ink or plain prompts) starts from. */
 export interface WizardSessionOptions {

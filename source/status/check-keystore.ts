@@ -6,7 +6,7 @@ import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/mode
 import { detectFormat, readKeystore, readKeystoreBytes } from '../keystore/open.js';
 import type { Finding, FindingCode } from './finding.js';
 import type { KeystoreRole } from '../answers/types.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 /** A password the configuration gives, or why it cannot be had (an unset $env{}, a $secret{} with no terminal). */
 export type PasswordInput = { value: string } | { unavailable: string };

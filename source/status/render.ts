@@ -3,7 +3,7 @@ import { printable } from '../core/printable.js';
 import { wrapWords } from '../core/text-wrap.js';
 import type { Finding } from '../status/finding.js';
 import type { StatusReport } from '../status/gather.js';
-import { calendarDay } from '../core/calendar-day.js';
+import { calendarDay } from '../calendar-day.js';
 
 /** Words to the width under an indent; a word longer than the line (a path) is left whole, for copying. */
 function wrap(text: string, width: number, indent: string): string[] {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calendarDay } from '../../source/core/calendar-day.js';
+import { calendarDay } from '../../source/calendar-day.js';
 
 // The largest time a Date holds (8.64e15 ms), either side of the epoch.
 const DATE_LIMIT = 8_640_000_000_000_000;

@@ -3,7 +3,7 @@ import { type ErrorCode, UserError } from '../../errors.js';
 import { readCertificate } from './chain.js';
 import { certificateUsage, EKU, KEY_USAGE } from './certificate-usage.js';
 import { summarizeCertificate } from './certificate.js';
-import { calendarDay } from '../../core/calendar-day.js';
+import { calendarDay } from '../../calendar-day.js';
 
 /**
  * Turns a CA's reply into the chain a key entry needs, removing keytool's traps: the leaf is found by its public

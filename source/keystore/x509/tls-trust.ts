@@ -2,7 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { ipVersion } from './ip-address.js';
 import { certificateUsage, EKU, KEY_USAGE } from './certificate-usage.js';
 import { colonHex, summarizeCertificate, type CertificateSummary } from './certificate.js';
-import { calendarDay } from '../../core/calendar-day.js';
+import { calendarDay } from '../../calendar-day.js';
 
 /**
  * Judges the chain a TLS server presents as a Java client (the WSO2 server's outbound HTTPS) would with a given

@@ -7,7 +7,7 @@ import type { MenuChoice } from '../../session/wizard-state.js';
 import { printable } from '../../core/printable.js';
 import { truncate, useTerminalSize, wrapText } from './layout.js';
 import { READING_TEXT } from '../terminal/reading-frame.js';
-import { calendarDay } from '../../core/calendar-day.js';
+import { calendarDay } from '../../calendar-day.js';
 
 export type HomeChoice = MenuChoice;
 
