@@ -18,8 +18,8 @@ function refuse(why) {
 }
 
 /**
- * The loader's text, from LOADER_START to where the groups begin, read a block at a time (it is ~25 KB), and the
- * line of the file it starts on (for stack traces).
+ * The loader's text, from LOADER_START to where the groups begin, and the line of the file it starts on (for stack
+ * traces). Read a block at a time (it is ~25 KB) and searched as bytes: only the loader becomes a string.
  */
 function loaderBody() {
   let fd;
@@ -30,18 +30,27 @@ function loaderBody() {
     throw error;
   }
   try {
-    const block = Buffer.allocUnsafe(64 * 1024);
-    let text = '';
-    for (let end = -1; end < 0; end = text.indexOf(SCRIPT_START)) {
-      const count = readSync(fd, block, 0, block.length, text.length);
-      // The loader is far smaller than 1 MB: a file without the mark is not one scripts/build.mjs made.
-      if (count === 0 || text.length > 1024 * 1024) refuse(`${file} is not a bundle this version of the bin can run`);
-      text += block.latin1Slice(0, count);
+    let bytes = Buffer.allocUnsafe(32 * 1024);
+    let length = 0;
+    let end = -1;
+    while (end < 0) {
+      if (length === bytes.length) {
+        // The loader is far smaller than 1 MB: a file without the mark is not one scripts/build.mjs made.
+        if (length >= 1024 * 1024) refuse(`${file} is not a bundle this version of the bin can run`);
+        const larger = Buffer.allocUnsafe(length * 2);
+        bytes.copy(larger, 0, 0, length);
+        bytes = larger;
+      }
+      const count = readSync(fd, bytes, length, bytes.length - length, length);
+      if (count === 0) refuse(`${file} is not a bundle this version of the bin can run`);
+      end = bytes.subarray(0, length + count).indexOf(SCRIPT_START, Math.max(0, length - SCRIPT_START.length), 'latin1');
+      length += count;
     }
+    const text = bytes.latin1Slice(0, end);
     const start = text.indexOf(LOADER_START);
     if (start < 0) refuse(`${file} is not a bundle this version of the bin can run`);
     const from = start + LOADER_START.length;
-    return { body: text.slice(from, text.indexOf(SCRIPT_START)), line: text.slice(0, from).split('\n').length - 1 };
+    return { body: text.slice(from), line: text.slice(0, from).split('\n').length - 1 };
   } finally {
     closeSync(fd);
   }

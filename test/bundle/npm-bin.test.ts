@@ -79,6 +79,30 @@ describeWithFixtures("package.json's bin", () => {
     }
   });
 
+  it('reads a loader longer than its first block (32 KB), its mark split across two reads', () => {
+    const text = readFileSync(bundle, 'latin1');
+    const loaderStart = '/*EIK-LOADER*/\n';
+    const at = text.indexOf(loaderStart) + loaderStart.length;
+    const offsetField = /const SCRIPT_OFFSET = Number\('(\d+)'\);/.exec(text);
+    expect(offsetField).not.toBeNull();
+    // Padding that puts the groups' mark across the 64 KB boundary, where the second read ends.
+    const scriptStart = text.indexOf('/*EIK-SCRIPT\n');
+    const padding = `// ${'x'.repeat(64 * 1024 - scriptStart - 10)}\n`;
+    const moved = String(Number(offsetField![1]) + padding.length).padStart(offsetField![1]!.length, '0');
+    const padded = `${text.slice(0, at)}${padding}${text.slice(at)}`.replace(offsetField![0], `const SCRIPT_OFFSET = Number('${moved}');`);
+    const mark = padded.indexOf('/*EIK-SCRIPT\n');
+    expect(mark).toBeLessThan(64 * 1024);
+    expect(mark + '/*EIK-SCRIPT\n'.length).toBeGreaterThan(64 * 1024);
+    writeFileSync(bundle, padded, 'latin1');
+    try {
+      const viaBin = run([process.execPath, bin, 'inspect', TRUSTSTORE, '--password-env', 'TP'], { TP: 'wso2carbon' });
+      expect(viaBin.code, viaBin.stderr).toBe(0);
+      expect(viaBin).toEqual(run([process.execPath, bundle, 'inspect', TRUSTSTORE, '--password-env', 'TP'], { TP: 'wso2carbon' }));
+    } finally {
+      writeFileSync(bundle, text, 'latin1');
+    }
+  });
+
   it("numbers the loader's lines as the .mjs does: a stack trace points at the file's own line", () => {
     const text = readFileSync(bundle, 'latin1');
     const lines = text.split('\n');
