@@ -482,8 +482,9 @@ let cacheFile;
 const cached = new Map();
 try {
   if (process.env.EI_KEYSTORE_CODE_CACHE !== 'off') {
-    // HOME is what os.homedir() returns first; node:os is loaded only without it.
-    const dir = join(process.env.XDG_CACHE_HOME || join(process.env.HOME || nodeRequire('node:os').homedir(), '.cache'), 'ei-keystore');
+    // On POSIX, HOME is what os.homedir() returns first; node:os is loaded only without it (Windows reads USERPROFILE).
+    const home = (process.platform !== 'win32' && process.env.HOME) || nodeRequire('node:os').homedir();
+    const dir = join(process.env.XDG_CACHE_HOME || join(home, '.cache'), 'ei-keystore');
     // One cache per command: each compiles functions and groups of its own (the wizard, apply, status ...).
     const first = process.argv[2] ?? '';
     const kind = ['status', 'inspect', 'apply', 'sandbox', 'restore'].includes(first) ? first : ['--version', '-v', '--help', '-h'].includes(first) ? 'version' : first.startsWith('-') || first === '' ? 'wizard' : 'other';

@@ -409,9 +409,11 @@ describe('colonHex', () => {
       }),
       { numRuns: 500 },
     );
-    // Longer than any digest, and a short one after it: each on its own.
+    // Longer than any digest; odd lengths and less than a pair.
     const long = 'AB'.repeat(100);
     expect(colonHex(long)).toBe(reference(long));
-    expect(colonHex('0102')).toBe('01:02');
+    expect(colonHex('ABC')).toBe('AB');
+    expect(colonHex('A')).toBe('A');
+    expect(colonHex('')).toBe('');
   });
 });

@@ -40,6 +40,17 @@ describe('KeystoreCursor numbers', () => {
     expect(() => cursor.int32('the entry count')).toThrow(/the entry count needs 4 bytes at offset 0, but only 3 remain/);
   });
 
+  it('refuses a value cut short as a whole: a date with fewer than 8 bytes left names all 8, at its own offset', () => {
+    for (const left of [0, 4, 5, 7]) {
+      const cursor = new KeystoreCursor(Buffer.alloc(10 + left));
+      cursor.offset = 10;
+      expect(() => cursor.date('the date of entry "a"')).toThrow(
+        `the date of entry "a" needs 8 bytes at offset 10, but only ${left} remain`,
+      );
+      expect(cursor.offset).toBe(10);
+    }
+  });
+
   it('refuses a date out of Date range', () => {
     const buffer = Buffer.alloc(8);
     buffer.writeBigInt64BE(8_640_000_000_000_001n);
@@ -62,7 +73,7 @@ describe('KeystoreCursor.utf', () => {
     );
   });
 
-  it('decodes bytes as decodeModifiedUtf8 does, refusing what it refuses', () => {
+  it('reads ASCII bytes as they are and refuses what decodeModifiedUtf8 refuses, naming the field', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 24 }), (bytes) => {
         const payload = Buffer.from(bytes);

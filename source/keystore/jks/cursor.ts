@@ -53,8 +53,13 @@ export class KeystoreCursor {
    * sum is rounded once, as Number(BigInt) rounds it.
    */
   int64(what: string): number {
-    const high = this.int32(what);
-    const low = this.int32(what) >>> 0;
+    // All 8 bytes checked at once: a file cut inside the value says so of the value, not of its second half.
+    this.need(8, what);
+    const bytes = this.buffer;
+    const at = this.offset;
+    this.offset += 8;
+    const high = (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    const low = ((bytes[at + 4]! << 24) | (bytes[at + 5]! << 16) | (bytes[at + 6]! << 8) | bytes[at + 7]!) >>> 0;
     return high * 0x1_0000_0000 + low;
   }
 
