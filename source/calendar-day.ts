@@ -1,4 +1,4 @@
-const twoDigits = (value: number) => (value < 10 ? `0${value}` : `${value}`);
+const padTwo = (value: number) => (value < 10 ? `0${value}` : `${value}`);
 
 /**
  * A date's day in UTC as YYYY-MM-DD: the first ten characters of its toISOString(), made from its fields. inspect
@@ -10,5 +10,5 @@ export function calendarDay(date: Date): string {
   const year = date.getUTCFullYear();
   if (!(year >= 0 && year <= 9999)) return date.toISOString().slice(0, 10);
   const yearText = year >= 1000 ? `${year}` : `${year}`.padStart(4, '0');
-  return `${yearText}-${twoDigits(date.getUTCMonth() + 1)}-${twoDigits(date.getUTCDate())}`;
+  return `${yearText}-${padTwo(date.getUTCMonth() + 1)}-${padTwo(date.getUTCDate())}`;
 }

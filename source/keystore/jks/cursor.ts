@@ -42,10 +42,9 @@ export class KeystoreCursor {
   /** A signed 32-bit int, as DataInput.readInt. */
   int32(what: string): number {
     this.need(4, what);
-    const bytes = this.buffer;
     const at = this.offset;
     this.offset += 4;
-    return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    return this.int32At(at);
   }
 
   /**
@@ -55,12 +54,15 @@ export class KeystoreCursor {
   int64(what: string): number {
     // All 8 bytes checked at once: a file cut inside the value says so of the value, not of its second half.
     this.need(8, what);
-    const bytes = this.buffer;
     const at = this.offset;
     this.offset += 8;
-    const high = (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
-    const low = ((bytes[at + 4]! << 24) | (bytes[at + 5]! << 16) | (bytes[at + 6]! << 8) | bytes[at + 7]!) >>> 0;
-    return high * 0x1_0000_0000 + low;
+    return this.int32At(at) * 0x1_0000_0000 + (this.int32At(at + 4) >>> 0);
+  }
+
+  /** The signed big-endian 32-bit int at `at`, whose 4 bytes the caller has checked are there. */
+  private int32At(at: number): number {
+    const bytes = this.buffer;
+    return (bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!;
   }
 
   /** A non-negative 32-bit length or count; `unitSize` is the fewest bytes each counted item takes. */
