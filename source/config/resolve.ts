@@ -189,7 +189,9 @@ class Sources {
     setting.origin = found.origin;
     const text = scalarText(found.raw);
     if (text === undefined) {
-      setting.problems.push('is not a string value');
+      // An array, a table or a date where the product wants one value: its templates cannot use it either.
+      setting.problems.push('is not a single value (a string, or a number)');
+      setting.fatal = true;
       return setting;
     }
     const expansion = expandRefs(

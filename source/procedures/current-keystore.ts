@@ -5,6 +5,7 @@ import { KeystoreError, UserError } from '../errors.js';
 import type { Keystore, PrivateKeyEntry } from '../keystore/model.js';
 import { detectFormat, readKeystore } from '../keystore/open.js';
 import type { FileStore } from './home-snapshot.js';
+import { entryJavaFinds } from '../keystore/java-lookup.js';
 
 /** Hex SHA-256, the same digest the transaction's `expected` hashes and manifests use. */
 export { sha256 as sha256Hex } from '../apply/targets.js';
@@ -53,7 +54,7 @@ export async function currentKeyPair(
 ): Promise<{ entry: PrivateKeyEntry; privateKey: KeyObject; storePassword: string; keyPassword: string; format: 'JKS' | 'PKCS12' }> {
   const { keystore, bytes, password } = await openConfiguredKeystore(role, why, files);
   const alias = role.alias ?? '';
-  const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
+  const entry = entryJavaFinds(keystore, alias);
   if (entry?.kind !== 'private-key') {
     throw new UserError(
       `To ${why}, the key "${alias}" of ${role.file} is needed, but it is not a key entry there. Fix [${role.table}] alias.`,

@@ -11,6 +11,7 @@ import { knownSecret, sha256Hex } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
 import { keyFromKeystoreBytes } from './key-material.js';
 import { parseCaReply } from '../keystore/x509/ca-reply-file.js';
+import { entryJavaFinds } from '../keystore/java-lookup.js';
 
 /**
  * Running the same answers twice must change nothing the second time. The home is "already in place" when the
@@ -43,7 +44,7 @@ export async function alreadyInPlace(options: {
   let entryChain: Buffer[] = [];
   try {
     const keystore = await readKeystore(targetBytes, secrets.password);
-    const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === answers.alias.toLowerCase());
+    const entry = entryJavaFinds(keystore, answers.alias);
     if (entry?.kind !== 'private-key') return undefined;
     const key = entry.key.recover(secrets.keyPassword);
     leaf = entry.chain[0];

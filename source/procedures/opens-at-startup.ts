@@ -9,6 +9,7 @@ import type { KeystoreReference, ResolvedConfig, ResolvedKeystore } from '../con
 import { knownSecretValue, type SecretValue } from '../config/placeholders.js';
 import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { keyMatchesCertificate } from '../keystore/x509/chain.js';
+import { certificatesJavaTrusts, entryJavaFinds, keyEntriesForTls } from '../keystore/java-lookup.js';
 import { readKeystore } from '../keystore/open.js';
 import path from 'node:path';
 import { KeystoreError, UserError } from '../errors.js';
@@ -82,10 +83,11 @@ async function openOne(
     if (error instanceof KeystoreError) return fail(`${target.file}: ${error.detail}`);
     throw error;
   }
+  if (id === 'truststore' && certificatesJavaTrusts(keystore) === 0) return fail(`${target.file} holds no certificate Java can trust`);
   if (!needsKey) return { opening: { ...base, outcome: 'opens' } };
   const alias = target.alias ?? '';
-  const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
-  if (entry?.kind !== 'private-key') return fail(`${target.file} has no key entry "${alias}"`);
+  const entry = entryJavaFinds(keystore, alias);
+  if (entry?.kind !== 'private-key') return fail(`${target.file} has no key entry "${alias}" that Java can reach`);
   const keyPassword = known(target.keyPassword, env);
   if (keyPassword === undefined)
     return { opening: { ...base, outcome: 'unknown', reason: `its key password cannot be checked: ${unknownWhy(target.keyPassword)}` } };
@@ -99,6 +101,19 @@ async function openOne(
   const leaf = entry.chain[0];
   if (!leaf || !keyMatchesCertificate(privateKey, leaf))
     return fail(`the key of "${alias}" in ${target.file} does not match its certificate`);
+  if (id === 'primary') {
+    // The HTTPS transports open every key of the primary keystore with the key password (keyEntriesForTls).
+    for (const other of keyEntriesForTls(keystore)) {
+      if (other === entry) continue;
+      try {
+        other.key.recover(keyPassword);
+      } catch (error) {
+        if (error instanceof KeystoreError)
+          return fail(`the key password does not open "${other.alias}" in ${target.file}, and the HTTPS transport opens every key of it`);
+        throw error;
+      }
+    }
+  }
   return { opening: { ...base, outcome: 'opens' }, privateKey };
 }
 
@@ -181,7 +196,7 @@ async function openVault(resolved: ResolvedConfig, read: ReadFile, env: NodeJS.P
   if (!bytes) return { ...base, outcome: 'fails', reason: `${internal.file} cannot be read` };
   try {
     const keystore = await readKeystore(bytes, password);
-    const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === (internal.alias ?? '').toLowerCase());
+    const entry = entryJavaFinds(keystore, internal.alias ?? '');
     if (entry?.kind !== 'private-key')
       return { ...base, outcome: 'fails', reason: `${internal.file} has no key entry "${internal.alias ?? ''}"` };
     entry.key.recover(password);

@@ -10,8 +10,8 @@ import { UserError } from '../errors.js';
 import type { KeyPairInAdvance } from '../keystore/generate.js';
 
 /**
- * A role whose values cannot be resolved at all (a `$ref` chain past its bounds) is a configuration the server
- * would not start with either: no change is planned on top of it.
+ * A role whose values cannot be resolved at all (a `$ref` chain past its bounds, an array or a table where one value
+ * belongs) is a configuration the server would not start with either: no change is planned on top of it.
  */
 function refuseUnusableConfiguration(facts: HomeSnapshot): void {
   const { roles, references } = facts.resolved;

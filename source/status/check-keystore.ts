@@ -3,6 +3,7 @@ import { KeystoreError } from '../errors.js';
 import { FileRefused } from '../files/file-errors.js';
 import { describeCertificate, type DescribedCertificate } from '../keystore/describe.js';
 import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model.js';
+import { entryJavaFinds, entryUnreachableByCase, javaTrustOf, keyEntriesForTls, type JavaTrust } from '../keystore/java-lookup.js';
 import { detectFormat, readKeystore, readKeystoreBytes } from '../keystore/open.js';
 import type { Finding, FindingCode } from './finding.js';
 import type { KeystoreRole } from '../answers/types.js';
@@ -127,11 +128,21 @@ export async function checkKeystoreRole(target: RoleTarget, now: Date): Promise<
   }
 
   const alias = target.alias ?? '';
-  const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias.toLowerCase());
+  const entry = entryJavaFinds(keystore, alias);
   report.aliasFound = entry !== undefined;
   if (!entry) {
-    const keyAliases = keystore.entries.filter((e) => e.kind === 'private-key').map((e) => e.alias);
-    const hint = keyAliases.length > 0 ? `The key entries there are: ${keyAliases.join(', ')}.` : 'The file holds no key entry.';
+    const unreachable = entryUnreachableByCase(keystore, alias);
+    if (unreachable) {
+      say(
+        'error',
+        'alias-missing',
+        `${target.file} stores "${unreachable.alias}" with capital letters, and Java looks ${keystore.format} aliases up in lower case: the server cannot find "${alias}". Rebuild the keystore with a lower-case alias (ei-keystore apply ${target.role}).`,
+      );
+      return result;
+    }
+    const keyAliases = keyEntriesForTls(keystore).map((e) => e.alias);
+    const hint =
+      keyAliases.length > 0 ? `The key entries there are: ${keyAliases.join(', ')}.` : 'The file holds no key entry the server can reach.';
     say('error', 'alias-missing', `${target.file} has no entry "${alias}". ${hint} Set [${target.table}] alias to one of them.`);
     return result;
   }
@@ -175,7 +186,41 @@ export async function checkKeystoreRole(target: RoleTarget, now: Date): Promise<
       `The private key of "${alias}" in ${target.file} does not match its certificate. Re-import the right certificate for this key, or use another keystore.`,
     );
   }
+  if (target.role === 'primary') checkTlsKeys(target, keystore, entry, keyPassword.value, say);
   return result;
+}
+
+/**
+ * The HTTPS transports build their key manager over the whole primary keystore with the key password, not over the
+ * configured alias (keyEntriesForTls): every other key entry must open with that password, and with more than one
+ * the transport chooses which to serve.
+ */
+function checkTlsKeys(target: RoleTarget, keystore: Keystore, configured: PrivateKeyEntry, keyPassword: string, say: Say): void {
+  const others = keyEntriesForTls(keystore).filter((other) => other !== configured);
+  if (others.length === 0) return;
+  const closed = others.filter((other) => {
+    try {
+      other.key.recover(keyPassword);
+      return false;
+    } catch (error) {
+      if (!(error instanceof KeystoreError)) throw error;
+      return true;
+    }
+  });
+  const names = (entries: PrivateKeyEntry[]) => entries.map((other) => `"${other.alias}"`).join(', ');
+  if (closed.length > 0) {
+    say(
+      'error',
+      'wrong-key-password',
+      `The key password opens "${configured.alias}" but not ${names(closed)} in ${target.file}: the HTTPS transport opens every key of the primary keystore with it, so it cannot start. Remove ${closed.length === 1 ? 'that entry' : 'those entries'}, or give ${closed.length === 1 ? 'it' : 'them'} the key password of "${configured.alias}".`,
+    );
+    return;
+  }
+  say(
+    'warning',
+    'primary-several-keys',
+    `${target.file} holds ${others.length + 1} key entries: the HTTPS transport serves whichever suits the connection (${names(others)} as well as "${configured.alias}"), whatever [${target.table}] alias says. Keep only "${configured.alias}" in the primary keystore.`,
+  );
 }
 
 function keyMatchesLeaf(privateKey: KeyObject, leafDer: Buffer): boolean {
@@ -191,17 +236,21 @@ type Say = (level: Finding['level'], code: FindingCode, message: string) => void
 function checkType(target: RoleTarget, format: KeystoreFormat, say: Say): void {
   const configured = target.configuredType.toUpperCase();
   if (configured === format) return;
-  const swappable = (configured === 'JKS' || configured === 'PKCS12') && (format === 'JKS' || format === 'PKCS12');
+  // Java 9+ reads PKCS12 bytes through KeyStore.getInstance("JKS") and JKS bytes through "PKCS12" (the keystore
+  // compatibility mode), and Java's JCEKS keystore reads JKS files as well as its own.
+  const swappable =
+    ((configured === 'JKS' || configured === 'PKCS12') && (format === 'JKS' || format === 'PKCS12')) ||
+    (configured === 'JCEKS' && format === 'JKS');
   const says = target.typeDefaultedFrom
     ? `[${target.table}] has no type line, so the server uses the default ${target.configuredType} (${target.typeDefaultedFrom})`
     : `[${target.table}] type says ${target.configuredType}`;
   if (swappable) {
-    // Java 9+ reads PKCS12 bytes through KeyStore.getInstance("JKS") and JKS bytes through "PKCS12" (the keystore
-    // compatibility mode): the server loads it. WSO2's own shipped files do this, so it is a note, not a warning.
+    // The server loads it. WSO2's own shipped files do this, so it is a note, not a warning.
+    const loads = configured === 'JCEKS' ? "Java's JCEKS keystore loads JKS files too" : 'Java 9+ loads it anyway';
     say(
       'info',
       'type-mismatch',
-      `${target.file} is a ${format} file and ${says}. Java 9+ loads it anyway; other tools may not: set type = "${format}" to say what it is.`,
+      `${target.file} is a ${format} file and ${says}. ${loads}; other tools may not: set type = "${format}" to say what it is.`,
     );
   } else if (target.typeDefaultedFrom) {
     say(
@@ -262,20 +311,36 @@ function checkChainCertificates(target: RoleTarget, chain: DescribedCertificate[
 }
 
 function checkTruststoreEntries(keystore: Keystore, now: Date, say: Say): void {
+  const counts: Record<JavaTrust, number> = { trusted: 0, 'alias-case': 0, 'no-trust-attribute': 0, 'not-a-certificate': 0 };
   let expired = 0;
-  // A PKCS#12 certificate bag without Oracle's trusted-key-usage attribute (as OpenSSL writes them) is invisible to
-  // Java: the server would trust none of those certificates.
-  const invisible = keystore.entries.filter((entry) => entry.kind === 'trusted-certificate' && entry.javaVisible === false).length;
-  if (invisible > 0) {
+  for (const entry of keystore.entries) {
+    counts[javaTrustOf(keystore.format, entry)]++;
+    if (entry.kind === 'trusted-certificate' && describeCertificate(entry.certificate, now).expiry === 'expired') expired++;
+  }
+  const count = (n: number) => `${n} certificate${n === 1 ? '' : 's'}`;
+  const ignored = (n: number) => (n === 1 ? 'it' : 'them');
+  const attributeMissing = counts['no-trust-attribute'];
+  if (attributeMissing > 0) {
     say(
       'warning',
       'truststore-invisible-certificates',
-      `${invisible} certificate${invisible === 1 ? '' : 's'} in the truststore lack the attribute Java needs to trust a PKCS#12 certificate (files made by openssl pkcs12 -nokeys), so the server ignores ${invisible === 1 ? 'it' : 'them'}. Rebuild the truststore with ei-keystore apply truststore.`,
+      `${count(attributeMissing)} in the truststore lack the attribute Java needs to trust a PKCS#12 certificate (files made by openssl pkcs12 -nokeys), so the server ignores ${ignored(attributeMissing)}. Rebuild the truststore with ei-keystore apply truststore.`,
     );
   }
-  for (const entry of keystore.entries) {
-    if (entry.kind !== 'trusted-certificate') continue;
-    if (describeCertificate(entry.certificate, now).expiry === 'expired') expired++;
+  const wrongCase = counts['alias-case'];
+  if (wrongCase > 0) {
+    say(
+      'warning',
+      'truststore-invisible-certificates',
+      `${count(wrongCase)} in the truststore ${wrongCase === 1 ? 'is' : 'are'} stored under an alias with capital letters, which Java never finds in a ${keystore.format} file (it looks aliases up in lower case), so the server ignores ${ignored(wrongCase)}. Rebuild the truststore with ei-keystore apply truststore.`,
+    );
+  }
+  if (counts.trusted === 0) {
+    say(
+      'error',
+      'truststore-empty',
+      "The truststore holds no certificate Java can trust, and Java refuses an empty set of trust anchors: every TLS connection checked against it fails, the server's calls to HTTPS back ends among them. Import the certificates the server must trust (ei-keystore apply truststore).",
+    );
   }
   if (expired > 0) {
     say(

@@ -25,6 +25,8 @@ export type FindingCode =
   | 'primary-not-trusted'
   | 'truststore-expired-certificates'
   | 'truststore-invisible-certificates'
+  | 'truststore-empty'
+  | 'primary-several-keys'
   | 'table-ignored'
   | 'secrets-encrypted'
   | 'interrupted-transaction'
@@ -34,6 +36,7 @@ export type FindingCode =
   | 'secrets-key-not-rsa'
   | 'backup-untrusted'
   | 'keystore-world-readable'
+  | 'keystore-unreadable'
   | 'secret-undecryptable'
   | 'secret-missing'
   | 'secret-plaintext'
@@ -66,16 +69,19 @@ const CODE_ORDER: readonly FindingCode[] = [
   'not-a-key-entry',
   'wrong-key-password',
   'key-cert-mismatch',
+  'truststore-empty',
   'expired',
   'interrupted-transaction',
   'expiring-soon',
   'default-keystore',
   'default-password',
+  'keystore-unreadable',
   'keystore-world-readable',
   'backup-untrusted',
   'secrets-key-not-rsa',
   'internal-not-separated',
   'primary-not-trusted',
+  'primary-several-keys',
   'weak-key',
   'weak-signature',
   'truststore-expired-certificates',

@@ -1,4 +1,4 @@
-import { lstat, stat } from 'node:fs/promises';
+import { lstat, readFile, stat } from 'node:fs/promises';
 import type { RoleCheck } from './check-keystore.js';
 import type { Finding } from './finding.js';
 import type { KeystoreRole } from '../answers/types.js';
@@ -24,6 +24,66 @@ async function modeOf(file: string, follow: boolean): Promise<number | undefined
   } catch {
     return undefined;
   }
+}
+
+/** A user as the system's account files describe it: who may read a file by its owner, group and mode. */
+interface SystemUser {
+  uid: number;
+  name: string | undefined;
+  groups: Set<number>;
+}
+
+/**
+ * The user that owns `uid`, with every group it is in (the primary one from /etc/passwd, the others from
+ * /etc/group): system files, not the home's. An id with no account keeps `fallbackGroup` alone.
+ */
+async function systemUser(uid: number, fallbackGroup: number): Promise<SystemUser> {
+  const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').map((line) => line.split(':'));
+  const account = (await lines('/etc/passwd')).find((fields) => fields.length >= 4 && Number(fields[2]) === uid && fields[2] !== '');
+  const name = account?.[0];
+  const groups = new Set<number>([account ? Number(account[3]) : fallbackGroup]);
+  if (name) {
+    for (const fields of await lines('/etc/group')) {
+      if (fields.length >= 4 && fields[3]!.split(',').includes(name)) groups.add(Number(fields[2]));
+    }
+  }
+  return { uid, name, groups };
+}
+
+function readableBy(user: SystemUser, file: { uid: number; gid: number; mode: number }): boolean {
+  if (file.uid === user.uid) return (file.mode & 0o400) !== 0;
+  if (user.groups.has(file.gid)) return (file.mode & 0o040) !== 0;
+  return (file.mode & 0o004) !== 0;
+}
+
+/**
+ * `keystore-unreadable`: this check reads with its own user's rights (as root, every file opens, whoever owns it);
+ * the server runs as its own user, which here is taken to be the owner of the configuration (the user the home was
+ * installed for). A keystore that user cannot read (the usual `sudo cp new.jks`, leaving it root's and 0600) fails
+ * at the server's start. Said only when that owner is neither root nor the user running this check.
+ */
+async function unreadableFindings(input: PermissionInput): Promise<Finding[]> {
+  if (typeof process.getuid !== 'function') return [];
+  const me = process.getuid();
+  const config = await stat(input.configFile).catch(() => undefined);
+  if (!config || config.uid === 0 || config.uid === me) return [];
+  const user = await systemUser(config.uid, config.gid);
+  const who = user.name ? `${user.name} (uid ${user.uid})` : `uid ${user.uid}`;
+  const findings: Finding[] = [];
+  for (const role of ['primary', 'internal', 'truststore'] as const) {
+    if (input.sameAsPrimary.has(role)) continue;
+    const check = input.checks[role];
+    if (!check.report.exists) continue;
+    const file = await lstat(check.report.file).catch(() => undefined);
+    if (!file?.isFile() || readableBy(user, file)) continue;
+    findings.push({
+      level: 'warning',
+      code: 'keystore-unreadable',
+      role,
+      message: `${check.report.file} cannot be read by ${who}, who owns ${input.configFile} (the file is uid ${file.uid}, gid ${file.gid}, mode ${octal(file.mode)}): this check, run as uid ${me}, read it, but a server running as ${user.name ?? `uid ${user.uid}`} fails to open it at start-up. Give it to the server's user: chown ${user.name ?? user.uid} '${check.report.file}'.`,
+    });
+  }
+  return findings;
 }
 
 export interface PermissionInput {
@@ -73,5 +133,6 @@ export async function permissionFindings(input: PermissionInput): Promise<Findin
       });
     }
   }
+  findings.push(...(await unreadableFindings(input)));
   return findings;
 }

@@ -8,6 +8,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { KeystoreError, UserError } from '../errors.js';
 import { readKeystore } from '../keystore/open.js';
+import { entryJavaFinds } from '../keystore/java-lookup.js';
 import { READ_LIMITS, readFileIfPresent } from '../files/read-file.js';
 import type { VaultPassword } from './vault-password.js';
 
@@ -69,8 +70,7 @@ export async function unlockVault(
     if (error instanceof KeystoreError) throw new UserError(`The internal keystore ${internal.file}: ${error.detail}.`, 'vault-locked');
     throw error;
   }
-  const alias = (internal.alias ?? '').toLowerCase();
-  const entry = keystore.entries.find((candidate) => candidate.alias.toLowerCase() === alias);
+  const entry = entryJavaFinds(keystore, internal.alias ?? '');
   if (entry?.kind !== 'private-key')
     throw new UserError(
       `The internal keystore ${internal.file} has no key entry "${internal.alias ?? ''}"; fix [${internal.table}] alias.`,

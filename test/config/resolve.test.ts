@@ -259,11 +259,14 @@ describe('resolution rules', () => {
     expect(pathOn12.problems[0]).toMatch(/write the bare file name/);
   });
 
-  it('reports a value of the wrong type instead of failing', () => {
+  it('reports a value of the wrong type instead of failing, and an array where one value belongs as unusable', () => {
     const { primary } = resolveText('mi-4', '[keystore.primary]\npassword = [1, 2]\nalias = 42\n').roles;
     expect(primary.password).toEqual({ kind: 'missing' });
     expect(primary.alias).toBe('42');
-    expect(primary.problems).toEqual(['[keystore.primary] password is not a string value']);
+    expect(primary.problems).toEqual(['[keystore.primary] password is not a single value (a string, or a number)']);
+    expect(primary.invalid).toBe(true);
+    // A number is a value the product's templates print as it is.
+    expect(resolveText('mi-4', '[keystore.primary]\nalias = 42\n').roles.primary.invalid).toBeUndefined();
   });
 });
 

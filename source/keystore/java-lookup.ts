@@ -1,0 +1,60 @@
+import type { Keystore, KeystoreEntry, KeystoreFormat, PrivateKeyEntry } from './model.js';
+
+/*
+ * What Java's KeyStore finds by alias, which is what the server finds. JKS and JCEKS (sun.security.provider.
+ * JavaKeyStore, com.sun.crypto.provider.JceKeyStore) keep each alias as the file spells it when they load it, but
+ * look every alias up in lower case (Locale.ENGLISH): an alias stored with a capital letter (keytool never writes
+ * one; other tools may) is listed by aliases() and reached by nothing, so the server neither uses its key nor trusts
+ * its certificate. PKCS#12 lower-cases the alias on both sides.
+ */
+
+/** Whether Java reaches the entry stored under `alias` in a keystore of this format. */
+export function reachableByJava(format: KeystoreFormat, alias: string): boolean {
+  return format === 'PKCS12' || alias === alias.toLowerCase();
+}
+
+/** The entry Java's getKey / getCertificate finds for `alias` (any case), or undefined. */
+export function entryJavaFinds(keystore: Keystore, alias: string): KeystoreEntry | undefined {
+  const wanted = alias.toLowerCase();
+  return keystore.entries.find((entry) => (keystore.format === 'PKCS12' ? entry.alias.toLowerCase() : entry.alias) === wanted);
+}
+
+/**
+ * An entry stored under `alias` in another case that Java cannot reach (JKS, JCEKS): what a message names when
+ * entryJavaFinds finds nothing.
+ */
+export function entryUnreachableByCase(keystore: Keystore, alias: string): KeystoreEntry | undefined {
+  const wanted = alias.toLowerCase();
+  return keystore.entries.find((entry) => entry.alias.toLowerCase() === wanted && !reachableByJava(keystore.format, entry.alias));
+}
+
+/**
+ * The key entries Java's default KeyManagerFactory (SunX509, what the server's HTTPS transports use) takes from a
+ * keystore: every key entry it reaches, each opened with the one key password it is given. It opens them all when
+ * it is built, so a single key under another password stops the transport; it then serves whichever key suits the
+ * connection, whatever alias the configuration names.
+ */
+export function keyEntriesForTls(keystore: Keystore): PrivateKeyEntry[] {
+  return keystore.entries.filter(
+    (entry): entry is PrivateKeyEntry => entry.kind === 'private-key' && reachableByJava(keystore.format, entry.alias),
+  );
+}
+
+/**
+ * What Java makes of an entry of a truststore (sun.security.validator.TrustStoreUtil): it trusts each certificate
+ * entry, and the first certificate of each key entry, that it reaches by alias. A PKCS#12 certificate bag without
+ * Oracle's trusted-key-usage attribute (as OpenSSL writes them) is no certificate entry to Java at all.
+ */
+export type JavaTrust = 'trusted' | 'alias-case' | 'no-trust-attribute' | 'not-a-certificate';
+
+export function javaTrustOf(format: KeystoreFormat, entry: KeystoreEntry): JavaTrust {
+  if (entry.kind === 'secret-key') return 'not-a-certificate';
+  if (!reachableByJava(format, entry.alias)) return 'alias-case';
+  if (entry.kind === 'trusted-certificate') return entry.javaVisible === false ? 'no-trust-attribute' : 'trusted';
+  return entry.chain.length > 0 ? 'trusted' : 'not-a-certificate';
+}
+
+/** How many certificates Java trusts from this keystore: none, and Java refuses it as a set of trust anchors. */
+export function certificatesJavaTrusts(keystore: Keystore): number {
+  return keystore.entries.filter((entry) => javaTrustOf(keystore.format, entry) === 'trusted').length;
+}
