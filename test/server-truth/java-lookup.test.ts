@@ -126,42 +126,12 @@ describe('aliases as Java looks them up', () => {
   it('a PKCS#12 key alias stored with capitals is found (PKCS#12 lower-cases both sides), by Java and by status', async () => {
     const home = await sandboxHome();
     const dir = tempDir();
-    await execa('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      path.join(dir, 'k.pem'),
-      '-out',
-      path.join(dir, 'c.pem'),
-      '-subj',
-      '/CN=localhost',
-      '-days',
-      '30',
-    ]);
-    const p12 = path.join(home, SECURITY, 'capital.p12');
-    await execa(
-      'openssl',
-      [
-        'pkcs12',
-        '-export',
-        '-in',
-        path.join(dir, 'c.pem'),
-        '-inkey',
-        path.join(dir, 'k.pem'),
-        '-name',
-        'WSO2carbon',
-        '-out',
-        p12,
-        '-passout',
-        'env:P12',
-      ],
-      {
-        env: { P12: 'p12-Pass-1' },
-      },
-    );
+    const [key, cert, p12] = [path.join(dir, 'k.pem'), path.join(dir, 'c.pem'), path.join(home, SECURITY, 'capital.p12')];
+    await execa('openssl', [...'req -x509 -newkey rsa:2048 -nodes -subj /CN=localhost -days 30 -keyout'.split(' '), key, '-out', cert]);
+    // -name: the friendlyName, which OpenSSL keeps as it is given.
+    await execa('openssl', [...'pkcs12 -export -name WSO2carbon -passout env:P12 -in'.split(' '), cert, '-inkey', key, '-out', p12], {
+      env: { P12: 'p12-Pass-1' },
+    });
     const config = readFileSync(configOf(home), 'utf8').replace(
       /^\[keystore\.primary\][^[]*/m,
       `[keystore.primary]\nfile_name = "${SECURITY}/capital.p12"\ntype = "PKCS12"\npassword = "p12-Pass-1"\nalias = "wso2carbon"\nkey_password = "p12-Pass-1"\n\n`,
