@@ -4,7 +4,8 @@ import { colourEnabled, makeStyle, type Style } from '../core/terminal-style.js'
 import { jsonText, printableLines } from '../core/printable.js';
 import { UserError } from '../errors.js';
 import { colonHex } from '../keystore/x509/certificate.js';
-import { checkServer, trustAnchorsOf, type ServerCheck } from '../network/check-server.js';
+import { trustAnchorsOf } from '../keystore/java-lookup.js';
+import { checkServer, type ServerCheck } from '../network/check-server.js';
 import { ConnectError, parseServerAddress, showAddress } from '../network/fetch-chain.js';
 import { loadHomeFacts } from '../procedures/facts.js';
 import { openConfiguredKeystore } from '../procedures/current-keystore.js';

@@ -51,8 +51,8 @@ export interface Expansion {
   problems: string[];
   /**
    * Set when the expansion was abandoned at a bound (a chain deeper than MAX_REF_DEPTH, or a value longer than
-   * MAX_EXPANDED_LENGTH): not a value that is merely unknown here, but a configuration the product cannot use
-   * either. `problems` then holds that one problem, and the resolver refuses the configuration
+   * MAX_EXPANDED_LENGTH) or at a `$ref` to a table or an array: not a value that is merely unknown here, but a
+   * configuration the product cannot use either. `problems` then holds that one problem, and the resolver refuses the configuration
    * (`config-invalid`) instead of reporting the key as unresolved.
    */
   fatal?: true;
@@ -73,6 +73,8 @@ interface KeyExpansion {
 }
 
 class BoundExceeded extends Error {}
+/** A `$ref` to a table or an array: the product's templates cannot print one where a value belongs either. */
+class NotAValue extends Error {}
 
 /**
  * Replaces every `$ref{key}` with the value it names, recursively. `trail` holds the keys being expanded (the
@@ -87,7 +89,7 @@ export function expandRefs(value: string, lookup: RefLookup, trail: readonly str
     const problems = [...new Set(result.problems)];
     return result.value === undefined ? { problems } : { value: result.value, problems };
   } catch (error) {
-    if (error instanceof BoundExceeded) return { problems: [error.message], fatal: true };
+    if (error instanceof BoundExceeded || error instanceof NotAValue) return { problems: [error.message], fatal: true };
     throw error;
   }
 }
@@ -143,10 +145,8 @@ class RefExpander {
       result = { problems: [`$ref{${key}} names a key that neither the configuration nor the defaults have`], height: 0 };
     } else {
       const text = scalarText(raw);
-      result =
-        text === undefined
-          ? { problems: [`$ref{${key}} names a table or array, not a value`], height: 0 }
-          : this.text(text, [...trail, key], depth);
+      if (text === undefined) throw new NotAValue(`$ref{${key}} names a table or array, not a single value`);
+      result = this.text(text, [...trail, key], depth);
     }
     this.done.set(key, result);
     return result;

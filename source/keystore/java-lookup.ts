@@ -1,4 +1,5 @@
 import type { Keystore, KeystoreEntry, KeystoreFormat, PrivateKeyEntry } from './model.js';
+import type { TrustAnchor } from './x509/tls-trust.js';
 
 /*
  * What Java's KeyStore finds by alias, which is what the server finds. JKS and JCEKS (sun.security.provider.
@@ -54,7 +55,24 @@ export function javaTrustOf(format: KeystoreFormat, entry: KeystoreEntry): JavaT
   return entry.chain.length > 0 ? 'trusted' : 'not-a-certificate';
 }
 
-/** How many certificates Java trusts from this keystore: none, and Java refuses it as a set of trust anchors. */
-export function certificatesJavaTrusts(keystore: Keystore): number {
-  return keystore.entries.filter((entry) => javaTrustOf(keystore.format, entry) === 'trusted').length;
+/** The certificates Java's TrustManagerFactory takes from a keystore as trust anchors (javaTrustOf). */
+export function trustAnchorsOf(keystore: Keystore): TrustAnchor[] {
+  return keystore.entries.flatMap((entry): TrustAnchor[] => {
+    if (javaTrustOf(keystore.format, entry) !== 'trusted') return [];
+    if (entry.kind === 'trusted-certificate') return [{ alias: entry.alias, der: entry.certificate }];
+    return entry.kind === 'private-key' && entry.chain[0] ? [{ alias: entry.alias, der: entry.chain[0] }] : [];
+  });
+}
+
+/**
+ * Why Java finds no key entry `alias` in `file`, as a clause for a message: it is not there, it is no key, or it is
+ * stored with capital letters (entryUnreachableByCase).
+ */
+export function noKeyEntryWords(keystore: Keystore, alias: string, file: string): string {
+  const unreachable = entryUnreachableByCase(keystore, alias);
+  if (unreachable) {
+    return `${file} stores "${unreachable.alias}" with capital letters, which Java never finds (it looks ${keystore.format} aliases up in lower case)`;
+  }
+  const entry = entryJavaFinds(keystore, alias);
+  return entry ? `"${alias}" in ${file} is a ${entry.kind.replace('-', ' ')}, not a key pair` : `${file} has no key entry "${alias}"`;
 }

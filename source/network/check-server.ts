@@ -1,18 +1,5 @@
-import type { Keystore } from '../keystore/model.js';
 import { judgeTlsChain, type TlsJudgement, type TrustAnchor } from '../keystore/x509/tls-trust.js';
 import { fetchPresentedChain, type PresentedChain, type ServerAddress } from './fetch-chain.js';
-
-/**
- * The certificates Java's TrustManagerFactory takes from a keystore as trust anchors: every trusted certificate
- * entry it can see, and the first certificate of every key entry (JDK TrustStoreUtil.getTrustedCerts).
- */
-export function trustAnchorsOf(keystore: Keystore): TrustAnchor[] {
-  return keystore.entries.flatMap((entry): TrustAnchor[] => {
-    if (entry.kind === 'trusted-certificate') return entry.javaVisible === false ? [] : [{ alias: entry.alias, der: entry.certificate }];
-    if (entry.kind === 'private-key' && entry.chain[0]) return [{ alias: entry.alias, der: entry.chain[0] }];
-    return [];
-  });
-}
 
 export interface ServerCheck {
   address: ServerAddress;

@@ -189,7 +189,7 @@ async function requestKey(facts: HomeSnapshot, role: 'primary' | 'internal', csr
     };
   }
   const target = facts.resolved.roles[role];
-  const current = await currentKeyPair(target, `renew the certificate of the ${role} keystore with its own key`, facts.files);
+  const current = await currentKeyPair(target, `renew the certificate of the ${role} keystore with its own key`, facts.files, 'to-carry');
   const leaf = current.entry.chain[0];
   if (!leaf) throw new UserError(`The key "${current.entry.alias}" of ${target.file} has no certificate to renew.`, 'alias-missing');
   const certificate = new X509Certificate(leaf);

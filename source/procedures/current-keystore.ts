@@ -5,7 +5,7 @@ import { KeystoreError, UserError } from '../errors.js';
 import type { Keystore, PrivateKeyEntry } from '../keystore/model.js';
 import { detectFormat, readKeystore } from '../keystore/open.js';
 import type { FileStore } from './home-snapshot.js';
-import { entryJavaFinds } from '../keystore/java-lookup.js';
+import { entryJavaFinds, entryUnreachableByCase, noKeyEntryWords } from '../keystore/java-lookup.js';
 
 /** Hex SHA-256, the same digest the transaction's `expected` hashes and manifests use. */
 export { sha256 as sha256Hex } from '../apply/targets.js';
@@ -46,18 +46,27 @@ export async function openConfiguredKeystore(
   }
 }
 
-/** The current key pair of a keystore role (for re-encryption, or to keep it as the internal keystore). */
+/**
+ * The current key pair of a keystore role (for re-encryption, to keep it as the internal keystore, to renew its
+ * certificate, or to encrypt the vault's passwords for it). `reach`: 'as-java' finds the key only as the server does
+ * (java-lookup.ts); 'to-carry' also takes a key stored under the alias in capital letters, which the server cannot
+ * reach but a change that writes the key into a new file (under its alias in lower case) can carry over and so repair.
+ */
 export async function currentKeyPair(
   role: ResolvedKeystore,
   why: string,
   files: FileStore,
+  reach: 'as-java' | 'to-carry',
 ): Promise<{ entry: PrivateKeyEntry; privateKey: KeyObject; storePassword: string; keyPassword: string; format: 'JKS' | 'PKCS12' }> {
   const { keystore, bytes, password } = await openConfiguredKeystore(role, why, files);
   const alias = role.alias ?? '';
-  const entry = entryJavaFinds(keystore, alias);
+  const entry = entryJavaFinds(keystore, alias) ?? (reach === 'to-carry' ? entryUnreachableByCase(keystore, alias) : undefined);
   if (entry?.kind !== 'private-key') {
+    const advice = entryUnreachableByCase(keystore, alias)
+      ? `Rebuild that keystore first (ei-keystore apply ${role.role})`
+      : `Fix [${role.table}] alias`;
     throw new UserError(
-      `To ${why}, the key "${alias}" of ${role.file} is needed, but it is not a key entry there. Fix [${role.table}] alias.`,
+      `To ${why}, the key "${alias}" is needed, but ${noKeyEntryWords(keystore, alias, role.file)}. ${advice}.`,
       'alias-missing',
     );
   }

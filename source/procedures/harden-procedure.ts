@@ -26,7 +26,7 @@ export function aliasFor(key: string): string {
 
 /** The key the vault encrypts for: the internal keystore's, which must be RSA (the cipher tool's transformation). */
 export async function internalCipherKey(facts: HomeSnapshot): Promise<Awaited<ReturnType<typeof currentKeyPair>>> {
-  const pair = await currentKeyPair(facts.resolved.roles.internal, 'encrypt passwords for the secure vault', facts.files);
+  const pair = await currentKeyPair(facts.resolved.roles.internal, 'encrypt passwords for the secure vault', facts.files, 'as-java');
   if (pair.privateKey.asymmetricKeyType !== 'rsa') {
     throw new UserError(
       `The internal keystore's key is ${(pair.privateKey.asymmetricKeyType ?? '').toUpperCase()}; the secure vault needs RSA. Separate an RSA internal keystore first (ei-keystore apply internal). Nothing was written.`,

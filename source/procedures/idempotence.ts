@@ -11,7 +11,7 @@ import { knownSecret, sha256Hex } from './current-keystore.js';
 import type { HomeSnapshot } from './home-snapshot.js';
 import { keyFromKeystoreBytes } from './key-material.js';
 import { parseCaReply } from '../keystore/x509/ca-reply-file.js';
-import { entryJavaFinds } from '../keystore/java-lookup.js';
+import { entryJavaFinds, javaTrustOf, keyEntriesForTls } from '../keystore/java-lookup.js';
 
 /**
  * Running the same answers twice must change nothing the second time. The home is "already in place" when the
@@ -46,6 +46,8 @@ export async function alreadyInPlace(options: {
     const keystore = await readKeystore(targetBytes, secrets.password);
     const entry = entryJavaFinds(keystore, answers.alias);
     if (entry?.kind !== 'private-key') return undefined;
+    // The HTTPS transports serve every key of the primary keystore (keyEntriesForTls): the answers describe one.
+    if (options.role === 'primary' && keyEntriesForTls(keystore).length !== 1) return undefined;
     const key = entry.key.recover(secrets.keyPassword);
     leaf = entry.chain[0];
     entryChain = entry.chain;
@@ -115,7 +117,12 @@ export async function alreadyInPlace(options: {
         const trusted = await readKeystore(bytes, trustPassword);
         // A CA-signed chain is trusted through its root (see prepareKeystoreProcedure).
         const print = sha256Hex(answers.source === 'ca-reply' ? entryChain[entryChain.length - 1]! : leaf);
-        const present = trusted.entries.some((entry) => entry.kind === 'trusted-certificate' && sha256Hex(entry.certificate) === print);
+        const present = trusted.entries.some(
+          (entry) =>
+            entry.kind === 'trusted-certificate' &&
+            javaTrustOf(trusted.format, entry) === 'trusted' &&
+            sha256Hex(entry.certificate) === print,
+        );
         if (!present) return undefined;
       } catch {
         return undefined;

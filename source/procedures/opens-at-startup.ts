@@ -9,7 +9,7 @@ import type { KeystoreReference, ResolvedConfig, ResolvedKeystore } from '../con
 import { knownSecretValue, type SecretValue } from '../config/placeholders.js';
 import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { keyMatchesCertificate } from '../keystore/x509/chain.js';
-import { certificatesJavaTrusts, entryJavaFinds, keyEntriesForTls } from '../keystore/java-lookup.js';
+import { entryJavaFinds, keyEntriesForTls, noKeyEntryWords, trustAnchorsOf } from '../keystore/java-lookup.js';
 import { readKeystore } from '../keystore/open.js';
 import path from 'node:path';
 import { KeystoreError, UserError } from '../errors.js';
@@ -83,11 +83,11 @@ async function openOne(
     if (error instanceof KeystoreError) return fail(`${target.file}: ${error.detail}`);
     throw error;
   }
-  if (id === 'truststore' && certificatesJavaTrusts(keystore) === 0) return fail(`${target.file} holds no certificate Java can trust`);
+  if (id === 'truststore' && trustAnchorsOf(keystore).length === 0) return fail(`${target.file} holds no certificate Java can trust`);
   if (!needsKey) return { opening: { ...base, outcome: 'opens' } };
   const alias = target.alias ?? '';
   const entry = entryJavaFinds(keystore, alias);
-  if (entry?.kind !== 'private-key') return fail(`${target.file} has no key entry "${alias}" that Java can reach`);
+  if (entry?.kind !== 'private-key') return fail(noKeyEntryWords(keystore, alias, target.file));
   const keyPassword = known(target.keyPassword, env);
   if (keyPassword === undefined)
     return { opening: { ...base, outcome: 'unknown', reason: `its key password cannot be checked: ${unknownWhy(target.keyPassword)}` } };
@@ -198,7 +198,7 @@ async function openVault(resolved: ResolvedConfig, read: ReadFile, env: NodeJS.P
     const keystore = await readKeystore(bytes, password);
     const entry = entryJavaFinds(keystore, internal.alias ?? '');
     if (entry?.kind !== 'private-key')
-      return { ...base, outcome: 'fails', reason: `${internal.file} has no key entry "${internal.alias ?? ''}"` };
+      return { ...base, outcome: 'fails', reason: noKeyEntryWords(keystore, internal.alias ?? '', internal.file) };
     entry.key.recover(password);
     return { ...base, outcome: 'opens' };
   } catch (error) {

@@ -66,7 +66,7 @@ export async function guardSecrets(options: {
     return keepOldKeyAsInternal(facts, outcome, encrypted);
   }
   // re-encrypt: decrypt with the key that encrypted them (the internal keystore's, today's), encrypt with the new certificate.
-  const old = await currentKeyPair(internal, 're-encrypt [secrets]', facts.files);
+  const old = await currentKeyPair(internal, 're-encrypt [secrets]', facts.files, 'to-carry');
   const reencrypted = reencryptSecrets(Object.fromEntries(encrypted.map((alias) => [alias, values[alias]!])), old.privateKey, newLeaf);
   for (const alias of encrypted) outcome.changes.push({ table: ['secrets'], key: alias, value: reencrypted[alias]! });
   outcome.actions.push({ kind: 're-encrypt', aliases: encrypted });
@@ -75,7 +75,7 @@ export async function guardSecrets(options: {
 
 async function keepOldKeyAsInternal(facts: HomeSnapshot, outcome: SecretsOutcome, encrypted: string[]): Promise<SecretsOutcome> {
   const primary = facts.resolved.roles.primary;
-  const old = await currentKeyPair(primary, 'keep the old key pair as the internal keystore', facts.files);
+  const old = await currentKeyPair(primary, 'keep the old key pair as the internal keystore', facts.files, 'to-carry');
   const extension = old.format === 'PKCS12' ? '.p12' : '.jks';
   const bareName = `${path.basename(primary.file).replace(/\.[^.]+$/, '')}-internal${extension}`;
   const target = path.join(facts.located.home, facts.profile.securityDir, bareName);

@@ -17,6 +17,7 @@ import { editTruststore, type CertificateToTrust } from './truststore-import.js'
 import { refusePlaceholderPassword, settleAfterState } from './after-state.js';
 import { refuseAnotherRolesFile, replacedRole } from './role-files.js';
 import { newPasswordProblem } from '../core/password-rule.js';
+import { javaTrustOf } from '../keystore/java-lookup.js';
 
 const DEFAULT_ALIAS = 'wso2carbon';
 
@@ -226,6 +227,10 @@ export async function prepareTruststoreProcedure(
 async function holdsExactly(bytes: Buffer, password: string, wanted: Set<string>): Promise<boolean> {
   try {
     const keystore = await readKeystore(bytes, password);
+    // A certificate Java ignores (an alias with capitals, a PKCS#12 bag without the trust attribute) is one the
+    // rewrite makes visible: not in place yet.
+    if (keystore.entries.some((entry) => entry.kind === 'trusted-certificate' && javaTrustOf(keystore.format, entry) !== 'trusted'))
+      return false;
     const have = new Set(
       keystore.entries.map((entry) => (entry.kind === 'trusted-certificate' ? sha256Hex(entry.certificate) : `key:${entry.alias}`)),
     );

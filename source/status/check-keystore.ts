@@ -3,7 +3,15 @@ import { KeystoreError } from '../errors.js';
 import { FileRefused } from '../files/file-errors.js';
 import { describeCertificate, type DescribedCertificate } from '../keystore/describe.js';
 import type { Keystore, KeystoreFormat, PrivateKeyEntry } from '../keystore/model.js';
-import { entryJavaFinds, entryUnreachableByCase, javaTrustOf, keyEntriesForTls, type JavaTrust } from '../keystore/java-lookup.js';
+import {
+  entryJavaFinds,
+  entryUnreachableByCase,
+  javaTrustOf,
+  keyEntriesForTls,
+  noKeyEntryWords,
+  reachableByJava,
+  type JavaTrust,
+} from '../keystore/java-lookup.js';
 import { detectFormat, readKeystore, readKeystoreBytes } from '../keystore/open.js';
 import type { Finding, FindingCode } from './finding.js';
 import type { KeystoreRole } from '../answers/types.js';
@@ -131,19 +139,20 @@ export async function checkKeystoreRole(target: RoleTarget, now: Date): Promise<
   const entry = entryJavaFinds(keystore, alias);
   report.aliasFound = entry !== undefined;
   if (!entry) {
-    const unreachable = entryUnreachableByCase(keystore, alias);
-    if (unreachable) {
+    if (entryUnreachableByCase(keystore, alias)) {
       say(
         'error',
         'alias-missing',
-        `${target.file} stores "${unreachable.alias}" with capital letters, and Java looks ${keystore.format} aliases up in lower case: the server cannot find "${alias}". Rebuild the keystore with a lower-case alias (ei-keystore apply ${target.role}).`,
+        `${noKeyEntryWords(keystore, alias, target.file)}, so the server cannot find "${alias}". Rebuild the keystore with its alias in lower case (ei-keystore apply ${target.role}).`,
       );
       return result;
     }
     const keyAliases = keyEntriesForTls(keystore).map((e) => e.alias);
     const hint =
-      keyAliases.length > 0 ? `The key entries there are: ${keyAliases.join(', ')}.` : 'The file holds no key entry the server can reach.';
-    say('error', 'alias-missing', `${target.file} has no entry "${alias}". ${hint} Set [${target.table}] alias to one of them.`);
+      keyAliases.length > 0
+        ? `The key entries there are: ${keyAliases.join(', ')}. Set [${target.table}] alias to one of them.`
+        : 'The file holds no key entry the server can reach: point the role at a keystore with one.';
+    say('error', 'alias-missing', `${target.file} has no entry "${alias}". ${hint}`);
     return result;
   }
   report.isKeyEntry = entry.kind === 'private-key';
@@ -196,6 +205,16 @@ export async function checkKeystoreRole(target: RoleTarget, now: Date): Promise<
  * the transport chooses which to serve.
  */
 function checkTlsKeys(target: RoleTarget, keystore: Keystore, configured: PrivateKeyEntry, keyPassword: string, say: Say): void {
+  // Java's key manager asks for secret keys with the same password (and then skips them); this reader cannot tell
+  // whether one opens, so it says so rather than vouch for it.
+  const secretKeys = keystore.entries.filter((entry) => entry.kind === 'secret-key' && reachableByJava(keystore.format, entry.alias));
+  if (secretKeys.length > 0) {
+    say(
+      'warning',
+      'password-unavailable',
+      `${target.file} holds secret key${secretKeys.length === 1 ? '' : 's'} (${secretKeys.map((entry) => `"${entry.alias}"`).join(', ')}) beside the key pair; the HTTPS transport opens ${secretKeys.length === 1 ? 'it' : 'them'} with the key password too and cannot start if that fails, which this check cannot tell. Keep secret keys out of the primary keystore.`,
+    );
+  }
   const others = keyEntriesForTls(keystore).filter((other) => other !== configured);
   if (others.length === 0) return;
   const closed = others.filter((other) => {

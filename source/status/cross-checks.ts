@@ -2,6 +2,7 @@ import { sha256 } from '../apply/targets.js';
 import type { Profile } from '../core/profiles.js';
 import type { RoleCheck } from './check-keystore.js';
 import type { Finding } from './finding.js';
+import { trustAnchorsOf } from '../keystore/java-lookup.js';
 
 const SHIPPED_ALIAS = 'wso2carbon';
 const SHIPPED_PASSWORD = 'wso2carbon';
@@ -38,9 +39,8 @@ export function crossRoleFindings(
   const leafChain = primary.keyEntry?.chain;
   const trusted = truststore.keystore;
   if (leafChain && leafChain.length > 0 && trusted) {
-    const trustedPrints = new Set(
-      trusted.entries.flatMap((entry) => (entry.kind === 'trusted-certificate' ? [fingerprint(entry.certificate)] : [])),
-    );
+    // What Java trusts of it (java-lookup.ts): a certificate it cannot reach or see does not count.
+    const trustedPrints = new Set(trustAnchorsOf(trusted).map((anchor) => fingerprint(anchor.der)));
     const chainTrusted = leafChain.some((der) => trustedPrints.has(fingerprint(der)));
     if (!chainTrusted) {
       findings.push({

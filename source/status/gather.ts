@@ -166,7 +166,8 @@ export async function gatherStatus(options: GatherOptions): Promise<StatusReport
     }
     // An internal keystore that is the primary one was already checked as the primary: say it once.
     if (role === 'internal' && target.sameAsPrimary) continue;
-    findings.push(...checks[role].findings);
+    // A value the product cannot use (config-invalid, above) is the reason a password is missing: not said twice.
+    findings.push(...checks[role].findings.filter((finding) => !(target.invalid && finding.code === 'password-unavailable')));
   }
   findings.push(...crossRoleFindings(checks, plainPasswords, profile));
   const internalLeaf = checks.internal.report.chain?.[0];

@@ -26,26 +26,29 @@ async function modeOf(file: string, follow: boolean): Promise<number | undefined
   }
 }
 
-/** A user as the system's account files describe it: who may read a file by its owner, group and mode. */
+/** A local account (/etc/passwd) and every group it is in (its primary one, and those /etc/group lists it in). */
 interface SystemUser {
   uid: number;
-  name: string | undefined;
+  name: string;
   groups: Set<number>;
 }
 
 /**
- * The user that owns `uid`, with every group it is in (the primary one from /etc/passwd, the others from
- * /etc/group): system files, not the home's. An id with no account keeps `fallbackGroup` alone.
+ * The local account of `uid`, or undefined when /etc/passwd has none (an account from LDAP or SSSD, or a bare id):
+ * its groups are then unknown here, and nothing is said about what it can read. System files, not the home's.
  */
-async function systemUser(uid: number, fallbackGroup: number): Promise<SystemUser> {
-  const lines = async (file: string) => (await readFile(file, 'utf8').catch(() => '')).split('\n').map((line) => line.split(':'));
-  const account = (await lines('/etc/passwd')).find((fields) => fields.length >= 4 && Number(fields[2]) === uid && fields[2] !== '');
-  const name = account?.[0];
-  const groups = new Set<number>([account ? Number(account[3]) : fallbackGroup]);
-  if (name) {
-    for (const fields of await lines('/etc/group')) {
-      if (fields.length >= 4 && fields[3]!.split(',').includes(name)) groups.add(Number(fields[2]));
-    }
+async function localAccount(uid: number): Promise<SystemUser | undefined> {
+  const records = async (file: string) =>
+    (await readFile(file, 'utf8').catch(() => ''))
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#') && !line.startsWith('+') && !line.startsWith('-'))
+      .map((line) => line.split(':'));
+  const account = (await records('/etc/passwd')).find((fields) => fields.length >= 4 && fields[2] !== '' && Number(fields[2]) === uid);
+  if (!account) return undefined;
+  const name = account[0]!;
+  const groups = new Set<number>([Number(account[3])]);
+  for (const fields of await records('/etc/group')) {
+    if (fields.length >= 4 && fields[3]!.split(',').includes(name)) groups.add(Number(fields[2]));
   }
   return { uid, name, groups };
 }
@@ -58,29 +61,31 @@ function readableBy(user: SystemUser, file: { uid: number; gid: number; mode: nu
 
 /**
  * `keystore-unreadable`: this check reads with its own user's rights (as root, every file opens, whoever owns it);
- * the server runs as its own user, which here is taken to be the owner of the configuration (the user the home was
- * installed for). A keystore that user cannot read (the usual `sudo cp new.jks`, leaving it root's and 0600) fails
- * at the server's start. Said only when that owner is neither root nor the user running this check.
+ * the server runs as its own user, taken here to be the owner of the configuration (the user the home was installed
+ * for). Said only when that owner is a local account other than root and the user running this check, and the
+ * keystore belongs to root or to that owner: root's (the usual `sudo cp new.jks`, leaving it root's and 0600) or
+ * the owner's own without a read bit. A keystore owned by a third user says nothing about who the server is.
  */
 async function unreadableFindings(input: PermissionInput): Promise<Finding[]> {
   if (typeof process.getuid !== 'function') return [];
   const me = process.getuid();
   const config = await stat(input.configFile).catch(() => undefined);
   if (!config || config.uid === 0 || config.uid === me) return [];
-  const user = await systemUser(config.uid, config.gid);
-  const who = user.name ? `${user.name} (uid ${user.uid})` : `uid ${user.uid}`;
+  const user = await localAccount(config.uid);
+  if (!user) return [];
   const findings: Finding[] = [];
   for (const role of ['primary', 'internal', 'truststore'] as const) {
     if (input.sameAsPrimary.has(role)) continue;
     const check = input.checks[role];
     if (!check.report.exists) continue;
-    const file = await lstat(check.report.file).catch(() => undefined);
-    if (!file?.isFile() || readableBy(user, file)) continue;
+    // The server follows a link to the keystore as Java does: what counts is the file it reaches.
+    const file = await stat(check.report.file).catch(() => undefined);
+    if (!file?.isFile() || (file.uid !== 0 && file.uid !== user.uid) || readableBy(user, file)) continue;
     findings.push({
       level: 'warning',
       code: 'keystore-unreadable',
       role,
-      message: `${check.report.file} cannot be read by ${who}, who owns ${input.configFile} (the file is uid ${file.uid}, gid ${file.gid}, mode ${octal(file.mode)}): this check, run as uid ${me}, read it, but a server running as ${user.name ?? `uid ${user.uid}`} fails to open it at start-up. Give it to the server's user: chown ${user.name ?? user.uid} '${check.report.file}'.`,
+      message: `If the server runs as ${user.name}, the owner of ${input.configFile}, it cannot read ${check.report.file} (owner uid ${file.uid}, group gid ${file.gid}, mode ${octal(file.mode)}) and fails to start; this check, run as uid ${me}, could. Give the file to the server's user: chown ${user.name} '${check.report.file}'.`,
     });
   }
   return findings;

@@ -8,7 +8,7 @@ import type { ResolvedConfig } from '../config/resolve.js';
 import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { KeystoreError, UserError } from '../errors.js';
 import { readKeystore } from '../keystore/open.js';
-import { entryJavaFinds } from '../keystore/java-lookup.js';
+import { entryJavaFinds, entryUnreachableByCase, noKeyEntryWords } from '../keystore/java-lookup.js';
 import { READ_LIMITS, readFileIfPresent } from '../files/read-file.js';
 import type { VaultPassword } from './vault-password.js';
 
@@ -73,7 +73,7 @@ export async function unlockVault(
   const entry = entryJavaFinds(keystore, internal.alias ?? '');
   if (entry?.kind !== 'private-key')
     throw new UserError(
-      `The internal keystore ${internal.file} has no key entry "${internal.alias ?? ''}"; fix [${internal.table}] alias.`,
+      `The internal keystore cannot be opened: ${noKeyEntryWords(keystore, internal.alias ?? '', internal.file)}. ${entryUnreachableByCase(keystore, internal.alias ?? '') ? 'Rebuild it (ei-keystore apply internal)' : `Fix [${internal.table}] alias`}.`,
       'vault-locked',
     );
   let internalKey: KeyObject;

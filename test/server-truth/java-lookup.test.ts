@@ -5,12 +5,13 @@
  * can trust, a JCEKS type over JKS bytes, and a password that is not one value. Each home is also opened by the Java
  * start-up check, which reads the configuration on its own: both verdicts must agree.
  */
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { chmodSync, chownSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { encryptSecret } from '../../source/keystore/cipher-tool.js';
 import { opensAtStartup } from '../../source/procedures/opens-at-startup.js';
 import { readHomeSnapshot } from '../../source/procedures/home-snapshot.js';
 import { createSandbox } from '../../source/sandbox/create-sandbox.js';
@@ -186,6 +187,24 @@ describe('configuration values', () => {
     expect((await runStartupCheck(home)).serverStarts).toBe(true);
   });
 
+  it('a password that is a $ref to an array is an error too, and no second finding says the password is missing', async () => {
+    const home = await sandboxHome();
+    writeFileSync(
+      configOf(home),
+      `${readFileSync(configOf(home), 'utf8').replace('password = "wso2carbon"\nalias = "wso2carbon"', 'password = "$ref{custom.pw}"\nalias = "wso2carbon"')}\n[custom]\npw = ["wso2carbon"]\n`,
+    );
+    const { run, report } = await status(home);
+    expect(run.code, run.stdout).toBe(1);
+    expect(found(report, 'config-invalid', 'primary')).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        message: expect.stringMatching(/\$ref\{custom\.pw\} names a table or array, not a single value/),
+      }),
+    ]);
+    expect(found(report, 'password-unavailable', 'primary')).toEqual([]);
+    expect((await runStartupCheck(home)).serverStarts).toBe(false);
+  });
+
   it('a password that is an array is an error, as the server cannot use it', async () => {
     const home = await sandboxHome();
     writeFileSync(
@@ -204,8 +223,109 @@ describe('configuration values', () => {
   });
 });
 
+describe('what apply leaves', () => {
+  const answers = (text: string) => {
+    const file = path.join(tempDir(), 'answers.toml');
+    writeFileSync(file, text);
+    return file;
+  };
+  const apply = (home: string, procedure: string, file: string, env: Record<string, string>) =>
+    runCliCaptured(['apply', procedure, '--answers', file, '--home', home], { env });
+
+  it('a truststore whose certificate Java cannot reach is not "already in place": apply truststore rewrites it, and the server trusts it', async () => {
+    const home = await sandboxHome();
+    await respellJksAlias(truststoreFile(home), 'wso2carbon', 'wso2carbon', 'WSO2carbon');
+    const same = answers(
+      '[truststore]\nsource = "copy-current"\nfile_name = "client-truststore.jks"\ntype = "JKS"\npassword = { env = "TP" }\n',
+    );
+    const run = await apply(home, 'truststore', same, { TP: 'wso2carbon' });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).not.toMatch(/Nothing to change/);
+    const { report } = await status(home);
+    expect(found(report, 'truststore-empty')).toEqual([]);
+    expect(found(report, 'truststore-invisible-certificates')).toEqual([]);
+    expect(startupRole(await runStartupCheck(home), 'truststore').trustedCertificates).toBe(1);
+  });
+
+  it('a primary keystore given a second key under another password is not "already in place": running the same answers again repairs it', async () => {
+    const home = await sandboxHome();
+    const primary = answers(`[keystore]
+source = "generate"
+file_name = "ei-primary.jks"
+type = "JKS"
+alias = "ei-primary"
+password = { env = "SP" }
+key_password = { env = "KP" }
+overwrite = true
+[keystore.generate]
+dname = "CN=localhost, O=Test"
+subject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]
+`);
+    const env = { SP: 'store-Pw-8812', KP: 'key-Pw-1290' };
+    expect((await apply(home, 'primary', primary, env)).code).toBe(0);
+    await genKeyPair({
+      file: path.join(home, SECURITY, 'ei-primary.jks'),
+      alias: 'other',
+      storePassword: env.SP,
+      keyPassword: 'other-Key-5',
+    });
+    expect(found((await status(home)).report, 'wrong-key-password')).toHaveLength(1);
+    const again = await apply(home, 'primary', primary, env);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).not.toMatch(/Nothing to change/);
+    expect(found((await status(home)).report, 'wrong-key-password')).toEqual([]);
+    expect((await runStartupCheck(home)).serverStarts).toBe(true);
+  });
+
+  it('an internal key stored under capitals (no secret opens on the server) is carried into the new internal keystore by apply internal, which re-encrypts the secrets for it', async () => {
+    const home = await sandboxHome();
+    const file = path.join(home, SECURITY, 'internal.jks');
+    await genKeyPair({ file, alias: 'internal', storePassword: 'intern-Pw-9', keyPassword: 'intern-Pw-9' });
+    const pem = await keytool(['-exportcert', '-rfc', '-keystore', file, '-alias', 'internal', '-storepass:env', 'SP'], {
+      SP: 'intern-Pw-9',
+    });
+    const secret = encryptSecret(Buffer.from(new X509Certificate(pem).raw), 'db-Pw-secret');
+    await respellJksAlias(file, 'intern-Pw-9', 'internal', 'INTERNAL');
+    writeFileSync(
+      configOf(home),
+      `${readFileSync(configOf(home), 'utf8')}\n[keystore.internal]\nfile_name = "${SECURITY}/internal.jks"\npassword = "intern-Pw-9"\nalias = "internal"\nkey_password = "intern-Pw-9"\n\n[secrets]\ndb_password = "${secret}"\n`,
+    );
+    expect(found((await status(home)).report, 'alias-missing', 'internal')[0]?.message).toMatch(/stores "INTERNAL" with capital letters/);
+    expect((await runStartupCheck(home)).serverStarts).toBe(false);
+    const internal = answers(`[keystore]
+source = "generate"
+file_name = "ei-internal.jks"
+type = "JKS"
+alias = "ei-internal"
+password = { env = "IP" }
+[keystore.generate]
+dname = "CN=ei-internal, O=Test"
+[secrets]
+strategy = "re-encrypt"
+`);
+    const run = await apply(home, 'internal', internal, { IP: 'internal-Pw-7' });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const java = await runStartupCheck(home);
+    expect(java.secrets).toEqual([expect.objectContaining({ alias: 'db_password', decrypts: true })]);
+    expect(java.serverStarts).toBe(true);
+  });
+
+  it("a truststore that is a copy of the primary keystore trusts its key entry's certificate, as Java does: not empty, and the primary trusted", async () => {
+    const home = await sandboxHome();
+    writeFileSync(truststoreFile(home), readFileSync(primaryFile(home)));
+    const { report } = await status(home);
+    expect(found(report, 'truststore-empty')).toEqual([]);
+    expect(found(report, 'primary-not-trusted')).toEqual([]);
+    const java = await runStartupCheck(home);
+    expect(startupRole(java, 'truststore').trustedCertificates).toBe(1);
+    expect(java.serverStarts).toBe(true);
+  });
+});
+
 describe.runIf(process.getuid?.() === 0)('files the server user cannot read (run as root)', () => {
-  const SERVER_UID = 1000;
+  // Debian's own unprivileged account, there on every machine: the server's user here.
+  const SERVER_UID = 65534;
+  const SERVER_USER = 'nobody';
 
   it("a keystore left root's and 0600 opens for root but not for the configuration's owner: a warning, as the server run as that user fails", async () => {
     // A home the server's user can reach: its parents open to others, as an installation's are.
@@ -218,7 +338,12 @@ describe.runIf(process.getuid?.() === 0)('files the server user cannot read (run
     const { report } = await status(home);
     const [warning] = found(report, 'keystore-unreadable', 'primary');
     expect(warning?.level).toBe('warning');
-    expect(warning?.message).toMatch(new RegExp(`cannot be read by \\S*\\s?\\(?uid ${SERVER_UID}`));
+    expect(warning?.message).toMatch(
+      new RegExp(
+        `^If the server runs as ${SERVER_USER}, the owner of .*deployment\\.toml, it cannot read .*wso2carbon\\.jks \\(owner uid 0`,
+      ),
+    );
+    expect(warning?.message).toContain(`chown ${SERVER_USER} '${primaryFile(home)}'`);
     expect(found(report, 'keystore-unreadable', 'truststore')).toEqual([]);
 
     // The start-up check, run as that user, cannot open the primary keystore.
@@ -244,6 +369,9 @@ describe.runIf(process.getuid?.() === 0)('files the server user cannot read (run
 
     // Given back to the server's user, it is readable again and the warning goes.
     chownSync(primaryFile(home), SERVER_UID, SERVER_UID);
+    expect(found((await status(home)).report, 'keystore-unreadable')).toEqual([]);
+    // A third user's keystore says nothing about who the server is (it may run as that user): no advice to chown it.
+    chownSync(primaryFile(home), 4242, 4242);
     expect(found((await status(home)).report, 'keystore-unreadable')).toEqual([]);
   });
 });

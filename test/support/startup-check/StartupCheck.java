@@ -497,10 +497,19 @@ public final class StartupCheck {
         return store;
     }
 
+    /**
+     * What the JDK's TrustManagerFactory takes from a truststore (sun.security.validator.TrustStoreUtil): each
+     * certificate entry, and the first certificate of each key entry.
+     */
     static List<Certificate> trustedCertificates(KeyStore store) throws Exception {
         List<Certificate> certificates = new ArrayList<>();
         for (String alias : Collections.list(store.aliases())) {
-            if (store.isCertificateEntry(alias)) certificates.add(store.getCertificate(alias));
+            if (store.isCertificateEntry(alias)) {
+                certificates.add(store.getCertificate(alias));
+            } else if (store.isKeyEntry(alias)) {
+                Certificate[] chain = store.getCertificateChain(alias);
+                if (chain != null && chain.length > 0) certificates.add(chain[0]);
+            }
         }
         return certificates;
     }
