@@ -229,6 +229,7 @@ describe('what apply leaves', () => {
     writeFileSync(file, text);
     return file;
   };
+  const template = (name: string) => readFileSync(new URL(`../../templates/answers/${name}`, import.meta.url), 'utf8');
   const apply = (home: string, procedure: string, file: string, env: Record<string, string>) =>
     runCliCaptured(['apply', procedure, '--answers', file, '--home', home], { env });
 
@@ -249,24 +250,14 @@ describe('what apply leaves', () => {
 
   it('a primary keystore given a second key under another password is not "already in place": running the same answers again repairs it', async () => {
     const home = await sandboxHome();
-    const primary = answers(`[keystore]
-source = "generate"
-file_name = "ei-primary.jks"
-type = "JKS"
-alias = "ei-primary"
-password = { env = "SP" }
-key_password = { env = "KP" }
-overwrite = true
-[keystore.generate]
-dname = "CN=localhost, O=Test"
-subject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]
-`);
-    const env = { SP: 'store-Pw-8812', KP: 'key-Pw-1290' };
+    // The shipped template, allowed to replace its own file on the second run.
+    const primary = answers(template('primary.toml').replace('overwrite = false', 'overwrite = true'));
+    const env = { EI_KEYSTORE_PASSWORD: 'store-Pw-8812', EI_KEY_PASSWORD: 'key-Pw-1290' };
     expect((await apply(home, 'primary', primary, env)).code).toBe(0);
     await genKeyPair({
       file: path.join(home, SECURITY, 'ei-primary.jks'),
       alias: 'other',
-      storePassword: env.SP,
+      storePassword: env.EI_KEYSTORE_PASSWORD,
       keyPassword: 'other-Key-5',
     });
     expect(found((await status(home)).report, 'wrong-key-password')).toHaveLength(1);
@@ -292,18 +283,8 @@ subject_alt_names = ["DNS:localhost", "IP:127.0.0.1"]
     );
     expect(found((await status(home)).report, 'alias-missing', 'internal')[0]?.message).toMatch(/stores "INTERNAL" with capital letters/);
     expect((await runStartupCheck(home)).serverStarts).toBe(false);
-    const internal = answers(`[keystore]
-source = "generate"
-file_name = "ei-internal.jks"
-type = "JKS"
-alias = "ei-internal"
-password = { env = "IP" }
-[keystore.generate]
-dname = "CN=ei-internal, O=Test"
-[secrets]
-strategy = "re-encrypt"
-`);
-    const run = await apply(home, 'internal', internal, { IP: 'internal-Pw-7' });
+    const internal = answers(template('internal.toml'));
+    const run = await apply(home, 'internal', internal, { EI_INTERNAL_KEYSTORE_PASSWORD: 'internal-Pw-7' });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const java = await runStartupCheck(home);
     expect(java.secrets).toEqual([expect.objectContaining({ alias: 'db_password', decrypts: true })]);
