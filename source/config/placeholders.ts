@@ -52,8 +52,8 @@ export interface Expansion {
   /**
    * Set when the expansion was abandoned at a bound (a chain deeper than MAX_REF_DEPTH, or a value longer than
    * MAX_EXPANDED_LENGTH) or at a `$ref` to a table or an array: not a value that is merely unknown here, but a
-   * configuration the product cannot use either. `problems` then holds that one problem, and the resolver refuses the configuration
-   * (`config-invalid`) instead of reporting the key as unresolved.
+   * configuration the product cannot use either. `problems` then holds that one problem, and the resolver refuses
+   * the configuration (`config-invalid`) instead of reporting the key as unresolved.
    */
   fatal?: true;
 }
