@@ -1,3 +1,4 @@
+import { KeystoreError } from '../errors.js';
 import type { Keystore, KeystoreEntry, KeystoreFormat, PrivateKeyEntry } from './model.js';
 import type { TrustAnchor } from './x509/tls-trust.js';
 
@@ -39,6 +40,20 @@ export function keyEntriesForTls(keystore: Keystore): PrivateKeyEntry[] {
   return keystore.entries.filter(
     (entry): entry is PrivateKeyEntry => entry.kind === 'private-key' && reachableByJava(keystore.format, entry.alias),
   );
+}
+
+/** The key entries besides `configured` that the key manager (keyEntriesForTls) cannot open with `keyPassword`. */
+export function tlsKeysNotOpening(keystore: Keystore, configured: PrivateKeyEntry, keyPassword: string): PrivateKeyEntry[] {
+  return keyEntriesForTls(keystore).filter((other) => {
+    if (other === configured) return false;
+    try {
+      other.key.recover(keyPassword);
+      return false;
+    } catch (error) {
+      if (error instanceof KeystoreError) return true;
+      throw error;
+    }
+  });
 }
 
 /**

@@ -9,7 +9,7 @@ import type { KeystoreReference, ResolvedConfig, ResolvedKeystore } from '../con
 import { knownSecretValue, type SecretValue } from '../config/placeholders.js';
 import { decryptSecret, classifySecretValue } from '../keystore/cipher-tool.js';
 import { keyMatchesCertificate } from '../keystore/x509/chain.js';
-import { entryJavaFinds, keyEntriesForTls, noKeyEntryWords, trustAnchorsOf } from '../keystore/java-lookup.js';
+import { entryJavaFinds, noKeyEntryWords, tlsKeysNotOpening, trustAnchorsOf } from '../keystore/java-lookup.js';
 import { readKeystore } from '../keystore/open.js';
 import path from 'node:path';
 import { KeystoreError, UserError } from '../errors.js';
@@ -101,19 +101,10 @@ async function openOne(
   const leaf = entry.chain[0];
   if (!leaf || !keyMatchesCertificate(privateKey, leaf))
     return fail(`the key of "${alias}" in ${target.file} does not match its certificate`);
-  if (id === 'primary') {
-    // The HTTPS transports open every key of the primary keystore with the key password (keyEntriesForTls).
-    for (const other of keyEntriesForTls(keystore)) {
-      if (other === entry) continue;
-      try {
-        other.key.recover(keyPassword);
-      } catch (error) {
-        if (error instanceof KeystoreError)
-          return fail(`the key password does not open "${other.alias}" in ${target.file}, and the HTTPS transport opens every key of it`);
-        throw error;
-      }
-    }
-  }
+  // The HTTPS transports open every key of the primary keystore with the key password (keyEntriesForTls).
+  const [closed] = id === 'primary' ? tlsKeysNotOpening(keystore, entry, keyPassword) : [];
+  if (closed)
+    return fail(`the key password does not open "${closed.alias}" in ${target.file}, and the HTTPS transport opens every key of it`);
   return { opening: { ...base, outcome: 'opens' }, privateKey };
 }
 

@@ -10,6 +10,7 @@ import {
   keyEntriesForTls,
   noKeyEntryWords,
   reachableByJava,
+  tlsKeysNotOpening,
   type JavaTrust,
 } from '../keystore/java-lookup.js';
 import { detectFormat, readKeystore, readKeystoreBytes } from '../keystore/open.js';
@@ -217,15 +218,7 @@ function checkTlsKeys(target: RoleTarget, keystore: Keystore, configured: Privat
   }
   const others = keyEntriesForTls(keystore).filter((other) => other !== configured);
   if (others.length === 0) return;
-  const closed = others.filter((other) => {
-    try {
-      other.key.recover(keyPassword);
-      return false;
-    } catch (error) {
-      if (!(error instanceof KeystoreError)) throw error;
-      return true;
-    }
-  });
+  const closed = tlsKeysNotOpening(keystore, configured, keyPassword);
   const names = (entries: PrivateKeyEntry[]) => entries.map((other) => `"${other.alias}"`).join(', ');
   if (closed.length > 0) {
     say(
